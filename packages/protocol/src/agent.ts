@@ -1,0 +1,172 @@
+/**
+ * The wire format between custos-agent and the backend (`/api/agent/*`). Readable keys on
+ * purpose: people read these payloads while debugging. Limits are part of the contract and are
+ * documented in the README.
+ */
+import { z } from "zod";
+
+export const LIMITS = {
+  /** Largest request body accepted, compressed or not (bytes). */
+  maxBodyBytes: 1_048_576,
+  /** Largest body after gzip decompression (bytes). */
+  maxInflatedBytes: 8_388_608,
+  maxSamplesPerBatch: 5_000,
+  maxChecksPerBatch: 1_000,
+  maxAlertsPerBatch: 200,
+  maxLabels: 16,
+  /** How far an agent timestamp may lie in the future of the backend clock. */
+  maxFutureSkewMs: 10 * 60_000,
+  /** Oldest sample accepted (the agent buffers up to 24 h by default; allow some slack). */
+  maxSampleAgeMs: 7 * 86_400_000,
+} as const;
+
+const Name = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9_.:\-/]+$/, "use letters, digits and _ . : - /");
+const ShortText = z.string().min(1).max(255);
+export const ServerId = z.uuid();
+export const BatchId = z.uuid();
+/** ISO-8601 timestamp with a zone, or epoch milliseconds. Normalised to a Date. */
+export const Timestamp = z
+  .union([z.iso.datetime({ offset: true }), z.number().int().positive()])
+  .transform((value) => new Date(value));
+
+export const MetricLabels = z
+  .record(z.string().min(1).max(64).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "label names are identifiers"), z.string().max(200))
+  .refine((labels) => Object.keys(labels).length <= LIMITS.maxLabels, `at most ${LIMITS.maxLabels} labels`);
+export type MetricLabels = z.infer<typeof MetricLabels>;
+
+export const CheckStatus = z.enum(["ok", "degraded", "down", "unsupported"]);
+export type CheckStatus = z.infer<typeof CheckStatus>;
+
+export const RegisterRequest = z.strictObject({
+  hostname: ShortText,
+  server_name: ShortText,
+  agent_version: z.string().min(1).max(64),
+  os: z.string().min(1).max(64),
+  arch: z.string().min(1).max(32),
+  /** /etc/machine-id when readable: keeps identity stable across hostname changes. */
+  machine_id: z.string().regex(/^[A-Za-z0-9-]{8,128}$/).optional(),
+});
+export type RegisterRequest = z.infer<typeof RegisterRequest>;
+
+export const ServerApproval = z.enum(["pending", "approved"]);
+export type ServerApproval = z.infer<typeof ServerApproval>;
+
+export const RegisterResponse = z.object({
+  server_id: ServerId,
+  approval: ServerApproval,
+  heartbeat_timeout_seconds: z.number().int(),
+});
+export type RegisterResponse = z.infer<typeof RegisterResponse>;
+
+export const HeartbeatRequest = z.strictObject({
+  server_id: ServerId,
+  /** The agent's clock when it sent the heartbeat; the backend records the skew. */
+  sent_at: Timestamp,
+  agent_version: z.string().min(1).max(64).optional(),
+  uptime_seconds: z.number().nonnegative().max(1e10).optional(),
+  /** Samples dropped by the agent's buffer caps since the last acknowledged heartbeat. */
+  dropped_samples: z.number().int().nonnegative().optional(),
+});
+export type HeartbeatRequest = z.infer<typeof HeartbeatRequest>;
+
+export const HeartbeatResponse = z.object({
+  ok: z.literal(true),
+  server_time: z.string(),
+  clock_skew_ms: z.number(),
+});
+export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
+
+export const MetricSample = z.strictObject({
+  ts: Timestamp,
+  name: Name,
+  labels: MetricLabels.optional(),
+  value: z.number().finite(),
+});
+export type MetricSample = z.infer<typeof MetricSample>;
+
+export const MetricsBatch = z.strictObject({
+  server_id: ServerId,
+  batch_id: BatchId,
+  samples: z.array(MetricSample).min(1).max(LIMITS.maxSamplesPerBatch),
+});
+export type MetricsBatch = z.infer<typeof MetricsBatch>;
+
+export const CheckResult = z.strictObject({
+  /** The monitor's name as configured on the agent, e.g. "http:api" or "systemd:nginx". */
+  monitor: Name,
+  /** Plugin type, e.g. "http"; lets the backend create the monitor row on first sight. */
+  type: Name.optional(),
+  status: CheckStatus,
+  latency_ms: z.number().nonnegative().max(3_600_000).optional(),
+  message: z.string().max(2000).optional(),
+  ts: Timestamp,
+});
+export type CheckResult = z.infer<typeof CheckResult>;
+
+export const ChecksBatch = z.strictObject({
+  server_id: ServerId,
+  batch_id: BatchId,
+  results: z.array(CheckResult).min(1).max(LIMITS.maxChecksPerBatch),
+});
+export type ChecksBatch = z.infer<typeof ChecksBatch>;
+
+export const AlertChannelKind = z.enum(["email", "slack", "webhook", "ntfy", "sms"]);
+export type AlertChannelKind = z.infer<typeof AlertChannelKind>;
+
+/** The agent tells the backend which incidents it already paged for, and where. */
+export const AgentAlert = z.strictObject({
+  /** server id + monitor + start time: the same key the backend uses for the incident. */
+  incident_key: z.string().min(1).max(400),
+  monitor: Name,
+  state: z.enum(["down", "restored", "backend_unreachable"]),
+  started_at: Timestamp,
+  sent_at: Timestamp,
+  channels: z.array(AlertChannelKind).max(10),
+  message: z.string().max(2000).optional(),
+});
+export type AgentAlert = z.infer<typeof AgentAlert>;
+
+export const AlertsBatch = z.strictObject({
+  server_id: ServerId,
+  batch_id: BatchId,
+  alerts: z.array(AgentAlert).min(1).max(LIMITS.maxAlertsPerBatch),
+});
+export type AlertsBatch = z.infer<typeof AlertsBatch>;
+
+export const IngestResponse = z.object({
+  ok: z.literal(true),
+  batch_id: BatchId,
+  /** false when this batch id had been stored before (a replay); nothing was written twice. */
+  stored: z.boolean(),
+  accepted: z.number().int(),
+});
+export type IngestResponse = z.infer<typeof IngestResponse>;
+
+export const ApiErrorCode = z.enum([
+  "VALIDATION",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "CONFLICT",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "RATE_LIMITED",
+  "PENDING_APPROVAL",
+  "INTERNAL",
+]);
+export type ApiErrorCode = z.infer<typeof ApiErrorCode>;
+
+export const ApiError = z.object({
+  error: z.object({
+    code: ApiErrorCode,
+    message: z.string(),
+    /** Dotted path of the offending field, e.g. "samples.3.value". */
+    field: z.string().optional(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ApiError = z.infer<typeof ApiError>;

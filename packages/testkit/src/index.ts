@@ -1,0 +1,2 @@
+export { createEmptyDatabase, createTestDatabase, type PostgresCluster, prepareTemplate, startPostgres } from "./postgres.ts";
+export { freePort } from "./ports.ts";

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// The README's two commands land here. This file must run on Node 20 with only npm present:
+// it installs a supported Node LTS and pnpm from the npm registry into .tools/, installs the
+// workspace with them (native addons built against that Node's headers), then runs the task
+// on that Node. No globals, nothing installed by hand.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const tools = join(root, ".tools");
+const NODE_VERSION = "24.21.0";
+const PNPM_VERSION = "10.34.9";
+const arch = process.arch === "arm64" ? "arm64" : "x64";
+const nodePkg = join(tools, "node_modules", `node-linux-${arch}`);
+const nodeBin = join(nodePkg, "bin");
+const pnpmBin = join(tools, "node_modules", "pnpm", "bin", "pnpm.cjs");
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: "inherit", cwd: root, ...opts });
+  if (r.error) throw r.error;
+  return r.status ?? 1;
+}
+
+function must(status, what) {
+  if (status !== 0) {
+    console.error(`custos: ${what} failed (exit ${status})`);
+    process.exit(status);
+  }
+}
+
+function ensureTools() {
+  const stamp = join(tools, "versions.json");
+  const want = JSON.stringify({ node: NODE_VERSION, pnpm: PNPM_VERSION, arch });
+  if (existsSync(stamp) && readFileSync(stamp, "utf8") === want) return;
+  if (process.platform !== "linux") {
+    console.error("custos: the bootstrap installs Node for Linux only; on other systems use Node 24 and pnpm directly.");
+    process.exit(1);
+  }
+  mkdirSync(tools, { recursive: true });
+  writeFileSync(join(tools, "package.json"), '{ "private": true }\n');
+  must(
+    run("npm", ["install", "--prefix", tools, "--no-audit", "--no-fund", "--no-package-lock",
+      `node-linux-${arch}@${NODE_VERSION}`, `pnpm@${PNPM_VERSION}`], { stdio: ["ignore", "inherit", "inherit"] }),
+    "installing Node and pnpm into .tools",
+  );
+  writeFileSync(stamp, want);
+}
+
+/** Environment in which every child runs on the pinned Node LTS. */
+function toolEnv() {
+  return {
+    ...process.env,
+    PATH: `${nodeBin}:${join(root, "node_modules", ".bin")}:${process.env.PATH}`,
+    // node-gyp builds native addons (better-sqlite3) against the pinned Node's bundled headers.
+    npm_config_nodedir: nodePkg,
+    NEXT_TELEMETRY_DISABLED: "1",
+    TURBO_TELEMETRY_DISABLED: "1",
+    DO_NOT_TRACK: "1",
+  };
+}
+
+function pnpm(args) {
+  return run(join(nodeBin, "node"), [pnpmBin, ...args], { env: toolEnv() });
+}
+
+function installWorkspace() {
+  must(pnpm(["install", "--frozen-lockfile", "--prefer-offline"]), "pnpm install");
+}
+
+const [task = "start", ...rest] = process.argv.slice(2);
+ensureTools();
+installWorkspace();
+switch (task) {
+  case "setup":
+    break;
+  case "start":
+    process.exit(pnpm(["--filter", "@custos/server", "start", ...rest]));
+    break;
+  case "test":
+    must(run("bash", [join(root, "scripts", "test-prereqs.sh")], { env: toolEnv() }), "test prerequisites");
+    process.exit(pnpm(["run", "test:all", ...rest]));
+    break;
+  case "bench":
+    process.exit(pnpm(["--filter", "@custos/bench", "run", ...(rest.length ? rest : ["all"])]));
+    break;
+  case "pnpm":
+    process.exit(pnpm(rest));
+    break;
+  default:
+    console.error(`custos: unknown task "${task}" (use start, test, setup, bench, pnpm)`);
+    process.exit(2);
+}
