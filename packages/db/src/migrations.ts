@@ -25,12 +25,13 @@ export function loadMigrations(dir: string): Migration[] {
 }
 
 export class MigrationError extends Error {
-  constructor(
-    readonly file: string,
-    readonly pgMessage: string,
-  ) {
+  readonly file: string;
+  readonly pgMessage: string;
+  constructor(file: string, pgMessage: string) {
     super(`migration ${file} failed: ${pgMessage}`);
     this.name = "MigrationError";
+    this.file = file;
+    this.pgMessage = pgMessage;
   }
 }
 

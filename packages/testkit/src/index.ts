@@ -1,2 +1,3 @@
 export { createEmptyDatabase, createTestDatabase, type PostgresCluster, prepareTemplate, startPostgres } from "./postgres.ts";
 export { freePort } from "./ports.ts";
+export { type CustosServerHandle, startCustosServer } from "./server.ts";

@@ -21,8 +21,8 @@ const PASSWORD = "custos-test";
 export async function startPostgres(options: { dir?: string; port?: number } = {}): Promise<PostgresCluster> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "custos-pg-"));
   const port = options.port ?? (await freePort());
-  // As root, initdb runs as the `postgres` OS user, which must be able to create data/ here.
-  if (process.getuid?.() === 0) chmodSync(dir, 0o777);
+  // As root, initdb runs as the `postgres` OS user, which must be able to reach data/ here.
+  if (process.getuid?.() === 0) chmodSync(dir, 0o755);
   const logs: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir: join(dir, "data"),

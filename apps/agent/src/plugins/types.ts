@@ -1,0 +1,85 @@
+/**
+ * The one small interface every agent plugin implements. A plugin is a folder
+ * `plugins/<type>/` with `index.ts` (exports a PluginDefinition), `config.ts` (its zod schema),
+ * `README.md` (what it measures, sample config, permissions) and `fixtures/` (recorded real
+ * outputs with their origin noted in fixtures/README.md).
+ *
+ * Keep reading the outside world (a thin runner: exec, fetch, read a file) apart from
+ * interpreting it (a pure parser tested table-style on fixtures).
+ */
+import type { CheckStatus } from "@custos/protocol";
+import type { z } from "zod";
+
+/** One metric sample. `ts` defaults to the collection time when omitted. */
+export interface Sample {
+  name: string;
+  value: number;
+  labels?: Record<string, string>;
+  ts?: number;
+}
+
+/** One check result for a monitor (or a sub-target of it, e.g. "http:api" or "systemd:nginx"). */
+export interface CheckOutcome {
+  /** Defaults to the monitor's own name; set it when one monitor checks several targets. */
+  monitor?: string;
+  status: CheckStatus;
+  latency_ms?: number;
+  message?: string;
+}
+
+export interface Collected {
+  samples: Sample[];
+  checks: CheckOutcome[];
+  /** Noteworthy one-off events (reboot detected, outage ended with its duration, ...). */
+  events?: { kind: string; message: string; data?: Record<string, unknown> }[];
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+}
+
+export interface PluginContext {
+  /** The monitor's name, unique in the config (e.g. "http:api"). */
+  monitorName: string;
+  /** Per-check deadline; collect() must give up by then. */
+  timeoutMs: number;
+  log: { info(msg: string, data?: object): void; warn(msg: string, data?: object): void };
+  /** Runs a command without a shell; rejects with UnsupportedError when the tool is missing. */
+  exec(command: string, args: string[], options?: { timeoutMs?: number; env?: Record<string, string> }): Promise<ExecResult>;
+  /** Small JSON state that survives agent restarts (previous counters, last uptime, ...). */
+  state: {
+    get<T>(key: string): T | undefined;
+    set(key: string, value: unknown): void;
+  };
+}
+
+export interface PluginInstance {
+  collect(signal: AbortSignal): Promise<Collected>;
+  close?(): Promise<void>;
+}
+
+export interface PluginDefinition<Schema extends z.ZodType = z.ZodType> {
+  /** The `type:` users write in agent.yaml. */
+  type: string;
+  /** Options of this plugin only; the common keys (type, name, enabled, check_interval, timeout) are stripped first. Use z.strictObject so unknown keys are errors. */
+  configSchema: Schema;
+  /** Interval when the monitor sets no check_interval (ms). */
+  defaultIntervalMs: number;
+  /** Name used when the user gives none, e.g. `http:${host}`. */
+  defaultName?(config: z.output<Schema>): string;
+  create(config: z.output<Schema>, ctx: PluginContext): PluginInstance | Promise<PluginInstance>;
+}
+
+/** Thrown by create() or collect() when the plugin cannot run on this host; reported once as `unsupported`. */
+export class UnsupportedError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = "UnsupportedError";
+  }
+}
+
+export function definePlugin<Schema extends z.ZodType>(def: PluginDefinition<Schema>): PluginDefinition<Schema> {
+  return def;
+}

@@ -1,0 +1,76 @@
+import { createServer as createHttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createContext, type Logger } from "@custos/backend";
+import { loadMigrations, migrate, migrationsDir } from "@custos/db";
+import { getRequestListener } from "@hono/node-server";
+import postgres from "postgres";
+import { openDatabase } from "./database.ts";
+import type { Env } from "./env.ts";
+import { createHttpApp } from "./http.ts";
+import { redactUrl } from "./log.ts";
+import { startScheduler } from "./scheduler.ts";
+
+export interface RunningServer {
+  port: number;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+/** Start-up in order: database, migrations (a failure stops here), HTTP, scheduler. */
+export async function startCustosServer(env: Env, log: Logger): Promise<RunningServer> {
+  const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.CUSTOS_DATA_DIR, log });
+  const sql = postgres(db.url, { max: env.CUSTOS_DB_POOL, onnotice: () => undefined, connection: { application_name: "custos-server" } });
+  try {
+    const result = await migrate(sql, loadMigrations(migrationsDir));
+    log.info("migrations", { applied: result.applied, already_applied: result.skipped.length, database: redactUrl(db.url) });
+  } catch (error) {
+    await sql.end({ timeout: 5 });
+    await db.stop();
+    throw error;
+  }
+
+  const ctx = createContext({
+    sql,
+    log,
+    config: {
+      agentRateLimitPerSecond: env.CUSTOS_AGENT_RATE_LIMIT,
+      agentRateLimitBurst: env.CUSTOS_AGENT_RATE_LIMIT * 2,
+      apiKeyCacheMs: env.CUSTOS_API_KEY_CACHE_SECONDS * 1000,
+    },
+  });
+  const app = createHttpApp(ctx);
+  const server = createHttpServer({ keepAliveTimeout: 65_000 }, getRequestListener(app.fetch));
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 15_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.PORT, env.HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const scheduler = env.CUSTOS_SCHEDULER === "on" ? startScheduler(ctx) : { stop: async () => undefined };
+  log.info("custos-server listening", { url: `http://${env.HOST === "0.0.0.0" ? "localhost" : env.HOST}:${port}` });
+
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    databaseUrl: db.url,
+    close() {
+      closing ??= (async () => {
+        // stop accepting, let in-flight requests finish, then the jobs, the pool, the database
+        await new Promise<void>((resolve) => {
+          // keep-alive connections become idle as their last request ends; close them then
+          const sweep = setInterval(() => server.closeIdleConnections(), 100);
+          server.close(() => {
+            clearInterval(sweep);
+            resolve();
+          });
+          server.closeIdleConnections();
+        });
+        await scheduler.stop();
+        await sql.end({ timeout: 10 });
+        await db.stop();
+      })();
+      return closing;
+    },
+  };
+}

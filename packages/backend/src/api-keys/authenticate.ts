@@ -1,0 +1,66 @@
+import type { Sql } from "postgres";
+import { AppError } from "../errors.ts";
+import type { ApiKeyScope, AuthenticatedKey } from "./schemas.ts";
+import { hashApiKey, KEY_RE, toHex } from "./secret.ts";
+
+interface Entry {
+  key: AuthenticatedKey;
+  verifiedAt: number;
+}
+
+/**
+ * Verified keys are kept for `ttlMs` so a heartbeat costs no key lookup. A cache miss looks the
+ * key up and stamps last_used_at in the same statement, so last_used_at is at most ttl old.
+ */
+export class ApiKeyCache {
+  readonly #entries = new Map<string, Entry>();
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+  constructor(ttlMs: number, now: () => number = Date.now) {
+    this.#ttlMs = ttlMs;
+    this.#now = now;
+  }
+
+  async authenticate(sql: Sql, authorization: string | undefined, scope: ApiKeyScope): Promise<AuthenticatedKey> {
+    const key = parseBearer(authorization);
+    const hash = await hashApiKey(key);
+    const id = toHex(hash);
+    const hit = this.#entries.get(id);
+    let auth: AuthenticatedKey;
+    if (hit && this.#now() - hit.verifiedAt < this.#ttlMs) {
+      auth = hit.key;
+    } else {
+      const rows = await sql<{ id: string; org_id: string; scope: ApiKeyScope }[]>`
+        update public.api_keys set last_used_at = now()
+        where secret_hash = ${hash} and revoked_at is null
+        returning id, org_id, scope`;
+      const row = rows[0];
+      if (!row) {
+        this.#entries.delete(id);
+        throw new AppError("UNAUTHORIZED", "invalid or revoked API key", { field: "authorization" });
+      }
+      auth = { keyId: row.id, orgId: row.org_id, scope: row.scope };
+      if (this.#entries.size > 10_000) this.#entries.clear();
+      this.#entries.set(id, { key: auth, verifiedAt: this.#now() });
+    }
+    if (auth.scope !== scope) {
+      throw new AppError("FORBIDDEN", `this API key has scope "${auth.scope}"; this route needs "${scope}"`, {
+        field: "authorization",
+      });
+    }
+    return auth;
+  }
+
+  forgetKeyId(keyId: string): void {
+    for (const [hash, entry] of this.#entries) if (entry.key.keyId === keyId) this.#entries.delete(hash);
+  }
+}
+
+function parseBearer(header: string | undefined): string {
+  if (!header) throw new AppError("UNAUTHORIZED", "missing Authorization header (Bearer <api key>)", { field: "authorization" });
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  if (!match) throw new AppError("UNAUTHORIZED", "Authorization must be 'Bearer <api key>'", { field: "authorization" });
+  const key = match[1] as string;
+  if (!KEY_RE.test(key)) throw new AppError("UNAUTHORIZED", "invalid or revoked API key", { field: "authorization" });
+  return key;
+}

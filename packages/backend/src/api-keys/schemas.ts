@@ -1,0 +1,21 @@
+import { z } from "zod";
+
+export const ApiKeyScope = z.enum(["agent", "read"]);
+export type ApiKeyScope = z.infer<typeof ApiKeyScope>;
+
+export const CreateApiKeyInput = z.strictObject({
+  org_id: z.uuid(),
+  scope: ApiKeyScope,
+  name: z.string().trim().min(1).max(100).default("agent key"),
+  created_by: z.uuid().optional(),
+});
+export type CreateApiKeyInput = z.input<typeof CreateApiKeyInput>;
+
+export const RevokeApiKeyInput = z.strictObject({ key_id: z.uuid(), org_id: z.uuid() });
+export type RevokeApiKeyInput = z.input<typeof RevokeApiKeyInput>;
+
+export interface AuthenticatedKey {
+  keyId: string;
+  orgId: string;
+  scope: ApiKeyScope;
+}

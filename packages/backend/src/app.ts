@@ -1,0 +1,52 @@
+import { Hono } from "hono";
+import type { Sql } from "postgres";
+import { ApiKeyCache } from "./api-keys/authenticate.ts";
+import { type BackendConfig, type Ctx, consoleLogger, DEFAULT_CONFIG, type Logger } from "./context.ts";
+import { AppError, errorBody, STATUS_BY_CODE } from "./errors.ts";
+import { RateLimiter } from "./http/rate-limit.ts";
+import { SeriesCache } from "./ingest/series-cache.ts";
+import { agentRoutes } from "./routes/agent.ts";
+
+export interface CreateAppOptions {
+  sql: Sql;
+  config?: Partial<BackendConfig>;
+  log?: Logger;
+  now?: () => number;
+}
+
+export function createContext(options: CreateAppOptions): Ctx {
+  const config = { ...DEFAULT_CONFIG, ...options.config };
+  const now = options.now ?? Date.now;
+  return {
+    sql: options.sql,
+    config,
+    log: options.log ?? consoleLogger,
+    keys: new ApiKeyCache(config.apiKeyCacheMs, now),
+    series: new SeriesCache(),
+    limiter: new RateLimiter(config.agentRateLimitPerSecond, config.agentRateLimitBurst, now),
+    approvedServers: new Map(),
+    now,
+  };
+}
+
+/**
+ * The Hono app, mounted at /api: in Supabase the function `api` receives /api/...; in
+ * custos-server it sits under /functions/v1, so both expose /functions/v1/api/... .
+ */
+export function createApp(options: CreateAppOptions | { ctx: Ctx }) {
+  const ctx = "ctx" in options ? options.ctx : createContext(options);
+  const app = new Hono().basePath("/api");
+
+  app.get("/health", (c) => c.json({ ok: true }));
+  app.route("/agent", agentRoutes(ctx));
+
+  app.notFound((c) => c.json(errorBody(new AppError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`)), 404));
+  app.onError((error, c) => {
+    if (error instanceof AppError) {
+      return c.json(errorBody(error), STATUS_BY_CODE[error.code]);
+    }
+    ctx.log.error("unhandled error", { path: c.req.path, error: error instanceof Error ? error.message : String(error) });
+    return c.json(errorBody(new AppError("INTERNAL", "internal error; it has been logged")), 500);
+  });
+  return Object.assign(app, { ctx });
+}

@@ -1,0 +1,44 @@
+import type { Sql } from "postgres";
+import type { ApiKeyCache } from "./api-keys/authenticate.ts";
+import type { RateLimiter } from "./http/rate-limit.ts";
+import type { SeriesCache } from "./ingest/series-cache.ts";
+
+export interface Logger {
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+export interface BackendConfig {
+  /** Requests per second allowed per API key (token bucket refill rate). */
+  agentRateLimitPerSecond: number;
+  /** Burst size of that bucket. */
+  agentRateLimitBurst: number;
+  /** How long a verified API key is trusted before it is looked up again (revocation delay across processes). */
+  apiKeyCacheMs: number;
+}
+
+export const DEFAULT_CONFIG: BackendConfig = {
+  agentRateLimitPerSecond: 200,
+  agentRateLimitBurst: 400,
+  apiKeyCacheMs: 10_000,
+};
+
+/** Everything a verb needs from the outside world. One per process (or per Deno isolate). */
+export interface Ctx {
+  sql: Sql;
+  config: BackendConfig;
+  log: Logger;
+  keys: ApiKeyCache;
+  series: SeriesCache;
+  limiter: RateLimiter;
+  /** server id -> org id of servers known to be approved (approval is never withdrawn). */
+  approvedServers: Map<string, string>;
+  now(): number;
+}
+
+export const consoleLogger: Logger = {
+  info: (message, data) => console.log(JSON.stringify({ level: "info", message, ...data })),
+  warn: (message, data) => console.warn(JSON.stringify({ level: "warn", message, ...data })),
+  error: (message, data) => console.error(JSON.stringify({ level: "error", message, ...data })),
+};

@@ -1,0 +1,27 @@
+/** Token bucket per key: `ratePerSecond` refill, `burst` capacity. In memory, per process. */
+export class RateLimiter {
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+  readonly #rate: number;
+  readonly #burst: number;
+  readonly #now: () => number;
+  constructor(ratePerSecond: number, burst: number, now: () => number = Date.now) {
+    this.#rate = ratePerSecond;
+    this.#burst = burst;
+    this.#now = now;
+  }
+
+  /** true when the request may go ahead; otherwise the seconds until a token is available. */
+  take(id: string): true | number {
+    const now = this.#now();
+    const bucket = this.#buckets.get(id) ?? { tokens: this.#burst, at: now };
+    bucket.tokens = Math.min(this.#burst, bucket.tokens + ((now - bucket.at) / 1000) * this.#rate);
+    bucket.at = now;
+    if (this.#buckets.size > 50_000) this.#buckets.clear();
+    this.#buckets.set(id, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return true;
+    }
+    return Math.ceil((1 - bucket.tokens) / this.#rate);
+  }
+}

@@ -1,0 +1,62 @@
+import {
+  AlertsBatch,
+  ChecksBatch,
+  HeartbeatRequest,
+  MetricsBatch,
+  RegisterRequest,
+} from "@custos/protocol";
+import { Hono } from "hono";
+import type { AuthenticatedKey } from "../api-keys/schemas.ts";
+import type { Ctx } from "../context.ts";
+import { AppError } from "../errors.ts";
+import { parseInput, readJsonBody } from "../http/body.ts";
+import { ingestAlerts } from "../ingest/alerts.ts";
+import { ingestChecks } from "../ingest/checks.ts";
+import { ingestMetrics } from "../ingest/metrics.ts";
+import { recordHeartbeat } from "../servers/heartbeat.ts";
+import { registerServer } from "../servers/register.ts";
+
+type Env = { Variables: { auth: AuthenticatedKey } };
+
+/** /api/agent/*: authenticated by an agent-scope API key, rate-limited per key. */
+export function agentRoutes(ctx: Ctx) {
+  const app = new Hono<Env>();
+
+  app.use("*", async (c, next) => {
+    const auth = await ctx.keys.authenticate(ctx.sql, c.req.header("authorization"), "agent");
+    const allowed = ctx.limiter.take(auth.keyId);
+    if (allowed !== true) {
+      c.header("Retry-After", String(allowed));
+      throw new AppError("RATE_LIMITED", `too many requests for this API key; retry in ${allowed}s`);
+    }
+    c.set("auth", auth);
+    await next();
+  });
+
+  app.post("/register", async (c) => {
+    const input = parseInput(RegisterRequest, await readJsonBody(c.req.raw));
+    return c.json(await registerServer({ ctx, auth: c.get("auth"), input }));
+  });
+
+  app.post("/heartbeat", async (c) => {
+    const input = parseInput(HeartbeatRequest, await readJsonBody(c.req.raw));
+    return c.json(await recordHeartbeat({ ctx, auth: c.get("auth"), input }));
+  });
+
+  app.post("/metrics", async (c) => {
+    const input = parseInput(MetricsBatch, await readJsonBody(c.req.raw));
+    return c.json(await ingestMetrics({ ctx, auth: c.get("auth"), input }));
+  });
+
+  app.post("/checks", async (c) => {
+    const input = parseInput(ChecksBatch, await readJsonBody(c.req.raw));
+    return c.json(await ingestChecks({ ctx, auth: c.get("auth"), input }));
+  });
+
+  app.post("/alerts", async (c) => {
+    const input = parseInput(AlertsBatch, await readJsonBody(c.req.raw));
+    return c.json(await ingestAlerts({ ctx, auth: c.get("auth"), input }));
+  });
+
+  return app;
+}

@@ -1,0 +1,32 @@
+import type { HeartbeatRequest, HeartbeatResponse } from "@custos/protocol";
+import type { AuthenticatedKey } from "../api-keys/schemas.ts";
+import type { Ctx } from "../context.ts";
+import { AppError } from "../errors.ts";
+
+/**
+ * One statement: last_heartbeat_at from the backend's clock (never the agent's), the agent's
+ * clock skew, and `unknown -> up` on the first heartbeat. Pending servers are recorded too, so
+ * the dashboard can show that an agent waiting for approval is alive.
+ */
+export async function recordHeartbeat({
+  ctx,
+  auth,
+  input,
+}: {
+  ctx: Pick<Ctx, "sql">;
+  auth: AuthenticatedKey;
+  input: HeartbeatRequest;
+}): Promise<HeartbeatResponse & { approval: "pending" | "approved" }> {
+  const rows = await ctx.sql<{ approval: "pending" | "approved"; server_time: Date; skew: number }[]>`
+    update public.servers set
+      last_heartbeat_at = now(),
+      clock_skew_ms = greatest(-2147483647, least(2147483647,
+        round(extract(epoch from (${input.sent_at}::timestamptz - now())) * 1000)))::int,
+      agent_version = coalesce(${input.agent_version ?? null}, agent_version),
+      status = case when status = 'unknown' then 'up'::public.server_status else status end
+    where id = ${input.server_id} and org_id = ${auth.orgId}
+    returning approval, now() as server_time, clock_skew_ms as skew`;
+  const row = rows[0];
+  if (!row) throw new AppError("NOT_FOUND", `server ${input.server_id} is not registered with this organization`, { field: "server_id" });
+  return { ok: true, server_time: row.server_time.toISOString(), clock_skew_ms: row.skew, approval: row.approval };
+}
