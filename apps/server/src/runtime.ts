@@ -19,10 +19,18 @@ export interface RunningServer {
 /** Start-up in order: database, migrations (a failure stops here), HTTP, scheduler. */
 export async function startCustosServer(env: Env, log: Logger): Promise<RunningServer> {
   const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.CUSTOS_DATA_DIR, log });
-  const sql = postgres(db.url, { max: env.CUSTOS_DB_POOL, onnotice: () => undefined, connection: { application_name: "custos-server" } });
+  const sql = postgres(db.url, {
+    max: env.CUSTOS_DB_POOL,
+    onnotice: () => undefined,
+    connection: { application_name: "custos-server" },
+  });
   try {
     const result = await migrate(sql, loadMigrations(migrationsDir));
-    log.info("migrations", { applied: result.applied, already_applied: result.skipped.length, database: redactUrl(db.url) });
+    log.info("migrations", {
+      applied: result.applied,
+      already_applied: result.skipped.length,
+      database: redactUrl(db.url),
+    });
   } catch (error) {
     await sql.end({ timeout: 5 });
     await db.stop();
@@ -48,7 +56,9 @@ export async function startCustosServer(env: Env, log: Logger): Promise<RunningS
   });
   const port = (server.address() as AddressInfo).port;
   const scheduler = env.CUSTOS_SCHEDULER === "on" ? startScheduler(ctx) : { stop: async () => undefined };
-  log.info("custos-server listening", { url: `http://${env.HOST === "0.0.0.0" ? "localhost" : env.HOST}:${port}` });
+  log.info("custos-server listening", {
+    url: `http://${env.HOST === "0.0.0.0" ? "localhost" : env.HOST}:${port}`,
+  });
 
   let closing: Promise<void> | undefined;
   return {

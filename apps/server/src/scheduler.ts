@@ -7,7 +7,9 @@ interface Job {
   run(ctx: Ctx): Promise<unknown>;
 }
 
-const JOBS: Job[] = [{ name: "maintain-partitions", everyMs: 60 * 60_000, run: (ctx) => maintainPartitions({ ctx }) }];
+const JOBS: Job[] = [
+  { name: "maintain-partitions", everyMs: 60 * 60_000, run: (ctx) => maintainPartitions({ ctx }) },
+];
 
 /**
  * Runs the backend's periodic jobs. Each run takes a transaction-level advisory lock per job, so
@@ -22,7 +24,9 @@ export function startScheduler(ctx: Ctx, jobs: Job[] = JOBS): { stop(): Promise<
     if (stopped) return;
     const p = ctx.sql
       .begin(async (tx) => {
-        const [row] = await tx<{ got: boolean }[]>`select pg_try_advisory_xact_lock(hashtext(${`custos:job:${job.name}`})) as got`;
+        const [row] = await tx<
+          { got: boolean }[]
+        >`select pg_try_advisory_xact_lock(hashtext(${`custos:job:${job.name}`})) as got`;
         if (!row?.got) return;
         const result = await job.run(ctx);
         ctx.log.info("job done", { job: job.name, result: result as Record<string, unknown> });

@@ -28,7 +28,13 @@ describe("custos-server", () => {
     const org = await server.createOrg("Ops");
     const key = await server.createKey(org, "agent");
     expect(key).toMatch(/^cus_[0-9A-Za-z]{40}$/);
-    const reg = await post("/register", key, { hostname: "a", server_name: "a", agent_version: "1", os: "linux", arch: "x64" });
+    const reg = await post("/register", key, {
+      hostname: "a",
+      server_name: "a",
+      agent_version: "1",
+      os: "linux",
+      arch: "x64",
+    });
     expect(reg.status).toBe(200);
     expect(reg.body.server_id).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -45,7 +51,9 @@ describe("custos-server", () => {
     const org = await server.createOrg("Restart");
     const key = await server.createKey(org, "agent");
     // the request is on the server (headers and half the body sent) when SIGTERM arrives
-    const body = new TextEncoder().encode(JSON.stringify({ hostname: "b", server_name: "b", agent_version: "1", os: "linux", arch: "x64" }));
+    const body = new TextEncoder().encode(
+      JSON.stringify({ hostname: "b", server_name: "b", agent_version: "1", os: "linux", arch: "x64" }),
+    );
     let sendRest: () => void = () => undefined;
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -61,7 +69,10 @@ describe("custos-server", () => {
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
       body: stream,
       duplex: "half",
-    } as RequestInit).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }));
+    } as RequestInit).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as Record<string, any>,
+    }));
     await new Promise((r) => setTimeout(r, 300));
     const code = server.stop();
     await new Promise((r) => setTimeout(r, 300));
@@ -70,12 +81,20 @@ describe("custos-server", () => {
     expect(await code).toBe(0);
     expect(server.output()).toContain('"message":"shutting down"');
     await server.start();
-    const again = await post("/register", key, { hostname: "b", server_name: "b", agent_version: "1", os: "linux", arch: "x64" });
+    const again = await post("/register", key, {
+      hostname: "b",
+      server_name: "b",
+      agent_version: "1",
+      os: "linux",
+      arch: "x64",
+    });
     expect(again.body.server_id).toBe((await inflight).body.server_id);
   });
 
   it("stops at start-up with the variable's name when an environment value is invalid", async () => {
-    const error = (await run(process.execPath, [CLI, "start"], { env: { ...process.env, PORT: "eighty" } }).catch((e) => e)) as {
+    const error = (await run(process.execPath, [CLI, "start"], {
+      env: { ...process.env, PORT: "eighty" },
+    }).catch((e) => e)) as {
       code: number;
       stderr: string;
     };
@@ -85,13 +104,21 @@ describe("custos-server", () => {
 
   it("rejects admin create-key with a bad scope or org id, naming the flag or field", async () => {
     const env = { ...process.env, DATABASE_URL: server.databaseUrl };
-    const badScope = (await run(process.execPath, [CLI, "admin", "create-key", "--org", "x", "--scope", "root"], { env }).catch((e) => e)) as {
+    const badScope = (await run(
+      process.execPath,
+      [CLI, "admin", "create-key", "--org", "x", "--scope", "root"],
+      { env },
+    ).catch((e) => e)) as {
       code: number;
       stderr: string;
     };
     expect(badScope.code).toBe(2);
     expect(badScope.stderr).toContain("--scope");
-    const badOrg = (await run(process.execPath, [CLI, "admin", "create-key", "--org", "not-a-uuid", "--scope", "agent"], { env }).catch((e) => e)) as {
+    const badOrg = (await run(
+      process.execPath,
+      [CLI, "admin", "create-key", "--org", "not-a-uuid", "--scope", "agent"],
+      { env },
+    ).catch((e) => e)) as {
       code: number;
       stderr: string;
     };

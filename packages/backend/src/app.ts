@@ -40,12 +40,17 @@ export function createApp(options: CreateAppOptions | { ctx: Ctx }) {
   app.get("/health", (c) => c.json({ ok: true }));
   app.route("/agent", agentRoutes(ctx));
 
-  app.notFound((c) => c.json(errorBody(new AppError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`)), 404));
+  app.notFound((c) =>
+    c.json(errorBody(new AppError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`)), 404),
+  );
   app.onError((error, c) => {
     if (error instanceof AppError) {
       return c.json(errorBody(error), STATUS_BY_CODE[error.code]);
     }
-    ctx.log.error("unhandled error", { path: c.req.path, error: error instanceof Error ? error.message : String(error) });
+    ctx.log.error("unhandled error", {
+      path: c.req.path,
+      error: error instanceof Error ? error.message : String(error),
+    });
     return c.json(errorBody(new AppError("INTERNAL", "internal error; it has been logged")), 500);
   });
   return Object.assign(app, { ctx });

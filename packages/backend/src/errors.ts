@@ -5,7 +5,11 @@ export class AppError extends Error {
   readonly code: ApiErrorCode;
   readonly field: string | undefined;
   readonly issues: { path: string; message: string }[] | undefined;
-  constructor(code: ApiErrorCode, message: string, details: { field?: string; issues?: { path: string; message: string }[] } = {}) {
+  constructor(
+    code: ApiErrorCode,
+    message: string,
+    details: { field?: string; issues?: { path: string; message: string }[] } = {},
+  ) {
     super(message);
     this.name = "AppError";
     this.code = code;

@@ -1,7 +1,8 @@
-export { createApp, createContext, type CreateAppOptions } from "./app.ts";
-export { createApiKey, type CreatedApiKey } from "./api-keys/create.ts";
+export { type CreatedApiKey, createApiKey } from "./api-keys/create.ts";
 export { revokeApiKey } from "./api-keys/revoke.ts";
+export { type CreateAppOptions, createApp, createContext } from "./app.ts";
 export { type BackendConfig, type Ctx, consoleLogger, DEFAULT_CONFIG, type Logger } from "./context.ts";
+export { asCaller, type CallerClaims } from "./db/as-caller.ts";
 export { AppError, STATUS_BY_CODE } from "./errors.ts";
 export { maintainPartitions } from "./maintenance/partitions.ts";
 export { createOrganization } from "./orgs/create.ts";

@@ -2,20 +2,31 @@ import { gzipSync } from "node:zlib";
 import { createTestDatabase } from "@custos/testkit";
 import postgres from "postgres";
 import { inject } from "vitest";
-import { createApiKey, createApp, createOrganization } from "../src/index.ts";
 import type { BackendConfig } from "../src/context.ts";
+import { createApiKey, createApp, createOrganization } from "../src/index.ts";
 
 export const AGENT = "/api/agent";
 
 /** A fresh migrated database, an in-process app on it, and one organization with an agent key. */
-export async function setup(config: Partial<BackendConfig> = {}, org: { require_server_approval?: boolean } = {}) {
+export async function setup(
+  config: Partial<BackendConfig> = {},
+  org: { require_server_approval?: boolean } = {},
+) {
   const url = await createTestDatabase(inject("pgAdminUrl"));
   const sql = postgres(url, { max: 10, onnotice: () => undefined });
-  const app = createApp({ sql, config, log: { info() {}, warn() {}, error: (m, d) => process.env.DEBUG_TEST && console.error(m, d) } });
+  const app = createApp({
+    sql,
+    config,
+    log: { info() {}, warn() {}, error: (m, d) => process.env.DEBUG_TEST && console.error(m, d) },
+  });
   const { id: orgId } = await createOrganization({ ctx: { sql }, input: { name: "Acme", ...org } });
   const { key } = await createApiKey({ ctx: { sql }, input: { org_id: orgId, scope: "agent" } });
 
-  async function call(path: string, body: unknown, options: { key?: string; gzip?: boolean; headers?: Record<string, string> } = {}) {
+  async function call(
+    path: string,
+    body: unknown,
+    options: { key?: string; gzip?: boolean; headers?: Record<string, string> } = {},
+  ) {
     const raw = typeof body === "string" ? body : JSON.stringify(body);
     const headers: Record<string, string> = {
       "content-type": "application/json",

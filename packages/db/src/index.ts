@@ -1,2 +1,2 @@
-export { loadMigrations, MigrationError, migrate, type MigrateResult, type Migration } from "./migrations.ts";
+export { loadMigrations, type MigrateResult, type Migration, MigrationError, migrate } from "./migrations.ts";
 export { migrationsDir } from "./paths.ts";

@@ -15,7 +15,9 @@ const FILE_RE = /^(\d{14})_(.+)\.sql$/;
 
 /** Reads supabase/migrations in version order; a file not named <14 digits>_<name>.sql is an error. */
 export function loadMigrations(dir: string): Migration[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith(".sql")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
   return files.map((file) => {
     const match = FILE_RE.exec(file);
     if (!match) throw new Error(`migration file ${file} is not named YYYYMMDDHHMMSS_name.sql`);
@@ -60,7 +62,9 @@ export async function migrate(sql: Sql, migrations: Migration[]): Promise<Migrat
   await sql.reserve().then(async (conn) => {
     try {
       await conn`select pg_advisory_lock(hashtext('custos:migrate'))`;
-      const rows = await conn<{ version: string }[]>`select version from supabase_migrations.schema_migrations`;
+      const rows = await conn<
+        { version: string }[]
+      >`select version from supabase_migrations.schema_migrations`;
       const done = new Set(rows.map((r) => r.version));
       for (const m of migrations) {
         if (done.has(m.version)) {

@@ -5,7 +5,10 @@ import { loadMigrations, MigrationError, migrate, migrationsDir } from "../src/i
 
 const open: postgres.Sql[] = [];
 async function emptyDb() {
-  const sql = postgres(await createEmptyDatabase(inject("pgAdminUrl")), { max: 2, onnotice: () => undefined });
+  const sql = postgres(await createEmptyDatabase(inject("pgAdminUrl")), {
+    max: 2,
+    onnotice: () => undefined,
+  });
   open.push(sql);
   return sql;
 }
@@ -39,7 +42,12 @@ describe("migration runner", () => {
 
   it("rolls back a failing migration whole and names the file and the Postgres error", async () => {
     const sql = await emptyDb();
-    const good = { version: "20000101000000", name: "good", file: "20000101000000_good.sql", sql: "create table t_good (x int);" };
+    const good = {
+      version: "20000101000000",
+      name: "good",
+      file: "20000101000000_good.sql",
+      sql: "create table t_good (x int);",
+    };
     const bad = {
       version: "20000101000001",
       name: "bad",
@@ -50,7 +58,8 @@ describe("migration runner", () => {
     expect(error).toBeInstanceOf(MigrationError);
     expect((error as MigrationError).message).toContain("20000101000001_bad.sql");
     expect((error as MigrationError).message).toContain('relation "no_such_table" does not exist');
-    const [partial] = await sql`select to_regclass('public.t_partial') as t, to_regclass('public.t_good') as g`;
+    const [partial] =
+      await sql`select to_regclass('public.t_partial') as t, to_regclass('public.t_good') as g`;
     expect(partial?.t).toBeNull();
     expect(partial?.g).toBe("t_good");
     const versions = await sql`select version from supabase_migrations.schema_migrations`;

@@ -34,7 +34,14 @@ export const Timestamp = z
   .transform((value) => new Date(value));
 
 export const MetricLabels = z
-  .record(z.string().min(1).max(64).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "label names are identifiers"), z.string().max(200))
+  .record(
+    z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "label names are identifiers"),
+    z.string().max(200),
+  )
   .refine((labels) => Object.keys(labels).length <= LIMITS.maxLabels, `at most ${LIMITS.maxLabels} labels`);
 export type MetricLabels = z.infer<typeof MetricLabels>;
 
@@ -48,7 +55,10 @@ export const RegisterRequest = z.strictObject({
   os: z.string().min(1).max(64),
   arch: z.string().min(1).max(32),
   /** /etc/machine-id when readable: keeps identity stable across hostname changes. */
-  machine_id: z.string().regex(/^[A-Za-z0-9-]{8,128}$/).optional(),
+  machine_id: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{8,128}$/)
+    .optional(),
 });
 export type RegisterRequest = z.infer<typeof RegisterRequest>;
 

@@ -5,6 +5,7 @@
  * not know. Everything else is strict: an unknown key is an error that names the key.
  */
 import { z } from "zod";
+import { LIMITS } from "./agent.ts";
 import { Duration } from "./duration.ts";
 
 const BYTE_UNITS: Record<string, number> = {
@@ -127,7 +128,10 @@ export type LocalDashboard = z.output<typeof LocalDashboard>;
 
 export const BufferSettings = z.strictObject({
   /** Oldest buffered sample kept while the backend is unreachable. */
-  max_age: Duration.default(86_400_000),
+  max_age: Duration.refine(
+    (ms) => ms <= LIMITS.maxSampleAgeMs,
+    "at most 7d (the backend refuses older samples)",
+  ).default(86_400_000),
   /** Buffered bytes kept (JSON size of the pending samples and check results). */
   max_bytes: ByteSize.default(200_000_000),
   /** The agent's SQLite state database; relative paths are resolved against the config file. */

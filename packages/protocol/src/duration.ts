@@ -12,14 +12,15 @@ export function parseDuration(text: string): number | undefined {
 }
 
 /** A duration written as "30s" / "5m" (or a bare number of seconds), parsed to milliseconds. */
-export const Duration = z
-  .union([z.string(), z.number()])
-  .transform((value, ctx) => {
-    const ms = typeof value === "number" ? value * 1000 : parseDuration(value);
-    if (ms === undefined || !Number.isFinite(ms) || ms <= 0) {
-      ctx.addIssue({ code: "custom", message: `invalid duration ${JSON.stringify(value)} (use e.g. 30s, 5m, 1h)` });
-      return z.NEVER;
-    }
-    return ms;
-  });
+export const Duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = typeof value === "number" ? value * 1000 : parseDuration(value);
+  if (ms === undefined || !Number.isFinite(ms) || ms <= 0) {
+    ctx.addIssue({
+      code: "custom",
+      message: `invalid duration ${JSON.stringify(value)} (use e.g. 30s, 5m, 1h)`,
+    });
+    return z.NEVER;
+  }
+  return ms;
+});
 export type Duration = z.output<typeof Duration>;

@@ -1,11 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { prepareTemplate, startPostgres } from "./postgres.ts";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    pgAdminUrl: string;
-  }
-}
+import "./provided.ts";
 
 /**
  * vitest globalSetup: one real PostgreSQL per test run with a migrated template database;

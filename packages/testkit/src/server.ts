@@ -96,7 +96,8 @@ export async function startCustosServer(
     port,
     databaseUrl,
     output: () => out,
-    createOrg: (name, o = {}) => admin(["create-org", "--name", name, ...(o.requireApproval ? ["--require-approval"] : [])]),
+    createOrg: (name, o = {}) =>
+      admin(["create-org", "--name", name, ...(o.requireApproval ? ["--require-approval"] : [])]),
     createKey: (orgId, scope) => admin(["create-key", "--org", orgId, "--scope", scope]),
     async stop() {
       if (!child) return null;

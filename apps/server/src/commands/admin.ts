@@ -28,7 +28,11 @@ async function withDatabase<T>(work: (sql: postgres.Sql) => Promise<T>): Promise
   }
 }
 
-export async function createOrgCommand(options: { name: string; requireApproval?: boolean; retentionDays?: number }) {
+export async function createOrgCommand(options: {
+  name: string;
+  requireApproval?: boolean;
+  retentionDays?: number;
+}) {
   const org = await withDatabase((sql) =>
     createOrganization({
       ctx: { sql },
@@ -46,10 +50,16 @@ export async function createKeyCommand(options: { org: string; scope: string; na
   const key = await withDatabase((sql) =>
     createApiKey({
       ctx: { sql },
-      input: { org_id: options.org, scope: options.scope as "agent" | "read", ...(options.name ? { name: options.name } : {}) },
+      input: {
+        org_id: options.org,
+        scope: options.scope as "agent" | "read",
+        ...(options.name ? { name: options.name } : {}),
+      },
     }),
   );
   // the key itself goes to stdout (for scripts); the reminder to stderr
   process.stdout.write(`${key.key}\n`);
-  process.stderr.write(`API key ${key.prefix}… (${key.scope}) created. It is shown only now; store it safely.\n`);
+  process.stderr.write(
+    `API key ${key.prefix}… (${key.scope}) created. It is shown only now; store it safely.\n`,
+  );
 }

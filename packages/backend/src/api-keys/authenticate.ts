@@ -21,7 +21,11 @@ export class ApiKeyCache {
     this.#now = now;
   }
 
-  async authenticate(sql: Sql, authorization: string | undefined, scope: ApiKeyScope): Promise<AuthenticatedKey> {
+  async authenticate(
+    sql: Sql,
+    authorization: string | undefined,
+    scope: ApiKeyScope,
+  ): Promise<AuthenticatedKey> {
     const key = parseBearer(authorization);
     const hash = await hashApiKey(key);
     const id = toHex(hash);
@@ -57,10 +61,17 @@ export class ApiKeyCache {
 }
 
 function parseBearer(header: string | undefined): string {
-  if (!header) throw new AppError("UNAUTHORIZED", "missing Authorization header (Bearer <api key>)", { field: "authorization" });
+  if (!header)
+    throw new AppError("UNAUTHORIZED", "missing Authorization header (Bearer <api key>)", {
+      field: "authorization",
+    });
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  if (!match) throw new AppError("UNAUTHORIZED", "Authorization must be 'Bearer <api key>'", { field: "authorization" });
+  if (!match)
+    throw new AppError("UNAUTHORIZED", "Authorization must be 'Bearer <api key>'", {
+      field: "authorization",
+    });
   const key = match[1] as string;
-  if (!KEY_RE.test(key)) throw new AppError("UNAUTHORIZED", "invalid or revoked API key", { field: "authorization" });
+  if (!KEY_RE.test(key))
+    throw new AppError("UNAUTHORIZED", "invalid or revoked API key", { field: "authorization" });
   return key;
 }

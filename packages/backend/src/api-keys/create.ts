@@ -11,7 +11,13 @@ export interface CreatedApiKey {
   scope: "agent" | "read";
 }
 
-export async function createApiKey({ ctx, input }: { ctx: Pick<Ctx, "sql">; input: CreateApiKeyInput }): Promise<CreatedApiKey> {
+export async function createApiKey({
+  ctx,
+  input,
+}: {
+  ctx: Pick<Ctx, "sql">;
+  input: CreateApiKeyInput;
+}): Promise<CreatedApiKey> {
   const data = CreateApiKeyInput.parse(input);
   const key = generateApiKey();
   const hash = await hashApiKey(key);

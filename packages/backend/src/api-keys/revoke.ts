@@ -3,7 +3,13 @@ import { AppError } from "../errors.ts";
 import { RevokeApiKeyInput } from "./schemas.ts";
 
 /** Revokes a key; this process forgets it at once, others within `apiKeyCacheMs`. */
-export async function revokeApiKey({ ctx, input }: { ctx: Pick<Ctx, "sql" | "keys">; input: RevokeApiKeyInput }) {
+export async function revokeApiKey({
+  ctx,
+  input,
+}: {
+  ctx: Pick<Ctx, "sql" | "keys">;
+  input: RevokeApiKeyInput;
+}) {
   const data = RevokeApiKeyInput.parse(input);
   const rows = await ctx.sql<{ id: string }[]>`
     update public.api_keys set revoked_at = coalesce(revoked_at, now())

@@ -9,9 +9,13 @@ import { AppError } from "../errors.ts";
 export async function readJsonBody(request: Request): Promise<unknown> {
   const type = request.headers.get("content-type");
   if (type && !/^application\/json\b/i.test(type)) {
-    throw new AppError("UNSUPPORTED_MEDIA_TYPE", `content-type must be application/json, got ${type.slice(0, 100)}`, {
-      field: "content-type",
-    });
+    throw new AppError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      `content-type must be application/json, got ${type.slice(0, 100)}`,
+      {
+        field: "content-type",
+      },
+    );
   }
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > LIMITS.maxBodyBytes) {
@@ -19,15 +23,21 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   }
   const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
   if (encoding !== "identity" && encoding !== "gzip") {
-    throw new AppError("UNSUPPORTED_MEDIA_TYPE", `content-encoding ${encoding.slice(0, 50)} is not supported (use gzip)`, {
-      field: "content-encoding",
-    });
+    throw new AppError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      `content-encoding ${encoding.slice(0, 50)} is not supported (use gzip)`,
+      {
+        field: "content-encoding",
+      },
+    );
   }
   if (!request.body) throw new AppError("VALIDATION", "request body is empty", { field: "body" });
 
   let stream: ReadableStream<Uint8Array> = request.body.pipeThrough(limitBytes(LIMITS.maxBodyBytes, "body"));
   if (encoding === "gzip") {
-    stream = stream.pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>);
+    stream = stream.pipeThrough(
+      new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
+    );
     stream = stream.pipeThrough(limitBytes(LIMITS.maxInflatedBytes, "body (after gzip)"));
   }
   let text: string;

@@ -22,7 +22,9 @@ export async function ingestChecks({
   await requireApprovedServer(ctx, auth.orgId, input.server_id);
   const results = input.results;
   const names = [...new Set(results.map((r) => r.monitor))];
-  const types = names.map((name) => results.find((r) => r.monitor === name)?.type ?? name.split(":")[0] ?? "agent");
+  const types = names.map(
+    (name) => results.find((r) => r.monitor === name)?.type ?? name.split(":")[0] ?? "agent",
+  );
   try {
     const result = await ctx.sql.begin(async (tx) => {
       await tx`

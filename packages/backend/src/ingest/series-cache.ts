@@ -19,7 +19,12 @@ export class SeriesCache {
     this.#max = maxEntries;
   }
 
-  async resolve(sql: Sql, orgId: string, serverId: string, keys: { name: string; labels: string }[]): Promise<number[]> {
+  async resolve(
+    sql: Sql,
+    orgId: string,
+    serverId: string,
+    keys: { name: string; labels: string }[],
+  ): Promise<number[]> {
     const ids: (number | undefined)[] = keys.map((k) => this.#ids.get(cacheKey(serverId, k.name, k.labels)));
     const missing = new Map<string, { name: string; labels: string }>();
     keys.forEach((k, i) => {
@@ -38,7 +43,8 @@ export class SeriesCache {
         join unnest(${names}::text[], ${labels}::text[]) as t(n, l) on s.name = t.n and s.labels = t.l::jsonb
         where s.server_id = ${serverId}`;
       if (this.#ids.size + rows.length > this.#max) this.#ids.clear();
-      for (const row of rows) this.#ids.set(cacheKey(serverId, row.name, canonicalLabels(row.labels)), row.id);
+      for (const row of rows)
+        this.#ids.set(cacheKey(serverId, row.name, canonicalLabels(row.labels)), row.id);
       keys.forEach((k, i) => {
         if (ids[i] === undefined) ids[i] = this.#ids.get(cacheKey(serverId, k.name, k.labels));
       });

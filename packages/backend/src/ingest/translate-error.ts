@@ -5,7 +5,9 @@ export function translateIngestError(error: unknown, serverId: string): unknown 
   const code = (error as { code?: string }).code;
   // foreign key: the server was deleted after it was cached as approved
   if (code === "23503") {
-    return new AppError("NOT_FOUND", `server ${serverId} is not registered with this organization`, { field: "server_id" });
+    return new AppError("NOT_FOUND", `server ${serverId} is not registered with this organization`, {
+      field: "server_id",
+    });
   }
   // no partition for the row: only possible if maintenance has not run yet
   if (code === "23514") {

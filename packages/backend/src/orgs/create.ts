@@ -9,7 +9,13 @@ export const CreateOrganizationInput = z.strictObject({
 });
 export type CreateOrganizationInput = z.input<typeof CreateOrganizationInput>;
 
-export async function createOrganization({ ctx, input }: { ctx: Pick<Ctx, "sql">; input: CreateOrganizationInput }): Promise<{ id: string }> {
+export async function createOrganization({
+  ctx,
+  input,
+}: {
+  ctx: Pick<Ctx, "sql">;
+  input: CreateOrganizationInput;
+}): Promise<{ id: string }> {
   const data = CreateOrganizationInput.parse(input);
   return ctx.sql.begin(async (tx) => {
     const rows = await tx<{ id: string }[]>`

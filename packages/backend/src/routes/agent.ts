@@ -1,10 +1,4 @@
-import {
-  AlertsBatch,
-  ChecksBatch,
-  HeartbeatRequest,
-  MetricsBatch,
-  RegisterRequest,
-} from "@custos/protocol";
+import { AlertsBatch, ChecksBatch, HeartbeatRequest, MetricsBatch, RegisterRequest } from "@custos/protocol";
 import { Hono } from "hono";
 import type { AuthenticatedKey } from "../api-keys/schemas.ts";
 import type { Ctx } from "../context.ts";

@@ -5,7 +5,13 @@ import { AppError } from "../errors.ts";
 export const ApproveServerInput = z.strictObject({ server_id: z.uuid(), org_id: z.uuid() });
 export type ApproveServerInput = z.input<typeof ApproveServerInput>;
 
-export async function approveServer({ ctx, input }: { ctx: Pick<Ctx, "sql">; input: ApproveServerInput }): Promise<void> {
+export async function approveServer({
+  ctx,
+  input,
+}: {
+  ctx: Pick<Ctx, "sql">;
+  input: ApproveServerInput;
+}): Promise<void> {
   const data = ApproveServerInput.parse(input);
   const rows = await ctx.sql`
     update public.servers set approval = 'approved', updated_at = now()

@@ -27,6 +27,14 @@ export async function recordHeartbeat({
     where id = ${input.server_id} and org_id = ${auth.orgId}
     returning approval, now() as server_time, clock_skew_ms as skew`;
   const row = rows[0];
-  if (!row) throw new AppError("NOT_FOUND", `server ${input.server_id} is not registered with this organization`, { field: "server_id" });
-  return { ok: true, server_time: row.server_time.toISOString(), clock_skew_ms: row.skew, approval: row.approval };
+  if (!row)
+    throw new AppError("NOT_FOUND", `server ${input.server_id} is not registered with this organization`, {
+      field: "server_id",
+    });
+  return {
+    ok: true,
+    server_time: row.server_time.toISOString(),
+    clock_skew_ms: row.skew,
+    approval: row.approval,
+  };
 }

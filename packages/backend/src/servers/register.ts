@@ -16,7 +16,9 @@ export async function registerServer({
   input: RegisterRequest;
 }): Promise<RegisterResponse> {
   const identity = input.machine_id ? `machine:${input.machine_id}` : `host:${input.hostname.toLowerCase()}`;
-  const rows = await ctx.sql<{ id: string; approval: "pending" | "approved"; heartbeat_timeout_seconds: number }[]>`
+  const rows = await ctx.sql<
+    { id: string; approval: "pending" | "approved"; heartbeat_timeout_seconds: number }[]
+  >`
     insert into public.servers (org_id, name, hostname, identity_key, agent_version, os, arch, approval, registered_with_key)
     select o.id, ${input.server_name}, ${input.hostname}, ${identity}, ${input.agent_version}, ${input.os}, ${input.arch},
            case when o.require_server_approval then 'pending'::public.server_approval else 'approved' end, ${auth.keyId}
@@ -26,5 +28,9 @@ export async function registerServer({
       os = excluded.os, arch = excluded.arch, updated_at = now()
     returning id, approval, heartbeat_timeout_seconds`;
   const row = rows[0] as (typeof rows)[number];
-  return { server_id: row.id, approval: row.approval, heartbeat_timeout_seconds: row.heartbeat_timeout_seconds };
+  return {
+    server_id: row.id,
+    approval: row.approval,
+    heartbeat_timeout_seconds: row.heartbeat_timeout_seconds,
+  };
 }
