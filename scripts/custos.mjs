@@ -35,14 +35,28 @@ function ensureTools() {
   const want = JSON.stringify({ node: NODE_VERSION, pnpm: PNPM_VERSION, arch });
   if (existsSync(stamp) && readFileSync(stamp, "utf8") === want) return;
   if (process.platform !== "linux") {
-    console.error("custos: the bootstrap installs Node for Linux only; on other systems use Node 24 and pnpm directly.");
+    console.error(
+      "custos: the bootstrap installs Node for Linux only; on other systems use Node 24 and pnpm directly.",
+    );
     process.exit(1);
   }
   mkdirSync(tools, { recursive: true });
   writeFileSync(join(tools, "package.json"), '{ "private": true }\n');
   must(
-    run("npm", ["install", "--prefix", tools, "--no-audit", "--no-fund", "--no-package-lock",
-      `node-linux-${arch}@${NODE_VERSION}`, `pnpm@${PNPM_VERSION}`], { stdio: ["ignore", "inherit", "inherit"] }),
+    run(
+      "npm",
+      [
+        "install",
+        "--prefix",
+        tools,
+        "--no-audit",
+        "--no-fund",
+        "--no-package-lock",
+        `node-linux-${arch}@${NODE_VERSION}`,
+        `pnpm@${PNPM_VERSION}`,
+      ],
+      { stdio: ["ignore", process.stderr, "inherit"] },
+    ),
     "installing Node and pnpm into .tools",
   );
   writeFileSync(stamp, want);
@@ -66,7 +80,12 @@ function pnpm(args) {
 }
 
 function installWorkspace() {
-  must(pnpm(["install", "--frozen-lockfile", "--prefer-offline"]), "pnpm install");
+  // progress goes to stderr: stdout stays clean for commands whose output scripts read
+  const status = run(join(nodeBin, "node"), [pnpmBin, "install", "--frozen-lockfile", "--prefer-offline"], {
+    env: toolEnv(),
+    stdio: ["ignore", process.stderr, "inherit"],
+  });
+  must(status, "pnpm install");
 }
 
 const [task = "start", ...rest] = process.argv.slice(2);
@@ -82,6 +101,13 @@ switch (task) {
     must(run("bash", [join(root, "scripts", "test-prereqs.sh")], { env: toolEnv() }), "test prerequisites");
     process.exit(pnpm(["run", "test:all", ...rest]));
     break;
+  case "server":
+    process.exit(
+      run(join(nodeBin, "node"), [join(root, "apps", "server", "src", "cli.ts"), ...rest], {
+        env: toolEnv(),
+      }),
+    );
+    break;
   case "bench":
     process.exit(pnpm(["--filter", "@custos/bench", "run", ...(rest.length ? rest : ["all"])]));
     break;
@@ -89,6 +115,6 @@ switch (task) {
     process.exit(pnpm(rest));
     break;
   default:
-    console.error(`custos: unknown task "${task}" (use start, test, setup, bench, pnpm)`);
+    console.error(`custos: unknown task "${task}" (use start, test, setup, server, bench, pnpm)`);
     process.exit(2);
 }
