@@ -12,6 +12,8 @@ export interface CreateAppOptions {
   config?: Partial<BackendConfig>;
   log?: Logger;
   now?: () => number;
+  notify?: Ctx["notify"];
+  probeEndpoint?: Ctx["probeEndpoint"];
 }
 
 export function createContext(options: CreateAppOptions): Ctx {
@@ -25,6 +27,12 @@ export function createContext(options: CreateAppOptions): Ctx {
     series: new SeriesCache(),
     limiter: new RateLimiter(config.agentRateLimitPerSecond, config.agentRateLimitBurst, now),
     approvedServers: new Map(),
+    notify: options.notify ?? {
+      deliver: async () => {
+        throw new Error("no notifier configured");
+      },
+    },
+    ...(options.probeEndpoint ? { probeEndpoint: options.probeEndpoint } : {}),
     now,
   };
 }

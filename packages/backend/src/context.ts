@@ -2,6 +2,7 @@ import type { Sql } from "postgres";
 import type { ApiKeyCache } from "./api-keys/authenticate.ts";
 import type { RateLimiter } from "./http/rate-limit.ts";
 import type { SeriesCache } from "./ingest/series-cache.ts";
+import type { Channel, NotificationMessage } from "./notify/types.ts";
 
 export interface Logger {
   info(message: string, data?: Record<string, unknown>): void;
@@ -16,12 +17,29 @@ export interface BackendConfig {
   agentRateLimitBurst: number;
   /** How long a verified API key is trusted before it is looked up again (revocation delay across processes). */
   apiKeyCacheMs: number;
+  /** How often the sweep runs; a sweep gap of 4x this (at least 60 s) counts as a backend restart. */
+  sweepIntervalSeconds: number;
+  /** Budget for probing a silent server's public endpoint. */
+  diagnosisTimeoutMs: number;
+  maxDeliveryAttempts: number;
+  retryBaseMs: number;
+  retryCapMs: number;
+  /** A row left in `sending` this long is taken again (the dispatcher died mid-delivery). */
+  claimTimeoutMs: number;
+  /** Base URL of the dashboard, for links in notifications. */
+  dashboardUrl?: string;
 }
 
 export const DEFAULT_CONFIG: BackendConfig = {
   agentRateLimitPerSecond: 200,
   agentRateLimitBurst: 400,
   apiKeyCacheMs: 10_000,
+  sweepIntervalSeconds: 10,
+  diagnosisTimeoutMs: 3_000,
+  maxDeliveryAttempts: 8,
+  retryBaseMs: 15_000,
+  retryCapMs: 30 * 60_000,
+  claimTimeoutMs: 5 * 60_000,
 };
 
 /** Everything a verb needs from the outside world. One per process (or per Deno isolate). */
@@ -34,6 +52,9 @@ export interface Ctx {
   limiter: RateLimiter;
   /** server id -> org id of servers known to be approved (approval is never withdrawn). */
   approvedServers: Map<string, string>;
+  notify: { deliver(channel: Channel, message: NotificationMessage): Promise<void> };
+  /** Does the host still answer at this endpoint (host:port or URL)? Absent where it cannot run. */
+  probeEndpoint?: (endpoint: string, timeoutMs: number) => Promise<boolean>;
   now(): number;
 }
 

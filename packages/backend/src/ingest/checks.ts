@@ -31,7 +31,7 @@ export async function ingestChecks({
         insert into public.monitors (org_id, server_id, source, name, type)
         select ${auth.orgId}, ${input.server_id}, 'agent', n, t from unnest(${names}::text[], ${types}::text[]) as u(n, t)
         on conflict (server_id, name) where server_id is not null do nothing`;
-      return tx`
+      const rows = await tx<{ stored_count: number }[]>`
         with batch as (
           insert into public.ingest_batches (server_id, batch_id, org_id, kind, item_count)
           values (${input.server_id}, ${input.batch_id}, ${auth.orgId}, 'checks', ${results.length})
@@ -62,8 +62,20 @@ export async function ingestChecks({
           returning 1
         )
         select (select count(*) from stored)::int as stored_count, (select count(*) from moved)::int as moved_count`;
+      if ((rows[0]?.stored_count ?? 0) > 0) {
+        // through the incident state machine, oldest first, in the same transaction
+        const ordered = [...results].sort((a, b) => a.ts.getTime() - b.ts.getTime());
+        await tx`
+          select private.apply_checks(
+            array(select m.id from unnest(${ordered.map((r) => r.monitor)}::text[]) with ordinality as u(name, i)
+                  join public.monitors m on m.server_id = ${input.server_id} and m.name = u.name order by u.i),
+            ${ordered.map((r) => r.status)}::public.check_status[],
+            ${ordered.map((r) => r.ts.toISOString())}::timestamptz[],
+            ${ordered.map((r) => r.message ?? null)}::text[])`;
+      }
+      return rows;
     });
-    const stored = ((result as unknown as { stored_count: number }[])[0]?.stored_count ?? 0) > 0;
+    const stored = (result[0]?.stored_count ?? 0) > 0;
     return { ok: true, batch_id: input.batch_id, stored, accepted: results.length };
   } catch (error) {
     throw translateIngestError(error, input.server_id);

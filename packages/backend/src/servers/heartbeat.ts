@@ -17,7 +17,9 @@ export async function recordHeartbeat({
   auth: AuthenticatedKey;
   input: HeartbeatRequest;
 }): Promise<HeartbeatResponse & { approval: "pending" | "approved" }> {
-  const rows = await ctx.sql<{ approval: "pending" | "approved"; server_time: Date; skew: number }[]>`
+  const rows = await ctx.sql<
+    { approval: "pending" | "approved"; server_time: Date; skew: number; status: "unknown" | "up" | "down" }[]
+  >`
     update public.servers set
       last_heartbeat_at = now(),
       clock_skew_ms = greatest(-2147483647, least(2147483647,
@@ -25,12 +27,14 @@ export async function recordHeartbeat({
       agent_version = coalesce(${input.agent_version ?? null}, agent_version),
       status = case when status = 'unknown' then 'up'::public.server_status else status end
     where id = ${input.server_id} and org_id = ${auth.orgId}
-    returning approval, now() as server_time, clock_skew_ms as skew`;
+    returning approval, now() as server_time, clock_skew_ms as skew, status`;
   const row = rows[0];
   if (!row)
     throw new AppError("NOT_FOUND", `server ${input.server_id} is not registered with this organization`, {
       field: "server_id",
     });
+  // rare path: the server was down; one transaction marks it up, resolves, queues "restored"
+  if (row.status === "down") await ctx.sql`select private.recover_server(${input.server_id})`;
   return {
     ok: true,
     server_time: row.server_time.toISOString(),

@@ -1,0 +1,105 @@
+import type { NotificationMessage } from "../notify/types.ts";
+
+export interface OutboxContext {
+  event: string;
+  sequence: number;
+  org_id: string;
+  org_name: string;
+  incident_id: string | null;
+  subject_key: string | null;
+  kind: string | null;
+  severity: "critical" | "warning" | "info" | null;
+  incident_title: string | null;
+  cause: string | null;
+  started_at: Date | null;
+  opened_at: Date | null;
+  resolved_at: Date | null;
+  acknowledged_at: Date | null;
+  server_id: string | null;
+  server_name: string | null;
+  heartbeat_timeout_seconds: number | null;
+  monitor_id: string | null;
+  monitor_name: string | null;
+}
+
+/** "3m 12s", "2h 5m", "45s" */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = s % 60;
+  if (d > 0) return `${d}d ${h}h`;
+  if (h > 0) return `${h}h ${m}m`;
+  if (m > 0) return `${m}m ${rest}s`;
+  return `${rest}s`;
+}
+
+const utc = (d: Date) => `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+
+/** The words a person reads on their phone. Built at delivery time from the incident's current state. */
+export function buildMessage(row: OutboxContext, now: Date, dashboardUrl?: string): NotificationMessage {
+  const subject = row.incident_title ?? "Custos test notification";
+  const severity = row.severity ?? "info";
+  const started = row.started_at ?? row.opened_at;
+  const duration = started && row.resolved_at ? (row.resolved_at.getTime() - started.getTime()) / 1000 : null;
+  let title: string;
+  const lines: string[] = [];
+  switch (row.event) {
+    case "down":
+      title = `DOWN: ${subject}`;
+      if (row.kind === "heartbeat" && started) {
+        lines.push(`No heartbeat since ${utc(started)} (timeout ${row.heartbeat_timeout_seconds ?? 120} s).`);
+      } else if (started) {
+        lines.push(`Failing since ${utc(started)}.`);
+      }
+      break;
+    case "restored":
+      title = `RESTORED: ${row.server_name && row.kind === "heartbeat" ? row.server_name : subject}`;
+      lines.push(duration !== null ? `Back after ${formatDuration(duration)} (down since ${started ? utc(started) : "?"}).` : "Back up.");
+      break;
+    case "escalation":
+      title = `ESCALATED: ${subject}`;
+      lines.push(`Still unacknowledged after ${started ? formatDuration((now.getTime() - started.getTime()) / 1000) : "a while"}.`);
+      break;
+    case "repeat":
+      title = `STILL DOWN: ${subject}`;
+      lines.push(`Reminder ${row.sequence}: down for ${started ? formatDuration((now.getTime() - started.getTime()) / 1000) : "a while"}.`);
+      break;
+    case "flapping":
+      title = `FLAPPING: ${subject}`;
+      lines.push("Changing state repeatedly; individual down/up notices are held back until it settles.");
+      break;
+    default:
+      title = "Custos test notification";
+      lines.push("If you can read this, the channel works.");
+  }
+  if (row.cause) lines.push(`Cause: ${row.cause}`);
+  if (row.event !== "test") lines.push(`Organization: ${row.org_name}`);
+  const url = dashboardUrl && row.incident_id ? `${dashboardUrl.replace(/\/$/, "")}/incidents/${row.incident_id}` : undefined;
+  if (url) lines.push(url);
+  return {
+    event: row.event,
+    severity,
+    title,
+    text: lines.join("\n"),
+    org: { id: row.org_id, name: row.org_name },
+    ...(url ? { url } : {}),
+    ...(row.incident_id && row.subject_key && row.kind && row.opened_at
+      ? {
+          incident: {
+            id: row.incident_id,
+            subject_key: row.subject_key,
+            kind: row.kind,
+            title: subject,
+            cause: row.cause,
+            opened_at: row.opened_at.toISOString(),
+            resolved_at: row.resolved_at?.toISOString() ?? null,
+            duration_seconds: duration !== null ? Math.round(duration) : null,
+            server: row.server_id ? { id: row.server_id, name: row.server_name ?? "" } : null,
+            monitor: row.monitor_id ? { id: row.monitor_id, name: row.monitor_name ?? "" } : null,
+          },
+        }
+      : {}),
+  };
+}

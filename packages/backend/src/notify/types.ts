@@ -1,0 +1,70 @@
+/**
+ * The contract between the dispatcher and the notifiers. A notifier turns one message into one
+ * delivery on one channel; it throws DeliveryError on failure, saying whether a retry can help.
+ */
+export type ChannelKind = "email" | "slack" | "sms" | "ntfy" | "webhook";
+
+export interface NotificationMessage {
+  /** down | restored | escalation | repeat | flapping | test */
+  event: string;
+  severity: "critical" | "warning" | "info";
+  /** One line, e.g. "DOWN: web-1 (heartbeat missed)". */
+  title: string;
+  /** Plain-text body: what, since when, cause, duration for restored. */
+  text: string;
+  incident?: {
+    id: string;
+    subject_key: string;
+    kind: string;
+    title: string;
+    cause: string | null;
+    opened_at: string;
+    resolved_at: string | null;
+    /** for restored: how long it was down, in seconds */
+    duration_seconds: number | null;
+    server?: { id: string; name: string } | null;
+    monitor?: { id: string; name: string } | null;
+  };
+  org: { id: string; name: string };
+  /** Link to the incident in the dashboard, when the base URL is known. */
+  url?: string;
+}
+
+export interface Channel {
+  id: string;
+  kind: ChannelKind;
+  name: string;
+  /** Non-secret settings (address, topic, phone number, URL without credentials). */
+  config: Record<string, unknown>;
+  /** Secrets (webhook URLs with tokens, passwords, auth tokens, HMAC keys). Never logged. */
+  secret: Record<string, unknown>;
+}
+
+export class DeliveryError extends Error {
+  /** false when retrying cannot help (e.g. 400/401/404 from the provider, bad config). */
+  readonly retryable: boolean;
+  constructor(message: string, retryable: boolean) {
+    super(message);
+    this.name = "DeliveryError";
+    this.retryable = retryable;
+  }
+}
+
+/** Sends email over SMTP. Provided by custos-server (Node); absent in the Edge Function. */
+export interface SmtpTransport {
+  send(mail: { from: string; to: string[]; subject: string; text: string }): Promise<void>;
+}
+
+export interface NotifierEnv {
+  fetch: typeof fetch;
+  /** Base URLs are configurable so tests (and self-hosters behind proxies) can redirect them. */
+  twilioBaseUrl: string;
+  resendBaseUrl: string;
+  /** "smtp" (self-hosted default) or "resend" (Edge Functions cannot open SMTP ports). */
+  emailTransport: "smtp" | "resend";
+  smtp?: SmtpTransport;
+  emailFrom: string;
+  timeoutMs: number;
+}
+
+export type Notifier = (channel: Channel, message: NotificationMessage, env: NotifierEnv) => Promise<void>;

@@ -1,0 +1,305 @@
+import { randomUUID } from "node:crypto";
+import postgres from "postgres";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  acknowledgeIncident,
+  createApp,
+  dispatchDue,
+  runEscalations,
+  runSweep,
+} from "../src/index.ts";
+import { setup } from "./harness.ts";
+import { startSink } from "./sinks.ts";
+
+type H = Awaited<ReturnType<typeof setup>>;
+let h: H;
+let sinkA: Awaited<ReturnType<typeof startSink>>;
+let sinkB: Awaited<ReturnType<typeof startSink>>;
+let channels: { a: string; b: string };
+
+beforeAll(async () => {
+  sinkA = await startSink();
+  sinkB = await startSink();
+});
+afterAll(async () => {
+  await sinkA.close();
+  await sinkB.close();
+});
+
+beforeEach(async () => {
+  h = await setup({ retryBaseMs: 20, retryCapMs: 50, maxDeliveryAttempts: 3 });
+  sinkA.received.length = 0;
+  sinkB.received.length = 0;
+  sinkA.answer(200);
+  sinkB.answer(200);
+  // the sweep has been running (no restart grace) unless a test says otherwise
+  await h.sql`insert into private.job_runs (job, last_run_at, resumed_at) values ('sweep', now(), now() - interval '1 day')`;
+  await h.sql`update organizations set agent_dedup_seconds = 0`;
+  channels = {
+    a: await addWebhookChannel(h, "ops-hook", sinkA.url),
+    b: await addWebhookChannel(h, "oncall-hook", sinkB.url),
+  };
+  await h.sql`insert into alert_rules (org_id, name, channel_ids) values (${h.orgId}, 'everything', ${[channels.a, channels.b]})`;
+});
+afterEach(() => h.close());
+
+async function addWebhookChannel(harness: H, name: string, url: string) {
+  const [row] = await harness.sql`
+    insert into channels (org_id, name, kind, config) values (${harness.orgId}, ${name}, 'webhook', ${harness.sql.json({ url })}) returning id`;
+  await harness.sql`insert into channel_secrets (channel_id, org_id, secret) values (${row?.id}, ${harness.orgId}, ${harness.sql.json({ signing_secret: "s3cret" })})`;
+  return row?.id as string;
+}
+
+/** A registered, approved server whose last heartbeat was `secondsAgo` ago. */
+async function serverSilentFor(secondsAgo: number, name = "web-1") {
+  const serverId = await h.register(name);
+  await h.call("/heartbeat", { server_id: serverId, sent_at: new Date().toISOString() });
+  await h.sql`update servers set last_heartbeat_at = now() - ${`${secondsAgo} seconds`}::interval where id = ${serverId}`;
+  return serverId;
+}
+
+const events = (sink: typeof sinkA) => sink.received.map((r) => r.json().event as string);
+
+describe("heartbeat sweep", () => {
+  it("pages exactly once per channel when heartbeats stop, and once 'restored' with the duration when they return", async () => {
+    const serverId = await serverSilentFor(200);
+    await runSweep({ ctx: h.app.ctx });
+    await runSweep({ ctx: h.app.ctx });
+    await dispatchDue({ ctx: h.app.ctx });
+    await dispatchDue({ ctx: h.app.ctx });
+    expect(events(sinkA)).toEqual(["down"]);
+    expect(events(sinkB)).toEqual(["down"]);
+    expect(sinkA.received[0]?.json().title).toBe("DOWN: web-1 stopped sending heartbeats");
+    const [server] = await h.sql`select status from servers where id = ${serverId}`;
+    expect(server?.status).toBe("down");
+
+    await h.call("/heartbeat", { server_id: serverId, sent_at: new Date().toISOString() });
+    await dispatchDue({ ctx: h.app.ctx });
+    expect(events(sinkA)).toEqual(["down", "restored"]);
+    expect(events(sinkB)).toEqual(["down", "restored"]);
+    const restored = sinkA.received[1]?.json();
+    expect(restored.incident.duration_seconds).toBeGreaterThanOrEqual(199);
+    expect(restored.incident.duration_seconds).toBeLessThan(215);
+    expect(restored.text).toMatch(/Back after 3m 2\ds/);
+  });
+
+  it("pages nobody for a 30-second blip shorter than the timeout", async () => {
+    await serverSilentFor(30);
+    await runSweep({ ctx: h.app.ctx });
+    await dispatchDue({ ctx: h.app.ctx });
+    const [row] = await h.sql`select (select count(*) from incidents)::int as incidents, (select count(*) from notification_outbox)::int as outbox`;
+    expect(row).toEqual({ incidents: 0, outbox: 0 });
+    expect(sinkA.received).toHaveLength(0);
+  });
+
+  it("opens one incident and one notification per channel when sweeps race", async () => {
+    await serverSilentFor(500);
+    const others = Array.from({ length: 4 }, () => createApp({ sql: postgres(h.url, { max: 1, onnotice: () => undefined }) }));
+    try {
+      await Promise.all([runSweep({ ctx: h.app.ctx }), ...others.map((o) => runSweep({ ctx: o.ctx }))]);
+    } finally {
+      await Promise.all(others.map((o) => o.ctx.sql.end()));
+    }
+    const [row] = await h.sql`select (select count(*) from incidents)::int as incidents, (select count(*) from notification_outbox)::int as outbox`;
+    expect(row).toEqual({ incidents: 1, outbox: 2 });
+  });
+
+  it("gives every server a full timeout after the sweep was not running (no storm after a backend restart)", async () => {
+    await serverSilentFor(600);
+    await h.sql`update private.job_runs set last_run_at = now() - interval '1 hour', resumed_at = now() - interval '2 hours'`;
+    await runSweep({ ctx: h.app.ctx });
+    const [quiet] = await h.sql`select count(*)::int as n from incidents`;
+    expect(quiet?.n).toBe(0);
+    // a full timeout (120 s) after the sweep resumed, the silent server goes down
+    await h.sql`update private.job_runs set resumed_at = now() - interval '121 seconds'`;
+    await runSweep({ ctx: h.app.ctx });
+    const [down] = await h.sql`select count(*)::int as n from incidents`;
+    expect(down?.n).toBe(1);
+  });
+
+  it("says 'agent dead (host answers)' when the server's public endpoint still answers", async () => {
+    const serverId = await serverSilentFor(300);
+    await h.sql`update servers set public_endpoint = 'http://127.0.0.1:1/' where id = ${serverId}`;
+    const ctx = { ...h.app.ctx, probeEndpoint: async () => true };
+    const result = await runSweep({ ctx });
+    expect(result.down[0]?.cause).toBe("agent dead (host answers)");
+    await dispatchDue({ ctx: h.app.ctx });
+    expect(sinkA.received[0]?.json().text).toContain("Cause: agent dead (host answers)");
+    const other = await serverSilentFor(300, "web-2");
+    await h.sql`update servers set public_endpoint = '10.255.255.1:22' where id = ${other}`;
+    const second = await runSweep({ ctx: { ...h.app.ctx, probeEndpoint: async () => false } });
+    expect(second.down[0]?.cause).toBe("host or network down (no answer)");
+  });
+});
+
+describe("agent check state machine", () => {
+  async function report(serverId: string, statuses: string[], monitor = "http:api", startMs = Date.now() - 60_000) {
+    await h.call("/checks", {
+      server_id: serverId,
+      batch_id: randomUUID(),
+      results: statuses.map((status, i) => ({ monitor, type: "http", status, ts: new Date(startMs + i * 1000).toISOString() })),
+    });
+  }
+
+  it("opens an incident only after two consecutive failures and resolves after two successes", async () => {
+    const serverId = await serverSilentFor(1);
+    await report(serverId, ["down", "ok", "down"]);
+    expect((await h.sql`select count(*)::int as n from incidents`)[0]?.n).toBe(0);
+    await report(serverId, ["down"], "http:api", Date.now() - 10_000);
+    const [open] = await h.sql`select status, kind, severity from incidents`;
+    expect(open).toEqual({ status: "open", kind: "agent_check", severity: "critical" });
+    await report(serverId, ["ok"], "http:api", Date.now() - 5_000);
+    expect((await h.sql`select status from incidents`)[0]?.status).toBe("open");
+    await report(serverId, ["ok"], "http:api", Date.now() - 4_000);
+    expect((await h.sql`select status from incidents`)[0]?.status).toBe("resolved");
+  });
+
+  it("marks a flapping monitor and notifies that once instead of every change", async () => {
+    const serverId = await serverSilentFor(1);
+    await h.sql`update organizations set flap_threshold = 3`;
+    const base = Date.now() - 100_000;
+    const pairs = ["down", "ok", "down", "ok", "down"];
+    for (const [i, status] of pairs.entries()) {
+      await report(serverId, [status, status], "http:api", base + i * 10_000);
+      await dispatchDue({ ctx: h.app.ctx });
+    }
+    const incidents = await h.sql`select flapping from incidents order by opened_at`;
+    expect(incidents.map((i) => i.flapping)).toEqual([false, false, true]);
+    // changes 1-3 page normally; the 4th change exceeds the threshold of 3: flapping, paged once
+    expect(events(sinkA)).toEqual(["down", "restored", "down", "restored", "flapping"]);
+  });
+
+  it("does not page again on a channel the agent already used for the same incident", async () => {
+    const serverId = await serverSilentFor(1);
+    await h.sql`update organizations set agent_dedup_seconds = 60`;
+    const started = new Date(Date.now() - 30_000);
+    await report(serverId, ["down", "down"], "http:api", started.getTime());
+    await h.call("/alerts", {
+      server_id: serverId,
+      batch_id: randomUUID(),
+      alerts: [{ incident_key: `${serverId}:http:api:${started.toISOString()}`, monitor: "http:api", state: "down", started_at: started.toISOString(), sent_at: new Date().toISOString(), channels: ["webhook"] }],
+    });
+    // the hold for the agent's report has passed
+    await h.sql`update notification_outbox set next_attempt_at = now()`;
+    const result = await dispatchDue({ ctx: h.app.ctx });
+    expect(result).toMatchObject({ delivered: 0, suppressed: 2 });
+    expect(sinkA.received).toHaveLength(0);
+    const rows = await h.sql`select suppressed_reason from notification_outbox`;
+    expect(rows.map((r) => r.suppressed_reason)).toEqual(["the agent already alerted on webhook", "the agent already alerted on webhook"]);
+  });
+});
+
+describe("suppression", () => {
+  it("records incidents but sends nothing during a maintenance window", async () => {
+    const serverId = await serverSilentFor(300);
+    await h.sql`insert into maintenance_windows (org_id, server_id, starts_at, ends_at, reason)
+                values (${h.orgId}, ${serverId}, now() - interval '1 minute', now() + interval '1 hour', 'kernel upgrade')`;
+    await runSweep({ ctx: h.app.ctx });
+    await dispatchDue({ ctx: h.app.ctx });
+    expect(sinkA.received).toHaveLength(0);
+    const [incident] = await h.sql`select count(*)::int as n from incidents`;
+    expect(incident?.n).toBe(1);
+    const reasons = await h.sql`select distinct suppressed_reason from notification_outbox`;
+    expect(reasons.map((r) => r.suppressed_reason)).toEqual(["maintenance window"]);
+    // and no "restored" for a down nobody was told about
+    await h.call("/heartbeat", { server_id: serverId, sent_at: new Date().toISOString() });
+    await dispatchDue({ ctx: h.app.ctx });
+    expect(sinkA.received).toHaveLength(0);
+  });
+
+  it("does not page a monitor separately while its server is down", async () => {
+    const serverId = await serverSilentFor(300);
+    await runSweep({ ctx: h.app.ctx });
+    await h.call("/checks", {
+      server_id: serverId,
+      batch_id: randomUUID(),
+      results: [0, 1].map((i) => ({ monitor: "systemd:nginx", status: "down", ts: new Date(Date.now() - 10_000 + i * 1000).toISOString() })),
+    });
+    await dispatchDue({ ctx: h.app.ctx });
+    expect(events(sinkA)).toEqual(["down"]);
+    expect(sinkA.received[0]?.json().incident.kind).toBe("heartbeat");
+    const [monitorIncident] = await h.sql`select count(*)::int as n from incidents where kind = 'agent_check'`;
+    expect(monitorIncident?.n).toBe(1);
+  });
+});
+
+describe("escalation and repeats", () => {
+  it("escalates an unacknowledged incident after N minutes and not an acknowledged one", async () => {
+    const [sms] = await h.sql`insert into channels (org_id, name, kind, config) values (${h.orgId}, 'escalation-hook', 'webhook', ${h.sql.json({ url: sinkB.url })}) returning id`;
+    await h.sql`update alert_rules set channel_ids = ${[channels.a]}, escalate_after_minutes = 5, escalation_channel_ids = ${[sms?.id]}`;
+    await serverSilentFor(300, "a");
+    await serverSilentFor(300, "b");
+    await runSweep({ ctx: h.app.ctx });
+    const [first, second] = await h.sql`select id from incidents order by title`;
+    await runEscalations({ ctx: h });
+    expect((await h.sql`select count(*)::int as n from notification_outbox where event = 'escalation'`)[0]?.n).toBe(0);
+
+    const user = randomUUID();
+    await h.sql`insert into auth.users (id, email) values (${user}, 'oncall@example.com')`;
+    await acknowledgeIncident({ ctx: h, input: { incident_id: second?.id, user_id: user } });
+    await h.sql`update incidents set opened_at = now() - interval '6 minutes'`;
+    await runEscalations({ ctx: h });
+    await dispatchDue({ ctx: h.app.ctx });
+    const escalations = sinkB.received.filter((r) => r.json().event === "escalation");
+    expect(escalations).toHaveLength(1);
+    expect(escalations[0]?.json().incident.id).toBe(first?.id);
+  });
+
+  it("repeats every N minutes while unacknowledged and stops once acknowledged", async () => {
+    await h.sql`update alert_rules set channel_ids = ${[channels.a]}, repeat_mode = 'repeat', repeat_every_minutes = 1`;
+    await serverSilentFor(300);
+    await runSweep({ ctx: h.app.ctx });
+    const [incident] = await h.sql`select id from incidents`;
+    await h.sql`update incidents set opened_at = now() - interval '2 minutes 5 seconds'`;
+    await runEscalations({ ctx: h });
+    await dispatchDue({ ctx: h.app.ctx });
+    expect(events(sinkA)).toEqual(["down", "repeat"]);
+    expect(sinkA.received[1]?.json().title).toMatch(/^STILL DOWN/);
+
+    await h.sql`update incidents set opened_at = now() - interval '3 minutes 5 seconds'`;
+    await runEscalations({ ctx: h }); // queues repeat 3, not yet sent
+    const user = randomUUID();
+    await h.sql`insert into auth.users (id, email) values (${user}, 'me@example.com')`;
+    await acknowledgeIncident({ ctx: h, input: { incident_id: incident?.id, user_id: user } });
+    await dispatchDue({ ctx: h.app.ctx });
+    await h.sql`update incidents set opened_at = now() - interval '10 minutes'`;
+    await runEscalations({ ctx: h });
+    await dispatchDue({ ctx: h.app.ctx });
+    expect(events(sinkA)).toEqual(["down", "repeat"]);
+    const [acked] = await h.sql`select status, acknowledged_by from incidents`;
+    expect(acked).toEqual({ status: "acknowledged", acknowledged_by: user });
+  });
+});
+
+describe("delivery", () => {
+  it("retries a channel that is down and delivers once it is back; other channels are not held up", async () => {
+    sinkA.answer(503);
+    await serverSilentFor(300);
+    await runSweep({ ctx: h.app.ctx });
+    const first = await dispatchDue({ ctx: h.app.ctx });
+    expect(first).toMatchObject({ delivered: 1, retried: 1 });
+    expect(events(sinkB)).toEqual(["down"]);
+    sinkA.answer(200);
+    await new Promise((r) => setTimeout(r, 120));
+    const second = await dispatchDue({ ctx: h.app.ctx });
+    expect(second).toMatchObject({ delivered: 1 });
+    expect(events(sinkA)).toEqual(["down"]);
+    const [row] = await h.sql`select attempts, status from notification_outbox where channel_id = ${channels.a}`;
+    expect(row).toEqual({ attempts: 2, status: "delivered" });
+  });
+
+  it("marks a notification dead after the last attempt and keeps the error", async () => {
+    sinkA.answer(503);
+    await serverSilentFor(300);
+    await runSweep({ ctx: h.app.ctx });
+    for (let i = 0; i < 5; i++) {
+      await dispatchDue({ ctx: h.app.ctx });
+      await new Promise((r) => setTimeout(r, 120));
+    }
+    const [row] = await h.sql`select attempts, status, last_error from notification_outbox where channel_id = ${channels.a}`;
+    expect(row?.status).toBe("dead");
+    expect(row?.attempts).toBe(3);
+    expect(row?.last_error).toMatch(/503/);
+    expect(sinkA.received).toHaveLength(0);
+  });
+});
