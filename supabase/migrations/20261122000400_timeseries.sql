@@ -25,7 +25,8 @@ create index metric_samples_ts_brin on public.metric_samples using brin (ts) wit
 create table public.check_results (
   ts timestamptz not null,
   org_id uuid not null,
-  server_id uuid not null,
+  -- null for backend probes, which belong to the organization rather than a server
+  server_id uuid,
   monitor_id uuid not null,
   status public.check_status not null,
   latency_ms real,

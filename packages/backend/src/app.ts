@@ -6,6 +6,7 @@ import { AppError, errorBody, STATUS_BY_CODE } from "./errors.ts";
 import { RateLimiter } from "./http/rate-limit.ts";
 import { SeriesCache } from "./ingest/series-cache.ts";
 import { agentRoutes } from "./routes/agent.ts";
+import { cronRoutes } from "./routes/cron.ts";
 
 export interface CreateAppOptions {
   sql: Sql;
@@ -14,6 +15,7 @@ export interface CreateAppOptions {
   now?: () => number;
   notify?: Ctx["notify"];
   probeEndpoint?: Ctx["probeEndpoint"];
+  prober?: Ctx["prober"];
 }
 
 export function createContext(options: CreateAppOptions): Ctx {
@@ -33,6 +35,7 @@ export function createContext(options: CreateAppOptions): Ctx {
       },
     },
     ...(options.probeEndpoint ? { probeEndpoint: options.probeEndpoint } : {}),
+    ...(options.prober ? { prober: options.prober } : {}),
     now,
   };
 }
@@ -47,6 +50,7 @@ export function createApp(options: CreateAppOptions | { ctx: Ctx }) {
 
   app.get("/health", (c) => c.json({ ok: true }));
   app.route("/agent", agentRoutes(ctx));
+  app.route("/cron", cronRoutes(ctx));
 
   app.notFound((c) =>
     c.json(errorBody(new AppError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`)), 404),

@@ -3,6 +3,7 @@ import type { ApiKeyCache } from "./api-keys/authenticate.ts";
 import type { RateLimiter } from "./http/rate-limit.ts";
 import type { SeriesCache } from "./ingest/series-cache.ts";
 import type { Channel, NotificationMessage } from "./notify/types.ts";
+import type { Prober } from "./probes/schemas.ts";
 
 export interface Logger {
   info(message: string, data?: Record<string, unknown>): void;
@@ -28,6 +29,8 @@ export interface BackendConfig {
   claimTimeoutMs: number;
   /** Base URL of the dashboard, for links in notifications. */
   dashboardUrl?: string;
+  /** Shared secret of the cron routes (pg_cron in the cloud); routes are off without it. */
+  cronSecret?: string;
 }
 
 export const DEFAULT_CONFIG: BackendConfig = {
@@ -53,6 +56,8 @@ export interface Ctx {
   /** server id -> org id of servers known to be approved (approval is never withdrawn). */
   approvedServers: Map<string, string>;
   notify: { deliver(channel: Channel, message: NotificationMessage): Promise<void> };
+  /** Runs backend probes; custos-server passes a Node prober (TCP, TLS certificate days). */
+  prober?: Prober;
   /** Does the host still answer at this endpoint (host:port or URL)? Absent where it cannot run. */
   probeEndpoint?: (endpoint: string, timeoutMs: number) => Promise<boolean>;
   now(): number;

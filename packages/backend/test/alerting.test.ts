@@ -1,13 +1,7 @@
 import { randomUUID } from "node:crypto";
 import postgres from "postgres";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  acknowledgeIncident,
-  createApp,
-  dispatchDue,
-  runEscalations,
-  runSweep,
-} from "../src/index.ts";
+import { acknowledgeIncident, createApp, dispatchDue, runEscalations, runSweep } from "../src/index.ts";
 import { setup } from "./harness.ts";
 import { startSink } from "./sinks.ts";
 
@@ -87,20 +81,24 @@ describe("heartbeat sweep", () => {
     await serverSilentFor(30);
     await runSweep({ ctx: h.app.ctx });
     await dispatchDue({ ctx: h.app.ctx });
-    const [row] = await h.sql`select (select count(*) from incidents)::int as incidents, (select count(*) from notification_outbox)::int as outbox`;
+    const [row] =
+      await h.sql`select (select count(*) from incidents)::int as incidents, (select count(*) from notification_outbox)::int as outbox`;
     expect(row).toEqual({ incidents: 0, outbox: 0 });
     expect(sinkA.received).toHaveLength(0);
   });
 
   it("opens one incident and one notification per channel when sweeps race", async () => {
     await serverSilentFor(500);
-    const others = Array.from({ length: 4 }, () => createApp({ sql: postgres(h.url, { max: 1, onnotice: () => undefined }) }));
+    const others = Array.from({ length: 4 }, () =>
+      createApp({ sql: postgres(h.url, { max: 1, onnotice: () => undefined }) }),
+    );
     try {
       await Promise.all([runSweep({ ctx: h.app.ctx }), ...others.map((o) => runSweep({ ctx: o.ctx }))]);
     } finally {
       await Promise.all(others.map((o) => o.ctx.sql.end()));
     }
-    const [row] = await h.sql`select (select count(*) from incidents)::int as incidents, (select count(*) from notification_outbox)::int as outbox`;
+    const [row] =
+      await h.sql`select (select count(*) from incidents)::int as incidents, (select count(*) from notification_outbox)::int as outbox`;
     expect(row).toEqual({ incidents: 1, outbox: 2 });
   });
 
@@ -133,11 +131,21 @@ describe("heartbeat sweep", () => {
 });
 
 describe("agent check state machine", () => {
-  async function report(serverId: string, statuses: string[], monitor = "http:api", startMs = Date.now() - 60_000) {
+  async function report(
+    serverId: string,
+    statuses: string[],
+    monitor = "http:api",
+    startMs = Date.now() - 60_000,
+  ) {
     await h.call("/checks", {
       server_id: serverId,
       batch_id: randomUUID(),
-      results: statuses.map((status, i) => ({ monitor, type: "http", status, ts: new Date(startMs + i * 1000).toISOString() })),
+      results: statuses.map((status, i) => ({
+        monitor,
+        type: "http",
+        status,
+        ts: new Date(startMs + i * 1000).toISOString(),
+      })),
     });
   }
 
@@ -177,7 +185,16 @@ describe("agent check state machine", () => {
     await h.call("/alerts", {
       server_id: serverId,
       batch_id: randomUUID(),
-      alerts: [{ incident_key: `${serverId}:http:api:${started.toISOString()}`, monitor: "http:api", state: "down", started_at: started.toISOString(), sent_at: new Date().toISOString(), channels: ["webhook"] }],
+      alerts: [
+        {
+          incident_key: `${serverId}:http:api:${started.toISOString()}`,
+          monitor: "http:api",
+          state: "down",
+          started_at: started.toISOString(),
+          sent_at: new Date().toISOString(),
+          channels: ["webhook"],
+        },
+      ],
     });
     // the hold for the agent's report has passed
     await h.sql`update notification_outbox set next_attempt_at = now()`;
@@ -185,7 +202,10 @@ describe("agent check state machine", () => {
     expect(result).toMatchObject({ delivered: 0, suppressed: 2 });
     expect(sinkA.received).toHaveLength(0);
     const rows = await h.sql`select suppressed_reason from notification_outbox`;
-    expect(rows.map((r) => r.suppressed_reason)).toEqual(["the agent already alerted on webhook", "the agent already alerted on webhook"]);
+    expect(rows.map((r) => r.suppressed_reason)).toEqual([
+      "the agent already alerted on webhook",
+      "the agent already alerted on webhook",
+    ]);
   });
 });
 
@@ -213,26 +233,34 @@ describe("suppression", () => {
     await h.call("/checks", {
       server_id: serverId,
       batch_id: randomUUID(),
-      results: [0, 1].map((i) => ({ monitor: "systemd:nginx", status: "down", ts: new Date(Date.now() - 10_000 + i * 1000).toISOString() })),
+      results: [0, 1].map((i) => ({
+        monitor: "systemd:nginx",
+        status: "down",
+        ts: new Date(Date.now() - 10_000 + i * 1000).toISOString(),
+      })),
     });
     await dispatchDue({ ctx: h.app.ctx });
     expect(events(sinkA)).toEqual(["down"]);
     expect(sinkA.received[0]?.json().incident.kind).toBe("heartbeat");
-    const [monitorIncident] = await h.sql`select count(*)::int as n from incidents where kind = 'agent_check'`;
+    const [monitorIncident] =
+      await h.sql`select count(*)::int as n from incidents where kind = 'agent_check'`;
     expect(monitorIncident?.n).toBe(1);
   });
 });
 
 describe("escalation and repeats", () => {
   it("escalates an unacknowledged incident after N minutes and not an acknowledged one", async () => {
-    const [sms] = await h.sql`insert into channels (org_id, name, kind, config) values (${h.orgId}, 'escalation-hook', 'webhook', ${h.sql.json({ url: sinkB.url })}) returning id`;
+    const [sms] =
+      await h.sql`insert into channels (org_id, name, kind, config) values (${h.orgId}, 'escalation-hook', 'webhook', ${h.sql.json({ url: sinkB.url })}) returning id`;
     await h.sql`update alert_rules set channel_ids = ${[channels.a]}, escalate_after_minutes = 5, escalation_channel_ids = ${[sms?.id]}`;
     await serverSilentFor(300, "a");
     await serverSilentFor(300, "b");
     await runSweep({ ctx: h.app.ctx });
     const [first, second] = await h.sql`select id from incidents order by title`;
     await runEscalations({ ctx: h });
-    expect((await h.sql`select count(*)::int as n from notification_outbox where event = 'escalation'`)[0]?.n).toBe(0);
+    expect(
+      (await h.sql`select count(*)::int as n from notification_outbox where event = 'escalation'`)[0]?.n,
+    ).toBe(0);
 
     const user = randomUUID();
     await h.sql`insert into auth.users (id, email) values (${user}, 'oncall@example.com')`;
@@ -284,7 +312,8 @@ describe("delivery", () => {
     const second = await dispatchDue({ ctx: h.app.ctx });
     expect(second).toMatchObject({ delivered: 1 });
     expect(events(sinkA)).toEqual(["down"]);
-    const [row] = await h.sql`select attempts, status from notification_outbox where channel_id = ${channels.a}`;
+    const [row] =
+      await h.sql`select attempts, status from notification_outbox where channel_id = ${channels.a}`;
     expect(row).toEqual({ attempts: 2, status: "delivered" });
   });
 
@@ -296,7 +325,8 @@ describe("delivery", () => {
       await dispatchDue({ ctx: h.app.ctx });
       await new Promise((r) => setTimeout(r, 120));
     }
-    const [row] = await h.sql`select attempts, status, last_error from notification_outbox where channel_id = ${channels.a}`;
+    const [row] =
+      await h.sql`select attempts, status, last_error from notification_outbox where channel_id = ${channels.a}`;
     expect(row?.status).toBe("dead");
     expect(row?.attempts).toBe(3);
     expect(row?.last_error).toMatch(/503/);

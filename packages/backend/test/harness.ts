@@ -69,6 +69,10 @@ export function samples(count: number, base = Date.now() - 60_000) {
 
 // TEMPORARY until src/notify lands: posts the message as JSON to a webhook channel's URL.
 async function interimWebhookDeliver(channel: { config: Record<string, unknown> }, message: unknown) {
-  const res = await fetch(String(channel.config.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(message) });
+  const res = await fetch(String(channel.config.url), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(message),
+  });
   if (!res.ok) throw new Error(`webhook answered ${res.status}`);
 }

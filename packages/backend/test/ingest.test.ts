@@ -42,9 +42,9 @@ describe("heartbeat", () => {
     expect(res.body.clock_skew_ms).toBeLessThan(95_000);
     const [row] =
       await h.sql`select last_heartbeat_at, clock_skew_ms, status from servers where id = ${serverId}`;
-    expect(Math.abs(((row?.last_heartbeat_at as Date | undefined)?.getTime() ?? 0) - Date.now())).toBeLessThan(
-      5_000,
-    );
+    expect(
+      Math.abs(((row?.last_heartbeat_at as Date | undefined)?.getTime() ?? 0) - Date.now()),
+    ).toBeLessThan(5_000);
     expect(row?.status).toBe("up");
   });
 

@@ -61,6 +61,7 @@ async function seedOrg(orgId: string, userId: string, email: string) {
     insert into incidents (org_id, server_id, monitor_id, subject_key, kind, title)
     values (${orgId}, ${serverId}, ${monitor?.id}, ${`monitor:${monitor?.id}`}, 'agent_check', 'site down') returning id`;
   await h.sql`insert into notification_outbox (org_id, incident_id, channel_id, event, payload) values (${orgId}, ${incident?.id}, ${channel?.id}, 'down', '{}')`;
+  await h.sql`insert into maintenance_windows (org_id, server_id, starts_at, ends_at) values (${orgId}, ${serverId}, now(), now() + interval '1 hour')`;
 }
 
 beforeAll(async () => {

@@ -30,7 +30,13 @@ export interface DispatchResult {
  * released after `claimTimeoutMs`. A failure is retried with exponential backoff and full
  * jitter until `maxAttempts`, then the row is `dead` with the last error kept for the dashboard.
  */
-export async function dispatchDue({ ctx, limit = 50 }: { ctx: Ctx; limit?: number }): Promise<DispatchResult> {
+export async function dispatchDue({
+  ctx,
+  limit = 50,
+}: {
+  ctx: Ctx;
+  limit?: number;
+}): Promise<DispatchResult> {
   const result: DispatchResult = { delivered: 0, retried: 0, dead: 0, suppressed: 0 };
   await ctx.sql`
     update public.notification_outbox set status = 'pending'
@@ -126,7 +132,12 @@ async function deliverOne(ctx: Ctx, row: Claimed, now: Date, result: DispatchRes
     const text = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
     if (!retryable || row.attempts >= ctx.config.maxDeliveryAttempts) {
       await ctx.sql`update public.notification_outbox set status = 'dead', last_error = ${text} where id = ${row.id}`;
-      ctx.log.warn("notification dead", { outbox_id: row.id, channel: row.channel_name, attempts: row.attempts, error: text });
+      ctx.log.warn("notification dead", {
+        outbox_id: row.id,
+        channel: row.channel_name,
+        attempts: row.attempts,
+        error: text,
+      });
       result.dead++;
     } else {
       const delay = backoffMs(row.attempts, ctx.config.retryBaseMs, ctx.config.retryCapMs);

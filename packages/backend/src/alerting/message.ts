@@ -56,15 +56,23 @@ export function buildMessage(row: OutboxContext, now: Date, dashboardUrl?: strin
       break;
     case "restored":
       title = `RESTORED: ${row.server_name && row.kind === "heartbeat" ? row.server_name : subject}`;
-      lines.push(duration !== null ? `Back after ${formatDuration(duration)} (down since ${started ? utc(started) : "?"}).` : "Back up.");
+      lines.push(
+        duration !== null
+          ? `Back after ${formatDuration(duration)} (down since ${started ? utc(started) : "?"}).`
+          : "Back up.",
+      );
       break;
     case "escalation":
       title = `ESCALATED: ${subject}`;
-      lines.push(`Still unacknowledged after ${started ? formatDuration((now.getTime() - started.getTime()) / 1000) : "a while"}.`);
+      lines.push(
+        `Still unacknowledged after ${started ? formatDuration((now.getTime() - started.getTime()) / 1000) : "a while"}.`,
+      );
       break;
     case "repeat":
       title = `STILL DOWN: ${subject}`;
-      lines.push(`Reminder ${row.sequence}: down for ${started ? formatDuration((now.getTime() - started.getTime()) / 1000) : "a while"}.`);
+      lines.push(
+        `Reminder ${row.sequence}: down for ${started ? formatDuration((now.getTime() - started.getTime()) / 1000) : "a while"}.`,
+      );
       break;
     case "flapping":
       title = `FLAPPING: ${subject}`;
@@ -76,7 +84,10 @@ export function buildMessage(row: OutboxContext, now: Date, dashboardUrl?: strin
   }
   if (row.cause) lines.push(`Cause: ${row.cause}`);
   if (row.event !== "test") lines.push(`Organization: ${row.org_name}`);
-  const url = dashboardUrl && row.incident_id ? `${dashboardUrl.replace(/\/$/, "")}/incidents/${row.incident_id}` : undefined;
+  const url =
+    dashboardUrl && row.incident_id
+      ? `${dashboardUrl.replace(/\/$/, "")}/incidents/${row.incident_id}`
+      : undefined;
   if (url) lines.push(url);
   return {
     event: row.event,

@@ -11,14 +11,18 @@ export interface SweepResult {
  * Notification texts are built at delivery time, so the cause reaches the page.
  */
 export async function runSweep({ ctx }: { ctx: Ctx }): Promise<SweepResult> {
-  const rows = await ctx.sql<{ server_id: string; incident_id: string | null; public_endpoint: string | null }[]>`
+  const rows = await ctx.sql<
+    { server_id: string; incident_id: string | null; public_endpoint: string | null }[]
+  >`
     select server_id, incident_id, public_endpoint from private.sweep_heartbeats(${`${ctx.config.sweepIntervalSeconds} seconds`}::interval)`;
   const down = await Promise.all(
     rows.map(async (row) => {
       if (!row.incident_id || !row.public_endpoint || !ctx.probeEndpoint) {
         return { server_id: row.server_id, incident_id: row.incident_id, cause: null };
       }
-      const answers = await ctx.probeEndpoint(row.public_endpoint, ctx.config.diagnosisTimeoutMs).catch(() => false);
+      const answers = await ctx
+        .probeEndpoint(row.public_endpoint, ctx.config.diagnosisTimeoutMs)
+        .catch(() => false);
       const cause = answers ? "agent dead (host answers)" : "host or network down (no answer)";
       await ctx.sql`update public.incidents set cause = ${cause} where id = ${row.incident_id}`;
       return { server_id: row.server_id, incident_id: row.incident_id, cause };

@@ -28,7 +28,7 @@ const REDACTED = "[redacted]";
 export async function post(
   env: NotifierEnv,
   url: string,
-  init: { headers: Record<string, string>; body: string },
+  init: { headers: HeadersInit; body: string },
   target: Target,
 ): Promise<HttpAnswer> {
   const signal = AbortSignal.timeout(env.timeoutMs);
@@ -67,17 +67,27 @@ async function readLimited(response: Response): Promise<string> {
   return text.slice(0, MAX_BODY_CHARS);
 }
 
-function transportError(error: unknown, signal: AbortSignal, timeoutMs: number, target: Target): DeliveryError {
+function transportError(
+  error: unknown,
+  signal: AbortSignal,
+  timeoutMs: number,
+  target: Target,
+): DeliveryError {
   if (signal.aborted || (error instanceof Error && error.name === "TimeoutError")) {
     return new DeliveryError(`${target.label}: no answer within ${timeoutMs} ms`, true);
   }
   // Node's fetch says "fetch failed" and puts the reason (ECONNREFUSED, ENOTFOUND, ...) in `cause`;
   // Deno's message names the URL, so only a code or a URL-free message is kept.
-  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  const cause =
+    error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   const code = typeof cause?.code === "string" ? cause.code : undefined;
   const reason =
     code ??
-    (typeof cause?.message === "string" ? cause.message : error instanceof Error ? error.message : String(error));
+    (typeof cause?.message === "string"
+      ? cause.message
+      : error instanceof Error
+        ? error.message
+        : String(error));
   return new DeliveryError(
     redact(`${target.label}: request failed (${oneLine(stripUrls(reason), 200)})`, target.secrets),
     true,

@@ -1,0 +1,85 @@
+/**
+ * The notifiers: one per channel kind, each turning one NotificationMessage into one delivery and
+ * throwing DeliveryError (retryable or not) when it fails. `deliver` is what the dispatcher calls.
+ */
+import { email } from "./email.ts";
+import { redact, secretValues } from "./http.ts";
+import { ntfy } from "./ntfy.ts";
+import { slack } from "./slack.ts";
+import { sms } from "./sms.ts";
+import {
+  type Channel,
+  type ChannelKind,
+  DeliveryError,
+  type NotificationMessage,
+  type Notifier,
+  type NotifierEnv,
+} from "./types.ts";
+import { webhook } from "./webhook.ts";
+
+export { type EmailEnv, emailContent } from "./email.ts";
+export { eventEmoji, plainText, smsText } from "./format.ts";
+export { ntfyPriority, ntfyRequest, ntfyTags } from "./ntfy.ts";
+export {
+  ChannelSettings,
+  describeIssues,
+  EmailConfig,
+  EmailSecret,
+  EmailSettings,
+  NtfyConfig,
+  NtfySecret,
+  NtfySettings,
+  parseChannel,
+  SETTINGS_BY_KIND,
+  SlackConfig,
+  SlackSecret,
+  SlackSettings,
+  SmsConfig,
+  SmsSecret,
+  SmsSettings,
+  WebhookConfig,
+  WebhookSecret,
+  WebhookSettings,
+} from "./schemas.ts";
+export { slackPayload } from "./slack.ts";
+export {
+  type Channel,
+  type ChannelKind,
+  DeliveryError,
+  type NotificationMessage,
+  type Notifier,
+  type NotifierEnv,
+  type SmtpTransport,
+} from "./types.ts";
+export { signWebhook, webhookPayload } from "./webhook.ts";
+
+export const notifiers: Record<ChannelKind, Notifier> = { email, slack, sms, ntfy, webhook };
+
+/**
+ * Delivers one message on one channel. Every failure comes out as a DeliveryError whose message
+ * contains none of the channel's secrets, whatever the notifier or the provider put into it.
+ */
+export async function deliver(
+  channel: Channel,
+  message: NotificationMessage,
+  env: NotifierEnv,
+): Promise<void> {
+  const notifier = Object.hasOwn(notifiers, channel.kind) ? notifiers[channel.kind] : undefined;
+  if (!notifier)
+    throw new DeliveryError(`unknown channel kind "${String(channel.kind).slice(0, 50)}"`, false);
+  try {
+    await notifier(channel, message, env);
+  } catch (error) {
+    const secrets = secretValues(channel.secret);
+    if (error instanceof DeliveryError) {
+      const message = redact(error.message, secrets);
+      throw message === error.message ? error : new DeliveryError(message, error.retryable);
+    }
+    // a bug or an unexpected runtime error: report it, and let the dispatcher try again
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw new DeliveryError(
+      `${channel.kind}: unexpected error (${redact(text, secrets).slice(0, 300)})`,
+      true,
+    );
+  }
+}

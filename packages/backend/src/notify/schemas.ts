@@ -1,0 +1,256 @@
+/**
+ * Channel settings per kind: `config` (readable by every member of the org) and `secret` (tokens,
+ * webhook URLs, passwords; never shown back). `ChannelSettings` is what the "create channel" API
+ * parses; each notifier parses its own kind again before sending, so a row edited by hand cannot
+ * make a notifier send somewhere unexpected. Unknown keys are errors that name the key.
+ */
+import { z } from "zod";
+import type { Channel, ChannelKind } from "./types.ts";
+import { DeliveryError } from "./types.ts";
+
+const LOOPBACK_HOSTS = new Set(["localhost", "[::1]"]);
+
+function isLoopback(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * An absolute http(s) URL without credentials in it. `httpsOnly`: plain http is accepted only for
+ * loopback hosts (local tests, a relay on the same machine).
+ */
+function webUrl(options: { httpsOnly: boolean }) {
+  return z
+    .string()
+    .trim()
+    .max(2048)
+    .superRefine((value, ctx) => {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be an absolute URL, e.g. https://example.com/hook" });
+        return;
+      }
+      if (url.protocol !== "https:" && url.protocol !== "http:") {
+        ctx.addIssue({ code: "custom", message: "must be an http:// or https:// URL" });
+      } else if (options.httpsOnly && url.protocol === "http:" && !isLoopback(url.hostname)) {
+        ctx.addIssue({ code: "custom", message: "must be an https:// URL (http:// only for localhost)" });
+      } else if (url.username || url.password) {
+        ctx.addIssue({ code: "custom", message: "must not contain a user name or password" });
+      }
+    });
+}
+
+/** An API token or password that goes into an HTTP header: printable ASCII, no spaces. */
+const Token = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces");
+
+const PhoneNumber = z.e164({ message: "must be a phone number in E.164 form, e.g. +14155550123" });
+const EmailAddress = z.email({ message: "must be an email address" }).max(254);
+
+// RFC 9110 token characters; values without CR/LF so nothing can be smuggled into other headers.
+const HeaderName = z
+  .string()
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/, "must be an HTTP header name")
+  .refine((name) => !isReservedHeader(name), "is set by Custos and cannot be overridden");
+const HeaderValue = z
+  .string()
+  .max(4096)
+  .regex(/^[\t\x20-\x7e\xa0-\xff]*$/, "must be printable Latin-1 text without line breaks");
+const Headers = z
+  .record(HeaderName, HeaderValue)
+  .refine((headers) => Object.keys(headers).length <= 20, "at most 20 headers");
+
+function isReservedHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return (
+    lower === "content-type" ||
+    lower === "content-length" ||
+    lower === "host" ||
+    lower.startsWith("x-custos-")
+  );
+}
+
+// ---- email ----------------------------------------------------------------------------------
+
+export const EmailConfig = z.strictObject({
+  to: z.array(EmailAddress).min(1, "at least one address").max(50, "at most 50 addresses"),
+});
+export type EmailConfig = z.infer<typeof EmailConfig>;
+
+export const EmailSecret = z.strictObject({
+  /** Used when email goes through Resend; without it the server-wide key (if any) is used. */
+  resend_api_key: Token.optional(),
+});
+export type EmailSecret = z.infer<typeof EmailSecret>;
+
+// ---- slack ----------------------------------------------------------------------------------
+
+export const SlackConfig = z.strictObject({});
+export type SlackConfig = z.infer<typeof SlackConfig>;
+
+export const SlackSecret = z.strictObject({
+  /**
+   * The incoming-webhook URL (https://hooks.slack.com/services/...). Any https host is accepted,
+   * so Slack-compatible receivers (Mattermost, Rocket.Chat) work too.
+   */
+  webhook_url: webUrl({ httpsOnly: true }),
+});
+export type SlackSecret = z.infer<typeof SlackSecret>;
+
+// ---- sms (Twilio) ---------------------------------------------------------------------------
+
+export const SmsConfig = z
+  .strictObject({
+    to: z.array(PhoneNumber).min(1, "at least one phone number").max(10, "at most 10 phone numbers"),
+    /** A Twilio number of the account, or ... */
+    from: PhoneNumber.optional(),
+    /** ... a Messaging Service that picks the sender. */
+    messaging_service_sid: z
+      .string()
+      .regex(/^MG[0-9a-fA-F]{32}$/, "must be a Messaging Service SID (MG followed by 32 hex digits)")
+      .optional(),
+  })
+  .superRefine((config, ctx) => {
+    if ((config.from === undefined) === (config.messaging_service_sid === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["from"],
+        message: "set exactly one of from and messaging_service_sid",
+      });
+    }
+  });
+export type SmsConfig = z.infer<typeof SmsConfig>;
+
+export const SmsSecret = z.strictObject({
+  account_sid: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio Account SID (AC followed by 32 hex digits)"),
+  auth_token: Token,
+});
+export type SmsSecret = z.infer<typeof SmsSecret>;
+
+// ---- ntfy -----------------------------------------------------------------------------------
+
+export const NtfyConfig = z.strictObject({
+  /** The ntfy server, optionally with a path prefix; self-hosted ones on a LAN may use http. */
+  server: webUrl({ httpsOnly: false }).default("https://ntfy.sh"),
+  /** ntfy's own rule for topic names. On ntfy.sh the topic acts as a password; prefer a token. */
+  topic: z.string().regex(/^[-_A-Za-z0-9]{1,64}$/, "must be 1-64 letters, digits, - or _"),
+});
+export type NtfyConfig = z.infer<typeof NtfyConfig>;
+
+export const NtfySecret = z.strictObject({
+  /** An ntfy access token (tk_...), sent as `Authorization: Bearer`. */
+  token: Token.optional(),
+});
+export type NtfySecret = z.infer<typeof NtfySecret>;
+
+// ---- webhook --------------------------------------------------------------------------------
+
+export const WebhookConfig = z.strictObject({
+  /** http is allowed: home-lab receivers (Home Assistant, n8n) often live on a LAN without TLS. */
+  url: webUrl({ httpsOnly: false }),
+  /** Extra headers that are not secret. */
+  headers: Headers.default({}),
+});
+export type WebhookConfig = z.infer<typeof WebhookConfig>;
+
+export const WebhookSecret = z.strictObject({
+  /** The HMAC-SHA256 key for X-Custos-Signature (see webhook.ts for the scheme). */
+  signing_secret: z.string().min(16, "must be at least 16 characters").max(256),
+  /** Extra headers with credentials in them, e.g. Authorization. */
+  headers: Headers.default({}),
+});
+export type WebhookSecret = z.infer<typeof WebhookSecret>;
+
+// ---- all kinds ------------------------------------------------------------------------------
+
+export const EmailSettings = z.strictObject({
+  kind: z.literal("email"),
+  config: EmailConfig,
+  secret: EmailSecret.default({}),
+});
+export const SlackSettings = z.strictObject({
+  kind: z.literal("slack"),
+  config: SlackConfig.default({}),
+  secret: SlackSecret,
+});
+export const SmsSettings = z.strictObject({ kind: z.literal("sms"), config: SmsConfig, secret: SmsSecret });
+export const NtfySettings = z.strictObject({
+  kind: z.literal("ntfy"),
+  config: NtfyConfig,
+  secret: NtfySecret.default({}),
+});
+export const WebhookSettings = z.strictObject({
+  kind: z.literal("webhook"),
+  config: WebhookConfig,
+  secret: WebhookSecret,
+});
+
+/** A channel's kind, config and secret, as the "create channel" API accepts them. */
+export const ChannelSettings = z.discriminatedUnion("kind", [
+  EmailSettings,
+  SlackSettings,
+  SmsSettings,
+  NtfySettings,
+  WebhookSettings,
+]);
+export type ChannelSettings = z.infer<typeof ChannelSettings>;
+
+/** The config and secret schema of each kind. */
+export const SETTINGS_BY_KIND = {
+  email: { config: EmailConfig, secret: EmailSecret },
+  slack: { config: SlackConfig, secret: SlackSecret },
+  sms: { config: SmsConfig, secret: SmsSecret },
+  ntfy: { config: NtfyConfig, secret: NtfySecret },
+  webhook: { config: WebhookConfig, secret: WebhookSecret },
+} as const satisfies Record<ChannelKind, { config: z.ZodType; secret: z.ZodType }>;
+
+/** "to.0: must be a phone number ..." for the first issue (and how many more there are). */
+export function describeIssues(error: z.ZodError, prefix = ""): string {
+  const [first, ...rest] = error.issues;
+  if (!first) return "invalid settings";
+  const path = [prefix, ...first.path.map(String)].filter(Boolean).join(".");
+  const more = rest.length > 0 ? ` (and ${rest.length} more)` : "";
+  return `${path || "settings"}: ${first.message}${more}`;
+}
+
+/**
+ * Parses a stored channel's config and secret for its notifier. Bad settings cannot get better by
+ * retrying, so the DeliveryError is not retryable; its message names the field, never a value.
+ */
+export function parseChannel<K extends ChannelKind>(
+  kind: K,
+  channel: Channel,
+): {
+  config: z.output<(typeof SETTINGS_BY_KIND)[K]["config"]>;
+  secret: z.output<(typeof SETTINGS_BY_KIND)[K]["secret"]>;
+} {
+  const schemas = SETTINGS_BY_KIND[kind];
+  if (channel.kind !== kind) {
+    throw new DeliveryError(`channel "${channel.name}" is a ${channel.kind} channel, not ${kind}`, false);
+  }
+  const config = schemas.config.safeParse(channel.config ?? {});
+  if (!config.success) {
+    throw new DeliveryError(
+      `${kind} channel "${channel.name}" has invalid settings: ${describeIssues(config.error, "config")}`,
+      false,
+    );
+  }
+  const secret = schemas.secret.safeParse(channel.secret ?? {});
+  if (!secret.success) {
+    throw new DeliveryError(
+      `${kind} channel "${channel.name}" has invalid settings: ${describeIssues(secret.error, "secret")}`,
+      false,
+    );
+  }
+  return {
+    config: config.data as z.output<(typeof SETTINGS_BY_KIND)[K]["config"]>,
+    secret: secret.data as z.output<(typeof SETTINGS_BY_KIND)[K]["secret"]>,
+  };
+}
