@@ -7,6 +7,7 @@ import postgres from "postgres";
 import { openDatabase } from "./database.ts";
 import type { Env } from "./env.ts";
 import { createHttpApp } from "./http.ts";
+import { nodeProber, probeEndpoint } from "./prober.ts";
 import { redactUrl } from "./log.ts";
 import { startScheduler } from "./scheduler.ts";
 
@@ -40,6 +41,8 @@ export async function startCustosServer(env: Env, log: Logger): Promise<RunningS
   const ctx = createContext({
     sql,
     log,
+    prober: nodeProber,
+    probeEndpoint,
     config: {
       agentRateLimitPerSecond: env.CUSTOS_AGENT_RATE_LIMIT,
       agentRateLimitBurst: env.CUSTOS_AGENT_RATE_LIMIT * 2,

@@ -1,39 +1,48 @@
 import type { Ctx } from "@custos/backend";
-import { maintainPartitions } from "@custos/backend";
+import { dispatchDue, maintainPartitions, runDueProbes, runEscalations, runSweep } from "@custos/backend";
 
-interface Job {
+export interface Job {
   name: string;
   everyMs: number;
   run(ctx: Ctx): Promise<unknown>;
 }
 
-const JOBS: Job[] = [
+/** The backend's periodic work in self-hosted mode (the cloud's pg_cron calls /api/cron/tick). */
+export const JOBS: Job[] = [
+  {
+    name: "sweep",
+    everyMs: 10_000,
+    // deliver right away: a page should not wait for the dispatcher's own turn
+    run: async (ctx) => ({ sweep: await runSweep({ ctx }), dispatch: await dispatchDue({ ctx }) }),
+  },
+  { name: "dispatch", everyMs: 2_000, run: (ctx) => dispatchDue({ ctx }) },
+  { name: "probes", everyMs: 5_000, run: (ctx) => runDueProbes({ ctx }) },
+  { name: "escalations", everyMs: 30_000, run: (ctx) => runEscalations({ ctx }) },
   { name: "maintain-partitions", everyMs: 60 * 60_000, run: (ctx) => maintainPartitions({ ctx }) },
 ];
 
 /**
- * Runs the backend's periodic jobs. Each run takes a transaction-level advisory lock per job, so
- * two custos-server processes on one database never run the same job at once.
+ * Runs each job on its interval. A run holds a transaction-level advisory lock per job, so two
+ * custos-server processes on one database never run the same job at once; a job still running
+ * when its next turn comes is not started twice.
  */
 export function startScheduler(ctx: Ctx, jobs: Job[] = JOBS): { stop(): Promise<void> } {
   const timers: NodeJS.Timeout[] = [];
-  const running = new Set<Promise<unknown>>();
+  const running = new Map<string, Promise<unknown>>();
   let stopped = false;
 
   const runOnce = (job: Job) => {
-    if (stopped) return;
+    if (stopped || running.has(job.name)) return;
     const p = ctx.sql
       .begin(async (tx) => {
-        const [row] = await tx<
-          { got: boolean }[]
-        >`select pg_try_advisory_xact_lock(hashtext(${`custos:job:${job.name}`})) as got`;
+        const [row] = await tx<{ got: boolean }[]>`select pg_try_advisory_xact_lock(hashtext(${`custos:job:${job.name}`})) as got`;
         if (!row?.got) return;
         const result = await job.run(ctx);
-        ctx.log.info("job done", { job: job.name, result: result as Record<string, unknown> });
+        if (worthLogging(result)) ctx.log.info("job done", { job: job.name, result: result as Record<string, unknown> });
       })
       .catch((error: unknown) => ctx.log.error("job failed", { job: job.name, error: String(error) }))
-      .finally(() => running.delete(p));
-    running.add(p);
+      .finally(() => running.delete(job.name));
+    running.set(job.name, p);
   };
 
   for (const job of jobs) {
@@ -44,7 +53,12 @@ export function startScheduler(ctx: Ctx, jobs: Job[] = JOBS): { stop(): Promise<
     async stop() {
       stopped = true;
       for (const t of timers) clearInterval(t);
-      await Promise.allSettled([...running]);
+      await Promise.allSettled([...running.values()]);
     },
   };
+}
+
+/** Quiet when a job did nothing (every 2 s otherwise fills the log). */
+function worthLogging(result: unknown): boolean {
+  return JSON.stringify(result ?? {}).match(/:[1-9]/) !== null;
 }

@@ -21,6 +21,7 @@ export function evaluateProbe(config: ProbeConfig, o: ProbeObservation): ProbeVe
     }
     if (o.tls_days_left !== undefined && o.tls_days_left < 0)
       return { status: "down", message: "TLS certificate expired" };
+    if (o.tls_error) return { status: "down", message: `TLS certificate not trusted: ${o.tls_error}` };
   }
   const ms = Math.round(o.latency_ms);
   if (ms > config.down_ms)

@@ -53,6 +53,8 @@ export interface ProbeObservation {
   status_code?: number;
   body?: string;
   tls_days_left?: number;
+  /** the certificate chain or host name did not verify (e.g. SELF_SIGNED_CERT_IN_CHAIN) */
+  tls_error?: string;
   error?: string;
 }
 
