@@ -1,0 +1,112 @@
+/**
+ * A minimal ISAPI HTTP client: GET with HTTP Digest authentication (digest.ts), over node:http
+ * or node:https, reusing the server's nonce with an increasing nonce count until it goes stale.
+ */
+import { randomBytes } from "node:crypto";
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { authorizationHeader, type DigestChallenge, parseDigestChallenge } from "./digest.ts";
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export class AuthError extends Error {
+  override name = "AuthError";
+}
+
+export interface IsapiResponse {
+  status: number;
+  body: string;
+}
+
+export interface IsapiClientOptions {
+  baseUrl: string;
+  username: string;
+  password: string;
+  tlsSkipVerify: boolean;
+}
+
+export class IsapiClient {
+  readonly #options: IsapiClientOptions;
+  #challenge: DigestChallenge | undefined;
+  #nc = 0;
+
+  constructor(options: IsapiClientOptions) {
+    this.#options = { ...options, baseUrl: options.baseUrl.replace(/\/+$/, "") };
+  }
+
+  /** GET an ISAPI path; throws AuthError when the device rejects the credentials. */
+  async get(path: string, signal: AbortSignal): Promise<IsapiResponse> {
+    let sentAuth = false;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const headers: Record<string, string> = { accept: "application/xml" };
+      if (this.#challenge) {
+        this.#nc += 1;
+        headers.authorization = authorizationHeader(this.#challenge, {
+          username: this.#options.username,
+          password: this.#options.password,
+          method: "GET",
+          uri: path,
+          nc: this.#nc,
+          cnonce: randomBytes(16).toString("hex"),
+        });
+        sentAuth = true;
+      }
+      const response = await this.#send(path, headers, signal);
+      if (response.status !== 401) return { status: response.status, body: response.body };
+      const challenge = parseDigestChallenge(response.wwwAuthenticate);
+      if (!challenge) {
+        throw new AuthError("the device refused the request and offers no digest authentication we support");
+      }
+      if (sentAuth && !challenge.stale) {
+        this.#challenge = undefined;
+        throw new AuthError("the device rejected the username or password (HTTP 401)");
+      }
+      this.#challenge = challenge;
+      this.#nc = 0;
+    }
+    throw new AuthError("the device kept asking for authentication");
+  }
+
+  #send(
+    path: string,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<{ status: number; body: string; wwwAuthenticate: string | string[] | undefined }> {
+    const url = new URL(this.#options.baseUrl + path);
+    const secure = url.protocol === "https:";
+    const request = secure ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method: "GET",
+          headers,
+          signal,
+          ...(secure ? { rejectUnauthorized: !this.#options.tlsSkipVerify } : {}),
+        },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on("data", (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_BODY_BYTES) {
+              req.destroy(new Error(`reply larger than ${MAX_BODY_BYTES} bytes`));
+              return;
+            }
+            chunks.push(chunk);
+          });
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString("utf8"),
+              wwwAuthenticate: res.headers["www-authenticate"],
+            }),
+          );
+          res.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * minio: liveness and cluster-quorum probes plus the v2 cluster metrics. The thin runner does the
+ * three GETs; prometheus.ts parses and parse.ts interprets.
+ */
+import { definePlugin, type PluginContext, type PluginInstance } from "../types.ts";
+import { MinioConfig } from "./config.ts";
+import { evaluate, type ProbeResult, summarizeCluster, summaryToSamples } from "./parse.ts";
+import { parsePrometheusText } from "./prometheus.ts";
+
+const MAX_METRICS_BYTES = 16 * 1024 * 1024;
+
+export const plugin = definePlugin({
+  type: "minio",
+  configSchema: MinioConfig,
+  defaultIntervalMs: 60_000,
+  defaultName: (config) => `minio:${new URL(config.url).host.replace(/[^A-Za-z0-9_.:-]/g, "_")}`,
+  create: (config, ctx) => createMinio(config, ctx),
+});
+
+function createMinio(config: MinioConfig, ctx: PluginContext): PluginInstance {
+  const base = config.url.replace(/\/+$/, "");
+  let loggedInvalid = false;
+  return {
+    async collect(signal) {
+      const deadline = AbortSignal.any([signal, AbortSignal.timeout(ctx.timeoutMs)]);
+      const started = performance.now();
+      const [live, cluster] = await Promise.all([
+        probe(`${base}/minio/health/live`, deadline),
+        probe(`${base}/minio/health/cluster`, deadline),
+      ]);
+      const latency_ms = Math.round(performance.now() - started);
+
+      let metrics: ProbeResult = { status: 200 };
+      let summary: ReturnType<typeof summarizeCluster> | undefined;
+      const reachable = "status" in live && live.status === 200;
+      if (config.metrics && reachable) {
+        const headers: Record<string, string> = {};
+        if (config.bearer_token) headers.authorization = `Bearer ${config.bearer_token}`;
+        const scraped = await fetchText(`${base}/minio/v2/metrics/cluster`, deadline, headers);
+        metrics = scraped.probe;
+        if (scraped.body !== undefined && "status" in metrics && metrics.status === 200) {
+          const parsed = parsePrometheusText(scraped.body);
+          if (parsed.invalid.length > 0 && !loggedInvalid) {
+            loggedInvalid = true;
+            ctx.log.warn("minio metrics: some lines could not be parsed", {
+              count: parsed.invalid.length,
+              first: parsed.invalid[0],
+            });
+          }
+          summary = summarizeCluster(parsed.samples);
+        }
+      }
+
+      const verdict = evaluate({ live, cluster, metrics, summary });
+      const samples = [
+        { name: "minio.health.live", value: "status" in live && live.status === 200 ? 1 : 0 },
+        { name: "minio.health.cluster", value: "status" in cluster && cluster.status === 200 ? 1 : 0 },
+        ...(summary ? summaryToSamples(summary) : []),
+      ];
+      return { samples, checks: [{ status: verdict.status, message: verdict.message, latency_ms }] };
+    },
+  };
+}
+
+async function probe(url: string, signal: AbortSignal): Promise<ProbeResult> {
+  return (await fetchText(url, signal, {}, false)).probe;
+}
+
+async function fetchText(
+  url: string,
+  signal: AbortSignal,
+  headers: Record<string, string>,
+  readBody = true,
+): Promise<{ probe: ProbeResult; body?: string }> {
+  try {
+    const response = await fetch(url, { headers, signal, redirect: "manual" });
+    if (!readBody || response.status !== 200) {
+      await response.body?.cancel();
+      return { probe: { status: response.status } };
+    }
+    const length = Number(response.headers.get("content-length") ?? "0");
+    if (length > MAX_METRICS_BYTES) {
+      await response.body?.cancel();
+      return { probe: { error: `metrics reply too large (${length} bytes)` } };
+    }
+    return { probe: { status: response.status }, body: await response.text() };
+  } catch (error) {
+    return { probe: { error: describeFetchError(error, signal) } };
+  }
+}
+
+/** A short reason without the URL's credentials or the request headers. */
+function describeFetchError(error: unknown, signal: AbortSignal): string {
+  if (signal.aborted) return "timed out";
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code) return cause.code;
+  if (cause?.message) return cause.message;
+  return error instanceof Error ? error.message : String(error);
+}

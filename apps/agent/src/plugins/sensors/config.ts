@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+const Pattern = z
+  .string()
+  .regex(/^[^/]+\/[^/]+$/, "use chip/sensor, e.g. nct6798/AUXTIN* or coretemp/Core 0");
+
+export const SensorsConfig = z
+  .strictObject({
+    /** Where hwmon lives; point it at a copy (or a host mount) to read elsewhere. */
+    root: z.string().min(1).default("/sys/class/hwmon"),
+    /** Warning level in °C for every sensor; default: each sensor's own `_max`. */
+    warn_c: z.number().optional(),
+    /** Critical level in °C for every sensor; default: each sensor's own `_crit`. */
+    crit_c: z.number().optional(),
+    /** Readings to leave out, `chip/sensor` with `*` wildcards (unconnected inputs often read nonsense). */
+    ignore: z.array(Pattern).default([]),
+    /** Fans that must keep spinning, `chip/fanN` with `*`; below `min_fan_rpm` is `degraded`. */
+    fans: z.array(Pattern).default([]),
+    min_fan_rpm: z.number().int().min(0).default(200),
+  })
+  .refine((c) => c.warn_c === undefined || c.crit_c === undefined || c.warn_c <= c.crit_c, {
+    message: "warn_c must not be above crit_c",
+    path: ["warn_c"],
+  });
+export type SensorsConfig = z.output<typeof SensorsConfig>;
