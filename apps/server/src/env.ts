@@ -14,6 +14,35 @@ const Env = z.object({
   CUSTOS_DB_POOL: z.coerce.number().int().min(1).max(200).default(20),
   CUSTOS_SCHEDULER: z.enum(["on", "off"]).default("on"),
   CUSTOS_LOG: z.enum(["info", "warn", "error", "silent"]).default("info"),
+  // notifications
+  CUSTOS_EMAIL_TRANSPORT: z.enum(["smtp", "resend"]).default("smtp"),
+  CUSTOS_EMAIL_FROM: z.string().min(3).default("Custos <custos@localhost>"),
+  CUSTOS_SMTP_HOST: z.string().min(1).optional(),
+  CUSTOS_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  CUSTOS_SMTP_SECURITY: z.enum(["tls", "starttls", "opportunistic", "none"]).optional(),
+  CUSTOS_SMTP_USER: z.string().min(1).optional(),
+  CUSTOS_SMTP_PASSWORD: z.string().min(1).optional(),
+  CUSTOS_RESEND_API_KEY: z.string().min(1).optional(),
+  CUSTOS_RESEND_BASE_URL: z.url().default("https://api.resend.com"),
+  CUSTOS_TWILIO_BASE_URL: z.url().default("https://api.twilio.com"),
+  CUSTOS_CRON_SECRET: z.string().min(24, "use at least 24 characters").optional(),
+  // --- self-hosted auth (/auth/v1) ---
+  /** The base URL users reach this server at; the JWT issuer is `<it>/auth/v1`. Default: each request's origin. */
+  CUSTOS_PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/]+/, "must be an http(s):// URL")
+    .transform((url) => url.replace(/\/+$/, ""))
+    .optional(),
+  CUSTOS_JWT_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(3600),
+  CUSTOS_AUTH_RATE_LIMIT_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(5),
+  CUSTOS_AUTH_RATE_LIMIT_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  CUSTOS_AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  CUSTOS_AUTH_REFRESH_REUSE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
+  /** Reverse proxies in front of custos-server whose X-Forwarded-For is believed: off (0), on (1), or a count. */
+  CUSTOS_TRUST_PROXY: z
+    .union([z.enum(["off", "on"]), z.coerce.number().int().min(0).max(10)])
+    .transform((v) => (v === "off" ? 0 : v === "on" ? 1 : v))
+    .default(0),
 });
 export type Env = z.infer<typeof Env>;
 

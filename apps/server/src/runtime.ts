@@ -7,8 +7,9 @@ import postgres from "postgres";
 import { openDatabase } from "./database.ts";
 import type { Env } from "./env.ts";
 import { createHttpApp } from "./http.ts";
-import { nodeProber, probeEndpoint } from "./prober.ts";
 import { redactUrl } from "./log.ts";
+import { notifierEnvFrom } from "./notifier-env.ts";
+import { nodeProber, probeEndpoint } from "./prober.ts";
 import { startScheduler } from "./scheduler.ts";
 
 export interface RunningServer {
@@ -43,10 +44,13 @@ export async function startCustosServer(env: Env, log: Logger): Promise<RunningS
     log,
     prober: nodeProber,
     probeEndpoint,
+    notifierEnv: notifierEnvFrom(env),
     config: {
       agentRateLimitPerSecond: env.CUSTOS_AGENT_RATE_LIMIT,
       agentRateLimitBurst: env.CUSTOS_AGENT_RATE_LIMIT * 2,
       apiKeyCacheMs: env.CUSTOS_API_KEY_CACHE_SECONDS * 1000,
+      ...(env.CUSTOS_PUBLIC_URL ? { dashboardUrl: env.CUSTOS_PUBLIC_URL } : {}),
+      ...(env.CUSTOS_CRON_SECRET ? { cronSecret: env.CUSTOS_CRON_SECRET } : {}),
     },
   });
   const app = createHttpApp(ctx);

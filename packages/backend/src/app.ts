@@ -1,10 +1,13 @@
 import { Hono } from "hono";
 import type { Sql } from "postgres";
 import { ApiKeyCache } from "./api-keys/authenticate.ts";
+import { type JwksSource, keyResolver } from "./auth/jwt.ts";
 import { type BackendConfig, type Ctx, consoleLogger, DEFAULT_CONFIG, type Logger } from "./context.ts";
 import { AppError, errorBody, STATUS_BY_CODE } from "./errors.ts";
 import { RateLimiter } from "./http/rate-limit.ts";
 import { SeriesCache } from "./ingest/series-cache.ts";
+import { deliver } from "./notify/index.ts";
+import type { NotifierEnv } from "./notify/types.ts";
 import { agentRoutes } from "./routes/agent.ts";
 import { cronRoutes } from "./routes/cron.ts";
 
@@ -16,7 +19,20 @@ export interface CreateAppOptions {
   notify?: Ctx["notify"];
   probeEndpoint?: Ctx["probeEndpoint"];
   prober?: Ctx["prober"];
+  /** Supabase Auth's JWKS URL, or custos-server's own key set. */
+  jwks?: JwksSource;
+  /** How notifications leave: provider base URLs, email transport (SMTP or Resend), sender. */
+  notifierEnv?: Partial<NotifierEnv>;
 }
+
+export const DEFAULT_NOTIFIER_ENV: NotifierEnv = {
+  fetch: (input, init) => fetch(input, init),
+  twilioBaseUrl: "https://api.twilio.com",
+  resendBaseUrl: "https://api.resend.com",
+  emailTransport: "resend",
+  emailFrom: "Custos <alerts@localhost>",
+  timeoutMs: 10_000,
+};
 
 export function createContext(options: CreateAppOptions): Ctx {
   const config = { ...DEFAULT_CONFIG, ...options.config };
@@ -29,13 +45,10 @@ export function createContext(options: CreateAppOptions): Ctx {
     series: new SeriesCache(),
     limiter: new RateLimiter(config.agentRateLimitPerSecond, config.agentRateLimitBurst, now),
     approvedServers: new Map(),
-    notify: options.notify ?? {
-      deliver: async () => {
-        throw new Error("no notifier configured");
-      },
-    },
+    notify: options.notify ?? notifyWith({ ...DEFAULT_NOTIFIER_ENV, ...options.notifierEnv }),
     ...(options.probeEndpoint ? { probeEndpoint: options.probeEndpoint } : {}),
     ...(options.prober ? { prober: options.prober } : {}),
+    ...(options.jwks ? { userKeys: keyResolver(options.jwks) } : {}),
     now,
   };
 }
@@ -66,4 +79,8 @@ export function createApp(options: CreateAppOptions | { ctx: Ctx }) {
     return c.json(errorBody(new AppError("INTERNAL", "internal error; it has been logged")), 500);
   });
   return Object.assign(app, { ctx });
+}
+
+function notifyWith(env: NotifierEnv): Ctx["notify"] {
+  return { deliver: (channel, message) => deliver(channel, message, env) };
 }

@@ -1,3 +1,4 @@
+import type { JWTVerifyGetKey } from "jose";
 import type { Sql } from "postgres";
 import type { ApiKeyCache } from "./api-keys/authenticate.ts";
 import type { RateLimiter } from "./http/rate-limit.ts";
@@ -56,6 +57,8 @@ export interface Ctx {
   /** server id -> org id of servers known to be approved (approval is never withdrawn). */
   approvedServers: Map<string, string>;
   notify: { deliver(channel: Channel, message: NotificationMessage): Promise<void> };
+  /** Verifies user access tokens (dashboard routes). Absent: those routes answer 401. */
+  userKeys?: JWTVerifyGetKey;
   /** Runs backend probes; custos-server passes a Node prober (TCP, TLS certificate days). */
   prober?: Prober;
   /** Does the host still answer at this endpoint (host:port or URL)? Absent where it cannot run. */

@@ -40,7 +40,7 @@ afterEach(() => h.close());
 async function addWebhookChannel(harness: H, name: string, url: string) {
   const [row] = await harness.sql`
     insert into channels (org_id, name, kind, config) values (${harness.orgId}, ${name}, 'webhook', ${harness.sql.json({ url })}) returning id`;
-  await harness.sql`insert into channel_secrets (channel_id, org_id, secret) values (${row?.id}, ${harness.orgId}, ${harness.sql.json({ signing_secret: "s3cret" })})`;
+  await harness.sql`insert into channel_secrets (channel_id, org_id, secret) values (${row?.id}, ${harness.orgId}, ${harness.sql.json({ signing_secret: "a-signing-secret-of-some-length" })})`;
   return row?.id as string;
 }
 
@@ -250,8 +250,7 @@ describe("suppression", () => {
 
 describe("escalation and repeats", () => {
   it("escalates an unacknowledged incident after N minutes and not an acknowledged one", async () => {
-    const [sms] =
-      await h.sql`insert into channels (org_id, name, kind, config) values (${h.orgId}, 'escalation-hook', 'webhook', ${h.sql.json({ url: sinkB.url })}) returning id`;
+    const sms = { id: await addWebhookChannel(h, "escalation-hook", sinkB.url) };
     await h.sql`update alert_rules set channel_ids = ${[channels.a]}, escalate_after_minutes = 5, escalation_channel_ids = ${[sms?.id]}`;
     await serverSilentFor(300, "a");
     await serverSilentFor(300, "b");

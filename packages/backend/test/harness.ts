@@ -17,7 +17,7 @@ export async function setup(
   const app = createApp({
     sql,
     config,
-    notify: { deliver: interimWebhookDeliver },
+    notifierEnv: { timeoutMs: 2_000 },
     log: { info() {}, warn() {}, error: (m, d) => process.env.DEBUG_TEST && console.error(m, d) },
   });
   const { id: orgId } = await createOrganization({ ctx: { sql }, input: { name: "Acme", ...org } });
@@ -65,14 +65,4 @@ export function samples(count: number, base = Date.now() - 60_000) {
     labels: i % 3 ? { core: String(i % 4) } : undefined,
     value: i * 1.5,
   }));
-}
-
-// TEMPORARY until src/notify lands: posts the message as JSON to a webhook channel's URL.
-async function interimWebhookDeliver(channel: { config: Record<string, unknown> }, message: unknown) {
-  const res = await fetch(String(channel.config.url), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(message),
-  });
-  if (!res.ok) throw new Error(`webhook answered ${res.status}`);
 }

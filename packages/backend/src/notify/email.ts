@@ -75,7 +75,8 @@ async function sendSmtp(env: NotifierEnv, mail: Mail): Promise<void> {
 
 /**
  * A transport's error as a DeliveryError. custos-server's transport sets `retryable`; for others,
- * an SMTP reply code decides (4xx temporary, 5xx permanent), then a nodemailer-style `code`.
+ * an SMTP reply code decides (RFC 5321: 5yz permanent except 503, 4yz temporary), then a
+ * nodemailer-style `code` (bad credentials, addresses or TLS setup are permanent).
  */
 export function smtpError(error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;
@@ -88,9 +89,10 @@ export function smtpError(error: unknown): DeliveryError {
   const text = typeof fields.message === "string" ? fields.message : String(error);
   const message = `SMTP: ${truncate(text.replace(/\s+/g, " ").trim(), 300)}`;
   if (typeof fields.retryable === "boolean") return new DeliveryError(message, fields.retryable);
-  if (typeof fields.responseCode === "number" && fields.responseCode >= 400) {
-    return new DeliveryError(message, fields.responseCode < 500);
+  const reply = fields.responseCode;
+  if (typeof reply === "number" && reply >= 400) {
+    return new DeliveryError(message, reply < 500 || reply === 503);
   }
-  const permanent = new Set(["EAUTH", "EENVELOPE", "EMESSAGE", "ETLS"]);
+  const permanent = new Set(["EAUTH", "ENOAUTH", "EENVELOPE", "EMESSAGE", "ETLS", "EREQUIRETLS"]);
   return new DeliveryError(message, !(typeof fields.code === "string" && permanent.has(fields.code)));
 }

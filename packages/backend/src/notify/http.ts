@@ -184,7 +184,7 @@ function urlPath(value: string): string | undefined {
 }
 
 function stripUrls(text: string): string {
-  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, "[url]");
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s)"'<>\]]+/gi, "[url]");
 }
 
 function oneLine(text: string, max: number): string {

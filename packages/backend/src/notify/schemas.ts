@@ -52,18 +52,24 @@ const Token = z
 const PhoneNumber = z.e164({ message: "must be a phone number in E.164 form, e.g. +14155550123" });
 const EmailAddress = z.email({ message: "must be an email address" }).max(254);
 
-// RFC 9110 token characters; values without CR/LF so nothing can be smuggled into other headers.
-const HeaderName = z
-  .string()
-  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/, "must be an HTTP header name")
-  .refine((name) => !isReservedHeader(name), "is set by Custos and cannot be overridden");
+// Names of RFC 9110 token characters; values without CR/LF so nothing can be smuggled into other
+// headers, and Latin-1 because that is all an HTTP header can carry.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 const HeaderValue = z
   .string()
   .max(4096)
   .regex(/^[\t\x20-\x7e\xa0-\xff]*$/, "must be printable Latin-1 text without line breaks");
-const Headers = z
-  .record(HeaderName, HeaderValue)
-  .refine((headers) => Object.keys(headers).length <= 20, "at most 20 headers");
+const Headers = z.record(z.string(), HeaderValue).superRefine((headers, ctx) => {
+  const names = Object.keys(headers);
+  if (names.length > 20) ctx.addIssue({ code: "custom", message: "at most 20 headers" });
+  for (const name of names) {
+    if (!HEADER_NAME.test(name)) {
+      ctx.addIssue({ code: "custom", path: [name], message: "must be an HTTP header name" });
+    } else if (isReservedHeader(name)) {
+      ctx.addIssue({ code: "custom", path: [name], message: "is set by Custos and cannot be overridden" });
+    }
+  }
+});
 
 function isReservedHeader(name: string): boolean {
   const lower = name.toLowerCase();

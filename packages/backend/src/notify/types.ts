@@ -65,6 +65,8 @@ export interface NotifierEnv {
   smtp?: SmtpTransport;
   emailFrom: string;
   timeoutMs: number;
+  /** Operator-wide Resend key (cloud); a channel's own `resend_api_key` secret wins. */
+  resendApiKey?: string;
 }
 
 export type Notifier = (channel: Channel, message: NotificationMessage, env: NotifierEnv) => Promise<void>;

@@ -1,0 +1,87 @@
+import { z } from "zod";
+
+/**
+ * The only place the `api` function reads its environment. A bad or missing value stops the
+ * function at start-up (worker boot) with a message naming the variable.
+ */
+const PostgresUrl = z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL");
+
+const Env = z.object({
+  /** Set by Supabase for every deployed function; set it yourself for a local `deno run`. */
+  SUPABASE_DB_URL: PostgresUrl.optional(),
+  /**
+   * Overrides SUPABASE_DB_URL, e.g. with the Supavisor transaction-mode URL (port 6543).
+   * Needed because secrets starting with SUPABASE_ are reserved and cannot be changed.
+   */
+  CUSTOS_DB_URL: PostgresUrl.optional(),
+  /**
+   * Connections per isolate. Small on purpose: Supabase runs many isolates at once and each
+   * holds its own pool, so the sum must stay below the database's (or pooler's) limit.
+   */
+  CUSTOS_DB_POOL: z.coerce.number().int().min(1).max(20).default(3),
+  /**
+   * Named prepared statements. Supavisor and PgBouncer in transaction mode hand each
+   * transaction to whichever server connection is free, where a statement prepared on another
+   * connection does not exist, so they must be off there. `auto`: off on port 6543 (Supabase's
+   * transaction pooler), on otherwise (direct connection or session mode).
+   */
+  CUSTOS_DB_PREPARE: z.enum(["auto", "on", "off"]).default("auto"),
+  /** Per API key, per isolate (the limiter is in memory, so the effective limit is per isolate). */
+  CUSTOS_AGENT_RATE_LIMIT: z.coerce.number().positive().max(1_000_000).default(200),
+  CUSTOS_API_KEY_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(10),
+  /** Only for local runs: Supabase's runtime routes requests to the function by itself. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+});
+
+export interface FunctionEnv {
+  databaseUrl: string;
+  pool: number;
+  prepare: boolean;
+  agentRateLimitPerSecond: number;
+  apiKeyCacheMs: number;
+  port: number;
+}
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+/** Validates an environment (any record, so it is testable without Deno.env). */
+export function readEnv(source: Record<string, string | undefined>): FunctionEnv {
+  // empty strings mean "unset"
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = Env.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new EnvError(`invalid environment:\n${lines.join("\n")}`);
+  }
+  const env = result.data;
+  const databaseUrl = env.CUSTOS_DB_URL ?? env.SUPABASE_DB_URL;
+  if (databaseUrl === undefined) {
+    throw new EnvError(
+      "invalid environment:\n  SUPABASE_DB_URL: required (Supabase sets it for deployed functions; set it, or CUSTOS_DB_URL, for a local run)",
+    );
+  }
+  return {
+    databaseUrl,
+    pool: env.CUSTOS_DB_POOL,
+    prepare:
+      env.CUSTOS_DB_PREPARE === "auto" ? !isTransactionPooler(databaseUrl) : env.CUSTOS_DB_PREPARE === "on",
+    agentRateLimitPerSecond: env.CUSTOS_AGENT_RATE_LIMIT,
+    apiKeyCacheMs: env.CUSTOS_API_KEY_CACHE_SECONDS * 1000,
+    port: env.PORT,
+  };
+}
+
+/** Reads only the variables above (so `--allow-env=NAME,...` is enough). */
+export function loadEnv(): FunctionEnv {
+  return readEnv(Object.fromEntries(Object.keys(Env.shape).map((name) => [name, Deno.env.get(name)])));
+}
+
+function isTransactionPooler(url: string): boolean {
+  try {
+    return new URL(url).port === "6543";
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Supabase Edge Function `api`: the same Hono app that custos-server runs in Node
+ * (packages/backend), here in Deno. Supabase calls the function with paths starting with
+ * `/api/...` (the function's name), which is the app's basePath, so the public URL is
+ * `<project>/functions/v1/api/...` in both modes.
+ *
+ * Imports: packages/backend by relative path, no build step; its bare imports (hono, postgres,
+ * zod, @custos/protocol) are mapped to `npm:` specifiers and relative paths in ./deno.json.
+ *
+ * Local run (from the repository root):
+ *   SUPABASE_DB_URL=postgres://... deno run --allow-net --allow-env --allow-read \
+ *     --config supabase/functions/api/deno.json supabase/functions/api/index.ts
+ */
+import postgres from "postgres";
+import { createApp } from "../../../packages/backend/src/index.ts";
+import { loadEnv } from "./env.ts";
+
+const env = loadEnv();
+
+// One pool per isolate, created at boot and reused by every request the isolate serves.
+const sql = postgres(env.databaseUrl, {
+  max: env.pool,
+  // off behind a transaction-mode pooler (see CUSTOS_DB_PREPARE in env.ts)
+  prepare: env.prepare,
+  // isolates sit idle between bursts; give the connections back instead of holding them
+  idle_timeout: 20,
+  max_lifetime: 30 * 60,
+  connect_timeout: 10,
+  onnotice: () => undefined,
+  connection: { application_name: "custos-api-function" },
+});
+
+const app = createApp({
+  sql,
+  config: {
+    agentRateLimitPerSecond: env.agentRateLimitPerSecond,
+    agentRateLimitBurst: env.agentRateLimitPerSecond * 2,
+    apiKeyCacheMs: env.apiKeyCacheMs,
+  },
+});
+
+// Supabase's runtime emits `beforeunload` before it shuts an isolate down.
+globalThis.addEventListener("beforeunload", () => {
+  void sql.end({ timeout: 5 });
+});
+
+Deno.serve(
+  {
+    port: env.port,
+    onListen: ({ port }) =>
+      console.log(JSON.stringify({ level: "info", message: "custos api function listening", port })),
+  },
+  app.fetch,
+);

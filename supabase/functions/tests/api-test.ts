@@ -1,0 +1,75 @@
+/**
+ * Deno-native tests of the `api` function's pieces that need no database: the environment
+ * contract and the app's behaviour before it touches Postgres. Run from the repository root:
+ *   deno test --allow-env --config supabase/functions/api/deno.json supabase/functions/tests/api-test.ts
+ * (apps/server/test/deno-function.test.ts runs this, and the function itself against a real
+ * PostgreSQL.)
+ */
+import assert from "node:assert/strict";
+import postgres from "postgres";
+import { createApp } from "../../../packages/backend/src/index.ts";
+import { EnvError, readEnv } from "../api/env.ts";
+
+const URL_DIRECT = "postgres://postgres:secret@db.example.supabase.co:5432/postgres";
+const URL_POOLER = "postgres://postgres.ref:secret@aws-0-eu-central-1.pooler.supabase.com:6543/postgres";
+
+Deno.test("a missing database URL stops start-up naming SUPABASE_DB_URL", () => {
+  assert.throws(
+    () => readEnv({}),
+    (error: unknown) => error instanceof EnvError && /SUPABASE_DB_URL/.test(error.message),
+  );
+  assert.throws(() => readEnv({ SUPABASE_DB_URL: "" }), /SUPABASE_DB_URL: required/);
+});
+
+Deno.test("a malformed value is refused naming the variable", () => {
+  assert.throws(
+    () => readEnv({ SUPABASE_DB_URL: "mysql://x" }),
+    /SUPABASE_DB_URL: must be a postgres:\/\/ URL/,
+  );
+  assert.throws(() => readEnv({ SUPABASE_DB_URL: URL_DIRECT, PORT: "eighty" }), /PORT/);
+  assert.throws(
+    () => readEnv({ SUPABASE_DB_URL: URL_DIRECT, CUSTOS_DB_PREPARE: "maybe" }),
+    /CUSTOS_DB_PREPARE/,
+  );
+});
+
+Deno.test("defaults suit an edge isolate: small pool, port 8000, prepared statements on a direct connection", () => {
+  const env = readEnv({ SUPABASE_DB_URL: URL_DIRECT });
+  assert.deepEqual(env, {
+    databaseUrl: URL_DIRECT,
+    pool: 3,
+    prepare: true,
+    agentRateLimitPerSecond: 200,
+    apiKeyCacheMs: 10_000,
+    port: 8000,
+  });
+});
+
+Deno.test("CUSTOS_DB_URL overrides SUPABASE_DB_URL, and the transaction pooler turns prepared statements off", () => {
+  const env = readEnv({ SUPABASE_DB_URL: URL_DIRECT, CUSTOS_DB_URL: URL_POOLER });
+  assert.equal(env.databaseUrl, URL_POOLER);
+  assert.equal(env.prepare, false);
+  assert.equal(readEnv({ SUPABASE_DB_URL: URL_POOLER, CUSTOS_DB_PREPARE: "on" }).prepare, true);
+  assert.equal(readEnv({ SUPABASE_DB_URL: URL_DIRECT, CUSTOS_DB_PREPARE: "off" }).prepare, false);
+});
+
+Deno.test("the app answers under /api in Deno: health, a JSON 404, and 401 naming the header", async () => {
+  // never connected: none of these requests reaches the database
+  const sql = postgres("postgres://nobody@127.0.0.1:1/none", { max: 1 });
+  try {
+    const app = createApp({ sql, log: { info() {}, warn() {}, error() {} } });
+    const health = await app.request("/api/health");
+    assert.equal(health.status, 200);
+    assert.deepEqual(await health.json(), { ok: true });
+
+    const missing = await app.request("/api/nope");
+    assert.equal(missing.status, 404);
+    assert.equal(((await missing.json()) as { error: { code: string } }).error.code, "NOT_FOUND");
+
+    const anonymous = await app.request("/api/agent/register", { method: "POST", body: "{}" });
+    assert.equal(anonymous.status, 401);
+    assert.equal(((await anonymous.json()) as { error: { field: string } }).error.field, "authorization");
+  } finally {
+    await sql.end();
+  }
+});
