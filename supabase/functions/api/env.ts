@@ -29,6 +29,15 @@ const Env = z.object({
   /** Per API key, per isolate (the limiter is in memory, so the effective limit is per isolate). */
   CUSTOS_AGENT_RATE_LIMIT: z.coerce.number().positive().max(1_000_000).default(200),
   CUSTOS_API_KEY_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(10),
+  /** Set by Supabase: user access tokens are verified against `<it>/auth/v1/.well-known/jwks.json`. */
+  SUPABASE_URL: z.url().optional(),
+  /** Protects /api/cron/* (pg_cron + pg_net send it from Vault); cron routes are off without it. */
+  CUSTOS_CRON_SECRET: z.string().min(24, "use at least 24 characters").optional(),
+  /** Edge Functions cannot open SMTP ports: email goes through Resend's HTTP API. */
+  CUSTOS_RESEND_API_KEY: z.string().min(1).optional(),
+  CUSTOS_EMAIL_FROM: z.string().min(3).default("Custos <alerts@localhost>"),
+  /** Dashboard base URL for links in notifications. */
+  CUSTOS_PUBLIC_URL: z.url().optional(),
   /** Only for local runs: Supabase's runtime routes requests to the function by itself. */
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
 });
@@ -40,6 +49,11 @@ export interface FunctionEnv {
   agentRateLimitPerSecond: number;
   apiKeyCacheMs: number;
   port: number;
+  jwksUrl?: string;
+  cronSecret?: string;
+  resendApiKey?: string;
+  emailFrom: string;
+  publicUrl?: string;
 }
 
 export class EnvError extends Error {
@@ -70,6 +84,11 @@ export function readEnv(source: Record<string, string | undefined>): FunctionEnv
     agentRateLimitPerSecond: env.CUSTOS_AGENT_RATE_LIMIT,
     apiKeyCacheMs: env.CUSTOS_API_KEY_CACHE_SECONDS * 1000,
     port: env.PORT,
+    emailFrom: env.CUSTOS_EMAIL_FROM,
+    ...(env.SUPABASE_URL ? { jwksUrl: `${env.SUPABASE_URL.replace(/\/+$/, "")}/auth/v1/.well-known/jwks.json` } : {}),
+    ...(env.CUSTOS_CRON_SECRET ? { cronSecret: env.CUSTOS_CRON_SECRET } : {}),
+    ...(env.CUSTOS_RESEND_API_KEY ? { resendApiKey: env.CUSTOS_RESEND_API_KEY } : {}),
+    ...(env.CUSTOS_PUBLIC_URL ? { publicUrl: env.CUSTOS_PUBLIC_URL } : {}),
   };
 }
 

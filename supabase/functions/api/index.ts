@@ -36,6 +36,15 @@ const app = createApp({
     agentRateLimitPerSecond: env.agentRateLimitPerSecond,
     agentRateLimitBurst: env.agentRateLimitPerSecond * 2,
     apiKeyCacheMs: env.apiKeyCacheMs,
+    ...(env.cronSecret ? { cronSecret: env.cronSecret } : {}),
+    ...(env.publicUrl ? { dashboardUrl: env.publicUrl } : {}),
+  },
+  ...(env.jwksUrl ? { jwks: { jwksUrl: env.jwksUrl } } : {}),
+  // no SMTP from Edge Functions: email through Resend; TCP probes and TLS days need custos-server
+  notifierEnv: {
+    emailTransport: "resend",
+    emailFrom: env.emailFrom,
+    ...(env.resendApiKey ? { resendApiKey: env.resendApiKey } : {}),
   },
 });
 

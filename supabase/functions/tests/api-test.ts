@@ -42,7 +42,13 @@ Deno.test("defaults suit an edge isolate: small pool, port 8000, prepared statem
     agentRateLimitPerSecond: 200,
     apiKeyCacheMs: 10_000,
     port: 8000,
+    emailFrom: "Custos <alerts@localhost>",
   });
+});
+
+Deno.test("SUPABASE_URL gives the JWKS URL user tokens are verified against", () => {
+  const env = readEnv({ SUPABASE_DB_URL: URL_DIRECT, SUPABASE_URL: "https://abc.supabase.co/" });
+  assert.equal(env.jwksUrl, "https://abc.supabase.co/auth/v1/.well-known/jwks.json");
 });
 
 Deno.test("CUSTOS_DB_URL overrides SUPABASE_DB_URL, and the transaction pooler turns prepared statements off", () => {
