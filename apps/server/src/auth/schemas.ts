@@ -1,0 +1,44 @@
+import { z } from "zod";
+
+/** GoTrue lower-cases emails; so does this, before validating. */
+export const Email = z
+  .string({ error: (i) => (i.input === undefined ? "is required" : "must be a string") })
+  .trim()
+  .toLowerCase()
+  .pipe(
+    z
+      .email({ error: "Unable to validate email address: invalid format" })
+      .max(255, { error: "must be at most 255 characters" }),
+  );
+
+/** Only presence here: strength (weak_password, 422) is judged by passwords.ts, as GoTrue does. */
+export const Password = z
+  .string({ error: (i) => (i.input === undefined ? "is required" : "must be a string") })
+  .min(1, { error: "is required" });
+
+// Objects are not strict: supabase-js also sends gotrue_meta_security, code_challenge, ...
+export const SignupInput = z.object({
+  email: Email,
+  password: Password,
+  data: z
+    .record(z.string(), z.unknown(), { error: "must be an object" })
+    .nullish()
+    .transform((v) => v ?? {}),
+});
+export type SignupInput = z.output<typeof SignupInput>;
+
+export const PasswordGrantInput = z.object({ email: Email, password: Password });
+export type PasswordGrantInput = z.output<typeof PasswordGrantInput>;
+
+export const RefreshGrantInput = z.object({
+  refresh_token: z
+    .string({ error: (i) => (i.input === undefined ? "is required" : "must be a string") })
+    .min(1, { error: "is required" })
+    .max(255, { error: "is not a refresh token" }),
+});
+export type RefreshGrantInput = z.output<typeof RefreshGrantInput>;
+
+export const LogoutScope = z.enum(["local", "global", "others"], {
+  error: "must be one of local, global, others",
+});
+export type LogoutScope = z.output<typeof LogoutScope>;
