@@ -120,7 +120,8 @@ export type LocalAlerts = z.output<typeof LocalAlerts>;
 
 export const LocalDashboard = z.strictObject({
   enabled: z.boolean().default(false),
-  port: Port.default(3000),
+  /** 0 picks a free port (tests). */
+  port: z.number().int().min(0).max(65_535).default(3000),
   /** Loopback by default: the page is read-only but shows the host's state. */
   bind: z.string().min(1).default("127.0.0.1"),
 });

@@ -4,6 +4,7 @@
  */
 
 // plugin imports (one line per plugin, keep sorted)
+import { agentPlugin } from "./agent/index.ts";
 import { plugin as dnsPlugin } from "./dns/index.ts";
 import { plugin as dockerPlugin } from "./docker/index.ts";
 import { plugin as hikvisionPlugin } from "./hikvision/index.ts";
@@ -23,6 +24,7 @@ import { plugin as upsPlugin } from "./ups/index.ts";
 
 export const plugins: Record<string, PluginDefinition> = {
   // plugin entries (one line per plugin, keep sorted)
+  agent: agentPlugin as PluginDefinition,
   dns: dnsPlugin,
   docker: dockerPlugin,
   hikvision: hikvisionPlugin,

@@ -47,7 +47,11 @@ export interface PluginContext {
   timeoutMs: number;
   log: { info(msg: string, data?: object): void; warn(msg: string, data?: object): void };
   /** Runs a command without a shell; rejects with UnsupportedError when the tool is missing. */
-  exec(command: string, args: string[], options?: { timeoutMs?: number; env?: Record<string, string> }): Promise<ExecResult>;
+  exec(
+    command: string,
+    args: string[],
+    options?: { timeoutMs?: number; env?: Record<string, string> },
+  ): Promise<ExecResult>;
   /** Small JSON state that survives agent restarts (previous counters, last uptime, ...). */
   state: {
     get<T>(key: string): T | undefined;
@@ -80,6 +84,8 @@ export class UnsupportedError extends Error {
   }
 }
 
-export function definePlugin<Schema extends z.ZodType>(def: PluginDefinition<Schema>): PluginDefinition<Schema> {
+export function definePlugin<Schema extends z.ZodType>(
+  def: PluginDefinition<Schema>,
+): PluginDefinition<Schema> {
   return def;
 }

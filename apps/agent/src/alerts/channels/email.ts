@@ -1,0 +1,45 @@
+/** Email through an SMTP server (nodemailer): subject is the title, text is the body. */
+import type { EmailChannel } from "@custos/protocol";
+import { createTransport } from "nodemailer";
+import type { Channel } from "./types.ts";
+
+export function emailChannel(channel: EmailChannel, key: string): Channel {
+  const transport = createTransport({
+    host: channel.host,
+    port: channel.port,
+    secure: channel.secure,
+    ...(channel.user ? { auth: { user: channel.user, pass: channel.pass ?? "" } } : {}),
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  });
+  return {
+    key,
+    type: "email",
+    async send(message, signal) {
+      const sending = transport.sendMail({
+        from: channel.from,
+        to: channel.to,
+        subject: message.alert.title,
+        text: message.alert.body,
+        headers: { "X-Custos-Incident": message.alert.incidentKey },
+      });
+      await new Promise<void>((resolve, reject) => {
+        const abort = () => reject(new Error("email delivery timed out"));
+        if (signal.aborted) return abort();
+        signal.addEventListener("abort", abort, { once: true });
+        sending.then(
+          () => {
+            signal.removeEventListener("abort", abort);
+            resolve();
+          },
+          (error: unknown) => {
+            signal.removeEventListener("abort", abort);
+            reject(error);
+          },
+        );
+      });
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,18 @@
+import type { StoredAlert } from "../../store/alerts.ts";
+
+export interface AlertMessage {
+  alert: StoredAlert;
+  serverName: string;
+  serverId: string | undefined;
+}
+
+/** Delivers one alert; throws when the channel did not accept it. */
+export type Sender = (message: AlertMessage, signal: AbortSignal) => Promise<void>;
+
+export interface Channel {
+  /** Stable across restarts while the channel's config is unchanged (a hash, no secrets). */
+  key: string;
+  type: "email" | "slack" | "webhook" | "ntfy";
+  send: Sender;
+  close?(): void;
+}

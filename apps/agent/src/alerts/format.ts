@@ -1,0 +1,74 @@
+/** The words of local alerts: one title and body per alert, shared by every channel. */
+import { formatDuration } from "../util/duration-text.ts";
+
+export const BACKEND_MONITOR = "custos-backend";
+
+export interface AlertText {
+  title: string;
+  body: string;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function downText(input: {
+  monitor: string;
+  server: string;
+  startedAt: number;
+  failures: number;
+  message?: string | null;
+  incidentKey: string;
+}): AlertText {
+  const reason = input.message ? `\n${input.message}` : "";
+  return {
+    title: `DOWN: ${input.monitor} on ${input.server}`,
+    body:
+      `${input.monitor} on ${input.server} is down since ${iso(input.startedAt)} ` +
+      `(${input.failures} failed checks in a row).${reason}\nIncident: ${input.incidentKey}`,
+  };
+}
+
+export function restoredText(input: {
+  monitor: string;
+  server: string;
+  startedAt: number;
+  durationMs: number;
+  incidentKey: string;
+}): AlertText {
+  return {
+    title: `RESTORED: ${input.monitor} on ${input.server}`,
+    body:
+      `${input.monitor} on ${input.server} restored after ${formatDuration(input.durationMs)} ` +
+      `(down since ${iso(input.startedAt)}).\nIncident: ${input.incidentKey}`,
+  };
+}
+
+export function backendUnreachableText(input: {
+  server: string;
+  startedAt: number;
+  now: number;
+  lastError?: string | null;
+  incidentKey: string;
+}): AlertText {
+  const error = input.lastError ? ` Last error: ${input.lastError}.` : "";
+  return {
+    title: `Custos backend unreachable from ${input.server}`,
+    body:
+      `${input.server} has not reached the Custos backend for ${formatDuration(input.now - input.startedAt)} ` +
+      `(since ${iso(input.startedAt)}).${error} Metrics are kept in the local buffer and sent when it returns.` +
+      `\nIncident: ${input.incidentKey}`,
+  };
+}
+
+export function backendRestoredText(input: {
+  server: string;
+  startedAt: number;
+  durationMs: number;
+  incidentKey: string;
+}): AlertText {
+  return {
+    title: `Custos backend reachable again from ${input.server}`,
+    body:
+      `${input.server} reaches the Custos backend again: restored after ${formatDuration(input.durationMs)} ` +
+      `(unreachable since ${iso(input.startedAt)}).\nIncident: ${input.incidentKey}`,
+  };
+}

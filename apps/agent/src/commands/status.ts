@@ -1,0 +1,60 @@
+/** `custos-agent status [--json]`: buffer, link and monitors, read from the state database. */
+import { existsSync } from "node:fs";
+import { StateError } from "../errors.ts";
+import { type AgentStatus, readStatus } from "../status/read.ts";
+import { openStore } from "../store/store.ts";
+import { formatDuration } from "../util/duration-text.ts";
+import { configPath, loadSettings, type Output } from "./shared.ts";
+
+export function statusCommand(options: { config?: string; json?: boolean }, output: Output): number {
+  const settings = loadSettings(configPath(options.config));
+  if (!existsSync(settings.buffer.path)) {
+    throw new StateError(`no state database at ${settings.buffer.path} (has the agent run yet?)`);
+  }
+  const store = openStore(settings.buffer.path, { readonly: true });
+  try {
+    const status = readStatus(store, { serverName: settings.serverName });
+    output.out(options.json ? JSON.stringify(status, null, 2) : formatStatus(status, Date.now()));
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+function when(iso: string | null, now: number): string {
+  return iso ? `${iso} (${formatDuration(now - Date.parse(iso))} ago)` : "never";
+}
+
+export function formatStatus(status: AgentStatus, now: number): string {
+  const b = status.buffer;
+  const lines = [
+    `server          ${status.server.name ?? "?"} (${status.server.id ? `id ${status.server.id}, ${status.server.approval ?? "?"}` : "not registered"})`,
+    `buffer          ${b.pending_samples} samples, ${b.pending_checks} check results, ${b.pending_alert_reports} alert reports (${(b.bytes / 1e6).toFixed(2)} MB)`,
+    `oldest          ${b.oldest_age_seconds === null ? "-" : `${formatDuration(b.oldest_age_seconds * 1000)} ago`}`,
+    `last push       ${when(status.last_push_at, now)}`,
+    `last heartbeat  ${when(status.last_heartbeat_at, now)}`,
+    `backend         ${
+      status.backend.unreachable_since
+        ? `unreachable since ${status.backend.unreachable_since}${status.backend.last_error ? ` (${status.backend.last_error})` : ""}`
+        : status.backend.last_ok_at
+          ? "reachable"
+          : "not contacted yet"
+    }`,
+    `dropped         ${b.dropped_samples_unreported} not yet reported, ${b.rejected_items} refused by the backend`,
+    `alerts          ${status.alerts.pending_deliveries} deliveries pending`,
+    "",
+  ];
+  if (status.monitors.length === 0) {
+    lines.push("no monitor results yet");
+  } else {
+    const width = Math.max(7, ...status.monitors.map((m) => m.monitor.length));
+    lines.push(`${"MONITOR".padEnd(width)}  STATUS       FOR       MESSAGE`);
+    for (const m of status.monitors) {
+      const alerted = m.alert_state === "down" ? " [alerted]" : "";
+      lines.push(
+        `${m.monitor.padEnd(width)}  ${m.status.padEnd(11)}  ${formatDuration(now - Date.parse(m.since)).padEnd(8)}  ${m.message ?? ""}${alerted}`,
+      );
+    }
+  }
+  return lines.join("\n");
+}

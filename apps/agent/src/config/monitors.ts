@@ -1,0 +1,95 @@
+/**
+ * Resolves `monitors:` entries against the plugin registry: unknown types are errors that list
+ * the known ones, each plugin's options are checked by its own schema (common keys stripped
+ * first), unknown option keys are errors, and names are unique.
+ */
+import { MONITOR_COMMON_KEYS, type MonitorEntry, MonitorName } from "@custos/protocol";
+import { z } from "zod";
+import type { ConfigIssue } from "../errors.ts";
+import type { PluginDefinition } from "../plugins/types.ts";
+import { fromZodIssues } from "./issues.ts";
+import type { ResolvedMonitor } from "./settings.ts";
+import { issueAt, type YamlSource } from "./yaml-source.ts";
+
+const COMMON = new Set<string>(MONITOR_COMMON_KEYS);
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+export function resolveMonitors(
+  entries: readonly { index: number; entry: MonitorEntry }[],
+  plugins: Readonly<Record<string, PluginDefinition>>,
+  source: YamlSource,
+): { monitors: ResolvedMonitor[]; issues: ConfigIssue[] } {
+  const issues: ConfigIssue[] = [];
+  const monitors: ResolvedMonitor[] = [];
+  const known = Object.keys(plugins).sort();
+  const seen = new Map<string, number>();
+
+  for (const { index, entry } of entries) {
+    const plugin = Object.hasOwn(plugins, entry.type) ? plugins[entry.type] : undefined;
+    if (!plugin) {
+      const list = known.length > 0 ? known.join(", ") : "none are installed";
+      issues.push(
+        issueAt(source, ["monitors", index, "type"], `unknown monitor type "${entry.type}" (known: ${list})`),
+      );
+      continue;
+    }
+    const options: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(entry)) if (!COMMON.has(key)) options[key] = value;
+
+    const shape =
+      plugin.configSchema instanceof z.ZodObject ? Object.keys(plugin.configSchema.shape) : undefined;
+    const knownKeys = () => [...MONITOR_COMMON_KEYS, ...(shape ?? [])];
+    if (shape) {
+      const unknown = Object.keys(options).filter((key) => !shape.includes(key));
+      for (const key of unknown) {
+        issues.push(
+          issueAt(source, ["monitors", index, key], `unknown key (known keys: ${knownKeys().join(", ")})`),
+        );
+      }
+      if (unknown.length > 0) continue;
+    }
+    const parsed = plugin.configSchema.safeParse(options);
+    if (!parsed.success) {
+      issues.push(...fromZodIssues(parsed.error.issues, { source, prefix: ["monitors", index], knownKeys }));
+      continue;
+    }
+
+    const name = entry.name ?? plugin.defaultName?.(parsed.data) ?? entry.type;
+    const namePath = entry.name === undefined ? ["monitors", index] : ["monitors", index, "name"];
+    if (!MonitorName.safeParse(name).success) {
+      issues.push(
+        issueAt(
+          source,
+          namePath,
+          `monitor name "${name}" is not valid (letters, digits, _ . : - /); set name:`,
+        ),
+      );
+      continue;
+    }
+    const previous = seen.get(name);
+    if (previous !== undefined) {
+      issues.push(
+        issueAt(
+          source,
+          namePath,
+          `duplicate monitor name "${name}" (also monitors[${previous}]); give each a distinct name:`,
+        ),
+      );
+      continue;
+    }
+    seen.set(name, index);
+
+    const intervalMs = entry.check_interval ?? plugin.defaultIntervalMs;
+    monitors.push({
+      name,
+      type: entry.type,
+      enabled: entry.enabled,
+      intervalMs,
+      timeoutMs: entry.timeout ?? Math.min(intervalMs, DEFAULT_TIMEOUT_MS),
+      options: parsed.data,
+      plugin,
+      index,
+    });
+  }
+  return { monitors, issues };
+}

@@ -1,0 +1,36 @@
+/** The validated config in the shape the runtime uses (milliseconds, absolute paths). */
+import type { LocalAlertChannel } from "@custos/protocol";
+import type { PluginDefinition } from "../plugins/types.ts";
+
+export interface ResolvedMonitor {
+  /** Unique in the file; also the check result's `monitor` unless a plugin sets sub-targets. */
+  name: string;
+  type: string;
+  enabled: boolean;
+  intervalMs: number;
+  timeoutMs: number;
+  /** The plugin's options, parsed by its configSchema. */
+  options: unknown;
+  plugin: PluginDefinition;
+  /** Position in `monitors:` (for messages). */
+  index: number;
+}
+
+export interface AgentSettings {
+  file: string;
+  apiKey: string;
+  serverName: string;
+  /** Backend base URL without a trailing slash. */
+  url: string;
+  heartbeatIntervalMs: number;
+  pushIntervalMs: number;
+  clockAligned: boolean;
+  monitors: ResolvedMonitor[];
+  localAlerts: {
+    failuresBeforeAlert: number;
+    backendUnreachableAfterMs: number;
+    channels: LocalAlertChannel[];
+  };
+  dashboard: { enabled: boolean; port: number; bind: string };
+  buffer: { maxAgeMs: number; maxBytes: number; path: string };
+}

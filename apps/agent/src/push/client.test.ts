@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { classify } from "./client.ts";
+
+const error = (code: string) => JSON.stringify({ error: { code, message: "m" } });
+
+describe("answers from the agent API", () => {
+  it.each([
+    [200, '{"ok":true}', "ok"],
+    [400, error("VALIDATION"), "rejected"],
+    [413, error("PAYLOAD_TOO_LARGE"), "too_large"],
+    [401, error("UNAUTHORIZED"), "auth"],
+    [403, error("FORBIDDEN"), "auth"],
+    [403, error("PENDING_APPROVAL"), "pending_approval"],
+    [429, error("RATE_LIMITED"), "retry"],
+    [500, "oops", "retry"],
+    [503, "", "retry"],
+  ])("classifies HTTP %i as %s", (status, body, kind) => {
+    expect(classify(status, body, null).kind).toBe(kind);
+  });
+
+  it("honours Retry-After on 429 and counts only 5xx as the backend being unreachable", () => {
+    expect(classify(429, error("RATE_LIMITED"), "7")).toMatchObject({
+      kind: "retry",
+      retryAfterMs: 7_000,
+      unreachable: false,
+    });
+    expect(classify(502, "", null)).toMatchObject({ kind: "retry", unreachable: true });
+  });
+
+  it("keeps the backend's error code, message and field for the log", () => {
+    const body = JSON.stringify({
+      error: { code: "VALIDATION", message: "expected number", field: "samples.3.value" },
+    });
+    expect(classify(400, body, null)).toMatchObject({
+      message: "HTTP 400 VALIDATION: expected number at samples.3.value",
+    });
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * HTTP client for the agent API (`{url}/functions/v1/api/agent/*`): bearer API key, gzip for
+ * batches, and every answer classified into what the caller must do next.
+ */
+import { promisify } from "node:util";
+import { gzip as gzipCallback } from "node:zlib";
+import { ApiError } from "@custos/protocol";
+import { errorMessage } from "../log.ts";
+import { AGENT_VERSION } from "../version.ts";
+
+const gzip = promisify(gzipCallback);
+
+export type AgentEndpoint = "register" | "heartbeat" | "metrics" | "checks" | "alerts";
+
+export type SendOutcome =
+  /** 2xx: the backend took it. */
+  | { kind: "ok"; status: number; body: unknown }
+  /** 400: the payload can never be accepted; do not retry it. */
+  | { kind: "rejected"; status: number; message: string }
+  /** 413: send it in smaller pieces. */
+  | { kind: "too_large"; status: number; message: string }
+  /** 401/403: the API key is not accepted. */
+  | { kind: "auth"; status: number; message: string }
+  /** 403 PENDING_APPROVAL: the server is registered but not approved yet. */
+  | { kind: "pending_approval"; status: number; message: string }
+  /** 429, 5xx, network error, timeout, anything unexpected: retry with backoff. */
+  | {
+      kind: "retry";
+      status: number | undefined;
+      message: string;
+      retryAfterMs?: number;
+      unreachable: boolean;
+    };
+
+export interface ClientOptions {
+  url: string;
+  apiKey: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export class BackendClient {
+  readonly #o: ClientOptions;
+
+  constructor(options: ClientOptions) {
+    this.#o = options;
+  }
+
+  get baseUrl(): string {
+    return this.#o.url;
+  }
+
+  endpoint(name: AgentEndpoint): string {
+    return `${this.#o.url}/functions/v1/api/agent/${name}`;
+  }
+
+  async post(
+    name: AgentEndpoint,
+    json: string,
+    options: { gzip?: boolean; signal?: AbortSignal } = {},
+  ): Promise<SendOutcome> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.#o.apiKey}`,
+      "content-type": "application/json",
+      "user-agent": `custos-agent/${AGENT_VERSION}`,
+    };
+    let body: string | Uint8Array<ArrayBuffer> = json;
+    if (options.gzip) {
+      body = new Uint8Array(await gzip(json));
+      headers["content-encoding"] = "gzip";
+    }
+    const timeout = AbortSignal.timeout(this.#o.timeoutMs ?? 30_000);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    let response: Response;
+    try {
+      response = await (this.#o.fetch ?? fetch)(this.endpoint(name), {
+        method: "POST",
+        headers,
+        body,
+        signal,
+      });
+    } catch (error) {
+      const message = timeout.aborted
+        ? `no answer within ${(this.#o.timeoutMs ?? 30_000) / 1000}s`
+        : errorMessage(error);
+      return { kind: "retry", status: undefined, message, unreachable: true };
+    }
+    let text = "";
+    try {
+      text = await response.text();
+    } catch (error) {
+      return { kind: "retry", status: response.status, message: errorMessage(error), unreachable: true };
+    }
+    return classify(response.status, text, response.headers.get("retry-after"));
+  }
+}
+
+export function classify(status: number, text: string, retryAfter: string | null): SendOutcome {
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (status >= 200 && status < 300) return { kind: "ok", status, body };
+  const parsed = ApiError.safeParse(body);
+  const code = parsed.success ? parsed.data.error.code : undefined;
+  const detail = parsed.success
+    ? [parsed.data.error.message, parsed.data.error.field].filter(Boolean).join(" at ")
+    : text.slice(0, 200).replace(/\s+/g, " ").trim();
+  const message = `HTTP ${status}${code ? ` ${code}` : ""}${detail ? `: ${detail}` : ""}`;
+  if (status === 400 || status === 422) return { kind: "rejected", status, message };
+  if (status === 413) return { kind: "too_large", status, message };
+  if (status === 403 && code === "PENDING_APPROVAL") return { kind: "pending_approval", status, message };
+  if (status === 401 || status === 403) return { kind: "auth", status, message };
+  const retryAfterMs = parseRetryAfter(retryAfter);
+  return {
+    kind: "retry",
+    status,
+    message,
+    unreachable: status >= 500,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  };
+}
+
+function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, 300_000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.min(Math.max(0, date - Date.now()), 300_000);
+}

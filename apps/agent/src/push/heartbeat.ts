@@ -1,0 +1,75 @@
+/**
+ * Heartbeats: every `heartbeat_interval`, at a random phase chosen once per process (so a fleet
+ * restarted together does not hit the backend on the same second). Each carries the count of
+ * samples the buffer caps dropped; the counter is decreased by what was reported only once the
+ * backend acknowledged the heartbeat.
+ */
+import { uptime } from "node:os";
+import { HeartbeatResponse } from "@custos/protocol";
+import type { Logger } from "../log.ts";
+import { KV } from "../store/kv.ts";
+import type { Store } from "../store/store.ts";
+import { AGENT_VERSION } from "../version.ts";
+import type { BackendClient, SendOutcome } from "./client.ts";
+import type { BackendLink } from "./link.ts";
+
+export interface HeartbeatOptions {
+  store: Store;
+  client: BackendClient;
+  link: BackendLink;
+  serverId: () => string | undefined;
+  log: Logger;
+  now?: () => number;
+  /** Host uptime in seconds. */
+  uptimeSeconds?: () => number;
+}
+
+const CLOCK_SKEW_WARN_MS = 60_000;
+
+export class Heartbeat {
+  readonly #o: HeartbeatOptions;
+  #skewWarned = false;
+
+  constructor(options: HeartbeatOptions) {
+    this.#o = options;
+  }
+
+  /** First beat after a random phase in [0, interval). */
+  static phase(intervalMs: number, random: () => number = Math.random): number {
+    return Math.floor(random() * intervalMs);
+  }
+
+  async beat(signal?: AbortSignal): Promise<SendOutcome | undefined> {
+    const { store, log } = this.#o;
+    const serverId = this.#o.serverId();
+    if (!serverId) return undefined;
+    const now = (this.#o.now ?? Date.now)();
+    const dropped = Math.max(0, store.kv.getNumber(KV.droppedSamples) ?? 0);
+    const body = {
+      server_id: serverId,
+      sent_at: new Date(now).toISOString(),
+      agent_version: AGENT_VERSION,
+      uptime_seconds: Math.round((this.#o.uptimeSeconds ?? uptime)()),
+      dropped_samples: dropped,
+    };
+    const outcome = await this.#o.client.post("heartbeat", JSON.stringify(body), signal ? { signal } : {});
+    this.#o.link.record(outcome);
+    if (outcome.kind !== "ok") {
+      log[outcome.kind === "retry" ? "debug" : "warn"]("heartbeat not accepted", { error: outcome.message });
+      return outcome;
+    }
+    store.transaction(() => {
+      store.kv.set(KV.lastHeartbeatAt, now);
+      if (dropped > 0) store.kv.add(KV.droppedSamples, -dropped);
+    });
+    if (dropped > 0) log.info("reported samples dropped by the buffer caps", { dropped_samples: dropped });
+    const response = HeartbeatResponse.safeParse(outcome.body);
+    if (response.success && Math.abs(response.data.clock_skew_ms) > CLOCK_SKEW_WARN_MS && !this.#skewWarned) {
+      log.warn("this host's clock differs from the backend's; timestamps will be off", {
+        clock_skew_ms: response.data.clock_skew_ms,
+      });
+      this.#skewWarned = true;
+    }
+    return outcome;
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * `custos-agent run`: wires the store, the scheduler, the pusher, heartbeats, registration,
+ * local alerts and the optional dashboard, and stops them in order. Collection starts at once
+ * and never waits for the network: until the agent is registered, everything is buffered.
+ */
+import { createChannels } from "./alerts/channels/index.ts";
+import { AlertDispatcher } from "./alerts/dispatcher.ts";
+import { AlertEngine } from "./alerts/engine.ts";
+import { Recorder } from "./collect/recorder.ts";
+import type { AgentSettings } from "./config/settings.ts";
+import { startDashboard } from "./dashboard/server.ts";
+import type { Logger } from "./log.ts";
+import { BackendClient } from "./push/client.ts";
+import { Heartbeat } from "./push/heartbeat.ts";
+import { BackendLink } from "./push/link.ts";
+import { Pusher } from "./push/pusher.ts";
+import { register, storedServerId } from "./push/register.ts";
+import { Scheduler } from "./scheduler/scheduler.ts";
+import { nextRunAt } from "./scheduler/timing.ts";
+import { openStore, type Store } from "./store/store.ts";
+import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./util/backoff.ts";
+import { Loop } from "./util/loop.ts";
+import { AGENT_VERSION } from "./version.ts";
+
+export interface RunningAgent {
+  store: Store;
+  dashboardUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  log: Logger;
+  /** Overrides for tests (faster retries). */
+  backoff?: BackoffOptions;
+  alertBackoff?: BackoffOptions;
+  pendingApprovalRetryMs?: number;
+}
+
+const MAINTENANCE_EVERY_MS = 60_000;
+const FIRST_PUSH_AFTER_MS = 1_000;
+
+export async function startAgent(settings: AgentSettings, options: StartOptions): Promise<RunningAgent> {
+  const { log } = options;
+  const startedAt = Date.now();
+  const store = openStore(settings.buffer.path, {
+    caps: { maxAgeMs: settings.buffer.maxAgeMs, maxBytes: settings.buffer.maxBytes },
+  });
+  const forgotten = store.monitors.keepOnlyParents(settings.monitors.map((m) => m.name));
+  if (forgotten > 0) log.info("forgot the state of monitors removed from the config", { count: forgotten });
+
+  let serverId = storedServerId(store, settings.url, settings.apiKey);
+  const getServerId = () => serverId;
+  const client = new BackendClient({ url: settings.url, apiKey: settings.apiKey });
+
+  const channels = createChannels(settings.localAlerts.channels);
+  const dispatcher = new AlertDispatcher({
+    store,
+    channels,
+    serverName: settings.serverName,
+    serverId: getServerId,
+    log: log.child({ component: "alerts" }),
+    ...(options.alertBackoff ? { backoff: options.alertBackoff } : {}),
+  });
+  const engine = new AlertEngine({
+    store,
+    serverName: settings.serverName,
+    serverId: getServerId,
+    failuresBeforeAlert: settings.localAlerts.failuresBeforeAlert,
+    channels: channels.map((c) => ({ key: c.key, type: c.type })),
+    log: log.child({ component: "alerts" }),
+    onAlert: () => dispatcher.wake(),
+  });
+  const link = new BackendLink({
+    store,
+    engine,
+    unreachableAfterMs: settings.localAlerts.backendUnreachableAfterMs,
+    processStartedAt: startedAt,
+    log: log.child({ component: "link" }),
+  });
+  const recorder = new Recorder({ store, engine, history: settings.dashboard.enabled, log });
+  const scheduler = new Scheduler({
+    monitors: settings.monitors,
+    clockAligned: settings.clockAligned,
+    state: store.pluginState,
+    onResult: (result) => recorder.record(result),
+    log,
+  });
+
+  const pusher = new Pusher({
+    store,
+    client,
+    link,
+    serverId: getServerId,
+    log: log.child({ component: "push" }),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+    ...(options.pendingApprovalRetryMs ? { pendingApprovalRetryMs: options.pendingApprovalRetryMs } : {}),
+  });
+  const pushLoop = new Loop(
+    "push",
+    async (signal) => Pusher.nextDelay(await pusher.pushOnce(signal), settings.pushIntervalMs),
+    log,
+  );
+
+  const heartbeat = new Heartbeat({
+    store,
+    client,
+    link,
+    serverId: getServerId,
+    log: log.child({ component: "heartbeat" }),
+  });
+  let beatAt = Date.now() + Heartbeat.phase(settings.heartbeatIntervalMs);
+  const heartbeatLoop = new Loop(
+    "heartbeat",
+    async (signal) => {
+      await heartbeat.beat(signal);
+      const now = Date.now();
+      if (beatAt <= now) beatAt = nextRunAt(beatAt, now, settings.heartbeatIntervalMs, false);
+      return beatAt - now;
+    },
+    log,
+  );
+
+  let registerFailures = 0;
+  const registrationLoop = new Loop(
+    "registration",
+    async (signal) => {
+      const result = await register(client, store, {
+        url: settings.url,
+        apiKey: settings.apiKey,
+        serverName: settings.serverName,
+        signal,
+      });
+      if (result.ok) {
+        serverId = result.response.server_id;
+        link.reachable();
+        log.info("registered with the backend", { server_id: serverId, approval: result.response.approval });
+        // one heartbeat right away (the installer waits for it), then the random phase
+        heartbeatLoop.start(0);
+        pushLoop.wake();
+        return "stop";
+      }
+      link.record(result.outcome);
+      const delay =
+        result.outcome.kind === "auth"
+          ? 300_000
+          : Math.max(1_000, backoffDelay(registerFailures++, options.backoff ?? DEFAULT_BACKOFF));
+      log.warn("registration failed; will retry", { error: result.message, retry_in_ms: delay });
+      return delay;
+    },
+    log,
+  );
+
+  const watchEvery = Math.min(
+    5_000,
+    Math.max(100, Math.floor(settings.localAlerts.backendUnreachableAfterMs / 10)),
+  );
+  const watchLoop = new Loop(
+    "backend watch",
+    () => {
+      link.tick();
+      return watchEvery;
+    },
+    log,
+  );
+  const maintenanceLoop = new Loop(
+    "maintenance",
+    () => {
+      const now = Date.now();
+      const dropped = store.outbox.enforceCaps(now);
+      if (dropped > 0) log.warn("buffer cap reached; dropped the oldest samples", { dropped });
+      store.events.prune(now);
+      store.history.prune(now);
+      store.alerts.prune(now);
+      return MAINTENANCE_EVERY_MS;
+    },
+    log,
+  );
+
+  let dashboard: Awaited<ReturnType<typeof startDashboard>> | undefined;
+  if (settings.dashboard.enabled) {
+    try {
+      dashboard = await startDashboard({
+        store,
+        serverName: settings.serverName,
+        bind: settings.dashboard.bind,
+        port: settings.dashboard.port,
+        log: log.child({ component: "dashboard" }),
+      });
+    } catch (error) {
+      // the dashboard is optional: the agent keeps collecting without it
+      log.error("local dashboard could not start", {
+        error: (error as Error).message,
+        port: settings.dashboard.port,
+      });
+    }
+  }
+
+  log.info("custos-agent started", {
+    version: AGENT_VERSION,
+    config: settings.file,
+    state: settings.buffer.path,
+    monitors: settings.monitors.filter((m) => m.enabled).map((m) => m.name),
+    registered: serverId !== undefined,
+  });
+
+  scheduler.start();
+  dispatcher.start();
+  maintenanceLoop.start(0);
+  watchLoop.start(watchEvery);
+  pushLoop.start(FIRST_PUSH_AFTER_MS);
+  if (serverId) heartbeatLoop.start(0);
+  else registrationLoop.start(0);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    store,
+    dashboardUrl: dashboard?.url,
+    stop() {
+      stopping ??= (async () => {
+        log.info("custos-agent stopping");
+        await scheduler.stop();
+        await Promise.all([
+          registrationLoop.stop(),
+          pushLoop.stop(),
+          heartbeatLoop.stop(),
+          watchLoop.stop(),
+          maintenanceLoop.stop(),
+          dispatcher.stop(),
+          dashboard?.close(),
+        ]);
+        store.close();
+        log.info("custos-agent stopped");
+      })();
+      return stopping;
+    },
+  };
+}

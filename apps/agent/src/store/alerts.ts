@@ -1,0 +1,208 @@
+/**
+ * Local alerts and their deliveries, one row per alert and channel. Deliveries to one channel
+ * go out in order (a RESTORED never overtakes its DOWN); failed ones wait for their next
+ * attempt time. Everything survives a restart.
+ */
+import type { SqliteDatabase } from "./sqlite.ts";
+
+export type AlertState = "down" | "restored" | "backend_unreachable";
+
+export interface NewAlert {
+  incidentKey: string;
+  monitor: string;
+  state: AlertState;
+  startedAt: number;
+  createdAt: number;
+  title: string;
+  body: string;
+  durationMs: number | null;
+}
+
+export interface StoredAlert extends NewAlert {
+  id: number;
+}
+
+export interface DueDelivery {
+  id: number;
+  channelKey: string;
+  channelType: string;
+  attempts: number;
+  alert: StoredAlert;
+}
+
+export interface AlertWithDeliveries extends StoredAlert {
+  deliveries: { channelType: string; status: string; attempts: number; lastError: string | null }[];
+}
+
+type AlertRow = {
+  id: number;
+  incident_key: string;
+  monitor: string;
+  state: AlertState;
+  started_at: number;
+  created_at: number;
+  title: string;
+  body: string;
+  duration_ms: number | null;
+};
+
+function alertFromRow(row: AlertRow): StoredAlert {
+  return {
+    id: row.id,
+    incidentKey: row.incident_key,
+    monitor: row.monitor,
+    state: row.state,
+    startedAt: row.started_at,
+    createdAt: row.created_at,
+    title: row.title,
+    body: row.body,
+    durationMs: row.duration_ms,
+  };
+}
+
+const KEEP_MS = 7 * 86_400_000;
+
+export class AlertQueue {
+  readonly #db: SqliteDatabase;
+  readonly #q;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+    this.#q = {
+      insertAlert: db.prepare<[string, string, string, number, number, string, string, number | null]>(
+        `insert into alerts (incident_key, monitor, state, started_at, created_at, title, body, duration_ms)
+         values (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertDelivery: db.prepare<[number, string, string, number]>(
+        "insert into alert_deliveries (alert_id, channel_key, channel_type, next_attempt_at) values (?, ?, ?, ?)",
+      ),
+      due: db.prepare<
+        [number, number],
+        AlertRow & { d_id: number; channel_key: string; channel_type: string; attempts: number }
+      >(
+        `select d.id as d_id, d.channel_key, d.channel_type, d.attempts, a.*
+         from alert_deliveries d join alerts a on a.id = d.alert_id
+         where d.status = 'pending'
+           and d.id = (select min(x.id) from alert_deliveries x where x.channel_key = d.channel_key and x.status = 'pending')
+           and d.next_attempt_at <= ?
+         order by d.id limit ?`,
+      ),
+      delivered: db.prepare<[number, number]>(
+        "update alert_deliveries set status = 'delivered', attempts = attempts + 1, done_at = ?, last_error = null where id = ?",
+      ),
+      retry: db.prepare<[string, number, number]>(
+        "update alert_deliveries set attempts = attempts + 1, last_error = ?, next_attempt_at = ? where id = ?",
+      ),
+      failed: db.prepare<[string, number, number]>(
+        "update alert_deliveries set status = 'failed', attempts = attempts + 1, last_error = ?, done_at = ? where id = ?",
+      ),
+      abandon: db.prepare<[string, number, string]>(
+        "update alert_deliveries set status = 'failed', last_error = ?, done_at = ? where status = 'pending' and channel_key = ?",
+      ),
+      pendingKeys: db.prepare<[], { channel_key: string }>(
+        "select distinct channel_key from alert_deliveries where status = 'pending'",
+      ),
+      deliveryStates: db.prepare<
+        [number],
+        { channel_type: string; status: string; attempts: number; last_error: string | null }
+      >(
+        "select channel_type, status, attempts, last_error from alert_deliveries where alert_id = ? order by id",
+      ),
+      recent: db.prepare<[number], AlertRow>("select * from alerts order by id desc limit ?"),
+      nextDue: db.prepare<[], { at: number | null }>(
+        `select min(d.next_attempt_at) as at from alert_deliveries d
+         where d.status = 'pending'
+           and d.id = (select min(x.id) from alert_deliveries x where x.channel_key = d.channel_key and x.status = 'pending')`,
+      ),
+      pendingCount: db.prepare<[], { n: number }>(
+        "select count(*) as n from alert_deliveries where status = 'pending'",
+      ),
+      prune: db.prepare<[number]>(
+        `delete from alerts where created_at < ?
+         and not exists (select 1 from alert_deliveries d where d.alert_id = alerts.id and d.status = 'pending')`,
+      ),
+    };
+  }
+
+  /** Records an alert and one pending delivery per channel. Call inside the caller's transaction. */
+  add(alert: NewAlert, channels: readonly { key: string; type: string }[]): StoredAlert {
+    const result = this.#q.insertAlert.run(
+      alert.incidentKey,
+      alert.monitor,
+      alert.state,
+      alert.startedAt,
+      alert.createdAt,
+      alert.title,
+      alert.body,
+      alert.durationMs,
+    );
+    const id = Number(result.lastInsertRowid);
+    for (const channel of channels)
+      this.#q.insertDelivery.run(id, channel.key, channel.type, alert.createdAt);
+    return { ...alert, id };
+  }
+
+  /** For each channel, its oldest pending delivery when that one is due. */
+  due(now: number, limit = 50): DueDelivery[] {
+    return this.#q.due.all(now, limit).map((row) => ({
+      id: row.d_id,
+      channelKey: row.channel_key,
+      channelType: row.channel_type,
+      attempts: row.attempts,
+      alert: alertFromRow(row),
+    }));
+  }
+
+  markDelivered(id: number, now: number): void {
+    this.#q.delivered.run(now, id);
+  }
+
+  markRetry(id: number, error: string, nextAttemptAt: number): void {
+    this.#q.retry.run(error, nextAttemptAt, id);
+  }
+
+  markFailed(id: number, error: string, now: number): void {
+    this.#q.failed.run(error, now, id);
+  }
+
+  /** Pending deliveries to channels that are no longer configured are given up. */
+  abandonChannelsExcept(keys: readonly string[], now: number): number {
+    let count = 0;
+    this.#db.transaction(() => {
+      for (const row of this.#q.pendingKeys.all()) {
+        if (!keys.includes(row.channel_key)) {
+          count += this.#q.abandon.run("channel removed from the config", now, row.channel_key).changes;
+        }
+      }
+    })();
+    return count;
+  }
+
+  deliveries(alertId: number): AlertWithDeliveries["deliveries"] {
+    return this.#q.deliveryStates.all(alertId).map((row) => ({
+      channelType: row.channel_type,
+      status: row.status,
+      attempts: row.attempts,
+      lastError: row.last_error,
+    }));
+  }
+
+  recent(limit: number): AlertWithDeliveries[] {
+    return this.#q.recent
+      .all(limit)
+      .map((row) => ({ ...alertFromRow(row), deliveries: this.deliveries(row.id) }));
+  }
+
+  /** When the next delivery that may go out is due (undefined when none is pending). */
+  nextDueAt(): number | undefined {
+    return this.#q.nextDue.get()?.at ?? undefined;
+  }
+
+  pendingCount(): number {
+    return this.#q.pendingCount.get()?.n ?? 0;
+  }
+
+  prune(now: number): void {
+    this.#q.prune.run(now - KEEP_MS);
+  }
+}

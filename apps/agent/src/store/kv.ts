@@ -1,0 +1,71 @@
+/** Small named values: server id, counters, last push and heartbeat times. */
+import type { SqliteDatabase } from "./sqlite.ts";
+
+export const KV = {
+  serverId: "server_id",
+  registeredUrl: "registered_url",
+  registeredKeyHash: "registered_key_hash",
+  approval: "approval",
+  /** Samples and check results dropped by the buffer caps, not yet reported in a heartbeat. */
+  droppedSamples: "dropped_samples",
+  /** Items in batches the backend refused with 400 (they can never be accepted). */
+  rejectedItems: "rejected_items",
+  lastPushAt: "last_push_at",
+  lastHeartbeatAt: "last_heartbeat_at",
+  lastBackendOkAt: "last_backend_ok_at",
+  backendFailingSince: "backend_failing_since",
+  backendLastError: "backend_last_error",
+  /** JSON {started_at, incident_key} while a backend-unreachable alert is open. */
+  backendIncident: "backend_incident",
+} as const;
+
+export class Kv {
+  readonly #get;
+  readonly #set;
+  readonly #delete;
+  readonly #add;
+
+  constructor(db: SqliteDatabase) {
+    this.#get = db.prepare<[string], { value: string }>("select value from kv where key = ?");
+    this.#set = db.prepare<[string, string]>(
+      "insert into kv (key, value) values (?, ?) on conflict (key) do update set value = excluded.value",
+    );
+    this.#delete = db.prepare<[string]>("delete from kv where key = ?");
+    this.#add = db.prepare<[string, number]>(
+      "insert into kv (key, value) values (?, ?) on conflict (key) do update set value = cast(value as integer) + cast(excluded.value as integer)",
+    );
+  }
+
+  get(key: string): string | undefined {
+    return this.#get.get(key)?.value;
+  }
+
+  set(key: string, value: string | number): void {
+    this.#set.run(key, String(value));
+  }
+
+  delete(key: string): void {
+    this.#delete.run(key);
+  }
+
+  getNumber(key: string): number | undefined {
+    const value = this.get(key);
+    if (value === undefined) return undefined;
+    const number = Number(value);
+    return Number.isFinite(number) ? number : undefined;
+  }
+
+  /** Adds to an integer counter (negative to subtract). */
+  add(key: string, amount: number): void {
+    this.#add.run(key, amount);
+  }
+
+  getJson<T>(key: string): T | undefined {
+    const value = this.get(key);
+    return value === undefined ? undefined : (JSON.parse(value) as T);
+  }
+
+  setJson(key: string, value: unknown): void {
+    this.set(key, JSON.stringify(value));
+  }
+}

@@ -1,0 +1,172 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { KV } from "./kv.ts";
+import { openStore, type Store } from "./store.ts";
+
+const dirs: string[] = [];
+const stores: Store[] = [];
+function tempStore(caps = { maxAgeMs: 86_400_000, maxBytes: 200_000_000 }): { path: string; store: Store } {
+  const dir = mkdtempSync(join(tmpdir(), "custos-store-"));
+  dirs.push(dir);
+  const path = join(dir, "state.db");
+  const store = openStore(path, { caps });
+  stores.push(store);
+  return { path, store };
+}
+afterEach(() => {
+  for (const store of stores.splice(0)) store.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const sample = (i: number) => JSON.stringify({ ts: 1_700_000_000_000 + i, name: "m", value: i });
+const values = (payloads: string[]) => payloads.map((p) => (JSON.parse(p) as { value: number }).value);
+
+describe("outbox", () => {
+  it("uses WAL with synchronous=NORMAL", () => {
+    const { store } = tempStore();
+    expect(store.db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(store.db.pragma("synchronous", { simple: true })).toBe(1);
+  });
+
+  it("forms batches oldest first, up to 5,000 samples each", () => {
+    const { store } = tempStore();
+    store.transaction(() =>
+      store.outbox.enqueue(
+        "metrics",
+        Array.from({ length: 12_000 }, (_, i) => sample(i)),
+        1,
+      ),
+    );
+    const first = store.outbox.nextBatch("metrics", 2);
+    expect(first?.payloads.length).toBe(5_000);
+    expect(values(first?.payloads ?? []).slice(0, 3)).toEqual([0, 1, 2]);
+    store.outbox.acknowledge(first?.batchId ?? "");
+    const second = store.outbox.nextBatch("metrics", 3);
+    expect(values(second?.payloads ?? [])[0]).toBe(5_000);
+    store.outbox.acknowledge(second?.batchId ?? "");
+    expect(store.outbox.nextBatch("metrics", 4)?.payloads.length).toBe(2_000);
+  });
+
+  it("limits check batches to 1,000 results", () => {
+    const { store } = tempStore();
+    store.outbox.enqueue(
+      "checks",
+      Array.from({ length: 1_500 }, () => '{"monitor":"a","status":"ok","ts":1}'),
+      1,
+    );
+    expect(store.outbox.nextBatch("checks", 1)?.payloads.length).toBe(1_000);
+  });
+
+  it("re-sends the same batch id with the same rows until it is acknowledged, even after a reopen", () => {
+    const { path, store } = tempStore();
+    store.outbox.enqueue("metrics", [sample(1), sample(2)], 1);
+    const batch = store.outbox.nextBatch("metrics", 2);
+    store.outbox.enqueue("metrics", [sample(3)], 3);
+    expect(store.outbox.nextBatch("metrics", 4)).toEqual(batch);
+    store.close();
+
+    const reopened = openStore(path);
+    stores.push(reopened);
+    const again = reopened.outbox.nextBatch("metrics", 5);
+    expect(again?.batchId).toBe(batch?.batchId);
+    expect(values(again?.payloads ?? [])).toEqual([1, 2]);
+    expect(reopened.outbox.acknowledge(again?.batchId ?? "")).toBe(2);
+    expect(values(reopened.outbox.nextBatch("metrics", 6)?.payloads ?? [])).toEqual([3]);
+  });
+
+  it("deletes rows only when their batch is acknowledged", () => {
+    const { store } = tempStore();
+    store.outbox.enqueue("metrics", [sample(1)], 1);
+    const batch = store.outbox.nextBatch("metrics", 1);
+    expect(store.outbox.depth().items.metrics).toBe(1);
+    store.outbox.acknowledge(batch?.batchId ?? "");
+    expect(store.outbox.depth().items.metrics).toBe(0);
+    expect(store.outbox.nextBatch("metrics", 2)).toBeUndefined();
+  });
+
+  it("splits a batch in two new batches that keep the order", () => {
+    const { store } = tempStore();
+    store.outbox.enqueue("metrics", [1, 2, 3, 4, 5].map(sample), 1);
+    const batch = store.outbox.nextBatch("metrics", 1);
+    expect(store.outbox.split(batch?.batchId ?? "", 2)).toBe(true);
+    const first = store.outbox.nextBatch("metrics", 3);
+    expect(first?.batchId).not.toBe(batch?.batchId);
+    expect(values(first?.payloads ?? [])).toEqual([1, 2, 3]);
+    store.outbox.acknowledge(first?.batchId ?? "");
+    expect(values(store.outbox.nextBatch("metrics", 4)?.payloads ?? [])).toEqual([4, 5]);
+  });
+
+  it("cannot split a single item, and counts a rejected batch", () => {
+    const { store } = tempStore();
+    store.outbox.enqueue("metrics", [sample(1)], 1);
+    const batch = store.outbox.nextBatch("metrics", 1);
+    expect(store.outbox.split(batch?.batchId ?? "", 2)).toBe(false);
+    expect(store.outbox.reject(batch?.batchId ?? "")).toBe(1);
+    expect(store.kv.getNumber(KV.rejectedItems)).toBe(1);
+    expect(store.outbox.depth().items.metrics).toBe(0);
+  });
+
+  it("drops the oldest items first when the byte cap is reached, and counts them", () => {
+    const one = Buffer.byteLength(sample(0));
+    const { store } = tempStore({ maxAgeMs: 86_400_000, maxBytes: one * 10 });
+    store.outbox.enqueue(
+      "metrics",
+      Array.from({ length: 10 }, (_, i) => sample(i)),
+      1,
+    );
+    expect(store.outbox.enforceCaps(2)).toBe(0);
+    store.outbox.enqueue("metrics", [sample(10), sample(11), sample(12)], 3);
+    const dropped = store.outbox.enforceCaps(4);
+    expect(dropped).toBeGreaterThanOrEqual(3);
+    expect(store.outbox.bufferedBytes()).toBeLessThanOrEqual(one * 10);
+    expect(store.kv.getNumber(KV.droppedSamples)).toBe(dropped);
+    const kept = values(store.outbox.nextBatch("metrics", 5)?.payloads ?? []);
+    expect(kept[kept.length - 1]).toBe(12);
+    expect(kept[0]).toBe(dropped);
+  });
+
+  it("drops items older than the age cap, samples and checks alike, but never alert reports", () => {
+    const { store } = tempStore({ maxAgeMs: 1_000, maxBytes: 1e9 });
+    store.outbox.enqueue("metrics", [sample(1)], 1_000);
+    store.outbox.enqueue("checks", ['{"monitor":"a","status":"ok","ts":1}'], 1_500);
+    store.outbox.enqueue("alerts", ['{"incident_key":"x"}'], 1_500);
+    store.outbox.enqueue("metrics", [sample(2)], 2_600);
+    expect(store.outbox.enforceCaps(3_000)).toBe(2);
+    expect(store.outbox.depth().items).toEqual({ metrics: 1, checks: 0, alerts: 1 });
+    expect(store.kv.getNumber(KV.droppedSamples)).toBe(2);
+  });
+
+  it("forgets a formed batch whose rows were all dropped by the caps", () => {
+    const { store } = tempStore({ maxAgeMs: 1_000, maxBytes: 1e9 });
+    store.outbox.enqueue("metrics", [sample(1)], 1_000);
+    const old = store.outbox.nextBatch("metrics", 1_000);
+    store.outbox.enqueue("metrics", [sample(2)], 5_000);
+    store.outbox.enforceCaps(5_500);
+    const next = store.outbox.nextBatch("metrics", 5_500);
+    expect(next?.batchId).not.toBe(old?.batchId);
+    expect(values(next?.payloads ?? [])).toEqual([2]);
+  });
+
+  it("keeps the byte total across a reopen", () => {
+    const { path, store } = tempStore();
+    store.outbox.enqueue("metrics", [sample(1), sample(2)], 1);
+    const bytes = store.outbox.bufferedBytes();
+    store.close();
+    const reopened = openStore(path);
+    stores.push(reopened);
+    expect(reopened.outbox.bufferedBytes()).toBe(bytes);
+    expect(reopened.outbox.depth()).toMatchObject({ bytes, oldestEnqueuedAt: 1 });
+  });
+
+  it("can be read by a second, read-only connection while the agent writes", () => {
+    const { path, store } = tempStore();
+    store.outbox.enqueue("metrics", [sample(1)], 1);
+    const reader = openStore(path, { readonly: true });
+    stores.push(reader);
+    expect(reader.outbox.depth().items.metrics).toBe(1);
+    store.outbox.enqueue("metrics", [sample(2)], 2);
+    expect(reader.outbox.depth().items.metrics).toBe(2);
+  });
+});

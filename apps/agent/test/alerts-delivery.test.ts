@@ -1,0 +1,229 @@
+/**
+ * Local alerts delivered for real: SMTP to an smtp-server on loopback, Slack / webhook / ntfy to
+ * HTTP sinks on loopback. Deliveries that fail are retried and arrive once the sink is back.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { LocalAlertChannel } from "@custos/protocol";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createChannels } from "../src/alerts/channels/index.ts";
+import { AlertDispatcher } from "../src/alerts/dispatcher.ts";
+import { AlertEngine } from "../src/alerts/engine.ts";
+import { silentLogger } from "../src/log.ts";
+import { openStore, type Store } from "../src/store/store.ts";
+import { waitFor } from "./helpers/agent-files.ts";
+import { type HttpSink, type SmtpSink, startHttpSink, startSmtpSink } from "./helpers/sinks.ts";
+
+let smtp: SmtpSink;
+let http: HttpSink;
+const dir = mkdtempSync(join(tmpdir(), "custos-alerts-"));
+let running: { store: Store; dispatcher: AlertDispatcher } | undefined;
+
+beforeAll(async () => {
+  smtp = await startSmtpSink();
+  http = await startHttpSink();
+});
+afterAll(async () => {
+  await smtp.stop();
+  await http.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+afterEach(async () => {
+  await running?.dispatcher.stop();
+  running?.store.close();
+  running = undefined;
+  smtp.mails.length = 0;
+  http.requests.length = 0;
+  http.status = 200;
+  http.hang = false;
+});
+
+function channelsConfig(): LocalAlertChannel[] {
+  return [
+    {
+      type: "email",
+      host: "127.0.0.1",
+      port: smtp.port,
+      secure: false,
+      from: "custos@example.test",
+      to: ["ops@example.test"],
+    },
+    { type: "slack", webhook_url: `${http.url}/slack/T000/B000/secret` },
+    { type: "webhook", url: `${http.url}/hook`, headers: { "x-hook-token": "t1" } },
+    { type: "ntfy", server: http.url, topic: "custos-alerts", token: "tk_ntfy" },
+  ];
+}
+
+function setup(name: string, deliveryTimeoutMs = 5_000) {
+  const store = openStore(join(dir, `${name}.db`));
+  const channels = createChannels(channelsConfig());
+  const dispatcher = new AlertDispatcher({
+    store,
+    channels,
+    serverName: "web-1",
+    serverId: () => "7f9c0a6e-0000-4000-8000-000000000001",
+    log: silentLogger,
+    backoff: { baseMs: 50, capMs: 200 },
+    deliveryTimeoutMs,
+    idleMs: 100,
+  });
+  const engine = new AlertEngine({
+    store,
+    serverName: "web-1",
+    serverId: () => "7f9c0a6e-0000-4000-8000-000000000001",
+    failuresBeforeAlert: 2,
+    channels: channels.map((c) => ({ key: c.key, type: c.type })),
+    log: silentLogger,
+    onAlert: () => dispatcher.wake(),
+  });
+  running = { store, dispatcher };
+  dispatcher.start();
+  const check = (status: "ok" | "down", ts: number) =>
+    store.transaction(() =>
+      engine.observe({
+        monitor: "http:api",
+        parent: "http:api",
+        type: "http",
+        status,
+        ts,
+        message: status === "down" ? "HTTP 503" : "HTTP 200",
+      }),
+    );
+  const reports = () => {
+    const batch = store.outbox.nextBatch("alerts", Date.now());
+    return (batch?.payloads ?? []).map(
+      (p) => JSON.parse(p) as { state: string; channels: string[]; incident_key: string },
+    );
+  };
+  return { store, check, reports };
+}
+
+describe("direct alerts", () => {
+  it("delivers DOWN to SMTP, Slack, a webhook and ntfy, and reports it to the backend with those channels", async () => {
+    const { check, reports } = setup("all");
+    const started = Date.UTC(2026, 4, 1, 10, 0, 0);
+    check("down", started);
+    check("down", started + 10_000);
+    await waitFor(() => smtp.mails.length === 1 && http.requests.length === 3, 15_000, "four deliveries");
+
+    const mail = smtp.mails[0];
+    expect(mail?.to).toEqual(["ops@example.test"]);
+    expect(mail?.raw).toContain("Subject: DOWN: http:api on web-1");
+    expect(mail?.raw).toMatch(
+      /X-Custos-Incident:\s+7f9c0a6e-0000-4000-8000-000000000001:http:api:2026-05-01T10:00:00\.000Z/,
+    );
+
+    const slack = http.requests.find((r) => r.path === "/slack/T000/B000/secret");
+    expect(JSON.parse(slack?.body ?? "{}").text).toMatch(
+      /^\*DOWN: http:api on web-1\*\nhttp:api on web-1 is down since 2026-05-01T10:00:00.000Z/,
+    );
+
+    const hook = http.requests.find((r) => r.path === "/hook");
+    expect(hook?.headers["x-hook-token"]).toBe("t1");
+    expect(JSON.parse(hook?.body ?? "{}")).toMatchObject({
+      incident_key: "7f9c0a6e-0000-4000-8000-000000000001:http:api:2026-05-01T10:00:00.000Z",
+      monitor: "http:api",
+      state: "down",
+      started_at: "2026-05-01T10:00:00.000Z",
+      duration: null,
+      server: "web-1",
+    });
+
+    const ntfy = http.requests.find((r) => r.path === "/custos-alerts");
+    expect(ntfy?.headers).toMatchObject({
+      title: "DOWN: http:api on web-1",
+      priority: "high",
+      tags: "rotating_light",
+      authorization: "Bearer tk_ntfy",
+    });
+    expect(ntfy?.body).toContain("HTTP 503");
+
+    await waitFor(() => reports().length > 0, 5_000, "alert report queued");
+    const [report] = reports();
+    expect(report?.state).toBe("down");
+    expect([...(report?.channels ?? [])].sort()).toEqual(["email", "ntfy", "slack", "webhook"]);
+  });
+
+  it("sends RESTORED with the outage duration after DOWN, on every channel", async () => {
+    const { check } = setup("restored");
+    const started = Date.UTC(2026, 4, 1, 10, 0, 0);
+    check("down", started);
+    check("down", started + 10_000);
+    check("ok", started + 192_000);
+    await waitFor(() => smtp.mails.length === 2 && http.requests.length === 6, 15_000, "eight deliveries");
+    expect(smtp.mails[1]?.raw).toContain("Subject: RESTORED: http:api on web-1");
+    expect(smtp.mails[1]?.raw).toContain("restored after 3m 12s");
+    const hooks = http.requests.filter((r) => r.path === "/hook").map((r) => JSON.parse(r.body));
+    expect(hooks.map((h) => h.state)).toEqual(["down", "restored"]);
+    expect(hooks[1]).toMatchObject({ duration: "3m 12s", duration_seconds: 192 });
+  });
+
+  it("retries a failed delivery with backoff and delivers it once the sink is back", async () => {
+    http.status = 503;
+    await smtp.stop();
+    const { store, check, reports } = setup("retry");
+    check("down", 1_000);
+    check("down", 2_000);
+    await waitFor(
+      () => store.alerts.recent(1)[0]?.deliveries.every((d) => d.attempts >= 3 && d.status === "pending"),
+      15_000,
+      "three failed attempts per channel",
+    );
+    expect(smtp.mails).toHaveLength(0);
+    const errors = store.alerts.recent(1)[0]?.deliveries.map((d) => d.lastError);
+    expect(errors).toContain("HTTP 503: broken");
+
+    http.status = 200;
+    await smtp.start();
+    await waitFor(
+      () => store.alerts.recent(1)[0]?.deliveries.every((d) => d.status === "delivered"),
+      15_000,
+      "delivered",
+    );
+    expect(smtp.mails).toHaveLength(1);
+    expect(http.requests.filter((r) => r.path === "/hook" && r.status === 200)).toHaveLength(1);
+    await waitFor(() => reports().length > 0, 5_000, "report");
+    expect(
+      reports()
+        .flatMap((r) => r.channels)
+        .sort(),
+    ).toEqual(["email", "ntfy", "slack", "webhook"]);
+  });
+
+  it("keeps recording checks while a receiver hangs", async () => {
+    http.hang = true;
+    const { store, check } = setup("hang", 60_000);
+    check("down", 1_000);
+    check("down", 2_000);
+    const started = Date.now();
+    for (let i = 0; i < 50; i++) check("down", 3_000 + i);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(store.monitors.get("http:api")?.consecutiveFailures).toBe(52);
+  });
+
+  it("survives a restart: pending deliveries are sent by the next process", async () => {
+    http.status = 500;
+    const first = setup("restart");
+    first.check("down", 1_000);
+    first.check("down", 2_000);
+    await waitFor(
+      () => first.store.alerts.recent(1)[0]?.deliveries.some((d) => d.attempts >= 1),
+      10_000,
+      "a failed attempt",
+    );
+    await running?.dispatcher.stop();
+    running?.store.close();
+    running = undefined;
+    expect(http.requests.filter((r) => r.path === "/hook" && r.status === 200)).toHaveLength(0);
+
+    http.status = 200;
+    const second = setup("restart");
+    await waitFor(
+      () => http.requests.filter((r) => r.path === "/hook" && r.status === 200).length === 1,
+      15_000,
+      "delivery after restart",
+    );
+    expect(second.store.alerts.recent(10)).toHaveLength(1);
+  });
+});

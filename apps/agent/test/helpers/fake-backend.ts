@@ -1,0 +1,211 @@
+/**
+ * A small backend on loopback that speaks the agent API contract (packages/protocol/src/agent.ts)
+ * with switches for the failure modes the real server cannot be forced into on demand:
+ * 413 above a size, 400, 401, PENDING_APPROVAL, 503, a dead port, a slow acknowledgement.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { gunzipSync } from "node:zlib";
+import { AlertsBatch, ChecksBatch, HeartbeatRequest, MetricsBatch, RegisterRequest } from "@custos/protocol";
+import type { z } from "zod";
+
+export type FakeMode = "ok" | "unavailable" | "unauthorized" | "pending_approval" | "invalid";
+
+export interface FakeBackend {
+  url: string;
+  apiKey: string;
+  mode: FakeMode;
+  /** Answer 413 to batches with more items than this. */
+  maxItemsPerBatch: number;
+  /** Delay before answering a stored batch (the batch is already stored when the delay starts). */
+  ackDelayMs: number;
+  registrations: z.output<typeof RegisterRequest>[];
+  heartbeats: z.output<typeof HeartbeatRequest>[];
+  /** Samples in the order they were stored (replays are not stored twice). */
+  samples: { ts: number; name: string; labels?: Record<string, string>; value: number; batchId: string }[];
+  checks: { monitor: string; status: string; message?: string; ts: number }[];
+  alerts: z.output<typeof AlertsBatch>["alerts"];
+  /** Every request: endpoint, status answered, gzip or not, batch id. */
+  requests: { endpoint: string; status: number; gzip: boolean; batchId?: string; items?: number }[];
+  replays: number;
+  serverId: string;
+  /** Stop listening (connections dropped); the port stays reserved for start(). */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const SCHEMAS = {
+  register: RegisterRequest,
+  heartbeat: HeartbeatRequest,
+  metrics: MetricsBatch,
+  checks: ChecksBatch,
+  alerts: AlertsBatch,
+} as const;
+
+export async function startFakeBackend(
+  options: { apiKey?: string; port?: number } = {},
+): Promise<FakeBackend> {
+  const apiKey = options.apiKey ?? "ck_test_fake_key";
+  const batches = new Set<string>();
+  let server: Server | undefined;
+  const sockets = new Set<Socket>();
+  let port = options.port ?? 0;
+
+  const state: FakeBackend = {
+    url: "",
+    apiKey,
+    mode: "ok",
+    maxItemsPerBatch: Number.MAX_SAFE_INTEGER,
+    ackDelayMs: 0,
+    registrations: [],
+    heartbeats: [],
+    samples: [],
+    checks: [],
+    alerts: [],
+    requests: [],
+    replays: 0,
+    serverId: randomUUID(),
+    stop,
+    start,
+    close: stop,
+  };
+
+  function send(res: ServerResponse, status: number, body: unknown) {
+    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const gzip = req.headers["content-encoding"] === "gzip";
+    const endpoint = (req.url ?? "").replace(/^\/functions\/v1\/api\/agent\//, "");
+    const log = (status: number, extra: { batchId?: string; items?: number } = {}) =>
+      state.requests.push({ endpoint, status, gzip, ...extra });
+    if (req.method !== "POST" || !(endpoint in SCHEMAS)) {
+      log(404);
+      return send(res, 404, { error: { code: "NOT_FOUND", message: "no such route" } });
+    }
+    if (req.headers.authorization !== `Bearer ${apiKey}` || state.mode === "unauthorized") {
+      log(401);
+      return send(res, 401, { error: { code: "UNAUTHORIZED", message: "invalid API key" } });
+    }
+    if (state.mode === "unavailable") {
+      log(503);
+      return send(res, 503, { error: { code: "INTERNAL", message: "down for the test" } });
+    }
+    let body: unknown;
+    try {
+      const raw = Buffer.concat(chunks);
+      body = JSON.parse((gzip ? gunzipSync(raw) : raw).toString("utf8"));
+    } catch {
+      log(400);
+      return send(res, 400, { error: { code: "VALIDATION", message: "body is not JSON" } });
+    }
+    const parsed = SCHEMAS[endpoint as keyof typeof SCHEMAS].safeParse(body);
+    if (!parsed.success) {
+      log(400);
+      const issue = parsed.error.issues[0];
+      return send(res, 400, {
+        error: { code: "VALIDATION", message: issue?.message ?? "invalid", field: issue?.path.join(".") },
+      });
+    }
+    if (endpoint === "register") {
+      state.registrations.push(parsed.data as z.output<typeof RegisterRequest>);
+      log(200);
+      return send(res, 200, {
+        server_id: state.serverId,
+        approval: state.mode === "pending_approval" ? "pending" : "approved",
+        heartbeat_timeout_seconds: 120,
+      });
+    }
+    if (state.mode === "pending_approval") {
+      log(403);
+      return send(res, 403, { error: { code: "PENDING_APPROVAL", message: "approve the server first" } });
+    }
+    if (endpoint === "heartbeat") {
+      state.heartbeats.push(parsed.data as z.output<typeof HeartbeatRequest>);
+      log(200);
+      return send(res, 200, { ok: true, server_time: new Date().toISOString(), clock_skew_ms: 0 });
+    }
+    const batch = parsed.data as {
+      batch_id: string;
+      samples?: unknown[];
+      results?: unknown[];
+      alerts?: unknown[];
+    };
+    const items = batch.samples ?? batch.results ?? batch.alerts ?? [];
+    if (state.mode === "invalid") {
+      log(400, { batchId: batch.batch_id, items: items.length });
+      return send(res, 400, {
+        error: { code: "VALIDATION", message: "refused for the test", field: "samples.0" },
+      });
+    }
+    if (items.length > state.maxItemsPerBatch) {
+      log(413, { batchId: batch.batch_id, items: items.length });
+      return send(res, 413, { error: { code: "PAYLOAD_TOO_LARGE", message: "too many items" } });
+    }
+    const stored = !batches.has(batch.batch_id);
+    if (stored) {
+      batches.add(batch.batch_id);
+      if (endpoint === "metrics") {
+        for (const s of (parsed.data as z.output<typeof MetricsBatch>).samples) {
+          state.samples.push({
+            ts: s.ts.getTime(),
+            name: s.name,
+            ...(s.labels ? { labels: s.labels } : {}),
+            value: s.value,
+            batchId: batch.batch_id,
+          });
+        }
+      } else if (endpoint === "checks") {
+        for (const c of (parsed.data as z.output<typeof ChecksBatch>).results) {
+          state.checks.push({
+            monitor: c.monitor,
+            status: c.status,
+            ...(c.message ? { message: c.message } : {}),
+            ts: c.ts.getTime(),
+          });
+        }
+      } else {
+        state.alerts.push(...(parsed.data as z.output<typeof AlertsBatch>).alerts);
+      }
+    } else {
+      state.replays++;
+    }
+    if (state.ackDelayMs > 0) await new Promise((r) => setTimeout(r, state.ackDelayMs));
+    log(200, { batchId: batch.batch_id, items: items.length });
+    return send(res, 200, { ok: true, batch_id: batch.batch_id, stored, accepted: items.length });
+  }
+
+  async function start() {
+    const created = createServer((req, res) => {
+      handle(req, res).catch(() => {
+        if (!res.headersSent) send(res, 500, { error: { code: "INTERNAL", message: "fake backend failed" } });
+      });
+    });
+    created.on("connection", (socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      created.once("error", reject);
+      created.listen(port, "127.0.0.1", () => resolve());
+    });
+    port = (created.address() as AddressInfo).port;
+    state.url = `http://127.0.0.1:${port}`;
+    server = created;
+  }
+
+  async function stop() {
+    const current = server;
+    server = undefined;
+    if (!current) return;
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => current.close(() => resolve()));
+  }
+
+  await start();
+  return state;
+}

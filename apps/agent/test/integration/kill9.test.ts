@@ -1,0 +1,107 @@
+/**
+ * `kill -9` of the agent process in the middle of a push, against a real custos-server: the
+ * batch the server stored but the agent never heard about is sent again with the same id after
+ * the restart, acknowledged as a replay, and nothing is lost or stored twice.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openStore } from "../../src/store/store.ts";
+import { agentDir, waitFor } from "../helpers/agent-files.ts";
+import { type AgentProcess, spawnAgent } from "../helpers/agent-process.ts";
+import { type HoldingProxy, startHoldingProxy } from "../helpers/holding-proxy.ts";
+import { type RealBackend, startRealBackend } from "../helpers/real-backend.ts";
+
+const COUNTER = "agent_collections_total";
+
+function pendingItems(statePath: string): number {
+  const store = openStore(statePath, { readonly: true });
+  try {
+    const depth = store.outbox.depth();
+    return depth.items.metrics + depth.items.checks;
+  } finally {
+    store.close();
+  }
+}
+
+function collectionsMade(statePath: string): number {
+  const store = openStore(statePath, { readonly: true });
+  try {
+    return store.pluginState.get<number>("agent", "collections_total") ?? 0;
+  } finally {
+    store.close();
+  }
+}
+
+describe("kill -9 of the agent mid-push (real custos-server, agent as a child process)", () => {
+  let backend: RealBackend;
+  let proxy: HoldingProxy;
+  const files = agentDir();
+  let agent: AgentProcess | undefined;
+
+  beforeAll(async () => {
+    backend = await startRealBackend("kill9");
+    proxy = await startHoldingProxy(backend.url);
+    files.write(`
+api_key: ${backend.apiKey}
+url: ${proxy.url}
+server_name: kill9-test
+heartbeat_interval: 2s
+metrics_push_interval: 200ms
+monitors:
+  - type: agent
+    check_interval: 100ms
+buffer:
+  path: ${files.statePath}
+`);
+  });
+  afterAll(async () => {
+    await agent?.kill9();
+    await proxy?.close();
+    await backend?.close();
+    files.remove();
+  });
+
+  it("loses nothing and duplicates nothing when killed after the server stored a batch but before the agent saw the answer", async () => {
+    for (let round = 0; round < 3; round++) {
+      agent = spawnAgent(["run", "--config", files.configPath]);
+      // hold the answer to the next stored metrics batch, then kill the agent while it waits
+      const held = await proxy.holdNext("/agent/metrics", '"stored":true');
+      expect(JSON.parse(held.body)).toMatchObject({ ok: true, stored: true });
+      await agent.kill9();
+      proxy.release();
+    }
+
+    // a last run drains the buffer, replaying the batches whose answers were lost
+    agent = spawnAgent(["run", "--config", files.configPath]);
+    await waitFor(
+      async () => {
+        const replays = proxy.exchanges.filter(
+          (e) => e.path.endsWith("/agent/metrics") && e.body.includes('"stored":false'),
+        );
+        return replays.length >= 3 && (await backend.samples(COUNTER)).length >= 30;
+      },
+      60_000,
+      "the three held batches replayed",
+    );
+    const exitCode = await agent.stop();
+    agent = undefined;
+    expect(exitCode).toBe(0);
+
+    // after a clean stop, push what is left with one more short run
+    agent = spawnAgent(["run", "--config", files.configPath]);
+    await waitFor(() => pendingItems(files.statePath) === 0, 30_000, "buffer empty");
+    await agent.stop();
+    agent = undefined;
+
+    const made = collectionsMade(files.statePath);
+    const counter = (await backend.samples(COUNTER)).map((s) => s.value);
+    expect(made).toBeGreaterThan(10);
+    // every collection made by any of the five processes arrived, once, in order
+    expect(counter).toEqual(Array.from({ length: made }, (_, i) => i + 1));
+    expect((await backend.checks("agent")).length).toBe(made);
+    // the killed runs really left batches the server had stored: they came back as replays
+    const replays = proxy.exchanges.filter(
+      (e) => e.path.endsWith("/agent/metrics") && e.body.includes('"stored":false'),
+    );
+    expect(replays.length).toBeGreaterThanOrEqual(3);
+  });
+});

@@ -1,0 +1,309 @@
+/**
+ * The pusher and heartbeats against a backend that speaks the agent API contract, switched into
+ * each answer the contract defines: 200, replay, 400, 401, PENDING_APPROVAL, 413, 503, no answer.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { silentLogger } from "../src/log.ts";
+import { BackendClient } from "../src/push/client.ts";
+import { Heartbeat } from "../src/push/heartbeat.ts";
+import { BackendLink } from "../src/push/link.ts";
+import { AUTH_PAUSE_MS, PENDING_APPROVAL_RETRY_MS, Pusher } from "../src/push/pusher.ts";
+import { register, storedServerId } from "../src/push/register.ts";
+import { KV } from "../src/store/kv.ts";
+import { openStore, type Store } from "../src/store/store.ts";
+import { AGENT_VERSION } from "../src/version.ts";
+import { type FakeBackend, startFakeBackend } from "./helpers/fake-backend.ts";
+
+let backend: FakeBackend;
+const dir = mkdtempSync(join(tmpdir(), "custos-push-"));
+let store: Store;
+let counter = 0;
+
+beforeAll(async () => {
+  backend = await startFakeBackend();
+});
+afterAll(async () => {
+  await backend.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+afterEach(() => {
+  store?.close();
+  backend.mode = "ok";
+  backend.maxItemsPerBatch = Number.MAX_SAFE_INTEGER;
+  backend.ackDelayMs = 0;
+  backend.samples.length = 0;
+  backend.requests.length = 0;
+  backend.heartbeats.length = 0;
+});
+
+function setup(options: { timeoutMs?: number; maxBatchesPerRound?: number } = {}) {
+  store = openStore(join(dir, `push-${counter++}.db`));
+  const client = new BackendClient({
+    url: backend.url,
+    apiKey: backend.apiKey,
+    timeoutMs: options.timeoutMs ?? 5_000,
+  });
+  const link = new BackendLink({
+    store,
+    engine: undefined,
+    unreachableAfterMs: 60_000,
+    processStartedAt: Date.now(),
+    log: silentLogger,
+  });
+  const serverId = () => backend.serverId;
+  const pusher = new Pusher({
+    store,
+    client,
+    link,
+    serverId,
+    log: silentLogger,
+    backoff: { baseMs: 100, capMs: 1_000 },
+    maxBatchesPerRound: options.maxBatchesPerRound ?? 100,
+  });
+  const heartbeat = new Heartbeat({
+    store,
+    client,
+    link,
+    serverId,
+    log: silentLogger,
+    uptimeSeconds: () => 1234,
+  });
+  return { store, client, link, pusher, heartbeat };
+}
+
+function enqueueSamples(s: Store, from: number, count: number) {
+  const now = Date.now();
+  s.transaction(() =>
+    s.outbox.enqueue(
+      "metrics",
+      Array.from({ length: count }, (_, i) =>
+        JSON.stringify({ ts: now - 60_000 + from + i, name: "seq", value: from + i }),
+      ),
+      now,
+    ),
+  );
+}
+const values = () => backend.samples.map((s) => s.value);
+const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+
+describe("pusher", () => {
+  it("sends samples oldest first, gzipped, in batches of at most 5,000, and deletes them once acknowledged", async () => {
+    const { pusher } = setup();
+    enqueueSamples(store, 0, 12_000);
+    expect(await pusher.pushOnce()).toEqual({ state: "idle", sent: 3 });
+    expect(values()).toEqual(range(0, 12_000));
+    const batches = backend.requests.filter((r) => r.endpoint === "metrics");
+    expect(batches.map((b) => [b.items, b.gzip, b.status])).toEqual([
+      [5_000, true, 200],
+      [5_000, true, 200],
+      [2_000, true, 200],
+    ]);
+    expect(store.outbox.depth().items.metrics).toBe(0);
+    expect(store.kv.getNumber(KV.lastPushAt)).toBeGreaterThan(0);
+  });
+
+  it("sends alert reports and check results too", async () => {
+    const { pusher } = setup();
+    const ts = Date.now();
+    store.outbox.enqueue(
+      "checks",
+      [JSON.stringify({ monitor: "http:api", type: "http", status: "down", message: "HTTP 500", ts })],
+      ts,
+    );
+    store.outbox.enqueue(
+      "alerts",
+      [
+        JSON.stringify({
+          incident_key: "k",
+          monitor: "http:api",
+          state: "down",
+          started_at: ts,
+          sent_at: ts,
+          channels: ["slack"],
+        }),
+      ],
+      ts,
+    );
+    await pusher.pushOnce();
+    expect(backend.requests.map((r) => [r.endpoint, r.status])).toEqual([
+      ["alerts", 200],
+      ["checks", 200],
+    ]);
+    expect(backend.checks.at(-1)).toMatchObject({ monitor: "http:api", status: "down", message: "HTTP 500" });
+    expect(backend.alerts.at(-1)).toMatchObject({ incident_key: "k", channels: ["slack"] });
+  });
+
+  it("splits a batch the backend finds too large (413) until the pieces fit, keeping the order", async () => {
+    const { pusher } = setup();
+    backend.maxItemsPerBatch = 1_200;
+    enqueueSamples(store, 0, 5_000);
+    await pusher.pushOnce();
+    expect(values()).toEqual(range(0, 5_000));
+    const statuses = backend.requests.map((r) => r.status);
+    expect(statuses.filter((s) => s === 413).length).toBeGreaterThanOrEqual(2);
+    expect(
+      Math.max(...backend.requests.filter((r) => r.status === 200).map((r) => r.items ?? 0)),
+    ).toBeLessThanOrEqual(1_200);
+  });
+
+  it("drops a batch refused as invalid (400), counts it, and goes on with the rest", async () => {
+    const { pusher } = setup();
+    enqueueSamples(store, 0, 10);
+    backend.mode = "invalid";
+    expect(await pusher.pushOnce()).toMatchObject({ state: "idle" });
+    expect(store.outbox.depth().items.metrics).toBe(0);
+    expect(store.kv.getNumber(KV.rejectedItems)).toBe(10);
+    backend.mode = "ok";
+    enqueueSamples(store, 10, 5);
+    await pusher.pushOnce();
+    expect(values()).toEqual(range(10, 5));
+  });
+
+  it("pauses pushing when the API key is refused (401) and keeps the data buffered", async () => {
+    const { pusher } = setup();
+    enqueueSamples(store, 0, 10);
+    backend.mode = "unauthorized";
+    const result = await pusher.pushOnce();
+    expect(result).toMatchObject({ state: "paused", delayMs: AUTH_PAUSE_MS });
+    expect(Pusher.nextDelay(result, 30_000)).toBe(AUTH_PAUSE_MS);
+    expect(store.outbox.depth().items.metrics).toBe(10);
+    backend.mode = "ok";
+    await pusher.pushOnce();
+    expect(values()).toEqual(range(0, 10));
+  });
+
+  it("keeps buffering while the server awaits approval (403 PENDING_APPROVAL), then delivers", async () => {
+    const { pusher } = setup();
+    enqueueSamples(store, 0, 10);
+    backend.mode = "pending_approval";
+    expect(await pusher.pushOnce()).toMatchObject({ state: "paused", delayMs: PENDING_APPROVAL_RETRY_MS });
+    expect(store.outbox.depth().items.metrics).toBe(10);
+    backend.mode = "ok";
+    await pusher.pushOnce();
+    expect(values()).toEqual(range(0, 10));
+  });
+
+  it("backs off with growing, jittered delays while the backend is down, and delivers once it is back", async () => {
+    const { pusher, link } = setup();
+    enqueueSamples(store, 0, 10);
+    backend.mode = "unavailable";
+    const delays: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const result = await pusher.pushOnce();
+      expect(result.state).toBe("retry");
+      delays.push(Pusher.nextDelay(result, 30_000));
+    }
+    for (const delay of delays) expect(delay).toBeLessThanOrEqual(1_000);
+    expect(link.failingSince()).toBeGreaterThan(0);
+
+    await backend.stop();
+    const refused = await pusher.pushOnce();
+    expect(refused.state).toBe("retry");
+    await backend.start();
+    backend.mode = "ok";
+    await pusher.pushOnce();
+    expect(values()).toEqual(range(0, 10));
+    expect(link.failingSince()).toBeUndefined();
+  });
+
+  it("re-sends the same batch id when an acknowledgement is lost, and the backend stores it once", async () => {
+    const { pusher } = setup({ timeoutMs: 300 });
+    enqueueSamples(store, 0, 20);
+    backend.ackDelayMs = 1_000;
+    expect((await pusher.pushOnce()).state).toBe("retry");
+    expect(store.outbox.depth().items.metrics).toBe(20);
+    backend.ackDelayMs = 0;
+    const replaysBefore = backend.replays;
+    await pusher.pushOnce();
+    expect(backend.replays).toBe(replaysBefore + 1);
+    expect(values()).toEqual(range(0, 20));
+    const ids = backend.requests.filter((r) => r.endpoint === "metrics").map((r) => r.batchId);
+    expect(new Set(ids).size).toBe(1);
+  });
+
+  it("waits for registration before pushing", async () => {
+    store = openStore(join(dir, `push-${counter++}.db`));
+    const client = new BackendClient({ url: backend.url, apiKey: backend.apiKey });
+    const link = new BackendLink({
+      store,
+      engine: undefined,
+      unreachableAfterMs: 60_000,
+      processStartedAt: Date.now(),
+      log: silentLogger,
+    });
+    const pusher = new Pusher({ store, client, link, serverId: () => undefined, log: silentLogger });
+    enqueueSamples(store, 0, 3);
+    expect(await pusher.pushOnce()).toMatchObject({ state: "paused", reason: "not registered yet" });
+    expect(backend.requests).toHaveLength(0);
+  });
+});
+
+describe("heartbeat", () => {
+  it("sends sent_at, agent_version, uptime_seconds and the dropped-samples count", async () => {
+    const { heartbeat } = setup();
+    store.kv.add(KV.droppedSamples, 7);
+    await heartbeat.beat();
+    expect(backend.heartbeats.at(-1)).toMatchObject({
+      server_id: backend.serverId,
+      agent_version: AGENT_VERSION,
+      uptime_seconds: 1234,
+      dropped_samples: 7,
+    });
+    expect(Date.now() - (backend.heartbeats.at(-1)?.sent_at.getTime() ?? 0)).toBeLessThan(5_000);
+    expect(store.kv.getNumber(KV.droppedSamples)).toBe(0);
+    expect(store.kv.getNumber(KV.lastHeartbeatAt)).toBeGreaterThan(0);
+  });
+
+  it("resets the dropped counter only after the backend acknowledged the heartbeat", async () => {
+    const { heartbeat } = setup();
+    store.kv.add(KV.droppedSamples, 5);
+    backend.mode = "unavailable";
+    await heartbeat.beat();
+    expect(store.kv.getNumber(KV.droppedSamples)).toBe(5);
+    backend.mode = "ok";
+    backend.ackDelayMs = 0;
+    const beating = heartbeat.beat();
+    store.kv.add(KV.droppedSamples, 2); // dropped while the heartbeat was in flight
+    await beating;
+    expect(backend.heartbeats.at(-1)?.dropped_samples).toBe(5);
+    expect(store.kv.getNumber(KV.droppedSamples)).toBe(2);
+  });
+
+  it("starts at a random phase within the interval", () => {
+    expect(Heartbeat.phase(60_000, () => 0)).toBe(0);
+    expect(Heartbeat.phase(60_000, () => 0.5)).toBe(30_000);
+    const phases = new Set(Array.from({ length: 20 }, () => Heartbeat.phase(60_000)));
+    expect(phases.size).toBeGreaterThan(15);
+    for (const phase of phases) expect(phase).toBeLessThan(60_000);
+  });
+});
+
+describe("registration", () => {
+  it("stores the server id, and asks again when the backend URL or the API key change", async () => {
+    const { client } = setup();
+    const result = await register(client, store, {
+      url: backend.url,
+      apiKey: backend.apiKey,
+      serverName: "web-1",
+    });
+    expect(result.ok).toBe(true);
+    expect(backend.registrations.at(-1)).toMatchObject({
+      server_name: "web-1",
+      agent_version: AGENT_VERSION,
+      arch: process.arch,
+    });
+    expect(storedServerId(store, backend.url, backend.apiKey)).toBe(backend.serverId);
+    expect(storedServerId(store, "http://other.example", backend.apiKey)).toBeUndefined();
+    expect(storedServerId(store, backend.url, "another-key")).toBeUndefined();
+  });
+
+  it("reports a refused API key as such", async () => {
+    store = openStore(join(dir, `push-${counter++}.db`));
+    const client = new BackendClient({ url: backend.url, apiKey: "wrong" });
+    const result = await register(client, store, { url: backend.url, apiKey: "wrong", serverName: "web-1" });
+    expect(result).toMatchObject({ ok: false, outcome: { kind: "auth", status: 401 } });
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * The running agent's own alert path end to end (in process): monitor DOWN/RESTORED and
+ * "backend unreachable" go out through a webhook on loopback and are reported to the backend.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { parseConfig } from "../src/config/load.ts";
+import { silentLogger } from "../src/log.ts";
+import { type RunningAgent, startAgent } from "../src/runtime.ts";
+import { type AgentDir, agentDir, waitFor } from "./helpers/agent-files.ts";
+import { type FakeBackend, startFakeBackend } from "./helpers/fake-backend.ts";
+import { type HttpSink, startHttpSink } from "./helpers/sinks.ts";
+import { calls, script, testPlugins } from "./helpers/test-plugins.ts";
+
+let backend: FakeBackend;
+let sink: HttpSink;
+let files: AgentDir;
+let agent: RunningAgent | undefined;
+
+beforeAll(async () => {
+  backend = await startFakeBackend();
+  sink = await startHttpSink();
+});
+afterAll(async () => {
+  await backend.close();
+  await sink.close();
+});
+beforeEach(() => {
+  files = agentDir();
+  script.clear();
+  calls.clear();
+});
+afterEach(async () => {
+  await agent?.stop();
+  agent = undefined;
+  files.remove();
+  await backend.start().catch(() => undefined);
+  sink.requests.length = 0;
+  backend.alerts.length = 0;
+});
+
+function settings(extra: { unreachableAfter?: string; monitors?: string } = {}) {
+  const yaml = `
+api_key: ${backend.apiKey}
+url: ${backend.url}
+server_name: web-1
+heartbeat_interval: 200ms
+metrics_push_interval: 200ms
+monitors:
+${extra.monitors ?? "  - type: scripted\n    key: quiet\n    check_interval: 100ms"}
+local_alerts:
+  failures_before_alert: 2
+  backend_unreachable_after: ${extra.unreachableAfter ?? "1s"}
+  channels:
+    - type: webhook
+      url: ${sink.url}/hook
+buffer:
+  path: ${files.statePath}
+`;
+  return parseConfig(files.configPath, yaml, { plugins: testPlugins, env: {} });
+}
+
+const start = (s: ReturnType<typeof settings>) =>
+  startAgent(s, {
+    log: silentLogger,
+    backoff: { baseMs: 50, capMs: 200 },
+    alertBackoff: { baseMs: 50, capMs: 200 },
+  });
+const hooks = () =>
+  sink.requests.filter((r) => r.path === "/hook").map((r) => JSON.parse(r.body) as Record<string, unknown>);
+
+describe("the agent's own alerts", () => {
+  it("alerts DOWN after two failed checks and RESTORED with the duration, and tells the backend", async () => {
+    script.set("api", { statuses: ["ok", "down", "down", "down", "ok"] });
+    agent = await start(
+      settings({ monitors: "  - type: scripted\n    key: api\n    check_interval: 150ms" }),
+    );
+    await waitFor(() => hooks().length >= 2, 15_000, "DOWN and RESTORED");
+    const [down, restored] = hooks();
+    expect(down).toMatchObject({
+      monitor: "scripted:api",
+      state: "down",
+      server: "web-1",
+      server_id: backend.serverId,
+    });
+    expect(restored).toMatchObject({
+      monitor: "scripted:api",
+      state: "restored",
+      incident_key: down?.incident_key,
+    });
+    expect(String(restored?.message)).toMatch(/restored after \d+s|restored after 0s/);
+    expect(String(down?.incident_key)).toMatch(new RegExp(`^${backend.serverId}:scripted:api:\\d{4}-`));
+    await waitFor(() => backend.alerts.length >= 2, 10_000, "alert reports at the backend");
+    expect(backend.alerts.map((a) => [a.state, a.channels])).toEqual([
+      ["down", ["webhook"]],
+      ["restored", ["webhook"]],
+    ]);
+  });
+
+  it("alerts when the backend has been unreachable for backend_unreachable_after, and again when it returns", async () => {
+    agent = await start(settings({ unreachableAfter: "1s" }));
+    await waitFor(() => backend.heartbeats.length > 0, 10_000, "a heartbeat");
+    await backend.stop();
+    const cut = Date.now();
+    await waitFor(() => hooks().length >= 1, 10_000, "unreachable alert");
+    expect(Date.now() - cut).toBeGreaterThanOrEqual(900);
+    expect(hooks()[0]).toMatchObject({ monitor: "custos-backend", state: "backend_unreachable" });
+    await backend.start();
+    await waitFor(() => hooks().length >= 2, 10_000, "reachable-again alert");
+    expect(hooks()[1]).toMatchObject({
+      monitor: "custos-backend",
+      state: "restored",
+      incident_key: hooks()[0]?.incident_key,
+    });
+    expect(String(hooks()[1]?.message)).toMatch(/restored after \d+s/);
+    await waitFor(() => backend.alerts.length >= 2, 10_000, "reports of both");
+    expect(backend.alerts.map((a) => a.state)).toEqual(["backend_unreachable", "restored"]);
+  });
+
+  it("does not alert at start, and a restart during an outage already alerted does not alert again", async () => {
+    await backend.stop();
+    agent = await start(settings({ unreachableAfter: "1500ms" }));
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(hooks()).toHaveLength(0);
+    await waitFor(() => hooks().length === 1, 10_000, "the one unreachable alert");
+
+    await agent.stop();
+    agent = await start(settings({ unreachableAfter: "1500ms" }));
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(hooks()).toHaveLength(1);
+  });
+});

@@ -1,0 +1,982 @@
+/**
+ * The dashboard API (`/functions/v1/api/v1/...`): what the web app (apps/web) and any other
+ * signed-in client send and receive. Zod schemas are the single source of truth; the backend
+ * parses every request with them, and its tests parse every response with them.
+ *
+ * Conventions
+ * - Auth: `Authorization: Bearer <user access token>` (Supabase Auth in the cloud, custos-server's
+ *   /auth/v1 self-hosted). Every route except `GET /v1/status/:slug` needs it: 401 without it or
+ *   when it is expired/invalid. Queries run as the caller, so row-level security guards them.
+ * - A resource of an organization the caller is not a member of is 404, never 403 (its existence
+ *   is not revealed). 403 FORBIDDEN means "member, but the role is too low" (viewer < member <
+ *   admin < owner); the message names the role needed.
+ * - Errors are `ApiError` (agent.ts): `{ error: { code, message, field?, issues? } }`; `field` is
+ *   the dotted path of the offending input: a path parameter (`server_id`), a query parameter
+ *   (`range`) or a body field (`config.to.0`). 400 invalid input, 401, 403, 404, 409 conflict.
+ * - Timestamps are ISO-8601 strings in UTC; chart points carry epoch milliseconds (compact).
+ * - Snake_case keys, as in the agent API.
+ */
+import { z } from "zod";
+import { CheckStatus } from "./agent.ts";
+
+/** Where these routes live under the Hono app (public URL: `<base>/functions/v1/api/v1/...`). */
+export const DASHBOARD_API_PREFIX = "/api/v1";
+
+const Id = z.uuid();
+const Time = z.iso.datetime({ offset: true });
+const NullableTime = Time.nullable();
+const Text = (max: number) => z.string().trim().min(1).max(max);
+const atLeastOneField = (value: Record<string, unknown>) =>
+  Object.values(value).some((v) => v !== undefined);
+const NOTHING_TO_UPDATE = { message: "give at least one field to change" };
+
+// ---- shared enums and references ----------------------------------------------------------------
+
+/** owner > admin > member > viewer. Viewers read; members also create keys, probes, maintenance
+ * windows and acknowledge incidents; admins manage servers, channels, rules, members, settings. */
+export const OrgRole = z.enum(["owner", "admin", "member", "viewer"]);
+export type OrgRole = z.infer<typeof OrgRole>;
+
+/** What the dashboard shows for a server: `pending` = waiting for approval; `unknown` = approved
+ * but never heard from. */
+export const ServerState = z.enum(["up", "down", "pending", "unknown"]);
+export type ServerState = z.infer<typeof ServerState>;
+
+export const Severity = z.enum(["critical", "warning", "info"]);
+export type Severity = z.infer<typeof Severity>;
+
+export const IncidentStatus = z.enum(["open", "acknowledged", "resolved"]);
+export type IncidentStatus = z.infer<typeof IncidentStatus>;
+
+export const NotificationChannelKind = z.enum(["email", "slack", "sms", "ntfy", "webhook"]);
+export type NotificationChannelKind = z.infer<typeof NotificationChannelKind>;
+
+export const ApiKeyScopeName = z.enum(["agent", "read"]);
+export type ApiKeyScopeName = z.infer<typeof ApiKeyScopeName>;
+
+/** One bar of a status bar: the worst result in that hour/day, or `none` without results. */
+export const BarStatus = z.enum(["ok", "degraded", "down", "none"]);
+export type BarStatus = z.infer<typeof BarStatus>;
+
+export const UserRef = z.object({ id: Id, email: z.string().nullable() });
+export type UserRef = z.infer<typeof UserRef>;
+
+export const NamedRef = z.object({ id: Id, name: z.string() });
+export type NamedRef = z.infer<typeof NamedRef>;
+
+export const OkResponse = z.object({ ok: z.literal(true) });
+export type OkResponse = z.infer<typeof OkResponse>;
+
+// ---- me and organizations ------------------------------------------------------------------------
+
+/** GET /v1/me. `orgs` is empty for a new user: the app then creates a personal organization. */
+export const Me = z.object({
+  user: UserRef,
+  orgs: z.array(z.object({ id: Id, name: z.string(), role: OrgRole })),
+});
+export type Me = z.infer<typeof Me>;
+
+/** POST /v1/orgs: the caller becomes its owner. Answer: OrgSettings (201). */
+export const CreateOrgRequest = z.strictObject({ name: Text(200) });
+export type CreateOrgRequest = z.infer<typeof CreateOrgRequest>;
+
+/** GET /v1/orgs/:org_id, and the answer of PATCH /v1/orgs/:org_id/settings. */
+export const OrgSettings = z.object({
+  id: Id,
+  name: z.string(),
+  /** The caller's role. */
+  role: OrgRole,
+  require_server_approval: z.boolean(),
+  raw_retention_days: z.number().int(),
+  flap_threshold: z.number().int(),
+  flap_window_minutes: z.number().int(),
+  agent_dedup_seconds: z.number().int(),
+  created_at: Time,
+});
+export type OrgSettings = z.infer<typeof OrgSettings>;
+
+/** PATCH /v1/orgs/:org_id/settings (admin). Per-server heartbeat timeouts: PATCH the server. */
+export const UpdateOrgSettingsRequest = z
+  .strictObject({
+    name: Text(200).optional(),
+    require_server_approval: z.boolean().optional(),
+    raw_retention_days: z.number().int().min(1).max(3650).optional(),
+    flap_threshold: z.number().int().min(2).max(100).optional(),
+    flap_window_minutes: z.number().int().min(1).max(1440).optional(),
+    agent_dedup_seconds: z.number().int().min(0).max(3600).optional(),
+  })
+  .refine(atLeastOneField, NOTHING_TO_UPDATE);
+export type UpdateOrgSettingsRequest = z.infer<typeof UpdateOrgSettingsRequest>;
+
+/** GET /v1/orgs/:org_id/summary: the phone's glance. Small on purpose. */
+export const OrgSummary = z.object({
+  org: NamedRef,
+  generated_at: Time,
+  servers: z.object({
+    total: z.number().int(),
+    up: z.number().int(),
+    down: z.number().int(),
+    pending: z.number().int(),
+    unknown: z.number().int(),
+  }),
+  incidents: z.object({
+    /** open + acknowledged */
+    active: z.number().int(),
+    unacknowledged: z.number().int(),
+    /** The 5 most recent active incidents. */
+    top: z.array(
+      z.object({
+        id: Id,
+        title: z.string(),
+        status: IncidentStatus,
+        severity: Severity,
+        /** when the failure began */
+        since: Time,
+        server_name: z.string().nullable(),
+      }),
+    ),
+  }),
+});
+export type OrgSummary = z.infer<typeof OrgSummary>;
+
+// ---- servers -------------------------------------------------------------------------------------
+
+/** GET /v1/orgs/:org_id/servers?q=&status= */
+export const ServersQuery = z.object({
+  /** Matches name or hostname, case-insensitive substring. */
+  q: z.string().trim().max(200).optional(),
+  status: ServerState.optional(),
+});
+export type ServersQuery = z.infer<typeof ServersQuery>;
+
+export const ServerOverviewItem = z.object({
+  id: Id,
+  name: z.string(),
+  hostname: z.string(),
+  status: ServerState,
+  last_heartbeat_at: NullableTime,
+  agent_version: z.string().nullable(),
+  os: z.string().nullable(),
+  arch: z.string().nullable(),
+  heartbeat_timeout_seconds: z.number().int(),
+  created_at: Time,
+  /** Latest values (null without a recent sample): cpu.percent, memory.used_percent, and the
+   * fullest mount's disk.used_percent. */
+  cpu_percent: z.number().nullable(),
+  memory_used_percent: z.number().nullable(),
+  disk_used_percent: z.number().nullable(),
+  /** Time of the newest of those samples. */
+  metrics_at: NullableTime,
+  /** cpu.percent averages on the grid given by ServersOverview.trend; null where no data. */
+  cpu_trend: z.array(z.number().nullable()),
+  open_incidents: z.number().int(),
+});
+export type ServerOverviewItem = z.infer<typeof ServerOverviewItem>;
+
+export const ServersOverview = z.object({
+  generated_at: Time,
+  /** Counts over all servers of the organization (not only the filtered ones). */
+  counts: OrgSummary.shape.servers,
+  /** cpu_trend[i] is the 5-minute average starting at from + i * step_seconds. */
+  trend: z.object({
+    metric: z.literal("cpu.percent"),
+    from: Time,
+    step_seconds: z.number().int(),
+    points: z.number().int(),
+  }),
+  servers: z.array(ServerOverviewItem),
+});
+export type ServersOverview = z.infer<typeof ServersOverview>;
+
+/** host:port, or an http(s) URL: what the backend probes when heartbeats stop. */
+const PublicEndpoint = z
+  .string()
+  .trim()
+  .max(2048)
+  .regex(
+    /^(https?:\/\/\S+|[A-Za-z0-9.-]+:\d{1,5}|\[[0-9A-Fa-f:.]+\]:\d{1,5})$/,
+    "must be host:port or an http(s):// URL",
+  );
+
+/** PATCH /v1/orgs/:org_id/servers/:server_id (admin). Answer: ServerInfo. */
+export const UpdateServerRequest = z
+  .strictObject({
+    name: Text(255).optional(),
+    heartbeat_timeout_seconds: z.number().int().min(10).max(86_400).optional(),
+    public_endpoint: PublicEndpoint.nullable().optional(),
+  })
+  .refine(atLeastOneField, NOTHING_TO_UPDATE);
+export type UpdateServerRequest = z.infer<typeof UpdateServerRequest>;
+
+/** One server's own fields: answer of PATCH and POST .../approve, part of ServerDetail. */
+export const ServerInfo = z.object({
+  id: Id,
+  name: z.string(),
+  hostname: z.string(),
+  status: ServerState,
+  approval: z.enum(["pending", "approved"]),
+  agent_version: z.string().nullable(),
+  os: z.string().nullable(),
+  arch: z.string().nullable(),
+  last_heartbeat_at: NullableTime,
+  clock_skew_ms: z.number().int().nullable(),
+  heartbeat_timeout_seconds: z.number().int(),
+  public_endpoint: z.string().nullable(),
+  created_at: Time,
+  updated_at: Time,
+});
+export type ServerInfo = z.infer<typeof ServerInfo>;
+
+export const MonitorDetail = z.object({
+  id: Id,
+  name: z.string(),
+  type: z.string(),
+  source: z.enum(["agent", "probe"]),
+  enabled: z.boolean(),
+  /** failing = an incident is open for it */
+  state: z.enum(["ok", "failing"]),
+  last_status: CheckStatus.nullable(),
+  last_checked_at: NullableTime,
+  last_message: z.string().nullable(),
+  last_latency_ms: z.number().nullable(),
+  /** 72 hourly bars, oldest first, aligned with ServerDetail.status_bar. */
+  bars: z.array(BarStatus),
+  /** (ok + degraded) / (ok + degraded + down) over those 72 h, in percent; null without results. */
+  uptime_percent: z.number().nullable(),
+});
+export type MonitorDetail = z.infer<typeof MonitorDetail>;
+
+export const IncidentItem = z.object({
+  id: Id,
+  title: z.string(),
+  status: IncidentStatus,
+  severity: Severity,
+  kind: z.enum(["heartbeat", "probe", "agent_check"]),
+  /** e.g. "agent dead (host answers)" */
+  cause: z.string().nullable(),
+  flapping: z.boolean(),
+  server: NamedRef.nullable(),
+  monitor: NamedRef.nullable(),
+  /** when the failure began; opened_at is when it was detected */
+  started_at: Time,
+  opened_at: Time,
+  acknowledged_at: NullableTime,
+  acknowledged_by: UserRef.nullable(),
+  resolved_at: NullableTime,
+  /** null when resolved automatically */
+  resolved_by: UserRef.nullable(),
+  /** started_at to resolved_at, or to now while unresolved */
+  duration_seconds: z.number().int(),
+});
+export type IncidentItem = z.infer<typeof IncidentItem>;
+
+/** GET /v1/orgs/:org_id/servers/:server_id */
+export const ServerDetail = z.object({
+  server: ServerInfo,
+  latest: z.object({
+    cpu_percent: z.number().nullable(),
+    memory_used_percent: z.number().nullable(),
+    disk_used_percent: z.number().nullable(),
+    metrics_at: NullableTime,
+  }),
+  /** bars[i] covers [from + i * step_seconds, + step_seconds). */
+  status_bar: z.object({ from: Time, step_seconds: z.number().int(), buckets: z.number().int() }),
+  monitors: z.array(MonitorDetail),
+  open_incidents: z.array(IncidentItem),
+  /** Series this server has, for the chart picker. */
+  metrics: z.array(z.object({ name: z.string(), labels: z.record(z.string(), z.string()) })),
+});
+export type ServerDetail = z.infer<typeof ServerDetail>;
+
+// ---- metrics -------------------------------------------------------------------------------------
+
+/** 1h -> 1-minute rollup, 24h -> 5-minute, 7d and 30d -> 1-hour. */
+export const MetricRange = z.enum(["1h", "24h", "7d", "30d"]);
+export type MetricRange = z.infer<typeof MetricRange>;
+
+const MetricName = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9_.:\-/]+$/, "use letters, digits and _ . : - /");
+
+/** GET /v1/orgs/:org_id/servers/:server_id/metrics?names=cpu.percent,load.1&range=24h */
+export const MetricsQuery = z.object({
+  names: z
+    .string()
+    .transform((value) => [...new Set(value.split(",").map((n) => n.trim()).filter(Boolean))])
+    .pipe(z.array(MetricName).min(1, "give at least one metric name").max(20, "at most 20 names")),
+  range: MetricRange.default("1h"),
+});
+export type MetricsQuery = z.output<typeof MetricsQuery>;
+
+/** [epoch ms of the bucket start, average, minimum, maximum] */
+export const MetricPoint = z.tuple([z.number(), z.number(), z.number(), z.number()]);
+export type MetricPoint = z.infer<typeof MetricPoint>;
+
+export const MetricsResponse = z.object({
+  range: MetricRange,
+  step_seconds: z.number().int(),
+  from: Time,
+  to: Time,
+  /** One per label set (e.g. disk.used_percent per mount); buckets without data are absent. */
+  series: z.array(
+    z.object({
+      name: z.string(),
+      labels: z.record(z.string(), z.string()),
+      points: z.array(MetricPoint),
+    }),
+  ),
+});
+export type MetricsResponse = z.infer<typeof MetricsResponse>;
+
+// ---- incidents -----------------------------------------------------------------------------------
+
+/** GET /v1/orgs/:org_id/incidents?status=&limit=&before= ; `active` = open or acknowledged.
+ * Newest first; pass next_before back as `before` for the next page. */
+export const IncidentsQuery = z.object({
+  status: z.enum(["open", "acknowledged", "resolved", "active", "all"]).default("all"),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  before: Time.optional(),
+  server_id: Id.optional(),
+});
+export type IncidentsQuery = z.output<typeof IncidentsQuery>;
+
+export const IncidentList = z.object({
+  incidents: z.array(IncidentItem),
+  next_before: NullableTime,
+});
+export type IncidentList = z.infer<typeof IncidentList>;
+
+export const OutboxStatus = z.enum(["pending", "sending", "delivered", "suppressed", "dead"]);
+export type OutboxStatus = z.infer<typeof OutboxStatus>;
+
+export const TimelineEntry = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("opened"), at: Time, started_at: Time, cause: z.string().nullable() }),
+  z.object({
+    type: z.literal("notification"),
+    /** when it was queued */
+    at: Time,
+    channel: z.object({ id: Id, name: z.string(), kind: NotificationChannelKind }).nullable(),
+    /** down | restored | escalation | repeat | flapping | test */
+    event: z.string(),
+    status: OutboxStatus,
+    /** why it was suppressed (maintenance window, agent already paged, ...) */
+    reason: z.string().nullable(),
+    /** the last delivery error (for dead, or pending retries) */
+    error: z.string().nullable(),
+    attempts: z.number().int(),
+    delivered_at: NullableTime,
+  }),
+  z.object({ type: z.literal("acknowledged"), at: Time, by: UserRef.nullable() }),
+  z.object({
+    type: z.literal("resolved"),
+    at: Time,
+    by: UserRef.nullable(),
+    duration_seconds: z.number().int(),
+  }),
+]);
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+
+/** GET /v1/orgs/:org_id/incidents/:incident_id ; timeline oldest first. */
+export const IncidentDetail = z.object({ incident: IncidentItem, timeline: z.array(TimelineEntry) });
+export type IncidentDetail = z.infer<typeof IncidentDetail>;
+// POST .../incidents/:incident_id/acknowledge and .../resolve (member): answer IncidentItem;
+// 409 CONFLICT when it is already acknowledged/resolved.
+
+// ---- API keys ------------------------------------------------------------------------------------
+
+/** GET /v1/orgs/:org_id/api-keys. Never the key or its hash: only the visible prefix. */
+export const ApiKeyItem = z.object({
+  id: Id,
+  name: z.string(),
+  prefix: z.string(),
+  scope: ApiKeyScopeName,
+  created_at: Time,
+  created_by: UserRef.nullable(),
+  last_used_at: NullableTime,
+  revoked_at: NullableTime,
+});
+export type ApiKeyItem = z.infer<typeof ApiKeyItem>;
+
+export const ApiKeyList = z.object({ api_keys: z.array(ApiKeyItem) });
+export type ApiKeyList = z.infer<typeof ApiKeyList>;
+
+/** POST /v1/orgs/:org_id/api-keys (member). */
+export const CreateApiKeyRequest = z.strictObject({
+  name: Text(100).default("agent key"),
+  scope: ApiKeyScopeName.default("agent"),
+});
+export type CreateApiKeyRequest = z.output<typeof CreateApiKeyRequest>;
+
+/** 201. `key` is shown this once; only its SHA-256 is stored. */
+export const CreatedApiKey = z.object({
+  api_key: ApiKeyItem,
+  key: z.string(),
+  /** `curl -sSL <base>/install.sh | sudo bash -s -- --api-key=<key> --url <base>` */
+  install_command: z.string(),
+});
+export type CreatedApiKey = z.infer<typeof CreatedApiKey>;
+// POST /v1/orgs/:org_id/api-keys/:key_id/revoke (member): answer ApiKeyItem (revoked_at set).
+
+// ---- notification channels -----------------------------------------------------------------------
+
+/**
+ * A channel as listed: its non-secret `config` only. `secret_fields` names the secret settings
+ * that are set (never their values), so a form can show "set — leave empty to keep".
+ * Per-kind settings (the backend validates them; errors name e.g. `config.to.0`):
+ * - email:   config { to: string[] }                          secret { resend_api_key? }
+ * - slack:   config {}                                        secret { webhook_url }
+ * - sms:     config { to: E.164[], from? | messaging_service_sid? }  secret { account_sid, auth_token }
+ * - ntfy:    config { server?, topic }                        secret { token? }
+ * - webhook: config { url, headers? }                         secret { signing_secret (>= 16), headers? }
+ */
+export const ChannelItem = z.object({
+  id: Id,
+  name: z.string(),
+  kind: NotificationChannelKind,
+  config: z.record(z.string(), z.unknown()),
+  enabled: z.boolean(),
+  has_secret: z.boolean(),
+  secret_fields: z.array(z.string()),
+  created_at: Time,
+});
+export type ChannelItem = z.infer<typeof ChannelItem>;
+
+export const ChannelList = z.object({ channels: z.array(ChannelItem) });
+export type ChannelList = z.infer<typeof ChannelList>;
+
+const SettingsObject = z.record(z.string(), z.unknown());
+
+/** POST /v1/orgs/:org_id/channels (admin). Answer: ChannelItem (201). */
+export const CreateChannelRequest = z.strictObject({
+  name: Text(100),
+  kind: NotificationChannelKind,
+  config: SettingsObject.default({}),
+  secret: SettingsObject.default({}),
+  enabled: z.boolean().default(true),
+});
+export type CreateChannelRequest = z.output<typeof CreateChannelRequest>;
+
+/** PATCH /v1/orgs/:org_id/channels/:channel_id (admin). The kind cannot change. `config` and
+ * `secret` each replace the stored object as a whole when given; omitted, they are kept. */
+export const UpdateChannelRequest = z
+  .strictObject({
+    name: Text(100).optional(),
+    enabled: z.boolean().optional(),
+    config: SettingsObject.optional(),
+    secret: SettingsObject.optional(),
+  })
+  .refine(atLeastOneField, NOTHING_TO_UPDATE);
+export type UpdateChannelRequest = z.infer<typeof UpdateChannelRequest>;
+
+/** POST /v1/orgs/:org_id/channels/:channel_id/test (admin): sends a test notification now.
+ * A failed delivery is still 200, with delivered false and the provider's error (secrets removed). */
+export const ChannelTestResult = z.object({
+  delivered: z.boolean(),
+  error: z.string().nullable(),
+  /** whether retrying could help (null when delivered) */
+  retryable: z.boolean().nullable(),
+  duration_ms: z.number().int(),
+});
+export type ChannelTestResult = z.infer<typeof ChannelTestResult>;
+// DELETE /v1/orgs/:org_id/channels/:channel_id (admin): OkResponse; removed from alert rules too.
+
+// ---- alert rules ---------------------------------------------------------------------------------
+
+export const RepeatMode = z.enum(["once", "repeat", "none"]);
+export type RepeatMode = z.infer<typeof RepeatMode>;
+
+export const AlertRuleItem = z.object({
+  id: Id,
+  name: z.string(),
+  /** The rule applies to incidents of this severity or worse (critical > warning > info). */
+  min_severity: Severity,
+  channel_ids: z.array(Id),
+  escalate_after_minutes: z.number().int().nullable(),
+  escalation_channel_ids: z.array(Id),
+  /** once: page once; repeat: again every repeat_every_minutes until acknowledged; none: record only */
+  repeat_mode: RepeatMode,
+  repeat_every_minutes: z.number().int().nullable(),
+  notify_restored: z.boolean(),
+  enabled: z.boolean(),
+  created_at: Time,
+});
+export type AlertRuleItem = z.infer<typeof AlertRuleItem>;
+
+export const AlertRuleList = z.object({ alert_rules: z.array(AlertRuleItem) });
+export type AlertRuleList = z.infer<typeof AlertRuleList>;
+
+const Minutes = z.number().int().min(1).max(10_080);
+const ChannelIds = z
+  .array(Id)
+  .max(50)
+  .refine((ids) => new Set(ids).size === ids.length, "channel ids must not repeat");
+
+const AlertRuleFields = {
+  name: Text(100),
+  min_severity: Severity,
+  channel_ids: ChannelIds,
+  escalate_after_minutes: Minutes.nullable(),
+  escalation_channel_ids: ChannelIds,
+  repeat_mode: RepeatMode,
+  repeat_every_minutes: Minutes.nullable(),
+  notify_restored: z.boolean(),
+  enabled: z.boolean(),
+};
+
+/** Rules that hold for a whole rule (checked on create, and on update after merging). */
+export function alertRuleProblems(rule: {
+  repeat_mode: RepeatMode;
+  repeat_every_minutes: number | null;
+  escalate_after_minutes: number | null;
+  escalation_channel_ids: string[];
+}): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  if (rule.repeat_mode === "repeat" && rule.repeat_every_minutes === null) {
+    problems.push({ path: "repeat_every_minutes", message: "required when repeat_mode is repeat" });
+  }
+  if (rule.escalation_channel_ids.length > 0 && rule.escalate_after_minutes === null) {
+    problems.push({ path: "escalate_after_minutes", message: "required when escalation channels are set" });
+  }
+  return problems;
+}
+
+/** POST /v1/orgs/:org_id/alert-rules (admin). Answer: AlertRuleItem (201). */
+export const CreateAlertRuleRequest = z
+  .strictObject({
+    name: AlertRuleFields.name,
+    min_severity: AlertRuleFields.min_severity.default("warning"),
+    channel_ids: AlertRuleFields.channel_ids.default([]),
+    escalate_after_minutes: AlertRuleFields.escalate_after_minutes.default(null),
+    escalation_channel_ids: AlertRuleFields.escalation_channel_ids.default([]),
+    repeat_mode: AlertRuleFields.repeat_mode.default("once"),
+    repeat_every_minutes: AlertRuleFields.repeat_every_minutes.default(null),
+    notify_restored: AlertRuleFields.notify_restored.default(true),
+    enabled: AlertRuleFields.enabled.default(true),
+  })
+  .superRefine((rule, ctx) => {
+    for (const p of alertRuleProblems(rule)) ctx.addIssue({ code: "custom", path: [p.path], message: p.message });
+  });
+export type CreateAlertRuleRequest = z.output<typeof CreateAlertRuleRequest>;
+
+/** PATCH /v1/orgs/:org_id/alert-rules/:rule_id (admin). Answer: AlertRuleItem. */
+export const UpdateAlertRuleRequest = z
+  .strictObject({
+    name: AlertRuleFields.name.optional(),
+    min_severity: AlertRuleFields.min_severity.optional(),
+    channel_ids: AlertRuleFields.channel_ids.optional(),
+    escalate_after_minutes: AlertRuleFields.escalate_after_minutes.optional(),
+    escalation_channel_ids: AlertRuleFields.escalation_channel_ids.optional(),
+    repeat_mode: AlertRuleFields.repeat_mode.optional(),
+    repeat_every_minutes: AlertRuleFields.repeat_every_minutes.optional(),
+    notify_restored: AlertRuleFields.notify_restored.optional(),
+    enabled: AlertRuleFields.enabled.optional(),
+  })
+  .refine(atLeastOneField, NOTHING_TO_UPDATE);
+export type UpdateAlertRuleRequest = z.infer<typeof UpdateAlertRuleRequest>;
+// DELETE /v1/orgs/:org_id/alert-rules/:rule_id (admin): OkResponse.
+
+// ---- members and invitations ---------------------------------------------------------------------
+
+/** GET /v1/orgs/:org_id/members (any member). */
+export const MemberItem = z.object({
+  user_id: Id,
+  email: z.string().nullable(),
+  role: OrgRole,
+  joined_at: Time,
+  is_you: z.boolean(),
+});
+export type MemberItem = z.infer<typeof MemberItem>;
+
+export const MemberList = z.object({ members: z.array(MemberItem) });
+export type MemberList = z.infer<typeof MemberList>;
+
+/** PATCH /v1/orgs/:org_id/members/:user_id (admin; only owners grant or take the owner role; the
+ * last owner cannot be demoted). Answer: MemberItem. DELETE removes (admin, or yourself = leave);
+ * the last owner cannot leave. */
+export const UpdateMemberRequest = z.strictObject({ role: OrgRole });
+export type UpdateMemberRequest = z.infer<typeof UpdateMemberRequest>;
+
+export const InvitationItem = z.object({
+  id: Id,
+  email: z.string(),
+  role: OrgRole,
+  invited_by: UserRef.nullable(),
+  created_at: Time,
+  expires_at: Time,
+  accepted_at: NullableTime,
+});
+export type InvitationItem = z.infer<typeof InvitationItem>;
+
+/** GET /v1/orgs/:org_id/invitations (admin). */
+export const InvitationList = z.object({ invitations: z.array(InvitationItem) });
+export type InvitationList = z.infer<typeof InvitationList>;
+
+/** POST /v1/orgs/:org_id/invitations (admin). */
+export const CreateInvitationRequest = z.strictObject({
+  email: z.email({ message: "must be an email address" }).max(320),
+  role: z.enum(["admin", "member", "viewer"]).default("member"),
+});
+export type CreateInvitationRequest = z.output<typeof CreateInvitationRequest>;
+
+/** 201. The token is shown this once (only its hash is stored): send it to the invitee, e.g. as
+ * `accept_url` (null when the backend does not know the dashboard's URL). Valid 7 days. */
+export const CreatedInvitation = z.object({
+  invitation: InvitationItem,
+  token: z.string(),
+  accept_url: z.string().nullable(),
+});
+export type CreatedInvitation = z.infer<typeof CreatedInvitation>;
+// DELETE /v1/orgs/:org_id/invitations/:invitation_id (admin): OkResponse.
+
+/** POST /v1/invitations/accept: by the signed-in invitee, whose email must match the invitation. */
+export const AcceptInvitationRequest = z.strictObject({ token: z.string().trim().min(10).max(200) });
+export type AcceptInvitationRequest = z.infer<typeof AcceptInvitationRequest>;
+
+export const AcceptedInvitation = z.object({ org: NamedRef, role: OrgRole });
+export type AcceptedInvitation = z.infer<typeof AcceptedInvitation>;
+
+// ---- probes (backend checks: HTTP(S), TCP) -------------------------------------------------------
+
+/**
+ * `config` by kind (validated by the backend; defaults filled in):
+ * - http: { kind: "http", url, method?: GET|HEAD, expected_status?: number[], keyword?,
+ *          keyword_absent?, tls_warn_days? (14), degraded_ms? (80), down_ms? (200), timeout_ms? (10000) }
+ * - tcp:  { kind: "tcp", host, port, degraded_ms?, down_ms?, timeout_ms? }
+ */
+export const ProbeItem = z.object({
+  id: Id,
+  name: z.string(),
+  kind: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  interval_seconds: z.number().int(),
+  failures_to_open: z.number().int(),
+  successes_to_resolve: z.number().int(),
+  enabled: z.boolean(),
+  state: z.enum(["ok", "failing"]),
+  last_status: CheckStatus.nullable(),
+  last_checked_at: NullableTime,
+  created_at: Time,
+});
+export type ProbeItem = z.infer<typeof ProbeItem>;
+
+/** GET /v1/orgs/:org_id/probes */
+export const ProbeList = z.object({ probes: z.array(ProbeItem) });
+export type ProbeList = z.infer<typeof ProbeList>;
+
+/** POST /v1/orgs/:org_id/probes (member). Answer: ProbeItem (201). */
+export const CreateProbeRequest = z.strictObject({
+  name: Text(200),
+  interval_seconds: z.number().int().min(10).max(86_400).default(60),
+  failures_to_open: z.number().int().min(1).max(100).default(2),
+  successes_to_resolve: z.number().int().min(1).max(100).default(2),
+  config: z.record(z.string(), z.unknown()),
+});
+export type CreateProbeRequest = z.output<typeof CreateProbeRequest>;
+
+/** PATCH /v1/orgs/:org_id/probes/:probe_id (member). `config` replaces the whole config. */
+export const UpdateProbeRequest = z
+  .strictObject({
+    name: Text(200).optional(),
+    interval_seconds: z.number().int().min(10).max(86_400).optional(),
+    failures_to_open: z.number().int().min(1).max(100).optional(),
+    successes_to_resolve: z.number().int().min(1).max(100).optional(),
+    enabled: z.boolean().optional(),
+    config: z.record(z.string(), z.unknown()).optional(),
+  })
+  .refine(atLeastOneField, NOTHING_TO_UPDATE);
+export type UpdateProbeRequest = z.infer<typeof UpdateProbeRequest>;
+// DELETE /v1/orgs/:org_id/probes/:probe_id (member): OkResponse.
+
+// ---- maintenance windows -------------------------------------------------------------------------
+
+/** No notifications during a window (incidents are still recorded). Neither server nor monitor:
+ * the whole organization. */
+export const MaintenanceWindowItem = z.object({
+  id: Id,
+  server_id: Id.nullable(),
+  monitor_id: Id.nullable(),
+  starts_at: Time,
+  ends_at: Time,
+  reason: z.string().nullable(),
+  created_by: UserRef.nullable(),
+  created_at: Time,
+  active: z.boolean(),
+});
+export type MaintenanceWindowItem = z.infer<typeof MaintenanceWindowItem>;
+
+/** GET /v1/orgs/:org_id/maintenance-windows?when=upcoming|past|all (upcoming = not yet ended). */
+export const MaintenanceWindowsQuery = z.object({
+  when: z.enum(["upcoming", "past", "all"]).default("upcoming"),
+});
+export type MaintenanceWindowsQuery = z.output<typeof MaintenanceWindowsQuery>;
+
+export const MaintenanceWindowList = z.object({ maintenance_windows: z.array(MaintenanceWindowItem) });
+export type MaintenanceWindowList = z.infer<typeof MaintenanceWindowList>;
+
+const windowOrder = (w: { starts_at?: string | undefined; ends_at?: string | undefined }) =>
+  w.starts_at === undefined || w.ends_at === undefined || Date.parse(w.ends_at) > Date.parse(w.starts_at);
+
+/** POST /v1/orgs/:org_id/maintenance-windows (member). Answer: MaintenanceWindowItem (201). */
+export const CreateMaintenanceWindowRequest = z
+  .strictObject({
+    server_id: Id.nullable().default(null),
+    monitor_id: Id.nullable().default(null),
+    starts_at: Time,
+    ends_at: Time,
+    reason: z.string().trim().max(500).nullable().default(null),
+  })
+  .refine(windowOrder, { message: "must be after starts_at", path: ["ends_at"] });
+export type CreateMaintenanceWindowRequest = z.output<typeof CreateMaintenanceWindowRequest>;
+
+/** PATCH /v1/orgs/:org_id/maintenance-windows/:window_id (member). */
+export const UpdateMaintenanceWindowRequest = z
+  .strictObject({
+    starts_at: Time.optional(),
+    ends_at: Time.optional(),
+    reason: z.string().trim().max(500).nullable().optional(),
+  })
+  .refine(atLeastOneField, NOTHING_TO_UPDATE)
+  .refine(windowOrder, { message: "must be after starts_at", path: ["ends_at"] });
+export type UpdateMaintenanceWindowRequest = z.infer<typeof UpdateMaintenanceWindowRequest>;
+// DELETE /v1/orgs/:org_id/maintenance-windows/:window_id (member): OkResponse.
+
+// ---- status pages --------------------------------------------------------------------------------
+
+export const StatusPageSlug = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/, "3-64 lower-case letters, digits and -, not at either end");
+
+export const StatusPageItem = z.object({
+  id: Id,
+  slug: z.string(),
+  title: z.string(),
+  /** in display order */
+  monitor_ids: z.array(Id),
+  enabled: z.boolean(),
+  created_at: Time,
+  updated_at: Time,
+});
+export type StatusPageItem = z.infer<typeof StatusPageItem>;
+
+/** GET /v1/orgs/:org_id/status-pages (any member). */
+export const StatusPageList = z.object({ status_pages: z.array(StatusPageItem) });
+export type StatusPageList = z.infer<typeof StatusPageList>;
+
+const MonitorIds = z
+  .array(Id)
+  .max(100)
+  .refine((ids) => new Set(ids).size === ids.length, "monitor ids must not repeat");
+
+/** POST /v1/orgs/:org_id/status-pages (admin); 409 when the slug is taken. Answer: StatusPageItem (201). */
+export const CreateStatusPageRequest = z.strictObject({
+  slug: StatusPageSlug,
+  title: Text(200),
+  monitor_ids: MonitorIds.default([]),
+  enabled: z.boolean().default(true),
+});
+export type CreateStatusPageRequest = z.output<typeof CreateStatusPageRequest>;
+
+/** PATCH /v1/orgs/:org_id/status-pages/:page_id (admin). */
+export const UpdateStatusPageRequest = z
+  .strictObject({
+    slug: StatusPageSlug.optional(),
+    title: Text(200).optional(),
+    monitor_ids: MonitorIds.optional(),
+    enabled: z.boolean().optional(),
+  })
+  .refine(atLeastOneField, NOTHING_TO_UPDATE);
+export type UpdateStatusPageRequest = z.infer<typeof UpdateStatusPageRequest>;
+// DELETE /v1/orgs/:org_id/status-pages/:page_id (admin): OkResponse.
+
+export const PublicMonitorStatus = z.enum(["ok", "degraded", "down", "unknown"]);
+export type PublicMonitorStatus = z.infer<typeof PublicMonitorStatus>;
+
+/** GET /v1/status/:slug — public, no auth. Only what the page's owner chose to publish: the page
+ * title and, per chosen monitor, its name, current status and 90 daily bars (UTC days). */
+export const PublicStatusPage = z.object({
+  slug: z.string(),
+  title: z.string(),
+  generated_at: Time,
+  status: z.enum(["operational", "degraded", "outage", "unknown"]),
+  /** days[i] of every monitor is the UTC day from + i days */
+  days: z.object({ from: z.iso.date(), count: z.number().int() }),
+  monitors: z.array(
+    z.object({
+      name: z.string(),
+      status: PublicMonitorStatus,
+      uptime_percent: z.number().nullable(),
+      days: z.array(z.object({ status: BarStatus, uptime_percent: z.number().nullable() })),
+    }),
+  ),
+});
+export type PublicStatusPage = z.infer<typeof PublicStatusPage>;
+
+// ---- route table ---------------------------------------------------------------------------------
+
+/**
+ * Every route, for typed clients. Paths are relative to DASHBOARD_API_PREFIX's parent (`/api`);
+ * `:org_id` etc. are uuids (400 naming the parameter when not).
+ */
+export const DASHBOARD_ROUTES = {
+  me: { method: "GET", path: "/v1/me", response: Me },
+  createOrg: { method: "POST", path: "/v1/orgs", body: CreateOrgRequest, response: OrgSettings },
+  getOrg: { method: "GET", path: "/v1/orgs/:org_id", response: OrgSettings },
+  updateSettings: {
+    method: "PATCH",
+    path: "/v1/orgs/:org_id/settings",
+    body: UpdateOrgSettingsRequest,
+    response: OrgSettings,
+  },
+  summary: { method: "GET", path: "/v1/orgs/:org_id/summary", response: OrgSummary },
+  servers: { method: "GET", path: "/v1/orgs/:org_id/servers", query: ServersQuery, response: ServersOverview },
+  server: { method: "GET", path: "/v1/orgs/:org_id/servers/:server_id", response: ServerDetail },
+  updateServer: {
+    method: "PATCH",
+    path: "/v1/orgs/:org_id/servers/:server_id",
+    body: UpdateServerRequest,
+    response: ServerInfo,
+  },
+  approveServer: { method: "POST", path: "/v1/orgs/:org_id/servers/:server_id/approve", response: ServerInfo },
+  deleteServer: { method: "DELETE", path: "/v1/orgs/:org_id/servers/:server_id", response: OkResponse },
+  metrics: {
+    method: "GET",
+    path: "/v1/orgs/:org_id/servers/:server_id/metrics",
+    query: MetricsQuery,
+    response: MetricsResponse,
+  },
+  incidents: {
+    method: "GET",
+    path: "/v1/orgs/:org_id/incidents",
+    query: IncidentsQuery,
+    response: IncidentList,
+  },
+  incident: { method: "GET", path: "/v1/orgs/:org_id/incidents/:incident_id", response: IncidentDetail },
+  acknowledge: {
+    method: "POST",
+    path: "/v1/orgs/:org_id/incidents/:incident_id/acknowledge",
+    response: IncidentItem,
+  },
+  resolve: { method: "POST", path: "/v1/orgs/:org_id/incidents/:incident_id/resolve", response: IncidentItem },
+  apiKeys: { method: "GET", path: "/v1/orgs/:org_id/api-keys", response: ApiKeyList },
+  createApiKey: {
+    method: "POST",
+    path: "/v1/orgs/:org_id/api-keys",
+    body: CreateApiKeyRequest,
+    response: CreatedApiKey,
+  },
+  revokeApiKey: { method: "POST", path: "/v1/orgs/:org_id/api-keys/:key_id/revoke", response: ApiKeyItem },
+  channels: { method: "GET", path: "/v1/orgs/:org_id/channels", response: ChannelList },
+  createChannel: {
+    method: "POST",
+    path: "/v1/orgs/:org_id/channels",
+    body: CreateChannelRequest,
+    response: ChannelItem,
+  },
+  updateChannel: {
+    method: "PATCH",
+    path: "/v1/orgs/:org_id/channels/:channel_id",
+    body: UpdateChannelRequest,
+    response: ChannelItem,
+  },
+  deleteChannel: { method: "DELETE", path: "/v1/orgs/:org_id/channels/:channel_id", response: OkResponse },
+  testChannel: {
+    method: "POST",
+    path: "/v1/orgs/:org_id/channels/:channel_id/test",
+    response: ChannelTestResult,
+  },
+  alertRules: { method: "GET", path: "/v1/orgs/:org_id/alert-rules", response: AlertRuleList },
+  createAlertRule: {
+    method: "POST",
+    path: "/v1/orgs/:org_id/alert-rules",
+    body: CreateAlertRuleRequest,
+    response: AlertRuleItem,
+  },
+  updateAlertRule: {
+    method: "PATCH",
+    path: "/v1/orgs/:org_id/alert-rules/:rule_id",
+    body: UpdateAlertRuleRequest,
+    response: AlertRuleItem,
+  },
+  deleteAlertRule: { method: "DELETE", path: "/v1/orgs/:org_id/alert-rules/:rule_id", response: OkResponse },
+  members: { method: "GET", path: "/v1/orgs/:org_id/members", response: MemberList },
+  updateMember: {
+    method: "PATCH",
+    path: "/v1/orgs/:org_id/members/:user_id",
+    body: UpdateMemberRequest,
+    response: MemberItem,
+  },
+  removeMember: { method: "DELETE", path: "/v1/orgs/:org_id/members/:user_id", response: OkResponse },
+  invitations: { method: "GET", path: "/v1/orgs/:org_id/invitations", response: InvitationList },
+  createInvitation: {
+    method: "POST",
+    path: "/v1/orgs/:org_id/invitations",
+    body: CreateInvitationRequest,
+    response: CreatedInvitation,
+  },
+  revokeInvitation: {
+    method: "DELETE",
+    path: "/v1/orgs/:org_id/invitations/:invitation_id",
+    response: OkResponse,
+  },
+  acceptInvitation: {
+    method: "POST",
+    path: "/v1/invitations/accept",
+    body: AcceptInvitationRequest,
+    response: AcceptedInvitation,
+  },
+  probes: { method: "GET", path: "/v1/orgs/:org_id/probes", response: ProbeList },
+  createProbe: { method: "POST", path: "/v1/orgs/:org_id/probes", body: CreateProbeRequest, response: ProbeItem },
+  updateProbe: {
+    method: "PATCH",
+    path: "/v1/orgs/:org_id/probes/:probe_id",
+    body: UpdateProbeRequest,
+    response: ProbeItem,
+  },
+  deleteProbe: { method: "DELETE", path: "/v1/orgs/:org_id/probes/:probe_id", response: OkResponse },
+  maintenanceWindows: {
+    method: "GET",
+    path: "/v1/orgs/:org_id/maintenance-windows",
+    query: MaintenanceWindowsQuery,
+    response: MaintenanceWindowList,
+  },
+  createMaintenanceWindow: {
+    method: "POST",
+    path: "/v1/orgs/:org_id/maintenance-windows",
+    body: CreateMaintenanceWindowRequest,
+    response: MaintenanceWindowItem,
+  },
+  updateMaintenanceWindow: {
+    method: "PATCH",
+    path: "/v1/orgs/:org_id/maintenance-windows/:window_id",
+    body: UpdateMaintenanceWindowRequest,
+    response: MaintenanceWindowItem,
+  },
+  deleteMaintenanceWindow: {
+    method: "DELETE",
+    path: "/v1/orgs/:org_id/maintenance-windows/:window_id",
+    response: OkResponse,
+  },
+  statusPages: { method: "GET", path: "/v1/orgs/:org_id/status-pages", response: StatusPageList },
+  createStatusPage: {
+    method: "POST",
+    path: "/v1/orgs/:org_id/status-pages",
+    body: CreateStatusPageRequest,
+    response: StatusPageItem,
+  },
+  updateStatusPage: {
+    method: "PATCH",
+    path: "/v1/orgs/:org_id/status-pages/:page_id",
+    body: UpdateStatusPageRequest,
+    response: StatusPageItem,
+  },
+  deleteStatusPage: {
+    method: "DELETE",
+    path: "/v1/orgs/:org_id/status-pages/:page_id",
+    response: OkResponse,
+  },
+  publicStatusPage: { method: "GET", path: "/v1/status/:slug", response: PublicStatusPage, public: true },
+} as const;
