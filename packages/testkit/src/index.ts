@@ -1,4 +1,5 @@
 import "./provided.ts";
+
 export { freePort } from "./ports.ts";
 export {
   createEmptyDatabase,

@@ -85,7 +85,9 @@ export function readEnv(source: Record<string, string | undefined>): FunctionEnv
     apiKeyCacheMs: env.CUSTOS_API_KEY_CACHE_SECONDS * 1000,
     port: env.PORT,
     emailFrom: env.CUSTOS_EMAIL_FROM,
-    ...(env.SUPABASE_URL ? { jwksUrl: `${env.SUPABASE_URL.replace(/\/+$/, "")}/auth/v1/.well-known/jwks.json` } : {}),
+    ...(env.SUPABASE_URL
+      ? { jwksUrl: `${env.SUPABASE_URL.replace(/\/+$/, "")}/auth/v1/.well-known/jwks.json` }
+      : {}),
     ...(env.CUSTOS_CRON_SECRET ? { cronSecret: env.CUSTOS_CRON_SECRET } : {}),
     ...(env.CUSTOS_RESEND_API_KEY ? { resendApiKey: env.CUSTOS_RESEND_API_KEY } : {}),
     ...(env.CUSTOS_PUBLIC_URL ? { publicUrl: env.CUSTOS_PUBLIC_URL } : {}),

@@ -17,8 +17,10 @@ export const fetchProber: Prober = {
         signal: AbortSignal.timeout(config.timeout_ms),
         headers: { "user-agent": "custos-probe/1" },
       });
-      const body =
-        config.keyword || config.keyword_absent ? await readCapped(res) : (await res.body?.cancel(), "");
+      const wantsBody = Boolean(config.keyword || config.keyword_absent);
+      // an unread body would hold the connection open
+      if (!wantsBody) await res.body?.cancel();
+      const body = wantsBody ? await readCapped(res) : "";
       return { reachable: true, latency_ms: performance.now() - started, status_code: res.status, body };
     } catch (error) {
       return {
