@@ -33,7 +33,7 @@ const Env = z.object({
     .regex(/^https?:\/\/[^/]+/, "must be an http(s):// URL")
     .transform((url) => url.replace(/\/+$/, ""))
     .optional(),
-  CUSTOS_JWT_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(3600),
+  CUSTOS_JWT_TTL_SECONDS: z.coerce.number().int().min(1).max(604_800).default(3600),
   CUSTOS_AUTH_RATE_LIMIT_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(5),
   CUSTOS_AUTH_RATE_LIMIT_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(20),
   CUSTOS_AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),

@@ -1,12 +1,16 @@
 import type { Ctx } from "@custos/backend";
 import { createApp } from "@custos/backend";
 import { Hono } from "hono";
+import { type AuthCtx, authRoutes } from "./auth/index.ts";
+import { downloadRoutes } from "./downloads.ts";
+import { dashboardRoutes } from "./web.ts";
 
 /**
  * The one URL layout of both modes: /functions/v1/api/... is the same Hono app Supabase runs as
- * the `api` Edge Function; /healthz answers once migrations ran and the database responds.
+ * the `api` Edge Function; /auth/v1/... is the subset of Supabase Auth the dashboard uses;
+ * /healthz answers once migrations ran and the database responds.
  */
-export function createHttpApp(ctx: Ctx) {
+export function createHttpApp(ctx: Ctx, auth: AuthCtx) {
   const api = createApp({ ctx });
   const app = new Hono();
   app.get("/healthz", async (c) => {
@@ -18,5 +22,8 @@ export function createHttpApp(ctx: Ctx) {
     }
   });
   app.mount("/functions/v1", api.fetch);
+  app.route("/auth/v1", authRoutes(auth));
+  app.route("/", downloadRoutes({ publicUrl: ctx.config.dashboardUrl })); // /install.sh, /downloads/ (downloads.ts)
+  app.route("/", dashboardRoutes({ publicUrl: ctx.config.dashboardUrl })); // the web dashboard (web.ts)
   return app;
 }

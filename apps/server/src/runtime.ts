@@ -4,6 +4,7 @@ import { createContext, type Logger } from "@custos/backend";
 import { loadMigrations, migrate, migrationsDir } from "@custos/db";
 import { getRequestListener } from "@hono/node-server";
 import postgres from "postgres";
+import { createAuthContext, endSessionsOfOldKey, loadOrCreateSigningKey } from "./auth/index.ts";
 import { openDatabase } from "./database.ts";
 import type { Env } from "./env.ts";
 import { createHttpApp } from "./http.ts";
@@ -18,8 +19,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Start-up in order: database, migrations (a failure stops here), HTTP, scheduler. */
+/** Start-up in order: auth signing key, database, migrations (a failure stops here), HTTP, scheduler. */
 export async function startCustosServer(env: Env, log: Logger): Promise<RunningServer> {
+  // in the data directory also with DATABASE_URL: the private key never goes into the database
+  const signingKey = await loadOrCreateSigningKey(env.CUSTOS_DATA_DIR, log);
   const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.CUSTOS_DATA_DIR, log });
   const sql = postgres(db.url, {
     max: env.CUSTOS_DB_POOL,
@@ -33,6 +36,7 @@ export async function startCustosServer(env: Env, log: Logger): Promise<RunningS
       already_applied: result.skipped.length,
       database: redactUrl(db.url),
     });
+    await endSessionsOfOldKey(sql, signingKey, log);
   } catch (error) {
     await sql.end({ timeout: 5 });
     await db.stop();
@@ -42,6 +46,7 @@ export async function startCustosServer(env: Env, log: Logger): Promise<RunningS
   const ctx = createContext({
     sql,
     log,
+    jwks: { jwks: signingKey.jwks },
     prober: nodeProber,
     probeEndpoint,
     notifierEnv: notifierEnvFrom(env),
@@ -53,7 +58,23 @@ export async function startCustosServer(env: Env, log: Logger): Promise<RunningS
       ...(env.CUSTOS_CRON_SECRET ? { cronSecret: env.CUSTOS_CRON_SECRET } : {}),
     },
   });
-  const app = createHttpApp(ctx);
+  const auth = createAuthContext({
+    sql,
+    log,
+    key: signingKey,
+    config: {
+      jwtTtlSeconds: env.CUSTOS_JWT_TTL_SECONDS,
+      refreshReuseSeconds: env.CUSTOS_AUTH_REFRESH_REUSE_SECONDS,
+      publicUrl: env.CUSTOS_PUBLIC_URL,
+      trustProxyHops: env.CUSTOS_TRUST_PROXY,
+      rateLimit: {
+        perAccount: env.CUSTOS_AUTH_RATE_LIMIT_ACCOUNT,
+        perAddress: env.CUSTOS_AUTH_RATE_LIMIT_ADDRESS,
+        windowSeconds: env.CUSTOS_AUTH_RATE_LIMIT_WINDOW_SECONDS,
+      },
+    },
+  });
+  const app = createHttpApp(ctx, auth);
   const server = createHttpServer({ keepAliveTimeout: 65_000 }, getRequestListener(app.fetch));
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;

