@@ -1,0 +1,34 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../src/config/load.ts";
+import { plugins } from "../src/plugins/registry.ts";
+
+/**
+ * Every plugin README's copy-paste config goes through the agent's real config loader (YAML,
+ * ${ENV} substitution, common keys, the plugin's own schema), so a README cannot show a config
+ * the agent would refuse.
+ */
+function sampleConfigs(type: string): string[] {
+  const readme = readFileSync(new URL(`../src/plugins/${type}/README.md`, import.meta.url), "utf8");
+  return [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
+    .map((m) => m[1] ?? "")
+    .filter((yaml) => /^monitors:/m.test(yaml));
+}
+
+describe("plugin READMEs", () => {
+  it.each(Object.keys(plugins).sort())("%s: the sample agent.yaml is accepted by the agent", (type) => {
+    const samples = sampleConfigs(type);
+    expect(samples.length, `${type}/README.md has no agent.yaml sample with monitors:`).toBeGreaterThan(0);
+    for (const yaml of samples) {
+      const full = /^api_key:/m.test(yaml)
+        ? yaml
+        : `api_key: cus_${"a".repeat(40)}\nurl: http://127.0.0.1:8080\n${yaml}`;
+      // every ${VAR} the sample uses is set, as the user would set it
+      const env = Object.fromEntries(
+        [...full.matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => [m[1], "postgres://u:p@h:5432/d"]),
+      );
+      const settings = parseConfig(`${type}/README.md`, full, { plugins, env });
+      expect(settings.monitors.map((m) => m.type)).toContain(type);
+    }
+  });
+});
