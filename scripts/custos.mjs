@@ -79,6 +79,14 @@ function pnpm(args) {
   return run(join(nodeBin, "node"), [pnpmBin, ...args], { env: toolEnv() });
 }
 
+/** Like pnpm(), with its output on stderr so stdout stays clean. */
+function quietPnpm(args) {
+  return run(join(nodeBin, "node"), [pnpmBin, ...args], {
+    env: toolEnv(),
+    stdio: ["ignore", process.stderr, "inherit"],
+  });
+}
+
 function installWorkspace() {
   // progress goes to stderr: stdout stays clean for commands whose output scripts read
   const status = run(join(nodeBin, "node"), [pnpmBin, "install", "--frozen-lockfile", "--prefer-offline"], {
@@ -95,6 +103,20 @@ switch (task) {
   case "setup":
     break;
   case "start":
+    // the dashboard and the agent binary served by custos-server; turbo skips them when nothing changed
+    must(
+      quietPnpm([
+        "exec",
+        "turbo",
+        "run",
+        "build",
+        "build:binary",
+        "--filter=@custos/web",
+        "--filter=@custos/agent",
+        "--output-logs=errors-only",
+      ]),
+      "building the dashboard and the agent binary",
+    );
     process.exit(pnpm(["--filter", "@custos/server", "start", ...rest]));
     break;
   case "test":

@@ -31,7 +31,12 @@ function httpProbe(config: HttpProbeConfig): Promise<ProbeObservation> {
     };
     // verification is judged below, not by the TLS layer, so an untrusted or expiring
     // certificate is reported with its days left instead of as a bare connection error
-    const options = { method: config.method, headers: { "user-agent": "custos-probe/1" }, timeout: config.timeout_ms, rejectUnauthorized: false };
+    const options = {
+      method: config.method,
+      headers: { "user-agent": "custos-probe/1" },
+      timeout: config.timeout_ms,
+      rejectUnauthorized: false,
+    };
     const req = request(url, options, (res) => {
       let tlsDays: number | undefined;
       let tlsError: string | undefined;
@@ -57,11 +62,17 @@ function httpProbe(config: HttpProbeConfig): Promise<ProbeObservation> {
           ...(tlsError !== undefined ? { tls_error: tlsError } : {}),
         }),
       );
-      res.on("error", (e) => finish({ reachable: false, latency_ms: performance.now() - started, error: e.message }));
+      res.on("error", (e) =>
+        finish({ reachable: false, latency_ms: performance.now() - started, error: e.message }),
+      );
     });
     req.on("timeout", () => {
       req.destroy();
-      finish({ reachable: false, latency_ms: performance.now() - started, error: `no answer within ${config.timeout_ms} ms` });
+      finish({
+        reachable: false,
+        latency_ms: performance.now() - started,
+        error: `no answer within ${config.timeout_ms} ms`,
+      });
     });
     req.on("error", (e: NodeJS.ErrnoException) =>
       finish({ reachable: false, latency_ms: performance.now() - started, error: e.code ?? e.message }),
@@ -79,7 +90,11 @@ function tcpProbe(config: Pick<TcpProbeConfig, "host" | "port" | "timeout_ms">):
       resolve(o);
     };
     socket.setTimeout(config.timeout_ms, () =>
-      done({ reachable: false, latency_ms: performance.now() - started, error: `no answer within ${config.timeout_ms} ms` }),
+      done({
+        reachable: false,
+        latency_ms: performance.now() - started,
+        error: `no answer within ${config.timeout_ms} ms`,
+      }),
     );
     socket.once("connect", () => done({ reachable: true, latency_ms: performance.now() - started }));
     socket.once("error", (e: NodeJS.ErrnoException) =>

@@ -1,5 +1,13 @@
 import type { Ctx } from "@custos/backend";
-import { dispatchDue, maintainPartitions, runDueProbes, runEscalations, runSweep } from "@custos/backend";
+import {
+  dispatchDue,
+  maintainPartitions,
+  maintainRollups,
+  refreshRollups,
+  runDueProbes,
+  runEscalations,
+  runSweep,
+} from "@custos/backend";
 
 export interface Job {
   name: string;
@@ -19,6 +27,16 @@ export const JOBS: Job[] = [
   { name: "probes", everyMs: 5_000, run: (ctx) => runDueProbes({ ctx }) },
   { name: "escalations", everyMs: 30_000, run: (ctx) => runEscalations({ ctx }) },
   { name: "maintain-partitions", everyMs: 60 * 60_000, run: (ctx) => maintainPartitions({ ctx }) },
+  // chart rollups from the raw data; logged only when catching up or merging late samples
+  {
+    name: "rollups",
+    everyMs: 30_000,
+    run: async (ctx) => {
+      const r = await refreshRollups({ ctx });
+      return r.caught_up && r.late_1m === 0 ? {} : r;
+    },
+  },
+  { name: "maintain-rollups", everyMs: 60 * 60_000, run: (ctx) => maintainRollups({ ctx }) },
 ];
 
 /**
@@ -35,10 +53,13 @@ export function startScheduler(ctx: Ctx, jobs: Job[] = JOBS): { stop(): Promise<
     if (stopped || running.has(job.name)) return;
     const p = ctx.sql
       .begin(async (tx) => {
-        const [row] = await tx<{ got: boolean }[]>`select pg_try_advisory_xact_lock(hashtext(${`custos:job:${job.name}`})) as got`;
+        const [row] = await tx<
+          { got: boolean }[]
+        >`select pg_try_advisory_xact_lock(hashtext(${`custos:job:${job.name}`})) as got`;
         if (!row?.got) return;
         const result = await job.run(ctx);
-        if (worthLogging(result)) ctx.log.info("job done", { job: job.name, result: result as Record<string, unknown> });
+        if (worthLogging(result))
+          ctx.log.info("job done", { job: job.name, result: result as Record<string, unknown> });
       })
       .catch((error: unknown) => ctx.log.error("job failed", { job: job.name, error: String(error) }))
       .finally(() => running.delete(job.name));

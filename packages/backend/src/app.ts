@@ -10,6 +10,7 @@ import { deliver } from "./notify/index.ts";
 import type { NotifierEnv } from "./notify/types.ts";
 import { agentRoutes } from "./routes/agent.ts";
 import { cronRoutes } from "./routes/cron.ts";
+import { dashboardRoutes } from "./routes/dashboard/index.ts";
 
 export interface CreateAppOptions {
   sql: Sql;
@@ -64,6 +65,7 @@ export function createApp(options: CreateAppOptions | { ctx: Ctx }) {
   app.get("/health", (c) => c.json({ ok: true }));
   app.route("/agent", agentRoutes(ctx));
   app.route("/cron", cronRoutes(ctx));
+  app.route("/v1", dashboardRoutes(ctx));
 
   app.notFound((c) =>
     c.json(errorBody(new AppError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`)), 404),

@@ -62,6 +62,17 @@ async function seedOrg(orgId: string, userId: string, email: string) {
     values (${orgId}, ${serverId}, ${monitor?.id}, ${`monitor:${monitor?.id}`}, 'agent_check', 'site down') returning id`;
   await h.sql`insert into notification_outbox (org_id, incident_id, channel_id, event, payload) values (${orgId}, ${incident?.id}, ${channel?.id}, 'down', '{}')`;
   await h.sql`insert into maintenance_windows (org_id, server_id, starts_at, ends_at) values (${orgId}, ${serverId}, now(), now() + interval '1 hour')`;
+  // dashboard: rollups (through the real refresh, plus the tiers it fills later), status page
+  await h.sql`select private.refresh_rollups()`;
+  const [series] =
+    await h.sql`select id from metric_series where server_id = ${serverId} order by id limit 1`;
+  await h.sql`
+    insert into metric_rollups_1h (series_id, bucket, sum_value, sample_count, min_value, max_value)
+    values (${series?.id}, date_trunc('hour', now()) - interval '1 day', 1, 1, 1, 1)`;
+  await h.sql`
+    insert into check_rollups_1h (monitor_id, bucket, org_id, ok_count)
+    values (${monitor?.id}, date_trunc('hour', now()) - interval '1 day', ${orgId}, 1)`;
+  await h.sql`insert into status_pages (org_id, slug, title, monitor_ids) values (${orgId}, ${`status-${email.slice(0, 1)}`}, 'Status', ${[monitor?.id]})`;
 }
 
 beforeAll(async () => {

@@ -26,8 +26,7 @@ const Id = z.uuid();
 const Time = z.iso.datetime({ offset: true });
 const NullableTime = Time.nullable();
 const Text = (max: number) => z.string().trim().min(1).max(max);
-const atLeastOneField = (value: Record<string, unknown>) =>
-  Object.values(value).some((v) => v !== undefined);
+const atLeastOneField = (value: Record<string, unknown>) => Object.values(value).some((v) => v !== undefined);
 const NOTHING_TO_UPDATE = { message: "give at least one field to change" };
 
 // ---- shared enums and references ----------------------------------------------------------------
@@ -160,12 +159,12 @@ export const ServerOverviewItem = z.object({
   arch: z.string().nullable(),
   heartbeat_timeout_seconds: z.number().int(),
   created_at: Time,
-  /** Latest values (null without a recent sample): cpu.percent, memory.used_percent, and the
-   * fullest mount's disk.used_percent. */
+  /** Now (null without data in the last 15 minutes): the newest 1-minute average of cpu.percent,
+   * memory.used_percent, and of the fullest mount's disk.used_percent. Updated every ~30 s. */
   cpu_percent: z.number().nullable(),
   memory_used_percent: z.number().nullable(),
   disk_used_percent: z.number().nullable(),
-  /** Time of the newest of those samples. */
+  /** Start of the newest minute those values average. */
   metrics_at: NullableTime,
   /** cpu.percent averages on the grid given by ServersOverview.trend; null where no data. */
   cpu_trend: z.array(z.number().nullable()),
@@ -304,7 +303,14 @@ const MetricName = z
 export const MetricsQuery = z.object({
   names: z
     .string()
-    .transform((value) => [...new Set(value.split(",").map((n) => n.trim()).filter(Boolean))])
+    .transform((value) => [
+      ...new Set(
+        value
+          .split(",")
+          .map((n) => n.trim())
+          .filter(Boolean),
+      ),
+    ])
     .pipe(z.array(MetricName).min(1, "give at least one metric name").max(20, "at most 20 names")),
   range: MetricRange.default("1h"),
 });
@@ -556,7 +562,8 @@ export const CreateAlertRuleRequest = z
     enabled: AlertRuleFields.enabled.default(true),
   })
   .superRefine((rule, ctx) => {
-    for (const p of alertRuleProblems(rule)) ctx.addIssue({ code: "custom", path: [p.path], message: p.message });
+    for (const p of alertRuleProblems(rule))
+      ctx.addIssue({ code: "custom", path: [p.path], message: p.message });
   });
 export type CreateAlertRuleRequest = z.output<typeof CreateAlertRuleRequest>;
 
@@ -832,7 +839,12 @@ export const DASHBOARD_ROUTES = {
     response: OrgSettings,
   },
   summary: { method: "GET", path: "/v1/orgs/:org_id/summary", response: OrgSummary },
-  servers: { method: "GET", path: "/v1/orgs/:org_id/servers", query: ServersQuery, response: ServersOverview },
+  servers: {
+    method: "GET",
+    path: "/v1/orgs/:org_id/servers",
+    query: ServersQuery,
+    response: ServersOverview,
+  },
   server: { method: "GET", path: "/v1/orgs/:org_id/servers/:server_id", response: ServerDetail },
   updateServer: {
     method: "PATCH",
@@ -840,7 +852,11 @@ export const DASHBOARD_ROUTES = {
     body: UpdateServerRequest,
     response: ServerInfo,
   },
-  approveServer: { method: "POST", path: "/v1/orgs/:org_id/servers/:server_id/approve", response: ServerInfo },
+  approveServer: {
+    method: "POST",
+    path: "/v1/orgs/:org_id/servers/:server_id/approve",
+    response: ServerInfo,
+  },
   deleteServer: { method: "DELETE", path: "/v1/orgs/:org_id/servers/:server_id", response: OkResponse },
   metrics: {
     method: "GET",
@@ -860,7 +876,11 @@ export const DASHBOARD_ROUTES = {
     path: "/v1/orgs/:org_id/incidents/:incident_id/acknowledge",
     response: IncidentItem,
   },
-  resolve: { method: "POST", path: "/v1/orgs/:org_id/incidents/:incident_id/resolve", response: IncidentItem },
+  resolve: {
+    method: "POST",
+    path: "/v1/orgs/:org_id/incidents/:incident_id/resolve",
+    response: IncidentItem,
+  },
   apiKeys: { method: "GET", path: "/v1/orgs/:org_id/api-keys", response: ApiKeyList },
   createApiKey: {
     method: "POST",
@@ -929,7 +949,12 @@ export const DASHBOARD_ROUTES = {
     response: AcceptedInvitation,
   },
   probes: { method: "GET", path: "/v1/orgs/:org_id/probes", response: ProbeList },
-  createProbe: { method: "POST", path: "/v1/orgs/:org_id/probes", body: CreateProbeRequest, response: ProbeItem },
+  createProbe: {
+    method: "POST",
+    path: "/v1/orgs/:org_id/probes",
+    body: CreateProbeRequest,
+    response: ProbeItem,
+  },
   updateProbe: {
     method: "PATCH",
     path: "/v1/orgs/:org_id/probes/:probe_id",

@@ -1,7 +1,7 @@
-import { createEmptyDatabase } from "@custos/testkit";
+import { loadMigrations, MigrationError, migrate, migrationsDir } from "@custos/db";
 import postgres from "postgres";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { loadMigrations, MigrationError, migrate, migrationsDir } from "../src/index.ts";
+import { createEmptyDatabase } from "../src/index.ts";
 
 const open: postgres.Sql[] = [];
 async function emptyDb() {

@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    globalSetup: ["@custos/testkit/global-setup"],
+    globalSetup: ["./src/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -1,0 +1,553 @@
+/**
+ * The dashboard in a real browser against a real custos-server (embedded PostgreSQL, /auth/v1,
+ * the API, the scheduler) serving the built static export, as `npm start` does.
+ * Screenshots of every page land in test-artifacts/dashboard/.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import {
+  AGENT_MAIN,
+  ARTIFACTS,
+  type Browser,
+  ensureDashboardBuilt,
+  openBrowser,
+  shoot,
+  waitFor,
+} from "./browser.ts";
+
+let server: CustosServerHandle;
+beforeAll(async () => {
+  ensureDashboardBuilt();
+  server = await startCustosServer({
+    adminUrl: inject("pgAdminUrl"),
+    // the 1,000-server fleet below registers faster than an agent would
+    env: { CUSTOS_AGENT_RATE_LIMIT: "100000" },
+  });
+}, 180_000);
+afterAll(() => server?.close());
+
+const PASSWORD = "correct horse battery staple";
+let counter = 0;
+const newEmail = () => `user${Date.now()}${counter++}@example.com`;
+
+async function signUp(page: Page, email: string): Promise<void> {
+  await page.goto(`${server.url}/sign-up`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
+/** The signed-in user's access token, from supabase-js's storage in the page. */
+async function accessToken(page: Page): Promise<string> {
+  const raw = await page.evaluate(() => window.localStorage.getItem("custos.auth"));
+  const token = raw ? (JSON.parse(raw) as { access_token?: string }).access_token : undefined;
+  if (!token) throw new Error("no session in localStorage");
+  return token;
+}
+
+async function apiAs<T>(token: string, path: string, init: RequestInit = {}): Promise<T> {
+  const res = await fetch(`${server.url}/functions/v1/api/v1${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...init.headers },
+  });
+  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+describe("dashboard in Chromium", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await openBrowser();
+  });
+  afterAll(() => browser?.close());
+
+  it("sends a visitor to sign-in, and a new user from sign-up into the app to create a key and see the install command", async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/`);
+    await page.waitForURL(/\/sign-in/);
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await shoot(page, "01-sign-in");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await shoot(page, "01-sign-in-dark");
+    await page.emulateMedia({ colorScheme: "light" });
+
+    // a wrong password is refused with a message, not a crash
+    await page.getByLabel("Email").fill("nobody@example.com");
+    await page.getByLabel("Password").fill("wrong password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const refusal = page.locator("form [role=alert]");
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/wrong email or password|invalid/i);
+
+    const email = newEmail();
+    await page.goto(`${server.url}/sign-up`);
+    await shoot(page, "02-sign-up");
+    await signUp(page, email);
+    // a new user lands in onboarding, in their personal organization
+    await page.waitForURL(/\/onboarding/);
+    await page.getByRole("button", { name: "Create API key" }).waitFor();
+    await page
+      .getByText(`${email.split("@")[0]}'s organization`)
+      .first()
+      .waitFor();
+    await shoot(page, "03-onboarding");
+
+    await page.getByRole("button", { name: "Create API key" }).click();
+    const key = page.locator("figure", { hasText: "API key" }).locator("code");
+    await key.waitFor();
+    expect(await key.textContent()).toMatch(/^cus_[0-9A-Za-z]{40}$/);
+    const install =
+      (await page.locator("figure", { hasText: "Install command" }).locator("code").textContent()) ?? "";
+    expect(install).toContain(await key.textContent());
+    expect(install).toContain(server.url);
+    await page.getByText("Waiting for the first heartbeat").waitFor();
+    await shoot(page, "04-onboarding-key-and-install-command");
+
+    // the key is listed (prefix only) in settings, and the servers page is empty but friendly
+    await page.goto(`${server.url}/settings/api-keys`);
+    await page.getByRole("cell", { name: "agent key", exact: true }).waitFor();
+    await shoot(page, "05-settings-api-keys");
+    await page.goto(`${server.url}/servers`);
+    await page.getByText("No servers yet").waitFor();
+    await shoot(page, "06-servers-empty");
+    for (const [path, name, text] of [
+      ["/incidents", "07-incidents-empty", "All clear"],
+      ["/settings", "08-settings-general", "Organization"],
+      ["/settings/members", "09-settings-members", "Invitations"],
+      ["/settings/channels", "10-settings-channels", "No channels yet"],
+      ["/settings/alerts", "11-settings-alert-rules", "No alert rules"],
+      ["/settings/probes", "12-settings-probes", "No probes yet"],
+      ["/settings/maintenance", "13-settings-maintenance", "No upcoming maintenance"],
+      ["/settings/status-pages", "14-settings-status-pages", "No status page yet"],
+    ] as const) {
+      await page.goto(`${server.url}${path}`);
+      await page.getByText(text, { exact: false }).first().waitFor();
+      await shoot(page, name);
+    }
+
+    // sign out ends the session
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/sign-in/);
+    await page.goto(`${server.url}/servers`);
+    await page.waitForURL(/\/sign-in\?next=%2Fservers/);
+    expect(browser.problems).toEqual([]);
+  }, 90_000);
+
+  it("shows a friendly page, not a stack trace, for unknown pages and another organization's server", async () => {
+    const { page } = browser;
+    const res = await page.goto(`${server.url}/no/such/page`);
+    expect(res?.status()).toBe(404);
+    await page.getByRole("heading", { name: "Page not found" }).waitFor();
+    await shoot(page, "15-not-found");
+
+    await signUp(page, newEmail());
+    await page.waitForURL(/\/onboarding/);
+    // a server id that is not this user's (another org's, or none): 404 from the API, a message here
+    await page.goto(`${server.url}/servers/detail?id=6f1c1f43-8a1c-4f55-9b4c-1e0c7f6f9a10`);
+    await page.getByText("Server not found").waitFor();
+    expect(await page.content()).not.toMatch(/at \w+ \(|TypeError|ReferenceError/);
+    await shoot(page, "16-server-not-found");
+
+    // a notification's /incidents/<id> link is forwarded to the detail route
+    await page.goto(`${server.url}/incidents/6f1c1f43-8a1c-4f55-9b4c-1e0c7f6f9a10`);
+    await page.waitForURL(/\/incidents\/detail\?id=6f1c1f43/);
+    await page.getByText("Incident not found").waitFor();
+  }, 60_000);
+});
+
+describe("invitations and roles", () => {
+  let owner: Browser;
+  let invitee: Browser;
+  beforeAll(async () => {
+    owner = await openBrowser();
+    invitee = await openBrowser({ width: 390, height: 844, mobile: true });
+  });
+  afterAll(async () => {
+    await owner?.close();
+    await invitee?.close();
+  });
+
+  it("an invited viewer joins through the link, sees the organization and cannot create keys", async () => {
+    await signUp(owner.page, newEmail());
+    await owner.page.waitForURL(/\/onboarding/);
+    await owner.page.goto(`${server.url}/settings/members`);
+    const viewerEmail = newEmail();
+    await owner.page.getByLabel("Email").fill(viewerEmail);
+    await owner.page.getByLabel("Role").selectOption("viewer");
+    await owner.page.getByRole("button", { name: "Invite" }).click();
+    const link =
+      (
+        await owner.page.locator("figure", { hasText: "Invitation link" }).locator("code").textContent()
+      )?.trim() ?? "";
+    expect(link).toMatch(/\/invite#token=/);
+    await shoot(owner.page, "17-settings-invitation");
+
+    // the invitee has no account yet: the link leads through sign-up and back to the invitation
+    const { page } = invitee;
+    await page.goto(link.replace(/^https?:\/\/[^/]+/, server.url));
+    await page.waitForURL(/\/sign-in\?next=/);
+    await page.getByRole("link", { name: "Create one" }).click();
+    await page.waitForURL(/\/sign-up\?next=/);
+    await page.getByLabel("Email").fill(viewerEmail);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(/\/invite#token=/);
+    await page.getByRole("button", { name: "Accept invitation" }).click();
+    await page.getByText(/You joined .* as viewer/).waitFor();
+    await shoot(page, "18-phone-invitation-accepted");
+    await page.getByRole("button", { name: /^Open / }).click();
+    await page.waitForURL(/\/servers/);
+    await page.getByRole("combobox", { name: "Organization" }).waitFor();
+    expect(await page.getByRole("combobox", { name: "Organization" }).inputValue()).not.toBe("");
+
+    // a viewer is told, not offered a button that would fail
+    await page.goto(`${server.url}/settings/api-keys`);
+    await page.getByText(/You are a viewer of this organization/).waitFor();
+    expect(await page.getByRole("button", { name: "Create key" }).count()).toBe(0);
+    await page.goto(`${server.url}/onboarding`);
+    await page.getByText("Viewers cannot create keys.", { exact: false }).waitFor();
+    await shoot(page, "19-phone-viewer-onboarding");
+    expect(owner.problems).toEqual([]);
+    expect(invitee.problems).toEqual([]);
+  }, 90_000);
+});
+
+describe.skipIf(!existsSync(AGENT_MAIN))("with a real custos-agent", () => {
+  let browser: Browser;
+  let phone: Browser;
+  let agent: ChildProcess | undefined;
+  let agentOut = "";
+  let agentDir: string;
+  // a webhook receiver on loopback: where the alert rule pages
+  let sink: Server;
+  let sinkUrl: string;
+  const hooks: Array<{ event?: string; title?: string }> = [];
+
+  beforeAll(async () => {
+    browser = await openBrowser();
+    phone = await openBrowser({ width: 390, height: 844, mobile: true });
+    agentDir = mkdtempSync(join(tmpdir(), "custos-e2e-agent-"));
+    sink = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d: Buffer) => {
+        body += d.toString();
+      });
+      req.on("end", () => {
+        try {
+          hooks.push(JSON.parse(body) as { event?: string });
+        } catch {
+          hooks.push({});
+        }
+        res.writeHead(200).end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
+    sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/hook`;
+  });
+  afterAll(async () => {
+    sink?.close();
+    agent?.kill("SIGKILL");
+    await browser?.close();
+    await phone?.close();
+    rmSync(agentDir, { recursive: true, force: true });
+    if (agentOut) {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      writeFileSync(join(ARTIFACTS, "agent.log"), agentOut);
+    }
+  });
+
+  function startAgent(key: string) {
+    const config = join(agentDir, "agent.yaml");
+    writeFileSync(
+      config,
+      [
+        `api_key: ${key}`,
+        `url: ${server.url}`,
+        "server_name: e2e-box",
+        "heartbeat_interval: 2s",
+        "metrics_push_interval: 1s",
+        "monitors:",
+        "  - type: system",
+        "    check_interval: 2s",
+        "buffer:",
+        `  path: ${join(agentDir, "state.db")}`,
+        "",
+      ].join("\n"),
+      { mode: 0o600 },
+    );
+    agent = spawn(process.execPath, [AGENT_MAIN, "run", "--config", config], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    agent.stdout?.on("data", (d: Buffer) => {
+      agentOut += d.toString();
+    });
+    agent.stderr?.on("data", (d: Buffer) => {
+      agentOut += d.toString();
+    });
+  }
+
+  it("sign up -> key -> agent -> the server appears with live charts -> agent stops -> incident -> acknowledge", async () => {
+    const { page } = browser;
+    const email = newEmail();
+    await signUp(page, email);
+    await page.waitForURL(/\/onboarding/);
+    await page.getByRole("button", { name: "Create API key" }).click();
+    const key =
+      (await page.locator("figure", { hasText: "API key" }).locator("code").textContent())?.trim() ?? "";
+    expect(key).toMatch(/^cus_/);
+
+    startAgent(key);
+    // onboarding turns into the server when its first heartbeat arrives
+    await page.getByText("e2e-box is connected").waitFor({ timeout: 30_000 });
+    await shoot(page, "20-onboarding-connected");
+
+    await page.getByRole("link", { name: "Servers", exact: true }).first().click();
+    await page.getByRole("link", { name: "e2e-box" }).first().waitFor();
+    await shoot(page, "21-servers-overview");
+
+    await page.getByRole("link", { name: "e2e-box" }).first().click();
+    await page.waitForURL(/\/servers\/detail\?id=/);
+    const detailUrl = page.url();
+    await page.getByRole("heading", { name: /e2e-box/ }).waitFor();
+    // live charts: the rollups (every 30 s) make the first minute's points; the page refetches
+    await waitFor(
+      async () => (await page.locator("figure .recharts-area-curve").count()) >= 3,
+      150_000,
+      "chart lines of the agent's metrics",
+    );
+    await page.getByText("system", { exact: true }).first().waitFor();
+    await shoot(page, "22-server-detail-live-charts");
+    for (const range of ["24 h", "7 d", "30 d"]) {
+      await page.getByRole("button", { name: range }).click();
+      await page.waitForFunction(
+        (label) => document.querySelector(`button[aria-pressed="true"]`)?.textContent === label,
+        range,
+      );
+    }
+    await page.getByRole("button", { name: "1 h" }).click();
+
+    // the same on a phone
+    await phone.page.goto(`${server.url}/sign-in`);
+    await phone.page.getByLabel("Email").fill(email);
+    await phone.page.getByLabel("Password").fill(PASSWORD);
+    await phone.page.getByRole("button", { name: "Sign in" }).click();
+    await phone.page.getByRole("link", { name: "e2e-box" }).first().waitFor();
+    await shoot(phone.page, "23-phone-servers-overview");
+    await phone.page.goto(detailUrl);
+    await phone.page.getByRole("heading", { name: /e2e-box/ }).waitFor();
+    await shoot(phone.page, "24-phone-server-detail");
+
+    // a webhook channel (tested from the page) and an alert rule that pages it
+    await page.goto(`${server.url}/settings/channels`);
+    await page.getByRole("button", { name: "Add channel" }).click();
+    await page.getByLabel("Kind").selectOption("webhook");
+    await page.getByLabel("Name").fill("ops hook");
+    await page.getByLabel("URL").fill(sinkUrl);
+    await page.getByLabel("Signing secret").fill("a-signing-secret-of-32-characters");
+    await page.getByRole("button", { name: "Add channel" }).click();
+    await page.getByRole("button", { name: "Send test to ops hook" }).waitFor();
+    await page.getByRole("button", { name: "Send test to ops hook" }).click();
+    await page.getByText(/Test delivered in \d+ ms/).waitFor();
+    expect(hooks.length).toBe(1);
+    await shoot(page, "28-settings-channel-tested");
+    await page.goto(`${server.url}/settings/alerts`);
+    await page.getByRole("button", { name: "Add rule" }).click();
+    await page.getByLabel("Name").fill("Page the team");
+    await page.getByLabel("ops hook (webhook)").check();
+    await page.getByRole("button", { name: "Add rule" }).click();
+    await page.getByText(/Warning and worse → ops hook/).waitFor();
+    await shoot(page, "29-settings-alert-rule");
+
+    // a public status page with the agent's system monitor, seen without signing in
+    await page.goto(`${server.url}/settings/status-pages`);
+    await page.getByRole("button", { name: "New status page" }).click();
+    await page.getByLabel("Title").fill("E2E Lab Status");
+    await page.getByLabel("Monitors of a server").selectOption({ label: "e2e-box" });
+    await page.getByLabel("system (system)").check();
+    await page.getByRole("button", { name: "Create page" }).click();
+    await page.getByText("Published").waitFor();
+    await shoot(page, "30-settings-status-page");
+    const visitor = await openBrowser({ width: 390, height: 844, mobile: true });
+    try {
+      await visitor.page.goto(`${server.url}/status?slug=e2e-lab-status`);
+      await visitor.page.getByRole("heading", { name: "E2E Lab Status" }).waitFor();
+      await visitor.page.getByText("system").first().waitFor();
+      await visitor.page.getByRole("img", { name: /system, last 90 days/ }).waitFor();
+      await shoot(visitor.page, "31-public-status-page");
+    } finally {
+      await visitor.close();
+    }
+    await page.goto(detailUrl);
+    await page.getByRole("heading", { name: /e2e-box/ }).waitFor();
+
+    // a short heartbeat timeout, set in the server's settings form, so silence is noticed quickly
+    await page.getByLabel("Heartbeat timeout (seconds)").fill("10");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText("Saved.").waitFor();
+
+    // stop the agent: the backend's sweep turns the silence into an incident
+    agent?.kill("SIGTERM");
+    await page.goto(`${server.url}/incidents`);
+    const incident = page.getByRole("link", { name: /e2e-box/ }).first();
+    await waitFor(
+      async () => {
+        if (await incident.isVisible()) return true;
+        await page.reload();
+        await page.getByRole("heading", { name: "Incidents" }).waitFor();
+        return false;
+      },
+      120_000,
+      "an incident for the silent server",
+    );
+    await shoot(page, "25-incidents-open");
+
+    await page
+      .getByRole("listitem")
+      .getByRole("button", { name: /^Acknowledge/ })
+      .first()
+      .click();
+    await page.getByText(`acknowledged by ${email}`).first().waitFor();
+    await shoot(page, "26-incidents-acknowledged");
+
+    // the detail's timeline says who acknowledged it
+    await page.locator('a[href^="/incidents/detail?id="]').first().click();
+    await page.getByText(`Acknowledged by ${email}`).waitFor();
+    await page.getByText("Incident opened").waitFor();
+    // notified where: the webhook, delivered
+    await page.getByText("Notified ops hook (webhook): down alert").waitFor({ timeout: 30_000 });
+    expect(hooks.length).toBeGreaterThanOrEqual(2);
+    await shoot(page, "27-incident-detail-timeline");
+    expect(browser.problems).toEqual([]);
+  }, 360_000);
+});
+
+describe("servers overview with 1,000 servers", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await openBrowser();
+  });
+  afterAll(() => browser?.close());
+
+  it("loads the whole fleet in one request, renders only the rows on screen, and filters them all", async () => {
+    const { page } = browser;
+    await signUp(page, newEmail());
+    await page.waitForURL(/\/onboarding/);
+    const token = await accessToken(page);
+    const me = await apiAs<{ orgs: { id: string }[] }>(token, "/me");
+    const orgId = me.orgs[0]?.id ?? "";
+    const { key } = await apiAs<{ key: string }>(token, `/orgs/${orgId}/api-keys`, {
+      method: "POST",
+      body: JSON.stringify({ name: "fleet", scope: "agent" }),
+    });
+
+    // 1,000 servers, each with a heartbeat and its CPU/memory/disk numbers
+    const agentApi = (path: string, body: unknown) =>
+      fetch(`${server.url}/functions/v1/api/agent/${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }).then(async (r) => {
+        if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+        return r.json() as Promise<{ server_id: string }>;
+      });
+    const ids: string[] = [];
+    const now = Date.now();
+    for (let batch = 0; batch < 1000; batch += 50) {
+      await Promise.all(
+        Array.from({ length: 50 }, async (_, i) => {
+          const n = batch + i;
+          const name = `node-${String(n).padStart(4, "0")}`;
+          const { server_id } = await agentApi("register", {
+            hostname: `${name}.fleet.lan`,
+            server_name: name,
+            agent_version: "0.1.0",
+            os: "linux",
+            arch: "x64",
+            machine_id: `machine-${String(n).padStart(8, "0")}`,
+          });
+          ids[n] = server_id;
+          if (n % 10 !== 0) await agentApi("heartbeat", { server_id, sent_at: new Date().toISOString() });
+          // two hours of 5-minute samples: numbers now and a trend for the sparklines
+          const samples = Array.from({ length: 24 }, (_, k) => {
+            const ts = now - (23 - k) * 300_000;
+            return [
+              { ts, name: "cpu.percent", value: (n * 7 + k * 13) % 100 },
+              { ts, name: "memory.used_percent", value: 30 + ((n + k) % 50) },
+              { ts, name: "disk.used_percent", labels: { mount: "/" }, value: 20 + (n % 75) },
+            ];
+          }).flat();
+          await agentApi("metrics", { server_id, batch_id: crypto.randomUUID(), samples });
+        }),
+      );
+    }
+
+    // the rollup job (every 30 s) turns the samples into each server's vitals
+    await waitFor(
+      async () => {
+        const overview = await apiAs<{ servers: { cpu_percent: number | null }[] }>(
+          token,
+          `/orgs/${orgId}/servers`,
+        );
+        return overview.servers.filter((s) => s.cpu_percent !== null).length >= 900;
+      },
+      120_000,
+      "the fleet's vitals from the rollups",
+    );
+
+    const serverRequests: string[] = [];
+    page.on("request", (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith("/functions/v1/api/v1/orgs/") && path.includes("/servers"))
+        serverRequests.push(path);
+    });
+    await page.goto(`${server.url}/servers`);
+    await page.getByRole("list", { name: "Servers" }).waitFor();
+    const lcp = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          new PerformanceObserver((list) => {
+            const entries = list.getEntries();
+            resolve(entries[entries.length - 1]?.startTime ?? -1);
+          }).observe({ type: "largest-contentful-paint", buffered: true });
+        }),
+    );
+    const rowsReady = await page.evaluate(() => performance.now());
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(
+      join(ARTIFACTS, "overview-1000.json"),
+      `${JSON.stringify({ servers: 1000, lcp_ms: Math.round(lcp), rows_rendered_by_ms: Math.round(rowsReady) }, null, 2)}\n`,
+    );
+    await shoot(page, "40-servers-overview-1000", { fullPage: false });
+
+    // one request for the whole fleet, no request per row
+    expect(serverRequests.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(serverRequests)).toEqual(new Set([`/functions/v1/api/v1/orgs/${orgId}/servers`]));
+    // the counts cover everyone; only the rows on screen are in the DOM
+    await page.getByRole("button", { name: /^All 1000/ }).waitFor();
+    const rendered = await page.getByRole("list", { name: "Servers" }).getByRole("listitem").count();
+    expect(rendered).toBeGreaterThan(5);
+    expect(rendered).toBeLessThan(80);
+    // search reaches rows far below the fold
+    await page.getByLabel("Search servers by name or hostname").fill("node-0987");
+    await page.getByRole("link", { name: "node-0987", exact: true }).waitFor();
+    expect(await page.getByRole("list", { name: "Servers" }).getByRole("listitem").count()).toBe(1);
+    // scrolling renders the rows that come into view
+    await page.getByLabel("Search servers by name or hostname").fill("");
+    await page.getByRole("button", { name: /^Up / }).click();
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await waitFor(
+      async () => (await page.getByRole("link", { name: /node-09\d\d/ }).count()) > 0,
+      10_000,
+      "rows near the end after scrolling",
+    );
+    await shoot(page, "41-servers-overview-1000-scrolled", { fullPage: false });
+    expect(browser.problems).toEqual([]);
+  }, 240_000);
+});

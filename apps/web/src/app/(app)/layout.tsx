@@ -1,0 +1,6 @@
+import type { ReactNode } from "react";
+import { AppShell } from "@/components/app-shell.tsx";
+
+export default function SignedInLayout({ children }: { children: ReactNode }) {
+  return <AppShell>{children}</AppShell>;
+}

@@ -1,0 +1,140 @@
+"use client";
+import Link from "next/link";
+import { useRouter, useSearchParams } from "next/navigation";
+import { type FormEvent, useEffect, useState } from "react";
+import { Button } from "@/components/ui/button.tsx";
+import { TextField } from "@/components/ui/field.tsx";
+import { AuthFailure, useAuth } from "@/lib/auth/auth-provider.tsx";
+import { safeNext } from "@/lib/safe-next.ts";
+
+export const MIN_PASSWORD = 8;
+
+export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
+  const { state, signIn, signUp } = useAuth();
+  const router = useRouter();
+  const params = useSearchParams();
+  const given = params.get("next");
+  const next = safeNext(given, mode === "sign-up" ? "/onboarding" : "/servers");
+  // keep where the user was going when they switch between sign-in and sign-up
+  const carry = given ? `?next=${encodeURIComponent(safeNext(given))}` : "";
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  // already signed in (another tab, or back button): go on
+  useEffect(() => {
+    if (state.status === "signed-in" && !busy) router.replace(next);
+  }, [state.status, busy, next, router]);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setError(undefined);
+    if (!email.trim() || !password) {
+      setError("Enter your email and password.");
+      return;
+    }
+    if (mode === "sign-up" && password.length < MIN_PASSWORD) {
+      setError(`Use at least ${MIN_PASSWORD} characters for the password.`);
+      return;
+    }
+    setBusy(true);
+    try {
+      if (mode === "sign-in") {
+        await signIn(email.trim(), password);
+        router.replace(next);
+      } else {
+        const { needsConfirmation } = await signUp(email.trim(), password);
+        if (needsConfirmation) {
+          setNotice("Check your email to confirm your address, then sign in.");
+          setBusy(false);
+          return;
+        }
+        router.replace(next);
+      }
+    } catch (e) {
+      setError(e instanceof AuthFailure ? e.message : "Could not reach the server. Try again.");
+      setBusy(false);
+    }
+  }
+
+  const expired = params.get("expired") === "1";
+  return (
+    <form onSubmit={submit} noValidate className="space-y-4">
+      <div>
+        <h1 className="font-semibold text-xl">{mode === "sign-in" ? "Sign in" : "Create your account"}</h1>
+        <p className="mt-1 text-gray-500 text-sm dark:text-gray-400">
+          {mode === "sign-in"
+            ? "Welcome back. Your servers are waiting."
+            : "An organization is created for you; invite your team later."}
+        </p>
+      </div>
+      {expired && mode === "sign-in" ? (
+        <p
+          role="status"
+          className="rounded-lg bg-amber-50 p-3 text-amber-900 text-sm dark:bg-amber-500/10 dark:text-amber-200"
+        >
+          Your session ended. Sign in again to continue.
+        </p>
+      ) : null}
+      <TextField
+        label="Email"
+        type="email"
+        name="email"
+        autoComplete="email"
+        inputMode="email"
+        required
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+      />
+      <TextField
+        label="Password"
+        type="password"
+        name="password"
+        autoComplete={mode === "sign-in" ? "current-password" : "new-password"}
+        required
+        minLength={mode === "sign-up" ? MIN_PASSWORD : undefined}
+        hint={mode === "sign-up" ? `At least ${MIN_PASSWORD} characters.` : undefined}
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
+      {error ? (
+        <p role="alert" className="text-red-600 text-sm dark:text-red-400">
+          {error}
+        </p>
+      ) : null}
+      {notice ? (
+        <p role="status" className="text-emerald-700 text-sm dark:text-emerald-400">
+          {notice}
+        </p>
+      ) : null}
+      <Button type="submit" className="w-full" loading={busy}>
+        {mode === "sign-in" ? "Sign in" : "Create account"}
+      </Button>
+      <p className="text-center text-gray-600 text-sm dark:text-gray-400">
+        {mode === "sign-in" ? (
+          <>
+            No account yet?{" "}
+            <Link
+              className="font-medium text-blue-600 hover:underline dark:text-blue-400"
+              href={`/sign-up${carry}`}
+            >
+              Create one
+            </Link>
+          </>
+        ) : (
+          <>
+            Already have an account?{" "}
+            <Link
+              className="font-medium text-blue-600 hover:underline dark:text-blue-400"
+              href={`/sign-in${carry}`}
+            >
+              Sign in
+            </Link>
+          </>
+        )}
+      </p>
+    </form>
+  );
+}

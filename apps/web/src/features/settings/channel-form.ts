@@ -1,0 +1,100 @@
+import type { NotificationChannelKind } from "@/lib/contract.ts";
+
+export interface ChannelField {
+  key: string;
+  label: string;
+  /** stored as a secret (never shown again) */
+  secret?: boolean;
+  /** comma/space separated list */
+  list?: boolean;
+  optional?: boolean;
+  placeholder?: string;
+  hint?: string;
+  type?: "text" | "url" | "password";
+}
+
+/** Each kind's settings, as the API documents them (dashboard.ts, ChannelItem). */
+export const CHANNEL_FIELDS: Record<NotificationChannelKind, ChannelField[]> = {
+  email: [{ key: "to", label: "Recipients", list: true, placeholder: "ops@example.com, me@example.com" }],
+  slack: [
+    {
+      key: "webhook_url",
+      label: "Incoming webhook URL",
+      secret: true,
+      type: "url",
+      placeholder: "https://hooks.slack.com/services/…",
+    },
+  ],
+  sms: [
+    {
+      key: "to",
+      label: "Phone numbers",
+      list: true,
+      placeholder: "+15551234567",
+      hint: "E.164 format, comma separated.",
+    },
+    { key: "from", label: "From number", optional: true, placeholder: "+15557654321" },
+    { key: "account_sid", label: "Twilio account SID", secret: true },
+    { key: "auth_token", label: "Twilio auth token", secret: true, type: "password" },
+  ],
+  ntfy: [
+    { key: "server", label: "Server", optional: true, type: "url", placeholder: "https://ntfy.sh" },
+    { key: "topic", label: "Topic", placeholder: "custos-alerts-7f3a" },
+    { key: "token", label: "Access token", optional: true, secret: true, type: "password" },
+  ],
+  webhook: [
+    { key: "url", label: "URL", type: "url", placeholder: "https://example.com/hooks/custos" },
+    {
+      key: "signing_secret",
+      label: "Signing secret",
+      secret: true,
+      type: "password",
+      hint: "At least 16 characters; requests carry an HMAC signature made with it.",
+    },
+  ],
+};
+
+export const KIND_LABEL: Record<NotificationChannelKind, string> = {
+  email: "Email",
+  slack: "Slack",
+  sms: "SMS (Twilio)",
+  ntfy: "ntfy",
+  webhook: "Webhook",
+};
+
+/** Pure: form values -> the API's { config, secret }; empty optional fields are left out. */
+export function channelPayload(
+  kind: NotificationChannelKind,
+  values: Record<string, string>,
+): { config: Record<string, unknown>; secret: Record<string, unknown> } {
+  const config: Record<string, unknown> = {};
+  const secret: Record<string, unknown> = {};
+  for (const field of CHANNEL_FIELDS[kind]) {
+    const raw = (values[field.key] ?? "").trim();
+    if (raw === "") continue;
+    const value = field.list
+      ? raw
+          .split(/[\s,;]+/)
+          .map((v) => v.trim())
+          .filter(Boolean)
+      : raw;
+    (field.secret ? secret : config)[field.key] = value;
+  }
+  return { config, secret };
+}
+
+/** A one-line description of where a channel sends (non-secret settings only). */
+export function channelTarget(kind: NotificationChannelKind, config: Record<string, unknown>): string {
+  const list = (v: unknown) => (Array.isArray(v) ? v.join(", ") : typeof v === "string" ? v : "");
+  switch (kind) {
+    case "email":
+    case "sms":
+      return list(config.to);
+    case "ntfy":
+      return `${typeof config.server === "string" ? config.server : "ntfy.sh"}/${list(config.topic)}`;
+    case "webhook":
+      return list(config.url);
+    case "slack":
+      return "Slack webhook";
+  }
+}

@@ -1,0 +1,206 @@
+"use client";
+import { type FormEvent, useState } from "react";
+import { Badge } from "@/components/ui/badge.tsx";
+import { Button } from "@/components/ui/button.tsx";
+import { Card, CardHeader } from "@/components/ui/card.tsx";
+import { SelectField, TextField } from "@/components/ui/field.tsx";
+import { EmptyState, ErrorState, LoadingState, MutationNote } from "@/components/ui/states.tsx";
+import { ApiError } from "@/lib/api.ts";
+import type { ChannelItem, ChannelTestResult, NotificationChannelKind } from "@/lib/contract.ts";
+import { useOrg } from "@/lib/org.tsx";
+import {
+  useChannels,
+  useCreateChannel,
+  useDeleteChannel,
+  useTestChannel,
+  useUpdateChannel,
+} from "@/lib/queries.ts";
+import { CHANNEL_FIELDS, channelPayload, channelTarget, KIND_LABEL } from "./channel-form.ts";
+import { usePermission } from "./shared.tsx";
+
+function AddChannel({ onDone }: { onDone: () => void }) {
+  const { orgId } = useOrg();
+  const create = useCreateChannel(orgId);
+  const [kind, setKind] = useState<NotificationChannelKind>("email");
+  const [name, setName] = useState("");
+  const [values, setValues] = useState<Record<string, string>>({});
+  const error = create.error instanceof ApiError ? create.error : undefined;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const { config, secret } = channelPayload(kind, values);
+    create.mutate({ name: name.trim() || KIND_LABEL[kind], kind, config, secret }, { onSuccess: onDone });
+  }
+  const fieldError = (key: string, secret?: boolean) => {
+    const path = `${secret ? "secret" : "config"}.${key}`;
+    return error?.field === path || error?.field?.startsWith(`${path}.`) ? error.message : undefined;
+  };
+  const shownAtField =
+    error?.field === "name" || CHANNEL_FIELDS[kind].some((f) => fieldError(f.key, f.secret) !== undefined);
+  return (
+    <form onSubmit={submit} className="space-y-4 rounded-lg border border-gray-200 p-4 dark:border-gray-800">
+      <div className="grid gap-4 sm:grid-cols-2">
+        <SelectField
+          label="Kind"
+          value={kind}
+          onChange={(e) => {
+            setKind(e.target.value as NotificationChannelKind);
+            setValues({});
+          }}
+        >
+          {(Object.keys(KIND_LABEL) as NotificationChannelKind[]).map((k) => (
+            <option key={k} value={k}>
+              {KIND_LABEL[k]}
+            </option>
+          ))}
+        </SelectField>
+        <TextField
+          label="Name"
+          placeholder={`${KIND_LABEL[kind]} (on-call)`}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          maxLength={100}
+          error={error?.field === "name" ? error.message : undefined}
+        />
+        {CHANNEL_FIELDS[kind].map((field) => (
+          <TextField
+            key={`${kind}.${field.key}`}
+            label={`${field.label}${field.optional ? " (optional)" : ""}`}
+            type={field.type ?? "text"}
+            placeholder={field.placeholder}
+            hint={field.hint ?? (field.secret ? "Stored as a secret; never shown again." : undefined)}
+            required={!field.optional}
+            autoComplete="off"
+            value={values[field.key] ?? ""}
+            onChange={(e) => setValues((v) => ({ ...v, [field.key]: e.target.value }))}
+            error={fieldError(field.key, field.secret)}
+          />
+        ))}
+      </div>
+      <div className="flex items-center gap-2">
+        <Button type="submit" loading={create.isPending}>
+          Add channel
+        </Button>
+        <Button variant="ghost" onClick={onDone}>
+          Cancel
+        </Button>
+        <MutationNote error={shownAtField ? undefined : create.error} />
+      </div>
+    </form>
+  );
+}
+
+function TestResult({ result }: { result: ChannelTestResult }) {
+  return result.delivered ? (
+    <p role="status" className="text-emerald-700 text-sm dark:text-emerald-400">
+      Test delivered in {result.duration_ms} ms.
+    </p>
+  ) : (
+    <p role="alert" className="text-red-600 text-sm dark:text-red-400">
+      Test failed: {result.error ?? "unknown error"}
+      {result.retryable ? " (temporary; try again)" : ""}
+    </p>
+  );
+}
+
+function ChannelRow({ channel, canManage }: { channel: ChannelItem; canManage: boolean }) {
+  const { orgId } = useOrg();
+  const test = useTestChannel(orgId);
+  const update = useUpdateChannel(orgId);
+  const remove = useDeleteChannel(orgId);
+  const [confirm, setConfirm] = useState(false);
+  return (
+    <li className="py-3">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <div className="min-w-0">
+          <p className="flex flex-wrap items-center gap-2 font-medium">
+            {channel.name}
+            <Badge tone="gray">{KIND_LABEL[channel.kind]}</Badge>
+            {channel.enabled ? null : <Badge tone="amber">Disabled</Badge>}
+          </p>
+          <p className="truncate text-gray-500 text-sm dark:text-gray-400">
+            {channelTarget(channel.kind, channel.config)}
+          </p>
+        </div>
+        {canManage ? (
+          <div className="flex flex-wrap gap-1">
+            <Button
+              size="sm"
+              variant="secondary"
+              loading={test.isPending}
+              onClick={() => test.mutate(channel.id)}
+            >
+              Send test<span className="sr-only"> to {channel.name}</span>
+            </Button>
+            <Button
+              size="sm"
+              variant="ghost"
+              loading={update.isPending}
+              onClick={() => update.mutate({ id: channel.id, body: { enabled: !channel.enabled } })}
+            >
+              {channel.enabled ? "Disable" : "Enable"}
+            </Button>
+            {confirm ? (
+              <>
+                <Button
+                  size="sm"
+                  variant="danger"
+                  loading={remove.isPending}
+                  onClick={() => remove.mutate(channel.id)}
+                >
+                  Delete
+                </Button>
+                <Button size="sm" variant="ghost" onClick={() => setConfirm(false)}>
+                  Cancel
+                </Button>
+              </>
+            ) : (
+              <Button size="sm" variant="ghost" onClick={() => setConfirm(true)}>
+                Delete…
+              </Button>
+            )}
+          </div>
+        ) : null}
+      </div>
+      {test.data ? <TestResult result={test.data} /> : null}
+      <MutationNote error={test.error ?? update.error ?? remove.error} />
+    </li>
+  );
+}
+
+export function ChannelsSettings() {
+  const { orgId } = useOrg();
+  const query = useChannels(orgId);
+  const { allowed, note } = usePermission("admin");
+  const [adding, setAdding] = useState(false);
+  return (
+    <Card>
+      <CardHeader
+        title="Notification channels"
+        description="Where alerts go. Alert rules decide which incidents use which channels."
+        actions={
+          allowed && !adding ? <Button onClick={() => setAdding(true)}>Add channel</Button> : undefined
+        }
+      />
+      {note}
+      {adding ? <AddChannel onDone={() => setAdding(false)} /> : null}
+      {query.isPending ? (
+        <LoadingState label="Loading channels" />
+      ) : query.isError ? (
+        <ErrorState error={query.error} retry={() => void query.refetch()} />
+      ) : query.data.channels.length === 0 ? (
+        adding ? null : (
+          <EmptyState title="No channels yet" className="mt-2">
+            Add an email address, Slack, SMS, ntfy or a webhook, then send a test.
+          </EmptyState>
+        )
+      ) : (
+        <ul className="mt-2 divide-y divide-gray-100 dark:divide-gray-800">
+          {query.data.channels.map((c) => (
+            <ChannelRow key={c.id} channel={c} canManage={allowed} />
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import type { MetricsResponse, MonitorDetail, PublicStatusPage } from "@/lib/contract.ts";
+import { describeEntry } from "./incidents/detail.tsx";
+import { buildCharts } from "./servers/charts.tsx";
+import { barsToBlocks, worstBars } from "./servers/detail.tsx";
+import { dayBlocks } from "./status/public-status.tsx";
+
+describe("incident timeline", () => {
+  it("tells who was notified where and what happened", () => {
+    expect(
+      describeEntry({
+        type: "notification",
+        at: "2026-11-22T10:00:00Z",
+        channel: { id: "00000000-0000-0000-0000-000000000001", name: "On-call", kind: "email" },
+        event: "down",
+        status: "suppressed",
+        reason: "the agent already paged",
+        error: null,
+        attempts: 1,
+        delivered_at: null,
+      }),
+    ).toEqual({
+      title: "Notified On-call (email): down alert",
+      detail: "not sent: the agent already paged",
+      tone: "gray",
+    });
+    expect(
+      describeEntry({
+        type: "acknowledged",
+        at: "2026-11-22T10:01:00Z",
+        by: { id: "u", email: "ann@example.com" },
+      }).title,
+    ).toBe("Acknowledged by ann@example.com");
+    expect(
+      describeEntry({ type: "resolved", at: "2026-11-22T10:30:00Z", by: null, duration_seconds: 1800 }),
+    ).toMatchObject({ title: "Resolved automatically (recovered)", detail: "after 30 min" });
+  });
+});
+
+describe("status bars", () => {
+  const monitor = (bars: MonitorDetail["bars"]) => ({ bars }) as MonitorDetail;
+  it("shows the worst result of all monitors per hour", () => {
+    expect(worstBars([monitor(["ok", "none", "degraded"]), monitor(["none", "ok", "down"])], 3)).toEqual([
+      "ok",
+      "ok",
+      "down",
+    ]);
+  });
+  it("labels every hourly bar for hover and screen readers", () => {
+    const blocks = barsToBlocks(["ok", "down"], "2026-11-22T10:00:00Z", 3600);
+    expect(blocks.map((b) => b.state)).toEqual(["ok", "down"]);
+    expect(blocks[1]?.tooltip).toMatch(/11.*down$/);
+  });
+  it("labels the public page's days with their uptime", () => {
+    const page = { days: { from: "2026-11-20", count: 2 } } as PublicStatusPage;
+    const blocks = dayBlocks(page, [
+      { status: "ok", uptime_percent: 100 },
+      { status: "degraded", uptime_percent: 99.5 },
+    ]);
+    expect(blocks).toEqual([
+      { state: "ok", tooltip: "Nov 20: 100.00% uptime" },
+      { state: "partial", tooltip: "Nov 21: 99.50% uptime" },
+    ]);
+  });
+});
+
+describe("server charts", () => {
+  it("builds CPU, load, memory, disk and network charts from one metrics answer", () => {
+    const data: MetricsResponse = {
+      range: "24h",
+      step_seconds: 300,
+      from: "2026-11-21T10:00:00Z",
+      to: "2026-11-22T10:00:00Z",
+      series: [
+        { name: "disk.used_percent", labels: { mount: "/" }, points: [] },
+        { name: "disk.used_percent", labels: { mount: "/srv" }, points: [] },
+      ],
+    };
+    const charts = buildCharts(data);
+    expect(charts.map((c) => c.id)).toEqual(["cpu", "load", "memory", "disk", "network"]);
+    expect(charts.find((c) => c.id === "disk")?.series.map((s) => s.label)).toEqual(["/", "/srv"]);
+  });
+});

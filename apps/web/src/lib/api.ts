@@ -1,0 +1,122 @@
+import { getSupabase } from "./supabase.ts";
+
+/** The Hono app lives under this path on the one base URL (both modes); routes start with /v1. */
+export const API_PREFIX = "/functions/v1/api";
+
+/** An error the API answered (`{ error: { code, message, field } }`) or a network failure. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly field: string | undefined;
+  constructor(status: number, code: string, message: string, field?: string) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.field = field;
+  }
+  get isNotFound() {
+    return this.status === 404;
+  }
+  get isForbidden() {
+    return this.status === 403;
+  }
+  get isUnauthorized() {
+    return this.status === 401;
+  }
+}
+
+/** Sentence a person can act on; never a stack trace. */
+export function describeError(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 0) return "Could not reach the server. Check your connection and try again.";
+    if (error.status === 401) return "Your session has ended. Sign in again.";
+    if (error.status === 403) return error.message || "You do not have permission to do that.";
+    if (error.status === 404)
+      return "Not found. It may have been deleted, or it belongs to another organization.";
+    if (error.status === 429) return "Too many requests. Wait a moment and try again.";
+    if (error.status >= 500) return "The server had a problem answering. Try again in a moment.";
+    return error.field ? `${error.message} (${error.field})` : error.message;
+  }
+  return "Something went wrong. Try again.";
+}
+
+type Query = Record<string, string | number | boolean | undefined | readonly string[]>;
+
+export function buildQuery(query: Query | undefined): string {
+  if (!query) return "";
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    params.set(key, Array.isArray(value) ? value.join(",") : String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+export interface RequestOptions {
+  method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  query?: Query;
+  body?: unknown;
+  signal?: AbortSignal | undefined;
+  /** Public routes (status pages) go without the user's token. */
+  anonymous?: boolean;
+}
+
+let onUnauthorized: (() => void) | undefined;
+/** The auth provider registers what to do when the API says the session is gone. */
+export function setUnauthorizedHandler(handler: (() => void) | undefined) {
+  onUnauthorized = handler;
+}
+
+async function parseError(res: Response): Promise<ApiError> {
+  let code = `HTTP_${res.status}`;
+  let message = res.statusText || "request failed";
+  let field: string | undefined;
+  try {
+    const body = (await res.json()) as { error?: { code?: string; message?: string; field?: string } };
+    if (body.error) {
+      code = body.error.code ?? code;
+      message = body.error.message ?? message;
+      field = body.error.field ?? undefined;
+    }
+  } catch {
+    // not JSON (a proxy's error page): keep the status line
+  }
+  return new ApiError(res.status, code, message, field);
+}
+
+/** Calls the dashboard API as the signed-in user; resolves to the parsed JSON body. */
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const { supabase, config } = await getSupabase();
+  const headers: Record<string, string> = { apikey: config.anonKey, accept: "application/json" };
+  if (!options.anonymous) {
+    const { data } = await supabase.auth.getSession();
+    const token = data.session?.access_token;
+    if (!token) {
+      onUnauthorized?.();
+      throw new ApiError(401, "UNAUTHORIZED", "not signed in");
+    }
+    headers.authorization = `Bearer ${token}`;
+  }
+  if (options.body !== undefined) headers["content-type"] = "application/json";
+  let res: Response;
+  try {
+    res = await fetch(`${config.supabaseUrl}${API_PREFIX}${path}${buildQuery(options.query)}`, {
+      method: options.method ?? "GET",
+      headers,
+      body: options.body === undefined ? null : JSON.stringify(options.body),
+      signal: options.signal ?? null,
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    throw new ApiError(0, "NETWORK", "network error");
+  }
+  if (!res.ok) {
+    const error = await parseError(res);
+    if (error.status === 401 && !options.anonymous) onUnauthorized?.();
+    throw error;
+  }
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}

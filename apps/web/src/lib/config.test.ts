@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { resolveConfig, SELF_HOSTED_ANON_KEY } from "./config.ts";
+
+const none = { supabaseUrl: undefined, supabaseAnonKey: undefined };
+
+describe("runtime config", () => {
+  it("uses the page's origin self-hosted when custos-server names nothing", () => {
+    expect(
+      resolveConfig("http://10.0.0.5:8080", none, {
+        supabase_url: null,
+        anon_key: null,
+        mode: "self-hosted",
+      }),
+    ).toEqual({
+      supabaseUrl: "http://10.0.0.5:8080",
+      anonKey: SELF_HOSTED_ANON_KEY,
+      agentUrl: "http://10.0.0.5:8080",
+      mode: "self-hosted",
+    });
+  });
+
+  it("falls back to the origin when /config.json is not served (plain static host)", () => {
+    expect(resolveConfig("https://status.example.com", none, undefined).supabaseUrl).toBe(
+      "https://status.example.com",
+    );
+  });
+
+  it("puts CUSTOS_PUBLIC_URL (agent_url) into the install command", () => {
+    const config = resolveConfig("http://localhost:8080", none, { agent_url: "https://mon.example.com/" });
+    expect(config.agentUrl).toBe("https://mon.example.com");
+    expect(config.supabaseUrl).toBe("http://localhost:8080");
+  });
+
+  it("prefers the build-time cloud project over anything at run time", () => {
+    const config = resolveConfig(
+      "https://app.example.com",
+      { supabaseUrl: "https://abc.supabase.co", supabaseAnonKey: "anon" },
+      { supabase_url: "http://elsewhere" },
+    );
+    expect(config).toEqual({
+      supabaseUrl: "https://abc.supabase.co",
+      anonKey: "anon",
+      agentUrl: "https://abc.supabase.co",
+      mode: "cloud",
+    });
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { formatAgo, formatBytes, formatDuration, formatPercent, formatRate } from "./format.ts";
+
+describe("formatting", () => {
+  it("says durations the short way", () => {
+    expect(formatDuration(42)).toBe("42 s");
+    expect(formatDuration(125)).toBe("2 min");
+    expect(formatDuration(3 * 3600 + 5 * 60)).toBe("3 h 5 min");
+    expect(formatDuration(2 * 86400 + 4 * 3600)).toBe("2 d 4 h");
+    expect(formatDuration(-5)).toBe("0 s");
+  });
+  it("says how long ago, or never", () => {
+    const now = Date.parse("2026-11-22T12:00:00Z");
+    expect(formatAgo(null, now)).toBe("never");
+    expect(formatAgo("2026-11-22T11:59:55Z", now)).toBe("just now");
+    expect(formatAgo("2026-11-22T11:57:00Z", now)).toBe("3 min ago");
+    expect(formatAgo("garbage", now)).toBe("–");
+  });
+  it("never prints NaN", () => {
+    expect(formatPercent(null)).toBe("–");
+    expect(formatPercent(Number.NaN)).toBe("–");
+    expect(formatPercent(42.345, 1)).toBe("42.3%");
+    expect(formatBytes(1_500_000)).toBe("1.5 MB");
+    expect(formatBytes(999)).toBe("999 B");
+    expect(formatRate(2048)).toBe("2.0 KB/s");
+    expect(formatRate(undefined)).toBe("–");
+  });
+});

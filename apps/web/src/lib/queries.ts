@@ -1,0 +1,417 @@
+"use client";
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
+import type { IncidentsQuery, MetricRange, OrgRole } from "./contract.ts";
+import { type BodyOf, call } from "./routes.ts";
+
+/** How often live views ask again (the agent pushes every 30 s, heartbeats every 60 s). */
+export const LIVE_MS = 15_000;
+
+export const keys = {
+  me: ["me"] as const,
+  org: (orgId: string) => ["org", orgId] as const,
+  settings: (orgId: string) => ["org", orgId, "settings"] as const,
+  summary: (orgId: string) => ["org", orgId, "summary"] as const,
+  servers: (orgId: string) => ["org", orgId, "servers"] as const,
+  server: (orgId: string, id: string) => ["org", orgId, "server", id] as const,
+  metrics: (orgId: string, id: string, range: MetricRange, names: readonly string[]) =>
+    ["org", orgId, "metrics", id, range, names.join(",")] as const,
+  incidents: (orgId: string, status: string) => ["org", orgId, "incidents", status] as const,
+  incident: (orgId: string, id: string) => ["org", orgId, "incident", id] as const,
+  apiKeys: (orgId: string) => ["org", orgId, "api-keys"] as const,
+  channels: (orgId: string) => ["org", orgId, "channels"] as const,
+  alertRules: (orgId: string) => ["org", orgId, "alert-rules"] as const,
+  members: (orgId: string) => ["org", orgId, "members"] as const,
+  invitations: (orgId: string) => ["org", orgId, "invitations"] as const,
+  probes: (orgId: string) => ["org", orgId, "probes"] as const,
+  maintenance: (orgId: string) => ["org", orgId, "maintenance"] as const,
+  statusPages: (orgId: string) => ["org", orgId, "status-pages"] as const,
+  publicStatus: (slug: string) => ["status", slug] as const,
+};
+
+// ---- reads -------------------------------------------------------------------------------------
+
+export function useMe(enabled = true) {
+  return useQuery({
+    queryKey: keys.me,
+    queryFn: ({ signal }) => call("me", {}, { signal }),
+    enabled,
+    staleTime: 60_000,
+  });
+}
+
+export function useOrgSettings(orgId: string) {
+  return useQuery({
+    queryKey: keys.settings(orgId),
+    queryFn: ({ signal }) => call("getOrg", { org_id: orgId }, { signal }),
+  });
+}
+
+export function useSummary(orgId: string) {
+  return useQuery({
+    queryKey: keys.summary(orgId),
+    queryFn: ({ signal }) => call("summary", { org_id: orgId }, { signal }),
+    refetchInterval: 30_000,
+    enabled: orgId !== "",
+  });
+}
+
+/** Every server of the organization in one request; filtering and search happen in the page. */
+export function useServers(orgId: string, options: { refetchInterval?: number } = {}) {
+  return useQuery({
+    queryKey: keys.servers(orgId),
+    queryFn: ({ signal }) => call("servers", { org_id: orgId }, { signal }),
+    refetchInterval: options.refetchInterval ?? LIVE_MS,
+  });
+}
+
+export function useServer(orgId: string, serverId: string) {
+  return useQuery({
+    queryKey: keys.server(orgId, serverId),
+    queryFn: ({ signal }) => call("server", { org_id: orgId, server_id: serverId }, { signal }),
+    refetchInterval: LIVE_MS,
+    enabled: serverId !== "",
+  });
+}
+
+const REFRESH_BY_RANGE: Record<MetricRange, number> = {
+  "1h": 30_000,
+  "24h": 60_000,
+  "7d": 5 * 60_000,
+  "30d": 15 * 60_000,
+};
+
+export function useMetrics(orgId: string, serverId: string, range: MetricRange, names: readonly string[]) {
+  return useQuery({
+    queryKey: keys.metrics(orgId, serverId, range, names),
+    queryFn: ({ signal }) =>
+      call(
+        "metrics",
+        { org_id: orgId, server_id: serverId },
+        { query: { names: names.join(","), range }, signal },
+      ),
+    refetchInterval: REFRESH_BY_RANGE[range],
+    placeholderData: keepPreviousData,
+    enabled: serverId !== "" && names.length > 0,
+  });
+}
+
+export function useIncidents(orgId: string, status: IncidentsQuery["status"], serverId?: string) {
+  return useQuery({
+    queryKey: [...keys.incidents(orgId, status), serverId ?? ""],
+    queryFn: ({ signal }) =>
+      call("incidents", { org_id: orgId }, { query: { status, limit: 100, server_id: serverId }, signal }),
+    refetchInterval: LIVE_MS,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** The incident list, newest first, a page of 50 at a time ("Load older"). */
+export function useIncidentPages(orgId: string, status: IncidentsQuery["status"]) {
+  return useInfiniteQuery({
+    queryKey: [...keys.incidents(orgId, status), "pages"],
+    queryFn: ({ signal, pageParam }) =>
+      call("incidents", { org_id: orgId }, { query: { status, limit: 50, before: pageParam }, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_before ?? undefined,
+    refetchInterval: LIVE_MS,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useIncident(orgId: string, incidentId: string) {
+  return useQuery({
+    queryKey: keys.incident(orgId, incidentId),
+    queryFn: ({ signal }) => call("incident", { org_id: orgId, incident_id: incidentId }, { signal }),
+    refetchInterval: LIVE_MS,
+    enabled: incidentId !== "",
+  });
+}
+
+export function useApiKeys(orgId: string) {
+  return useQuery({
+    queryKey: keys.apiKeys(orgId),
+    queryFn: ({ signal }) => call("apiKeys", { org_id: orgId }, { signal }),
+  });
+}
+
+export function useChannels(orgId: string) {
+  return useQuery({
+    queryKey: keys.channels(orgId),
+    queryFn: ({ signal }) => call("channels", { org_id: orgId }, { signal }),
+  });
+}
+
+export function useAlertRules(orgId: string) {
+  return useQuery({
+    queryKey: keys.alertRules(orgId),
+    queryFn: ({ signal }) => call("alertRules", { org_id: orgId }, { signal }),
+  });
+}
+
+export function useMembers(orgId: string) {
+  return useQuery({
+    queryKey: keys.members(orgId),
+    queryFn: ({ signal }) => call("members", { org_id: orgId }, { signal }),
+  });
+}
+
+export function useInvitations(orgId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: keys.invitations(orgId),
+    queryFn: ({ signal }) => call("invitations", { org_id: orgId }, { signal }),
+    enabled,
+  });
+}
+
+export function useProbes(orgId: string) {
+  return useQuery({
+    queryKey: keys.probes(orgId),
+    queryFn: ({ signal }) => call("probes", { org_id: orgId }, { signal }),
+    refetchInterval: 60_000,
+  });
+}
+
+export function useMaintenanceWindows(orgId: string) {
+  return useQuery({
+    queryKey: keys.maintenance(orgId),
+    queryFn: ({ signal }) =>
+      call("maintenanceWindows", { org_id: orgId }, { query: { when: "upcoming" }, signal }),
+  });
+}
+
+export function useStatusPages(orgId: string) {
+  return useQuery({
+    queryKey: keys.statusPages(orgId),
+    queryFn: ({ signal }) => call("statusPages", { org_id: orgId }, { signal }),
+  });
+}
+
+export function usePublicStatus(slug: string) {
+  return useQuery({
+    queryKey: keys.publicStatus(slug),
+    queryFn: ({ signal }) => call("publicStatusPage", { slug }, { signal }),
+    refetchInterval: 60_000,
+    enabled: slug !== "",
+  });
+}
+
+// ---- writes ------------------------------------------------------------------------------------
+
+/**
+ * A mutation that refreshes the queries it affects afterwards: also after a failure, since a 409
+ * (someone else acknowledged first) means what the page shows is out of date.
+ */
+function useRefreshingMutation<TVars, TResult>(
+  fn: (vars: TVars) => Promise<TResult>,
+  invalidate: ReadonlyArray<readonly unknown[]>,
+) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSettled: async () => {
+      await Promise.all(invalidate.map((queryKey) => client.invalidateQueries({ queryKey })));
+    },
+  });
+}
+
+export function useCreateOrg() {
+  return useRefreshingMutation((name: string) => call("createOrg", {}, { body: { name } }), [keys.me]);
+}
+
+export function useUpdateSettings(orgId: string) {
+  return useRefreshingMutation(
+    (body: BodyOf<"updateSettings">) => call("updateSettings", { org_id: orgId }, { body }),
+    [keys.settings(orgId), keys.me],
+  );
+}
+
+export function useApproveServer(orgId: string) {
+  return useRefreshingMutation(
+    (serverId: string) => call("approveServer", { org_id: orgId, server_id: serverId }),
+    [keys.servers(orgId), keys.summary(orgId), ["org", orgId, "server"]],
+  );
+}
+
+export function useUpdateServer(orgId: string, serverId: string) {
+  return useRefreshingMutation(
+    (body: BodyOf<"updateServer">) => call("updateServer", { org_id: orgId, server_id: serverId }, { body }),
+    [keys.server(orgId, serverId), keys.servers(orgId)],
+  );
+}
+
+export function useDeleteServer(orgId: string) {
+  return useRefreshingMutation(
+    (serverId: string) => call("deleteServer", { org_id: orgId, server_id: serverId }),
+    [keys.servers(orgId), keys.summary(orgId)],
+  );
+}
+
+export function useIncidentAction(orgId: string) {
+  return useRefreshingMutation(
+    ({ id, action }: { id: string; action: "acknowledge" | "resolve" }) =>
+      call(action, { org_id: orgId, incident_id: id }),
+    [
+      ["org", orgId, "incidents"],
+      ["org", orgId, "incident"],
+      ["org", orgId, "server"],
+      keys.summary(orgId),
+      keys.servers(orgId),
+    ],
+  );
+}
+
+export function useCreateApiKey(orgId: string) {
+  return useRefreshingMutation(
+    (body: BodyOf<"createApiKey">) => call("createApiKey", { org_id: orgId }, { body }),
+    [keys.apiKeys(orgId)],
+  );
+}
+
+export function useRevokeApiKey(orgId: string) {
+  return useRefreshingMutation(
+    (keyId: string) => call("revokeApiKey", { org_id: orgId, key_id: keyId }),
+    [keys.apiKeys(orgId)],
+  );
+}
+
+export function useCreateChannel(orgId: string) {
+  return useRefreshingMutation(
+    (body: BodyOf<"createChannel">) => call("createChannel", { org_id: orgId }, { body }),
+    [keys.channels(orgId)],
+  );
+}
+
+export function useUpdateChannel(orgId: string) {
+  return useRefreshingMutation(
+    ({ id, body }: { id: string; body: BodyOf<"updateChannel"> }) =>
+      call("updateChannel", { org_id: orgId, channel_id: id }, { body }),
+    [keys.channels(orgId)],
+  );
+}
+
+export function useDeleteChannel(orgId: string) {
+  return useRefreshingMutation(
+    (id: string) => call("deleteChannel", { org_id: orgId, channel_id: id }),
+    [keys.channels(orgId), keys.alertRules(orgId)],
+  );
+}
+
+export function useTestChannel(orgId: string) {
+  return useMutation({
+    mutationFn: (id: string) => call("testChannel", { org_id: orgId, channel_id: id }),
+  });
+}
+
+export function useCreateAlertRule(orgId: string) {
+  return useRefreshingMutation(
+    (body: BodyOf<"createAlertRule">) => call("createAlertRule", { org_id: orgId }, { body }),
+    [keys.alertRules(orgId)],
+  );
+}
+
+export function useUpdateAlertRule(orgId: string) {
+  return useRefreshingMutation(
+    ({ id, body }: { id: string; body: BodyOf<"updateAlertRule"> }) =>
+      call("updateAlertRule", { org_id: orgId, rule_id: id }, { body }),
+    [keys.alertRules(orgId)],
+  );
+}
+
+export function useDeleteAlertRule(orgId: string) {
+  return useRefreshingMutation(
+    (id: string) => call("deleteAlertRule", { org_id: orgId, rule_id: id }),
+    [keys.alertRules(orgId)],
+  );
+}
+
+export function useUpdateMember(orgId: string) {
+  return useRefreshingMutation(
+    ({ userId, role }: { userId: string; role: OrgRole }) =>
+      call("updateMember", { org_id: orgId, user_id: userId }, { body: { role } }),
+    [keys.members(orgId)],
+  );
+}
+
+export function useRemoveMember(orgId: string) {
+  return useRefreshingMutation(
+    (userId: string) => call("removeMember", { org_id: orgId, user_id: userId }),
+    [keys.members(orgId), keys.me],
+  );
+}
+
+export function useCreateInvitation(orgId: string) {
+  return useRefreshingMutation(
+    (body: BodyOf<"createInvitation">) => call("createInvitation", { org_id: orgId }, { body }),
+    [keys.invitations(orgId)],
+  );
+}
+
+export function useRevokeInvitation(orgId: string) {
+  return useRefreshingMutation(
+    (id: string) => call("revokeInvitation", { org_id: orgId, invitation_id: id }),
+    [keys.invitations(orgId)],
+  );
+}
+
+export function useAcceptInvitation() {
+  return useRefreshingMutation(
+    (token: string) => call("acceptInvitation", {}, { body: { token } }),
+    [keys.me],
+  );
+}
+
+export function useCreateProbe(orgId: string) {
+  return useRefreshingMutation(
+    (body: BodyOf<"createProbe">) => call("createProbe", { org_id: orgId }, { body }),
+    [keys.probes(orgId)],
+  );
+}
+
+export function useDeleteProbe(orgId: string) {
+  return useRefreshingMutation(
+    (id: string) => call("deleteProbe", { org_id: orgId, probe_id: id }),
+    [keys.probes(orgId)],
+  );
+}
+
+export function useCreateMaintenanceWindow(orgId: string) {
+  return useRefreshingMutation(
+    (body: BodyOf<"createMaintenanceWindow">) => call("createMaintenanceWindow", { org_id: orgId }, { body }),
+    [keys.maintenance(orgId)],
+  );
+}
+
+export function useDeleteMaintenanceWindow(orgId: string) {
+  return useRefreshingMutation(
+    (id: string) => call("deleteMaintenanceWindow", { org_id: orgId, window_id: id }),
+    [keys.maintenance(orgId)],
+  );
+}
+
+export function useCreateStatusPage(orgId: string) {
+  return useRefreshingMutation(
+    (body: BodyOf<"createStatusPage">) => call("createStatusPage", { org_id: orgId }, { body }),
+    [keys.statusPages(orgId)],
+  );
+}
+
+export function useUpdateStatusPage(orgId: string) {
+  return useRefreshingMutation(
+    ({ id, body }: { id: string; body: BodyOf<"updateStatusPage"> }) =>
+      call("updateStatusPage", { org_id: orgId, page_id: id }, { body }),
+    [keys.statusPages(orgId)],
+  );
+}
+
+export function useDeleteStatusPage(orgId: string) {
+  return useRefreshingMutation(
+    (id: string) => call("deleteStatusPage", { org_id: orgId, page_id: id }),
+    [keys.statusPages(orgId)],
+  );
+}

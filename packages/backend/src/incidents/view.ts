@@ -1,0 +1,75 @@
+import type { IncidentItem, IncidentStatus, Severity } from "@custos/protocol";
+import type { PendingQuery, Row, TransactionSql } from "postgres";
+import { iso, isoOrNull } from "../orgs/access.ts";
+
+interface IncidentRow {
+  id: string;
+  title: string;
+  status: IncidentStatus;
+  severity: Severity;
+  kind: IncidentItem["kind"];
+  cause: string | null;
+  flapping: boolean;
+  server_id: string | null;
+  server_name: string | null;
+  monitor_id: string | null;
+  monitor_name: string | null;
+  started_at: Date;
+  opened_at: Date;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  acknowledged_email: string | null;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+  resolved_email: string | null;
+  now: Date;
+}
+
+/**
+ * Incidents of one organization as the caller sees them, newest first, with server/monitor
+ * names and who acknowledged/resolved (emails of co-members only). `where` narrows further.
+ */
+export async function selectIncidents(
+  tx: TransactionSql,
+  orgId: string,
+  where: PendingQuery<Row[]>,
+  limit = 100,
+): Promise<IncidentItem[]> {
+  const rows = await tx<IncidentRow[]>`
+    with mem as (select user_id, email from private.org_members(${orgId}))
+    select i.id, i.title, i.status, i.severity, i.kind, i.cause, i.flapping,
+           i.server_id, s.name as server_name, i.monitor_id, m.name as monitor_name,
+           i.started_at, i.opened_at, i.acknowledged_at, i.acknowledged_by, ab.email as acknowledged_email,
+           i.resolved_at, i.resolved_by, rb.email as resolved_email, now() as now
+    from public.incidents i
+    left join public.servers s on s.id = i.server_id
+    left join public.monitors m on m.id = i.monitor_id
+    left join mem ab on ab.user_id = i.acknowledged_by
+    left join mem rb on rb.user_id = i.resolved_by
+    where i.org_id = ${orgId} ${where}
+    order by i.opened_at desc, i.id desc
+    limit ${limit}`;
+  return rows.map(toIncidentItem);
+}
+
+export function toIncidentItem(r: IncidentRow): IncidentItem {
+  const end = r.resolved_at ?? r.now;
+  return {
+    id: r.id,
+    title: r.title,
+    status: r.status,
+    severity: r.severity,
+    kind: r.kind,
+    cause: r.cause,
+    flapping: r.flapping,
+    server: r.server_id ? { id: r.server_id, name: r.server_name ?? "" } : null,
+    monitor: r.monitor_id ? { id: r.monitor_id, name: r.monitor_name ?? "" } : null,
+    started_at: iso(r.started_at),
+    opened_at: iso(r.opened_at),
+    acknowledged_at: isoOrNull(r.acknowledged_at),
+    acknowledged_by: r.acknowledged_by ? { id: r.acknowledged_by, email: r.acknowledged_email } : null,
+    resolved_at: isoOrNull(r.resolved_at),
+    resolved_by: r.resolved_by ? { id: r.resolved_by, email: r.resolved_email } : null,
+    duration_seconds: Math.max(0, Math.round((end.getTime() - r.started_at.getTime()) / 1000)),
+  };
+}

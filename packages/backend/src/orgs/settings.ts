@@ -1,0 +1,29 @@
+import type { OrgRole, OrgSettings } from "@custos/protocol";
+import type { TransactionSql } from "postgres";
+import { AppError } from "../errors.ts";
+import { iso } from "./access.ts";
+
+interface OrgRow {
+  id: string;
+  name: string;
+  require_server_approval: boolean;
+  raw_retention_days: number;
+  flap_threshold: number;
+  flap_window_minutes: number;
+  agent_dedup_seconds: number;
+  created_at: Date;
+}
+
+/** An organization's settings as the caller sees them (RLS: members only). */
+export async function readOrgSettings(
+  tx: TransactionSql,
+  orgId: string,
+  role: OrgRole,
+): Promise<OrgSettings> {
+  const [row] = await tx<OrgRow[]>`
+    select id, name, require_server_approval, raw_retention_days, flap_threshold, flap_window_minutes,
+           agent_dedup_seconds, created_at
+    from public.organizations where id = ${orgId}`;
+  if (!row) throw new AppError("NOT_FOUND", `organization ${orgId} not found`, { field: "org_id" });
+  return { ...row, role, created_at: iso(row.created_at) };
+}

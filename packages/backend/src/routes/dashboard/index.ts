@@ -1,0 +1,56 @@
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import type { Ctx } from "../../context.ts";
+import { accountRoutes } from "./account.ts";
+import { alertRuleRoutes } from "./alert-rules.ts";
+import { apiKeyRoutes } from "./api-keys.ts";
+import { channelRoutes } from "./channels.ts";
+import { type DashboardEnv, requireUser } from "./http.ts";
+import { incidentRoutes } from "./incidents.ts";
+import { maintenanceWindowRoutes } from "./maintenance-windows.ts";
+import { memberRoutes } from "./members.ts";
+import { orgRoutes } from "./orgs.ts";
+import { probeRoutes } from "./probes.ts";
+import { serverRoutes } from "./servers.ts";
+import { publicStatusRoutes, statusPageRoutes } from "./status-pages.ts";
+
+/**
+ * /api/v1/*: the dashboard API (contract: packages/protocol/src/dashboard.ts). Every route but
+ * /v1/status/:slug needs a user's access token; each verb then runs as that user under RLS.
+ * CORS: in the cloud the dashboard is on another origin; tokens travel in a header (no
+ * cookies), so the configured dashboard origin (or any, when none is configured) may call.
+ */
+export function dashboardRoutes(ctx: Ctx) {
+  const app = new Hono<DashboardEnv>();
+  const origin = ctx.config.dashboardUrl ? new URL(ctx.config.dashboardUrl).origin : "*";
+  app.use(
+    "*",
+    cors({
+      origin,
+      allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+      allowHeaders: ["Authorization", "Content-Type"],
+      maxAge: 600,
+    }),
+  );
+
+  publicStatusRoutes(app, ctx);
+
+  const auth = requireUser(ctx);
+  app.use("/me", auth);
+  app.use("/orgs", auth);
+  app.use("/orgs/*", auth);
+  app.use("/invitations/*", auth);
+
+  accountRoutes(app, ctx);
+  orgRoutes(app, ctx);
+  serverRoutes(app, ctx);
+  incidentRoutes(app, ctx);
+  apiKeyRoutes(app, ctx);
+  channelRoutes(app, ctx);
+  alertRuleRoutes(app, ctx);
+  memberRoutes(app, ctx);
+  probeRoutes(app, ctx);
+  maintenanceWindowRoutes(app, ctx);
+  statusPageRoutes(app, ctx);
+  return app;
+}

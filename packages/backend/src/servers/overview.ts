@@ -1,0 +1,147 @@
+import { type ServersOverview, ServersQuery } from "@custos/protocol";
+import { z } from "zod";
+import type { Ctx } from "../context.ts";
+import type { CallerClaims } from "../db/as-caller.ts";
+import { parseInput } from "../http/body.ts";
+import { inOrg, iso, isoOrNull } from "../orgs/access.ts";
+import { type ServerRow, serverState } from "./view.ts";
+
+export const ListServersInput = z.strictObject({ org_id: z.uuid(), query: ServersQuery });
+export type ListServersInput = z.input<typeof ListServersInput>;
+
+export const TREND_POINTS = 24;
+export const TREND_STEP_SECONDS = 300;
+
+type OverviewRow = Pick<
+  ServerRow,
+  | "id"
+  | "name"
+  | "hostname"
+  | "status"
+  | "approval"
+  | "last_heartbeat_at"
+  | "agent_version"
+  | "os"
+  | "arch"
+  | "heartbeat_timeout_seconds"
+  | "created_at"
+> & {
+  cpu: number | null;
+  mem: number | null;
+  disk: number | null;
+  metrics_at: Date | null;
+  trend_from: Date | null;
+  cpu_trend: (number | null)[] | null;
+  fresh: boolean | null;
+  open_incidents: number;
+};
+
+/**
+ * Every server of the organization with its state, the latest cpu / memory / fullest-disk values
+ * and a 2-hour cpu trend. Both come from server_vitals, one row per server kept by the rollup
+ * refresh, so the list is one set-based statement over servers (plus one for the counts) that
+ * reads one row per server whatever the number of series: no query per server, no scan of rollups.
+ */
+export async function listServers({
+  ctx,
+  caller,
+  input,
+}: {
+  ctx: Pick<Ctx, "sql">;
+  caller: CallerClaims;
+  input: ListServersInput;
+}): Promise<ServersOverview> {
+  const { org_id, query } = parseInput(ListServersInput, input);
+  return inOrg(ctx, caller, org_id, "viewer", async (tx) => {
+    const pattern = query.q ? `%${query.q.replace(/[\\%_]/g, "\\$&")}%` : null;
+    const [grid] = await tx<{ now: Date; from: Date }[]>`
+      select now() as now, private.bucket_5m(now()) - ${`${(TREND_POINTS - 1) * TREND_STEP_SECONDS} seconds`}::interval as from`;
+    const { now, from } = grid as { now: Date; from: Date };
+    const rows = await tx<OverviewRow[]>`
+      with inc as (
+        select i.server_id, count(*)::int as n
+        from public.incidents i
+        where i.org_id = ${org_id} and i.resolved_at is null and i.server_id is not null
+        group by 1
+      )
+      select s.id, s.name, s.hostname, s.status, s.approval, s.last_heartbeat_at, s.agent_version, s.os, s.arch,
+             s.heartbeat_timeout_seconds, s.created_at,
+             v.cpu_percent as cpu, v.memory_used_percent as mem, v.disk_used_percent as disk, v.metrics_at,
+             v.trend_from, v.cpu_trend, v.metrics_at > now() - interval '15 minutes' as fresh,
+             coalesce(inc.n, 0) as open_incidents
+      from public.servers s
+      left join public.server_vitals v on v.server_id = s.id
+      left join inc on inc.server_id = s.id
+      where s.org_id = ${org_id}
+        and (${pattern}::text is null or s.name ilike ${pattern} or s.hostname ilike ${pattern})
+        and (${query.status ?? null}::text is null
+             or case when s.approval = 'pending' then 'pending' else s.status::text end = ${query.status ?? null})
+      order by lower(s.name), s.id`;
+    const [counts] = await tx<ServersOverview["counts"][]>`
+      select count(*)::int as total,
+             count(*) filter (where approval = 'approved' and status = 'up')::int as up,
+             count(*) filter (where approval = 'approved' and status = 'down')::int as down,
+             count(*) filter (where approval = 'pending')::int as pending,
+             count(*) filter (where approval = 'approved' and status = 'unknown')::int as unknown
+      from public.servers where org_id = ${org_id}`;
+    return {
+      generated_at: iso(now),
+      counts: counts as ServersOverview["counts"],
+      trend: {
+        metric: "cpu.percent",
+        from: iso(from),
+        step_seconds: TREND_STEP_SECONDS,
+        points: TREND_POINTS,
+      },
+      servers: rows.map((r) => {
+        const trend = shiftTrend(r.cpu_trend, r.trend_from, from);
+        return {
+          id: r.id,
+          name: r.name,
+          hostname: r.hostname,
+          status: serverState(r),
+          last_heartbeat_at: isoOrNull(r.last_heartbeat_at),
+          agent_version: r.agent_version,
+          os: r.os,
+          arch: r.arch,
+          heartbeat_timeout_seconds: r.heartbeat_timeout_seconds,
+          created_at: iso(r.created_at),
+          cpu_percent: r.fresh ? roundOrNull(r.cpu) : null,
+          memory_used_percent: r.fresh ? roundOrNull(r.mem) : null,
+          disk_used_percent: r.fresh ? roundOrNull(r.disk) : null,
+          metrics_at: isoOrNull(r.metrics_at),
+          cpu_trend: trend,
+          open_incidents: r.open_incidents,
+        };
+      }),
+    };
+  });
+}
+
+/**
+ * The stored trend starts at its own trend_from (when the refresh last saw the server); move it
+ * onto this answer's grid, so a server that stopped reporting has its points roll off.
+ */
+export function shiftTrend(
+  stored: (number | null)[] | null,
+  storedFrom: Date | null,
+  from: Date,
+): (number | null)[] {
+  const trend: (number | null)[] = new Array(TREND_POINTS).fill(null);
+  if (!stored || !storedFrom) return trend;
+  const shift = Math.round((from.getTime() - storedFrom.getTime()) / (TREND_STEP_SECONDS * 1000));
+  for (let i = 0; i < TREND_POINTS; i++) {
+    const value = stored[i + shift];
+    if (value !== undefined && value !== null) trend[i] = round1(value);
+  }
+  return trend;
+}
+
+/** One decimal is all a percentage on a list needs (and keeps 1,000 rows small). */
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+function roundOrNull(value: number | null): number | null {
+  return value === null ? null : round1(value);
+}

@@ -1,0 +1,58 @@
+import type { ServerInfo, ServerState } from "@custos/protocol";
+import type { TransactionSql } from "postgres";
+import { AppError } from "../errors.ts";
+import { iso, isoOrNull } from "../orgs/access.ts";
+
+export interface ServerRow {
+  id: string;
+  name: string;
+  hostname: string;
+  status: "unknown" | "up" | "down";
+  approval: "pending" | "approved";
+  agent_version: string | null;
+  os: string | null;
+  arch: string | null;
+  last_heartbeat_at: Date | null;
+  clock_skew_ms: number | null;
+  heartbeat_timeout_seconds: number;
+  public_endpoint: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** The dashboard's state: waiting for approval wins over the sweep's up/down/unknown. */
+export function serverState(row: {
+  status: ServerRow["status"];
+  approval: ServerRow["approval"];
+}): ServerState {
+  return row.approval === "pending" ? "pending" : row.status;
+}
+
+export function toServerInfo(row: ServerRow): ServerInfo {
+  return {
+    id: row.id,
+    name: row.name,
+    hostname: row.hostname,
+    status: serverState(row),
+    approval: row.approval,
+    agent_version: row.agent_version,
+    os: row.os,
+    arch: row.arch,
+    last_heartbeat_at: isoOrNull(row.last_heartbeat_at),
+    clock_skew_ms: row.clock_skew_ms,
+    heartbeat_timeout_seconds: row.heartbeat_timeout_seconds,
+    public_endpoint: row.public_endpoint,
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+  };
+}
+
+/** One server of the organization as the caller sees it; 404 when RLS or the org filter hides it. */
+export async function readServer(tx: TransactionSql, orgId: string, serverId: string): Promise<ServerRow> {
+  const [row] = await tx<ServerRow[]>`
+    select id, name, hostname, status, approval, agent_version, os, arch, last_heartbeat_at, clock_skew_ms,
+           heartbeat_timeout_seconds, public_endpoint, created_at, updated_at
+    from public.servers where id = ${serverId} and org_id = ${orgId}`;
+  if (!row) throw new AppError("NOT_FOUND", `server ${serverId} not found`, { field: "server_id" });
+  return row;
+}

@@ -1,0 +1,183 @@
+import { MetricsResponse } from "@custos/protocol";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { maintainRollups, refreshRollups } from "../../src/index.ts";
+import { type Dashboard, expectContract, setupDashboard } from "./helpers.ts";
+
+let d: Dashboard;
+let server: string;
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+/** Rollup rows that differ from aggregating the raw samples from scratch (should be none). */
+async function mismatches() {
+  const [row] = await d.sql<{ m1: number; m5: number; h1: number; checks: number }[]>`
+    with st as (select * from private.rollup_state),
+    raw1 as (
+      select series_id, date_trunc('minute', ts) as b, count(*)::int as c, sum(value) as s, min(value) as lo, max(value) as hi
+      from metric_samples group by 1, 2
+    ),
+    raw5 as (
+      select series_id, private.bucket_5m(ts) as b, count(*)::int as c, sum(value) as s from metric_samples group by 1, 2
+    ),
+    rawh as (
+      select series_id, date_trunc('hour', ts) as b, count(*)::int as c, sum(value) as s from metric_samples
+      where ts < (select hours_through from st) group by 1, 2
+    ),
+    rawc as (
+      select monitor_id, date_trunc('hour', ts) as b, count(*) filter (where status = 'ok')::int as ok,
+             count(*) filter (where status = 'down')::int as down
+      from check_results where ts < (select checks_through from st) and status <> 'unsupported' group by 1, 2
+    )
+    select
+      (select count(*)::int from raw1 full join metric_rollups_1m r on r.series_id = raw1.series_id and r.bucket = raw1.b
+        where raw1.c is distinct from r.sample_count or abs(raw1.s - r.sum_value) > 1e-6
+           or raw1.lo is distinct from r.min_value or raw1.hi is distinct from r.max_value) as m1,
+      (select count(*)::int from raw5 full join metric_rollups_5m r on r.series_id = raw5.series_id and r.bucket = raw5.b
+        where raw5.c is distinct from r.sample_count or abs(raw5.s - r.sum_value) > 1e-6) as m5,
+      (select count(*)::int from rawh full join (select * from metric_rollups_1h where bucket < (select hours_through from st)) r
+         on r.series_id = rawh.series_id and r.bucket = rawh.b
+        where rawh.c is distinct from r.sample_count or abs(rawh.s - r.sum_value) > 1e-6) as h1,
+      (select count(*)::int from rawc full join check_rollups_1h r on r.monitor_id = rawc.monitor_id and r.bucket = rawc.b
+        where rawc.ok is distinct from r.ok_count or rawc.down is distinct from r.down_count) as checks`;
+  return row;
+}
+
+function series(
+  from: number,
+  to: number,
+  stepMs: number,
+  name = "cpu.percent",
+  value = (t: number) => (t / 1000) % 97,
+) {
+  const out: { ts: number; name: string; value: number }[] = [];
+  for (let t = from; t < to; t += stepMs) out.push({ ts: t, name, value: value(t) });
+  return out;
+}
+
+beforeAll(async () => {
+  d = await setupDashboard();
+  server = await d.register("web-1");
+});
+afterAll(() => d.close());
+
+describe("rollup refresh", () => {
+  it("aggregates new samples into 1m / 5m / 1h and the overview's latest values, matching raw exactly", async () => {
+    const now = Date.now();
+    await d.pushMetrics(server, series(now - 3 * HOUR, now - 5_000, 15_000));
+    // most are older than the watermark of this new database: they arrive through the backlog
+    const first = await refreshRollups({ ctx: d.app.ctx });
+    expect(first.caught_up).toBe(true);
+    expect(first.rollups_1m + first.late_1m).toBeGreaterThanOrEqual(180);
+    const [hours] = await d.sql`select count(*)::int as n from metric_rollups_1h`;
+    expect(hours?.n).toBeGreaterThanOrEqual(2);
+    expect(await mismatches()).toEqual({ m1: 0, m5: 0, h1: 0, checks: 0 });
+    const [latest] = await d.sql`select count(*)::int as n from metric_latest`;
+    expect(latest?.n).toBe(1);
+  });
+
+  it("never rescans: a second run with nothing new reads only its window and writes nothing", async () => {
+    const again = await refreshRollups({ ctx: d.app.ctx });
+    expect(again).toMatchObject({ passes: 1, rollups_1m: 0, rollups_5m: 0, late_1m: 0, vitals: 0 });
+    const [backlog] = await d.sql`select count(*)::int as n from private.metric_rollup_backlog`;
+    expect(backlog?.n).toBe(0);
+  });
+
+  it("re-aggregates samples that arrive within the window (replace, not add)", async () => {
+    const now = Date.now();
+    await d.pushMetrics(server, [{ ts: now - 30_000, name: "cpu.percent", value: 99 }]);
+    const [backlog] = await d.sql`select count(*)::int as n from private.metric_rollup_backlog`;
+    expect(backlog?.n).toBe(0);
+    await refreshRollups({ ctx: d.app.ctx });
+    expect(await mismatches()).toEqual({ m1: 0, m5: 0, h1: 0, checks: 0 });
+  });
+
+  it("merges samples replayed hours late (an agent's buffer) exactly once, into every tier", async () => {
+    const now = Date.now();
+    const gapStart = Math.floor((now - 5 * HOUR) / MIN) * MIN;
+    await d.pushMetrics(server, series(gapStart, gapStart + 40 * MIN, 15_000));
+    const [backlog] = await d.sql`select count(*)::int as n from private.metric_rollup_backlog`;
+    expect(backlog?.n).toBe(40);
+    const result = await refreshRollups({ ctx: d.app.ctx });
+    expect(result.late_1m).toBe(40);
+    expect(await mismatches()).toEqual({ m1: 0, m5: 0, h1: 0, checks: 0 });
+    // replaying the same batch again (new batch id, same samples) is counted once more, like raw
+    await refreshRollups({ ctx: d.app.ctx });
+    expect(await mismatches()).toEqual({ m1: 0, m5: 0, h1: 0, checks: 0 });
+
+    const chart = expectContract(
+      await d.api("GET", `/orgs/${d.orgA}/servers/${server}/metrics?names=cpu.percent&range=7d`),
+      200,
+      MetricsResponse,
+    );
+    const hours = chart.series[0]?.points.map(([ts]) => ts) ?? [];
+    expect(hours).toContain(Math.floor(gapStart / HOUR) * HOUR);
+  });
+
+  it("counts check results once each, including late ones, in hourly rollups", async () => {
+    const now = Date.now();
+    await d.pushChecks(server, [
+      { monitor: "http:site", status: "ok", ts: now - 6 * HOUR },
+      { monitor: "http:site", status: "down", ts: now - 6 * HOUR + MIN },
+    ]);
+    await refreshRollups({ ctx: d.app.ctx });
+    await d.pushChecks(server, [
+      { monitor: "http:site", status: "down", ts: now - 6 * HOUR + 2 * MIN },
+      { monitor: "http:site", status: "ok", ts: now - 10 * MIN },
+    ]);
+    await refreshRollups({ ctx: d.app.ctx });
+    await refreshRollups({ ctx: d.app.ctx });
+    expect(await mismatches()).toEqual({ m1: 0, m5: 0, h1: 0, checks: 0 });
+    const [hour] = await d.sql`
+      select ok_count, down_count from check_rollups_1h where bucket = date_trunc('hour', ${new Date(now - 6 * HOUR)}::timestamptz)`;
+    expect(hour).toEqual({ ok_count: 1, down_count: 2 });
+  });
+
+  it("serialises concurrent refreshes without double counting", async () => {
+    const now = Date.now();
+    await d.pushMetrics(
+      server,
+      series(now - 20 * HOUR, now - 19 * HOUR, 30_000, "load.1", () => 1),
+    );
+    await Promise.all([
+      refreshRollups({ ctx: d.app.ctx }),
+      refreshRollups({ ctx: d.app.ctx }),
+      refreshRollups({ ctx: d.app.ctx }),
+    ]);
+    expect(await mismatches()).toEqual({ m1: 0, m5: 0, h1: 0, checks: 0 });
+  });
+});
+
+describe("rollup retention", () => {
+  it("creates partitions ahead, locked to their parent's RLS", async () => {
+    const result = await maintainRollups({ ctx: d.app.ctx });
+    expect(result.created).toBeGreaterThanOrEqual(0);
+    const [row] = await d.sql`
+      select count(*)::int as parts, bool_and(c.relrowsecurity) as rls,
+             bool_or(has_table_privilege('authenticated', c.oid, 'select')) as auth_select,
+             bool_or(has_table_privilege('anon', c.oid, 'select')) as anon_select
+      from pg_inherits i join pg_class c on c.oid = i.inhrelid
+      where i.inhparent in ('public.metric_rollups_1m'::regclass, 'public.metric_rollups_5m'::regclass)`;
+    expect(row).toMatchObject({ rls: true, auth_select: false, anon_select: false });
+    expect(row?.parts).toBeGreaterThanOrEqual(2 * 12);
+  });
+
+  it("deletes an organization's rollups past its own retention and keeps other organizations'", async () => {
+    const serverB = await d.register("b-1", d.agentKeyB);
+    await d.pushMetrics(serverB, [{ ts: Date.now() - 10_000, name: "cpu.percent", value: 1 }], d.agentKeyB);
+    const ids = await d.sql<
+      { id: number; org_id: string }[]
+    >`select id, org_id from metric_series where name = 'cpu.percent'`;
+    for (const s of ids) {
+      await d.sql`
+        insert into metric_rollups_1h (series_id, bucket, sum_value, sample_count, min_value, max_value)
+        values (${s.id}, date_trunc('hour', now()) - interval '40 days', 1, 1, 1, 1)`;
+    }
+    await d.sql`update organizations set raw_retention_days = 30 where id = ${d.orgA}`;
+    const result = await maintainRollups({ ctx: d.app.ctx });
+    expect(result.deleted_rows).toBeGreaterThanOrEqual(1);
+    const left = await d.sql<{ org_id: string }[]>`
+      select s.org_id from metric_rollups_1h r join metric_series s on s.id = r.series_id
+      where r.bucket < now() - interval '35 days'`;
+    expect(left.map((r) => r.org_id)).toEqual([d.orgB]);
+  });
+});

@@ -1,0 +1,398 @@
+import {
+  AlertRuleItem,
+  AlertRuleList,
+  ApiKeyItem,
+  ApiKeyList,
+  ChannelItem,
+  ChannelList,
+  ChannelTestResult,
+  CreatedApiKey,
+  MaintenanceWindowItem,
+  MaintenanceWindowList,
+  ProbeItem,
+  ProbeList,
+} from "@custos/protocol";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSink } from "../sinks.ts";
+import { type Dashboard, expectContract, setupDashboard } from "./helpers.ts";
+
+let d: Dashboard;
+let sink: Awaited<ReturnType<typeof startSink>>;
+beforeAll(async () => {
+  d = await setupDashboard();
+  sink = await startSink();
+});
+afterAll(async () => {
+  await d.close();
+  await sink.close();
+});
+
+describe("API keys", () => {
+  let created: CreatedApiKey;
+
+  it("returns a new key once, with the install command for this deployment's URL", async () => {
+    created = expectContract(
+      await d.api("POST", `/orgs/${d.orgA}/api-keys`, {
+        as: d.users.member,
+        body: { name: "laptop" },
+        headers: { "x-forwarded-proto": "https", "x-forwarded-host": "custos.example.com" },
+      }),
+      201,
+      CreatedApiKey,
+    );
+    expect(created.key).toMatch(/^cus_[0-9A-Za-z]{40}$/);
+    expect(created.api_key).toMatchObject({
+      name: "laptop",
+      scope: "agent",
+      prefix: created.key.slice(0, 12),
+      revoked_at: null,
+      created_by: { id: d.users.member.id, email: "member@a.example" },
+    });
+    expect(created.install_command).toBe(
+      `curl -sSL https://custos.example.com/install.sh | sudo bash -s -- --api-key=${created.key} --url https://custos.example.com`,
+    );
+    // the key works for an agent
+    expect(
+      (
+        await d.agent(
+          "/register",
+          { hostname: "k", server_name: "k", agent_version: "1", os: "linux", arch: "x64" },
+          created.key,
+        )
+      ).status,
+    ).toBe(200);
+  });
+
+  it("lists keys with prefix and last use, never the key or its hash", async () => {
+    const res = await d.api("GET", `/orgs/${d.orgA}/api-keys`, { as: d.users.viewer });
+    const list = expectContract(res, 200, ApiKeyList);
+    const item = list.api_keys.find((k) => k.id === created.api_key.id);
+    expect(item?.last_used_at).not.toBeNull();
+    expect(res.text).not.toContain(created.key);
+    expect(res.text).not.toContain(created.key.slice(12));
+    expect(res.text).not.toMatch(/hash/);
+    const [row] =
+      await d.sql`select encode(secret_hash, 'hex') as h from api_keys where id = ${created.api_key.id}`;
+    expect(res.text).not.toContain(row?.h);
+  });
+
+  it("revokes a key so the agent using it is refused at once", async () => {
+    expect(
+      (await d.api("POST", `/orgs/${d.orgA}/api-keys/${created.api_key.id}/revoke`, { as: d.users.viewer }))
+        .status,
+    ).toBe(403);
+    const revoked = expectContract(
+      await d.api("POST", `/orgs/${d.orgA}/api-keys/${created.api_key.id}/revoke`, { as: d.users.member }),
+      200,
+      ApiKeyItem,
+    );
+    expect(revoked.revoked_at).not.toBeNull();
+    const res = await d.agent(
+      "/register",
+      { hostname: "k", server_name: "k", agent_version: "1", os: "linux", arch: "x64" },
+      created.key,
+    );
+    expect(res.status).toBe(401);
+    expect(
+      (await d.api("POST", `/orgs/${d.orgB}/api-keys/${created.api_key.id}/revoke`, { as: d.users.ownerB }))
+        .status,
+    ).toBe(404);
+  });
+
+  it("uses the configured dashboard URL for the install command when there is one", async () => {
+    const other = await setupDashboard({ dashboardUrl: "https://monitor.example.org/" });
+    try {
+      const res = expectContract(await other.api("POST", `/orgs/${other.orgA}/api-keys`), 201, CreatedApiKey);
+      expect(res.install_command).toContain("https://monitor.example.org/install.sh");
+      expect(res.install_command).toMatch(/--url https:\/\/monitor\.example\.org$/);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe("channels", () => {
+  let channel: ChannelItem;
+
+  it("creates a channel and never returns its secret, to anyone", async () => {
+    const res = await d.api("POST", `/orgs/${d.orgA}/channels`, {
+      as: d.users.admin,
+      body: {
+        name: "ops",
+        kind: "webhook",
+        config: { url: `${sink.url}/hook` },
+        secret: {
+          signing_secret: "super-secret-signing-key",
+          headers: { Authorization: "Bearer hunter2-token" },
+        },
+      },
+    });
+    channel = expectContract(res, 201, ChannelItem);
+    expect(channel).toMatchObject({
+      kind: "webhook",
+      has_secret: true,
+      secret_fields: ["headers", "signing_secret"],
+    });
+    expect(res.text).not.toContain("super-secret-signing-key");
+    expect(res.text).not.toContain("hunter2");
+    for (const as of [d.users.viewer, d.users.admin, d.users.owner]) {
+      const list = await d.api("GET", `/orgs/${d.orgA}/channels`, { as });
+      const parsed = expectContract(list, 200, ChannelList);
+      expect(parsed.channels[0]).toMatchObject({ name: "ops", has_secret: true });
+      expect(list.text).not.toContain("super-secret-signing-key");
+      expect(list.text).not.toContain("hunter2");
+    }
+  });
+
+  it("validates settings per kind and names the field", async () => {
+    const cases = [
+      [{ name: "sms", kind: "sms", config: { to: ["0123"] }, secret: {} }, "config.to.0"],
+      [
+        { name: "slack", kind: "slack", secret: { webhook_url: "http://hooks.slack.com/x" } },
+        "secret.webhook_url",
+      ],
+      [{ name: "mail", kind: "email", config: { to: [] } }, "config.to"],
+      [{ name: "x", kind: "pager" }, "kind"],
+      [{ name: "", kind: "email", config: { to: ["a@b.example"] } }, "name"],
+    ] as const;
+    for (const [body, field] of cases) {
+      const res = await d.api("POST", `/orgs/${d.orgA}/channels`, { as: d.users.admin, body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.error.field).toBe(field);
+    }
+  });
+
+  it("updates config and replaces the secret, still without returning it", async () => {
+    const res = await d.api("PATCH", `/orgs/${d.orgA}/channels/${channel.id}`, {
+      as: d.users.admin,
+      body: { name: "ops-2", secret: { signing_secret: "another-long-secret-1234" } },
+    });
+    const updated = expectContract(res, 200, ChannelItem);
+    expect(updated).toMatchObject({ name: "ops-2", secret_fields: ["headers", "signing_secret"] });
+    expect(res.text).not.toContain("another-long-secret");
+    const bad = await d.api("PATCH", `/orgs/${d.orgA}/channels/${channel.id}`, {
+      as: d.users.admin,
+      body: { config: { url: "ftp://x" } },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe("config.url");
+  });
+
+  it("sends a test notification through the real notifier and reports the outcome", async () => {
+    expect(
+      (await d.api("POST", `/orgs/${d.orgA}/channels/${channel.id}/test`, { as: d.users.member })).status,
+    ).toBe(403);
+    const ok = expectContract(
+      await d.api("POST", `/orgs/${d.orgA}/channels/${channel.id}/test`, { as: d.users.admin }),
+      200,
+      ChannelTestResult,
+    );
+    expect(ok).toMatchObject({ delivered: true, error: null });
+    const got = sink.received.at(-1);
+    expect(got?.json()).toMatchObject({ event: "test", title: "Custos test notification" });
+    expect(got?.headers["x-custos-signature"]).toMatch(/^sha256=/);
+    sink.answer(503);
+    const failed = expectContract(
+      await d.api("POST", `/orgs/${d.orgA}/channels/${channel.id}/test`, { as: d.users.admin }),
+      200,
+      ChannelTestResult,
+    );
+    sink.answer(200);
+    expect(failed).toMatchObject({ delivered: false, retryable: true });
+    expect(failed.error).toMatch(/503/);
+    expect(failed.error).not.toContain("another-long-secret");
+  });
+
+  it("deletes a channel and removes it from alert rules", async () => {
+    const rule = expectContract(
+      await d.api("POST", `/orgs/${d.orgA}/alert-rules`, {
+        as: d.users.admin,
+        body: {
+          name: "r",
+          channel_ids: [channel.id],
+          escalate_after_minutes: 5,
+          escalation_channel_ids: [channel.id],
+        },
+      }),
+      201,
+      AlertRuleItem,
+    );
+    expect(
+      (await d.api("DELETE", `/orgs/${d.orgA}/channels/${channel.id}`, { as: d.users.admin })).status,
+    ).toBe(200);
+    const rules = expectContract(await d.api("GET", `/orgs/${d.orgA}/alert-rules`), 200, AlertRuleList);
+    expect(rules.alert_rules.find((r) => r.id === rule.id)).toMatchObject({
+      channel_ids: [],
+      escalation_channel_ids: [],
+    });
+  });
+});
+
+describe("alert rules", () => {
+  it("creates, updates and deletes rules with escalation and repeat; admins only", async () => {
+    const ch = expectContract(
+      await d.api("POST", `/orgs/${d.orgA}/channels`, {
+        as: d.users.admin,
+        body: { name: "mail", kind: "email", config: { to: ["ops@a.example"] } },
+      }),
+      201,
+      ChannelItem,
+    );
+    const body = {
+      name: "critical",
+      min_severity: "critical",
+      channel_ids: [ch.id],
+      escalate_after_minutes: 5,
+      escalation_channel_ids: [ch.id],
+      repeat_mode: "repeat",
+      repeat_every_minutes: 30,
+      notify_restored: false,
+    };
+    expect((await d.api("POST", `/orgs/${d.orgA}/alert-rules`, { as: d.users.member, body })).status).toBe(
+      403,
+    );
+    const rule = expectContract(
+      await d.api("POST", `/orgs/${d.orgA}/alert-rules`, { as: d.users.admin, body }),
+      201,
+      AlertRuleItem,
+    );
+    expect(rule).toMatchObject({ ...body, enabled: true });
+    const noPeriod = await d.api("PATCH", `/orgs/${d.orgA}/alert-rules/${rule.id}`, {
+      as: d.users.admin,
+      body: { repeat_every_minutes: null },
+    });
+    expect(noPeriod.status).toBe(400);
+    expect(noPeriod.body.error.field).toBe("repeat_every_minutes");
+    const once = expectContract(
+      await d.api("PATCH", `/orgs/${d.orgA}/alert-rules/${rule.id}`, {
+        as: d.users.admin,
+        body: { repeat_mode: "once", repeat_every_minutes: null },
+      }),
+      200,
+      AlertRuleItem,
+    );
+    expect(once).toMatchObject({
+      repeat_mode: "once",
+      repeat_every_minutes: null,
+      escalate_after_minutes: 5,
+    });
+    const foreign = await d.api("PATCH", `/orgs/${d.orgA}/alert-rules/${rule.id}`, {
+      as: d.users.admin,
+      body: { channel_ids: [ch.id, "00000000-0000-4000-8000-000000000000"] },
+    });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.error.field).toBe("channel_ids.1");
+    expect(
+      (await d.api("DELETE", `/orgs/${d.orgA}/alert-rules/${rule.id}`, { as: d.users.admin })).status,
+    ).toBe(200);
+    expect(
+      (await d.api("DELETE", `/orgs/${d.orgA}/alert-rules/${rule.id}`, { as: d.users.admin })).status,
+    ).toBe(404);
+  });
+});
+
+describe("probes and maintenance windows", () => {
+  it("lets a member add, change and delete an HTTP probe; a viewer cannot", async () => {
+    const body = {
+      name: "site",
+      interval_seconds: 30,
+      config: { kind: "http", url: "https://example.com/health" },
+    };
+    expect((await d.api("POST", `/orgs/${d.orgA}/probes`, { as: d.users.viewer, body })).status).toBe(403);
+    const probe = expectContract(
+      await d.api("POST", `/orgs/${d.orgA}/probes`, { as: d.users.member, body }),
+      201,
+      ProbeItem,
+    );
+    expect(probe).toMatchObject({
+      name: "site",
+      kind: "http",
+      interval_seconds: 30,
+      config: { degraded_ms: 80, down_ms: 200 },
+    });
+    const bad = await d.api("POST", `/orgs/${d.orgA}/probes`, {
+      as: d.users.member,
+      body: { name: "x", config: { kind: "tcp", host: "db", port: 70000 } },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe("config.port");
+    const changed = expectContract(
+      await d.api("PATCH", `/orgs/${d.orgA}/probes/${probe.id}`, {
+        as: d.users.member,
+        body: { enabled: false, config: { kind: "tcp", host: "db.internal", port: 5432 } },
+      }),
+      200,
+      ProbeItem,
+    );
+    expect(changed).toMatchObject({
+      enabled: false,
+      kind: "tcp",
+      config: { host: "db.internal", port: 5432 },
+    });
+    expect(expectContract(await d.api("GET", `/orgs/${d.orgA}/probes`), 200, ProbeList).probes).toHaveLength(
+      1,
+    );
+    expect((await d.api("DELETE", `/orgs/${d.orgA}/probes/${probe.id}`, { as: d.users.member })).status).toBe(
+      200,
+    );
+  });
+
+  it("schedules, lists, ends and deletes a maintenance window for a server", async () => {
+    const server = await d.register("maint-1");
+    const foreign = await d.register("b-1", d.agentKeyB);
+    const starts = new Date(Date.now() - 60_000).toISOString();
+    const ends = new Date(Date.now() + 3_600_000).toISOString();
+    const refused = await d.api("POST", `/orgs/${d.orgA}/maintenance-windows`, {
+      as: d.users.member,
+      body: { server_id: foreign, starts_at: starts, ends_at: ends },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.field).toBe("server_id");
+    const backwards = await d.api("POST", `/orgs/${d.orgA}/maintenance-windows`, {
+      as: d.users.member,
+      body: { starts_at: ends, ends_at: starts },
+    });
+    expect(backwards.body.error.field).toBe("ends_at");
+    const w = expectContract(
+      await d.api("POST", `/orgs/${d.orgA}/maintenance-windows`, {
+        as: d.users.member,
+        body: { server_id: server, starts_at: starts, ends_at: ends, reason: "kernel update" },
+      }),
+      201,
+      MaintenanceWindowItem,
+    );
+    expect(w).toMatchObject({
+      server_id: server,
+      active: true,
+      reason: "kernel update",
+      created_by: { id: d.users.member.id },
+    });
+    const ended = expectContract(
+      await d.api("PATCH", `/orgs/${d.orgA}/maintenance-windows/${w.id}`, {
+        as: d.users.member,
+        body: { ends_at: new Date(Date.now() - 1_000).toISOString() },
+      }),
+      200,
+      MaintenanceWindowItem,
+    );
+    expect(ended.active).toBe(false);
+    const upcoming = expectContract(
+      await d.api("GET", `/orgs/${d.orgA}/maintenance-windows`),
+      200,
+      MaintenanceWindowList,
+    );
+    expect(upcoming.maintenance_windows).toEqual([]);
+    const past = expectContract(
+      await d.api("GET", `/orgs/${d.orgA}/maintenance-windows?when=past`),
+      200,
+      MaintenanceWindowList,
+    );
+    expect(past.maintenance_windows.map((x) => x.id)).toEqual([w.id]);
+    expect(
+      (await d.api("DELETE", `/orgs/${d.orgA}/maintenance-windows/${w.id}`, { as: d.users.viewer })).status,
+    ).toBe(403);
+    expect(
+      (await d.api("DELETE", `/orgs/${d.orgA}/maintenance-windows/${w.id}`, { as: d.users.member })).status,
+    ).toBe(200);
+  });
+});
