@@ -66,7 +66,7 @@ function ensureTools() {
 function toolEnv() {
   return {
     ...process.env,
-    PATH: `${nodeBin}:${join(root, "node_modules", ".bin")}:${process.env.PATH}`,
+    PATH: `${nodeBin}:${join(tools, "node_modules", ".bin")}:${join(root, "node_modules", ".bin")}:${process.env.PATH}`,
     // node-gyp builds native addons (better-sqlite3) against the pinned Node's bundled headers.
     npm_config_nodedir: nodePkg,
     NEXT_TELEMETRY_DISABLED: "1",
