@@ -41,8 +41,9 @@ const USAGE = `node bench/ingest.ts [flags]   (every flag also as env BENCH_<NAM
                         test: fsync=off, synchronous_commit=off like testkit
   --db-pool N           CUSTOS_DB_POOL of the server (default: the server's default, 20)
   --phases LIST         any of ceiling,metrics,heartbeat,storage (default all)
-  --profile             run custos-server under --cpu-prof and summarise it; turns on --pgss
-  --pgss                preload pg_stat_statements and report server-side statement times
+  --profile             run custos-server under --cpu-prof and summarise it
+  --pgss true|false     preload pg_stat_statements (as Supabase does) and report server-side
+                        statement times per level (default true)
   --quiet PCT           before each level wait until other processes use < PCT % of a core, and
                         repeat a level during which they used more (default 20)
   --quiet-wait S        longest wait for that (default 120)
@@ -72,7 +73,7 @@ const cfg = {
     (flags.get("phases") ?? "ceiling,metrics,heartbeat,storage").split(",").map((s) => s.trim()),
   ),
   profile,
-  pgss: profile || boolFlag(flags, "pgss", false),
+  pgss: profile || boolFlag(flags, "pgss", true),
   backgroundHeartbeats: boolFlag(flags, "background-heartbeats", true),
   quiet: numberFlag(flags, "quiet", 20),
   quietWait: numberFlag(flags, "quiet-wait", 120),
@@ -191,6 +192,7 @@ async function main(): Promise<void> {
       applicationName: string,
       op: (worker: number) => Promise<string | undefined>,
       samplesPerOp: number,
+      prepare?: () => void,
     ): Promise<LevelResult> => {
       const quiet = await waitForQuiet({
         serverPid,
@@ -203,6 +205,7 @@ async function main(): Promise<void> {
           `waited ${quiet.waitedS.toFixed(0)} s for other processes to leave the CPU (now ${quiet.otherPct.toFixed(0)} % of a core)`,
         );
       }
+      prepare?.();
       const m = new ResourceMonitor({ serverPid, postmasterPid, sql: mon, applicationName });
       let windowStarted: Promise<unknown> = Promise.resolve();
       const loop = await closedLoop({
@@ -253,7 +256,6 @@ async function main(): Promise<void> {
     ): Promise<LevelResult> => {
       let kept: LevelResult | undefined;
       for (let attempt = 1; attempt <= 1 + cfg.retries; attempt++) {
-        prepare?.();
         const r = await measureOnce(
           label,
           concurrency,
@@ -262,6 +264,7 @@ async function main(): Promise<void> {
           applicationName,
           op,
           samplesPerOp,
+          prepare,
         );
         r.attempts = attempt;
         if (!kept || r.use.otherCpu < kept.use.otherCpu) kept = { ...r, attempts: attempt };
@@ -324,20 +327,17 @@ async function main(): Promise<void> {
     // --- 2. metrics over HTTP ---------------------------------------------------------------------
     if (cfg.phases.has("metrics")) {
       const bodies = new BodySource(serverIds, cfg.ts, cfg.bodies);
-      // ring sizing: a first guess, then 1.6x the best rate seen; unsent bodies carry over
+      // ring sizing: a first guess, then 1.6x the best rate seen
       let expectRps = 1500;
       for (const c of cfg.concurrency) {
         const prepare = () => {
           if (bodies.mode !== "ring") return;
           const need = Math.ceil(expectRps * (cfg.warmup + cfg.duration) * 1.2);
           const t = performance.now();
-          const before = bodies.ready;
           bodies.fill(need);
-          if (bodies.ready > before) {
-            log(
-              `built ${bodies.ready - before} more distinct gzip bodies in ${((performance.now() - t) / 1000).toFixed(1)} s (not timed)`,
-            );
-          }
+          log(
+            `built ${need} distinct gzip bodies in ${((performance.now() - t) / 1000).toFixed(1)} s (not timed)`,
+          );
         };
         const liveBefore = bodies.builtLive;
         const pool = agentPool(server.url, c);

@@ -90,6 +90,35 @@ export interface ResourceUse {
   activeBackends: number;
   /** what active backends were doing: "CPU" or wait_event_type:wait_event, in % of samples */
   waits: [string, number][];
+  /** cluster-wide over the window: WAL written, full-page images, checkpoints and their sync time */
+  wal: WalStats;
+}
+
+export interface WalStats {
+  bytes: number;
+  fpi: number;
+  records: number;
+  checkpointsTimed: number;
+  checkpointsRequested: number;
+  checkpointSyncMs: number;
+  checkpointWriteMs: number;
+}
+
+async function walSnapshot(sql: Sql): Promise<WalStats> {
+  const [w] = await sql<{ bytes: string; fpi: string; records: string }[]>`
+    select wal_bytes::text as bytes, wal_fpi::text as fpi, wal_records::text as records from pg_stat_wal`;
+  const [c] = await sql<{ timed: string; requested: string; sync: number; write: number }[]>`
+    select num_timed::text as timed, num_requested::text as requested, sync_time as sync, write_time as write
+    from pg_stat_checkpointer`;
+  return {
+    bytes: Number(w?.bytes ?? 0),
+    fpi: Number(w?.fpi ?? 0),
+    records: Number(w?.records ?? 0),
+    checkpointsTimed: Number(c?.timed ?? 0),
+    checkpointsRequested: Number(c?.requested ?? 0),
+    checkpointSyncMs: c?.sync ?? 0,
+    checkpointWriteMs: c?.write ?? 0,
+  };
 }
 
 /**
@@ -115,6 +144,7 @@ export class ResourceMonitor {
   #activeSum = 0;
   #waits = new Map<string, number>();
   #polling: Promise<void> = Promise.resolve();
+  #walStart: Promise<WalStats> | undefined;
 
   constructor(options: {
     serverPid: number | undefined;
@@ -134,6 +164,7 @@ export class ResourceMonitor {
   }
 
   start(): void {
+    this.#walStart = walSnapshot(this.#sql);
     this.#start = {
       server: this.#serverPid ? processCpu(this.#serverPid) : Number.NaN,
       pg: clusterCpu(this.#postmasterPid),
@@ -171,6 +202,8 @@ export class ResourceMonitor {
     const s = this.#start;
     if (!s) throw new Error("monitor not started");
     const seconds = (performance.now() - s.at) / 1000;
+    const w0 = await (this.#walStart as Promise<WalStats>);
+    const w1 = await walSnapshot(this.#sql);
     const m = machineCpu();
     const pct = (a: number, b: number) => ((a - b) / seconds) * 100;
     const end = this.#serverPid ? memory(this.#serverPid).rssKb : Number.NaN;
@@ -188,6 +221,15 @@ export class ResourceMonitor {
       serverRssMaxKb: Math.max(end, ...this.#rss),
       serverRssEndKb: end,
       activeBackends: this.#samples ? this.#activeSum / this.#samples : 0,
+      wal: {
+        bytes: w1.bytes - w0.bytes,
+        fpi: w1.fpi - w0.fpi,
+        records: w1.records - w0.records,
+        checkpointsTimed: w1.checkpointsTimed - w0.checkpointsTimed,
+        checkpointsRequested: w1.checkpointsRequested - w0.checkpointsRequested,
+        checkpointSyncMs: w1.checkpointSyncMs - w0.checkpointSyncMs,
+        checkpointWriteMs: w1.checkpointWriteMs - w0.checkpointWriteMs,
+      },
       waits: [...this.#waits]
         .map(([w, n]): [string, number] => [w, waitTotal ? (n / waitTotal) * 100 : 0])
         .sort((a, b) => b[1] - a[1]),

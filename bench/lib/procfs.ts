@@ -108,3 +108,21 @@ export function memory(pid: number): { rssKb: number; hwmKb: number } {
     Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
   return { rssKb: kb("VmRSS"), hwmKb: kb("VmHWM") };
 }
+
+/** CPU seconds of one process including its waited-for children (utime+stime+cutime+cstime). */
+export function processCpuWithChildren(pid: number): number {
+  const s = stat(pid);
+  return s ? s.cpu + s.childCpu : Number.NaN;
+}
+
+/** Selected `Key: N kB` fields of /proc/<pid>/status or /proc/<pid>/smaps_rollup, in KiB. */
+export function kbFields(path: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of (read(path) ?? "").matchAll(/^(\w+):\s+(\d+) kB$/gm)) out[m[1] as string] = Number(m[2]);
+  return out;
+}
+
+/** The 1, 5 and 15 minute load averages. */
+export function loadAverage(): string {
+  return (read("/proc/loadavg") ?? "").split(" ").slice(0, 3).join(" ");
+}

@@ -65,6 +65,7 @@ export function appendResults(r: Report, file: string | undefined): string {
 
   const throughputRows: string[][] = [];
   const resourceRows: string[][] = [];
+  const walRows: string[][] = [];
   const addRow = (l: LevelResult, kind: "samples" | "heartbeats") => {
     const name = `${l.label} c=${l.concurrency}${l.attempts > 1 ? ` (run ${l.attempts})` : ""}`;
     throughputRows.push([
@@ -90,6 +91,17 @@ export function appendResults(r: Report, file: string | undefined): string {
       l.use.activeBackends.toFixed(1),
       waits(l.use),
     ]);
+    const w = l.use.wal;
+    const per = kind === "samples" ? l.loop.ok * r.cfg.batchSamples : l.loop.ok;
+    walRows.push([
+      name,
+      `${(w.bytes / 2 ** 20 / l.loop.seconds).toFixed(1)}`,
+      per ? fmtInt(w.bytes / per) : "–",
+      w.records ? `${((w.fpi / w.records) * 100).toFixed(1)} %` : "–",
+      `${w.checkpointsTimed} + ${w.checkpointsRequested}`,
+      fmtInt(w.checkpointWriteMs),
+      fmtInt(w.checkpointSyncMs),
+    ]);
   };
   if (r.ceiling) addRow(r.ceiling, "samples");
   for (const l of r.metrics) addRow(l, "samples");
@@ -114,6 +126,19 @@ export function appendResults(r: Report, file: string | undefined): string {
       "PG active backends were",
     ],
     resourceRows,
+  );
+
+  const t3 = table(
+    [
+      "phase",
+      "WAL MiB/s",
+      "WAL B per sample (or heartbeat)",
+      "full-page images",
+      "checkpoints timed + requested",
+      "ckpt write ms",
+      "ckpt sync ms",
+    ],
+    walRows,
   );
 
   const verdicts: string[] = [];
@@ -162,7 +187,7 @@ export function appendResults(r: Report, file: string | undefined): string {
     );
   }
   const lines: string[] = [];
-  lines.push(t1.text, "", t2.text, "");
+  lines.push(t1.text, "", t2.text, "", t3.text, "");
   if (s) {
     lines.push(
       `storage: ${fmtInt(s.samples)} samples, ${fmtInt(s.series)} series, ${fmtInt(s.batches)} batches; ` +
@@ -200,7 +225,7 @@ export function appendResults(r: Report, file: string | undefined): string {
         `${r.cfg.pgss ? "; pg_stat_statements loaded" : ""}${r.cfg.profile ? "; custos-server under --cpu-prof (slower)" : ""}.`,
       "",
     );
-    md.push(t1.markdown, "", t2.markdown, "");
+    md.push(t1.markdown, "", t2.markdown, "", t3.markdown, "");
     md.push(
       "CPU % is of one core (200 % = the whole machine). CPU other: machine total minus server, PostgreSQL and bench (other processes on this shared machine, kernel time not charged to a process). PG active: mean number of the phase's backends executing a statement (sampled every 100 ms) and what they were doing.",
       "",
@@ -211,16 +236,20 @@ export function appendResults(r: Report, file: string | undefined): string {
       md.push(
         `- custos-server RSS at the end ${fmtMiB(r.serverRss.rssKb)}, peak ${fmtMiB(r.serverRss.hwmKb)}`,
       );
-    const stmtLevels = [r.ceiling, ...r.metrics, ...r.heartbeats].filter(
+    const stmtLevels = [r.ceiling, bm, r.heartbeatCeiling, bh].filter(
       (l): l is LevelResult => !!l?.statements,
     );
     if (stmtLevels.length) {
-      md.push("", "pg_stat_statements over each measured window (top statements by total time):", "");
+      md.push(
+        "",
+        "pg_stat_statements over the measured window (track=all, so statements inside functions and triggers appear too; top 5 by total time):",
+        "",
+      );
       for (const l of stmtLevels) {
         md.push(`- ${l.label} c=${l.concurrency}:`);
         for (const st of l.statements ?? []) {
           md.push(
-            `  - ${fmtInt(st.calls)} calls, mean ${st.meanMs.toFixed(3)} ms, total ${fmtInt(st.totalMs)} ms: \`${st.query.slice(0, 110)}\``,
+            `  - ${fmtInt(st.calls)} calls, mean ${st.meanMs.toFixed(3)} ms, total ${fmtInt(st.totalMs)} ms: \`${st.query.slice(0, 120)}\``,
           );
         }
       }

@@ -134,9 +134,10 @@ export function wireBatch(serverIndex: number, serverId: string, tsFormat: TsFor
 }
 
 /**
- * Request bodies for the HTTP phase. "ring": built ahead of each measured level (not timed),
+ * Request bodies for the HTTP phase. "ring": built right before each measured level (not timed),
  * each with its own batch id and timestamps and each sent exactly once, so the load generator
- * spends its share of the 2 cores on HTTP only. "live": built (JSON + gzip) per request inside
+ * spends its share of the 2 cores on HTTP only; samples are then 0-40 s old when sent (plus the
+ * 15 s of the older point), like a real push every 30 s. "live": built (JSON + gzip) per request inside
  * the measured window, as a real agent fleet would. When a ring runs dry the rest is built live
  * and counted.
  */
@@ -171,10 +172,14 @@ export class BodySource {
     return w;
   }
 
-  /** Ensures at least `count` unsent bodies are ready (ring mode). */
+  /**
+   * Replaces the ring with `count` new bodies (ring mode). Leftovers of an earlier level are
+   * dropped: a body's timestamps are its build time, and a sample older than 90 s counts as late
+   * for the rollups (the ingest trigger copies it to a backlog), which real pushes are not.
+   */
   fill(count: number): void {
     if (this.#mode !== "ring") return;
-    this.#queue = this.#queue.slice(this.#head);
+    this.#queue = [];
     this.#head = 0;
     while (this.#queue.length < count) this.#queue.push(this.#build());
   }
