@@ -219,7 +219,7 @@ describe("invitations and roles", () => {
   }, 90_000);
 });
 
-describe.skipIf(!existsSync(AGENT_MAIN))("with a real custos-agent", () => {
+describe("with a real custos-agent", () => {
   let browser: Browser;
   let phone: Browser;
   let agent: ChildProcess | undefined;
