@@ -24,6 +24,8 @@ import { measureStorage, StatementStats } from "./lib/storage.ts";
 import { BATCH_SAMPLES, BodySource, SERIES_PER_SERVER } from "./lib/workload.ts";
 
 const USAGE = `node bench/ingest.ts [flags]   (every flag also as env BENCH_<NAME>, e.g. BENCH_DURATION=60)
+  With the defaults a run takes about 5-6 minutes on a quiet machine; waiting for other processes
+  to leave the CPU and repeating disturbed levels can add a few minutes.
   --duration S          measured seconds per metrics level and for the ceiling (default 30)
   --warmup S            unmeasured seconds before each metrics level (default 5)
   --hb-duration S       measured seconds per heartbeat level and heartbeat ceiling (default 10)
@@ -46,8 +48,8 @@ const USAGE = `node bench/ingest.ts [flags]   (every flag also as env BENCH_<NAM
                         statement times per level (default true)
   --quiet PCT           before each level wait until other processes use < PCT % of a core, and
                         repeat a level during which they used more (default 20)
-  --quiet-wait S        longest wait for that (default 120)
-  --retries N           repeats of a level disturbed by other processes; the cleanest is kept (default 2)
+  --quiet-wait S        longest wait for that (default 30)
+  --retries N           repeats of a level disturbed by other processes; the cleanest is kept (default 1)
   --results FILE|none   where to append the results section (default bench/RESULTS.md)`;
 
 const flags = readFlags(process.argv.slice(2));
@@ -76,8 +78,8 @@ const cfg = {
   pgss: profile || boolFlag(flags, "pgss", true),
   backgroundHeartbeats: boolFlag(flags, "background-heartbeats", true),
   quiet: numberFlag(flags, "quiet", 20),
-  quietWait: numberFlag(flags, "quiet-wait", 120),
-  retries: numberFlag(flags, "retries", 2),
+  quietWait: numberFlag(flags, "quiet-wait", 30),
+  retries: numberFlag(flags, "retries", 1),
   results: flags.get("results") ?? join(import.meta.dirname, "RESULTS.md"),
 };
 const CEILING_CONNECTIONS = 8;
@@ -328,7 +330,7 @@ async function main(): Promise<void> {
     if (cfg.phases.has("metrics")) {
       const bodies = new BodySource(serverIds, cfg.ts, cfg.bodies);
       // ring sizing: a first guess, then 1.6x the best rate seen
-      let expectRps = 1500;
+      let expectRps = 2500;
       for (const c of cfg.concurrency) {
         const prepare = () => {
           if (bodies.mode !== "ring") return;

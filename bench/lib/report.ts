@@ -195,10 +195,11 @@ export function appendResults(r: Report, file: string | undefined): string {
         `ingest_batches ${mib(s.batchesBytes)}`,
     );
   }
-  if (r.serverRss)
-    lines.push(
-      `custos-server RSS at the end ${fmtMiB(r.serverRss.rssKb)}, peak ${fmtMiB(r.serverRss.hwmKb)}`,
-    );
+  const rss = r.serverRss
+    ? `custos-server RSS: ${fmtMiB(r.rssAtStartKb)} after start, ${fmtMiB(r.rssAfterSetupKb)} after registering the fleet and ` +
+      `its first batches, ${fmtMiB(r.serverRss.rssKb)} at the end, peak ${fmtMiB(r.serverRss.hwmKb)}`
+    : undefined;
+  if (rss) lines.push(rss);
   lines.push(...verdicts);
   const text = lines.join("\n");
 
@@ -221,21 +222,30 @@ export function appendResults(r: Report, file: string | undefined): string {
         `${r.bodyBytes ? ` (${fmtInt(r.bodyBytes.raw)} B JSON → ${fmtInt(r.bodyBytes.gzip)} B gzip)` : ""}; ` +
         `${r.cfg.warmup} s warm-up + ${r.cfg.duration} s measured per metrics level, ${r.cfg.hbDuration} s per heartbeat level; ` +
         `${r.cfg.backgroundHeartbeats ? `every server also heartbeats once a minute in the background throughout (the fleet's real rate, ~${Math.round(r.cfg.servers / 60)}/s); ` : ""}` +
-        `server DB pool ${r.cfg.dbPool}, its scheduler (sweep, dispatch, probes) on; ceiling over ${r.cfg.ceilingConnections} direct connections` +
+        `server DB pool ${r.cfg.dbPool}, its scheduler (sweep, dispatch, probes, rollups) on; ceiling over ${r.cfg.ceilingConnections} direct connections` +
         `${r.cfg.pgss ? "; pg_stat_statements loaded" : ""}${r.cfg.profile ? "; custos-server under --cpu-prof (slower)" : ""}.`,
       "",
     );
     md.push(t1.markdown, "", t2.markdown, "", t3.markdown, "");
     md.push(
-      "CPU % is of one core (200 % = the whole machine). CPU other: machine total minus server, PostgreSQL and bench (other processes on this shared machine, kernel time not charged to a process). PG active: mean number of the phase's backends executing a statement (sampled every 100 ms) and what they were doing.",
+      "WAL and checkpoints are cluster-wide over the window, so they include the server's background jobs (the rollup refresh) and any checkpoint that completes in it. CPU % is of one core (200 % = the whole machine). CPU other: machine total minus server, PostgreSQL and bench (other processes on this shared machine, kernel time not charged to a process). PG active: mean number of the phase's backends executing a statement (sampled every 100 ms) and what they were doing.",
       "",
     );
     md.push(...verdicts.map((v) => `- ${v}`));
     if (s) md.push(`- ${lines.find((l) => l.startsWith("storage: ")) ?? ""}`);
-    if (r.serverRss)
+    if (rss) md.push(`- ${rss}`);
+    if (r.background) {
       md.push(
-        `- custos-server RSS at the end ${fmtMiB(r.serverRss.rssKb)}, peak ${fmtMiB(r.serverRss.hwmKb)}`,
+        `- background heartbeats: ${fmtInt(r.background.sent)} sent, ${r.background.failed} failed` +
+          `${r.background.failures.length ? ` (${r.background.failures.join("; ")})` : ""}`,
       );
+    }
+    const live = r.metrics.reduce((n, l) => n + (l.liveBodies ?? 0), 0);
+    if (live > 0) {
+      md.push(
+        `- the pre-built ring ran dry: ${fmtInt(live)} request bodies were built (JSON + gzip) inside measured levels`,
+      );
+    }
     const stmtLevels = [r.ceiling, bm, r.heartbeatCeiling, bh].filter(
       (l): l is LevelResult => !!l?.statements,
     );
