@@ -1,4 +1,5 @@
 export * from "./agent.ts";
+export * from "./app-metrics.ts";
 export * from "./config.ts";
 export * from "./dashboard.ts";
 export * from "./duration.ts";

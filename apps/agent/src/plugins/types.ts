@@ -57,6 +57,13 @@ export interface PluginContext {
     get<T>(key: string): T | undefined;
     set(key: string, value: unknown): void;
   };
+  /**
+   * Records samples (and checks, events) now, outside the schedule, in one transaction of the
+   * state database: for plugins that receive data (the local metrics endpoint) and must not
+   * answer "accepted" before it is stored. Throws when the store cannot take it. Optional so
+   * plugins that only collect on schedule can be tested with a plain context.
+   */
+  emit?(collected: Collected): void;
 }
 
 export interface PluginInstance {

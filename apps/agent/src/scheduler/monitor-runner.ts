@@ -35,6 +35,9 @@ export interface RunResult {
   unsupported?: string;
 }
 
+/** Where ctx.emit() sends what a plugin records outside its schedule. */
+export type EmitSink = (result: RunResult) => void;
+
 export class MonitorRunner {
   readonly monitor: ResolvedMonitor;
   readonly #state: StateReader;
@@ -47,7 +50,7 @@ export class MonitorRunner {
   #straggler: Promise<unknown> | undefined;
   disabled = false;
 
-  constructor(monitor: ResolvedMonitor, state: StateReader, log: Logger) {
+  constructor(monitor: ResolvedMonitor, state: StateReader, log: Logger, onEmit?: EmitSink) {
     this.monitor = monitor;
     this.#state = state;
     this.#log = log.child({ monitor: monitor.name });
@@ -69,6 +72,20 @@ export class MonitorRunner {
           this.#staged.set(key, value);
         },
       },
+      ...(onEmit
+        ? {
+            emit: (collected: Collected) =>
+              onEmit({
+                monitor,
+                collectedAt: Date.now(),
+                durationMs: 0,
+                samples: collected.samples,
+                checks: collected.checks,
+                events: collected.events ?? [],
+                stagedState: new Map(),
+              }),
+          }
+        : {}),
     };
   }
 

@@ -12,7 +12,7 @@ export interface SchedulerOptions {
   monitors: readonly ResolvedMonitor[];
   clockAligned: boolean;
   state: StateReader;
-  /** Called with each run's result (writes it to the store). */
+  /** Called with each run's result and each ctx.emit() (writes it to the store; may throw). */
   onResult: (result: RunResult) => void;
   log: Logger;
   now?: () => number;
@@ -35,7 +35,7 @@ export class Scheduler {
     this.#slots = options.monitors
       .filter((monitor) => monitor.enabled)
       .map((monitor) => ({
-        runner: new MonitorRunner(monitor, options.state, options.log),
+        runner: new MonitorRunner(monitor, options.state, options.log, options.onResult),
         timer: undefined,
         nextAt: 0,
         running: undefined,

@@ -1,0 +1,157 @@
+/**
+ * Alert thresholds on any metric a plugin reports (an application's `queue_depth`, a scraped
+ * Prometheus gauge): each threshold becomes one check result, so custom metrics go through the
+ * same state machines as built-in checks — the agent's local alerts and the backend's incidents
+ * (2 failures to open, 2 successes to close, flapping, dedup).
+ */
+import type { CheckStatus } from "@custos/protocol";
+import { Duration, MetricLabels, MonitorName } from "@custos/protocol";
+import { z } from "zod";
+import type { CheckOutcome, Sample } from "../types.ts";
+
+export const MetricThreshold = z
+  .strictObject({
+    /** The metric's name as sent. */
+    metric: MonitorName,
+    /** Only samples carrying these labels (all of them); any label set when omitted. */
+    labels: MetricLabels.optional(),
+    /** Check name; defaults to `<monitor>:<metric>`. */
+    name: MonitorName.optional(),
+    warn_above: z.number().finite().optional(),
+    crit_above: z.number().finite().optional(),
+    warn_below: z.number().finite().optional(),
+    crit_below: z.number().finite().optional(),
+    /** `down` when no sample of the metric arrived for this long (a job that stopped reporting). */
+    missing_after: Duration.optional(),
+  })
+  .superRefine((t, ctx) => {
+    const bounds = [t.warn_above, t.crit_above, t.warn_below, t.crit_below, t.missing_after];
+    if (bounds.every((b) => b === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["metric"],
+        message: "give at least one of warn_above, crit_above, warn_below, crit_below, missing_after",
+      });
+    }
+    if (t.warn_above !== undefined && t.crit_above !== undefined && t.warn_above > t.crit_above) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["warn_above"],
+        message: `warn_above (${t.warn_above}) must not be above crit_above (${t.crit_above})`,
+      });
+    }
+    if (t.warn_below !== undefined && t.crit_below !== undefined && t.warn_below < t.crit_below) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["warn_below"],
+        message: `warn_below (${t.warn_below}) must not be below crit_below (${t.crit_below})`,
+      });
+    }
+  });
+export type MetricThreshold = z.output<typeof MetricThreshold>;
+
+export const MetricThresholds = z
+  .array(MetricThreshold)
+  .max(100)
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((t, index) => {
+      const key = t.name ?? `${t.metric}${JSON.stringify(t.labels ?? {})}`;
+      if (seen.has(key)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [index, "name"],
+          message: `two thresholds check "${key}"; name them apart`,
+        });
+      }
+      seen.add(key);
+    });
+  });
+
+/** The newest value seen of a threshold's metric, and when. */
+export interface LastValue {
+  value: number;
+  ts: number;
+}
+
+/** True when the sample is the threshold's metric with (at least) its labels. */
+export function thresholdMatches(threshold: MetricThreshold, sample: Sample): boolean {
+  if (sample.name !== threshold.metric) return false;
+  if (!threshold.labels) return true;
+  return Object.entries(threshold.labels).every(([key, value]) => sample.labels?.[key] === value);
+}
+
+export function thresholdCheckName(threshold: MetricThreshold, monitorName: string): string {
+  return threshold.name ?? `${monitorName}:${threshold.metric}`;
+}
+
+/**
+ * Pure: the check of one threshold. `last` undefined means no value yet: `ok` (unknown is not an
+ * outage) until missing_after has passed since `since` (the plugin's start), so a job that never
+ * reports is caught as well.
+ */
+export function evaluateThreshold(
+  threshold: MetricThreshold,
+  monitorName: string,
+  last: LastValue | undefined,
+  now: number,
+  since: number,
+): CheckOutcome {
+  const monitor = thresholdCheckName(threshold, monitorName);
+  const metric = threshold.metric;
+  const missing = threshold.missing_after;
+  if (missing !== undefined && now - (last?.ts ?? since) >= missing) {
+    const message = last
+      ? `${metric}: no value for ${Math.round((now - last.ts) / 1000)} s (missing_after ${missing / 1000} s)`
+      : `${metric}: no value since the agent started ${Math.round((now - since) / 1000)} s ago`;
+    return { monitor, status: "down", message };
+  }
+  if (!last) return { monitor, status: "ok", message: `${metric}: no value yet` };
+  const { value } = last;
+  const rules: [CheckStatus, number | undefined, "above" | "below"][] = [
+    ["down", threshold.crit_above, "above"],
+    ["down", threshold.crit_below, "below"],
+    ["degraded", threshold.warn_above, "above"],
+    ["degraded", threshold.warn_below, "below"],
+  ];
+  for (const [status, bound, side] of rules) {
+    if (bound === undefined) continue;
+    if (side === "above" ? value > bound : value < bound) {
+      const kind = status === "down" ? "crit" : "warn";
+      return { monitor, status, message: `${metric} = ${value} is ${side} ${kind}_${side} ${bound}` };
+    }
+  }
+  return { monitor, status: "ok", message: `${metric} = ${value}` };
+}
+
+/** Keeps the newest value per threshold from the samples it is shown. */
+export class ThresholdTracker {
+  readonly #thresholds: readonly MetricThreshold[];
+  readonly #last: (LastValue | undefined)[];
+  readonly #since: number;
+
+  constructor(thresholds: readonly MetricThreshold[], since: number) {
+    this.#thresholds = thresholds;
+    this.#last = thresholds.map(() => undefined);
+    this.#since = since;
+  }
+
+  get size(): number {
+    return this.#thresholds.length;
+  }
+
+  observe(sample: Sample, now: number): void {
+    this.#thresholds.forEach((threshold, index) => {
+      if (!thresholdMatches(threshold, sample)) return;
+      const ts = sample.ts ?? now;
+      const last = this.#last[index];
+      if (!last || ts >= last.ts) this.#last[index] = { value: sample.value, ts };
+    });
+  }
+
+  checks(monitorName: string, now: number): CheckOutcome[] {
+    return this.#thresholds.map((threshold, index) =>
+      evaluateThreshold(threshold, monitorName, this.#last[index], now, this.#since),
+    );
+  }
+}
