@@ -9,7 +9,10 @@ import { plugins } from "../src/plugins/registry.ts";
  * the agent would refuse.
  */
 function sampleConfigs(type: string): string[] {
-  const readme = readFileSync(new URL(`../src/plugins/${type}/README.md`, import.meta.url), "utf8");
+  return yamlSamples(readFileSync(new URL(`../src/plugins/${type}/README.md`, import.meta.url), "utf8"));
+}
+
+function yamlSamples(readme: string): string[] {
   return [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
     .map((m) => m[1] ?? "")
     .filter((yaml) => /^monitors:/m.test(yaml));
@@ -19,16 +22,26 @@ describe("plugin READMEs", () => {
   it.each(Object.keys(plugins).sort())("%s: the sample agent.yaml is accepted by the agent", (type) => {
     const samples = sampleConfigs(type);
     expect(samples.length, `${type}/README.md has no agent.yaml sample with monitors:`).toBeGreaterThan(0);
-    for (const yaml of samples) {
-      const full = /^api_key:/m.test(yaml)
-        ? yaml
-        : `api_key: cus_${"a".repeat(40)}\nurl: http://127.0.0.1:8080\n${yaml}`;
-      // every ${VAR} the sample uses is set, as the user would set it
-      const env = Object.fromEntries(
-        [...full.matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => [m[1], "postgres://u:p@h:5432/d"]),
-      );
-      const settings = parseConfig(`${type}/README.md`, full, { plugins, env });
-      expect(settings.monitors.map((m) => m.type)).toContain(type);
-    }
+    for (const yaml of samples) expectAccepted(`${type}/README.md`, yaml, type);
+  });
+
+  it("docs/app-metrics.md: every agent.yaml sample is accepted by the agent", () => {
+    const samples = yamlSamples(
+      readFileSync(new URL("../../../docs/app-metrics.md", import.meta.url), "utf8"),
+    );
+    expect(samples.length).toBeGreaterThan(1);
+    for (const yaml of samples) expectAccepted("docs/app-metrics.md", yaml, "app_metrics");
   });
 });
+
+function expectAccepted(file: string, yaml: string, type: string): void {
+  const full = /^api_key:/m.test(yaml)
+    ? yaml
+    : `api_key: cus_${"a".repeat(40)}\nurl: http://127.0.0.1:8080\n${yaml}`;
+  // every ${VAR} the sample uses is set, as the user would set it
+  const env = Object.fromEntries(
+    [...full.matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => [m[1], "postgres://u:p@h:5432/d"]),
+  );
+  const settings = parseConfig(file, full, { plugins, env });
+  expect(settings.monitors.map((m) => m.type)).toContain(type);
+}

@@ -9,13 +9,7 @@
  * Thresholds on any received metric become checks, alerting like built-in ones.
  */
 import { ThresholdTracker } from "../shared/thresholds.ts";
-import {
-  type CheckOutcome,
-  type Collected,
-  definePlugin,
-  type PluginContext,
-  type Sample,
-} from "../types.ts";
+import { type CheckOutcome, type Collected, definePlugin, type Sample } from "../types.ts";
 import { AppMetricsConfig } from "./config.ts";
 import { startHttpEndpoint } from "./http-endpoint.ts";
 import { type DropReason, IntakeLimits, labelsKey } from "./limits.ts";

@@ -23,30 +23,30 @@ function feed(agg: StatsdAggregator, lines: string[], now = 1_000) {
   }
 }
 
-const valueOf = (samples: { name: string; value: number }[], name: string) =>
+const valueIn = (samples: { name: string; value: number }[], name: string) =>
   samples.find((s) => s.name === name)?.value;
 
 describe("StatsD aggregation per interval", () => {
   it("sums counters, scaling sampled ones up by their rate", () => {
     const { agg } = aggregator();
     feed(agg, ["jobs:1|c", "jobs:2|c", "jobs:1|c|@0.1"]);
-    expect(valueOf(agg.flush(2_000), "jobs")).toBe(13);
+    expect(valueIn(agg.flush(2_000), "jobs")).toBe(13);
   });
 
   it("reports a quiet counter as 0 in the next interval, not as a gap", () => {
     const { agg } = aggregator();
     feed(agg, ["errors:3|c"]);
     agg.flush(2_000);
-    expect(valueOf(agg.flush(3_000), "errors")).toBe(0);
+    expect(valueIn(agg.flush(3_000), "errors")).toBe(0);
   });
 
   it("keeps a gauge's value across intervals and applies signed changes", () => {
     const { agg } = aggregator();
     feed(agg, ["queue:333|g", "queue:-10|g", "queue:+4|g"]);
-    expect(valueOf(agg.flush(2_000), "queue")).toBe(327);
-    expect(valueOf(agg.flush(3_000), "queue")).toBe(327);
+    expect(valueIn(agg.flush(2_000), "queue")).toBe(327);
+    expect(valueIn(agg.flush(3_000), "queue")).toBe(327);
     feed(agg, ["queue:5|g"]);
-    expect(valueOf(agg.flush(4_000), "queue")).toBe(5);
+    expect(valueIn(agg.flush(4_000), "queue")).toBe(5);
   });
 
   it("gives timers count, mean, p95 and max per interval, then starts over", () => {
@@ -56,19 +56,19 @@ describe("StatsD aggregation per interval", () => {
       Array.from({ length: 100 }, (_, i) => `db.query:${i + 1}|ms`),
     );
     const first = agg.flush(2_000);
-    expect(valueOf(first, "db.query.count")).toBe(100);
-    expect(valueOf(first, "db.query.mean")).toBe(50.5);
-    expect(valueOf(first, "db.query.p95")).toBe(95);
-    expect(valueOf(first, "db.query.max")).toBe(100);
+    expect(valueIn(first, "db.query.count")).toBe(100);
+    expect(valueIn(first, "db.query.mean")).toBe(50.5);
+    expect(valueIn(first, "db.query.p95")).toBe(95);
+    expect(valueIn(first, "db.query.max")).toBe(100);
     const second = agg.flush(3_000);
-    expect(valueOf(second, "db.query.count")).toBe(0);
-    expect(valueOf(second, "db.query.mean")).toBeUndefined();
+    expect(valueIn(second, "db.query.count")).toBe(0);
+    expect(valueIn(second, "db.query.mean")).toBeUndefined();
   });
 
   it("counts sampled timings by their rate", () => {
     const { agg } = aggregator();
     feed(agg, ["glork:320|ms|@0.1"]);
-    expect(valueOf(agg.flush(2_000), "glork.count")).toBe(10);
+    expect(valueIn(agg.flush(2_000), "glork.count")).toBe(10);
   });
 
   it("keeps the p95 close on more timings than the reservoir holds", () => {
@@ -79,16 +79,16 @@ describe("StatsD aggregation per interval", () => {
       Array.from({ length: n }, (_, i) => `t:${(i % 1000) + 1}|ms`),
     );
     const samples = agg.flush(2_000);
-    expect(valueOf(samples, "t.count")).toBe(n);
-    expect(valueOf(samples, "t.p95")).toBeGreaterThan(900);
-    expect(valueOf(samples, "t.p95")).toBeLessThanOrEqual(1000);
+    expect(valueIn(samples, "t.count")).toBe(n);
+    expect(valueIn(samples, "t.p95")).toBeGreaterThan(900);
+    expect(valueIn(samples, "t.p95")).toBeLessThanOrEqual(1000);
   });
 
   it("counts a set's distinct members per interval", () => {
     const { agg } = aggregator();
     feed(agg, ["users:alice|s", "users:bob|s", "users:alice|s"]);
-    expect(valueOf(agg.flush(2_000), "users")).toBe(2);
-    expect(valueOf(agg.flush(3_000), "users")).toBe(0);
+    expect(valueIn(agg.flush(2_000), "users")).toBe(2);
+    expect(valueIn(agg.flush(3_000), "users")).toBe(0);
   });
 
   it("keeps label sets apart", () => {
@@ -111,7 +111,7 @@ describe("StatsD aggregation per interval", () => {
   it("counts a second type under a known name as invalid and keeps the first", () => {
     const { agg, limits } = aggregator();
     feed(agg, ["x:1|c", "x:5|g"]);
-    expect(valueOf(agg.flush(2_000), "x")).toBe(1);
+    expect(valueIn(agg.flush(2_000), "x")).toBe(1);
     expect(limits.dropped.invalid).toBe(1);
   });
 

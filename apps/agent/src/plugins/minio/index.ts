@@ -1,11 +1,11 @@
 /**
  * minio: liveness and cluster-quorum probes plus the v2 cluster metrics. The thin runner does the
- * three GETs; prometheus.ts parses and parse.ts interprets.
+ * three GETs; ../shared/prometheus-text.ts parses and parse.ts interprets.
  */
+import { parsePrometheusText } from "../shared/prometheus-text.ts";
 import { definePlugin, type PluginContext, type PluginInstance } from "../types.ts";
 import { MinioConfig } from "./config.ts";
 import { evaluate, type ProbeResult, summarizeCluster, summaryToSamples } from "./parse.ts";
-import { parsePrometheusText } from "./prometheus.ts";
 
 const MAX_METRICS_BYTES = 16 * 1024 * 1024;
 

@@ -3,8 +3,8 @@
  * verdict from the two health endpoints plus that summary. No I/O here.
  */
 import type { CheckStatus } from "@custos/protocol";
+import type { PromSample } from "../shared/prometheus-text.ts";
 import type { Sample } from "../types.ts";
-import type { PromSample } from "./prometheus.ts";
 
 export interface ClusterSummary {
   capacityTotalBytes?: number;

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parsePrometheusText } from "./prometheus.ts";
+import { parsePrometheusText } from "./prometheus-text.ts";
 
-const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
+const fixture = (name: string) => readFileSync(new URL(`../minio/fixtures/${name}`, import.meta.url), "utf8");
 
 describe("parsePrometheusText", () => {
   it("reads every sample of a recorded MinIO scrape, with labels and timestamps", () => {
@@ -35,7 +35,10 @@ describe("parsePrometheusText", () => {
     ["-Inf", Number.NEGATIVE_INFINITY],
     ["1.5e3", 1500],
     ["-0.25", -0.25],
-  ])("reads the special or exponent value %s", (text, expected) => {
+    ["nan", Number.NaN],
+    ["inf", Number.POSITIVE_INFINITY],
+    ["-Infinity", Number.NEGATIVE_INFINITY],
+  ])("reads the special (any case, as Go reads them) or exponent value %s", (text, expected) => {
     const parsed = parsePrometheusText(`metric_x ${text}\n`);
     expect(parsed.invalid).toEqual([]);
     expect(parsed.samples[0]?.value).toBe(expected);

@@ -1,9 +1,10 @@
 /**
- * A small, pure parser for the Prometheus text exposition format (version 0.0.4), enough for
- * MinIO's `/minio/v2/metrics/cluster`: `# HELP` / `# TYPE` and other comments, label sets with
- * escaped values (`\\`, `\"`, `\n`), special values (`NaN`, `+Inf`, `-Inf`) and optional
- * timestamps. A line it cannot read is reported in `invalid` and skipped, never thrown, so one odd
- * line from a newer MinIO does not hide every other metric.
+ * A small, pure parser for the Prometheus text exposition format (version 0.0.4), shared by the
+ * minio plugin (`/minio/v2/metrics/cluster`) and the prometheus plugin (any application's
+ * `/metrics`): `# HELP` / `# TYPE` and other comments, label sets with escaped values (`\\`,
+ * `\"`, `\n`), special values (`NaN`, `+Inf`, `-Inf`, in any case as Go's ParseFloat reads them)
+ * and optional timestamps. A line it cannot read is reported in `invalid` and skipped, never
+ * thrown, so one odd line does not hide every other metric.
  */
 
 export interface PromSample {
@@ -125,13 +126,18 @@ function parseSampleLine(line: string): PromSample {
 }
 
 function parseValue(text: string): number | undefined {
-  switch (text) {
-    case "NaN":
+  // Exporters write these as Go's strconv.FormatFloat does ("NaN", "+Inf"), but some emit "nan"
+  // or "inf" (Envoy); the reference parser accepts any case, and so does this one.
+  switch (text.toLowerCase()) {
+    case "nan":
       return Number.NaN;
-    case "+Inf":
-    case "Inf":
+    case "+inf":
+    case "inf":
+    case "+infinity":
+    case "infinity":
       return Number.POSITIVE_INFINITY;
-    case "-Inf":
+    case "-inf":
+    case "-infinity":
       return Number.NEGATIVE_INFINITY;
   }
   // Number("") and Number("0x1") are numbers in JS but not in the exposition format.
