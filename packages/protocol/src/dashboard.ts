@@ -336,6 +336,26 @@ export const MetricsResponse = z.object({
 });
 export type MetricsResponse = z.infer<typeof MetricsResponse>;
 
+/** How many metric names GET .../metric-names lists at most (`truncated` says when there are more). */
+export const METRIC_NAMES_LIMIT = 2000;
+
+/**
+ * GET /v1/orgs/:org_id/servers/:server_id/metric-names: every metric name the server has a series
+ * of (built-in and application metrics alike), ordered by name, at most METRIC_NAMES_LIMIT.
+ */
+export const MetricNamesResponse = z.object({
+  names: z.array(
+    z.object({
+      name: z.string(),
+      /** how many label sets (series) the name has on this server */
+      series: z.number().int(),
+    }),
+  ),
+  /** more names exist than were listed */
+  truncated: z.boolean(),
+});
+export type MetricNamesResponse = z.infer<typeof MetricNamesResponse>;
+
 // ---- incidents -----------------------------------------------------------------------------------
 
 /** GET /v1/orgs/:org_id/incidents?status=&limit=&before= ; `active` = open or acknowledged.
@@ -863,6 +883,11 @@ export const DASHBOARD_ROUTES = {
     path: "/v1/orgs/:org_id/servers/:server_id/metrics",
     query: MetricsQuery,
     response: MetricsResponse,
+  },
+  metricNames: {
+    method: "GET",
+    path: "/v1/orgs/:org_id/servers/:server_id/metric-names",
+    response: MetricNamesResponse,
   },
   incidents: {
     method: "GET",

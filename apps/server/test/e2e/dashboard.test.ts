@@ -52,6 +52,17 @@ async function accessToken(page: Page): Promise<string> {
   return token;
 }
 
+/** An agent API call with an agent key, as custos-agent makes it. */
+async function agentCall(key: string, path: string, body: unknown): Promise<{ server_id: string }> {
+  const r = await fetch(`${server.url}/functions/v1/api/agent/${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+  return (await r.json()) as { server_id: string };
+}
+
 async function apiAs<T>(token: string, path: string, init: RequestInit = {}): Promise<T> {
   const res = await fetch(`${server.url}/functions/v1/api/v1${path}`, {
     ...init,
@@ -428,6 +439,148 @@ describe("with a real custos-agent", () => {
   }, 360_000);
 });
 
+describe("application metrics on the server page", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await openBrowser();
+  });
+  afterAll(() => browser?.close());
+
+  it("draws a chart per custom metric under the built-in charts, 24 at a time, with a filter", async () => {
+    const { page } = browser;
+    await signUp(page, newEmail());
+    await page.waitForURL(/\/onboarding/);
+    const token = await accessToken(page);
+    const me = await apiAs<{ orgs: { id: string }[] }>(token, "/me");
+    const orgId = me.orgs[0]?.id ?? "";
+    const { key } = await apiAs<{ key: string }>(token, `/orgs/${orgId}/api-keys`, {
+      method: "POST",
+      body: JSON.stringify({ name: "apps", scope: "agent" }),
+    });
+    const agentApi = (path: string, body: unknown) => agentCall(key, path, body);
+    const register = async (name: string) => {
+      const { server_id } = await agentApi("register", {
+        hostname: `${name}.lan`,
+        server_name: name,
+        agent_version: "0.1.0",
+        os: "linux",
+        arch: "x64",
+      });
+      await agentApi("heartbeat", { server_id, sent_at: new Date().toISOString() });
+      return server_id;
+    };
+    const appBox = await register("app-box");
+    const quiet = await register("quiet-box");
+
+    // five minutes of what an application sends through the agent (queue depth per queue, jobs,
+    // errors per code) and 27 more metrics of a worker pool, next to the agent's cpu.percent
+    const now = Date.now();
+    const samples: { ts: string; name: string; value: number; labels?: Record<string, string> }[] = [];
+    for (let k = 0; k < 20; k++) {
+      const ts = new Date(now - (19 - k) * 15_000).toISOString();
+      samples.push({ ts, name: "cpu.percent", value: 20 + (k % 5) });
+      samples.push({ ts, name: "queue_depth", labels: { queue: "emails" }, value: 10 + k });
+      samples.push({ ts, name: "queue_depth", labels: { queue: "sms" }, value: 30 - k });
+      samples.push({ ts, name: "jobs_done", value: k * 12 });
+      samples.push({ ts, name: "myapp.errors", labels: { code: "500" }, value: k % 3 });
+      for (let w = 0; w < 27; w++) samples.push({ ts, name: `worker.pool_${w}`, value: w + k });
+    }
+    await agentApi("metrics", { server_id: appBox, batch_id: crypto.randomUUID(), samples });
+    await agentApi("metrics", {
+      server_id: quiet,
+      batch_id: crypto.randomUUID(),
+      samples: [{ ts: new Date(now - 5_000).toISOString(), name: "cpu.percent", value: 3 }],
+    });
+    // the rollup job (every 30 s) makes the 1-minute points the 1-hour charts read
+    await waitFor(
+      async () => {
+        const res = await apiAs<{ series: { points: unknown[] }[] }>(
+          token,
+          `/orgs/${orgId}/servers/${appBox}/metrics?names=queue_depth,worker.pool_26&range=1h`,
+        );
+        return res.series.length === 3 && res.series.every((s) => s.points.length > 0);
+      },
+      90_000,
+      "the application metrics in the 1-minute rollup",
+    );
+
+    const metricRequests: string[][] = [];
+    page.on("request", (r) => {
+      const url = new URL(r.url());
+      if (url.pathname.endsWith(`/servers/${appBox}/metrics`)) {
+        metricRequests.push((url.searchParams.get("names") ?? "").split(","));
+      }
+    });
+    await page.goto(`${server.url}/servers/detail?id=${appBox}`);
+    const section = page.locator("section", {
+      has: page.getByRole("heading", { name: "Application & other metrics" }),
+    });
+    const chartTitle = (name: string) => section.getByRole("heading", { name, exact: true, level: 3 });
+    // a chart titled with the metric's name, one line per label set
+    await chartTitle("queue_depth").waitFor();
+    const queueCard = chartTitle("queue_depth").locator("xpath=../..");
+    await waitFor(
+      async () => (await queueCard.locator(".recharts-area-curve").count()) === 2,
+      20_000,
+      "the two queue_depth lines",
+    );
+    expect(await queueCard.textContent()).toContain("queue=emails");
+    await chartTitle("myapp.errors").waitFor();
+    // the built-in charts above keep theirs; the section lists only what they do not draw
+    expect(await chartTitle("cpu.percent").count()).toBe(0);
+    await page.getByRole("heading", { name: "CPU", exact: true }).waitFor();
+    // 30 custom metrics in natural order (pool_2 before pool_10): 24 charts, then the rest on request
+    expect(await section.getByRole("heading", { level: 3 }).count()).toBe(24);
+    await chartTitle("worker.pool_20").waitFor();
+    expect(await chartTitle("worker.pool_21").count()).toBe(0);
+    await shoot(page, "32-server-detail-app-metrics");
+    await section.getByRole("button", { name: "Show 6 more" }).click();
+    await chartTitle("worker.pool_26").waitFor();
+    expect(await section.getByRole("heading", { level: 3 }).count()).toBe(30);
+    await section.getByText("30 of 30 metrics").waitFor();
+    // no request asked for more names than the endpoint takes
+    expect(metricRequests.length).toBeGreaterThanOrEqual(3);
+    expect(metricRequests.every((names) => names.length <= 20)).toBe(true);
+
+    await section.getByLabel("Filter metrics by name").fill("myapp");
+    await waitFor(
+      async () => (await section.getByRole("heading", { level: 3 }).count()) === 1,
+      10_000,
+      "only myapp.errors after filtering",
+    );
+    await chartTitle("myapp.errors").waitFor();
+    await section.getByLabel("Filter metrics by name").fill("no-such-metric");
+    await section.getByText("No metric matches").waitFor();
+
+    // the range selector of the built-in charts applies here too
+    await section.getByLabel("Filter metrics by name").fill("queue");
+    await waitFor(
+      async () => (await section.getByRole("heading", { level: 3 }).count()) === 1,
+      10_000,
+      "only queue_depth after filtering",
+    );
+    const dayAnswer = page.waitForResponse(
+      (r) => r.url().includes("range=24h") && r.url().includes("names=queue_depth"),
+    );
+    await page.getByRole("button", { name: "24 h" }).click();
+    expect((await dayAnswer).status()).toBe(200);
+    await waitFor(
+      async () =>
+        !(await queueCard.getAttribute("class"))?.includes("opacity-60") &&
+        (await queueCard.locator(".recharts-area-curve").count()) === 2,
+      20_000,
+      "queue_depth on the 24-hour range",
+    );
+    await shoot(page, "33-server-detail-app-metrics-filtered-24h");
+
+    // a server with only the agent's built-in metrics says how applications can send theirs
+    await page.goto(`${server.url}/servers/detail?id=${quiet}`);
+    await page.getByText("No application metrics yet").waitFor();
+    await shoot(page, "34-server-detail-no-app-metrics");
+    expect(browser.problems).toEqual([]);
+  }, 180_000);
+});
+
 describe("servers overview with 1,000 servers", () => {
   let browser: Browser;
   beforeAll(async () => {
@@ -448,15 +601,7 @@ describe("servers overview with 1,000 servers", () => {
     });
 
     // 1,000 servers, each with a heartbeat and its CPU/memory/disk numbers
-    const agentApi = (path: string, body: unknown) =>
-      fetch(`${server.url}/functions/v1/api/agent/${path}`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-        body: JSON.stringify(body),
-      }).then(async (r) => {
-        if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-        return r.json() as Promise<{ server_id: string }>;
-      });
+    const agentApi = (path: string, body: unknown) => agentCall(key, path, body);
     const ids: string[] = [];
     const now = Date.now();
     for (let batch = 0; batch < 1000; batch += 50) {

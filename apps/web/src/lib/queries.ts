@@ -1,6 +1,7 @@
 "use client";
 import {
   keepPreviousData,
+  queryOptions,
   useInfiniteQuery,
   useMutation,
   useQuery,
@@ -21,6 +22,7 @@ export const keys = {
   server: (orgId: string, id: string) => ["org", orgId, "server", id] as const,
   metrics: (orgId: string, id: string, range: MetricRange, names: readonly string[]) =>
     ["org", orgId, "metrics", id, range, names.join(",")] as const,
+  metricNames: (orgId: string, id: string) => ["org", orgId, "metric-names", id] as const,
   incidents: (orgId: string, status: string) => ["org", orgId, "incidents", status] as const,
   incident: (orgId: string, id: string) => ["org", orgId, "incident", id] as const,
   apiKeys: (orgId: string) => ["org", orgId, "api-keys"] as const,
@@ -86,8 +88,9 @@ const REFRESH_BY_RANGE: Record<MetricRange, number> = {
   "30d": 15 * 60_000,
 };
 
-export function useMetrics(orgId: string, serverId: string, range: MetricRange, names: readonly string[]) {
-  return useQuery({
+/** One metrics request (at most 20 names); shared by useMetrics and pages that batch names. */
+export function metricsQuery(orgId: string, serverId: string, range: MetricRange, names: readonly string[]) {
+  return queryOptions({
     queryKey: keys.metrics(orgId, serverId, range, names),
     queryFn: ({ signal }) =>
       call(
@@ -98,6 +101,21 @@ export function useMetrics(orgId: string, serverId: string, range: MetricRange, 
     refetchInterval: REFRESH_BY_RANGE[range],
     placeholderData: keepPreviousData,
     enabled: serverId !== "" && names.length > 0,
+  });
+}
+
+export function useMetrics(orgId: string, serverId: string, range: MetricRange, names: readonly string[]) {
+  return useQuery(metricsQuery(orgId, serverId, range, names));
+}
+
+/** Every metric name the server has (built-in and application metrics), for the metrics list. */
+export function useMetricNames(orgId: string, serverId: string) {
+  return useQuery({
+    queryKey: keys.metricNames(orgId, serverId),
+    queryFn: ({ signal }) => call("metricNames", { org_id: orgId, server_id: serverId }, { signal }),
+    // a new application metric shows up within a minute
+    refetchInterval: 60_000,
+    enabled: serverId !== "",
   });
 }
 

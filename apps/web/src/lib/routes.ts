@@ -46,6 +46,7 @@ export const ROUTES = {
   approveServer: ["POST", "/v1/orgs/:org_id/servers/:server_id/approve"],
   deleteServer: ["DELETE", "/v1/orgs/:org_id/servers/:server_id"],
   metrics: ["GET", "/v1/orgs/:org_id/servers/:server_id/metrics"],
+  metricNames: ["GET", "/v1/orgs/:org_id/servers/:server_id/metric-names"],
   incidents: ["GET", "/v1/orgs/:org_id/incidents"],
   incident: ["GET", "/v1/orgs/:org_id/incidents/:incident_id"],
   acknowledge: ["POST", "/v1/orgs/:org_id/incidents/:incident_id/acknowledge"],

@@ -1,5 +1,5 @@
 "use client";
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
 import { AreaChart, paletteColor, type Series } from "@/components/charts/area-chart.tsx";
 import { Card, CardHeader } from "@/components/ui/card.tsx";
 import { ErrorState, Skeleton } from "@/components/ui/states.tsx";
@@ -9,6 +9,7 @@ import { formatBytes, formatNumber, formatPercent, formatRate } from "@/lib/form
 import { useOrg } from "@/lib/org.tsx";
 import { useMetrics } from "@/lib/queries.ts";
 import { type ChartColumn, labelValues, lastValue, type MetricSeries, toRows } from "@/lib/series.ts";
+import { CHART_METRICS } from "./metric-list.ts";
 
 export const RANGES: ReadonlyArray<{ value: MetricRange; label: string }> = [
   { value: "1h", label: "1 h" },
@@ -17,21 +18,7 @@ export const RANGES: ReadonlyArray<{ value: MetricRange; label: string }> = [
   { value: "30d", label: "30 d" },
 ];
 
-/** Every metric the charts need, fetched in one request per range. */
-export const CHART_METRICS = [
-  "cpu.percent",
-  "cpu.iowait_percent",
-  "load.1",
-  "load.5",
-  "load.15",
-  "memory.used_percent",
-  "swap.used_percent",
-  "disk.used_percent",
-  "net.rx_bytes_per_s",
-  "net.tx_bytes_per_s",
-] as const;
-
-const RANGE_TEXT: Record<MetricRange, string> = {
+export const RANGE_TEXT: Record<MetricRange, string> = {
   "1h": "the last hour",
   "24h": "the last 24 hours",
   "7d": "the last 7 days",
@@ -168,9 +155,17 @@ function ChartCard({ spec, data, range }: { spec: ChartSpec; data: MetricsRespon
   );
 }
 
-export function ServerCharts({ serverId }: { serverId: string }) {
+/** The built-in charts; the range is the page's (the application metrics below share it). */
+export function ServerCharts({
+  serverId,
+  range,
+  onRangeChange,
+}: {
+  serverId: string;
+  range: MetricRange;
+  onRangeChange: (range: MetricRange) => void;
+}) {
   const { orgId } = useOrg();
-  const [range, setRange] = useState<MetricRange>("1h");
   const query = useMetrics(orgId, serverId, range, CHART_METRICS);
   const charts = useMemo(() => (query.data ? buildCharts(query.data) : []), [query.data]);
   return (
@@ -182,7 +177,7 @@ export function ServerCharts({ serverId }: { serverId: string }) {
             ? `Averages per ${query.data.step_seconds >= 3600 ? "hour" : query.data.step_seconds >= 300 ? "5 minutes" : "minute"}`
             : undefined
         }
-        actions={<Segmented label="Time range" value={range} options={RANGES} onChange={setRange} />}
+        actions={<Segmented label="Time range" value={range} options={RANGES} onChange={onRangeChange} />}
       />
       {query.isPending ? (
         <div className="grid gap-4 lg:grid-cols-2" role="status" aria-label="Loading charts">

@@ -16,7 +16,7 @@ import { atLeast, useOrg } from "@/lib/org.tsx";
 import { useApproveServer, useDeleteServer, useServer, useUpdateServer } from "@/lib/queries.ts";
 import { BAR_LABEL, CHECK_STATUS, SERVER_STATE, trackerState } from "@/lib/status.ts";
 import { IncidentListView } from "../incidents/incident-list.tsx";
-import { ServerCharts } from "./charts.tsx";
+import { ServerMetrics } from "./custom-metrics.tsx";
 
 const hourFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit" });
 
@@ -320,7 +320,7 @@ export function ServerDetailView() {
         </section>
       ) : null}
 
-      <ServerCharts serverId={server.id} />
+      <ServerMetrics serverId={server.id} />
 
       <Card className="mt-6">
         <CardHeader

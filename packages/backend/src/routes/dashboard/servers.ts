@@ -1,6 +1,7 @@
 import { MetricsQuery, ServersQuery, UpdateServerRequest } from "@custos/protocol";
 import type { Hono } from "hono";
 import type { Ctx } from "../../context.ts";
+import { listMetricNames } from "../../metrics/names.ts";
 import { getServerMetrics } from "../../metrics/series.ts";
 import { approveServerByUser } from "../../servers/approve-by-user.ts";
 import { deleteServer } from "../../servers/delete.ts";
@@ -41,5 +42,10 @@ export function serverRoutes(app: Hono<DashboardEnv>, ctx: Ctx) {
     const ids = pathIds(c, "org_id", "server_id");
     const query = queryOf(c, MetricsQuery);
     return c.json(await getServerMetrics({ ctx, caller: c.get("caller"), input: { ...ids, query } }));
+  });
+
+  app.get("/orgs/:org_id/servers/:server_id/metric-names", async (c) => {
+    const input = pathIds(c, "org_id", "server_id");
+    return c.json(await listMetricNames({ ctx, caller: c.get("caller"), input }));
   });
 }

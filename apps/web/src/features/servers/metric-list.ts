@@ -1,0 +1,121 @@
+import type { MetricNamesResponse } from "@/lib/contract.ts";
+import { formatBytes, formatPercent, formatRate } from "@/lib/format.ts";
+import { type ChartColumn, type MetricSeries, seriesKey } from "@/lib/series.ts";
+
+/** Every metric the built-in charts (CPU, load, memory, disk, network) draw, fetched in one request. */
+export const CHART_METRICS = [
+  "cpu.percent",
+  "cpu.iowait_percent",
+  "load.1",
+  "load.5",
+  "load.15",
+  "memory.used_percent",
+  "swap.used_percent",
+  "disk.used_percent",
+  "net.rx_bytes_per_s",
+  "net.tx_bytes_per_s",
+] as const;
+
+/** The metrics endpoint takes at most this many names per request. */
+export const NAMES_PER_REQUEST = 20;
+/** Charts rendered at once; "show more" adds as many again. */
+export const CHARTS_PER_PAGE = 24;
+/** Label sets drawn in one chart (as many as the palette has colours); the rest are counted. */
+export const SERIES_PER_CHART = 8;
+
+export type MetricNameInfo = MetricNamesResponse["names"][number];
+
+const natural = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+
+/**
+ * Pure: the names no built-in chart draws (application metrics, and the agent's other metrics),
+ * in natural order (`worker_2` before `worker_10`).
+ */
+export function customMetricNames(
+  names: readonly MetricNameInfo[],
+  builtIn: readonly string[] = CHART_METRICS,
+): MetricNameInfo[] {
+  const drawn = new Set(builtIn);
+  return names.filter((n) => !drawn.has(n.name)).sort((a, b) => natural.compare(a.name, b.name));
+}
+
+/**
+ * Pure: the names containing every word of the search, any case ("queue emails" finds
+ * `emails.queue_depth`); an empty search keeps them all.
+ */
+export function filterMetricNames(names: readonly MetricNameInfo[], search: string): MetricNameInfo[] {
+  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return [...names];
+  return names.filter((n) => {
+    const name = n.name.toLowerCase();
+    return words.every((w) => name.includes(w));
+  });
+}
+
+/**
+ * Pure: consecutive groups of at most `size` (the endpoint's limit). Groups start at fixed
+ * positions (0, 20, 40, ...), so showing more charts leaves the earlier requests as they were.
+ */
+export function batches<T>(items: readonly T[], size: number = NAMES_PER_REQUEST): T[][] {
+  if (!Number.isInteger(size) || size < 1)
+    throw new Error(`batch size must be a positive integer, got ${size}`);
+  const groups: T[][] = [];
+  for (let i = 0; i < items.length; i += size) groups.push(items.slice(i, i + size));
+  return groups;
+}
+
+/** Pure: a label set as a legend entry (`queue=emails, shard=2`); the bare name without labels. */
+export function seriesLabel(name: string, labels: Record<string, string>): string {
+  const keys = Object.keys(labels).sort();
+  return keys.length === 0 ? name : keys.map((k) => `${k}=${labels[k]}`).join(", ");
+}
+
+export interface MetricChart {
+  /** one column per label set drawn (a row key safe for the chart: letters, digits, `_`) */
+  columns: ChartColumn[];
+  /** the legend entry of each column, in the same order */
+  labels: string[];
+  /** label sets of this metric left out of the chart (beyond SERIES_PER_CHART) */
+  hidden: number;
+}
+
+/**
+ * Pure: one metric's chart from a metrics answer that may hold other metrics too: a column per
+ * label set, in the answer's order (by labels), at most SERIES_PER_CHART.
+ */
+export function metricChart(name: string, series: readonly MetricSeries[]): MetricChart {
+  const own = series.filter((s) => s.name === name);
+  const drawn = own.slice(0, SERIES_PER_CHART);
+  const prefix = `m_${name.replace(/[^A-Za-z0-9]/g, "_")}`;
+  return {
+    columns: drawn.map((s, i) => {
+      const key = seriesKey(s.name, s.labels);
+      return { key: `${prefix}_${i}`, match: (x: MetricSeries) => seriesKey(x.name, x.labels) === key };
+    }),
+    labels: drawn.map((s) => seriesLabel(name, s.labels)),
+    hidden: own.length - drawn.length,
+  };
+}
+
+const plain = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+const compact = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 2 });
+
+/** A number for people: 0.25, 1,234.5, 12.35K, 3.1M. */
+export function formatMetricNumber(value: number): string {
+  if (!Number.isFinite(value)) return "–";
+  return Math.abs(value) >= 10_000 ? compact.format(value) : plain.format(value);
+}
+
+/**
+ * Pure: how to show a metric's values, guessed from the unit its name ends with (the
+ * Prometheus habit: `_bytes`, `_seconds`, `_percent`); a plain number otherwise.
+ */
+export function metricFormatter(name: string): (value: number) => string {
+  const n = name.toLowerCase();
+  if (/bytes_per_s(ec(ond)?)?$/.test(n)) return (v) => formatRate(v);
+  if (/bytes$/.test(n)) return (v) => formatBytes(v);
+  if (/(percent|_pct)$/.test(n)) return (v) => formatPercent(v, 1);
+  if (/seconds$/.test(n)) return (v) => `${formatMetricNumber(v)} s`;
+  if (/(_ms|millis(econds)?)$/.test(n)) return (v) => `${formatMetricNumber(v)} ms`;
+  return formatMetricNumber;
+}
