@@ -5,6 +5,7 @@
 
 // plugin imports (one line per plugin, keep sorted)
 import { agentPlugin } from "./agent/index.ts";
+import { plugin as appMetricsPlugin } from "./app_metrics/index.ts";
 import { plugin as dnsPlugin } from "./dns/index.ts";
 import { plugin as dockerPlugin } from "./docker/index.ts";
 import { plugin as hikvisionPlugin } from "./hikvision/index.ts";
@@ -13,6 +14,8 @@ import { plugin as minioPlugin } from "./minio/index.ts";
 import { plugin as pingPlugin } from "./ping/index.ts";
 import { plugin as postgresPlugin } from "./postgres/index.ts";
 import { plugin as powerPlugin } from "./power/index.ts";
+import { plugin as processPlugin } from "./process/index.ts";
+import { plugin as prometheusPlugin } from "./prometheus/index.ts";
 import { plugin as sensorsPlugin } from "./sensors/index.ts";
 import { plugin as smartPlugin } from "./smart/index.ts";
 import { plugin as sslPlugin } from "./ssl/index.ts";
@@ -25,6 +28,7 @@ import { plugin as upsPlugin } from "./ups/index.ts";
 export const plugins: Record<string, PluginDefinition> = {
   // plugin entries (one line per plugin, keep sorted)
   agent: agentPlugin as PluginDefinition,
+  app_metrics: appMetricsPlugin,
   dns: dnsPlugin,
   docker: dockerPlugin,
   hikvision: hikvisionPlugin,
@@ -33,6 +37,8 @@ export const plugins: Record<string, PluginDefinition> = {
   ping: pingPlugin,
   postgres: postgresPlugin,
   power: powerPlugin,
+  process: processPlugin,
+  prometheus: prometheusPlugin,
   sensors: sensorsPlugin,
   smart: smartPlugin,
   ssl: sslPlugin,
