@@ -1,5 +1,5 @@
 import type { Ctx } from "@custos/backend";
-import { createApp } from "@custos/backend";
+import { AppError, createApp, errorBody } from "@custos/backend";
 import { Hono } from "hono";
 import { type AuthCtx, authRoutes } from "./auth/index.ts";
 import { downloadRoutes } from "./downloads.ts";
@@ -21,7 +21,13 @@ export function createHttpApp(ctx: Ctx, auth: AuthCtx) {
       return c.json({ ok: false, error: "database unreachable" }, 503);
     }
   });
-  app.mount("/functions/v1", api.fetch);
+  // route(), not mount(): one router and no second Request per call (mount rebuilt the request
+  // for the sub-app: ~40 % of heartbeat throughput). The sub-app's error handler comes along;
+  // its not-found answer does not, so unknown API paths get the same JSON 404 here.
+  app.route("/functions/v1", api);
+  app.all("/functions/v1/*", (c) =>
+    c.json(errorBody(new AppError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`)), 404),
+  );
   app.route("/auth/v1", authRoutes(auth));
   app.route("/", downloadRoutes({ publicUrl: ctx.config.dashboardUrl })); // /install.sh, /downloads/ (downloads.ts)
   app.route("/", dashboardRoutes({ publicUrl: ctx.config.dashboardUrl })); // the web dashboard (web.ts)

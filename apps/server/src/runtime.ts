@@ -11,7 +11,7 @@ import { createHttpApp } from "./http.ts";
 import { redactUrl } from "./log.ts";
 import { notifierEnvFrom } from "./notifier-env.ts";
 import { nodeProber, probeEndpoint } from "./prober.ts";
-import { startScheduler } from "./scheduler.ts";
+import { JOBS, startScheduler } from "./scheduler.ts";
 
 export interface RunningServer {
   port: number;
@@ -83,7 +83,16 @@ export async function startCustosServer(env: Env, log: Logger): Promise<RunningS
     server.listen(env.PORT, env.HOST, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const scheduler = env.CUSTOS_SCHEDULER === "on" ? startScheduler(ctx) : { stop: async () => undefined };
+  // Background jobs get their own connections: a rollup refresh holding a pooled connection for
+  // seconds would otherwise queue API queries pipelined behind it (measured 3–27 s stalls). Each
+  // running job holds two: its advisory-lock transaction and its own statements.
+  const jobSql = postgres(db.url, {
+    max: 2 * JOBS.length,
+    onnotice: () => undefined,
+    connection: { application_name: "custos-server-jobs" },
+  });
+  const scheduler =
+    env.CUSTOS_SCHEDULER === "on" ? startScheduler({ ...ctx, sql: jobSql }) : { stop: async () => undefined };
   log.info("custos-server listening", {
     url: `http://${env.HOST === "0.0.0.0" ? "localhost" : env.HOST}:${port}`,
   });
@@ -105,6 +114,7 @@ export async function startCustosServer(env: Env, log: Logger): Promise<RunningS
           server.closeIdleConnections();
         });
         await scheduler.stop();
+        await jobSql.end({ timeout: 10 });
         await sql.end({ timeout: 10 });
         await db.stop();
       })();

@@ -10,7 +10,7 @@ export { type CreateAppOptions, createApp, createContext, DEFAULT_NOTIFIER_ENV }
 export { type JwksSource, keyResolver, verifyUserJwt } from "./auth/jwt.ts";
 export { type BackendConfig, type Ctx, consoleLogger, DEFAULT_CONFIG, type Logger } from "./context.ts";
 export { asCaller, type CallerClaims } from "./db/as-caller.ts";
-export { AppError, STATUS_BY_CODE } from "./errors.ts";
+export { AppError, errorBody, STATUS_BY_CODE } from "./errors.ts";
 export { acknowledgeIncident } from "./incidents/acknowledge.ts";
 export { resolveIncident } from "./incidents/resolve.ts";
 export { maintainPartitions } from "./maintenance/partitions.ts";

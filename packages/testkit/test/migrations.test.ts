@@ -31,6 +31,26 @@ describe("migration runner", () => {
     expect(tables?.n).toBeGreaterThan(10);
   });
 
+  it("leaves the rollup bucket functions inlinable: no SET clause, and the planner inlines them", async () => {
+    const sql = await emptyDb();
+    await migrate(sql, loadMigrations(migrationsDir));
+    const fns = await sql<{ proname: string; proconfig: string[] | null }[]>`
+      select proname, proconfig from pg_proc
+      where pronamespace = 'private'::regnamespace and proname like 'bucket\\_%' order by proname`;
+    expect(fns.map((f) => [f.proname, f.proconfig])).toEqual([
+      ["bucket_1h", null],
+      ["bucket_1m", null],
+      ["bucket_5m", null],
+    ]);
+    // an inlined call shows date_bin in the plan instead of the function
+    const plan = await sql.unsafe(
+      "explain (verbose, costs off) select private.bucket_5m(now() - make_interval(secs => g)) from generate_series(1, 3) g",
+    );
+    const text = plan.map((row) => String(Object.values(row)[0])).join("\n");
+    expect(text).toContain("date_bin");
+    expect(text).not.toContain("bucket_5m");
+  });
+
   it("is a no-op the second time", async () => {
     const sql = await emptyDb();
     const migrations = loadMigrations(migrationsDir);

@@ -31,18 +31,9 @@ export async function readJsonBody(request: Request): Promise<unknown> {
       },
     );
   }
-  if (!request.body) throw new AppError("VALIDATION", "request body is empty", { field: "body" });
-
-  let stream: ReadableStream<Uint8Array> = request.body.pipeThrough(limitBytes(LIMITS.maxBodyBytes, "body"));
-  if (encoding === "gzip") {
-    stream = stream.pipeThrough(
-      new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
-    );
-    stream = stream.pipeThrough(limitBytes(LIMITS.maxInflatedBytes, "body (after gzip)"));
-  }
   let text: string;
   try {
-    text = await new Response(stream).text();
+    text = await readText(request, declared !== null, encoding === "gzip");
   } catch (error) {
     if (error instanceof AppError) throw error;
     if (encoding === "gzip") throw new AppError("VALIDATION", "body is not valid gzip", { field: "body" });
@@ -54,6 +45,32 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   } catch {
     throw new AppError("VALIDATION", "body is not valid JSON", { field: "body" });
   }
+}
+
+/**
+ * The body as text. With a declared Content-Length (already checked against the limit) the HTTP
+ * server reads exactly that many bytes, so the body is read in one piece: a byte-counting web
+ * stream per request cost about a third of the ingest CPU. Without one (chunked), bytes are
+ * counted as they arrive. A gzip body is inflated through a stream that stops at the inflated
+ * limit, so a gzip bomb never reaches memory.
+ */
+async function readText(request: Request, declared: boolean, gzip: boolean): Promise<string> {
+  let stream: ReadableStream<Uint8Array>;
+  if (declared) {
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.byteLength > LIMITS.maxBodyBytes) throw tooLarge(LIMITS.maxBodyBytes, "body");
+    if (!gzip) return new TextDecoder().decode(bytes);
+    stream = new Blob([bytes]).stream();
+  } else {
+    if (!request.body) return "";
+    stream = request.body.pipeThrough(limitBytes(LIMITS.maxBodyBytes, "body"));
+  }
+  if (gzip) {
+    stream = stream
+      .pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>)
+      .pipeThrough(limitBytes(LIMITS.maxInflatedBytes, "body (after gzip)"));
+  }
+  return await new Response(stream).text();
 }
 
 function tooLarge(limit: number, what: string) {
