@@ -7,6 +7,7 @@ import postgres from "postgres";
 import { createAuthContext, endSessionsOfOldKey, loadOrCreateSigningKey } from "./auth/index.ts";
 import { openDatabase } from "./database.ts";
 import type { Env } from "./env.ts";
+import { nodeGunzip } from "./gunzip.ts";
 import { createHttpApp } from "./http.ts";
 import { redactUrl } from "./log.ts";
 import { notifierEnvFrom } from "./notifier-env.ts";
@@ -49,6 +50,7 @@ export async function startCustosServer(env: Env, log: Logger): Promise<RunningS
     jwks: { jwks: signingKey.jwks },
     prober: nodeProber,
     probeEndpoint,
+    gunzip: nodeGunzip,
     notifierEnv: notifierEnvFrom(env),
     config: {
       agentRateLimitPerSecond: env.CUSTOS_AGENT_RATE_LIMIT,

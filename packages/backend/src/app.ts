@@ -20,6 +20,7 @@ export interface CreateAppOptions {
   notify?: Ctx["notify"];
   probeEndpoint?: Ctx["probeEndpoint"];
   prober?: Ctx["prober"];
+  gunzip?: Ctx["gunzip"];
   /** Supabase Auth's JWKS URL, or custos-server's own key set. */
   jwks?: JwksSource;
   /** How notifications leave: provider base URLs, email transport (SMTP or Resend), sender. */
@@ -49,6 +50,7 @@ export function createContext(options: CreateAppOptions): Ctx {
     notify: options.notify ?? notifyWith({ ...DEFAULT_NOTIFIER_ENV, ...options.notifierEnv }),
     ...(options.probeEndpoint ? { probeEndpoint: options.probeEndpoint } : {}),
     ...(options.prober ? { prober: options.prober } : {}),
+    ...(options.gunzip ? { gunzip: options.gunzip } : {}),
     ...(options.jwks ? { userKeys: keyResolver(options.jwks) } : {}),
     now,
   };

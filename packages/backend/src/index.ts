@@ -8,7 +8,14 @@ export { installCommand } from "./api-keys/install-command.ts";
 export { revokeApiKey } from "./api-keys/revoke.ts";
 export { type CreateAppOptions, createApp, createContext, DEFAULT_NOTIFIER_ENV } from "./app.ts";
 export { type JwksSource, keyResolver, verifyUserJwt } from "./auth/jwt.ts";
-export { type BackendConfig, type Ctx, consoleLogger, DEFAULT_CONFIG, type Logger } from "./context.ts";
+export {
+  type BackendConfig,
+  type Ctx,
+  consoleLogger,
+  DEFAULT_CONFIG,
+  type Gunzip,
+  type Logger,
+} from "./context.ts";
 export { asCaller, type CallerClaims } from "./db/as-caller.ts";
 export { AppError, errorBody, STATUS_BY_CODE } from "./errors.ts";
 export { acknowledgeIncident } from "./incidents/acknowledge.ts";

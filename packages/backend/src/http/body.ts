@@ -1,12 +1,13 @@
 import { LIMITS } from "@custos/protocol";
 import type { z } from "zod";
+import type { Gunzip } from "../context.ts";
 import { AppError } from "../errors.ts";
 
 /**
  * Reads a JSON request body within the documented limits: at most LIMITS.maxBodyBytes on the
  * wire and LIMITS.maxInflatedBytes after gzip (a gzip bomb stops at the limit, not in memory).
  */
-export async function readJsonBody(request: Request): Promise<unknown> {
+export async function readJsonBody(request: Request, gunzip?: Gunzip): Promise<unknown> {
   const type = request.headers.get("content-type");
   if (type && !/^application\/json\b/i.test(type)) {
     throw new AppError(
@@ -33,7 +34,7 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   }
   let text: string;
   try {
-    text = await readText(request, declared !== null, encoding === "gzip");
+    text = await readText(request, declared !== null, encoding === "gzip", gunzip);
   } catch (error) {
     if (error instanceof AppError) throw error;
     if (encoding === "gzip") throw new AppError("VALIDATION", "body is not valid gzip", { field: "body" });
@@ -54,12 +55,22 @@ export async function readJsonBody(request: Request): Promise<unknown> {
  * counted as they arrive. A gzip body is inflated through a stream that stops at the inflated
  * limit, so a gzip bomb never reaches memory.
  */
-async function readText(request: Request, declared: boolean, gzip: boolean): Promise<string> {
+async function readText(
+  request: Request,
+  declared: boolean,
+  gzip: boolean,
+  gunzip?: Gunzip,
+): Promise<string> {
   let stream: ReadableStream<Uint8Array>;
   if (declared) {
     const bytes = new Uint8Array(await request.arrayBuffer());
     if (bytes.byteLength > LIMITS.maxBodyBytes) throw tooLarge(LIMITS.maxBodyBytes, "body");
     if (!gzip) return new TextDecoder().decode(bytes);
+    if (gunzip) {
+      const inflated = gunzip(bytes, LIMITS.maxInflatedBytes);
+      if (inflated === "too_large") throw tooLarge(LIMITS.maxInflatedBytes, "body (after gzip)");
+      return new TextDecoder().decode(inflated);
+    }
     stream = new Blob([bytes]).stream();
   } else {
     if (!request.body) return "";

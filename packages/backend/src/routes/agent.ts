@@ -28,27 +28,27 @@ export function agentRoutes(ctx: Ctx) {
   });
 
   app.post("/register", async (c) => {
-    const input = parseInput(RegisterRequest, await readJsonBody(c.req.raw));
+    const input = parseInput(RegisterRequest, await readJsonBody(c.req.raw, ctx.gunzip));
     return c.json(await registerServer({ ctx, auth: c.get("auth"), input }));
   });
 
   app.post("/heartbeat", async (c) => {
-    const input = parseInput(HeartbeatRequest, await readJsonBody(c.req.raw));
+    const input = parseInput(HeartbeatRequest, await readJsonBody(c.req.raw, ctx.gunzip));
     return c.json(await recordHeartbeat({ ctx, auth: c.get("auth"), input }));
   });
 
   app.post("/metrics", async (c) => {
-    const input = parseInput(MetricsBatch, await readJsonBody(c.req.raw));
+    const input = parseInput(MetricsBatch, await readJsonBody(c.req.raw, ctx.gunzip));
     return c.json(await ingestMetrics({ ctx, auth: c.get("auth"), input }));
   });
 
   app.post("/checks", async (c) => {
-    const input = parseInput(ChecksBatch, await readJsonBody(c.req.raw));
+    const input = parseInput(ChecksBatch, await readJsonBody(c.req.raw, ctx.gunzip));
     return c.json(await ingestChecks({ ctx, auth: c.get("auth"), input }));
   });
 
   app.post("/alerts", async (c) => {
-    const input = parseInput(AlertsBatch, await readJsonBody(c.req.raw));
+    const input = parseInput(AlertsBatch, await readJsonBody(c.req.raw, ctx.gunzip));
     return c.json(await ingestAlerts({ ctx, auth: c.get("auth"), input }));
   });
 

@@ -1,0 +1,82 @@
+import { gunzipSync, gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import type { Gunzip } from "../src/context.ts";
+import { AppError } from "../src/errors.ts";
+import { readJsonBody } from "../src/http/body.ts";
+
+/** What custos-server injects (apps/server/src/gunzip.ts), written here for the backend alone. */
+const zlibGunzip: Gunzip = (bytes, max) => {
+  try {
+    return gunzipSync(bytes, { maxOutputLength: max });
+  } catch (error) {
+    if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") return "too_large";
+    throw error;
+  }
+};
+
+type Mode = { name: string; declared: boolean; gunzip?: Gunzip };
+const MODES: Mode[] = [
+  { name: "streamed (no Content-Length)", declared: false },
+  { name: "declared, DecompressionStream", declared: true },
+  { name: "declared, injected gunzip", declared: true, gunzip: zlibGunzip },
+];
+
+function request(body: Uint8Array | string, mode: Mode, headers: Record<string, string> = {}): Request {
+  const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
+  const all: Record<string, string> = { "content-type": "application/json", ...headers };
+  if (mode.declared) all["content-length"] = String(bytes.byteLength);
+  // a stream body keeps undici from adding a length of its own
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream();
+  return new Request("http://x/api/agent/metrics", {
+    method: "POST",
+    headers: all,
+    body: stream,
+    duplex: "half",
+  } as RequestInit);
+}
+
+async function failure(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+describe.each(MODES)("request bodies, $name", (mode) => {
+  const read = (body: Uint8Array | string, headers?: Record<string, string>) =>
+    readJsonBody(request(body, mode, headers), mode.gunzip);
+
+  it("parses plain JSON", async () => {
+    expect(await read('{"a":1}')).toEqual({ a: 1 });
+  });
+
+  it("inflates gzip JSON", async () => {
+    expect(await read(gzipSync('{"a":[1,2,3]}'), { "content-encoding": "gzip" })).toEqual({ a: [1, 2, 3] });
+  });
+
+  it("answers 413 for a gzip bomb past 8 MiB inflated", async () => {
+    const bomb = gzipSync(JSON.stringify({ pad: "0".repeat(9_000_000) }));
+    expect(bomb.byteLength).toBeLessThan(20_000);
+    const error = await failure(read(bomb, { "content-encoding": "gzip" }));
+    expect(error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(error.message).toContain("after gzip");
+  });
+
+  it("answers 400 for bytes that are not gzip under a gzip header", async () => {
+    const error = await failure(read('{"a":1}', { "content-encoding": "gzip" }));
+    expect(error.code).toBe("VALIDATION");
+    expect(error.message).toContain("gzip");
+  });
+
+  it("answers 400 for an empty body and for JSON that does not parse", async () => {
+    expect((await failure(read(""))).message).toContain("empty");
+    expect((await failure(read("{nope"))).message).toContain("not valid JSON");
+  });
+
+  it("answers 413 for a body over 1 MiB", async () => {
+    const error = await failure(read(JSON.stringify({ pad: "x".repeat(1_100_000) })));
+    expect(error.code).toBe("PAYLOAD_TOO_LARGE");
+  });
+});
