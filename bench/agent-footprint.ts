@@ -9,13 +9,14 @@
  *   cd /work/main && node bench/agent-footprint.ts [--minutes 10] [--warmup-minutes 1]
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
+import { spawnAgent } from "./lib/agent-process.ts";
 import { boolFlag, numberFlag, readFlags } from "./lib/args.ts";
 import {
   kbFields,
@@ -207,20 +208,8 @@ async function main(): Promise<void> {
       { mode: 0o600 },
     );
 
-    const agentLog = join(dir, "agent.log");
-    const agent: ChildProcess = spawn(cfg.binary, ["run", "--config", config], {
-      cwd: dir,
-      env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", HOME: dir, CUSTOS_LOG_LEVEL: "warn" },
-      stdio: ["ignore", openSync(agentLog, "a"), openSync(agentLog, "a")],
-    });
-    const agentExit = new Promise<number | null>((r) => agent.on("exit", (code) => r(code)));
-    cleanup.unshift(async () => {
-      if (agent.exitCode === null) {
-        agent.kill("SIGTERM");
-        await Promise.race([agentExit, sleep(10_000)]);
-      }
-    });
-    if (!agent.pid) throw new Error("agent did not start");
+    const agent = spawnAgent(cfg.binary, ["run", "--config", config], dir);
+    cleanup.unshift(() => agent.stop());
     const procs: Proc[] = [{ name: "custos-agent", pid: agent.pid, rss: [] }];
 
     let ne: ChildProcess | undefined;
@@ -268,10 +257,7 @@ async function main(): Promise<void> {
     cleanup.unshift(() => clearInterval(scrapeTimer));
     let nextLog = t0 + 60_000;
     while (Date.now() < endAt) {
-      if (agent.exitCode !== null)
-        throw new Error(
-          `agent exited with ${agent.exitCode}:\n${readFileSync(agentLog, "utf8").slice(-2000)}`,
-        );
+      agent.assertAlive();
       const now = Date.now();
       for (const p of procs) p.rss.push({ t: now, kb: memory(p.pid).rssKb });
       if (!steady && now >= steadyAt) {

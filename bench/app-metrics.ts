@@ -11,12 +11,13 @@
  *
  *   cd /work/main && node bench/app-metrics.ts [--rates 25000,50000,100000] [--seconds 15]
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
+import { spawnAgent } from "./lib/agent-process.ts";
 import { choiceFlag, listFlag, numberFlag, readFlags } from "./lib/args.ts";
 import { kbFields, loadAverage, machineFacts, processCpu } from "./lib/procfs.ts";
 import { appendSection, gitState, machineLine } from "./lib/section.ts";
@@ -142,31 +143,14 @@ async function main(): Promise<void> {
       ].join("\n"),
       { mode: 0o600 },
     );
-    const agentLog = join(dir, "agent.log");
     const [command, args] =
       cfg.runtime === "sea"
         ? [cfg.binary, ["run", "--config", config]]
         : [process.execPath, [join(ROOT, "apps/agent/bin/custos-agent.mjs"), "run", "--config", config]];
-    const agent: ChildProcess = spawn(command, args, {
-      cwd: dir,
-      env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", HOME: dir, CUSTOS_LOG_LEVEL: "warn" },
-      stdio: ["ignore", openSync(agentLog, "a"), openSync(agentLog, "a")],
-    });
-    const agentExit = new Promise<number | null>((r) => agent.on("exit", (code) => r(code)));
-    cleanup.unshift(async () => {
-      if (agent.exitCode === null) {
-        agent.kill("SIGTERM");
-        await Promise.race([agentExit, sleep(10_000)]);
-      }
-    });
-    const pid = agent.pid;
-    if (!pid) throw new Error("agent did not start");
-    const alive = () => {
-      if (agent.exitCode !== null)
-        throw new Error(
-          `agent exited with ${agent.exitCode}:\n${readFileSync(agentLog, "utf8").slice(-2000)}`,
-        );
-    };
+    const agent = spawnAgent(command, args, dir);
+    cleanup.unshift(() => agent.stop());
+    const { pid } = agent;
+    const alive = () => agent.assertAlive();
     for (let i = 0; ; i++) {
       alive();
       const ok = await fetch(`http://127.0.0.1:${httpPort}/v1/health`).then(
@@ -174,8 +158,7 @@ async function main(): Promise<void> {
         () => false,
       );
       if (ok) break;
-      if (i > 200)
-        throw new Error(`endpoint never listened:\n${readFileSync(agentLog, "utf8").slice(-2000)}`);
+      if (i > 200) throw new Error(`endpoint never listened:\n${agent.logTail()}`);
       await sleep(100);
     }
     await sleep(5_000);
