@@ -14,9 +14,8 @@ import http from "node:http";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, startCustosServer } from "@custos/testkit";
-import postgres from "postgres";
-import { spawnAgent } from "./lib/agent-process.ts";
+import { freePort } from "@custos/testkit";
+import { agentBackend, spawnAgent } from "./lib/agent-process.ts";
 import { boolFlag, numberFlag, readFlags } from "./lib/args.ts";
 import {
   kbFields,
@@ -146,14 +145,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "custos-footprint-"));
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
   try {
-    const server = await startCustosServer({ env: { CUSTOS_LOG: "warn" } });
-    cleanup.unshift(() => server.close());
-    const sql = postgres(server.databaseUrl, { max: 1, onnotice: () => undefined });
-    cleanup.unshift(() => sql.end({ timeout: 5 }));
-    const pgVersion =
-      (await sql<{ v: string }[]>`select current_setting('server_version') as v`)[0]?.v ?? "?";
-    const org = await server.createOrg("footprint");
-    const key = await server.createKey(org, "agent");
+    const { server, sql, pgVersion, key } = await agentBackend("footprint", cleanup);
     const proxy = await countingProxy(server.port);
     cleanup.unshift(() => proxy.close());
 

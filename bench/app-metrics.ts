@@ -15,9 +15,8 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, startCustosServer } from "@custos/testkit";
-import postgres from "postgres";
-import { spawnAgent } from "./lib/agent-process.ts";
+import { freePort } from "@custos/testkit";
+import { agentBackend, spawnAgent } from "./lib/agent-process.ts";
 import { choiceFlag, listFlag, numberFlag, readFlags } from "./lib/args.ts";
 import { kbFields, loadAverage, machineFacts, processCpu } from "./lib/procfs.ts";
 import { appendSection, gitState, machineLine } from "./lib/section.ts";
@@ -112,14 +111,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "custos-appmetrics-"));
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
   try {
-    const server = await startCustosServer({ env: { CUSTOS_LOG: "warn" } });
-    cleanup.unshift(() => server.close());
-    const sql = postgres(server.databaseUrl, { max: 1, onnotice: () => undefined });
-    cleanup.unshift(() => sql.end({ timeout: 5 }));
-    const pgVersion =
-      (await sql<{ v: string }[]>`select current_setting('server_version') as v`)[0]?.v ?? "?";
-    const org = await server.createOrg("app-metrics");
-    const key = await server.createKey(org, "agent");
+    const { server, sql, pgVersion, key } = await agentBackend("app-metrics", cleanup);
     const httpPort = await freePort();
     const statsdPort = await freePort();
     const config = join(dir, "agent.yaml");

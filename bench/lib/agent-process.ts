@@ -5,6 +5,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { startCustosServer } from "@custos/testkit";
+import postgres from "postgres";
 
 export interface BenchAgent {
   child: ChildProcess;
@@ -38,4 +40,15 @@ export function spawnAgent(command: string, args: string[], dir: string): BenchA
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
     },
   };
+}
+
+/** A custos-server with one organization and agent key for the agent to push to. */
+export async function agentBackend(orgName: string, cleanup: (() => unknown)[]) {
+  const server = await startCustosServer({ env: { CUSTOS_LOG: "warn" } });
+  cleanup.unshift(() => server.close());
+  const sql = postgres(server.databaseUrl, { max: 1, onnotice: () => undefined });
+  cleanup.unshift(() => sql.end({ timeout: 5 }));
+  const pgVersion = (await sql<{ v: string }[]>`select current_setting('server_version') as v`)[0]?.v ?? "?";
+  const key = await server.createKey(await server.createOrg(orgName), "agent");
+  return { server, sql, pgVersion, key };
 }
