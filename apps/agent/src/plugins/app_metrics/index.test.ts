@@ -1,60 +1,21 @@
 import { createSocket } from "node:dgram";
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Collected, PluginContext, PluginInstance, Sample } from "../types.ts";
+import type { PluginContext, Sample } from "../types.ts";
 import { AppMetricsConfig } from "./config.ts";
 import { plugin } from "./index.ts";
+import {
+  closeAll,
+  collectAfterLines,
+  forget,
+  freePort,
+  type Harness,
+  sendStatsd,
+  start,
+  TOKEN,
+} from "./test-harness.ts";
 
-interface Harness {
-  instance: PluginInstance;
-  emitted: Collected[];
-  state: Map<string, unknown>;
-  http: string;
-  statsdPort: number;
-  warnings: string[];
-}
-
-const open: PluginInstance[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((instance) => instance.close?.()));
-});
-
-const TOKEN = "s3cret-token-0123456789";
-
-/** A free port on loopback (the plugin's schema refuses 0, so tests pick one). */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function start(
-  options: Record<string, unknown> = {},
-  state = new Map<string, unknown>(),
-): Promise<Harness> {
-  const httpPort = await freePort();
-  const statsdPort = await freePort();
-  const config = AppMetricsConfig.parse({ http_port: httpPort, statsd_port: statsdPort, ...options });
-  const emitted: Collected[] = [];
-  const warnings: string[] = [];
-  const ctx: PluginContext = {
-    monitorName: "app",
-    timeoutMs: 5_000,
-    log: { info: () => undefined, warn: (msg) => void warnings.push(msg) },
-    exec: () => Promise.reject(new Error("no exec")),
-    state: {
-      get: <T>(key: string) => state.get(key) as T | undefined,
-      set: (key, value) => void state.set(key, value),
-    },
-    emit: (collected) => void emitted.push(collected),
-  };
-  const instance = await plugin.create(config, ctx);
-  open.push(instance);
-  return { instance, emitted, state, http: `http://127.0.0.1:${httpPort}`, statsdPort, warnings };
-}
+afterEach(closeAll);
 
 function post(h: Harness, body: unknown, headers: Record<string, string> = {}) {
   return fetch(`${h.http}/v1/metrics`, {
@@ -65,29 +26,6 @@ function post(h: Harness, body: unknown, headers: Record<string, string> = {}) {
 }
 
 const emittedSamples = (h: Harness): Sample[] => h.emitted.flatMap((c) => c.samples);
-
-async function sendStatsd(port: number, datagrams: string[]): Promise<void> {
-  const socket = createSocket("udp4");
-  for (const datagram of datagrams) {
-    await new Promise<void>((resolve, reject) =>
-      socket.send(datagram, port, "127.0.0.1", (error) => (error ? reject(error) : resolve())),
-    );
-  }
-  socket.close();
-}
-
-/** UDP gives no answer: wait until the agent's counter shows the lines arrived. */
-async function collectAfterLines(h: Harness, lines: number): Promise<Collected> {
-  for (let i = 0; i < 100; i++) {
-    const collected = await h.instance.collect(new AbortController().signal);
-    const received = collected.samples.find(
-      (s) => s.name === "app_metrics_received_total" && s.labels?.source === "statsd",
-    );
-    if ((received?.value ?? 0) >= lines) return collected;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error("the StatsD lines never arrived");
-}
 
 describe("app_metrics HTTP endpoint", () => {
   it("stores one metric at once and answers 202 with the count", async () => {
@@ -310,7 +248,8 @@ describe("app_metrics StatsD listener", () => {
     await sendStatsd(h.statsdPort, ["late:3|c"]);
     await new Promise((resolve) => setTimeout(resolve, 100));
     await h.instance.close?.();
-    open.length = 0;
+    forget(h.instance);
+
     expect(emittedSamples(h).find((s) => s.name === "late")?.value).toBe(3);
   });
 });
@@ -347,7 +286,8 @@ describe("app_metrics thresholds and lifecycle", () => {
     ]);
     await first.instance.collect(new AbortController().signal);
     await first.instance.close?.();
-    open.length = 0;
+    forget(first.instance);
+
     const second = await start({}, state);
     await post(second, { name: "a", value: 1 });
     const collected = await second.instance.collect(new AbortController().signal);
