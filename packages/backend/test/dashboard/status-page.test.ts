@@ -79,7 +79,8 @@ describe("status pages", () => {
     ]);
     const siteBars = pub.monitors[0]?.days ?? [];
     expect(siteBars).toHaveLength(90);
-    expect(siteBars.at(-1)?.status).not.toBe("none");
+    // the newest check is seconds old: today's bar, or yesterday's in the first seconds of a UTC day
+    expect(siteBars.slice(-2).some((b) => b.status !== "none")).toBe(true);
     expect(siteBars.filter((b) => b.status === "down").length).toBeGreaterThanOrEqual(1);
     expect(pub.monitors[0]?.uptime_percent).toBeCloseTo(66.667, 2);
     // nothing that was not chosen, and nothing internal
