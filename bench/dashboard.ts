@@ -642,7 +642,6 @@ function report(r: {
     `data: ${volumeLine}`,
     ...verdicts,
   ];
-  const text = lines.join("\n");
 
   if (cfg.results !== "none") {
     const f = r.facts;
