@@ -29,6 +29,7 @@ export interface HttpEndpointOptions {
 
 type Reply = { status: number; body: unknown; headers?: Record<string, string> };
 
+const MAX_CONNECTIONS = 128;
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 function fail(status: number, code: string, message: string, field?: string): Reply {
@@ -52,6 +53,8 @@ export async function startHttpEndpoint(
   });
   server.requestTimeout = 10_000;
   server.headersTimeout = 5_000;
+  // a runaway client opening sockets in a loop gets refused connections, not the agent's file descriptors
+  server.maxConnections = MAX_CONNECTIONS;
 
   async function handle(request: IncomingMessage): Promise<Reply> {
     const path = (request.url ?? "/").split("?")[0];

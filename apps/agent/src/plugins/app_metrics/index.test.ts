@@ -1,5 +1,5 @@
 import { createSocket } from "node:dgram";
-import { createServer } from "node:net";
+import { connect as connect_, createServer, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { PluginContext, Sample } from "../types.ts";
 import { AppMetricsConfig } from "./config.ts";
@@ -200,6 +200,31 @@ describe("app_metrics HTTP endpoint", () => {
     });
     expect((await post(h, { name: "a", value: 2 })).status).toBe(202);
     expect(emittedSamples(h).map((s) => s.name)).toEqual(["a", "b", "a"]);
+  });
+
+  it("refuses connections past 128 open ones and serves again once they close", async () => {
+    const h = await start();
+    const port = Number(new URL(h.http).port);
+    const connect = () =>
+      new Promise<Socket>((resolve, reject) => {
+        const socket = connect_(port, "127.0.0.1", () => resolve(socket));
+        socket.once("error", reject);
+      });
+    const held: Socket[] = [];
+    try {
+      for (let i = 0; i < 128; i++) held.push(await connect());
+      const extra = await connect();
+      // the server closes the connection it will not serve
+      const closed = await new Promise<boolean>((resolve) => {
+        extra.once("close", () => resolve(true));
+        setTimeout(() => resolve(false), 2_000);
+      });
+      expect(closed).toBe(true);
+    } finally {
+      for (const socket of held) socket.destroy();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await fetch(`${h.http}/v1/health`)).status).toBe(200);
   });
 
   it("answers 503 and keeps running when the buffer cannot store", async () => {
