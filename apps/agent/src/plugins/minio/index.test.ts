@@ -25,6 +25,9 @@ const state = {
   cluster: "health-cluster-200.http",
   metrics: "metrics-cluster-collectd.prom",
   seenAuthorization: [] as (string | undefined)[],
+  /** Stream the metrics reply chunked and without end (a misbehaving proxy). */
+  endless: false,
+  streamClosed: false,
 };
 
 let server: Server;
@@ -42,6 +45,16 @@ beforeAll(async () => {
       state.seenAuthorization.push(req.headers.authorization);
       if (req.headers.authorization !== `Bearer ${TOKEN}`) return res.writeHead(403).end();
       res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+      if (state.endless) {
+        const chunk = Buffer.from("minio_filler_total 1\n".repeat(4096));
+        const pump = () => {
+          while (!res.destroyed) if (!res.write(chunk)) return void res.once("drain", pump);
+        };
+        res.on("close", () => {
+          state.streamClosed = true;
+        });
+        return pump();
+      }
       return res.end(fixture(state.metrics));
     }
     res.writeHead(404).end();
@@ -56,6 +69,8 @@ afterEach(() => {
   state.cluster = "health-cluster-200.http";
   state.metrics = "metrics-cluster-collectd.prom";
   state.seenAuthorization = [];
+  state.endless = false;
+  state.streamClosed = false;
 });
 
 const logs: string[] = [];
@@ -117,6 +132,15 @@ describe("minio plugin against a fake MinIO", () => {
     expect(result.checks[0]?.status).toBe("degraded");
     expect(result.checks[0]?.message).toMatch(/HTTP 403 \(check bearer_token\)/);
     expect(JSON.stringify(result)).not.toContain("wrong-token-value");
+  });
+
+  it("stops reading a chunked metrics reply past 16 MiB instead of filling memory", async () => {
+    state.endless = true;
+    const result = await collect({ url: baseUrl, bearer_token: TOKEN });
+    expect(result.checks[0]?.status).not.toBe("ok");
+    expect(result.checks[0]?.message).toContain("larger than 16777216 bytes");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(state.streamClosed).toBe(true);
   });
 
   it("is down with the reason when nothing listens at the URL", async () => {

@@ -3,6 +3,7 @@
  * three GETs; ../shared/prometheus-text.ts parses and parse.ts interprets.
  */
 import { parsePrometheusText } from "../shared/prometheus-text.ts";
+import { readLimited } from "../shared/read-limited.ts";
 import { definePlugin, type PluginContext, type PluginInstance } from "../types.ts";
 import { MinioConfig } from "./config.ts";
 import { evaluate, type ProbeResult, summarizeCluster, summaryToSamples } from "./parse.ts";
@@ -83,7 +84,10 @@ async function fetchText(
       await response.body?.cancel();
       return { probe: { error: `metrics reply too large (${length} bytes)` } };
     }
-    return { probe: { status: response.status }, body: await response.text() };
+    const body = await readLimited(response, MAX_METRICS_BYTES);
+    if (body === undefined)
+      return { probe: { error: `metrics reply larger than ${MAX_METRICS_BYTES} bytes` } };
+    return { probe: { status: response.status }, body };
   } catch (error) {
     return { probe: { error: describeFetchError(error, signal) } };
   }

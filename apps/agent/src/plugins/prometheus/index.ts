@@ -4,6 +4,7 @@
  * size limit; ../shared/prometheus-text.ts parses and select.ts decides what is kept.
  */
 import { type PromParseResult, parsePrometheusText } from "../shared/prometheus-text.ts";
+import { readLimited } from "../shared/read-limited.ts";
 import { ThresholdTracker } from "../shared/thresholds.ts";
 import type { CheckOutcome, Collected, PluginContext, PluginInstance, Sample } from "../types.ts";
 import { definePlugin } from "../types.ts";
@@ -203,25 +204,6 @@ async function fetchExposition(
   } catch (error) {
     return failure(error);
   }
-}
-
-/** The body as UTF-8 text, or undefined (and the stream cancelled) once it passes maxBytes. */
-async function readLimited(response: Response, maxBytes: number): Promise<string | undefined> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, size).toString("utf8");
 }
 
 function describeStatus(response: Response): string {
