@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
 import { parseInput } from "../http/body.ts";
-import { inOrg, iso, isoOrNull } from "../orgs/access.ts";
+import { inOrg, iso } from "../orgs/access.ts";
 import { type ServerRow, serverState } from "./view.ts";
 
 export const ListServersInput = z.strictObject({ org_id: z.uuid(), query: ServersQuery });
@@ -12,6 +12,11 @@ export type ListServersInput = z.input<typeof ListServersInput>;
 export const TREND_POINTS = 24;
 export const TREND_STEP_SECONDS = 300;
 
+/**
+ * One row as PostgreSQL formats it: timestamps as ISO text (to_char) and the trend as JSON text,
+ * because parsing 1,000 rows of timestamps into Date objects and float arrays with the driver's
+ * array parser was a third of the request's CPU, for values that go straight back out as text.
+ */
 type OverviewRow = Pick<
   ServerRow,
   | "id"
@@ -19,19 +24,19 @@ type OverviewRow = Pick<
   | "hostname"
   | "status"
   | "approval"
-  | "last_heartbeat_at"
   | "agent_version"
   | "os"
   | "arch"
   | "heartbeat_timeout_seconds"
-  | "created_at"
 > & {
+  last_heartbeat_at: string | null;
+  created_at: string;
   cpu: number | null;
   mem: number | null;
   disk: number | null;
-  metrics_at: Date | null;
-  trend_from: Date | null;
-  cpu_trend: (number | null)[] | null;
+  metrics_at: string | null;
+  trend_from_ms: number | null;
+  cpu_trend: string | null;
   fresh: boolean | null;
   open_incidents: number;
 };
@@ -64,10 +69,15 @@ export async function listServers({
         where i.org_id = ${org_id} and i.resolved_at is null and i.server_id is not null
         group by 1
       )
-      select s.id, s.name, s.hostname, s.status, s.approval, s.last_heartbeat_at, s.agent_version, s.os, s.arch,
-             s.heartbeat_timeout_seconds, s.created_at,
-             v.cpu_percent as cpu, v.memory_used_percent as mem, v.disk_used_percent as disk, v.metrics_at,
-             v.trend_from, v.cpu_trend, v.metrics_at > now() - interval '15 minutes' as fresh,
+      -- timestamps as Date#toISOString() writes them (UTC, milliseconds, "Z")
+      select s.id, s.name, s.hostname, s.status, s.approval,
+             to_char(s.last_heartbeat_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_heartbeat_at,
+             s.agent_version, s.os, s.arch, s.heartbeat_timeout_seconds,
+             to_char(s.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
+             v.cpu_percent as cpu, v.memory_used_percent as mem, v.disk_used_percent as disk,
+             to_char(v.metrics_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as metrics_at,
+             (extract(epoch from v.trend_from) * 1000)::float8 as trend_from_ms,
+             array_to_json(v.cpu_trend)::text as cpu_trend, v.metrics_at > now() - interval '15 minutes' as fresh,
              coalesce(inc.n, 0) as open_incidents
       from public.servers s
       left join public.server_vitals v on v.server_id = s.id
@@ -94,22 +104,26 @@ export async function listServers({
         points: TREND_POINTS,
       },
       servers: rows.map((r) => {
-        const trend = shiftTrend(r.cpu_trend, r.trend_from, from);
+        const trend = shiftTrend(
+          parseTrend(r.cpu_trend),
+          r.trend_from_ms === null ? null : new Date(r.trend_from_ms),
+          from,
+        );
         return {
           id: r.id,
           name: r.name,
           hostname: r.hostname,
           status: serverState(r),
-          last_heartbeat_at: isoOrNull(r.last_heartbeat_at),
+          last_heartbeat_at: r.last_heartbeat_at,
           agent_version: r.agent_version,
           os: r.os,
           arch: r.arch,
           heartbeat_timeout_seconds: r.heartbeat_timeout_seconds,
-          created_at: iso(r.created_at),
+          created_at: r.created_at,
           cpu_percent: r.fresh ? roundOrNull(r.cpu) : null,
           memory_used_percent: r.fresh ? roundOrNull(r.mem) : null,
           disk_used_percent: r.fresh ? roundOrNull(r.disk) : null,
-          metrics_at: isoOrNull(r.metrics_at),
+          metrics_at: r.metrics_at,
           cpu_trend: trend,
           open_incidents: r.open_incidents,
         };
@@ -144,4 +158,13 @@ function round1(value: number): number {
 
 function roundOrNull(value: number | null): number | null {
   return value === null ? null : round1(value);
+}
+
+function parseTrend(json: string | null): (number | null)[] | null {
+  if (json === null) return null;
+  try {
+    return JSON.parse(json) as (number | null)[];
+  } catch {
+    return null;
+  }
 }

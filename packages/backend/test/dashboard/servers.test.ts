@@ -50,6 +50,11 @@ describe("servers overview", () => {
       open_incidents: 0,
     });
     expect(w?.last_heartbeat_at).not.toBeNull();
+    // timestamps formatted by PostgreSQL read exactly as Date#toISOString() would write them
+    const [stored] = await d.sql<{ last_heartbeat_at: Date; created_at: Date }[]>`
+      select last_heartbeat_at, created_at from public.servers where id = ${web}`;
+    expect(w?.last_heartbeat_at).toBe(stored?.last_heartbeat_at.toISOString());
+    expect(w?.created_at).toBe(stored?.created_at.toISOString());
     expect(w?.cpu_trend).toHaveLength(24);
     expect(w?.cpu_trend.filter((v) => v !== null).length).toBeGreaterThanOrEqual(2);
     // the newest sample is 1 s old: in the last 5-minute point, or the one before at a boundary
