@@ -439,6 +439,20 @@ describe("with a real custos-agent", () => {
   }, 360_000);
 });
 
+/** A new user signed up in the browser, their organization, and an agent key made through the API. */
+async function signUpWithAgentKey(page: Browser["page"], keyName: string) {
+  await signUp(page, newEmail());
+  await page.waitForURL(/\/onboarding/);
+  const token = await accessToken(page);
+  const me = await apiAs<{ orgs: { id: string }[] }>(token, "/me");
+  const orgId = me.orgs[0]?.id ?? "";
+  const { key } = await apiAs<{ key: string }>(token, `/orgs/${orgId}/api-keys`, {
+    method: "POST",
+    body: JSON.stringify({ name: keyName, scope: "agent" }),
+  });
+  return { token, orgId, key };
+}
+
 describe("application metrics on the server page", () => {
   let browser: Browser;
   beforeAll(async () => {
@@ -448,15 +462,7 @@ describe("application metrics on the server page", () => {
 
   it("draws a chart per custom metric under the built-in charts, 24 at a time, with a filter", async () => {
     const { page } = browser;
-    await signUp(page, newEmail());
-    await page.waitForURL(/\/onboarding/);
-    const token = await accessToken(page);
-    const me = await apiAs<{ orgs: { id: string }[] }>(token, "/me");
-    const orgId = me.orgs[0]?.id ?? "";
-    const { key } = await apiAs<{ key: string }>(token, `/orgs/${orgId}/api-keys`, {
-      method: "POST",
-      body: JSON.stringify({ name: "apps", scope: "agent" }),
-    });
+    const { token, orgId, key } = await signUpWithAgentKey(page, "apps");
     const agentApi = (path: string, body: unknown) => agentCall(key, path, body);
     const register = async (name: string) => {
       const { server_id } = await agentApi("register", {
@@ -590,15 +596,7 @@ describe("servers overview with 1,000 servers", () => {
 
   it("loads the whole fleet in one request, renders only the rows on screen, and filters them all", async () => {
     const { page } = browser;
-    await signUp(page, newEmail());
-    await page.waitForURL(/\/onboarding/);
-    const token = await accessToken(page);
-    const me = await apiAs<{ orgs: { id: string }[] }>(token, "/me");
-    const orgId = me.orgs[0]?.id ?? "";
-    const { key } = await apiAs<{ key: string }>(token, `/orgs/${orgId}/api-keys`, {
-      method: "POST",
-      body: JSON.stringify({ name: "fleet", scope: "agent" }),
-    });
+    const { token, orgId, key } = await signUpWithAgentKey(page, "fleet");
 
     // 1,000 servers, each with a heartbeat and its CPU/memory/disk numbers
     const agentApi = (path: string, body: unknown) => agentCall(key, path, body);
