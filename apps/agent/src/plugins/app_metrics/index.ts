@@ -8,11 +8,12 @@
  * each collection (the monitor's check_interval, 30 s by default, like the push interval).
  * Thresholds on any received metric become checks, alerting like built-in ones.
  */
+import { seriesKey } from "../../store/history.ts";
 import { ThresholdTracker } from "../shared/thresholds.ts";
 import { type CheckOutcome, type Collected, definePlugin, type Sample } from "../types.ts";
 import { AppMetricsConfig } from "./config.ts";
 import { startHttpEndpoint } from "./http-endpoint.ts";
-import { type DropReason, IntakeLimits, labelsKey } from "./limits.ts";
+import { type DropReason, IntakeLimits } from "./limits.ts";
 import { StatsdAggregator } from "./statsd-aggregate.ts";
 import { type StatsdCounters, startStatsdListener } from "./statsd-listener.ts";
 
@@ -52,7 +53,6 @@ export const plugin = definePlugin({
     const aggregator = new StatsdAggregator(limits);
     const statsd: StatsdCounters = { lines: 0, invalidLines: 0 };
     let httpReceived = 0;
-    const saved = ctx.state.get<Totals>(TOTALS_KEY);
     const reported = { http: 0, lines: 0, invalid: 0, dropped: { ...limits.dropped } };
     const onError = (message: string) => ctx.log.warn("app_metrics listener error", { error: message });
 
@@ -69,7 +69,9 @@ export const plugin = definePlugin({
             accept(samples, now) {
               const before = { ...limits.dropped };
               httpReceived += samples.length;
-              const admitted = samples.filter((s) => limits.admitSeries(s.name, labelsKey(s.labels), now));
+              const admitted = samples.filter((s) =>
+                limits.admitSeries(s.name, seriesKey(s.name, s.labels), now),
+              );
               const kept = admitted.slice(0, limits.takeRate(admitted.length, now));
               if (kept.length > 0) emit({ samples: kept, checks: [] });
               for (const sample of kept) tracker.observe(sample, now);
@@ -103,7 +105,7 @@ export const plugin = definePlugin({
       for (const sample of samples) tracker.observe(sample, now);
       limits.forgetQuiet(now);
       const intervalDrops = dropsSince(reported.dropped, limits.dropped);
-      const totals = addTotals(ctx.state.get<Totals>(TOTALS_KEY) ?? saved, {
+      const totals = addTotals(ctx.state.get<Totals>(TOTALS_KEY), {
         http: httpReceived - reported.http,
         statsd_lines: statsd.lines - reported.lines,
         statsd_invalid_lines: statsd.invalidLines - reported.invalid,

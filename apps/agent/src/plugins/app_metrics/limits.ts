@@ -76,14 +76,3 @@ export class IntakeLimits {
     return this.#names.size;
   }
 }
-
-/** A stable key for a label set (sorted, so {a,b} and {b,a} are one series). */
-export function labelsKey(labels: Record<string, string> | undefined): string {
-  if (!labels) return "";
-  const keys = Object.keys(labels);
-  if (keys.length === 0) return "";
-  if (keys.length > 1) keys.sort();
-  let key = "";
-  for (const k of keys) key += `${k}=${labels[k]}\u0000`;
-  return key;
-}

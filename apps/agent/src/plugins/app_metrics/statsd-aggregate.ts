@@ -4,8 +4,10 @@
  * starts the next interval. Series stay known for an hour after their last value, so a counter
  * that goes quiet reports 0 instead of a gap (and an error counter can come back to 0).
  */
+
+import { seriesKey } from "../../store/history.ts";
 import type { Sample } from "../types.ts";
-import { type IntakeLimits, labelsKey } from "./limits.ts";
+import type { IntakeLimits } from "./limits.ts";
 import type { StatsdMetric, StatsdType } from "./statsd-parse.ts";
 
 /** Timing values kept per series and interval for the percentile (reservoir sampling beyond). */
@@ -41,11 +43,10 @@ export class StatsdAggregator {
   }
 
   add(metric: StatsdMetric, now: number): void {
-    const labels = labelsKey(metric.labels);
-    const key = `${metric.name}\u0001${labels}`;
+    const key = seriesKey(metric.name, metric.labels);
     let entry = this.#entries.get(key);
     if (!entry) {
-      if (!this.#limits.admitSeries(metric.name, labels, now)) return;
+      if (!this.#limits.admitSeries(metric.name, key, now)) return;
       entry = {
         name: metric.name,
         type: metric.type,
@@ -65,7 +66,7 @@ export class StatsdAggregator {
       this.#limits.countInvalid();
       return;
     } else {
-      this.#limits.admitSeries(metric.name, labels, now);
+      this.#limits.admitSeries(metric.name, key, now);
     }
     entry.lastSeen = now;
     switch (metric.type) {

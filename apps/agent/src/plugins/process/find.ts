@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { unitName } from "../systemd/parse.ts";
+import { NO_SYSTEMD, unitName } from "../systemd/parse.ts";
 import type { ExecResult, PluginContext } from "../types.ts";
 import { UnsupportedError } from "../types.ts";
 import { matchesCmdline, matchesName, type Target } from "./compute.ts";
@@ -29,9 +29,6 @@ export interface Found {
   /** systemd's NRestarts, for `systemd_unit`. */
   unitRestarts?: number;
 }
-
-/** systemctl's own words when there is no systemd to talk to (same test as the systemd plugin). */
-const NO_SYSTEMD = /not been booted with systemd|Failed to connect to bus|Failed to get D-Bus connection/i;
 
 const isOwnPid = (pid: number) => pid === process.pid;
 

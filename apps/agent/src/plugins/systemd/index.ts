@@ -9,6 +9,7 @@ import { SystemdConfig } from "./config.ts";
 import {
   evaluateUnit,
   type FailedUnit,
+  NO_SYSTEMD,
   parseFailedJson,
   parseFailedPlain,
   parseShow,
@@ -21,9 +22,6 @@ import {
 } from "./parse.ts";
 
 const HISTORY_KEY = "restarts";
-
-/** systemctl's own words when there is no systemd to talk to (containers, WSL1, non-systemd distros). */
-const NO_SYSTEMD = /not been booted with systemd|Failed to connect to bus|Failed to get D-Bus connection/i;
 
 /** CLOCK_MONOTONIC in µs: the clock of systemd's *TimestampMonotonic properties. */
 const monotonicNowUs = () => Number(process.hrtime.bigint() / 1000n);

@@ -69,6 +69,10 @@ export function secondsInState(unit: UnitStatus, nowMonotonicUs: number): number
 }
 
 /** `nginx` -> `nginx.service`; names with a unit suffix stay as they are. */
+/** systemctl's own words when there is no systemd to talk to (containers, WSL1, non-systemd distros). */
+export const NO_SYSTEMD =
+  /not been booted with systemd|Failed to connect to bus|Failed to get D-Bus connection/i;
+
 export function unitName(name: string): string {
   return /\.(service|socket|timer|mount|automount|path|target|slice|scope|swap|device)$/.test(name)
     ? name
