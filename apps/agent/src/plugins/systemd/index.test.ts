@@ -3,9 +3,21 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UnsupportedError } from "../types.ts";
 import { fakeTool, testContext } from "../ups/test-context.ts";
-import { humanSeconds, plugin } from "./index.ts";
+import { humanSeconds, type SystemdClock, systemdPlugin } from "./index.ts";
 
 const fixtures = join(import.meta.dirname, "fixtures");
+/**
+ * The host's clocks `laterMs` after the first recording (show-four-units.txt, 04:33:59 UTC, see
+ * fixtures/README.md): CLOCK_MONOTONIC was then about 1101 s, 1 s after flaky.service's last
+ * start at 1099.92 s and 14 s after web.service's at 1086.52 s. Never the test machine's clock:
+ * its monotonic time depends on when it booted.
+ */
+const RECORDED_AT = Date.UTC(2026, 10, 22, 4, 33, 59);
+const recordedClock = (laterMs = 0): SystemdClock => ({
+  wallMs: () => RECORDED_AT + laterMs,
+  monotonicUs: () => 1_101_000_000 + laterMs * 1_000,
+});
+const plugin = systemdPlugin(recordedClock());
 const config = (input: Record<string, unknown>) => plugin.configSchema.parse(input);
 const signal = () => new AbortController().signal;
 
@@ -39,7 +51,7 @@ describe("systemd runner", () => {
       ["systemd:broken", "down"],
       ["systemd:nosuch", "down"],
     ]);
-    expect(checks[0]?.message).toMatch(/^web\.service active \(running\) for /);
+    expect(checks[0]?.message).toBe("web.service active (running) for 14s");
     expect(samples).toContainEqual({
       name: "systemd.unit.restarts",
       value: 6,
@@ -55,21 +67,43 @@ describe("systemd runner", () => {
       value: 1,
       labels: { unit: "web.service" },
     });
-    expect(samples.filter((s) => s.name === "systemd.unit.state_seconds").map((s) => s.labels?.unit)).toEqual(
-      ["web.service", "flaky.service", "broken.service"],
+    expect(
+      samples.filter((s) => s.name === "systemd.unit.state_seconds").map((s) => [s.labels?.unit, s.value]),
+    ).toEqual([
+      ["web.service", 14],
+      ["flaky.service", 1],
+      ["broken.service", 14],
+    ]);
+  });
+
+  it("leaves out the time in state when the host's monotonic clock is behind the unit's timestamps", async () => {
+    const fake = await fakeSystemctl(`cat "${fixtures}/show-four-units.txt"`);
+    const bootedTwoMinutesAgo = { wallMs: () => Date.UTC(2026, 11, 5), monotonicUs: () => 120_000_000 };
+    const instance = await systemdPlugin(bootedTwoMinutesAgo).create(
+      config({ units: ["web"] }),
+      testContext({ path: fake.dir, monitorName: "systemd" }),
     );
+    const { checks, samples } = await instance.collect(signal());
+    expect(checks).toEqual([
+      expect.objectContaining({
+        monitor: "systemd:web",
+        status: "ok",
+        message: "web.service active (running)",
+      }),
+    ]);
+    expect(samples.map((s) => s.name)).not.toContain("systemd.unit.state_seconds");
   });
 
   it("turns a restart loop seen across collections into down, using the kept NRestarts", async () => {
     const ctx = testContext({ monitorName: "systemd" });
-    for (const [file, block] of [
-      ["show-four-units.txt", 2],
-      ["show-flaky-later.txt", 1],
-      ["show-stopped-and-restarting.txt", 2],
+    for (const [file, block, laterMs] of [
+      ["show-four-units.txt", 2, 0],
+      ["show-flaky-later.txt", 1, 4_000],
+      ["show-stopped-and-restarting.txt", 2, 9_000],
     ] as const) {
-      // print only flaky.service's block of each recording
+      // print only flaky.service's block of each recording, at the time it was recorded
       const fake = await fakeSystemctl(`awk -v RS= -v n=${block} 'NR==n' "${fixtures}/${file}"`);
-      const instance = await plugin.create(
+      const instance = await systemdPlugin(recordedClock(laterMs)).create(
         config({ units: ["flaky"], max_restarts: 3, command: join(fake.dir, "systemctl") }),
         ctx,
       );
@@ -83,11 +117,11 @@ describe("systemd runner", () => {
         });
       }
     }
-    expect(ctx.stored.get("restarts")).toMatchObject({
+    expect(ctx.stored.get("restarts")).toEqual({
       "flaky.service": [
-        [expect.any(Number), 6],
-        [expect.any(Number), 8],
-        [expect.any(Number), 10],
+        [RECORDED_AT, 6],
+        [RECORDED_AT + 4_000, 8],
+        [RECORDED_AT + 9_000, 10],
       ],
     });
   });
