@@ -4,7 +4,12 @@ import { createContext, type Logger } from "@custos/backend";
 import { loadMigrations, migrate, migrationsDir } from "@custos/db";
 import { getRequestListener } from "@hono/node-server";
 import postgres from "postgres";
-import { createAuthContext, endSessionsOfOldKey, loadOrCreateSigningKey } from "./auth/index.ts";
+import {
+  createAuthContext,
+  endSessionsOfOldKey,
+  loadOrCreateSigningKey,
+  type SigningKey,
+} from "./auth/index.ts";
 import { openDatabase } from "./database.ts";
 import type { Env } from "./env.ts";
 import { nodeGunzip } from "./gunzip.ts";
@@ -13,6 +18,26 @@ import { redactUrl } from "./log.ts";
 import { notifierEnvFrom } from "./notifier-env.ts";
 import { nodeProber, probeEndpoint } from "./prober.ts";
 import { JOBS, startScheduler } from "./scheduler.ts";
+
+/** Applies pending migrations on a connection of its own, closed before the server opens its pools. */
+async function migrateDatabase(url: string, signingKey: SigningKey, log: Logger): Promise<void> {
+  const sql = postgres(url, {
+    max: 1,
+    onnotice: () => undefined,
+    connection: { application_name: "custos-migrate" },
+  });
+  try {
+    const result = await migrate(sql, loadMigrations(migrationsDir));
+    log.info("migrations", {
+      applied: result.applied,
+      already_applied: result.skipped.length,
+      database: redactUrl(url),
+    });
+    await endSessionsOfOldKey(sql, signingKey, log);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
 
 export interface RunningServer {
   port: number;
@@ -25,24 +50,20 @@ export async function startCustosServer(env: Env, log: Logger): Promise<RunningS
   // in the data directory also with DATABASE_URL: the private key never goes into the database
   const signingKey = await loadOrCreateSigningKey(env.CUSTOS_DATA_DIR, log);
   const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.CUSTOS_DATA_DIR, log });
+  try {
+    await migrateDatabase(db.url, signingKey, log);
+  } catch (error) {
+    await db.stop();
+    throw error;
+  }
+  // Opened only after the migrations: postgres.js learns the database's array types once per
+  // connection when it connects, so a connection opened before the migrations created the enum
+  // types serialises `check_status[]` as text ("malformed array literal") until it is replaced.
   const sql = postgres(db.url, {
     max: env.CUSTOS_DB_POOL,
     onnotice: () => undefined,
     connection: { application_name: "custos-server" },
   });
-  try {
-    const result = await migrate(sql, loadMigrations(migrationsDir));
-    log.info("migrations", {
-      applied: result.applied,
-      already_applied: result.skipped.length,
-      database: redactUrl(db.url),
-    });
-    await endSessionsOfOldKey(sql, signingKey, log);
-  } catch (error) {
-    await sql.end({ timeout: 5 });
-    await db.stop();
-    throw error;
-  }
 
   const ctx = createContext({
     sql,
@@ -69,6 +90,7 @@ export async function startCustosServer(env: Env, log: Logger): Promise<RunningS
       refreshReuseSeconds: env.CUSTOS_AUTH_REFRESH_REUSE_SECONDS,
       publicUrl: env.CUSTOS_PUBLIC_URL,
       trustProxyHops: env.CUSTOS_TRUST_PROXY,
+      signups: env.CUSTOS_SIGNUPS,
       rateLimit: {
         perAccount: env.CUSTOS_AUTH_RATE_LIMIT_ACCOUNT,
         perAddress: env.CUSTOS_AUTH_RATE_LIMIT_ADDRESS,

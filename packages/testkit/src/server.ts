@@ -32,17 +32,28 @@ export interface CustosServerHandle {
  * an embedded PostgreSQL is started for this handle.
  */
 export async function startCustosServer(
-  options: { adminUrl?: string; env?: Record<string, string> } = {},
+  options: {
+    adminUrl?: string;
+    env?: Record<string, string>;
+    /**
+     * Use this database as it is (e.g. an empty one, to test first start) instead of a migrated
+     * copy; "" with `env.CUSTOS_DATA_DIR` runs the server's own embedded PostgreSQL.
+     */
+    databaseUrl?: string;
+  } = {},
 ): Promise<CustosServerHandle> {
   let cluster: PostgresCluster | undefined;
-  let adminUrl = options.adminUrl;
-  if (!adminUrl) {
-    cluster = await startPostgres();
-    const { prepareTemplate } = await import("./postgres.ts");
-    await prepareTemplate(cluster);
-    adminUrl = cluster.adminUrl;
+  let databaseUrl = options.databaseUrl;
+  if (databaseUrl === undefined) {
+    let adminUrl = options.adminUrl;
+    if (!adminUrl) {
+      cluster = await startPostgres();
+      const { prepareTemplate } = await import("./postgres.ts");
+      await prepareTemplate(cluster);
+      adminUrl = cluster.adminUrl;
+    }
+    databaseUrl = await createTestDatabase(adminUrl, "srv");
   }
-  const databaseUrl = await createTestDatabase(adminUrl, "srv");
   const port = await freePort();
   const env = {
     ...process.env,
@@ -51,6 +62,9 @@ export async function startCustosServer(
     HOST: "127.0.0.1",
     CUSTOS_LOG: "info",
     CUSTOS_API_KEY_CACHE_SECONDS: "1",
+    // Tests sign up many users on one server; the self-hosted default (invite-only) would refuse
+    // all but the first. Tests of the sign-up policy pass CUSTOS_SIGNUPS in `env` themselves.
+    CUSTOS_SIGNUPS: "open",
     ...options.env,
   };
   let child: ChildProcess | undefined;
@@ -65,7 +79,8 @@ export async function startCustosServer(
     proc.stderr?.on("data", (d: Buffer) => {
       out += d.toString();
     });
-    const deadline = Date.now() + 30_000;
+    // 60 s: a first start on an empty database applies every migration
+    const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       if (proc.exitCode !== null) throw new Error(`custos-server exited with ${proc.exitCode}:\n${out}`);
       try {
@@ -77,7 +92,7 @@ export async function startCustosServer(
       await new Promise((r) => setTimeout(r, 100));
     }
     proc.kill("SIGKILL");
-    throw new Error(`custos-server did not become healthy in 30 s:\n${out}`);
+    throw new Error(`custos-server did not become healthy in 60 s:\n${out}`);
   }
 
   function waitExit(proc: ChildProcess): Promise<number | null> {
