@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SIGNUP_POLICIES } from "./auth/context.ts";
 
 /** The only place custos-server reads its environment. A bad value stops start-up, naming it. */
 const Env = z.object({
@@ -38,6 +39,8 @@ const Env = z.object({
   CUSTOS_AUTH_RATE_LIMIT_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(20),
   CUSTOS_AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   CUSTOS_AUTH_REFRESH_REUSE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
+  /** Who may sign up after the first account (decision 0017); the first account always may. */
+  CUSTOS_SIGNUPS: z.enum(SIGNUP_POLICIES).default("invite-only"),
   /** Reverse proxies in front of custos-server whose X-Forwarded-For is believed: off (0), on (1), or a count. */
   CUSTOS_TRUST_PROXY: z
     .union([z.enum(["off", "on"]), z.coerce.number().int().min(0).max(10)])

@@ -35,7 +35,14 @@ afterAll(async () => {
 
 function authApp(config: Partial<AuthConfig> = {}) {
   let now = Date.now();
-  const ctx = createAuthContext({ sql, key, log: quiet, config, now: () => now });
+  // many users sign up on one database here; the policies have their own tests (signups.test.ts)
+  const ctx = createAuthContext({
+    sql,
+    key,
+    log: quiet,
+    config: { signups: "open", ...config },
+    now: () => now,
+  });
   const app = new Hono().route("/auth/v1", authRoutes(ctx));
   async function call(
     method: string,
@@ -229,7 +236,7 @@ describe("bad request bodies", () => {
     const grant = await a.call("POST", "/token?grant_type=pkce", { body: {} });
     expect(grant.status).toBe(400);
     expect(grant.body).toMatchObject({ code: "unsupported_grant_type", field: "grant_type" });
-    const missing = await a.call("GET", "/settings");
+    const missing = await a.call("GET", "/factors");
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ code: "not_found" });
   });

@@ -13,7 +13,13 @@ export interface AuthConfig {
   /** How many reverse proxies' X-Forwarded-For entries to believe (0: use the socket address). */
   trustProxyHops: number;
   rateLimit: { perAccount: number; perAddress: number; windowSeconds: number };
+  /** Who may sign up once the instance has its first account (CUSTOS_SIGNUPS; decision 0017). */
+  signups: SignupPolicy;
 }
+
+/** `open`: anyone; `invite-only`: an email with a pending invitation; `closed`: nobody. The first account is always allowed. */
+export const SIGNUP_POLICIES = ["open", "invite-only", "closed"] as const;
+export type SignupPolicy = (typeof SIGNUP_POLICIES)[number];
 
 export const DEFAULT_AUTH_CONFIG: AuthConfig = {
   jwtTtlSeconds: 3600,
@@ -21,6 +27,7 @@ export const DEFAULT_AUTH_CONFIG: AuthConfig = {
   publicUrl: undefined,
   trustProxyHops: 0,
   rateLimit: { perAccount: 5, perAddress: 20, windowSeconds: 900 },
+  signups: "invite-only",
 };
 
 /** Everything an auth verb needs from the outside world; one per process. */

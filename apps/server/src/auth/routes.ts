@@ -5,10 +5,12 @@ import { clientOf, type NodeBindings } from "./client.ts";
 import type { AuthCtx } from "./context.ts";
 import { API_VERSION_HEADER, AuthError, authErrorResponse } from "./errors.ts";
 import { getUser } from "./get-user.ts";
+import { updateUser, verifyRecovery } from "./recovery.ts";
 import { refreshSession } from "./refresh.ts";
 import { signInWithPassword } from "./sign-in.ts";
 import { signOut } from "./sign-out.ts";
 import { signUp } from "./sign-up.ts";
+import { authSettings } from "./signups.ts";
 
 /**
  * The subset of Supabase Auth's HTTP API the dashboard uses, mounted at /auth/v1. Routes only
@@ -37,6 +39,9 @@ export function authRoutes(ctx: AuthCtx) {
     c.json(ctx.key.jwks, 200, { "cache-control": "public, max-age=600" }),
   );
 
+  // public, as on Supabase: the sign-in page reads it before anyone is signed in
+  app.get("/settings", async (c) => c.json(await authSettings(ctx), 200, { "cache-control": "no-store" }));
+
   app.post("/signup", async (c) =>
     c.json(await signUp({ ctx, input: await readJsonObject(c.req.raw), client: clientOf(c, ctx.config) })),
   );
@@ -59,6 +64,22 @@ export function authRoutes(ctx: AuthCtx) {
   });
 
   app.get("/user", async (c) => c.json(await getUser({ ctx, authorization: c.req.header("authorization") })));
+
+  app.put("/user", async (c) =>
+    c.json(
+      await updateUser({
+        ctx,
+        authorization: c.req.header("authorization"),
+        input: await readJsonObject(c.req.raw),
+      }),
+    ),
+  );
+
+  app.post("/verify", async (c) =>
+    c.json(
+      await verifyRecovery({ ctx, input: await readJsonObject(c.req.raw), client: clientOf(c, ctx.config) }),
+    ),
+  );
 
   app.post("/logout", async (c) => {
     await signOut({ ctx, authorization: c.req.header("authorization"), scope: c.req.query("scope") });

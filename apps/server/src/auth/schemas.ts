@@ -42,3 +42,17 @@ export const LogoutScope = z.enum(["local", "global", "others"], {
   error: "must be one of local, global, others",
 });
 export type LogoutScope = z.output<typeof LogoutScope>;
+
+/** POST /verify: only the recovery links of `admin reset-password`; GoTrue's other types need mail. */
+export const VerifyInput = z.object({
+  type: z.literal("recovery", { error: "must be recovery (the only link custos-server issues)" }),
+  token_hash: z
+    .string({ error: (i) => (i.input === undefined ? "is required" : "must be a string") })
+    .min(1, { error: "is required" })
+    .max(255, { error: "is not a recovery token" }),
+});
+export type VerifyInput = z.output<typeof VerifyInput>;
+
+/** PUT /user: the password is the one attribute custos-server lets a user change. */
+export const UpdateUserInput = z.object({ password: Password });
+export type UpdateUserInput = z.output<typeof UpdateUserInput>;

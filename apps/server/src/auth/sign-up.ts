@@ -4,6 +4,7 @@ import { AuthError } from "./errors.ts";
 import { assertAcceptablePassword, hashPassword } from "./passwords.ts";
 import { SignupInput } from "./schemas.ts";
 import { type SessionResponse, sessionResponse, startSession } from "./sessions.ts";
+import { assertSignupAllowed } from "./signups.ts";
 import { insertUser } from "./users.ts";
 
 /**
@@ -11,6 +12,7 @@ import { insertUser } from "./users.ts";
  * the address counts as confirmed at once (`email_confirmed_at` = now, like GoTrue with
  * autoconfirm); the returned session is what supabase-js's signUp() hands back. The trigger of
  * migration 20261122000800 gives the new user a personal organization in the same transaction.
+ * CUSTOS_SIGNUPS decides who may sign up once the first account exists (signups.ts).
  */
 export async function signUp({
   ctx,
@@ -26,6 +28,7 @@ export async function signUp({
   const passwordHash = await hashPassword(data.password);
   const at = new Date(ctx.now());
   const created = await ctx.sql.begin(async (tx) => {
+    await assertSignupAllowed(tx, ctx.config.signups, { email: data.email, at });
     const user = await insertUser(tx, { email: data.email, passwordHash, metadata: data.data, at });
     if (!user) return undefined;
     return { user, ...(await startSession(tx, { userId: user.id, client, at })) };
