@@ -15,14 +15,28 @@ export interface Job {
   run(ctx: Ctx): Promise<unknown>;
 }
 
-/** The backend's periodic work in self-hosted mode (the cloud's pg_cron calls /api/cron/tick). */
-export const JOBS: Job[] = [
-  {
+/**
+ * The heartbeat sweep. Its first run in this process tells the engine the backend has just
+ * started, so no server is declared down for the silence of this process' own outage.
+ */
+function sweepJob(): Job {
+  let started = true;
+  return {
     name: "sweep",
     everyMs: 10_000,
-    // deliver right away: a page should not wait for the dispatcher's own turn
-    run: async (ctx) => ({ sweep: await runSweep({ ctx }), dispatch: await dispatchDue({ ctx }) }),
-  },
+    run: async (ctx) => {
+      const backendStarted = started;
+      const sweep = await runSweep({ ctx, backendStarted });
+      started = false;
+      // deliver right away: a page should not wait for the dispatcher's own turn
+      return { sweep, dispatch: await dispatchDue({ ctx }) };
+    },
+  };
+}
+
+/** The backend's periodic work in self-hosted mode (the cloud's pg_cron calls /api/cron/tick). */
+export const JOBS: Job[] = [
+  sweepJob(),
   { name: "dispatch", everyMs: 2_000, run: (ctx) => dispatchDue({ ctx }) },
   { name: "probes", everyMs: 5_000, run: (ctx) => runDueProbes({ ctx }) },
   { name: "escalations", everyMs: 30_000, run: (ctx) => runEscalations({ ctx }) },
@@ -79,7 +93,13 @@ export function startScheduler(ctx: Ctx, jobs: Job[] = JOBS): { stop(): Promise<
   };
 }
 
-/** Quiet when a job did nothing (every 2 s otherwise fills the log). */
-function worthLogging(result: unknown): boolean {
-  return JSON.stringify(result ?? {}).match(/:[1-9]/) !== null;
+/**
+ * Quiet when a job did nothing (every 2 s otherwise fills the log): worth a line when any count
+ * is above zero or any list is not empty (a sweep's result is the list of servers it put down).
+ */
+export function worthLogging(result: unknown): boolean {
+  if (typeof result === "number") return result > 0;
+  if (Array.isArray(result)) return result.length > 0;
+  if (result !== null && typeof result === "object") return Object.values(result).some(worthLogging);
+  return false;
 }

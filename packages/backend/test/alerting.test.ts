@@ -115,6 +115,38 @@ describe("heartbeat sweep", () => {
     expect(down?.n).toBe(1);
   });
 
+  it("pages nobody after a backend outage longer than the timeout but shorter than 60 s", async () => {
+    // the sweep (every 10 s) last ran 40 s ago: the backend was down; the server's last
+    // heartbeat is 45 s old, far past its 20 s timeout, and none could have been received
+    const serverId = await serverSilentFor(45);
+    await h.sql`update servers set heartbeat_timeout_seconds = 20 where id = ${serverId}`;
+    await h.sql`update private.job_runs set last_run_at = now() - interval '40 seconds'`;
+    await runSweep({ ctx: h.app.ctx });
+    expect((await h.sql`select count(*)::int as n from incidents`)[0]?.n).toBe(0);
+    // a full timeout after the sweep resumed, a server still silent goes down
+    await h.sql`update private.job_runs set resumed_at = now() - interval '21 seconds'`;
+    await runSweep({ ctx: h.app.ctx });
+    expect((await h.sql`select count(*)::int as n from incidents`)[0]?.n).toBe(1);
+  });
+
+  it("gives a full timeout after the backend started, however short its outage was", async () => {
+    // the previous sweep ran a moment ago (an outage shorter than one interval), yet the
+    // process has just started: it could not receive heartbeats while it was not running
+    await serverSilentFor(300);
+    await runSweep({ ctx: h.app.ctx, backendStarted: true });
+    expect((await h.sql`select count(*)::int as n from incidents`)[0]?.n).toBe(0);
+    const [run] =
+      await h.sql`select (now() - resumed_at) < interval '5 seconds' as fresh from private.job_runs`;
+    expect(run?.fresh).toBe(true);
+  });
+
+  it("still pages a silent server when the sweep runs late by less than two intervals", async () => {
+    await serverSilentFor(300);
+    await h.sql`update private.job_runs set last_run_at = now() - interval '15 seconds'`;
+    await runSweep({ ctx: h.app.ctx });
+    expect((await h.sql`select count(*)::int as n from incidents`)[0]?.n).toBe(1);
+  });
+
   it("says 'agent dead (host answers)' when the server's public endpoint still answers", async () => {
     const serverId = await serverSilentFor(300);
     await h.sql`update servers set public_endpoint = 'http://127.0.0.1:1/' where id = ${serverId}`;

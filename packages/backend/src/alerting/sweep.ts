@@ -10,11 +10,22 @@ export interface SweepResult {
  * wrong: the incident says "agent dead (host answers)" or "host or network down (no answer)".
  * Notification texts are built at delivery time, so the cause reaches the page.
  */
-export async function runSweep({ ctx }: { ctx: Ctx }): Promise<SweepResult> {
+export async function runSweep({
+  ctx,
+  backendStarted = false,
+}: {
+  ctx: Ctx;
+  /**
+   * This process has just started: the backend was not receiving heartbeats before, so every
+   * server gets a full timeout from now (however short the outage was).
+   */
+  backendStarted?: boolean;
+}): Promise<SweepResult> {
   const rows = await ctx.sql<
     { server_id: string; incident_id: string | null; public_endpoint: string | null }[]
   >`
-    select server_id, incident_id, public_endpoint from private.sweep_heartbeats(${`${ctx.config.sweepIntervalSeconds} seconds`}::interval)`;
+    select server_id, incident_id, public_endpoint
+    from private.sweep_heartbeats(${`${ctx.config.sweepIntervalSeconds} seconds`}::interval, ${backendStarted})`;
   const down = await Promise.all(
     rows.map(async (row) => {
       if (!row.incident_id || !row.public_endpoint || !ctx.probeEndpoint) {
