@@ -4,6 +4,7 @@
  * documented in the README.
  */
 import { z } from "zod";
+import { AGENT_TIME_WINDOW, SafeText, Timestamp } from "./primitives.ts";
 
 export const LIMITS = {
   /** Largest request body accepted, compressed or not (bytes). */
@@ -15,23 +16,17 @@ export const LIMITS = {
   maxAlertsPerBatch: 200,
   maxLabels: 16,
   /** How far an agent timestamp may lie in the future of the backend clock. */
-  maxFutureSkewMs: 10 * 60_000,
+  maxFutureSkewMs: AGENT_TIME_WINDOW.maxFutureMs,
   /** Oldest sample accepted (the agent buffers up to 24 h by default; allow some slack). */
-  maxSampleAgeMs: 7 * 86_400_000,
+  maxSampleAgeMs: AGENT_TIME_WINDOW.maxAgeMs,
 } as const;
 
-const Name = z
-  .string()
-  .min(1)
+const Name = SafeText.min(1)
   .max(200)
   .regex(/^[A-Za-z0-9_.:\-/]+$/, "use letters, digits and _ . : - /");
-const ShortText = z.string().min(1).max(255);
+const ShortText = SafeText.min(1).max(255);
 export const ServerId = z.uuid();
 export const BatchId = z.uuid();
-/** ISO-8601 timestamp with a zone, or epoch milliseconds. Normalised to a Date. */
-export const Timestamp = z
-  .union([z.iso.datetime({ offset: true }), z.number().int().positive()])
-  .transform((value) => new Date(value));
 
 export const MetricLabels = z
   .record(
@@ -40,7 +35,7 @@ export const MetricLabels = z
       .min(1)
       .max(64)
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "label names are identifiers"),
-    z.string().max(200),
+    SafeText.max(200),
   )
   .refine((labels) => Object.keys(labels).length <= LIMITS.maxLabels, `at most ${LIMITS.maxLabels} labels`);
 export type MetricLabels = z.infer<typeof MetricLabels>;
@@ -51,14 +46,11 @@ export type CheckStatus = z.infer<typeof CheckStatus>;
 export const RegisterRequest = z.strictObject({
   hostname: ShortText,
   server_name: ShortText,
-  agent_version: z.string().min(1).max(64),
-  os: z.string().min(1).max(64),
-  arch: z.string().min(1).max(32),
+  agent_version: SafeText.min(1).max(64),
+  os: SafeText.min(1).max(64),
+  arch: SafeText.min(1).max(32),
   /** /etc/machine-id when readable: keeps identity stable across hostname changes. */
-  machine_id: z
-    .string()
-    .regex(/^[A-Za-z0-9-]{8,128}$/)
-    .optional(),
+  machine_id: SafeText.regex(/^[A-Za-z0-9-]{8,128}$/).optional(),
 });
 export type RegisterRequest = z.infer<typeof RegisterRequest>;
 
@@ -76,7 +68,7 @@ export const HeartbeatRequest = z.strictObject({
   server_id: ServerId,
   /** The agent's clock when it sent the heartbeat; the backend records the skew. */
   sent_at: Timestamp,
-  agent_version: z.string().min(1).max(64).optional(),
+  agent_version: SafeText.min(1).max(64).optional(),
   uptime_seconds: z.number().nonnegative().max(1e10).optional(),
   /** Samples dropped by the agent's buffer caps since the last acknowledged heartbeat. */
   dropped_samples: z.number().int().nonnegative().optional(),
@@ -112,7 +104,7 @@ export const CheckResult = z.strictObject({
   type: Name.optional(),
   status: CheckStatus,
   latency_ms: z.number().nonnegative().max(3_600_000).optional(),
-  message: z.string().max(2000).optional(),
+  message: SafeText.max(2000).optional(),
   ts: Timestamp,
 });
 export type CheckResult = z.infer<typeof CheckResult>;
@@ -130,13 +122,13 @@ export type AlertChannelKind = z.infer<typeof AlertChannelKind>;
 /** The agent tells the backend which incidents it already paged for, and where. */
 export const AgentAlert = z.strictObject({
   /** server id + monitor + start time: the same key the backend uses for the incident. */
-  incident_key: z.string().min(1).max(400),
+  incident_key: SafeText.min(1).max(400),
   monitor: Name,
   state: z.enum(["down", "restored", "backend_unreachable"]),
   started_at: Timestamp,
   sent_at: Timestamp,
   channels: z.array(AlertChannelKind).max(10),
-  message: z.string().max(2000).optional(),
+  message: SafeText.max(2000).optional(),
 });
 export type AgentAlert = z.infer<typeof AgentAlert>;
 

@@ -18,14 +18,17 @@
  */
 import { z } from "zod";
 import { CheckStatus } from "./agent.ts";
+import { IsoTime, JsonObject, SafeText } from "./primitives.ts";
 
 /** Where these routes live under the Hono app (public URL: `<base>/functions/v1/api/v1/...`). */
 export const DASHBOARD_API_PREFIX = "/api/v1";
 
 const Id = z.uuid();
+/** Times in answers. Times in requests are RequestTime: bounded, so PostgreSQL can hold them. */
 const Time = z.iso.datetime({ offset: true });
 const NullableTime = Time.nullable();
-const Text = (max: number) => z.string().trim().min(1).max(max);
+const RequestTime = IsoTime;
+const Text = (max: number) => SafeText.trim().min(1).max(max);
 const atLeastOneField = (value: Record<string, unknown>) => Object.values(value).some((v) => v !== undefined);
 const NOTHING_TO_UPDATE = { message: "give at least one field to change" };
 
@@ -143,7 +146,7 @@ export type OrgSummary = z.infer<typeof OrgSummary>;
 /** GET /v1/orgs/:org_id/servers?q=&status= */
 export const ServersQuery = z.object({
   /** Matches name or hostname, case-insensitive substring. */
-  q: z.string().trim().max(200).optional(),
+  q: SafeText.trim().max(200).optional(),
   status: ServerState.optional(),
 });
 export type ServersQuery = z.infer<typeof ServersQuery>;
@@ -188,9 +191,7 @@ export const ServersOverview = z.object({
 export type ServersOverview = z.infer<typeof ServersOverview>;
 
 /** host:port, or an http(s) URL: what the backend probes when heartbeats stop. */
-const PublicEndpoint = z
-  .string()
-  .trim()
+const PublicEndpoint = SafeText.trim()
   .max(2048)
   .regex(
     /^(https?:\/\/\S+|[A-Za-z0-9.-]+:\d{1,5}|\[[0-9A-Fa-f:.]+\]:\d{1,5})$/,
@@ -293,25 +294,20 @@ export type ServerDetail = z.infer<typeof ServerDetail>;
 export const MetricRange = z.enum(["1h", "24h", "7d", "30d"]);
 export type MetricRange = z.infer<typeof MetricRange>;
 
-const MetricName = z
-  .string()
-  .min(1)
+const MetricName = SafeText.min(1)
   .max(200)
   .regex(/^[A-Za-z0-9_.:\-/]+$/, "use letters, digits and _ . : - /");
 
 /** GET /v1/orgs/:org_id/servers/:server_id/metrics?names=cpu.percent,load.1&range=24h */
 export const MetricsQuery = z.object({
-  names: z
-    .string()
-    .transform((value) => [
-      ...new Set(
-        value
-          .split(",")
-          .map((n) => n.trim())
-          .filter(Boolean),
-      ),
-    ])
-    .pipe(z.array(MetricName).min(1, "give at least one metric name").max(20, "at most 20 names")),
+  names: SafeText.transform((value) => [
+    ...new Set(
+      value
+        .split(",")
+        .map((n) => n.trim())
+        .filter(Boolean),
+    ),
+  ]).pipe(z.array(MetricName).min(1, "give at least one metric name").max(20, "at most 20 names")),
   range: MetricRange.default("1h"),
 });
 export type MetricsQuery = z.output<typeof MetricsQuery>;
@@ -363,7 +359,7 @@ export type MetricNamesResponse = z.infer<typeof MetricNamesResponse>;
 export const IncidentsQuery = z.object({
   status: z.enum(["open", "acknowledged", "resolved", "active", "all"]).default("all"),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  before: Time.optional(),
+  before: RequestTime.optional(),
   server_id: Id.optional(),
 });
 export type IncidentsQuery = z.output<typeof IncidentsQuery>;
@@ -472,7 +468,7 @@ export type ChannelItem = z.infer<typeof ChannelItem>;
 export const ChannelList = z.object({ channels: z.array(ChannelItem) });
 export type ChannelList = z.infer<typeof ChannelList>;
 
-const SettingsObject = z.record(z.string(), z.unknown());
+const SettingsObject = JsonObject;
 
 /** POST /v1/orgs/:org_id/channels (admin). Answer: ChannelItem (201). */
 export const CreateChannelRequest = z.strictObject({
@@ -658,7 +654,7 @@ export type CreatedInvitation = z.infer<typeof CreatedInvitation>;
 // DELETE /v1/orgs/:org_id/invitations/:invitation_id (admin): OkResponse.
 
 /** POST /v1/invitations/accept: by the signed-in invitee, whose email must match the invitation. */
-export const AcceptInvitationRequest = z.strictObject({ token: z.string().trim().min(10).max(200) });
+export const AcceptInvitationRequest = z.strictObject({ token: SafeText.trim().min(10).max(200) });
 export type AcceptInvitationRequest = z.infer<typeof AcceptInvitationRequest>;
 
 export const AcceptedInvitation = z.object({ org: NamedRef, role: OrgRole });
@@ -698,7 +694,7 @@ export const CreateProbeRequest = z.strictObject({
   interval_seconds: z.number().int().min(10).max(86_400).default(60),
   failures_to_open: z.number().int().min(1).max(100).default(2),
   successes_to_resolve: z.number().int().min(1).max(100).default(2),
-  config: z.record(z.string(), z.unknown()),
+  config: JsonObject,
 });
 export type CreateProbeRequest = z.output<typeof CreateProbeRequest>;
 
@@ -710,7 +706,7 @@ export const UpdateProbeRequest = z
     failures_to_open: z.number().int().min(1).max(100).optional(),
     successes_to_resolve: z.number().int().min(1).max(100).optional(),
     enabled: z.boolean().optional(),
-    config: z.record(z.string(), z.unknown()).optional(),
+    config: JsonObject.optional(),
   })
   .refine(atLeastOneField, NOTHING_TO_UPDATE);
 export type UpdateProbeRequest = z.infer<typeof UpdateProbeRequest>;
@@ -750,9 +746,9 @@ export const CreateMaintenanceWindowRequest = z
   .strictObject({
     server_id: Id.nullable().default(null),
     monitor_id: Id.nullable().default(null),
-    starts_at: Time,
-    ends_at: Time,
-    reason: z.string().trim().max(500).nullable().default(null),
+    starts_at: RequestTime,
+    ends_at: RequestTime,
+    reason: SafeText.trim().max(500).nullable().default(null),
   })
   .refine(windowOrder, { message: "must be after starts_at", path: ["ends_at"] });
 export type CreateMaintenanceWindowRequest = z.output<typeof CreateMaintenanceWindowRequest>;
@@ -760,9 +756,9 @@ export type CreateMaintenanceWindowRequest = z.output<typeof CreateMaintenanceWi
 /** PATCH /v1/orgs/:org_id/maintenance-windows/:window_id (member). */
 export const UpdateMaintenanceWindowRequest = z
   .strictObject({
-    starts_at: Time.optional(),
-    ends_at: Time.optional(),
-    reason: z.string().trim().max(500).nullable().optional(),
+    starts_at: RequestTime.optional(),
+    ends_at: RequestTime.optional(),
+    reason: SafeText.trim().max(500).nullable().optional(),
   })
   .refine(atLeastOneField, NOTHING_TO_UPDATE)
   .refine(windowOrder, { message: "must be after starts_at", path: ["ends_at"] });
@@ -771,9 +767,7 @@ export type UpdateMaintenanceWindowRequest = z.infer<typeof UpdateMaintenanceWin
 
 // ---- status pages --------------------------------------------------------------------------------
 
-export const StatusPageSlug = z
-  .string()
-  .trim()
+export const StatusPageSlug = SafeText.trim()
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/, "3-64 lower-case letters, digits and -, not at either end");
 

@@ -1,0 +1,128 @@
+/**
+ * The value types every request schema is built from, so that whatever a schema accepts can be
+ * stored: PostgreSQL refuses a NUL byte in text and jsonb and any unpaired UTF-16 surrogate (it
+ * cannot be encoded as UTF-8), JS dates end at ±8.64e15 ms, and a JSON blob nested thousands
+ * deep overflows the stack of whoever serialises it. A string, time or JSON blob that reaches
+ * the database goes through one of these; a hostile value is a 400 naming its field, never a
+ * database error answered as 500.
+ */
+import { z } from "zod";
+
+/** A NUL, a high surrogate not followed by a low one, or a low one not preceded by a high one. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point of this pattern
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether PostgreSQL can store the string as text or inside jsonb. */
+export function isStorableText(value: string): boolean {
+  return !UNSTORABLE.test(value);
+}
+
+const UNSTORABLE_MESSAGE = "must not contain NUL bytes or unpaired UTF-16 surrogates";
+
+/**
+ * Any string that is stored: z.string() that refuses what PostgreSQL cannot hold. It stays a
+ * ZodString, so `.trim().min(1).max(n).regex(...)` chain as usual.
+ */
+export const SafeText = z.string().refine(isStorableText, { message: UNSTORABLE_MESSAGE, abort: true });
+
+// ---- time ---------------------------------------------------------------------------------------
+
+/**
+ * The instants any request may name: from the Unix epoch to the end of year 9999. Both ends fit a
+ * JS Date, PostgreSQL's timestamptz and an ISO string with a four-digit year; a year-0 or
+ * 8.7e15-ms value is refused before anything computes with it. (The agent's data window, 7 days
+ * back to 10 minutes ahead, is narrower and checked against the backend clock: `agentTimeProblem`.)
+ */
+export const EARLIEST_TIME_MS = 0;
+export const LATEST_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const inTimeRange = (ms: number) => ms >= EARLIEST_TIME_MS && ms <= LATEST_TIME_MS;
+const TIME_RANGE_MESSAGE = "must be between 1970-01-01 and 9999-12-31";
+
+/** An ISO-8601 timestamp with a zone, between 1970 and 9999: the dashboard's request times. */
+export const IsoTime = z.iso
+  .datetime({ offset: true })
+  .refine((value) => inTimeRange(Date.parse(value)), { message: TIME_RANGE_MESSAGE });
+
+/** ISO-8601 with a zone, or epoch milliseconds, between 1970 and 9999. Normalised to a Date. */
+export const Timestamp = z
+  .union([IsoTime, z.number().int().min(EARLIEST_TIME_MS).max(LATEST_TIME_MS)])
+  .transform((value) => new Date(value));
+
+/** How far from the backend clock an agent's data may lie (README: Limits and errors). */
+export const AGENT_TIME_WINDOW = {
+  /** The agent buffers up to 24 h by default; partitions exist 7 days back. */
+  maxAgeMs: 7 * 86_400_000,
+  maxFutureMs: 10 * 60_000,
+} as const;
+
+/** Why an agent-sent time is outside the data window, or null when it is inside. */
+export function agentTimeProblem(time: Date, nowMs: number): string | null {
+  const t = time.getTime();
+  if (t > nowMs + AGENT_TIME_WINDOW.maxFutureMs) return "is more than 10 minutes in the future";
+  if (!(t >= nowMs - AGENT_TIME_WINDOW.maxAgeMs)) return "is older than 7 days";
+  return null;
+}
+
+// ---- JSON blobs ---------------------------------------------------------------------------------
+
+/** Caps of a stored JSON blob (channel and probe settings): generous for settings, tiny for a DoS. */
+export const JSON_LIMITS = { maxDepth: 8, maxNodes: 1_000, maxKeyLength: 200, maxStringLength: 10_000 };
+
+type JsonProblem = { path: (string | number)[]; message: string };
+
+/**
+ * Walks a parsed JSON value and names the first place that cannot be stored or is over a cap:
+ * a NUL or lone surrogate in a key or string, a non-finite number, nesting deeper than maxDepth,
+ * more than maxNodes values in all.
+ */
+export function jsonProblem(value: unknown, limits = JSON_LIMITS): JsonProblem | null {
+  let nodes = 0;
+  const walk = (v: unknown, path: (string | number)[]): JsonProblem | null => {
+    nodes += 1;
+    if (nodes > limits.maxNodes) return { path, message: `at most ${limits.maxNodes} values in all` };
+    if (v === null || typeof v === "boolean") return null;
+    if (typeof v === "number")
+      return Number.isFinite(v) ? null : { path, message: "must be a finite number" };
+    if (typeof v === "string") {
+      if (!isStorableText(v)) return { path, message: UNSTORABLE_MESSAGE };
+      if (v.length > limits.maxStringLength)
+        return { path, message: `at most ${limits.maxStringLength} characters` };
+      return null;
+    }
+    if (path.length >= limits.maxDepth)
+      return { path, message: `nests deeper than ${limits.maxDepth} levels` };
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const problem = walk(v[i], [...path, i]);
+        if (problem) return problem;
+      }
+      return null;
+    }
+    if (typeof v === "object") {
+      for (const [key, item] of Object.entries(v)) {
+        if (!isStorableText(key) || key.length > limits.maxKeyLength) {
+          return {
+            path: [...path, key],
+            message: `keys must be storable text of at most ${limits.maxKeyLength} characters`,
+          };
+        }
+        const problem = walk(item, [...path, key]);
+        if (problem) return problem;
+      }
+      return null;
+    }
+    return { path, message: "must be a JSON value" };
+  };
+  return walk(value, []);
+}
+
+/**
+ * A JSON object stored as jsonb (channel config/secret, probe config): any shape (each kind is
+ * validated by its own schema later), but only storable strings, finite numbers, within
+ * JSON_LIMITS. The issue's path names the offending value, e.g. `config.headers.X-A`.
+ */
+export const JsonObject = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  const problem = jsonProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+});
+export type JsonObject = z.infer<typeof JsonObject>;
