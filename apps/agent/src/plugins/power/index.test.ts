@@ -4,19 +4,28 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UnsupportedError } from "../types.ts";
 import { fakeTool, testContext } from "../ups/test-context.ts";
-import { plugin } from "./index.ts";
+import { plugin, powerPlugin } from "./index.ts";
 
 const upsFixtures = join(import.meta.dirname, "..", "ups", "fixtures");
 const fixtures = join(import.meta.dirname, "fixtures");
 const config = (input: Record<string, unknown>) => plugin.configSchema.parse(input);
 const signal = () => new AbortController().signal;
+/** A fixed wall clock, far from midnight in the zone the tests configure: the day is known. */
+const NOON_IN_BERLIN = Date.UTC(2026, 10, 22, 11, 0, 0);
 
 describe("power runner", () => {
   it("takes watts from the UPS load and nominal power and prices today's energy", async () => {
     const dir = await fakeTool("upsc", `cat "${upsFixtures}/cyberpower-ec850lcd-online.txt"`);
     const ctx = testContext({ path: dir });
-    const instance = await plugin.create(
-      config({ source: "ups", ups: "ec850", tariff_per_kwh: 0.3, currency: "EUR" }),
+    let now = NOON_IN_BERLIN;
+    const instance = await powerPlugin(() => now).create(
+      config({
+        source: "ups",
+        ups: "ec850",
+        tariff_per_kwh: 0.3,
+        currency: "EUR",
+        time_zone: "Europe/Berlin",
+      }),
       ctx,
     );
     const first = await instance.collect(signal());
@@ -32,20 +41,30 @@ describe("power runner", () => {
       status: "ok",
       message: expect.stringMatching(/^180 W \(UPS\), 0 kWh today \(0 EUR\)$/),
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    now += 60_000;
     await instance.collect(signal());
-    const saved = ctx.state.get<{ kwh: number }>("energy");
-    expect(saved?.kwh).toBeGreaterThan(0);
+    // 180 W for a minute: 3 Wh
+    expect(ctx.state.get<{ day: string; kwh: number }>("energy")).toMatchObject({
+      day: "2026-11-22",
+      kwh: expect.closeTo(0.003, 9),
+    });
   });
 
   it("keeps today's total when the agent restarts (state survives, instance does not)", async () => {
     const dir = await fakeTool("upsc", `cat "${upsFixtures}/cyberpower-ec850lcd-online.txt"`);
     const ctx = testContext({ path: dir });
-    const today = new Date().toLocaleDateString("en-CA");
-    ctx.state.set("energy", { day: today, kwh: 1.234, last: { ts: Date.now() - 1_000, watts: 180 } });
-    const restarted = await plugin.create(config({ source: "ups", ups: "ec850" }), ctx);
+    ctx.state.set("energy", {
+      day: "2026-11-22",
+      kwh: 1.234,
+      last: { ts: NOON_IN_BERLIN - 10_000, watts: 180 },
+    });
+    const restarted = await powerPlugin(() => NOON_IN_BERLIN).create(
+      config({ source: "ups", ups: "ec850", time_zone: "Europe/Berlin" }),
+      ctx,
+    );
     const { samples } = await restarted.collect(signal());
-    expect(samples.find((s) => s.name === "power.kwh_today")?.value).toBeGreaterThanOrEqual(1.234);
+    // the 10 s gap at 180 W is bridged: 0.5 Wh more
+    expect(samples.find((s) => s.name === "power.kwh_today")?.value).toBe(1.2345);
   });
 
   it("says which setting is missing when the UPS reports only VA", async () => {

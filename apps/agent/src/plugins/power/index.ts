@@ -50,89 +50,97 @@ async function readCpuTimes(procPath: string): Promise<CpuTimes> {
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-export const plugin = definePlugin({
-  type: "power",
-  configSchema: PowerConfig,
-  defaultIntervalMs: 60_000,
-  defaultName: () => "power",
-  create(config, ctx: PluginContext) {
-    let previousCpu: CpuTimes | undefined;
+/**
+ * The power plugin reading the wall clock from `now` (epoch ms): which local day a sample
+ * belongs to, and so when today's total starts over, follows it. Tests pass a fixed clock.
+ */
+export function powerPlugin(now: () => number = () => Date.now()) {
+  return definePlugin({
+    type: "power",
+    configSchema: PowerConfig,
+    defaultIntervalMs: 60_000,
+    defaultName: () => "power",
+    create(config, ctx: PluginContext) {
+      let previousCpu: CpuTimes | undefined;
 
-    /** Watts now, or why they are unknown. */
-    async function measure(signal: AbortSignal): Promise<{ watts: number } | { error: string }> {
-      if (config.source === "ups") {
-        const answer = await queryUpsc(ctx, config.command, config.ups ?? "");
-        if ("error" in answer) return answer;
-        const watts = upsWatts(readUps(answer.vars), config.nominal_watts);
-        if (watts === undefined) {
-          return {
-            error: `UPS ${config.ups} reports neither ups.realpower nor ups.realpower.nominal; set nominal_watts`,
-          };
+      /** Watts now, or why they are unknown. */
+      async function measure(signal: AbortSignal): Promise<{ watts: number } | { error: string }> {
+        if (config.source === "ups") {
+          const answer = await queryUpsc(ctx, config.command, config.ups ?? "");
+          if ("error" in answer) return answer;
+          const watts = upsWatts(readUps(answer.vars), config.nominal_watts);
+          if (watts === undefined) {
+            return {
+              error: `UPS ${config.ups} reports neither ups.realpower nor ups.realpower.nominal; set nominal_watts`,
+            };
+          }
+          return { watts };
         }
-        return { watts };
-      }
-      if (!previousCpu) {
-        // First run: take a short window so the first sample is already a real reading.
-        previousCpu = await readCpuTimes(config.proc_path);
-        await sleep(Math.min(1_000, ctx.timeoutMs / 2), signal);
-      }
-      const current = await readCpuTimes(config.proc_path);
-      const fraction = cpuFraction(previousCpu, current) ?? 0;
-      previousCpu = current;
-      return { watts: estimateWatts(fraction, config.idle_watts ?? 0, config.max_watts ?? 0) };
-    }
-
-    return {
-      async collect(signal): Promise<Collected> {
-        const measured = await measure(signal);
-        if ("error" in measured)
-          return { samples: [], checks: [{ status: "degraded", message: measured.error }] };
-
-        const now = Date.now();
-        const { state, closedDays } = integrate(
-          ctx.state.get<EnergyState>(STATE_KEY),
-          { ts: now, watts: measured.watts },
-          { timeZone: config.time_zone, maxGapMs: config.max_gap },
-        );
-        ctx.state.set(STATE_KEY, state);
-
-        const tariff = config.tariff_per_kwh;
-        const cost = (kwh: number) => (tariff === undefined ? undefined : kwh * tariff);
-        const price = (kwh: number) =>
-          tariff === undefined ? "" : ` (${round(kwh * tariff, 2)} ${config.currency})`;
-        const samples: Sample[] = [
-          {
-            name: "power.watts",
-            value: round(measured.watts, 1),
-            labels: { source: config.source },
-            ts: now,
-          },
-          { name: "power.kwh_today", value: round(state.kwh, 4), ts: now },
-        ];
-        const costToday = cost(state.kwh);
-        if (costToday !== undefined) {
-          samples.push({
-            name: "power.cost_today",
-            value: round(costToday, 4),
-            labels: { currency: config.currency },
-            ts: now,
-          });
+        if (!previousCpu) {
+          // First run: take a short window so the first sample is already a real reading.
+          previousCpu = await readCpuTimes(config.proc_path);
+          await sleep(Math.min(1_000, ctx.timeoutMs / 2), signal);
         }
-        return {
-          samples,
-          checks: [
+        const current = await readCpuTimes(config.proc_path);
+        const fraction = cpuFraction(previousCpu, current) ?? 0;
+        previousCpu = current;
+        return { watts: estimateWatts(fraction, config.idle_watts ?? 0, config.max_watts ?? 0) };
+      }
+
+      return {
+        async collect(signal): Promise<Collected> {
+          const measured = await measure(signal);
+          if ("error" in measured)
+            return { samples: [], checks: [{ status: "degraded", message: measured.error }] };
+
+          const ts = now();
+          const { state, closedDays } = integrate(
+            ctx.state.get<EnergyState>(STATE_KEY),
+            { ts, watts: measured.watts },
+            { timeZone: config.time_zone, maxGapMs: config.max_gap },
+          );
+          ctx.state.set(STATE_KEY, state);
+
+          const tariff = config.tariff_per_kwh;
+          const cost = (kwh: number) => (tariff === undefined ? undefined : kwh * tariff);
+          const price = (kwh: number) =>
+            tariff === undefined ? "" : ` (${round(kwh * tariff, 2)} ${config.currency})`;
+          const samples: Sample[] = [
             {
-              status: "ok",
-              message: `${Math.round(measured.watts)} W (${config.source === "ups" ? "UPS" : "CPU estimate"}), ${round(state.kwh, 3)} kWh today${price(state.kwh)}`,
+              name: "power.watts",
+              value: round(measured.watts, 1),
+              labels: { source: config.source },
+              ts,
             },
-          ],
-          events: closedDays.map((day) => ({
-            kind: "power.day_total",
-            message: `${day.day}: ${round(day.kwh, 3)} kWh${price(day.kwh)}`,
-            data: { day: day.day, kwh: day.kwh, cost: cost(day.kwh), currency: config.currency },
-          })),
-        };
-      },
-    };
-  },
-});
+            { name: "power.kwh_today", value: round(state.kwh, 4), ts },
+          ];
+          const costToday = cost(state.kwh);
+          if (costToday !== undefined) {
+            samples.push({
+              name: "power.cost_today",
+              value: round(costToday, 4),
+              labels: { currency: config.currency },
+              ts,
+            });
+          }
+          return {
+            samples,
+            checks: [
+              {
+                status: "ok",
+                message: `${Math.round(measured.watts)} W (${config.source === "ups" ? "UPS" : "CPU estimate"}), ${round(state.kwh, 3)} kWh today${price(state.kwh)}`,
+              },
+            ],
+            events: closedDays.map((day) => ({
+              kind: "power.day_total",
+              message: `${day.day}: ${round(day.kwh, 3)} kWh${price(day.kwh)}`,
+              data: { day: day.day, kwh: day.kwh, cost: cost(day.kwh), currency: config.currency },
+            })),
+          };
+        },
+      };
+    },
+  });
+}
+
+export const plugin = powerPlugin();
