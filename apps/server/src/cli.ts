@@ -3,7 +3,7 @@ import { AppError } from "@custos/backend";
 import { MigrationError } from "@custos/db";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { ZodError } from "zod";
-import { createKeyCommand, createOrgCommand } from "./commands/admin.ts";
+import { createKeyCommand, createOrgCommand, resetPasswordCommand } from "./commands/admin.ts";
 import { startCommand } from "./commands/start.ts";
 import { EnvError } from "./env.ts";
 
@@ -40,6 +40,12 @@ admin
   )
   .option("--name <name>", "a label for the key")
   .action(createKeyCommand);
+admin
+  .command("reset-password")
+  .description("print a one-time password-reset link for a user (or set the password from stdin)")
+  .requiredOption("--email <email>", "the user's email")
+  .option("--password-stdin", "read the new password from standard input instead of printing a link")
+  .action(resetPasswordCommand);
 
 function positiveInt(value: string, flag: string): number {
   const n = Number(value);

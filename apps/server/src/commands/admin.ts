@@ -1,8 +1,17 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { createApiKey, createOrganization } from "@custos/backend";
+import { AppError, createApiKey, createOrganization } from "@custos/backend";
 import { loadMigrations, migrate, migrationsDir } from "@custos/db";
 import postgres from "postgres";
+import {
+  AuthError,
+  assertAcceptablePassword,
+  createRecoveryToken,
+  Email,
+  hashPassword,
+  RECOVERY_TTL_SECONDS,
+  setPassword,
+} from "../auth/index.ts";
 import { embeddedUrl, openDatabase } from "../database.ts";
 import { readEnv } from "../env.ts";
 import { createLogger } from "../log.ts";
@@ -62,4 +71,76 @@ export async function createKeyCommand(options: { org: string; scope: string; na
   process.stderr.write(
     `API key ${key.prefix}… (${key.scope}) created. It is shown only now; store it safely.\n`,
   );
+}
+
+/**
+ * `admin reset-password --email E`: prints a one-time link to the dashboard's reset page (valid
+ * RECOVERY_TTL_SECONDS, single use, only its hash stored). With `--password-stdin` it sets the
+ * password read from standard input instead — never from a flag, whose value any local user can
+ * read in `ps`. Either way the user's sessions end when the new password is set.
+ */
+export async function resetPasswordCommand(options: { email: string; passwordStdin?: boolean }) {
+  const parsed = Email.safeParse(options.email);
+  if (!parsed.success) {
+    throw new AppError("VALIDATION", `--email: ${parsed.error.issues[0]?.message ?? "invalid"}`, {
+      field: "email",
+    });
+  }
+  const email = parsed.data;
+  const password = options.passwordStdin ? await readPasswordFromStdin() : undefined;
+  const env = readEnv();
+  const notFound = () =>
+    new AppError("NOT_FOUND", `--email: no account with the email ${email}`, { field: "email" });
+
+  if (password !== undefined) {
+    const passwordHash = await hashPassword(password);
+    const ended = await withDatabase(async (sql) => {
+      const [user] = await sql<{ id: string }[]>`
+        select id from auth.users where email = ${email} and is_anonymous = false`;
+      if (!user) throw notFound();
+      return sql.begin(async (tx) => {
+        await setPassword(tx, { userId: user.id, passwordHash, at: new Date() });
+        return (await tx`delete from auth.sessions where user_id = ${user.id}`).count;
+      });
+    });
+    process.stderr.write(`Password set for ${email}; ${ended} session(s) signed out.\n`);
+    return;
+  }
+
+  const created = await withDatabase((sql) => createRecoveryToken(sql, { email, at: new Date() }));
+  if (!created) throw notFound();
+  // the dashboard is served by this server: its public URL, else where it listens locally
+  const base = env.CUSTOS_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+  // the token in the fragment never reaches server or proxy logs (as invitation links)
+  process.stdout.write(`${base}/reset-password#token=${created.token}\n`);
+  process.stderr.write(
+    `One-time link for ${email}, valid until ${created.expiresAt.toISOString()} ` +
+      `(${RECOVERY_TTL_SECONDS / 60} minutes). Setting the new password signs out the user's other sessions.\n`,
+  );
+}
+
+/** The whole of standard input minus one trailing newline (`echo pw |`, `printf pw |`, a file). */
+async function readPasswordFromStdin(): Promise<string> {
+  if (process.stdin.isTTY) {
+    throw new AppError("VALIDATION", '--password-stdin: pipe the password in, e.g. `printf %s "$PW" | …`', {
+      field: "password",
+    });
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const password = Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
+  if (!password) {
+    throw new AppError("VALIDATION", "--password-stdin: standard input was empty", { field: "password" });
+  }
+  try {
+    assertAcceptablePassword(password);
+  } catch (error) {
+    if (error instanceof AuthError) {
+      throw new AppError("VALIDATION", `--password-stdin: ${error.message}`, { field: "password" });
+    }
+    throw error;
+  }
+  return password;
 }
