@@ -209,6 +209,34 @@ describe("agent check state machine", () => {
     expect(events(sinkA)).toEqual(["down", "restored", "down", "restored", "flapping"]);
   });
 
+  it("raises a degraded incident to critical when the monitor goes down, paging the critical-only rule once", async () => {
+    const serverId = await serverSilentFor(1);
+    // channel a hears every incident (beforeEach); channel c only critical ones, like an SMS rule
+    const sinkC = await startSink();
+    try {
+      const c = await addWebhookChannel(h, "sms-like", sinkC.url);
+      await h.sql`update alert_rules set channel_ids = ${[channels.a]}`;
+      await h.sql`insert into alert_rules (org_id, name, channel_ids, min_severity)
+                  values (${h.orgId}, 'critical only', ${[c]}, 'critical')`;
+      const base = Date.now() - 60_000;
+      await report(serverId, ["degraded", "degraded"], "http:api", base);
+      await dispatchDue({ ctx: h.app.ctx });
+      expect((await h.sql`select severity from incidents`)[0]?.severity).toBe("warning");
+      expect(events(sinkA)).toEqual(["down"]);
+      expect(sinkC.received).toHaveLength(0);
+
+      await report(serverId, ["down", "down"], "http:api", base + 10_000);
+      await dispatchDue({ ctx: h.app.ctx });
+      const [incident] = await h.sql`select severity, title, status from incidents`;
+      expect(incident).toEqual({ severity: "critical", title: "web-1 / http:api is down", status: "open" });
+      expect(sinkC.received.map((r) => r.json().event)).toEqual(["down"]);
+      // the channel that already had this incident's page is not paged again for it
+      expect(events(sinkA)).toEqual(["down"]);
+    } finally {
+      await sinkC.close();
+    }
+  });
+
   it("does not page again on a channel the agent already used for the same incident", async () => {
     const serverId = await serverSilentFor(1);
     await h.sql`update organizations set agent_dedup_seconds = 60`;
