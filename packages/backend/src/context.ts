@@ -28,8 +28,18 @@ export interface BackendConfig {
   retryCapMs: number;
   /** A row left in `sending` this long is taken again (the dispatcher died mid-delivery). */
   claimTimeoutMs: number;
-  /** Base URL of the dashboard, for links in notifications. */
+  /** Base URL of the dashboard as configured (CUSTOS_PUBLIC_URL), for links in notifications. */
   dashboardUrl?: string;
+  /**
+   * Where links point when dashboardUrl is not configured: custos-server's own address (the
+   * scheduler has no request to take an origin from). See `dashboardLinkBase`.
+   */
+  fallbackDashboardUrl?: string;
+  /**
+   * Base URL agents reach the API at when it is not the dashboard's: in the cloud the Supabase
+   * project URL (the dashboard is hosted elsewhere). Absent: dashboardUrl, else the request origin.
+   */
+  agentUrl?: string;
   /** Shared secret of the cron routes (pg_cron in the cloud); routes are off without it. */
   cronSecret?: string;
 }

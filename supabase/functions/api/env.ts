@@ -36,7 +36,10 @@ const Env = z.object({
   /** Edge Functions cannot open SMTP ports: email goes through Resend's HTTP API. */
   CUSTOS_RESEND_API_KEY: z.string().min(1).optional(),
   CUSTOS_EMAIL_FROM: z.string().min(3).default("Custos <alerts@localhost>"),
-  /** Dashboard base URL for links in notifications. */
+  /**
+   * Where the dashboard is hosted, for links in notifications and invitations. The function cannot
+   * know it (the dashboard is a static site elsewhere): without it, notifications carry no link.
+   */
   CUSTOS_PUBLIC_URL: z.url().optional(),
   /** Only for local runs: Supabase's runtime routes requests to the function by itself. */
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
@@ -50,6 +53,8 @@ export interface FunctionEnv {
   apiKeyCacheMs: number;
   port: number;
   jwksUrl?: string;
+  /** SUPABASE_URL: where agents reach this function (the install command's `--url`). */
+  agentUrl?: string;
   cronSecret?: string;
   resendApiKey?: string;
   emailFrom: string;
@@ -86,7 +91,10 @@ export function readEnv(source: Record<string, string | undefined>): FunctionEnv
     port: env.PORT,
     emailFrom: env.CUSTOS_EMAIL_FROM,
     ...(env.SUPABASE_URL
-      ? { jwksUrl: `${env.SUPABASE_URL.replace(/\/+$/, "")}/auth/v1/.well-known/jwks.json` }
+      ? {
+          jwksUrl: `${env.SUPABASE_URL.replace(/\/+$/, "")}/auth/v1/.well-known/jwks.json`,
+          agentUrl: env.SUPABASE_URL.replace(/\/+$/, ""),
+        }
       : {}),
     ...(env.CUSTOS_CRON_SECRET ? { cronSecret: env.CUSTOS_CRON_SECRET } : {}),
     ...(env.CUSTOS_RESEND_API_KEY ? { resendApiKey: env.CUSTOS_RESEND_API_KEY } : {}),

@@ -16,6 +16,15 @@ import { createApp } from "../../../packages/backend/src/index.ts";
 import { loadEnv } from "./env.ts";
 
 const env = loadEnv();
+if (!env.publicUrl) {
+  console.warn(
+    JSON.stringify({
+      level: "warn",
+      message:
+        "CUSTOS_PUBLIC_URL is not set: notifications carry no link to their incident; set it to the dashboard's URL",
+    }),
+  );
+}
 
 // One pool per isolate, created at boot and reused by every request the isolate serves.
 const sql = postgres(env.databaseUrl, {
@@ -38,6 +47,8 @@ const app = createApp({
     apiKeyCacheMs: env.apiKeyCacheMs,
     ...(env.cronSecret ? { cronSecret: env.cronSecret } : {}),
     ...(env.publicUrl ? { dashboardUrl: env.publicUrl } : {}),
+    // agents reach the API at the project URL, not where the dashboard is hosted
+    ...(env.agentUrl ? { agentUrl: env.agentUrl } : {}),
   },
   ...(env.jwksUrl ? { jwks: { jwksUrl: env.jwksUrl } } : {}),
   // no SMTP from Edge Functions: email through Resend; TCP probes and TLS days need custos-server

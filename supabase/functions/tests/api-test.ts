@@ -51,6 +51,16 @@ Deno.test("SUPABASE_URL gives the JWKS URL user tokens are verified against", ()
   assert.equal(env.jwksUrl, "https://abc.supabase.co/auth/v1/.well-known/jwks.json");
 });
 
+Deno.test("agents are told the project URL, not the dashboard's (the install command's --url)", () => {
+  const env = readEnv({
+    SUPABASE_DB_URL: URL_DIRECT,
+    SUPABASE_URL: "https://abc.supabase.co/",
+    CUSTOS_PUBLIC_URL: "https://dash.example.com",
+  });
+  assert.equal(env.agentUrl, "https://abc.supabase.co");
+  assert.equal(env.publicUrl, "https://dash.example.com");
+});
+
 Deno.test("CUSTOS_DB_URL overrides SUPABASE_DB_URL, and the transaction pooler turns prepared statements off", () => {
   const env = readEnv({ SUPABASE_DB_URL: URL_DIRECT, CUSTOS_DB_URL: URL_POOLER });
   assert.equal(env.databaseUrl, URL_POOLER);

@@ -1,4 +1,5 @@
 import type { Ctx } from "../context.ts";
+import { dashboardLinkBase } from "../links.ts";
 import { type Channel, DeliveryError } from "../notify/types.ts";
 import { buildMessage, type OutboxContext } from "./message.ts";
 
@@ -119,7 +120,7 @@ async function deliverOne(ctx: Ctx, row: Claimed, now: Date, result: DispatchRes
     config: row.channel_config,
     secret: row.channel_secret ?? {},
   };
-  const message = buildMessage(row, now, ctx.config.dashboardUrl);
+  const message = buildMessage(row, now, dashboardLinkBase(ctx.config));
   try {
     await ctx.notify.deliver(channel, message);
     await ctx.sql`

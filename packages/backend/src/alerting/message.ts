@@ -37,7 +37,12 @@ export function formatDuration(seconds: number): string {
 
 const utc = (d: Date) => `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 
-/** The words a person reads on their phone. Built at delivery time from the incident's current state. */
+/**
+ * The words a person reads on their phone. Built at delivery time from the incident's current state.
+ * `dashboardUrl` is `dashboardLinkBase(config)`: set in custos-server always (configured or its
+ * own address), so every notification links to its incident; in the cloud it needs
+ * CUSTOS_PUBLIC_URL.
+ */
 export function buildMessage(row: OutboxContext, now: Date, dashboardUrl?: string): NotificationMessage {
   const subject = row.incident_title ?? "Custos test notification";
   const severity = row.severity ?? "info";

@@ -1,11 +1,9 @@
 /**
  * The one line that installs and registers the agent: the same base URL serves /install.sh and
- * the API (self-hosted: custos-server; cloud: the configured public URL).
+ * the API (self-hosted: custos-server; cloud: the configured agent URL). Built by the protocol's
+ * builder, which the dashboard also uses, so both show the same command.
  */
-export function installCommand(baseUrl: string, key: string): string {
-  const base = baseUrl.replace(/\/+$/, "");
-  return `curl -sSL ${base}/install.sh | sudo bash -s -- --api-key=${key} --url ${base}`;
-}
+export { installCommand } from "@custos/protocol/install";
 
 /**
  * The public base URL: the configured one (dashboardUrl), else the request's origin as the

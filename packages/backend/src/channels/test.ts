@@ -4,6 +4,7 @@ import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../http/body.ts";
+import { dashboardLinkBase } from "../links.ts";
 import { type Channel, DeliveryError } from "../notify/index.ts";
 import { inOrg } from "../orgs/access.ts";
 import { ChannelByUserInput } from "./delete.ts";
@@ -73,7 +74,7 @@ export async function testChannel({
       monitor_name: null,
     },
     new Date(ctx.now()),
-    ctx.config.dashboardUrl,
+    dashboardLinkBase(ctx.config),
   );
   const started = Date.now();
   try {

@@ -4,6 +4,7 @@ import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../http/body.ts";
+import { dashboardLinkBase } from "../links.ts";
 import { inOrg } from "../orgs/access.ts";
 import { acceptUrl, generateInvitationToken, hashInvitationToken } from "./token.ts";
 import { selectInvitations } from "./view.ts";
@@ -39,7 +40,7 @@ export async function inviteMember({
     return {
       invitation: item as NonNullable<typeof item>,
       token,
-      accept_url: acceptUrl(ctx.config.dashboardUrl, token),
+      accept_url: acceptUrl(dashboardLinkBase(ctx.config), token),
     };
   });
 }

@@ -49,7 +49,7 @@ describe("API keys", () => {
       created_by: { id: d.users.member.id, email: "member@a.example" },
     });
     expect(created.install_command).toBe(
-      `curl -sSL https://custos.example.com/install.sh | sudo bash -s -- --api-key=${created.key} --url https://custos.example.com`,
+      `curl -fsSL https://custos.example.com/install.sh | $([ "$(id -u)" -eq 0 ] || echo sudo) bash -s -- --api-key=${created.key} --url https://custos.example.com`,
     );
     // the key works for an agent
     expect(
@@ -97,6 +97,20 @@ describe("API keys", () => {
       (await d.api("POST", `/orgs/${d.orgB}/api-keys/${created.api_key.id}/revoke`, { as: d.users.ownerB }))
         .status,
     ).toBe(404);
+  });
+
+  it("tells agents the configured agent URL (cloud: the project URL) over the dashboard's", async () => {
+    const other = await setupDashboard({
+      dashboardUrl: "https://dash.example.org",
+      agentUrl: "https://abc.supabase.co",
+    });
+    try {
+      const res = expectContract(await other.api("POST", `/orgs/${other.orgA}/api-keys`), 201, CreatedApiKey);
+      expect(res.install_command).toContain("https://abc.supabase.co/install.sh");
+      expect(res.install_command).toMatch(/--url https:\/\/abc\.supabase\.co$/);
+    } finally {
+      await other.close();
+    }
   });
 
   it("uses the configured dashboard URL for the install command when there is one", async () => {

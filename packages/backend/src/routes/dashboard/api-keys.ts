@@ -16,7 +16,8 @@ export function apiKeyRoutes(app: Hono<DashboardEnv>, ctx: Ctx) {
   app.post("/orgs/:org_id/api-keys", async (c) => {
     const { org_id } = pathIds(c, "org_id");
     const key = await optionalBodyOf(c, CreateApiKeyRequest);
-    const base_url = publicBaseUrl(ctx.config.dashboardUrl, c.req.raw);
+    // agents talk to the API, which in the cloud is not where the dashboard is hosted
+    const base_url = publicBaseUrl(ctx.config.agentUrl ?? ctx.config.dashboardUrl, c.req.raw);
     return c.json(
       await createApiKeyByUser({ ctx, caller: c.get("caller"), input: { org_id, key, base_url } }),
       201,

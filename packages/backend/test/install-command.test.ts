@@ -1,0 +1,82 @@
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { installCommand } from "../src/api-keys/install-command.ts";
+
+/**
+ * The install command as pasted into real shells (bash and dash), as root and as an ordinary
+ * user. `curl` is a stand-in that checks its flags and answers a script reporting who runs it;
+ * `sudo`, where present, is a stand-in that says it was used. Everything else is the real shell.
+ */
+let dir: string;
+let withSudo: string;
+let withoutSudo: string;
+const isRoot = process.getuid?.() === 0;
+const hasDash = spawnSync("dash", ["-c", "true"]).status === 0;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "custos-install-command-"));
+  chmodSync(dir, 0o755); // the ordinary user must reach the stand-ins
+  withoutSudo = join(dir, "no-sudo");
+  withSudo = join(dir, "sudo");
+  for (const bin of [withoutSudo, withSudo]) {
+    spawnSync("mkdir", ["-m", "755", bin]);
+    // -f must be there (an HTTP error page is never piped into bash); the URL is the last word
+    writeFileSync(
+      join(bin, "curl"),
+      `#!/bin/sh
+case "$1" in -f*) ;; *) echo "curl called without -f: $*" >&2; exit 9 ;; esac
+echo "echo \\"installer uid=\\$(id -u) from $2 args=\\$*\\""
+`,
+      { mode: 0o755 },
+    );
+  }
+  writeFileSync(join(withSudo, "sudo"), '#!/bin/sh\necho "via sudo" >&2\nexec "$@"\n', { mode: 0o755 });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(shell: string, bin: string, asUser?: string) {
+  const command = installCommand("http://192.0.2.2:8080/", "cus_key'1");
+  const path = `${bin}:/usr/bin:/bin`;
+  const argv = asUser
+    ? ["runuser", "-u", asUser, "--", "env", `PATH=${path}`, shell, "-c", command]
+    : ["env", `PATH=${path}`, shell, "-c", command];
+  const result = spawnSync(argv[0] as string, argv.slice(1), { encoding: "utf8" });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const shells = ["bash", ...(hasDash ? ["dash"] : [])];
+
+describe.skipIf(!isRoot)("the install command in a real shell", () => {
+  it.each(shells)("%s as root without sudo installed runs install.sh directly", (shell) => {
+    const result = run(shell, withoutSudo);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe(
+      "installer uid=0 from http://192.0.2.2:8080/install.sh args=--api-key=cus_key'1 --url http://192.0.2.2:8080\n",
+    );
+    expect(result.status).toBe(0);
+  });
+
+  it.each(shells)("%s as root with sudo installed does not go through sudo", (shell) => {
+    const result = run(shell, withSudo);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(/^installer uid=0 /);
+  });
+
+  it.each(shells)("%s as an ordinary user runs install.sh through sudo", (shell) => {
+    const result = run(shell, withSudo, "nobody");
+    expect(result.stderr).toBe("via sudo\n");
+    // the stand-in sudo does not change the user; that it was called is the point
+    expect(result.stdout).toMatch(/^installer uid=\d+ from http:\/\/192\.0\.2\.2:8080\/install\.sh /);
+    expect(result.status).toBe(0);
+  });
+
+  it.each(shells)("%s as an ordinary user without sudo says sudo is missing", (shell) => {
+    const result = run(shell, withoutSudo, "nobody");
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/sudo.*not found/);
+    expect(result.status).not.toBe(0);
+  });
+});
