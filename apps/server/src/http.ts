@@ -30,6 +30,10 @@ export function createHttpApp(ctx: Ctx, auth: AuthCtx) {
   );
   app.route("/auth/v1", authRoutes(auth));
   app.route("/", downloadRoutes({ publicUrl: ctx.config.dashboardUrl })); // /install.sh, /downloads/ (downloads.ts)
-  app.route("/", dashboardRoutes({ publicUrl: ctx.config.dashboardUrl })); // the web dashboard (web.ts)
+  app.route(
+    "/",
+    // ownUrl is read per request: runtime.ts sets it once the port is known
+    dashboardRoutes({ publicUrl: ctx.config.dashboardUrl, ownUrl: () => ctx.config.fallbackDashboardUrl }),
+  ); // the web dashboard (web.ts)
   return app;
 }

@@ -17,6 +17,7 @@ import { createHttpApp } from "./http.ts";
 import { redactUrl } from "./log.ts";
 import { notifierEnvFrom } from "./notifier-env.ts";
 import { nodeProber, probeEndpoint } from "./prober.ts";
+import { ownUrl } from "./public-url.ts";
 import { JOBS, startScheduler } from "./scheduler.ts";
 
 /** Applies pending migrations on a connection of its own, closed before the server opens its pools. */
@@ -107,6 +108,14 @@ export async function startCustosServer(env: Env, log: Logger): Promise<RunningS
     server.listen(env.PORT, env.HOST, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  if (!env.CUSTOS_PUBLIC_URL) {
+    // Notifications and invitations need an absolute link and the scheduler has no request to
+    // take an origin from: use this machine's own address (known once the port is, PORT=0 too).
+    ctx.config.fallbackDashboardUrl = ownUrl(env.HOST, port);
+    log.info("links in notifications use this address; set CUSTOS_PUBLIC_URL to change", {
+      url: ctx.config.fallbackDashboardUrl,
+    });
+  }
   // Background jobs get their own connections: a rollup refresh holding a pooled connection for
   // seconds would otherwise queue API queries pipelined behind it (measured 3–27 s stalls). Each
   // running job holds two: its advisory-lock transaction and its own statements.

@@ -62,6 +62,8 @@ export interface DashboardOptions {
   dir?: string;
   /** CUSTOS_PUBLIC_URL: the base URL agents and browsers reach this server at. */
   publicUrl?: string | undefined;
+  /** Without a public URL: this server's own address (public-url.ts), suggested by the dashboard. */
+  ownUrl?: () => string | undefined;
 }
 
 interface Cached {
@@ -232,9 +234,16 @@ export function dashboardRoutes(options: DashboardOptions = {}) {
       return next();
 
     if (pathname === "/config.json") {
-      // where the browser finds auth and the API: this same origin, unless a public URL is set
+      // where the browser finds auth and the API: this same origin, unless a public URL is set;
+      // own_url is what the dashboard suggests for CUSTOS_PUBLIC_URL when it is opened on loopback
       return c.json(
-        { supabase_url: null, anon_key: null, agent_url: options.publicUrl ?? null, mode: "self-hosted" },
+        {
+          supabase_url: null,
+          anon_key: null,
+          agent_url: options.publicUrl ?? null,
+          own_url: options.publicUrl ? null : (options.ownUrl?.() ?? null),
+          mode: "self-hosted",
+        },
         200,
         { "cache-control": "no-store" },
       );

@@ -1,0 +1,109 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { networkInterfaces } from "node:os";
+import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+/**
+ * Links in notifications without CUSTOS_PUBLIC_URL: a real custos-server listening on every
+ * address, a real webhook receiver on loopback, an agent that goes silent. The scheduler has no
+ * request to take an origin from, so the link names the server's own address.
+ */
+const payloads: Record<string, any>[] = [];
+let sink: Server;
+let sinkUrl: string;
+let server: CustosServerHandle;
+let sql: postgres.Sql;
+
+beforeAll(async () => {
+  sink = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => {
+      body += c.toString();
+    });
+    req.on("end", () => {
+      payloads.push(JSON.parse(body));
+      res.end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
+  sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/hook`;
+  server = await startCustosServer({
+    adminUrl: inject("pgAdminUrl"),
+    // every address, as custos-server listens by default; the test runner's env may carry a URL
+    env: { HOST: "0.0.0.0", CUSTOS_PUBLIC_URL: "" },
+  });
+  sql = postgres(server.databaseUrl, { max: 2, onnotice: () => undefined });
+});
+afterAll(async () => {
+  await sql?.end();
+  await server?.close();
+  await new Promise<void>((resolve) => sink.close(() => resolve()));
+});
+
+async function agent(path: string, key: string, body: unknown) {
+  const res = await fetch(`${server.url}/functions/v1/api/agent${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return (await res.json()) as Record<string, any>;
+}
+
+/** What custos-server should have picked: the first non-internal IPv4 address of this machine. */
+function expectedBase(): string {
+  const v4 = Object.values(networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .find((a) => a.family === "IPv4" && !a.internal);
+  if (!v4) throw new Error("this machine has no non-loopback IPv4 address to test with");
+  return `http://${v4.address}:${server.port}`;
+}
+
+describe("notification links without CUSTOS_PUBLIC_URL", () => {
+  it("says at start-up which address links use and how to change it", () => {
+    const line = server
+      .output()
+      .split("\n")
+      .find((l) => l.includes("set CUSTOS_PUBLIC_URL to change"));
+    expect(line).toBeDefined();
+    expect(JSON.parse(line ?? "{}").url).toBe(expectedBase());
+  });
+
+  it("links every webhook notification to its incident at the server's own address", async () => {
+    const org = await server.createOrg("Links");
+    const key = await server.createKey(org, "agent");
+    const [channel] = await sql`
+      insert into channels (org_id, name, kind, config)
+      values (${org}, 'hook', 'webhook', ${sql.json({ url: sinkUrl })}) returning id`;
+    await sql`
+      insert into channel_secrets (channel_id, org_id, secret)
+      values (${channel?.id}, ${org}, ${sql.json({ signing_secret: "a-signing-secret-of-some-length" })})`;
+    await sql`insert into alert_rules (org_id, name, channel_ids) values (${org}, 'all', ${[channel?.id]})`;
+    const reg = await agent("/register", key, {
+      hostname: "nas",
+      server_name: "nas",
+      agent_version: "1",
+      os: "linux",
+      arch: "x64",
+    });
+    await sql`update servers set heartbeat_timeout_seconds = 10 where id = ${reg.server_id}`;
+    await agent("/heartbeat", key, { server_id: reg.server_id, sent_at: new Date().toISOString() });
+
+    const deadline = Date.now() + 45_000;
+    while (Date.now() < deadline && !payloads.some((p) => p.event === "down")) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await agent("/heartbeat", key, { server_id: reg.server_id, sent_at: new Date().toISOString() });
+    while (Date.now() < deadline + 15_000 && !payloads.some((p) => p.event === "restored")) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+
+    const [incident] = await sql<{ id: string }[]>`select id from incidents where org_id = ${org}`;
+    expect(payloads.map((p) => p.event)).toEqual(["down", "restored"]);
+    for (const payload of payloads) {
+      expect(payload.url).toBe(`${expectedBase()}/incidents/${incident?.id}`);
+      expect(payload.text).toContain(payload.url);
+    }
+  });
+});
