@@ -102,7 +102,16 @@ describe("serving the dashboard", () => {
       supabase_url: null,
       anon_key: null,
       agent_url: "https://mon.example.com",
+      own_url: null,
       mode: "self-hosted",
+    });
+  });
+
+  it("names its own address for the dashboard to suggest when no public URL is set", async () => {
+    const app = dashboardRoutes({ dir: out, ownUrl: () => "http://192.0.2.2:8080" });
+    expect(await (await app.request("/config.json")).json()).toMatchObject({
+      agent_url: null,
+      own_url: "http://192.0.2.2:8080",
     });
   });
 
