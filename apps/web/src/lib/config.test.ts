@@ -31,6 +31,12 @@ describe("runtime config", () => {
     expect(config.supabaseUrl).toBe("http://localhost:8080");
   });
 
+  it("keeps custos-server's own address to suggest when the dashboard is opened on loopback", () => {
+    const config = resolveConfig("http://localhost:8080", none, { own_url: "http://192.0.2.2:8080/" });
+    expect(config.agentUrl).toBe("http://localhost:8080");
+    expect(config.ownUrl).toBe("http://192.0.2.2:8080");
+  });
+
   it("prefers the build-time cloud project over anything at run time", () => {
     const config = resolveConfig(
       "https://app.example.com",

@@ -11,6 +11,11 @@ export interface RuntimeConfig {
   anonKey: string;
   /** Base URL agents should talk to (goes into the install command). */
   agentUrl: string;
+  /**
+   * Self-hosted without CUSTOS_PUBLIC_URL: custos-server's own address as other machines likely
+   * reach it, suggested when agentUrl is loopback (and used in notification links).
+   */
+  ownUrl?: string;
   mode: "cloud" | "self-hosted";
 }
 
@@ -22,6 +27,7 @@ export interface ConfigJson {
   supabase_url?: string | null;
   anon_key?: string | null;
   agent_url?: string | null;
+  own_url?: string | null;
   mode?: "cloud" | "self-hosted";
 }
 
@@ -45,6 +51,7 @@ export function resolveConfig(
     anonKey: json?.anon_key || SELF_HOSTED_ANON_KEY,
     agentUrl: trimSlash(json?.agent_url || base),
     mode: json?.mode ?? "self-hosted",
+    ...(json?.own_url ? { ownUrl: trimSlash(json.own_url) } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { installCommand, registerCommand } from "@/lib/install.ts";
 import { atLeast, useOrg } from "@/lib/org.tsx";
 import { useApproveServer, useCreateApiKey, useServers } from "@/lib/queries.ts";
 import { SERVER_STATE } from "@/lib/status.ts";
+import { AgentCommand } from "./install-command.tsx";
 
 function Step({
   n,
@@ -168,14 +169,21 @@ export function Onboarding() {
         <Step n={2} title="Install the agent on your server" done={false} active={created !== undefined}>
           {created ? (
             <div className="space-y-3">
-              <p className="text-sm">Run this on the server (as root; Linux x64 or arm64):</p>
-              <CodeBlock text={command} label="Install command" />
+              <p className="text-sm">
+                Run this on the server (Linux x64 or arm64; it uses sudo unless you are root):
+              </p>
+              <AgentCommand text={command} label="Install command" agentUrl={agentUrl} config={config} />
               <details className="text-sm">
                 <summary className="cursor-pointer text-gray-600 dark:text-gray-400">
                   Agent already installed?
                 </summary>
                 <div className="mt-2">
-                  <CodeBlock text={registerCommand(agentUrl, created.key)} label="Register command" />
+                  <AgentCommand
+                    text={registerCommand(agentUrl, created.key)}
+                    label="Register command"
+                    agentUrl={agentUrl}
+                    config={config}
+                  />
                 </div>
               </details>
             </div>

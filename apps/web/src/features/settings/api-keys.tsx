@@ -7,6 +7,7 @@ import { Card, CardHeader } from "@/components/ui/card.tsx";
 import { CodeBlock } from "@/components/ui/copy-button.tsx";
 import { SelectField, TextField } from "@/components/ui/field.tsx";
 import { EmptyState, ErrorState, LoadingState, MutationNote } from "@/components/ui/states.tsx";
+import { AgentCommand } from "@/features/onboarding/install-command.tsx";
 import { useAuth } from "@/lib/auth/auth-provider.tsx";
 import type { CreatedApiKey } from "@/lib/contract.ts";
 import { formatAgo, formatDateTime } from "@/lib/format.ts";
@@ -23,6 +24,7 @@ function CreateKey() {
   const [name, setName] = useState("");
   const [scope, setScope] = useState<"agent" | "read">("agent");
   const [created, setCreated] = useState<CreatedApiKey>();
+  const agentUrl = config?.agentUrl ?? (typeof window === "undefined" ? "" : window.location.origin);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -73,12 +75,11 @@ function CreateKey() {
           {created.api_key.scope === "agent" ? (
             <>
               <p>Install command with this key:</p>
-              <CodeBlock
-                text={
-                  created.install_command ||
-                  installCommand(config?.agentUrl ?? window.location.origin, created.key)
-                }
+              <AgentCommand
+                text={created.install_command || installCommand(agentUrl, created.key)}
                 label="Install command"
+                agentUrl={agentUrl}
+                config={config}
               />
             </>
           ) : null}
