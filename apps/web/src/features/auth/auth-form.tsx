@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button.tsx";
 import { TextField } from "@/components/ui/field.tsx";
 import { AuthFailure, useAuth } from "@/lib/auth/auth-provider.tsx";
 import { safeNext } from "@/lib/safe-next.ts";
+import { useInstanceSettings } from "./use-instance-settings.ts";
 
 export const MIN_PASSWORD = 8;
 
@@ -22,11 +23,20 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const instance = useInstanceSettings();
+  const settings = instance.status === "ready" ? instance.settings : undefined;
+  // a fresh custos-server: nobody can sign in yet, someone must create the first account
+  const firstAccount = settings?.hasUsers === false;
+  const signupsClosed = settings?.hasUsers === true && settings.signups === "closed";
 
   // already signed in (another tab, or back button): go on
   useEffect(() => {
     if (state.status === "signed-in" && !busy) router.replace(next);
   }, [state.status, busy, next, router]);
+
+  useEffect(() => {
+    if (mode === "sign-in" && firstAccount) router.replace(`/sign-up${carry}`);
+  }, [mode, firstAccount, carry, router]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -60,15 +70,46 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
   }
 
   const expired = params.get("expired") === "1";
+  // wait for the settings on sign-in, so a fresh instance never flashes "Welcome back"
+  if (mode === "sign-in" && (instance.status === "loading" || firstAccount)) {
+    return (
+      <p className="text-gray-500 text-sm" aria-busy="true">
+        Loading…
+      </p>
+    );
+  }
+  if (mode === "sign-up" && signupsClosed) {
+    return (
+      <div className="space-y-4">
+        <h1 className="font-semibold text-xl">Sign-ups are closed</h1>
+        <p role="status" className="text-gray-600 text-sm dark:text-gray-400">
+          This Custos does not take new accounts (<code>CUSTOS_SIGNUPS=closed</code>). Ask its administrator
+          for an account.
+        </p>
+        <Link
+          className="font-medium text-blue-600 text-sm hover:underline dark:text-blue-400"
+          href={`/sign-in${carry}`}
+        >
+          Sign in
+        </Link>
+      </div>
+    );
+  }
+  const heading =
+    mode === "sign-in" ? "Sign in" : firstAccount ? "Create the first account" : "Create your account";
+  const lead =
+    mode === "sign-in"
+      ? "Welcome back. Your servers are waiting."
+      : firstAccount
+        ? "This Custos has no accounts yet. The first one owns it: you get an organization and can invite your team."
+        : settings?.signups === "invite-only"
+          ? "Sign-up here is by invitation: use the email address your invitation was sent to."
+          : "An organization is created for you; invite your team later.";
   return (
     <form onSubmit={submit} noValidate className="space-y-4">
       <div>
-        <h1 className="font-semibold text-xl">{mode === "sign-in" ? "Sign in" : "Create your account"}</h1>
-        <p className="mt-1 text-gray-500 text-sm dark:text-gray-400">
-          {mode === "sign-in"
-            ? "Welcome back. Your servers are waiting."
-            : "An organization is created for you; invite your team later."}
-        </p>
+        <h1 className="font-semibold text-xl">{heading}</h1>
+        <p className="mt-1 text-gray-500 text-sm dark:text-gray-400">{lead}</p>
       </div>
       {expired && mode === "sign-in" ? (
         <p
@@ -113,7 +154,9 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
         {mode === "sign-in" ? "Sign in" : "Create account"}
       </Button>
       <p className="text-center text-gray-600 text-sm dark:text-gray-400">
-        {mode === "sign-in" ? (
+        {mode === "sign-in" && signupsClosed ? (
+          <>Forgot your password? Ask your administrator for a reset link.</>
+        ) : mode === "sign-in" ? (
           <>
             No account yet?{" "}
             <Link

@@ -19,4 +19,17 @@ describe("sign-in and sign-up messages", () => {
       }),
     ).toBe("Password should be at least 8 characters.");
   });
+
+  it("shows why a sign-up was refused, with the setting custos-server names", () => {
+    const message =
+      "Signups not allowed for this instance (CUSTOS_SIGNUPS=closed): ask an administrator for an account";
+    expect(authMessage({ code: "signup_disabled", status: 422, message })).toBe(message);
+    expect(authMessage({ code: "signup_disabled", status: 422 })).toMatch(/Sign-ups are closed/);
+  });
+
+  it("says a spent or expired password-reset link needs a new one", () => {
+    expect(
+      authMessage({ code: "otp_expired", status: 403, message: "Token has expired or is invalid" }),
+    ).toMatch(/expired or was already used/);
+  });
 });

@@ -40,6 +40,11 @@ export function authMessage(error: { message?: string; status?: number; code?: s
       return "Confirm your email address first: look for the message in your inbox.";
     case "over_request_rate_limit":
       return "Too many attempts. Wait a minute and try again.";
+    case "signup_disabled":
+      // custos-server's message names CUSTOS_SIGNUPS and what to do; Supabase's is generic
+      return error?.message || "Sign-ups are closed here. Ask an administrator for an account.";
+    case "otp_expired":
+      return "This link has expired or was already used. Ask your administrator for a new one.";
   }
   const status = error?.status ?? 0;
   if (status === 429) return "Too many attempts. Wait a minute and try again.";
