@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -19,15 +19,24 @@ const marker = `custos-process-test-${process.pid}-${Date.now()}`;
 const children = new Set<ChildProcess>();
 const tempDirs: string[] = [];
 
-/** A real node process whose command line carries `marker-<tag>`: idle, or spinning on one core. */
+/**
+ * A real node process whose command line carries `marker-<tag>`: idle, or a spinner that says
+ * "ready" once started (its start-up CPU is spent), then idles until sent a number of ms, spins
+ * until it has used that much CPU time and answers "done".
+ */
 async function startChild(
   tag: string,
-  kind: "idle" | "busy" = "idle",
+  kind: "idle" | "spinner" = "idle",
 ): Promise<ChildProcess & { pid: number }> {
-  const code = kind === "busy" ? "for(;;){}" : "setInterval(()=>{},1000)";
-  const child = spawn(process.execPath, ["-e", code, `${marker}-${tag}`], { stdio: "ignore" });
+  const code =
+    kind === "spinner"
+      ? "process.on('message',(ms)=>{const t=process.cpuUsage();for(;;){const u=process.cpuUsage(t);if(u.user+u.system>=ms*1e3)break}process.send('done')});process.send('ready')"
+      : "setInterval(()=>{},1000)";
+  const child = spawn(process.execPath, ["-e", code, `${marker}-${tag}`], {
+    stdio: kind === "spinner" ? ["ignore", "ignore", "ignore", "ipc"] : "ignore",
+  });
   children.add(child);
-  await once(child, "spawn");
+  await once(child, kind === "spinner" ? "message" : "spawn");
   return child as ChildProcess & { pid: number };
 }
 
@@ -238,16 +247,31 @@ describe("process plugin against real processes", () => {
       });
     });
 
-    it("measures a busy loop above 50% and an idle process below 5% of a core", async () => {
-      await Promise.all([startChild("spin", "busy"), startChild("rest")]);
-      const busy = await monitor({ cmdline: `${marker}-spin`, cpu_warn_percent: 10 });
-      const idle = await monitor({ cmdline: `${marker}-rest` });
+    it("measures CPU time used between collections as % of a core: 300 ms in 1 s is 30%, idle near 0", async () => {
+      // both started and settled before the first collection; only `spinner` is asked to spin
+      const [spinner, rest] = await Promise.all([
+        startChild("spin", "spinner"),
+        startChild("rest", "spinner"),
+      ]);
+      // CPU time comes from the real /proc, the elapsed time from this proc dir's uptime, which the
+      // test moves on by exactly 1 s: the result does not depend on how busy this machine's cores are.
+      const proc = await tempDir();
+      for (const child of [spinner, rest]) await symlink(`/proc/${child.pid}`, join(proc, String(child.pid)));
+      const bootSeconds = Number((await readFile("/proc/uptime", "utf8")).split(" ")[0]);
+      await writeFile(join(proc, "uptime"), `${bootSeconds.toFixed(2)} 0.00\n`);
+      const busy = await monitor({ cmdline: `${marker}-spin`, cpu_warn_percent: 10, proc_path: proc });
+      const idle = await monitor({ cmdline: `${marker}-rest`, proc_path: proc });
       await Promise.all([busy(), idle()]);
-      await sleep(1_500);
+      const done = once(spinner, "message");
+      spinner.send(300);
+      await done;
+      await writeFile(join(proc, "uptime"), `${(bootSeconds + 1).toFixed(2)} 0.00\n`);
       const [busyLater, idleLater] = await Promise.all([busy(), idle()]);
 
-      expect(sample(busyLater, "process.cpu_percent")).toBeGreaterThan(50);
-      expect(sample(idleLater, "process.cpu_percent")).toBeLessThan(5);
+      // 300 ms plus the cost of answering, counted in whole 10 ms clock ticks
+      expect(sample(busyLater, "process.cpu_percent")).toBeGreaterThanOrEqual(29);
+      expect(sample(busyLater, "process.cpu_percent")).toBeLessThanOrEqual(33);
+      expect(sample(idleLater, "process.cpu_percent")).toBeLessThanOrEqual(1);
       expect(busyLater.checks[0]).toEqual({
         status: "degraded",
         message: expect.stringMatching(/^cpu [\d.]+%, [\d.]+ points over the 10% limit$/),
