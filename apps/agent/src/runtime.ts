@@ -17,6 +17,7 @@ import { Pusher } from "./push/pusher.ts";
 import { register, storedServerId } from "./push/register.ts";
 import { Scheduler } from "./scheduler/scheduler.ts";
 import { nextRunAt } from "./scheduler/timing.ts";
+import { OUTBOX_KINDS } from "./store/outbox.ts";
 import { openStore, type Store } from "./store/store.ts";
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./util/backoff.ts";
 import { Loop } from "./util/loop.ts";
@@ -92,13 +93,17 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     link,
     serverId: getServerId,
     log: log.child({ component: "push" }),
+    intervalMs: settings.pushIntervalMs,
     ...(options.backoff ? { backoff: options.backoff } : {}),
     ...(options.pendingApprovalRetryMs ? { pendingApprovalRetryMs: options.pendingApprovalRetryMs } : {}),
   });
-  const pushLoop = new Loop(
-    "push",
-    async (signal) => Pusher.nextDelay(await pusher.pushOnce(signal), settings.pushIntervalMs),
-    log,
+  // one loop per kind: a kind the backend keeps refusing backs off alone, and a slow answer
+  // (up to the 30 s timeout) to one kind delays no other kind's push
+  const pushLoops = new Map(
+    OUTBOX_KINDS.map((kind) => [
+      kind,
+      new Loop(`push ${kind}`, async (signal) => (await pusher.pushKind(kind, signal)).delayMs, log),
+    ]),
   );
 
   const heartbeat = new Heartbeat({
@@ -112,7 +117,8 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
   const heartbeatLoop = new Loop(
     "heartbeat",
     async (signal) => {
-      await heartbeat.beat(signal);
+      const outcome = await heartbeat.beat(signal);
+      if (outcome?.kind === "ok") for (const kind of pusher.backendReachable()) pushLoops.get(kind)?.wake();
       const now = Date.now();
       if (beatAt <= now) beatAt = nextRunAt(beatAt, now, settings.heartbeatIntervalMs, false);
       return beatAt - now;
@@ -136,7 +142,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
         log.info("registered with the backend", { server_id: serverId, approval: result.response.approval });
         // one heartbeat right away (the installer waits for it), then the random phase
         heartbeatLoop.start(0);
-        pushLoop.wake();
+        for (const loop of pushLoops.values()) loop.wake();
         return "stop";
       }
       link.record(result.outcome);
@@ -171,6 +177,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
       store.events.prune(now);
       store.history.prune(now);
       store.alerts.prune(now);
+      store.rejected.prune(now);
       return MAINTENANCE_EVERY_MS;
     },
     log,
@@ -207,7 +214,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
   dispatcher.start();
   maintenanceLoop.start(0);
   watchLoop.start(watchEvery);
-  pushLoop.start(FIRST_PUSH_AFTER_MS);
+  for (const loop of pushLoops.values()) loop.start(FIRST_PUSH_AFTER_MS);
   if (serverId) heartbeatLoop.start(0);
   else registrationLoop.start(0);
 
@@ -221,7 +228,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
         await scheduler.stop();
         await Promise.all([
           registrationLoop.stop(),
-          pushLoop.stop(),
+          ...[...pushLoops.values()].map((loop) => loop.stop()),
           heartbeatLoop.stop(),
           watchLoop.stop(),
           maintenanceLoop.stop(),

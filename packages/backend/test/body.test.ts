@@ -79,4 +79,17 @@ describe.each(MODES)("request bodies, $name", (mode) => {
     const error = await failure(read(JSON.stringify({ pad: "x".repeat(1_100_000) })));
     expect(error.code).toBe("PAYLOAD_TOO_LARGE");
   });
+
+  it("answers 400 naming the body for JSON nested 500,000 deep, before parsing it", async () => {
+    const error = await failure(read(`${"[".repeat(500_000)}${"]".repeat(500_000)}`));
+    expect(error.code).toBe("VALIDATION");
+    expect(error.field).toBe("body");
+    expect(error.message).toContain("deeper than 32");
+  });
+
+  it("accepts 32 levels and brackets inside strings, which do not nest", async () => {
+    const deep = `${"[".repeat(32)}${"]".repeat(32)}`;
+    expect(await read(deep)).toBeTruthy();
+    expect(await read(JSON.stringify({ s: '[[[[\\"{{{{'.repeat(100) }))).toBeTruthy();
+  });
 });

@@ -11,6 +11,8 @@ export const LIMITS = {
   maxBodyBytes: 1_048_576,
   /** Largest body after gzip decompression (bytes). */
   maxInflatedBytes: 8_388_608,
+  /** Deepest nesting of arrays and objects in a body (refused before parsing: 400). */
+  maxJsonDepth: 32,
   maxSamplesPerBatch: 5_000,
   maxChecksPerBatch: 1_000,
   maxAlertsPerBatch: 200,
@@ -124,7 +126,7 @@ export const AgentAlert = z.strictObject({
   /** server id + monitor + start time: the same key the backend uses for the incident. */
   incident_key: SafeText.min(1).max(400),
   monitor: Name,
-  state: z.enum(["down", "restored", "backend_unreachable"]),
+  state: z.enum(["down", "flapping", "restored", "backend_unreachable"]),
   started_at: Timestamp,
   sent_at: Timestamp,
   channels: z.array(AlertChannelKind).max(10),

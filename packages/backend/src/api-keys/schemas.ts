@@ -1,3 +1,4 @@
+import { SafeText } from "@custos/protocol";
 import { z } from "zod";
 
 export const ApiKeyScope = z.enum(["agent", "read"]);
@@ -6,7 +7,7 @@ export type ApiKeyScope = z.infer<typeof ApiKeyScope>;
 export const CreateApiKeyInput = z.strictObject({
   org_id: z.uuid(),
   scope: ApiKeyScope,
-  name: z.string().trim().min(1).max(100).default("agent key"),
+  name: SafeText.trim().min(1).max(100).default("agent key"),
   created_by: z.uuid().optional(),
 });
 export type CreateApiKeyInput = z.input<typeof CreateApiKeyInput>;

@@ -8,6 +8,8 @@ import {
 import type { CallerClaims } from "../db/as-caller.ts";
 import { AppError } from "../errors.ts";
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Where user JWTs are verified from: Supabase Auth's JWKS URL, or custos-server's own keys. */
 export type JwksSource = { jwksUrl: string } | { jwks: JSONWebKeySet };
 
@@ -35,7 +37,9 @@ export async function verifyUserJwt(
       audience: "authenticated",
       algorithms: ["ES256", "RS256"],
     });
-    if (typeof payload.sub !== "string" || payload.role !== "authenticated") {
+    // sub becomes a uuid in SQL (auth.uid(), memberships.user_id): anything else would be a
+    // database error answered as 500 for a token that is merely not a user's
+    if (typeof payload.sub !== "string" || !UUID.test(payload.sub) || payload.role !== "authenticated") {
       throw new AppError("UNAUTHORIZED", "token is not a signed-in user's", { field: "authorization" });
     }
     return { ...payload, sub: payload.sub, role: "authenticated" } as CallerClaims;

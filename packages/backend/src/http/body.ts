@@ -41,11 +41,41 @@ export async function readJsonBody(request: Request, gunzip?: Gunzip): Promise<u
     throw new AppError("VALIDATION", "could not read the request body", { field: "body" });
   }
   if (text.length === 0) throw new AppError("VALIDATION", "request body is empty", { field: "body" });
+  if (nestsDeeperThan(text, LIMITS.maxJsonDepth)) {
+    throw new AppError(
+      "VALIDATION",
+      `body nests arrays and objects deeper than ${LIMITS.maxJsonDepth} levels`,
+      {
+        field: "body",
+      },
+    );
+  }
   try {
     return JSON.parse(text);
   } catch {
     throw new AppError("VALIDATION", "body is not valid JSON", { field: "body" });
   }
+}
+
+/**
+ * Whether JSON text nests `[`/`{` deeper than `max`, counted outside string literals. Checked on
+ * the text before JSON.parse: every later step (zod, logging, the driver's JSON.stringify of jsonb)
+ * recurses, and 1 MiB of `[` is half a million levels. One pass over char codes, no allocation.
+ */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > max) return true;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return false;
 }
 
 /**

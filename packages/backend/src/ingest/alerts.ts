@@ -1,8 +1,35 @@
-import type { AlertsBatch, IngestResponse } from "@custos/protocol";
+import type { AgentAlert, AlertsBatch, IngestResponse } from "@custos/protocol";
 import type { AuthenticatedKey } from "../api-keys/schemas.ts";
 import type { Ctx } from "../context.ts";
 import { requireApprovedServer } from "../servers/access.ts";
+import { batchSeen } from "./batch-id.ts";
+import { checkTimestamps } from "./timestamps.ts";
 import { translateIngestError } from "./translate-error.ts";
+
+/**
+ * One row per (incident_key, state): PostgreSQL refuses an INSERT ... ON CONFLICT DO UPDATE that
+ * meets the same key twice ("cannot affect row a second time"), and an agent that retried a page
+ * can list it twice. Duplicates merge: the union of channels, the latest sending (its sent_at and
+ * message), the earliest started_at.
+ */
+export function mergeDuplicateAlerts(alerts: readonly AgentAlert[]): AgentAlert[] {
+  const merged = new Map<string, AgentAlert>();
+  for (const alert of alerts) {
+    const key = JSON.stringify([alert.incident_key, alert.state]);
+    const seen = merged.get(key);
+    if (!seen) {
+      merged.set(key, alert);
+      continue;
+    }
+    const latest = alert.sent_at.getTime() >= seen.sent_at.getTime() ? alert : seen;
+    merged.set(key, {
+      ...latest,
+      started_at: alert.started_at.getTime() < seen.started_at.getTime() ? alert.started_at : seen.started_at,
+      channels: [...new Set([...seen.channels, ...alert.channels])],
+    });
+  }
+  return [...merged.values()];
+}
 
 /** Records what the agent already paged for, so the backend does not page the same channel again. */
 export async function ingestAlerts({
@@ -14,13 +41,14 @@ export async function ingestAlerts({
   auth: AuthenticatedKey;
   input: AlertsBatch;
 }): Promise<IngestResponse> {
+  checkTimestamps(input.alerts, "alerts", ctx.now(), "sent_at");
   await requireApprovedServer(ctx, auth.orgId, input.server_id);
-  const a = input.alerts;
+  const a = mergeDuplicateAlerts(input.alerts);
   try {
     const result = await ctx.sql`
       with batch as (
         insert into public.ingest_batches (server_id, batch_id, org_id, kind, item_count)
-        values (${input.server_id}, ${input.batch_id}, ${auth.orgId}, 'alerts', ${a.length})
+        values (${input.server_id}, ${input.batch_id}, ${auth.orgId}, 'alerts', ${input.alerts.length})
         on conflict do nothing
         returning 1
       )
@@ -34,7 +62,8 @@ export async function ingestAlerts({
       where exists (select 1 from batch)
       on conflict (server_id, incident_key, state) do update
         set channels = (select array_agg(distinct x) from unnest(agent_alerts.channels || excluded.channels) x)`;
-    return { ok: true, batch_id: input.batch_id, stored: result.count > 0, accepted: a.length };
+    if (result.count === 0) await batchSeen(ctx.sql, input.server_id, input.batch_id, "alerts");
+    return { ok: true, batch_id: input.batch_id, stored: result.count > 0, accepted: input.alerts.length };
   } catch (error) {
     throw translateIngestError(error, input.server_id);
   }

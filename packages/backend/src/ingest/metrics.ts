@@ -2,6 +2,7 @@ import type { IngestResponse, MetricsBatch } from "@custos/protocol";
 import type { AuthenticatedKey } from "../api-keys/schemas.ts";
 import type { Ctx } from "../context.ts";
 import { requireApprovedServer } from "../servers/access.ts";
+import { batchSeen } from "./batch-id.ts";
 import { canonicalLabels } from "./series-cache.ts";
 import { checkTimestamps } from "./timestamps.ts";
 import { translateIngestError } from "./translate-error.ts";
@@ -9,7 +10,9 @@ import { translateIngestError } from "./translate-error.ts";
 /**
  * Stores a batch once. The batch id row and the samples go in ONE statement (a data-modifying
  * CTE), so the batch is atomic without a transaction round trip, and a replay — sequential or
- * concurrent — finds the batch id taken and inserts nothing.
+ * concurrent — finds the batch id taken and inserts nothing. When the batch names series this
+ * process has not seen, the batch id is looked up before they are created, so a replayed id with
+ * other content creates no empty series either.
  */
 export async function ingestMetrics({
   ctx,
@@ -31,7 +34,11 @@ export async function ingestMetrics({
     ms[i] = sample.ts.getTime();
     values[i] = sample.value;
   }
+  const replay = { ok: true as const, batch_id: input.batch_id, stored: false, accepted: n };
   try {
+    if (ctx.series.hasMissing(input.server_id, keys)) {
+      if (await batchSeen(ctx.sql, input.server_id, input.batch_id, "metrics")) return replay;
+    }
     const seriesIds = await ctx.series.resolve(ctx.sql, auth.orgId, input.server_id, keys);
     const result = await ctx.sql`
       with batch as (
@@ -45,7 +52,11 @@ export async function ingestMetrics({
       from unnest(${arrayLiteral(ms)}::float8[], ${arrayLiteral(values)}::float8[],
                   ${arrayLiteral(seriesIds)}::int4[]) as t(ms, v, s)
       where exists (select 1 from batch)`;
-    return { ok: true, batch_id: input.batch_id, stored: result.count > 0, accepted: n };
+    if (result.count === 0) {
+      await batchSeen(ctx.sql, input.server_id, input.batch_id, "metrics");
+      return replay;
+    }
+    return { ok: true, batch_id: input.batch_id, stored: true, accepted: n };
   } catch (error) {
     throw translateIngestError(error, input.server_id);
   }

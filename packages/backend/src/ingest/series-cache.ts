@@ -55,6 +55,11 @@ export class SeriesCache {
     });
   }
 
+  /** Whether resolving these keys would have to look up (and maybe create) series. */
+  hasMissing(serverId: string, keys: { name: string; labels: string }[]): boolean {
+    return keys.some((k) => !this.#ids.has(cacheKey(serverId, k.name, k.labels)));
+  }
+
   forgetServer(serverId: string): void {
     for (const key of this.#ids.keys()) if (key.startsWith(`${serverId}\u0000`)) this.#ids.delete(key);
   }

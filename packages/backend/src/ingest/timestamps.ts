@@ -1,19 +1,24 @@
-import { LIMITS } from "@custos/protocol";
+import { agentTimeProblem } from "@custos/protocol";
 import { AppError } from "../errors.ts";
 
 /**
- * Timestamps must fall where partitions exist: at most 7 days old, at most 10 minutes ahead of
- * the backend clock. The error names the item, e.g. "samples.12.ts".
+ * Agent data times must fall where partitions exist: at most 7 days old, at most 10 minutes ahead
+ * of the backend clock (the schema already bounded them to dates JS and PostgreSQL can hold; the
+ * window needs the backend's clock, which tests inject). The error names the item, e.g.
+ * "samples.12.ts" or "alerts.0.sent_at".
  */
-export function checkTimestamps(items: { ts: Date }[], listName: string, now: number): void {
-  const oldest = now - LIMITS.maxSampleAgeMs;
-  const newest = now + LIMITS.maxFutureSkewMs;
+export function checkTimestamps<K extends string = "ts">(
+  items: readonly Record<NoInfer<K>, Date>[],
+  listName: string,
+  now: number,
+  key: K = "ts" as K,
+): void {
   items.forEach((item, index) => {
-    const t = item.ts.getTime();
-    if (!(t >= oldest && t <= newest)) {
-      const field = `${listName}.${index}.ts`;
-      const why = t > newest ? "is more than 10 minutes in the future" : "is older than 7 days";
-      throw new AppError("VALIDATION", `${field}: ${item.ts.toISOString()} ${why}`, { field });
+    const time = item[key];
+    const why = agentTimeProblem(time, now);
+    if (why !== null) {
+      const field = `${listName}.${index}.${key}`;
+      throw new AppError("VALIDATION", `${field}: ${time.toISOString()} ${why}`, { field });
     }
   });
 }

@@ -1,4 +1,4 @@
-import { type MetricPoint, MetricRange, type MetricsResponse } from "@custos/protocol";
+import { type MetricPoint, MetricRange, type MetricsResponse, SafeText } from "@custos/protocol";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
@@ -10,7 +10,7 @@ export const GetServerMetricsInput = z.strictObject({
   org_id: z.uuid(),
   server_id: z.uuid(),
   /** MetricsQuery after parsing (names split). */
-  query: z.object({ names: z.array(z.string().min(1).max(200)).min(1).max(20), range: MetricRange }),
+  query: z.object({ names: z.array(SafeText.min(1).max(200)).min(1).max(20), range: MetricRange }),
 });
 export type GetServerMetricsInput = z.input<typeof GetServerMetricsInput>;
 

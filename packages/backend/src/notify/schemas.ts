@@ -4,6 +4,7 @@
  * parses; each notifier parses its own kind again before sending, so a row edited by hand cannot
  * make a notifier send somewhere unexpected. Unknown keys are errors that name the key.
  */
+import { SafeText } from "@custos/protocol";
 import { z } from "zod";
 import type { Channel, ChannelKind } from "./types.ts";
 import { DeliveryError } from "./types.ts";
@@ -19,9 +20,7 @@ function isLoopback(hostname: string): boolean {
  * loopback hosts (local tests, a relay on the same machine).
  */
 function webUrl(options: { httpsOnly: boolean }) {
-  return z
-    .string()
-    .trim()
+  return SafeText.trim()
     .max(2048)
     .superRefine((value, ctx) => {
       let url: URL;
@@ -59,7 +58,7 @@ const HeaderValue = z
   .string()
   .max(4096)
   .regex(/^[\t\x20-\x7e\xa0-\xff]*$/, "must be printable Latin-1 text without line breaks");
-const Headers = z.record(z.string(), HeaderValue).superRefine((headers, ctx) => {
+const Headers = z.record(SafeText, HeaderValue).superRefine((headers, ctx) => {
   const names = Object.keys(headers);
   if (names.length > 20) ctx.addIssue({ code: "custom", message: "at most 20 headers" });
   for (const name of names) {
@@ -168,7 +167,7 @@ export type WebhookConfig = z.infer<typeof WebhookConfig>;
 
 export const WebhookSecret = z.strictObject({
   /** The HMAC-SHA256 key for X-Custos-Signature (see webhook.ts for the scheme). */
-  signing_secret: z.string().min(16, "must be at least 16 characters").max(256),
+  signing_secret: SafeText.min(16, "must be at least 16 characters").max(256),
   /** Extra headers with credentials in them, e.g. Authorization. */
   headers: Headers.default({}),
 });

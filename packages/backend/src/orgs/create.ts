@@ -1,8 +1,9 @@
+import { SafeText } from "@custos/protocol";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 
 export const CreateOrganizationInput = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: SafeText.trim().min(1).max(200),
   require_server_approval: z.boolean().default(false),
   raw_retention_days: z.number().int().min(1).max(3650).default(90),
   owner_user_id: z.uuid().optional(),

@@ -1,3 +1,4 @@
+import { SafeText } from "@custos/protocol";
 import { z } from "zod";
 
 const Common = {
@@ -12,8 +13,8 @@ export const HttpProbeConfig = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
   method: z.enum(["GET", "HEAD"]).default("GET"),
   expected_status: z.array(z.number().int().min(100).max(599)).min(1).max(20).optional(),
-  keyword: z.string().min(1).max(200).optional(),
-  keyword_absent: z.string().min(1).max(200).optional(),
+  keyword: SafeText.min(1).max(200).optional(),
+  keyword_absent: SafeText.min(1).max(200).optional(),
   tls_warn_days: z.number().int().min(0).max(365).default(14),
   ...Common,
 });
@@ -21,7 +22,7 @@ export type HttpProbeConfig = z.output<typeof HttpProbeConfig>;
 
 export const TcpProbeConfig = z.strictObject({
   kind: z.literal("tcp"),
-  host: z.string().min(1).max(255),
+  host: SafeText.min(1).max(255),
   port: z.number().int().min(1).max(65535),
   ...Common,
 });
@@ -37,7 +38,7 @@ export type ProbeConfig = z.output<typeof ProbeConfig>;
 
 export const CreateProbeInput = z.strictObject({
   org_id: z.uuid(),
-  name: z.string().trim().min(1).max(200),
+  name: SafeText.trim().min(1).max(200),
   interval_seconds: z.number().int().min(10).max(86_400).default(60),
   failures_to_open: z.number().int().min(1).max(100).default(2),
   successes_to_resolve: z.number().int().min(1).max(100).default(2),

@@ -36,6 +36,15 @@ describe("who may call the dashboard API", () => {
     }
   });
 
+  it("answers 401, not 500, to a validly signed token whose subject is not a uuid", async () => {
+    for (const sub of ["admin", "", "00000000-0000-0000-0000-00000000000g", "' or 1=1 --"]) {
+      const odd = await d.token(sub, "odd@a.example");
+      const res = await d.api("GET", "/me", { as: `Bearer ${odd}` });
+      expect(res.status).toBe(401);
+      expect(res.body.error).toMatchObject({ code: "UNAUTHORIZED", field: "authorization" });
+    }
+  });
+
   it("answers 401 everywhere when the app has no JWKS configured", async () => {
     const bare = createApp({ sql: d.sql, log: { info() {}, warn() {}, error() {} } });
     const res = await bare.request("/api/v1/me", {
