@@ -1,6 +1,8 @@
 /**
  * The pusher and heartbeats against a backend that speaks the agent API contract, switched into
- * each answer the contract defines: 200, replay, 400, 401, PENDING_APPROVAL, 413, 503, no answer.
+ * each answer the contract defines: 200, replay, 400, 401, PENDING_APPROVAL, 413, 429, 503, no
+ * answer; for every route or for one kind of batch only. The pusher's clock is the real one plus
+ * `skew`, so a test can step over a pause without waiting it out.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +16,7 @@ import { AUTH_PAUSE_MS, PENDING_APPROVAL_RETRY_MS, Pusher } from "../src/push/pu
 import { register, storedServerId } from "../src/push/register.ts";
 import { KV } from "../src/store/kv.ts";
 import { openStore, type Store } from "../src/store/store.ts";
+import type { BackoffOptions } from "../src/util/backoff.ts";
 import { AGENT_VERSION } from "../src/version.ts";
 import { type FakeBackend, startFakeBackend } from "./helpers/fake-backend.ts";
 
@@ -21,6 +24,7 @@ let backend: FakeBackend;
 const dir = mkdtempSync(join(tmpdir(), "custos-push-"));
 let store: Store;
 let counter = 0;
+let skew = 0;
 
 beforeAll(async () => {
   backend = await startFakeBackend();
@@ -32,14 +36,17 @@ afterAll(async () => {
 afterEach(() => {
   store?.close();
   backend.mode = "ok";
+  backend.modes = {};
+  skew = 0;
   backend.maxItemsPerBatch = Number.MAX_SAFE_INTEGER;
   backend.ackDelayMs = 0;
   backend.samples.length = 0;
+  backend.checks.length = 0;
   backend.requests.length = 0;
   backend.heartbeats.length = 0;
 });
 
-function setup(options: { timeoutMs?: number; maxBatchesPerRound?: number } = {}) {
+function setup(options: { timeoutMs?: number; maxBatchesPerRound?: number; backoff?: BackoffOptions } = {}) {
   store = openStore(join(dir, `push-${counter++}.db`));
   const client = new BackendClient({
     url: backend.url,
@@ -60,8 +67,9 @@ function setup(options: { timeoutMs?: number; maxBatchesPerRound?: number } = {}
     link,
     serverId,
     log: silentLogger,
-    backoff: { baseMs: 100, capMs: 1_000 },
+    backoff: options.backoff ?? { baseMs: 100, capMs: 1_000 },
     maxBatchesPerRound: options.maxBatchesPerRound ?? 100,
+    now: () => Date.now() + skew,
   });
   const heartbeat = new Heartbeat({
     store,
@@ -86,6 +94,16 @@ function enqueueSamples(s: Store, from: number, count: number) {
     ),
   );
 }
+function enqueueChecks(s: Store, monitors: string[]) {
+  const now = Date.now();
+  s.transaction(() =>
+    s.outbox.enqueue(
+      "checks",
+      monitors.map((monitor) => JSON.stringify({ monitor, type: "http", status: "ok", ts: now })),
+      now,
+    ),
+  );
+}
 const values = () => backend.samples.map((s) => s.value);
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 
@@ -93,7 +111,7 @@ describe("pusher", () => {
   it("sends samples oldest first, gzipped, in batches of at most 5,000, and deletes them once acknowledged", async () => {
     const { pusher } = setup();
     enqueueSamples(store, 0, 12_000);
-    expect(await pusher.pushOnce()).toEqual({ state: "idle", sent: 3 });
+    expect(await pusher.pushOnce()).toMatchObject({ state: "idle", sent: 3 });
     expect(values()).toEqual(range(0, 12_000));
     const batches = backend.requests.filter((r) => r.endpoint === "metrics");
     expect(batches.map((b) => [b.items, b.gzip, b.status])).toEqual([
@@ -149,12 +167,18 @@ describe("pusher", () => {
     ).toBeLessThanOrEqual(1_200);
   });
 
-  it("drops a batch refused as invalid (400), counts it, and goes on with the rest", async () => {
+  it("sets a batch refused as invalid (400) aside with the backend's answer, and goes on with the rest", async () => {
     const { pusher } = setup();
     enqueueSamples(store, 0, 10);
     backend.mode = "invalid";
     expect(await pusher.pushOnce()).toMatchObject({ state: "idle" });
     expect(store.outbox.depth().items.metrics).toBe(0);
+    expect(store.rejected.summary().metrics).toMatchObject({
+      batches: 1,
+      items: 10,
+      kept: 1,
+      last: { status: 400, code: "VALIDATION", message: "refused for the test", field: "samples.0" },
+    });
     expect(store.kv.getNumber(KV.rejectedItems)).toBe(10);
     backend.mode = "ok";
     enqueueSamples(store, 10, 5);
@@ -162,17 +186,22 @@ describe("pusher", () => {
     expect(values()).toEqual(range(10, 5));
   });
 
-  it("pauses pushing when the API key is refused (401) and keeps the data buffered", async () => {
+  it("pauses every kind for 5 minutes when the API key is refused (401) and keeps the data buffered", async () => {
     const { pusher } = setup();
     enqueueSamples(store, 0, 10);
     backend.mode = "unauthorized";
-    const result = await pusher.pushOnce();
-    expect(result).toMatchObject({ state: "paused", delayMs: AUTH_PAUSE_MS });
-    expect(Pusher.nextDelay(result, 30_000)).toBe(AUTH_PAUSE_MS);
-    expect(store.outbox.depth().items.metrics).toBe(10);
+    expect(await pusher.pushOnce()).toMatchObject({ state: "paused", delayMs: AUTH_PAUSE_MS });
     backend.mode = "ok";
+    enqueueChecks(store, ["http:api"]);
+    const asked = backend.requests.length;
+    skew = AUTH_PAUSE_MS - 1_000;
+    expect(await pusher.pushKind("checks")).toMatchObject({ state: "paused" });
+    expect(backend.requests.length).toBe(asked);
+    expect(store.outbox.depth().items).toMatchObject({ metrics: 10, checks: 1 });
+    skew = AUTH_PAUSE_MS;
     await pusher.pushOnce();
     expect(values()).toEqual(range(0, 10));
+    expect(backend.checks.map((c) => c.monitor)).toEqual(["http:api"]);
   });
 
   it("keeps buffering while the server awaits approval (403 PENDING_APPROVAL), then delivers", async () => {
@@ -182,6 +211,7 @@ describe("pusher", () => {
     expect(await pusher.pushOnce()).toMatchObject({ state: "paused", delayMs: PENDING_APPROVAL_RETRY_MS });
     expect(store.outbox.depth().items.metrics).toBe(10);
     backend.mode = "ok";
+    skew = PENDING_APPROVAL_RETRY_MS;
     await pusher.pushOnce();
     expect(values()).toEqual(range(0, 10));
   });
@@ -194,7 +224,7 @@ describe("pusher", () => {
     for (let i = 0; i < 6; i++) {
       const result = await pusher.pushOnce();
       expect(result.state).toBe("retry");
-      delays.push(Pusher.nextDelay(result, 30_000));
+      delays.push(result.delayMs);
     }
     for (const delay of delays) expect(delay).toBeLessThanOrEqual(1_000);
     expect(link.failingSince()).toBeGreaterThan(0);
@@ -241,6 +271,87 @@ describe("pusher", () => {
   });
 });
 
+describe("a kind the backend keeps refusing", () => {
+  it("holds back neither samples nor the later check results when a check results batch is refused as invalid (400)", async () => {
+    const { pusher } = setup();
+    enqueueChecks(store, ["refused"]);
+    enqueueSamples(store, 0, 10);
+    backend.modes.checks = "invalid";
+    const pass = await pusher.pushOnce();
+    expect(pass.kinds).toMatchObject({
+      checks: { state: "idle", sent: 1 },
+      metrics: { state: "idle", sent: 1 },
+    });
+    expect(values()).toEqual(range(0, 10));
+    expect(store.outbox.depth().items.checks).toBe(0);
+    expect(store.rejected.summary().checks).toMatchObject({
+      batches: 1,
+      items: 1,
+      last: { status: 400, code: "VALIDATION", field: "results.0" },
+    });
+    backend.modes = {};
+    enqueueChecks(store, ["later"]);
+    await pusher.pushOnce();
+    expect(backend.checks.map((c) => c.monitor)).toEqual(["later"]);
+  });
+
+  it("backs check results answered 500 off on their own with growing delays while samples go out every round, then drains them in order, each once", async () => {
+    // random 1: the top of each jitter range, so the growth is exact
+    const { pusher } = setup({ backoff: { baseMs: 100, capMs: 1_000, random: () => 1 } });
+    backend.modes.checks = "unavailable";
+    const delays: number[] = [];
+    for (let round = 0; round < 6; round++) {
+      enqueueChecks(store, [`c${round}`]);
+      enqueueSamples(store, round * 10, 10);
+      const pass = await pusher.pushOnce();
+      expect(pass.kinds.metrics).toMatchObject({ state: "idle", sent: 1, delayMs: 30_000 });
+      expect(pass.kinds.checks?.state).toBe("retry");
+      delays.push(pass.kinds.checks?.delayMs ?? 0);
+      expect(values()).toEqual(range(0, (round + 1) * 10));
+    }
+    expect(delays).toEqual([250, 250, 400, 800, 1_000, 1_000]);
+    expect(store.outbox.depth().items.checks).toBe(6);
+
+    backend.modes = {};
+    const replays = backend.replays;
+    expect(await pusher.pushKind("checks")).toMatchObject({ state: "idle", sent: 2 });
+    expect(backend.checks.map((c) => c.monitor)).toEqual(["c0", "c1", "c2", "c3", "c4", "c5"]);
+    expect(backend.replays).toBe(replays);
+    expect(store.outbox.depth().items.checks).toBe(0);
+  });
+
+  it("holds every kind for the Retry-After of a 429, because the rate limit is per API key", async () => {
+    const { pusher } = setup();
+    enqueueChecks(store, ["http:api"]);
+    enqueueSamples(store, 0, 10);
+    backend.modes.checks = "rate_limited";
+    const pass = await pusher.pushOnce();
+    expect(pass.kinds.checks).toMatchObject({ state: "retry", delayMs: 1_000 });
+    expect(pass.kinds.metrics).toMatchObject({ state: "paused" });
+    expect(backend.requests.filter((r) => r.endpoint === "metrics")).toHaveLength(0);
+    backend.modes = {};
+    skew = 1_000;
+    await pusher.pushOnce();
+    expect(values()).toEqual(range(0, 10));
+    expect(backend.checks).toHaveLength(1);
+  });
+
+  it("retries the kinds that failed on the network once a heartbeat gets through, but not those the backend answered 5xx", async () => {
+    const { pusher, heartbeat } = setup();
+    enqueueSamples(store, 0, 10);
+    enqueueChecks(store, ["http:api"]);
+    await backend.stop();
+    expect((await pusher.pushKind("metrics")).state).toBe("retry");
+    await backend.start();
+    backend.modes.checks = "unavailable";
+    expect((await pusher.pushKind("checks")).state).toBe("retry");
+    expect(await heartbeat.beat()).toMatchObject({ kind: "ok" });
+    expect(pusher.backendReachable()).toEqual(["metrics"]);
+    // reset once: a second heartbeat has nothing to wake
+    expect(pusher.backendReachable()).toEqual([]);
+  });
+});
+
 describe("heartbeat", () => {
   it("sends sent_at, agent_version, uptime_seconds and the dropped-samples count", async () => {
     const { heartbeat } = setup();
@@ -255,6 +366,23 @@ describe("heartbeat", () => {
     expect(Date.now() - (backend.heartbeats.at(-1)?.sent_at.getTime() ?? 0)).toBeLessThan(5_000);
     expect(store.kv.getNumber(KV.droppedSamples)).toBe(0);
     expect(store.kv.getNumber(KV.lastHeartbeatAt)).toBeGreaterThan(0);
+  });
+
+  it("reports items set aside as refused within dropped_samples, since the protocol has no field for them yet", async () => {
+    const { heartbeat } = setup();
+    store.kv.add(KV.droppedSamples, 2);
+    enqueueChecks(store, ["a", "b", "c"]);
+    store.outbox.setAside(
+      store.outbox.nextBatch("checks", Date.now())?.batchId ?? "",
+      { status: 400, code: "VALIDATION", message: "m", field: null },
+      Date.now(),
+    );
+    await heartbeat.beat();
+    expect(backend.heartbeats.at(-1)?.dropped_samples).toBe(5);
+    expect(store.kv.getNumber(KV.droppedSamples)).toBe(0);
+    expect(store.kv.getNumber(KV.rejectedUnreported)).toBe(0);
+    // the totals for status stay
+    expect(store.rejected.summary().checks).toMatchObject({ batches: 1, items: 3 });
   });
 
   it("resets the dropped counter only after the backend acknowledged the heartbeat", async () => {

@@ -25,6 +25,35 @@ function when(iso: string | null, now: number): string {
   return iso ? `${iso} (${formatDuration(now - Date.parse(iso))} ago)` : "never";
 }
 
+/** One line per kind whose pushes fail; the others are fine and share one line. */
+function pushLines(status: AgentStatus, now: number): string[] {
+  const failing = Object.entries(status.push).filter(([, p]) => p.failing_since !== null);
+  if (failing.length === 0) return ["push            every kind ok"];
+  return failing.map(([kind, p]) => {
+    const next = p.retry_at
+      ? `; next try in ${formatDuration(Math.max(0, Date.parse(p.retry_at) - now))}`
+      : "";
+    return `push ${kind.padEnd(11)}failing since ${when(p.failing_since, now)}, ${p.attempts} attempts${next}: ${p.last_error ?? "?"}`;
+  });
+}
+
+/** Batches refused for good: the total, then each kind with its last refusal. */
+function rejectedLines(status: AgentStatus, now: number): string[] {
+  const r = status.rejected;
+  if (r.batches === 0) return ["rejected        none"];
+  const lines = [
+    `rejected        ${r.batches} batches (${r.items} items) refused by the backend and set aside; ${r.kept} kept in the state database (table rejected)`,
+  ];
+  for (const [kind, k] of Object.entries(r.by_kind)) {
+    if (k.batches === 0) continue;
+    const last = k.last
+      ? `; last ${when(k.last.rejected_at, now)}: HTTP ${k.last.status}${k.last.code ? ` ${k.last.code}` : ""}: ${k.last.message}${k.last.field ? ` at ${k.last.field}` : ""}`
+      : "";
+    lines.push(`  ${kind.padEnd(14)}${k.batches} batches (${k.items} items)${last}`);
+  }
+  return lines;
+}
+
 export function formatStatus(status: AgentStatus, now: number): string {
   const b = status.buffer;
   const lines = [
@@ -40,7 +69,9 @@ export function formatStatus(status: AgentStatus, now: number): string {
           ? "reachable"
           : "not contacted yet"
     }`,
-    `dropped         ${b.dropped_samples_unreported} not yet reported, ${b.rejected_items} refused by the backend`,
+    ...pushLines(status, now),
+    `dropped         ${b.dropped_samples_unreported} by the buffer caps, not yet reported`,
+    ...rejectedLines(status, now),
     `alerts          ${status.alerts.pending_deliveries} deliveries pending`,
     "",
   ];

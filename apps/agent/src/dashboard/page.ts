@@ -84,6 +84,26 @@ export function renderPage(status: AgentStatus, store: Store, now: number): stri
   )} MB)</td></tr>
 <tr><td>oldest buffered</td><td>${b.oldest_age_seconds === null ? "—" : h(formatDuration(b.oldest_age_seconds * 1000))}</td></tr>
 <tr><td>dropped by buffer caps</td><td>${b.dropped_samples_unreported} not yet reported</td></tr>
+<tr><td>refused by the backend</td><td>${
+    status.rejected.batches === 0
+      ? "none"
+      : `${status.rejected.batches} batches (${status.rejected.items} items) set aside: ${h(
+          Object.entries(status.rejected.by_kind)
+            .filter(([, k]) => k.batches > 0)
+            .map(
+              ([kind, k]) =>
+                `${kind} ${k.batches}${k.last ? ` (last: HTTP ${k.last.status} ${k.last.message})` : ""}`,
+            )
+            .join(", "),
+        )}`
+  }</td></tr>
+${Object.entries(status.push)
+  .filter(([, p]) => p.failing_since !== null)
+  .map(
+    ([kind, p]) =>
+      `<tr><td>${h(kind)} push</td><td><span class="s down">failing</span> since ${ago(p.failing_since, now)} — ${h(p.last_error ?? "")}</td></tr>`,
+  )
+  .join("")}
 </table></section>
 <section><h2>Local alerts</h2><table><tr><th>at</th><th>alert</th><th>deliveries</th></tr>${
     alerts || '<tr><td colspan="3" class="muted">none</td></tr>'

@@ -15,10 +15,10 @@ export type AgentEndpoint = "register" | "heartbeat" | "metrics" | "checks" | "a
 export type SendOutcome =
   /** 2xx: the backend took it. */
   | { kind: "ok"; status: number; body: unknown }
-  /** 400: the payload can never be accepted; do not retry it. */
-  | { kind: "rejected"; status: number; message: string }
+  /** 400/422: the payload can never be accepted; do not retry it. */
+  | { kind: "rejected"; status: number; message: string; error: BackendError }
   /** 413: send it in smaller pieces. */
-  | { kind: "too_large"; status: number; message: string }
+  | { kind: "too_large"; status: number; message: string; error: BackendError }
   /** 401/403: the API key is not accepted. */
   | { kind: "auth"; status: number; message: string }
   /** 403 PENDING_APPROVAL: the server is registered but not approved yet. */
@@ -31,6 +31,13 @@ export type SendOutcome =
       retryAfterMs?: number;
       unreachable: boolean;
     };
+
+/** The backend's JSON error (`ApiError`), or the start of a body that was not one. */
+export interface BackendError {
+  code: string | null;
+  message: string;
+  field: string | null;
+}
 
 export interface ClientOptions {
   url: string;
@@ -109,8 +116,15 @@ export function classify(status: number, text: string, retryAfter: string | null
     ? [parsed.data.error.message, parsed.data.error.field].filter(Boolean).join(" at ")
     : text.slice(0, 200).replace(/\s+/g, " ").trim();
   const message = `HTTP ${status}${code ? ` ${code}` : ""}${detail ? `: ${detail}` : ""}`;
-  if (status === 400 || status === 422) return { kind: "rejected", status, message };
-  if (status === 413) return { kind: "too_large", status, message };
+  const error: BackendError = parsed.success
+    ? {
+        code: parsed.data.error.code,
+        message: parsed.data.error.message,
+        field: parsed.data.error.field ?? null,
+      }
+    : { code: null, message: detail, field: null };
+  if (status === 400 || status === 422) return { kind: "rejected", status, message, error };
+  if (status === 413) return { kind: "too_large", status, message, error };
   if (status === 403 && code === "PENDING_APPROVAL") return { kind: "pending_approval", status, message };
   if (status === 401 || status === 403) return { kind: "auth", status, message };
   const retryAfterMs = parseRetryAfter(retryAfter);

@@ -1,8 +1,10 @@
 /**
  * Heartbeats: every `heartbeat_interval`, at a random phase chosen once per process (so a fleet
  * restarted together does not hit the backend on the same second). Each carries the count of
- * samples the buffer caps dropped; the counter is decreased by what was reported only once the
- * backend acknowledged the heartbeat.
+ * samples the buffer caps dropped plus the items set aside because the backend refused their
+ * batch (the protocol has no field of its own for those yet: both are items the backend will
+ * never get). Each counter is decreased by what was reported only once the backend acknowledged
+ * the heartbeat.
  */
 import { uptime } from "node:os";
 import { HeartbeatResponse } from "@custos/protocol";
@@ -44,7 +46,9 @@ export class Heartbeat {
     const serverId = this.#o.serverId();
     if (!serverId) return undefined;
     const now = (this.#o.now ?? Date.now)();
-    const dropped = Math.max(0, store.kv.getNumber(KV.droppedSamples) ?? 0);
+    const capped = Math.max(0, store.kv.getNumber(KV.droppedSamples) ?? 0);
+    const rejected = Math.max(0, store.kv.getNumber(KV.rejectedUnreported) ?? 0);
+    const dropped = capped + rejected;
     const body = {
       server_id: serverId,
       sent_at: new Date(now).toISOString(),
@@ -60,9 +64,15 @@ export class Heartbeat {
     }
     store.transaction(() => {
       store.kv.set(KV.lastHeartbeatAt, now);
-      if (dropped > 0) store.kv.add(KV.droppedSamples, -dropped);
+      if (capped > 0) store.kv.add(KV.droppedSamples, -capped);
+      if (rejected > 0) store.kv.add(KV.rejectedUnreported, -rejected);
     });
-    if (dropped > 0) log.info("reported samples dropped by the buffer caps", { dropped_samples: dropped });
+    if (dropped > 0)
+      log.info("reported items the backend will not get", {
+        dropped_samples: dropped,
+        by_buffer_caps: capped,
+        refused_by_backend: rejected,
+      });
     const response = HeartbeatResponse.safeParse(outcome.body);
     if (response.success && Math.abs(response.data.clock_skew_ms) > CLOCK_SKEW_WARN_MS && !this.#skewWarned) {
       log.warn("this host's clock differs from the backend's; timestamps will be off", {

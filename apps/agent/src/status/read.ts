@@ -1,8 +1,11 @@
 /** The agent's state as `status`, the dashboard and /api/status show it (read from SQLite). */
+
+import type { PushFailure } from "../push/pusher.ts";
 import type { AlertWithDeliveries } from "../store/alerts.ts";
 import type { StoredEvent } from "../store/events.ts";
 import { KV } from "../store/kv.ts";
 import type { MonitorState } from "../store/monitor-state.ts";
+import { OUTBOX_KINDS, type OutboxKind } from "../store/outbox.ts";
 import type { Store } from "../store/store.ts";
 import { AGENT_VERSION } from "../version.ts";
 
@@ -19,7 +22,39 @@ export interface AgentStatus {
     oldest_age_seconds: number | null;
     batches_in_flight: number;
     dropped_samples_unreported: number;
+    /** Items in batches set aside as refused, all kinds (the same as rejected.items). */
     rejected_items: number;
+  };
+  /** Per kind: whether its pushes fail right now (each kind backs off on its own). */
+  push: Record<
+    OutboxKind,
+    { failing_since: string | null; attempts: number; last_error: string | null; retry_at: string | null }
+  >;
+  /** Batches the backend refused for good, set aside in the `rejected` table. */
+  rejected: {
+    batches: number;
+    items: number;
+    /** Still kept for inspection (the newest 1,000 of the last 7 days). */
+    kept: number;
+    /** Refused items not yet reported in a heartbeat (sent within `dropped_samples`). */
+    unreported_items: number;
+    by_kind: Record<
+      OutboxKind,
+      {
+        batches: number;
+        items: number;
+        kept: number;
+        last: {
+          batch_id: string;
+          items: number;
+          status: number;
+          code: string | null;
+          message: string;
+          field: string | null;
+          rejected_at: string;
+        } | null;
+      }
+    >;
   };
   last_push_at: string | null;
   last_heartbeat_at: string | null;
@@ -62,6 +97,12 @@ export function readStatus(store: Store, options: { serverName?: string; now?: n
   const now = options.now ?? Date.now();
   const { kv } = store;
   const depth = store.outbox.depth();
+  const failing = kv.getJson<Partial<Record<OutboxKind, PushFailure>>>(KV.pushFailing) ?? {};
+  const rejected = store.rejected.summary();
+  const byKind = <T>(view: (kind: OutboxKind) => T) =>
+    Object.fromEntries(OUTBOX_KINDS.map((kind) => [kind, view(kind)])) as Record<OutboxKind, T>;
+  const total = (field: "batches" | "items" | "kept") =>
+    OUTBOX_KINDS.reduce((sum, kind) => sum + rejected[kind][field], 0);
   return {
     agent_version: AGENT_VERSION,
     generated_at: new Date(now).toISOString(),
@@ -83,6 +124,40 @@ export function readStatus(store: Store, options: { serverName?: string; now?: n
       batches_in_flight: depth.batchesInFlight,
       dropped_samples_unreported: kv.getNumber(KV.droppedSamples) ?? 0,
       rejected_items: kv.getNumber(KV.rejectedItems) ?? 0,
+    },
+    push: byKind((kind) => {
+      const failure = failing[kind];
+      return {
+        failing_since: iso(failure?.since),
+        attempts: failure?.attempts ?? 0,
+        last_error: failure?.last_error ?? null,
+        retry_at: iso(failure?.retry_at),
+      };
+    }),
+    rejected: {
+      batches: total("batches"),
+      items: total("items"),
+      kept: total("kept"),
+      unreported_items: kv.getNumber(KV.rejectedUnreported) ?? 0,
+      by_kind: byKind((kind) => {
+        const { batches, items, kept, last } = rejected[kind];
+        return {
+          batches,
+          items,
+          kept,
+          last: last
+            ? {
+                batch_id: last.batchId,
+                items: last.items,
+                status: last.status,
+                code: last.code,
+                message: last.message,
+                field: last.field,
+                rejected_at: new Date(last.rejectedAt).toISOString(),
+              }
+            : null,
+        };
+      }),
     },
     last_push_at: iso(kv.getNumber(KV.lastPushAt)),
     last_heartbeat_at: iso(kv.getNumber(KV.lastHeartbeatAt)),

@@ -8,8 +8,15 @@ export const KV = {
   approval: "approval",
   /** Samples and check results dropped by the buffer caps, not yet reported in a heartbeat. */
   droppedSamples: "dropped_samples",
-  /** Items in batches the backend refused with 400 (they can never be accepted). */
+  /** Items in batches the backend refused for good (set aside in `rejected`), all kinds. */
   rejectedItems: "rejected_items",
+  /** Per kind as `rejected_batches.<kind>` / `rejected_items.<kind>`: totals since install. */
+  rejectedBatchesPrefix: "rejected_batches",
+  rejectedItemsPrefix: "rejected_items",
+  /** Items set aside and not yet reported in a heartbeat (sent within `dropped_samples`). */
+  rejectedUnreported: "rejected_unreported",
+  /** JSON {<kind>: {since, attempts, last_error, retry_at}} for kinds whose pushes fail. */
+  pushFailing: "push_failing",
   lastPushAt: "last_push_at",
   lastHeartbeatAt: "last_heartbeat_at",
   lastBackendOkAt: "last_backend_ok_at",

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { KV } from "./kv.ts";
+import { REJECTED_KEEP } from "./rejected.ts";
 import { openStore, type Store } from "./store.ts";
 
 const dirs: string[] = [];
@@ -98,14 +99,11 @@ describe("outbox", () => {
     expect(values(store.outbox.nextBatch("metrics", 4)?.payloads ?? [])).toEqual([4, 5]);
   });
 
-  it("cannot split a single item, and counts a rejected batch", () => {
+  it("cannot split a single item", () => {
     const { store } = tempStore();
     store.outbox.enqueue("metrics", [sample(1)], 1);
     const batch = store.outbox.nextBatch("metrics", 1);
     expect(store.outbox.split(batch?.batchId ?? "", 2)).toBe(false);
-    expect(store.outbox.reject(batch?.batchId ?? "")).toBe(1);
-    expect(store.kv.getNumber(KV.rejectedItems)).toBe(1);
-    expect(store.outbox.depth().items.metrics).toBe(0);
   });
 
   it("drops the oldest items first when the byte cap is reached, and counts them", () => {
@@ -168,5 +166,86 @@ describe("outbox", () => {
     expect(reader.outbox.depth().items.metrics).toBe(1);
     store.outbox.enqueue("metrics", [sample(2)], 2);
     expect(reader.outbox.depth().items.metrics).toBe(2);
+  });
+});
+
+describe("batches the backend refused for good", () => {
+  const refusal = { status: 400, code: "VALIDATION", message: "expected number", field: "samples.0.value" };
+
+  it("are set aside with the backend's answer and their items, counted per kind, and the next batch of the kind goes next", () => {
+    const { store } = tempStore();
+    store.outbox.enqueue("metrics", [1, 2, 3].map(sample), 1);
+    const refused = store.outbox.nextBatch("metrics", 1);
+    store.outbox.enqueue("metrics", [4, 5].map(sample), 2);
+    expect(store.outbox.setAside(refused?.batchId ?? "", refusal, 10)).toBe(3);
+
+    expect(values(store.outbox.nextBatch("metrics", 11)?.payloads ?? [])).toEqual([4, 5]);
+    const summary = store.rejected.summary();
+    expect(summary.metrics).toMatchObject({ batches: 1, items: 3, kept: 1 });
+    expect(summary.metrics.last).toEqual({
+      batchId: refused?.batchId,
+      kind: "metrics",
+      items: 3,
+      ...refusal,
+      rejectedAt: 10,
+    });
+    expect(summary.checks).toMatchObject({ batches: 0, items: 0, kept: 0, last: undefined });
+    expect(
+      values(JSON.parse(store.rejected.items(refused?.batchId ?? "") ?? "[]").map(JSON.stringify)),
+    ).toEqual([1, 2, 3]);
+    // counted for status and for the next heartbeat
+    expect(store.kv.getNumber(KV.rejectedItems)).toBe(3);
+    expect(store.kv.getNumber(KV.rejectedUnreported)).toBe(3);
+    // the byte cap no longer counts them
+    expect(store.outbox.bufferedBytes()).toBe(Buffer.byteLength(sample(4)) + Buffer.byteLength(sample(5)));
+  });
+
+  it("are kept bounded: the newest 1,000 of the last 7 days, while the counts keep the total", () => {
+    const { store } = tempStore();
+    const day = 86_400_000;
+    for (let i = 0; i < REJECTED_KEEP.batches + 5; i++) {
+      store.outbox.enqueue("checks", [sample(i)], i);
+      const batch = store.outbox.nextBatch("checks", i);
+      store.outbox.setAside(batch?.batchId ?? "", refusal, i < 3 ? 1 : 8 * day);
+    }
+    const summary = store.rejected.summary();
+    expect(summary.checks).toMatchObject({ batches: REJECTED_KEEP.batches + 5, kept: REJECTED_KEEP.batches });
+    expect(store.rejected.prune(16 * day)).toBe(REJECTED_KEEP.batches);
+    expect(store.rejected.summary().checks).toMatchObject({ batches: REJECTED_KEEP.batches + 5, kept: 0 });
+  });
+
+  it("are kept within 16 MB of items, but the newest one always, whatever its size", () => {
+    const { store } = tempStore();
+    const big = JSON.stringify({ ts: 1, name: "m", value: 1, pad: "x".repeat(3_000_000) });
+    for (let i = 0; i < 7; i++) {
+      store.outbox.enqueue("metrics", [big], i);
+      store.outbox.setAside(store.outbox.nextBatch("metrics", i)?.batchId ?? "", refusal, i);
+    }
+    expect(store.rejected.summary().metrics).toMatchObject({ batches: 7, kept: 5 });
+  });
+
+  it("survive an upgrade: a state database from before the rejected table reads as none, then gets the table", () => {
+    const { path, store } = tempStore();
+    store.db.exec("drop table rejected");
+    // and what later versions added, so the file is what version 1 wrote
+    for (const column of [
+      "consecutive_successes",
+      "succeeding_since",
+      "incident_paged",
+      "recent_changes",
+      "flapping_notified_at",
+    ])
+      store.db.exec(`alter table monitor_state drop column ${column}`);
+    store.db.pragma("user_version = 1");
+    store.close();
+    const old = openStore(path, { readonly: true });
+    stores.push(old);
+    expect(old.rejected.summary().metrics).toMatchObject({ batches: 0, kept: 0, last: undefined });
+    old.close();
+    const upgraded = openStore(path);
+    stores.push(upgraded);
+    upgraded.outbox.enqueue("alerts", ["{}"], 1);
+    upgraded.outbox.setAside(upgraded.outbox.nextBatch("alerts", 1)?.batchId ?? "", refusal, 2);
+    expect(upgraded.rejected.summary().alerts).toMatchObject({ batches: 1, kept: 1 });
   });
 });

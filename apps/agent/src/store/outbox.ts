@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { LIMITS } from "@custos/protocol";
 import { KV, type Kv } from "./kv.ts";
+import type { Refusal, RejectedBatches } from "./rejected.ts";
 import type { SqliteDatabase } from "./sqlite.ts";
 
 export type OutboxKind = "metrics" | "checks" | "alerts";
@@ -48,13 +49,15 @@ type Row = { seq: number; payload: string; bytes: number };
 export class Outbox {
   readonly #db: SqliteDatabase;
   readonly #kv: Kv;
+  readonly #rejected: RejectedBatches;
   #caps: OutboxCaps;
   #bytes: number;
   readonly #q;
 
-  constructor(db: SqliteDatabase, kv: Kv, caps: OutboxCaps) {
+  constructor(db: SqliteDatabase, kv: Kv, rejected: RejectedBatches, caps: OutboxCaps) {
     this.#db = db;
     this.#kv = kv;
+    this.#rejected = rejected;
     this.#caps = caps;
     this.#q = {
       insert: db.prepare<[string, string, number, number]>(
@@ -192,12 +195,19 @@ export class Outbox {
     return this.#remove(batchId);
   }
 
-  /** The backend can never accept this batch (400): drop it and count the items. */
-  reject(batchId: string): number {
+  /**
+   * The backend can never accept this batch (400, or one item too large): it moves to the
+   * `rejected` table with the answer, so the batches behind it can go. Returns the item count.
+   */
+  setAside(batchId: string, refusal: Refusal, now: number): number {
     return this.#db.transaction(() => {
-      const count = this.#remove(batchId);
-      this.#kv.add(KV.rejectedItems, count);
-      return count;
+      const formed = this.#db
+        .prepare<[string], { kind: OutboxKind }>("select kind from batches where batch_id = ?")
+        .get(batchId);
+      if (!formed) return 0;
+      const payloads = this.#q.rowsOfBatch.all(batchId).map((r) => r.payload);
+      this.#rejected.add({ batchId, kind: formed.kind, payloads }, refusal, now);
+      return this.#remove(batchId);
     })();
   }
 

@@ -97,6 +97,35 @@ const STEPS: string[] = [
   ) without rowid;
   create index history_bucket on history (bucket);
   `,
+  `
+  -- Batches the backend refused for good (400/422, or a single item too large for 413): set
+  -- aside with the backend's answer instead of dropped, kept for inspection and never resent.
+  -- Bounded by RejectedBatches (newest 1,000, 7 days, 16 MB of items).
+  create table rejected (
+    id integer primary key,
+    batch_id text not null,
+    kind text not null,
+    item_count integer not null,
+    items text not null,
+    bytes integer not null,
+    status integer not null,
+    code text,
+    message text not null,
+    field text,
+    rejected_at integer not null
+  );
+  create index rejected_by_kind on rejected (kind, id);
+  `,
+  `
+  -- The backend's alert policy on the agent too: RESTORED after N successes, flapping damping.
+  alter table monitor_state add column consecutive_successes integer not null default 0;
+  alter table monitor_state add column succeeding_since integer;
+  alter table monitor_state add column incident_paged integer not null default 0;
+  alter table monitor_state add column recent_changes text not null default '[]';
+  alter table monitor_state add column flapping_notified_at integer;
+  -- a monitor already down was paged under the old rules: its RESTORED still goes out
+  update monitor_state set incident_paged = 1 where alert_state = 'down';
+  `,
 ];
 
 export const SCHEMA_VERSION = STEPS.length;

@@ -7,6 +7,7 @@ import { Kv } from "./kv.ts";
 import { MonitorStates } from "./monitor-state.ts";
 import { Outbox, type OutboxCaps } from "./outbox.ts";
 import { PluginStates } from "./plugin-state.ts";
+import { RejectedBatches } from "./rejected.ts";
 import { migrate } from "./schema.ts";
 import { type OpenOptions, openDatabase, type SqliteDatabase } from "./sqlite.ts";
 
@@ -14,6 +15,7 @@ export class Store {
   readonly db: SqliteDatabase;
   readonly kv: Kv;
   readonly outbox: Outbox;
+  readonly rejected: RejectedBatches;
   readonly monitors: MonitorStates;
   readonly pluginState: PluginStates;
   readonly events: Events;
@@ -23,7 +25,8 @@ export class Store {
   constructor(db: SqliteDatabase, caps: OutboxCaps) {
     this.db = db;
     this.kv = new Kv(db);
-    this.outbox = new Outbox(db, this.kv, caps);
+    this.rejected = new RejectedBatches(db, this.kv);
+    this.outbox = new Outbox(db, this.kv, this.rejected, caps);
     this.monitors = new MonitorStates(db);
     this.pluginState = new PluginStates(db);
     this.events = new Events(db);

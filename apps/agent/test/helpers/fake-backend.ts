@@ -1,7 +1,8 @@
 /**
  * A small backend on loopback that speaks the agent API contract (packages/protocol/src/agent.ts)
  * with switches for the failure modes the real server cannot be forced into on demand:
- * 413 above a size, 400, 401, PENDING_APPROVAL, 503, a dead port, a slow acknowledgement.
+ * 413 above a size, 400, 401, PENDING_APPROVAL, 429, 503, a dead port, a slow acknowledgement,
+ * for every route or for one route only (a backend that refuses one kind of batch).
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -10,12 +11,20 @@ import { gunzipSync } from "node:zlib";
 import { AlertsBatch, ChecksBatch, HeartbeatRequest, MetricsBatch, RegisterRequest } from "@custos/protocol";
 import type { z } from "zod";
 
-export type FakeMode = "ok" | "unavailable" | "unauthorized" | "pending_approval" | "invalid";
+export type FakeMode =
+  | "ok"
+  | "unavailable"
+  | "unauthorized"
+  | "pending_approval"
+  | "invalid"
+  | "rate_limited";
 
 export interface FakeBackend {
   url: string;
   apiKey: string;
   mode: FakeMode;
+  /** A mode for one route (`metrics`, `checks`, `alerts`, `heartbeat`), over `mode`. */
+  modes: Partial<Record<string, FakeMode>>;
   /** Answer 413 to batches with more items than this. */
   maxItemsPerBatch: number;
   /** Delay before answering a stored batch (the batch is already stored when the delay starts). */
@@ -57,6 +66,7 @@ export async function startFakeBackend(
     url: "",
     apiKey,
     mode: "ok",
+    modes: {},
     maxItemsPerBatch: Number.MAX_SAFE_INTEGER,
     ackDelayMs: 0,
     registrations: [],
@@ -87,11 +97,17 @@ export async function startFakeBackend(
       log(404);
       return send(res, 404, { error: { code: "NOT_FOUND", message: "no such route" } });
     }
-    if (req.headers.authorization !== `Bearer ${apiKey}` || state.mode === "unauthorized") {
+    const mode = state.modes[endpoint] ?? state.mode;
+    if (req.headers.authorization !== `Bearer ${apiKey}` || mode === "unauthorized") {
       log(401);
       return send(res, 401, { error: { code: "UNAUTHORIZED", message: "invalid API key" } });
     }
-    if (state.mode === "unavailable") {
+    if (mode === "rate_limited") {
+      log(429);
+      res.setHeader("retry-after", "1");
+      return send(res, 429, { error: { code: "RATE_LIMITED", message: "too many requests for the test" } });
+    }
+    if (mode === "unavailable") {
       log(503);
       return send(res, 503, { error: { code: "INTERNAL", message: "down for the test" } });
     }
@@ -120,7 +136,7 @@ export async function startFakeBackend(
         heartbeat_timeout_seconds: 120,
       });
     }
-    if (state.mode === "pending_approval") {
+    if (mode === "pending_approval") {
       log(403);
       return send(res, 403, { error: { code: "PENDING_APPROVAL", message: "approve the server first" } });
     }
@@ -136,10 +152,14 @@ export async function startFakeBackend(
       alerts?: unknown[];
     };
     const items = batch.samples ?? batch.results ?? batch.alerts ?? [];
-    if (state.mode === "invalid") {
+    if (mode === "invalid") {
       log(400, { batchId: batch.batch_id, items: items.length });
       return send(res, 400, {
-        error: { code: "VALIDATION", message: "refused for the test", field: "samples.0" },
+        error: {
+          code: "VALIDATION",
+          message: "refused for the test",
+          field: `${batch.samples ? "samples" : batch.results ? "results" : "alerts"}.0`,
+        },
       });
     }
     if (items.length > state.maxItemsPerBatch) {
