@@ -3,6 +3,14 @@
  *
  *   node sea/build.ts [--arch x64|arm64|all] [--force]    (pnpm --filter @custos/agent build:binary)
  *
+ * `--arch x64` or `--arch arm64` builds that architecture and fails (exit 1) when it cannot.
+ * `--arch all` (what build:binary and so `npm start` run) requires the host's architecture only:
+ * the other one needs a Node binary from the npm registry, and starting Custos must not depend on
+ * the registry answering. When it fails, one warning line on stderr says why (npm's own error
+ * output) and how to build it later, and the exit code stays 0. Without --arch: the host's only.
+ * CUSTOS_SEA_BASE_DIR: where those other-architecture Node binaries are kept (default
+ * dist/sea/base), so a test can start from an empty cache.
+ *
  * 1. esbuild bundles sea/entry.ts (-> src/main.ts) and every dependency into one CommonJS file;
  *    a check fails the build if the bundle still requires anything that is not a Node built-in.
  * 2. `node --experimental-sea-config` turns it into a blob, with better-sqlite3's native addon
@@ -45,6 +53,9 @@ const DIST = join(AGENT_DIR, "dist");
 const WORK = join(DIST, "sea");
 const BUNDLE = join(WORK, "custos-agent.cjs");
 const LOCK = join(WORK, ".build.lock");
+const BASE_CACHE = process.env.CUSTOS_SEA_BASE_DIR ?? join(WORK, "base");
+/** Pauses before the 2nd and 3rd `npm pack`: a registry hiccup must not cost the binary. */
+const FETCH_RETRY_DELAYS_MS = [1000, 3000];
 /** The sentinel every Node binary carries; postject flips it to mark the blob present. */
 const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 /** Used through `npm exec` while postject is not a devDependency of the workspace. */
@@ -62,9 +73,16 @@ function log(message: string): void {
   process.stdout.write(`build:binary  ${message}\n`);
 }
 
+/** A build that cannot be done; thrown, so an optional architecture can be skipped with a warning. */
+class BuildError extends Error {}
+
 function fail(message: string): never {
-  process.stderr.write(`build:binary: ${message}\n`);
-  process.exit(1);
+  throw new BuildError(message);
+}
+
+/** The command a person runs to build one architecture (also named by custos-server's 404). */
+export function buildCommand(arch: Arch): string {
+  return `pnpm --filter @custos/agent build:binary --arch ${arch}`;
 }
 
 function sha256File(path: string): Promise<string> {
@@ -178,29 +196,54 @@ function addonFor(arch: Arch): string {
 }
 
 /** The Node binary to inject into: this one for the host arch, else the same version from npm. */
-function baseNode(arch: Arch): string {
+async function baseNode(arch: Arch): Promise<string> {
   if (process.platform !== "linux") fail("build the Linux executables on Linux");
   if (arch === process.arch) return process.execPath;
   const version = process.versions.node;
-  const dir = join(WORK, "base", `node-v${version}-linux-${arch}`);
+  const dir = join(BASE_CACHE, `node-v${version}-linux-${arch}`);
   const binary = join(dir, "node");
   if (existsSync(binary)) return binary;
   mkdirSync(dir, { recursive: true });
   log(`fetching node-linux-${arch}@${version} from the npm registry`);
-  // npm pack: the registry tarball without an install (which would refuse the foreign cpu)
-  const tarball = run(
-    "npm",
-    ["pack", `node-linux-${arch}@${version}`, "--pack-destination", dir, "--silent"],
-    "npm pack",
-  )
-    .trim()
-    .split("\n")
-    .pop();
-  if (!tarball) fail("npm pack printed no file name");
+  const tarball = await npmPack(`node-linux-${arch}@${version}`, dir);
   run("tar", ["-xzf", join(dir, tarball), "-C", dir, "--strip-components=2", "package/bin/node"], "tar");
   rmSync(join(dir, tarball), { force: true });
   if (elfMachine(binary) !== ELF_MACHINE[arch]) fail(`${binary} is not a linux-${arch} binary`);
   return binary;
+}
+
+/** npm's error lines without the stack trace and object dump it prints below them. */
+function npmError(stderr: string): string {
+  return stderr
+    .split("\n")
+    .filter((line) => line.trim() !== "" && !/^npm error(\s{2,}|\s*[{}]?\s*$)/.test(line))
+    .join("\n");
+}
+
+/**
+ * `npm pack`: the registry tarball without an install (which would refuse the foreign cpu).
+ * Three attempts; the error keeps npm's own output (not --silent, which hid it).
+ */
+async function npmPack(spec: string, dir: string): Promise<string> {
+  let last = "";
+  for (let attempt = 0; ; attempt++) {
+    const result = spawnSync("npm", ["pack", spec, "--pack-destination", dir, "--json", "--loglevel=error"], {
+      encoding: "utf8",
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    if (result.error) fail(`npm pack ${spec}: ${result.error.message}`);
+    if (result.status === 0) {
+      const packed = JSON.parse(result.stdout) as { filename?: string }[];
+      const file = packed[0]?.filename;
+      if (!file) fail(`npm pack ${spec} named no file:\n${result.stdout}`);
+      return file;
+    }
+    last = `exit ${result.status}: ${npmError(result.stderr) || result.stdout.trim() || "no output"}`;
+    const delay = FETCH_RETRY_DELAYS_MS[attempt];
+    if (delay === undefined) break;
+    await new Promise((resolveDelay) => setTimeout(resolveDelay, delay));
+  }
+  return fail(`npm pack ${spec} failed ${FETCH_RETRY_DELAYS_MS.length + 1} times (${last})`);
 }
 
 function hasCommand(command: string): boolean {
@@ -267,7 +310,7 @@ async function buildArch(arch: Arch, bundleSha: string, force: boolean): Promise
   const sumFile = `${out}.sha256`;
   const stampFile = join(WORK, `${binaryName(arch)}.stamp.json`);
   const addon = addonFor(arch);
-  const base = baseNode(arch);
+  const base = await baseNode(arch);
   const crossBuild = arch !== process.arch;
   const strip = stripTool(arch);
   const inputs = {
@@ -361,7 +404,20 @@ async function buildArch(arch: Arch, bundleSha: string, force: boolean): Promise
   }
 }
 
-export async function buildBinaries(options: { arches: Arch[]; force?: boolean }): Promise<BuiltBinary[]> {
+/** One line: npm's multi-line output folded, so the warning stays a single line in any log. */
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " | ").trim();
+}
+
+/**
+ * Builds `arches` (a failure stops the build) and then `optional` (a failure is one warning line
+ * and the rest goes on).
+ */
+export async function buildBinaries(options: {
+  arches: Arch[];
+  optional?: Arch[];
+  force?: boolean;
+}): Promise<BuiltBinary[]> {
   return withLock(async () => {
     const started = performance.now();
     const bundleSha = await bundle();
@@ -370,29 +426,50 @@ export async function buildBinaries(options: { arches: Arch[]; force?: boolean }
     );
     const built: BuiltBinary[] = [];
     for (const arch of options.arches) built.push(await buildArch(arch, bundleSha, options.force ?? false));
+    for (const arch of options.optional ?? []) {
+      try {
+        built.push(await buildArch(arch, bundleSha, options.force ?? false));
+      } catch (error) {
+        if (!(error instanceof BuildError)) throw error;
+        const kept = existsSync(join(DIST, binaryName(arch)))
+          ? `; dist keeps an older ${binaryName(arch)}`
+          : `; /downloads/${binaryName(arch)} answers 404 until then`;
+        process.stderr.write(
+          `build:binary: warning: ${binaryName(arch)} not built (optional on this ${process.arch} host): ${oneLine(error.message)}; build it later with \`${buildCommand(arch)}\`${kept}\n`,
+        );
+      }
+    }
     return built;
   });
 }
 
-function parseArches(value: string | undefined): Arch[] {
+/** Required and optional architectures of an --arch value (see the header). */
+function parseArches(value: string | undefined): { arches: Arch[]; optional: Arch[] } {
   const host = process.arch === "arm64" ? "arm64" : "x64";
-  if (value === undefined) return [host];
-  if (value === "all") return ["x64", "arm64"];
-  if (value === "x64" || value === "arm64") return [value];
+  if (value === undefined) return { arches: [host], optional: [] };
+  if (value === "all") return { arches: [host], optional: host === "x64" ? ["arm64"] : ["x64"] };
+  if (value === "x64" || value === "arm64") return { arches: [value], optional: [] };
   return fail(`--arch: expected x64, arm64 or all, not "${value}"`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  let values: { arch?: string; force?: boolean };
   try {
-    ({ values } = parseArgs({
-      options: { arch: { type: "string" }, force: { type: "boolean" } },
-      strict: true,
-    }));
+    let values: { arch?: string; force?: boolean };
+    try {
+      // a repeated --arch: the last one counts (`build:binary --arch arm64` runs `--arch all --arch arm64`)
+      ({ values } = parseArgs({
+        options: { arch: { type: "string" }, force: { type: "boolean" } },
+        strict: true,
+      }));
+    } catch (error) {
+      fail(`${(error as Error).message}\nusage: node sea/build.ts [--arch x64|arm64|all] [--force]`);
+    }
+    if (process.arch !== "x64" && process.arch !== "arm64")
+      fail(`unsupported build host architecture ${process.arch}`);
+    await buildBinaries({ ...parseArches(values.arch), force: values.force ?? false });
   } catch (error) {
-    fail(`${(error as Error).message}\nusage: node sea/build.ts [--arch x64|arm64|all] [--force]`);
+    if (!(error instanceof BuildError)) throw error;
+    process.stderr.write(`build:binary: ${error.message}\n`);
+    process.exit(1);
   }
-  if (process.arch !== "x64" && process.arch !== "arm64")
-    fail(`unsupported build host architecture ${process.arch}`);
-  await buildBinaries({ arches: parseArches(values.arch), force: values.force ?? false });
 }
