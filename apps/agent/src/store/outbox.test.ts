@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { KV } from "./kv.ts";
-import { REJECTED_KEEP } from "./rejected.ts";
+import { REJECTED_KEEP, RejectedBatches } from "./rejected.ts";
 import { openStore, type Store } from "./store.ts";
 
 const dirs: string[] = [];
@@ -224,7 +224,7 @@ describe("batches the backend refused for good", () => {
     expect(store.rejected.summary().metrics).toMatchObject({ batches: 7, kept: 5 });
   });
 
-  it("survive an upgrade: a state database from before the rejected table reads as none, then gets the table", () => {
+  it("survive an upgrade: a state database from before the rejected table gets it on the next start", () => {
     const { path, store } = tempStore();
     store.db.exec("drop table rejected");
     // and what later versions added, so the file is what version 1 wrote
@@ -238,14 +238,20 @@ describe("batches the backend refused for good", () => {
       store.db.exec(`alter table monitor_state drop column ${column}`);
     store.db.pragma("user_version = 1");
     store.close();
-    const old = openStore(path, { readonly: true });
-    stores.push(old);
-    expect(old.rejected.summary().metrics).toMatchObject({ batches: 0, kept: 0, last: undefined });
-    old.close();
     const upgraded = openStore(path);
     stores.push(upgraded);
+    expect(upgraded.rejected.summary().alerts).toMatchObject({ batches: 0, kept: 0, last: undefined });
     upgraded.outbox.enqueue("alerts", ["{}"], 1);
     upgraded.outbox.setAside(upgraded.outbox.nextBatch("alerts", 1)?.batchId ?? "", refusal, 2);
     expect(upgraded.rejected.summary().alerts).toMatchObject({ batches: 1, kept: 1 });
+  });
+
+  it("read as none where the table does not exist yet (status on a file the running older agent wrote)", () => {
+    const { store } = tempStore();
+    store.db.exec("drop table rejected");
+    const rejected = new RejectedBatches(store.db, store.kv);
+    expect(rejected.summary().checks).toEqual({ batches: 0, items: 0, kept: 0, last: undefined });
+    expect(rejected.recent(10)).toEqual([]);
+    expect(rejected.prune(Date.now())).toBe(0);
   });
 });
