@@ -1,0 +1,28 @@
+/** Writes the judge's verdicts: a table on stdout and JSON under test-artifacts/chaos/. */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { formatSummary, formatVerdict, type Verdict } from "./judge.ts";
+
+const DIR = fileURLToPath(new URL("../../../../test-artifacts/chaos/", import.meta.url));
+
+export function writeReport(file: string, verdicts: Verdict[], known: Record<string, string | undefined>) {
+  mkdirSync(DIR, { recursive: true });
+  const text = [...verdicts.map(formatVerdict), formatSummary(verdicts)].join("\n\n");
+  const report = {
+    generatedAt: new Date().toISOString(),
+    summary: verdicts.map((v) => ({
+      scenario: v.scenario,
+      pass: v.pass,
+      knownFailure: known[v.scenario] ?? null,
+      false: v.findings.filter((f) => f.kind === "false").length,
+      missed: v.findings.filter((f) => f.kind === "missed").length,
+      duplicate: v.findings.filter((f) => f.kind === "duplicate").length,
+      late: v.findings.filter((f) => f.kind === "late").length,
+    })),
+    scenarios: verdicts,
+  };
+  writeFileSync(`${DIR}${file}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(`${DIR}${file}.txt`, `${text}\n`);
+  console.log(text);
+  return `${DIR}${file}.json`;
+}

@@ -1,0 +1,424 @@
+/**
+ * The chaos scenarios. Each one says, before it runs, which pages it expects: on which channel,
+ * for which subject, in which state, how many, and how soon after which moment. Anything a
+ * sink receives that no expectation covers is a false page.
+ *
+ * Timings (harness DEFAULT_TIMINGS): heartbeat timeout 10 s (set per server in SQL), agent
+ * heartbeat every 3 s, checks and pushes every 2 s, the backend's sweep every 10 s (the product's
+ * own interval), agent_dedup_seconds 60 s and the dispatcher's retry backoff (15 s base) as the
+ * product ships them.
+ */
+import type { Harness } from "./harness.ts";
+import { sleep } from "./harness.ts";
+import { type Expectation, judge, type PageState, readPage, type Verdict } from "./judge.ts";
+
+const TIMEOUT_MS = 10_000;
+/** silence -> page: the heartbeat timeout plus 15 s (sweep period, restart grace slack, dispatch) */
+const SILENCE_BOUND = TIMEOUT_MS + 15_000;
+/** an agent-check page from the backend waits agent_dedup_seconds (60 s) for the agent's report */
+const CHECK_FALLBACK_BOUND = 60_000 + 30_000;
+
+export interface Scenario {
+  name: string;
+  /** agents of the harness this scenario needs */
+  agents: { name: string; localChannel?: boolean }[];
+  expect: Expectation[];
+  /** may return notes for the report */
+  // biome-ignore lint/suspicious/noConfusingVoidType: most scenarios return nothing
+  run(h: Harness): Promise<void | string[]>;
+  /** quiet time after the last action, for late and duplicate pages to show up */
+  settleMs: number;
+  /**
+   * Set when the scenario fails on today's product: the test is then `it.fails` and turns red the
+   * day it passes, so the marker has to be removed with the fix.
+   */
+  knownFailure?: string;
+}
+
+const server = (name: string) => `server:chaos-${name}`;
+const monitor = (name: string) => `monitor:chaos-${name}/web`;
+const agentChannel = (name: string) => `agent:chaos-${name}`;
+
+/** Waits (bounded) until a page of this channel/subject/state arrived after the mark; false if not. */
+export async function waitPage(
+  h: Harness,
+  channel: string,
+  subject: string,
+  state: PageState,
+  timeoutMs: number,
+  since = h.marks.at(-1)?.at ?? 0,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const hit = h.records.some((r) => {
+      if (r.at < since || r.status < 200 || r.status >= 300) return false;
+      const p = readPage(r);
+      return p.channel === channel && p.subject === subject && p.state === state;
+    });
+    if (hit) return true;
+    await sleep(250);
+  }
+  return false;
+}
+
+const ABC = [{ name: "a" }, { name: "b" }, { name: "c" }];
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: "blip (network cut 6 s < timeout)",
+    agents: ABC,
+    expect: [],
+    async run(h) {
+      h.mark("cut");
+      h.cutNetwork();
+      await sleep(6_000);
+      h.restoreNetwork();
+      h.mark("restored");
+      return [...h.agents.values()].map(
+        (a) => `${a.server}: ${a.link.heldTotal} connection(s) black-holed by the cut`,
+      );
+    },
+    settleMs: 30_000,
+  },
+  {
+    name: "kill (SIGTERM agent a, restart after 30 s)",
+    agents: ABC,
+    expect: [
+      {
+        channel: "backend",
+        subject: server("a"),
+        state: "DOWN",
+        count: 1,
+        within: { after: "silent", ms: SILENCE_BOUND },
+      },
+      {
+        channel: "backend",
+        subject: server("a"),
+        state: "RESTORED",
+        count: 1,
+        within: { after: "agent-restarted", ms: 15_000 },
+      },
+    ],
+    async run(h) {
+      const a = h.agent("a");
+      await a.stop();
+      h.mark("silent");
+      await waitPage(h, "backend", server("a"), "DOWN", 40_000);
+      await sleep(Math.max(0, 30_000 - (Date.now() - h.marks.at(-1)!.at)));
+      a.start();
+      h.mark("agent-restarted");
+      await waitPage(h, "backend", server("a"), "RESTORED", 30_000);
+    },
+    settleMs: 15_000,
+  },
+  {
+    name: "power cut (SIGKILL agent a + its target off, 30 s)",
+    agents: ABC,
+    expect: [
+      {
+        channel: "backend",
+        subject: server("a"),
+        state: "DOWN",
+        count: 1,
+        within: { after: "silent", ms: SILENCE_BOUND },
+      },
+      {
+        channel: "backend",
+        subject: server("a"),
+        state: "RESTORED",
+        count: 1,
+        within: { after: "power-back", ms: 15_000 },
+      },
+    ],
+    async run(h) {
+      const a = h.agent("a");
+      a.target.set({ kind: "off" });
+      await a.kill9();
+      h.mark("silent");
+      await waitPage(h, "backend", server("a"), "DOWN", 40_000);
+      await sleep(Math.max(0, 30_000 - (Date.now() - h.marks.at(-1)!.at)));
+      a.target.set({ kind: "ok" });
+      a.start();
+      h.mark("power-back");
+      await waitPage(h, "backend", server("a"), "RESTORED", 30_000);
+    },
+    settleMs: 15_000,
+  },
+  {
+    name: "backend restart shorter than the timeout (~3 s)",
+    agents: ABC,
+    expect: [],
+    async run(h) {
+      await h.restartServer(3_000);
+    },
+    settleMs: 30_000,
+  },
+  {
+    name: "backend restart longer than the timeout, < 60 s (30 s)",
+    agents: ABC,
+    expect: [],
+    async run(h) {
+      await h.restartServer(30_000);
+    },
+    settleMs: 40_000,
+  },
+  {
+    name: "backend restart longer than 60 s (75 s)",
+    agents: ABC,
+    expect: [],
+    async run(h) {
+      await h.restartServer(75_000);
+    },
+    settleMs: 40_000,
+  },
+  {
+    name: "check failure, backend up",
+    agents: ABC,
+    expect: [
+      {
+        channel: agentChannel("a"),
+        subject: monitor("a"),
+        state: "DOWN",
+        count: 1,
+        within: { after: "target-fails", ms: 15_000 },
+      },
+      {
+        channel: agentChannel("a"),
+        subject: monitor("a"),
+        state: "RESTORED",
+        count: 1,
+        within: { after: "target-ok", ms: 15_000 },
+      },
+      // nothing on the backend channel: the agent paged on a webhook already (same destination kind)
+    ],
+    async run(h) {
+      const a = h.agent("a");
+      h.mark("target-fails");
+      a.target.set({ kind: "fail" });
+      await waitPage(h, agentChannel("a"), monitor("a"), "DOWN", 20_000);
+      await sleep(20_000);
+      a.target.set({ kind: "ok" });
+      h.mark("target-ok");
+      await waitPage(h, agentChannel("a"), monitor("a"), "RESTORED", 20_000);
+    },
+    // longer than agent_dedup_seconds: a backend page held for the agent's report would show
+    settleMs: 80_000,
+  },
+  {
+    name: "check failure, backend down",
+    agents: ABC,
+    expect: [
+      {
+        channel: agentChannel("a"),
+        subject: monitor("a"),
+        state: "DOWN",
+        count: 1,
+        within: { after: "target-fails", ms: 15_000 },
+      },
+      {
+        channel: agentChannel("a"),
+        subject: monitor("a"),
+        state: "RESTORED",
+        count: 1,
+        within: { after: "target-ok", ms: 15_000 },
+      },
+    ],
+    async run(h) {
+      const a = h.agent("a");
+      h.mark("server-stopped");
+      await h.stopServer();
+      h.mark("target-fails");
+      a.target.set({ kind: "fail" });
+      await waitPage(h, agentChannel("a"), monitor("a"), "DOWN", 20_000);
+      h.mark("server-starting");
+      await h.startServer();
+      h.mark("server-up");
+      await sleep(20_000);
+      a.target.set({ kind: "ok" });
+      h.mark("target-ok");
+      await waitPage(h, agentChannel("a"), monitor("a"), "RESTORED", 20_000);
+    },
+    settleMs: 80_000,
+  },
+  {
+    name: "backend sink down while agent b is down",
+    agents: ABC,
+    expect: [
+      {
+        channel: "backend",
+        subject: server("b"),
+        state: "DOWN",
+        count: 1,
+        within: { after: "sink-up", ms: 75_000 },
+        why: "retried while the sink is down, delivered once when it is back",
+      },
+      {
+        channel: "backend",
+        subject: server("b"),
+        state: "RESTORED",
+        count: 1,
+        within: { after: "agent-restarted", ms: 30_000 },
+      },
+    ],
+    async run(h) {
+      const b = h.agent("b");
+      await h.backendSink.stop();
+      h.mark("sink-down");
+      await b.stop();
+      h.mark("silent");
+      await sleep(45_000);
+      await h.backendSink.start();
+      h.mark("sink-up");
+      await waitPage(h, "backend", server("b"), "DOWN", 120_000);
+      b.start();
+      h.mark("agent-restarted");
+      await waitPage(h, "backend", server("b"), "RESTORED", 60_000);
+    },
+    settleMs: 20_000,
+  },
+  {
+    name: "flapping target (2 fail / 2 ok, 60 s)",
+    agents: ABC,
+    expect: [
+      {
+        channel: "backend",
+        subject: monitor("c"),
+        state: "FLAPPING",
+        count: 1,
+        within: { after: "flap", ms: 120_000 },
+        why: "one flapping notice",
+      },
+      { channel: agentChannel("c"), subject: monitor("c"), state: "DOWN", count: { min: 0, max: 1 } },
+      { channel: agentChannel("c"), subject: monitor("c"), state: "RESTORED", count: { min: 0, max: 1 } },
+      { channel: "backend", subject: monitor("c"), state: "DOWN", count: { min: 0, max: 1 } },
+      { channel: "backend", subject: monitor("c"), state: "RESTORED", count: { min: 0, max: 1 } },
+    ],
+    async run(h) {
+      const c = h.agent("c");
+      h.mark("flap");
+      c.target.set({ kind: "flap", down: 2, up: 2 });
+      await sleep(60_000);
+      c.target.set({ kind: "ok" });
+      h.mark("steady");
+    },
+    settleMs: 90_000,
+  },
+  {
+    name: "agent channel broken (fallback, then late delivery)",
+    agents: ABC,
+    expect: [
+      {
+        channel: "backend",
+        subject: monitor("a"),
+        state: "DOWN",
+        count: 1,
+        within: { after: "target-fails", ms: CHECK_FALLBACK_BOUND },
+        why: "the agent reported it reached no channel: the backend pages instead",
+      },
+      { channel: "backend", subject: monitor("a"), state: "RESTORED", count: 1 },
+      {
+        channel: agentChannel("a"),
+        subject: monitor("a"),
+        state: "DOWN",
+        count: 0,
+        why: "the agent's queued DOWN delivered after the incident ended is a second page",
+      },
+      { channel: agentChannel("a"), subject: monitor("a"), state: "RESTORED", count: { min: 0, max: 1 } },
+    ],
+    async run(h) {
+      const a = h.agent("a");
+      a.sink!.status = 500;
+      h.mark("channel-broken");
+      a.target.set({ kind: "fail" });
+      h.mark("target-fails");
+      await waitPage(h, "backend", monitor("a"), "DOWN", 120_000);
+      await sleep(5_000);
+      a.target.set({ kind: "ok" });
+      h.mark("target-ok");
+      await waitPage(h, "backend", monitor("a"), "RESTORED", 60_000);
+      a.sink!.status = 200;
+      h.mark("channel-fixed");
+      // the agent retries with backoff: wait (bounded) for its late delivery to show, if any
+      await waitPage(h, agentChannel("a"), monitor("a"), "RESTORED", 90_000);
+    },
+    settleMs: 15_000,
+  },
+  {
+    name: "degraded then down (critical-only rule)",
+    agents: [{ name: "a" }, { name: "d", localChannel: false }],
+    expect: [
+      {
+        channel: "backend",
+        subject: monitor("d"),
+        state: "DOWN",
+        count: 1,
+        within: { after: "target-fails", ms: CHECK_FALLBACK_BOUND },
+        why: "the degraded incident became down; agent d has no channel of its own",
+      },
+      { channel: "backend", subject: monitor("d"), state: "RESTORED", count: 1 },
+    ],
+    async run(h) {
+      const d = h.agent("d");
+      d.target.set({ kind: "slow", delayMs: 900 });
+      h.mark("target-degraded");
+      await sleep(20_000);
+      d.target.set({ kind: "fail" });
+      h.mark("target-fails");
+      await waitPage(h, "backend", monitor("d"), "DOWN", 120_000);
+      await sleep(5_000);
+      d.target.set({ kind: "ok" });
+      h.mark("target-ok");
+      await waitPage(h, "backend", monitor("d"), "RESTORED", 60_000);
+    },
+    settleMs: 15_000,
+  },
+];
+
+/** The subset inside `npm test` (one harness, about two minutes). */
+export const SHORT = [
+  "blip (network cut 6 s < timeout)",
+  "kill (SIGTERM agent a, restart after 30 s)",
+  "backend restart shorter than the timeout (~3 s)",
+];
+
+export function scenario(name: string): Scenario {
+  const found = SCENARIOS.find((s) => s.name === name);
+  if (!found) throw new Error(`no scenario ${name}`);
+  return found;
+}
+
+/** Runs one scenario on a running harness and judges it. */
+export async function runScenario(h: Harness, s: Scenario): Promise<Verdict> {
+  await h.waitHealthy(60_000);
+  const start = h.mark(`start ${s.name}`);
+  const notes: string[] = [];
+  try {
+    notes.push(...((await s.run(h)) ?? []));
+  } catch (error) {
+    notes.push(`the scenario's actions failed: ${String(error)}`);
+  }
+  h.mark("settle");
+  await sleep(s.settleMs);
+  const end = Date.now();
+  const verdict = judge({
+    scenario: s.name,
+    expectations: s.expect,
+    records: h.records,
+    marks: h.marks,
+    start,
+    end,
+    notes,
+  });
+  if (!verdict.pass) {
+    // what the backend stored, so a failure can be read without rerunning
+    for (const agent of h.agents.values()) {
+      try {
+        const view = await h.backendView(agent.options.name);
+        verdict.notes.push(`backend state of ${agent.server}: ${JSON.stringify(view)}`);
+      } catch (error) {
+        verdict.notes.push(`backend state of ${agent.server} unavailable: ${String(error)}`);
+      }
+    }
+  }
+  return verdict;
+}
