@@ -435,7 +435,7 @@ export type CreateApiKeyRequest = z.output<typeof CreateApiKeyRequest>;
 export const CreatedApiKey = z.object({
   api_key: ApiKeyItem,
   key: z.string(),
-  /** `curl -sSL <base>/install.sh | sudo bash -s -- --api-key=<key> --url <base>` */
+  /** `curl -fsSL <base>/install.sh | $([ "$(id -u)" -eq 0 ] || echo sudo) bash -s -- --api-key=<key> --url <base>`, built by `@custos/protocol/install` */
   install_command: z.string(),
 });
 export type CreatedApiKey = z.infer<typeof CreatedApiKey>;
