@@ -224,9 +224,17 @@ main() {
   }
   trap cleanup EXIT
 
-  fetch() { # $1 URL $2 file
+  fetch() { # $1 URL $2 file; an HTTP error shows the server's answer (e.g. how to build a missing binary)
     if command -v curl >/dev/null 2>&1; then
-      curl -fsSL --proto '=http,https' --retry 3 --connect-timeout 15 -o "$2" "$1"
+      local status
+      status="$(curl -sSL --proto '=http,https' --retry 3 --connect-timeout 15 -o "$2" -w '%{http_code}' "$1")" || return 1
+      case "$status" in
+        2??) ;;
+        *)
+          printf 'custos: %s answered HTTP %s: %s\n' "$1" "$status" "$(head -c 2000 "$2" 2>/dev/null)" >&2
+          return 1
+          ;;
+      esac
     elif command -v wget >/dev/null 2>&1; then
       wget -q -O "$2" "$1"
     else

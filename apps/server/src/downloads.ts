@@ -38,9 +38,14 @@ export interface DownloadsOptions {
   publicUrl?: string | undefined;
 }
 
-const BUILD_HINT =
-  "has not been built on this server. Build it with `pnpm --filter @custos/agent build:binary` " +
-  "(from the repository, after `npm run setup`), then retry.\n";
+/** Names the missing architecture and the exact command (sea/build.ts `buildCommand`) that builds it. */
+function buildHint(binary: string): string {
+  const arch = binary.replace("custos-agent-linux-", "");
+  return (
+    `${binary} (the agent for linux-${arch}) has not been built on this server. Build it in the ` +
+    `repository with \`. ./.tools-env.sh && pnpm --filter @custos/agent build:binary --arch ${arch}\`, then retry.\n`
+  );
+}
 
 /** Fills the installer's default URL; an unsafe URL leaves it empty (the script then asks for --url). */
 export function templateInstallScript(script: string, url: string): string {
@@ -97,7 +102,7 @@ export function downloadRoutes(options: DownloadsOptions = {}) {
       handle = await open(join(dir, name), "r");
     } catch {
       const binary = name.replace(/\.sha256$/, "");
-      return c.text(`${binary} ${BUILD_HINT}`, 404, { "cache-control": "no-store" });
+      return c.text(buildHint(binary), 404, { "cache-control": "no-store" });
     }
     // size and validator from the open file: a rebuild renaming a new file in cannot mix them
     const info = await handle.stat();
