@@ -13,18 +13,18 @@ async function mismatches() {
   const [row] = await d.sql<{ m1: number; m5: number; h1: number; checks: number }[]>`
     with st as (select * from private.rollup_state),
     raw1 as (
-      select series_id, date_trunc('minute', ts) as b, count(*)::int as c, sum(value) as s, min(value) as lo, max(value) as hi
+      select series_id, date_trunc('minute', ts, 'UTC') as b, count(*)::int as c, sum(value) as s, min(value) as lo, max(value) as hi
       from metric_samples group by 1, 2
     ),
     raw5 as (
       select series_id, private.bucket_5m(ts) as b, count(*)::int as c, sum(value) as s from metric_samples group by 1, 2
     ),
     rawh as (
-      select series_id, date_trunc('hour', ts) as b, count(*)::int as c, sum(value) as s from metric_samples
+      select series_id, date_trunc('hour', ts, 'UTC') as b, count(*)::int as c, sum(value) as s from metric_samples
       where ts < (select hours_through from st) group by 1, 2
     ),
     rawc as (
-      select monitor_id, date_trunc('hour', ts) as b, count(*) filter (where status = 'ok')::int as ok,
+      select monitor_id, date_trunc('hour', ts, 'UTC') as b, count(*) filter (where status = 'ok')::int as ok,
              count(*) filter (where status = 'down')::int as down
       from check_results where ts < (select checks_through from st) and status <> 'unsupported' group by 1, 2
     )
@@ -128,7 +128,7 @@ describe("rollup refresh", () => {
     await refreshRollups({ ctx: d.app.ctx });
     expect(await mismatches()).toEqual({ m1: 0, m5: 0, h1: 0, checks: 0 });
     const [hour] = await d.sql`
-      select ok_count, down_count from check_rollups_1h where bucket = date_trunc('hour', ${new Date(now - 6 * HOUR)}::timestamptz)`;
+      select ok_count, down_count from check_rollups_1h where bucket = date_trunc('hour', ${new Date(now - 6 * HOUR)}::timestamptz, 'UTC')`;
     expect(hour).toEqual({ ok_count: 1, down_count: 2 });
   });
 
@@ -170,7 +170,7 @@ describe("rollup retention", () => {
     for (const s of ids) {
       await d.sql`
         insert into metric_rollups_1h (series_id, bucket, sum_value, sample_count, min_value, max_value)
-        values (${s.id}, date_trunc('hour', now()) - interval '40 days', 1, 1, 1, 1)`;
+        values (${s.id}, date_trunc('hour', now(), 'UTC') - interval '40 days', 1, 1, 1, 1)`;
     }
     await d.sql`update organizations set raw_retention_days = 30 where id = ${d.orgA}`;
     const result = await maintainRollups({ ctx: d.app.ctx });

@@ -196,7 +196,7 @@ describe("metrics charts", () => {
     const [series] = await d.sql`select id from metric_series where server_id = ${web} and name = 'load.1'`;
     await d.sql`
       insert into metric_rollups_1h (series_id, bucket, sum_value, sample_count, min_value, max_value)
-      select ${series?.id}, date_trunc('hour', now()) - make_interval(hours => h), 240 * 2, 240, 1, 3
+      select ${series?.id}, date_trunc('hour', now(), 'UTC') - make_interval(hours => h), 240 * 2, 240, 1, 3
       from generate_series(24 * 20, 24 * 29) h`;
     const res = expectContract(
       await d.api("GET", `/orgs/${d.orgA}/servers/${web}/metrics?names=load.1&range=30d`),
