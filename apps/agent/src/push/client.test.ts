@@ -11,6 +11,12 @@ describe("answers from the agent API", () => {
     [401, error("UNAUTHORIZED"), "auth"],
     [403, error("FORBIDDEN"), "auth"],
     [403, error("PENDING_APPROVAL"), "pending_approval"],
+    [422, error("VALIDATION"), "rejected"],
+    // not the batch's fault (a deleted server, a route an older backend lacks, a proxy that
+    // mangles encodings): retried with backoff, never set aside
+    [404, error("NOT_FOUND"), "retry"],
+    [409, error("CONFLICT"), "retry"],
+    [415, error("UNSUPPORTED_MEDIA_TYPE"), "retry"],
     [429, error("RATE_LIMITED"), "retry"],
     [500, "oops", "retry"],
     [503, "", "retry"],
@@ -33,6 +39,10 @@ describe("answers from the agent API", () => {
     });
     expect(classify(400, body, null)).toMatchObject({
       message: "HTTP 400 VALIDATION: expected number at samples.3.value",
+      error: { code: "VALIDATION", message: "expected number", field: "samples.3.value" },
+    });
+    expect(classify(400, "<html>bad gateway config</html>", null)).toMatchObject({
+      error: { code: null, message: "<html>bad gateway config</html>", field: null },
     });
   });
 });

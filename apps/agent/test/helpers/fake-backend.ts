@@ -35,8 +35,15 @@ export interface FakeBackend {
   samples: { ts: number; name: string; labels?: Record<string, string>; value: number; batchId: string }[];
   checks: { monitor: string; status: string; message?: string; ts: number }[];
   alerts: z.output<typeof AlertsBatch>["alerts"];
-  /** Every request: endpoint, status answered, gzip or not, batch id. */
-  requests: { endpoint: string; status: number; gzip: boolean; batchId?: string; items?: number }[];
+  /** Every request: endpoint, status answered, gzip or not, batch id, when it was answered. */
+  requests: {
+    endpoint: string;
+    status: number;
+    gzip: boolean;
+    batchId?: string;
+    items?: number;
+    at: number;
+  }[];
   replays: number;
   serverId: string;
   /** Stop listening (connections dropped); the port stays reserved for start(). */
@@ -92,7 +99,7 @@ export async function startFakeBackend(
     const gzip = req.headers["content-encoding"] === "gzip";
     const endpoint = (req.url ?? "").replace(/^\/functions\/v1\/api\/agent\//, "");
     const log = (status: number, extra: { batchId?: string; items?: number } = {}) =>
-      state.requests.push({ endpoint, status, gzip, ...extra });
+      state.requests.push({ endpoint, status, gzip, ...extra, at: Date.now() });
     if (req.method !== "POST" || !(endpoint in SCHEMAS)) {
       log(404);
       return send(res, 404, { error: { code: "NOT_FOUND", message: "no such route" } });
