@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asCaller, createApiKey, createOrganization } from "../src/index.ts";
-import { samples, setup } from "./harness.ts";
+import { asCaller, createOrganization } from "../src/index.ts";
+import { setup } from "./harness.ts";
+import { seedOrg } from "./tenancy-seed.ts";
 
 /**
  * Tenant isolation, over EVERY table in `public` (partitions included), so a table added later
@@ -11,76 +12,12 @@ let h: Awaited<ReturnType<typeof setup>>;
 const users = { a: randomUUID(), b: randomUUID() };
 const orgs = { a: "", b: "" };
 
-async function seedOrg(orgId: string, userId: string, email: string) {
-  await h.sql`insert into auth.users (id, email, aud, role) values (${userId}, ${email}, 'authenticated', 'authenticated')`;
-  await h.sql`insert into memberships (org_id, user_id, role) values (${orgId}, ${userId}, 'owner')`;
-  const { key } = await createApiKey({ ctx: { sql: h.sql }, input: { org_id: orgId, scope: "agent" } });
-  const reg = await h.call(
-    "/register",
-    { hostname: `host-${email}`, server_name: email, agent_version: "1", os: "linux", arch: "x64" },
-    { key },
-  );
-  const serverId = reg.body.server_id as string;
-  const now = Date.now();
-  await h.call("/heartbeat", { server_id: serverId, sent_at: new Date().toISOString() }, { key });
-  await h.call("/metrics", { server_id: serverId, batch_id: randomUUID(), samples: samples(6) }, { key });
-  await h.call(
-    "/checks",
-    {
-      server_id: serverId,
-      batch_id: randomUUID(),
-      results: [{ monitor: "http:site", status: "down", ts: new Date(now).toISOString() }],
-    },
-    { key },
-  );
-  await h.call(
-    "/alerts",
-    {
-      server_id: serverId,
-      batch_id: randomUUID(),
-      alerts: [
-        {
-          incident_key: `${serverId}:http:site:x`,
-          monitor: "http:site",
-          state: "down",
-          started_at: new Date(now).toISOString(),
-          sent_at: new Date(now).toISOString(),
-          channels: ["email"],
-        },
-      ],
-    },
-    { key },
-  );
-  const [monitor] = await h.sql`select id from monitors where server_id = ${serverId}`;
-  await h.sql`insert into invitations (org_id, email, token_hash) values (${orgId}, ${`invite-${email}`}, ${Buffer.from(randomUUID())})`;
-  const [channel] =
-    await h.sql`insert into channels (org_id, name, kind, config) values (${orgId}, 'mail', 'email', '{"to":"ops@example.com"}') returning id`;
-  await h.sql`insert into channel_secrets (channel_id, org_id, secret) values (${channel?.id}, ${orgId}, '{"smtp_password":"s3cret"}')`;
-  await h.sql`insert into alert_rules (org_id, name, channel_ids) values (${orgId}, 'default', ${[channel?.id]})`;
-  const [incident] = await h.sql`
-    insert into incidents (org_id, server_id, monitor_id, subject_key, kind, title)
-    values (${orgId}, ${serverId}, ${monitor?.id}, ${`monitor:${monitor?.id}`}, 'agent_check', 'site down') returning id`;
-  await h.sql`insert into notification_outbox (org_id, incident_id, channel_id, event, payload) values (${orgId}, ${incident?.id}, ${channel?.id}, 'down', '{}')`;
-  await h.sql`insert into maintenance_windows (org_id, server_id, starts_at, ends_at) values (${orgId}, ${serverId}, now(), now() + interval '1 hour')`;
-  // dashboard: rollups (through the real refresh, plus the tiers it fills later), status page
-  await h.sql`select private.refresh_rollups()`;
-  const [series] =
-    await h.sql`select id from metric_series where server_id = ${serverId} order by id limit 1`;
-  await h.sql`
-    insert into metric_rollups_1h (series_id, bucket, sum_value, sample_count, min_value, max_value)
-    values (${series?.id}, date_trunc('hour', now()) - interval '1 day', 1, 1, 1, 1)`;
-  await h.sql`
-    insert into check_rollups_1h (monitor_id, bucket, org_id, ok_count)
-    values (${monitor?.id}, date_trunc('hour', now()) - interval '1 day', ${orgId}, 1)`;
-  await h.sql`insert into status_pages (org_id, slug, title, monitor_ids) values (${orgId}, ${`status-${email.slice(0, 1)}`}, 'Status', ${[monitor?.id]})`;
-}
-
 beforeAll(async () => {
   h = await setup();
   orgs.a = (await createOrganization({ ctx: { sql: h.sql }, input: { name: "A" } })).id;
   orgs.b = (await createOrganization({ ctx: { sql: h.sql }, input: { name: "B" } })).id;
-  await seedOrg(orgs.a, users.a, "a@example.com");
-  await seedOrg(orgs.b, users.b, "b@example.com");
+  await seedOrg(h, orgs.a, users.a, "a@example.com");
+  await seedOrg(h, orgs.b, users.b, "b@example.com");
 });
 afterAll(() => h.close());
 
@@ -156,12 +93,20 @@ describe("row-level security", () => {
     expect(asOwner).toHaveLength(1);
   });
 
-  it("shows an anonymous caller nothing", async () => {
-    const rows = await h.sql.begin(async (tx) => {
-      await tx`select set_config('role', 'anon', true)`;
-      return tx`select (select count(*) from organizations)::int as orgs, (select count(*) from servers)::int as servers`;
-    });
-    expect(rows[0]).toEqual({ orgs: 0, servers: 0 });
+  it("refuses an anonymous caller every table and sequence in public", async () => {
+    const readable = await h.sql<{ name: string }[]>`
+      select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm', 'S')
+        and (has_table_privilege('anon', c.oid, 'select, insert, update, delete, truncate, references, trigger')
+             or (c.relkind = 'S' and has_sequence_privilege('anon', c.oid, 'usage, select, update')))`;
+    expect(readable.map((r) => r.name)).toEqual([]);
+    const refused = await h.sql
+      .begin(async (tx) => {
+        await tx`select set_config('role', 'anon', true)`;
+        return tx`select count(*) from organizations`;
+      })
+      .catch((error: { code?: string }) => error.code);
+    expect(refused).toBe("42501");
   });
 });
 

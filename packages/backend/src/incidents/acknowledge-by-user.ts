@@ -4,16 +4,16 @@ import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../http/body.ts";
-import { inOrg, txSql } from "../orgs/access.ts";
-import { acknowledgeIncident } from "./acknowledge.ts";
+import { inOrg } from "../orgs/access.ts";
 import { selectIncidents } from "./view.ts";
 
 export const IncidentByUserInput = z.strictObject({ org_id: z.uuid(), incident_id: z.uuid() });
 export type IncidentByUserInput = z.input<typeof IncidentByUserInput>;
 
 /**
- * A member acknowledges: the spine's verb runs inside the caller's transaction, so the RLS update
- * policy (members and up) is what allows it, and `acknowledged_by` is the verified caller.
+ * A member acknowledges, as the caller, through private.acknowledge_incident: incidents are the
+ * engine's rows and `authenticated` cannot update them; the function changes only the
+ * acknowledgement, checks the member role in the incident's organization and records auth.uid().
  */
 export async function acknowledgeIncidentByUser({
   ctx,
@@ -30,7 +30,13 @@ export async function acknowledgeIncidentByUser({
       await tx`select 1 from public.incidents where id = ${incident_id} and org_id = ${org_id}`;
     if (!visible)
       throw new AppError("NOT_FOUND", `incident ${incident_id} not found`, { field: "incident_id" });
-    await acknowledgeIncident({ ctx: { sql: txSql(tx) }, input: { incident_id, user_id: caller.sub } });
+    const [done] = await tx<{ ok: boolean }[]>`select private.acknowledge_incident(${incident_id}) as ok`;
+    if (!done?.ok) {
+      const [current] = await tx<
+        { status: string }[]
+      >`select status from public.incidents where id = ${incident_id}`;
+      throw new AppError("CONFLICT", `incident is already ${current?.status}`, { field: "incident_id" });
+    }
     const [item] = await selectIncidents(tx, org_id, tx`and i.id = ${incident_id}`, 1);
     return item as IncidentItem;
   });
