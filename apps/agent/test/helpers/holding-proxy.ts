@@ -1,7 +1,8 @@
 /**
  * An HTTP proxy on loopback in front of the backend that can hold an answer after the backend
  * produced it: the batch is stored, the agent has not heard back yet. That is the exact moment
- * a `kill -9` must not turn into a lost or a duplicated batch.
+ * a `kill -9` must not turn into a lost or a duplicated batch. It can also answer one route
+ * itself, without asking the backend: a backend that refuses one kind of batch.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -21,6 +22,10 @@ export interface HoldingProxy {
    */
   holdNext(path: string, bodyIncludes?: string): Promise<ProxiedExchange>;
   release(): void;
+  /** Answers requests whose path ends with `path` itself with this status and JSON body. */
+  refuse(path: string, status: number, body: unknown): void;
+  /** Forwards every request again. */
+  forwardAll(): void;
   close(): Promise<void>;
 }
 
@@ -29,10 +34,17 @@ export async function startHoldingProxy(upstream: string): Promise<HoldingProxy>
   const sockets = new Set<Socket>();
   let hold: { path: string; bodyIncludes: string; notify: (exchange: ProxiedExchange) => void } | undefined;
   let releaseHeld: (() => void)[] = [];
+  const refusals = new Map<string, { status: number; body: string }>();
 
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    const refusal = [...refusals].find(([path]) => (req.url ?? "").endsWith(path))?.[1];
+    if (refusal) {
+      exchanges.push({ path: req.url ?? "/", ...refusal });
+      res.writeHead(refusal.status, { "content-type": "application/json" }).end(refusal.body);
+      return;
+    }
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(req.headers)) {
       if (typeof value === "string" && !["host", "connection", "content-length"].includes(key))
@@ -87,6 +99,12 @@ export async function startHoldingProxy(upstream: string): Promise<HoldingProxy>
       const waiting = releaseHeld;
       releaseHeld = [];
       for (const resolve of waiting) resolve();
+    },
+    refuse(path, status, body) {
+      refusals.set(path, { status, body: JSON.stringify(body) });
+    },
+    forwardAll() {
+      refusals.clear();
     },
     async close() {
       proxy.release();

@@ -1,0 +1,99 @@
+/**
+ * Issue 12 against a real custos-server: a proxy in front of it refuses every check results
+ * batch with 400, as a backend would refuse a batch it can never accept. Samples must keep
+ * arriving in PostgreSQL, and once the proxy forwards again, new check results arrive too.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/load.ts";
+import { silentLogger } from "../../src/log.ts";
+import { plugins } from "../../src/plugins/registry.ts";
+import { startAgent } from "../../src/runtime.ts";
+import { openStore } from "../../src/store/store.ts";
+import { agentDir, waitFor } from "../helpers/agent-files.ts";
+import { type HoldingProxy, startHoldingProxy } from "../helpers/holding-proxy.ts";
+import { type RealBackend, startRealBackend } from "../helpers/real-backend.ts";
+
+const COUNTER = "agent_collections_total";
+
+describe("a real custos-server behind a proxy that refuses check results", () => {
+  let backend: RealBackend;
+  let proxy: HoldingProxy;
+  const files = agentDir();
+
+  beforeAll(async () => {
+    backend = await startRealBackend("refused-kind");
+    proxy = await startHoldingProxy(backend.url);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await backend?.close();
+    files.remove();
+  });
+
+  it("keeps storing samples in PostgreSQL while every check results batch is refused (400), sets the refused ones aside, and stores new results once they are accepted again", async () => {
+    proxy.refuse("/agent/checks", 400, {
+      error: { code: "VALIDATION", message: "refused by the test proxy", field: "results.0" },
+    });
+    files.write(`
+api_key: ${backend.apiKey}
+url: ${proxy.url}
+server_name: refused-kind
+heartbeat_interval: 1s
+metrics_push_interval: 300ms
+monitors:
+  - type: agent
+    check_interval: 100ms
+buffer:
+  path: ${files.statePath}
+`);
+    const settings = loadConfig(files.configPath, { plugins, env: {} });
+    const agent = await startAgent(settings, { log: silentLogger, backoff: { baseMs: 100, capMs: 500 } });
+    try {
+      // samples arrive, and keep arriving, while no check result gets through
+      await waitFor(async () => (await backend.samples(COUNTER)).length >= 5, 30_000, "first samples");
+      const early = (await backend.samples(COUNTER)).length;
+      await waitFor(
+        async () => (await backend.samples(COUNTER)).length >= early + 10,
+        15_000,
+        "samples still arriving",
+      );
+      expect(await backend.checks("agent")).toHaveLength(0);
+      const refused = agent.store.rejected.summary().checks;
+      expect(refused.batches).toBeGreaterThanOrEqual(2);
+      expect(refused.last).toMatchObject({ status: 400, code: "VALIDATION", field: "results.0" });
+      expect(
+        proxy.exchanges.filter((e) => e.path.endsWith("/agent/checks") && e.status === 200),
+      ).toHaveLength(0);
+
+      // the backend accepts check results again: the next ones are stored
+      proxy.forwardAll();
+      await waitFor(async () => (await backend.checks("agent")).length >= 3, 15_000, "check results stored");
+      await waitFor(
+        () => agent.store.outbox.depth().items.metrics === 0 && agent.store.outbox.depth().items.checks === 0,
+        15_000,
+        "buffer drained",
+      );
+    } finally {
+      await agent.stop();
+    }
+
+    // every collection is accounted for: its counter value stored once, in order, and its check
+    // result either stored or set aside as refused
+    const counter = (await backend.samples(COUNTER)).map((s) => s.value);
+    expect(counter).toEqual(Array.from({ length: counter.length }, (_, i) => i + 1));
+    const store = openStore(files.statePath, { readonly: true });
+    try {
+      const setAside = store.rejected.summary().checks.items;
+      const pendingChecks = store.outbox.depth().items.checks;
+      const pendingCounter = store.db
+        .prepare<[], { payload: string }>("select payload from outbox where kind = 'metrics'")
+        .all()
+        .filter((r) => (JSON.parse(r.payload) as { name: string }).name === COUNTER).length;
+      expect((await backend.checks("agent")).length + setAside + pendingChecks).toBe(
+        counter.length + pendingCounter,
+      );
+    } finally {
+      store.close();
+    }
+  });
+});
