@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { destinationKeys, destinationNames } from "@custos/protocol";
 import postgres from "postgres";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { acknowledgeIncident, createApp, dispatchDue, runEscalations, runSweep } from "../src/index.ts";
@@ -237,35 +238,75 @@ describe("agent check state machine", () => {
     }
   });
 
-  it("does not page again on a channel the agent already used for the same incident", async () => {
-    const serverId = await serverSilentFor(1);
-    await h.sql`update organizations set agent_dedup_seconds = 60`;
-    const started = new Date(Date.now() - 30_000);
-    await report(serverId, ["down", "down"], "http:api", started.getTime());
+  /** The agent's report of a page it sent itself, with the destinations that carried it. */
+  async function agentPaged(
+    serverId: string,
+    startedAt: Date,
+    destinations: string[] | undefined,
+    state: "down" | "restored" = "down",
+  ) {
     await h.call("/alerts", {
       server_id: serverId,
       batch_id: randomUUID(),
       alerts: [
         {
-          incident_key: `${serverId}:http:api:${started.toISOString()}`,
+          incident_key: `${serverId}:http:api:${startedAt.toISOString()}`,
           monitor: "http:api",
-          state: "down",
-          started_at: started.toISOString(),
+          state,
+          started_at: startedAt.toISOString(),
           sent_at: new Date().toISOString(),
           channels: ["webhook"],
+          ...(destinations ? { destinations } : {}),
         },
       ],
     });
+  }
+
+  const keyOf = async (url: string) =>
+    (await destinationKeys(destinationNames("webhook", { url })))[0] as string;
+
+  it("does not page again a destination the agent already paged for the same incident; other destinations are paged", async () => {
+    const serverId = await serverSilentFor(1);
+    await h.sql`update organizations set agent_dedup_seconds = 60`;
+    const started = new Date(Date.now() - 30_000);
+    await report(serverId, ["down", "down"], "http:api", started.getTime());
+    // the agent's own webhook is the same URL as channel a's
+    await agentPaged(serverId, started, [await keyOf(sinkA.url)]);
     // the hold for the agent's report has passed
     await h.sql`update notification_outbox set next_attempt_at = now()`;
     const result = await dispatchDue({ ctx: h.app.ctx });
-    expect(result).toMatchObject({ delivered: 0, suppressed: 2 });
+    expect(result).toMatchObject({ delivered: 1, suppressed: 1 });
     expect(sinkA.received).toHaveLength(0);
-    const rows = await h.sql`select suppressed_reason from notification_outbox`;
+    expect(events(sinkB)).toEqual(["down"]);
+    const rows = await h.sql`select suppressed_reason from notification_outbox where status = 'suppressed'`;
     expect(rows.map((r) => r.suppressed_reason)).toEqual([
-      "the agent already alerted on webhook",
-      "the agent already alerted on webhook",
+      "the agent already paged this destination for this incident",
     ]);
+  });
+
+  it("pages a new incident although the agent paged the same monitor's earlier incident on the same destination", async () => {
+    const serverId = await serverSilentFor(1);
+    const first = new Date(Date.now() - 600_000);
+    await report(serverId, ["down", "down", "ok", "ok"], "http:api", first.getTime());
+    await agentPaged(serverId, first, [await keyOf(sinkA.url)]);
+    await agentPaged(serverId, first, [await keyOf(sinkA.url)], "restored");
+    await dispatchDue({ ctx: h.app.ctx });
+    sinkA.received.length = 0;
+    // a new outage; the agent's channel is broken this time, so it reports nothing
+    await report(serverId, ["down", "down"], "http:api", Date.now() - 30_000);
+    await dispatchDue({ ctx: h.app.ctx });
+    expect(events(sinkA)).toEqual(["down"]);
+  });
+
+  it("pages when the agent's page went to another URL of the same kind, or when an older agent names no destinations", async () => {
+    const serverId = await serverSilentFor(1);
+    const started = new Date(Date.now() - 30_000);
+    await report(serverId, ["down", "down"], "http:api", started.getTime());
+    await agentPaged(serverId, started, [await keyOf("http://127.0.0.1:9/elsewhere")]);
+    await agentPaged(serverId, started, undefined, "down");
+    await dispatchDue({ ctx: h.app.ctx });
+    expect(events(sinkA)).toEqual(["down"]);
+    expect(events(sinkB)).toEqual(["down"]);
   });
 });
 

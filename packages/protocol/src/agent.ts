@@ -4,6 +4,7 @@
  * documented in the README.
  */
 import { z } from "zod";
+import { DESTINATION_KEY } from "./destinations.ts";
 import { AGENT_TIME_WINDOW, SafeText, Timestamp } from "./primitives.ts";
 
 export const LIMITS = {
@@ -130,6 +131,11 @@ export const AgentAlert = z.strictObject({
   started_at: Timestamp,
   sent_at: Timestamp,
   channels: z.array(AlertChannelKind).max(10),
+  /**
+   * The destinations that carried the page (destinations.ts): the backend does not page them
+   * again for this incident. Absent from older agents: the backend then pages its own channels.
+   */
+  destinations: z.array(z.string().regex(DESTINATION_KEY, "must be 32 hex digits")).max(100).optional(),
   message: SafeText.max(2000).optional(),
 });
 export type AgentAlert = z.infer<typeof AgentAlert>;

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { LIMITS } from "./agent.ts";
+import { ALERT_POLICY_DEFAULTS } from "./alert-policy.ts";
 import { Duration } from "./duration.ts";
 
 const BYTE_UNITS: Record<string, number> = {
@@ -109,9 +110,25 @@ export const LocalAlertChannel = z.discriminatedUnion("type", [
 ]);
 export type LocalAlertChannel = z.output<typeof LocalAlertChannel>;
 
+/** More than `changes` state changes within `window` is flapping: one notice, then pages held. */
+export const FlappingSettings = z.strictObject({
+  changes: z.number().int().min(2).max(100).default(ALERT_POLICY_DEFAULTS.flapThreshold),
+  window: Duration.refine((ms) => ms >= 60_000 && ms <= 86_400_000, "between 1m and 24h").default(
+    ALERT_POLICY_DEFAULTS.flapWindowMinutes * 60_000,
+  ),
+});
+
 export const LocalAlerts = z.strictObject({
-  /** Consecutive failed checks before a monitor is declared down. */
-  failures_before_alert: z.number().int().min(1).max(100).default(2),
+  /** Consecutive failed checks before a monitor is declared down (the backend's default too). */
+  failures_before_alert: z.number().int().min(1).max(100).default(ALERT_POLICY_DEFAULTS.failuresToOpen),
+  /** Consecutive successful checks before a down monitor is declared restored. */
+  successes_before_restore: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(ALERT_POLICY_DEFAULTS.successesToResolve),
+  flapping: FlappingSettings.default(FlappingSettings.parse({})),
   /** Alert locally when the backend has been unreachable this long (and again when it returns). */
   backend_unreachable_after: Duration.default(300_000),
   channels: z.array(LocalAlertChannel).max(20).default([]),

@@ -1,3 +1,4 @@
+import { destinationKeys, destinationNames } from "@custos/protocol";
 import type { Ctx } from "../context.ts";
 import { dashboardLinkBase } from "../links.ts";
 import { type Channel, DeliveryError } from "../notify/types.ts";
@@ -12,8 +13,8 @@ interface Claimed extends OutboxContext {
   channel_config: Record<string, unknown>;
   channel_secret: Record<string, unknown> | null;
   incident_status: string | null;
-  /** the agent already paged this incident on this kind of channel */
-  agent_sent: boolean;
+  /** Destinations the agent itself paged for this incident and event (destinations.ts keys). */
+  agent_destinations: string[];
   /** for restored: status of the down (or flapping) notice on the same channel */
   down_status: string | null;
 }
@@ -61,13 +62,19 @@ export async function dispatchDue({
            i.started_at, i.opened_at, i.resolved_at, i.acknowledged_at, i.status as incident_status,
            s.id as server_id, s.name as server_name, s.heartbeat_timeout_seconds,
            m.id as monitor_id, m.name as monitor_name,
-           (i.kind = 'agent_check' and exists (
-              select 1 from public.agent_alerts a
-              where a.server_id = i.server_id and a.monitor = m.name
-                and a.state = case when c.event = 'restored' then 'restored' else 'down' end
-                and ch.kind = any (a.channels)
-                and a.started_at between i.started_at - interval '15 minutes' and i.opened_at + interval '5 minutes'
-           )) as agent_sent,
+           -- The agent's pages for THIS incident: its episode of the same monitor began within
+           -- the incident's window (both date it from the agent's own check timestamps; the
+           -- engine may count a degraded check first, so the agent's start is never earlier).
+           -- An earlier incident's page is outside the window and suppresses nothing.
+           coalesce((
+             select array_agg(distinct d)
+             from public.agent_alerts a cross join lateral unnest(a.destinations) d
+             where i.kind = 'agent_check' and c.event in ('down', 'flapping', 'restored')
+               and a.server_id = i.server_id and a.monitor = m.name
+               and case when c.event = 'restored' then a.state = 'restored' else a.state in ('down', 'flapping') end
+               and a.started_at >= i.started_at - interval '1 second'
+               and a.started_at <= coalesce(i.resolved_at, now())
+           ), '{}') as agent_destinations,
            (select d.status::text from public.notification_outbox d
              where d.incident_id = c.incident_id and d.channel_id = c.channel_id and d.event in ('down', 'flapping')
              order by d.id desc limit 1) as down_status
@@ -107,7 +114,7 @@ async function deliverOne(ctx: Ctx, row: Claimed, now: Date, result: DispatchRes
     result.suppressed++;
     return;
   }
-  const skip = suppressionReason(row);
+  const skip = suppressionReason(row, await channelDestinationKeys(row));
   if (skip) {
     await ctx.sql`update public.notification_outbox set status = 'suppressed', suppressed_reason = ${skip} where id = ${row.id}`;
     result.suppressed++;
@@ -151,8 +158,20 @@ async function deliverOne(ctx: Ctx, row: Claimed, now: Date, result: DispatchRes
   }
 }
 
-function suppressionReason(row: Claimed): string | null {
-  if (row.agent_sent) return `the agent already alerted on ${row.channel_kind}`;
+/** The destination keys of the channel a row goes to (several for email and SMS recipients). */
+async function channelDestinationKeys(row: Claimed): Promise<string[]> {
+  const config = row.channel_config as { url?: string; server?: string; topic?: string; to?: string[] };
+  const secret = (row.channel_secret ?? {}) as { webhook_url?: string };
+  const target = row.channel_kind === "slack" ? { url: secret.webhook_url } : config;
+  return destinationKeys(destinationNames(row.channel_kind, target));
+}
+
+function suppressionReason(row: Claimed, destinations: readonly string[]): string | null {
+  // only when the agent reached every destination of this channel: a person the agent did not
+  // reach still gets the page, and an agent that reported no destinations suppresses nothing
+  if (destinations.length > 0 && destinations.every((d) => row.agent_destinations.includes(d))) {
+    return `the agent already paged ${destinations.length === 1 ? "this destination" : "these destinations"} for this incident`;
+  }
   if ((row.event === "escalation" || row.event === "repeat") && row.incident_status !== "open") {
     return `incident ${row.incident_status ?? "gone"}`;
   }

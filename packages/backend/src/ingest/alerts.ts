@@ -26,6 +26,9 @@ export function mergeDuplicateAlerts(alerts: readonly AgentAlert[]): AgentAlert[
       ...latest,
       started_at: alert.started_at.getTime() < seen.started_at.getTime() ? alert.started_at : seen.started_at,
       channels: [...new Set([...seen.channels, ...alert.channels])],
+      ...(seen.destinations || alert.destinations
+        ? { destinations: [...new Set([...(seen.destinations ?? []), ...(alert.destinations ?? [])])] }
+        : {}),
     });
   }
   return [...merged.values()];
@@ -52,16 +55,21 @@ export async function ingestAlerts({
         on conflict do nothing
         returning 1
       )
-      insert into public.agent_alerts (org_id, server_id, incident_key, monitor, state, channels, message, started_at, sent_at)
-      select ${auth.orgId}, ${input.server_id}, u.k, u.m, u.s, u.c::public.channel_kind[], u.msg,
+      insert into public.agent_alerts
+        (org_id, server_id, incident_key, monitor, state, channels, destinations, message, started_at, sent_at)
+      select ${auth.orgId}, ${input.server_id}, u.k, u.m, u.s, u.c::public.channel_kind[], u.d::text[], u.msg,
              to_timestamp(u.started / 1000.0), to_timestamp(u.sent / 1000.0)
       from unnest(${a.map((x) => x.incident_key)}::text[], ${a.map((x) => x.monitor)}::text[], ${a.map((x) => x.state)}::text[],
-                  ${a.map((x) => `{${x.channels.join(",")}}`)}::text[], ${a.map((x) => x.message ?? null)}::text[],
+                  ${a.map((x) => `{${x.channels.join(",")}}`)}::text[],
+                  ${a.map((x) => `{${(x.destinations ?? []).join(",")}}`)}::text[],
+                  ${a.map((x) => x.message ?? null)}::text[],
                   ${a.map((x) => x.started_at.getTime())}::float8[], ${a.map((x) => x.sent_at.getTime())}::float8[])
-           as u(k, m, s, c, msg, started, sent)
+           as u(k, m, s, c, d, msg, started, sent)
       where exists (select 1 from batch)
       on conflict (server_id, incident_key, state) do update
-        set channels = (select array_agg(distinct x) from unnest(agent_alerts.channels || excluded.channels) x)`;
+        set channels = (select array_agg(distinct x) from unnest(agent_alerts.channels || excluded.channels) x),
+            destinations = (select coalesce(array_agg(distinct x), '{}')
+                            from unnest(agent_alerts.destinations || excluded.destinations) x)`;
     if (result.count === 0) await batchSeen(ctx.sql, input.server_id, input.batch_id, "alerts");
     return { ok: true, batch_id: input.batch_id, stored: result.count > 0, accepted: input.alerts.length };
   } catch (error) {
