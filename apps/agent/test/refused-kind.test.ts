@@ -111,10 +111,10 @@ describe("a backend that refuses one kind of batch", () => {
 
     const human = await runAgentCommand(["status", "--config", files.configPath]);
     expect(human.stdout).toMatch(
-      /^rejected {8}\d+ batches \(\d+ items\) refused by the backend and set aside/m,
+      /^rejected {8}\d+ batch(es)? \(\d+ items?\) refused by the backend and set aside/m,
     );
     expect(human.stdout).toMatch(
-      /^ {2}checks +\d+ batches .*HTTP 400 VALIDATION: refused for the test at results\.0$/m,
+      /^ {2}checks +\d+ batch(es)? .*HTTP 400 VALIDATION: refused for the test at results\.0$/m,
     );
 
     // the backend hears of the refused items through the heartbeat's dropped_samples

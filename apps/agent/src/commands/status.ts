@@ -25,6 +25,8 @@ function when(iso: string | null, now: number): string {
   return iso ? `${iso} (${formatDuration(now - Date.parse(iso))} ago)` : "never";
 }
 
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 /** One line per kind whose pushes fail; the others are fine and share one line. */
 function pushLines(status: AgentStatus, now: number): string[] {
   const failing = Object.entries(status.push).filter(([, p]) => p.failing_since !== null);
@@ -42,14 +44,16 @@ function rejectedLines(status: AgentStatus, now: number): string[] {
   const r = status.rejected;
   if (r.batches === 0) return ["rejected        none"];
   const lines = [
-    `rejected        ${r.batches} batches (${r.items} items) refused by the backend and set aside; ${r.kept} kept in the state database (table rejected)`,
+    `rejected        ${count(r.batches, "batch", "batches")} (${count(r.items, "item", "items")}) refused by the backend and set aside; ${r.kept} kept in the state database (table rejected)`,
   ];
   for (const [kind, k] of Object.entries(r.by_kind)) {
     if (k.batches === 0) continue;
     const last = k.last
       ? `; last ${when(k.last.rejected_at, now)}: HTTP ${k.last.status}${k.last.code ? ` ${k.last.code}` : ""}: ${k.last.message}${k.last.field ? ` at ${k.last.field}` : ""}`
       : "";
-    lines.push(`  ${kind.padEnd(14)}${k.batches} batches (${k.items} items)${last}`);
+    lines.push(
+      `  ${kind.padEnd(14)}${count(k.batches, "batch", "batches")} (${count(k.items, "item", "items")})${last}`,
+    );
   }
   return lines;
 }
