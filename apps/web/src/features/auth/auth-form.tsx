@@ -154,7 +154,10 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
         {mode === "sign-in" ? "Sign in" : "Create account"}
       </Button>
       <p className="text-center text-gray-600 text-sm dark:text-gray-400">
-        {mode === "sign-in" && signupsClosed ? (
+        {firstAccount ? (
+          // nobody can sign in yet: no link to sign-in, which would only send them back here
+          <>Teammates join later through invitations.</>
+        ) : mode === "sign-in" && signupsClosed ? (
           <>Forgot your password? Ask your administrator for a reset link.</>
         ) : mode === "sign-in" ? (
           <>
