@@ -10,6 +10,7 @@ import {
   loadOrCreateSigningKey,
   type SigningKey,
 } from "./auth/index.ts";
+import { installClientErrorHandler } from "./client-error.ts";
 import { openDatabase } from "./database.ts";
 import type { Env } from "./env.ts";
 import { nodeGunzip } from "./gunzip.ts";
@@ -103,6 +104,7 @@ export async function startCustosServer(env: Env, log: Logger): Promise<RunningS
   const server = createHttpServer({ keepAliveTimeout: 65_000 }, getRequestListener(app.fetch));
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;
+  installClientErrorHandler(server);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(env.PORT, env.HOST, () => resolve());

@@ -545,6 +545,15 @@ export class Harness {
     for (const name of names.length ? names : [...this.agents.keys()]) this.agent(name).link.restore();
   }
 
+  /** The server's log lines that say something went wrong (job failures, errors). */
+  serverProblems(max = 20): string[] {
+    return this.server
+      .output()
+      .split("\n")
+      .filter((line) => /"level":"(error|warn)"|job failed|Error/.test(line))
+      .slice(-max);
+  }
+
   /** What the backend stored about one server, for the report. */
   async backendView(name: string) {
     const agent = this.agent(name);
@@ -552,7 +561,8 @@ export class Harness {
       select kind, title, severity::text, started_at, opened_at, resolved_at, flapping
       from public.incidents where server_id = ${agent.serverId} order by opened_at`;
     const outbox = await this.sql`
-      select o.event, o.status::text, o.attempts, o.last_error, o.created_at, o.delivered_at, i.title
+      select o.event, o.status::text, o.attempts, o.last_error, o.created_at, o.next_attempt_at,
+             o.delivered_at, i.title
       from public.notification_outbox o left join public.incidents i on i.id = o.incident_id
       where o.org_id = ${agent.orgId} order by o.id`;
     const agentAlerts = await this.sql`

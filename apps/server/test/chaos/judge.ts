@@ -263,11 +263,11 @@ export function formatVerdict(v: Verdict): string {
 }
 
 export function formatSummary(verdicts: Verdict[]): string {
-  const lines = ["", "scenario                              result  false missed dup late"];
+  const lines = ["", `${"scenario".padEnd(56)}result  false missed dup late`];
   for (const v of verdicts) {
     const n = (k: Finding["kind"]) => v.findings.filter((f) => f.kind === k).length;
     lines.push(
-      `${v.scenario.padEnd(38)}${(v.pass ? "PASS" : "FAIL").padEnd(8)}${String(n("false")).padStart(5)}${String(n("missed")).padStart(7)}${String(n("duplicate")).padStart(4)}${String(n("late")).padStart(5)}`,
+      `${v.scenario.padEnd(56)}${(v.pass ? "PASS" : "FAIL").padEnd(8)}${String(n("false")).padStart(5)}${String(n("missed")).padStart(7)}${String(n("duplicate")).padStart(4)}${String(n("late")).padStart(5)}`,
     );
   }
   const passed = verdicts.filter((v) => v.pass).length;

@@ -410,6 +410,7 @@ export async function runScenario(h: Harness, s: Scenario): Promise<Verdict> {
     notes,
   });
   if (!verdict.pass) {
+    for (const line of h.serverProblems()) verdict.notes.push(`server log: ${line.slice(0, 600)}`);
     // what the backend stored, so a failure can be read without rerunning
     for (const agent of h.agents.values()) {
       try {
