@@ -3,9 +3,15 @@
 // it installs a supported Node LTS and pnpm from the npm registry into .tools/, installs the
 // workspace with them (native addons built against that Node's headers), then runs the task
 // on that Node. No globals, nothing installed by hand.
+//
+// Every command that runs custos-server (start, server) runs it from the repository root, so the
+// default data directory is the README's ./.custos for all of them; a relative CUSTOS_DATA_DIR is
+// taken relative to the directory npm was run from (INIT_CWD).
+// CUSTOS_SKIP_SETUP=1 is for tests only: the tools, the workspace and the builds are there
+// already, so skip checking them (a test must not run pnpm install in a shared checkout).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -16,6 +22,8 @@ const arch = process.arch === "arm64" ? "arm64" : "x64";
 const nodePkg = join(tools, "node_modules", `node-linux-${arch}`);
 const nodeBin = join(nodePkg, "bin");
 const pnpmBin = join(tools, "node_modules", "pnpm", "bin", "pnpm.cjs");
+// the variables this script itself acts on (see the header); children get the whole environment
+const { CUSTOS_DATA_DIR, CUSTOS_SKIP_SETUP, INIT_CWD } = process.env;
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: "inherit", cwd: root, ...opts });
@@ -75,6 +83,22 @@ function toolEnv() {
   };
 }
 
+/** toolEnv() for custos-server: CUSTOS_DATA_DIR made absolute against where npm was run. */
+function serverEnv() {
+  const env = toolEnv();
+  if (CUSTOS_DATA_DIR && !isAbsolute(CUSTOS_DATA_DIR)) {
+    env.CUSTOS_DATA_DIR = resolve(INIT_CWD ?? process.cwd(), CUSTOS_DATA_DIR);
+  }
+  return env;
+}
+
+/** custos-server's CLI on the pinned Node, from the repository root (see the header). */
+function server(args) {
+  return run(join(nodeBin, "node"), [join(root, "apps", "server", "src", "cli.ts"), ...args], {
+    env: serverEnv(),
+  });
+}
+
 function pnpm(args) {
   return run(join(nodeBin, "node"), [pnpmBin, ...args], { env: toolEnv() });
 }
@@ -96,39 +120,46 @@ function installWorkspace() {
   must(status, "pnpm install");
 }
 
+/** Before this change `npm start` kept its data in apps/server/.custos: say where it went. */
+function noticeOldDataDir() {
+  const old = join(root, "apps", "server", ".custos");
+  if (CUSTOS_DATA_DIR || !existsSync(old) || existsSync(join(root, ".custos"))) return;
+  console.error(
+    "custos: the data directory is ./.custos now (the README's); apps/server/.custos holds an earlier " +
+      "`npm start`'s data: stop the server and `mv apps/server/.custos .custos` to keep it.",
+  );
+}
+
 const [task = "start", ...rest] = process.argv.slice(2);
-ensureTools();
-installWorkspace();
+const skipSetup = CUSTOS_SKIP_SETUP === "1";
+if (!skipSetup) {
+  ensureTools();
+  installWorkspace();
+}
 switch (task) {
   case "setup":
     break;
   case "start":
-    // the dashboard and the agent binary served by custos-server; turbo skips them when nothing changed
-    must(
-      quietPnpm([
-        "exec",
-        "turbo",
-        "run",
-        "build",
-        "build:binary",
-        "--filter=@custos/web",
-        "--filter=@custos/agent",
-        "--output-logs=errors-only",
-      ]),
-      "building the dashboard and the agent binary",
-    );
-    process.exit(pnpm(["--filter", "@custos/server", "start", ...rest]));
+    if (!skipSetup) {
+      // the dashboard served by custos-server; turbo skips it when nothing changed
+      must(
+        quietPnpm(["exec", "turbo", "run", "build", "--filter=@custos/web", "--output-logs=errors-only"]),
+        "building the dashboard",
+      );
+      // not through turbo, whose errors-only output would hide the one warning line about an
+      // other-architecture binary that could not be built (skipped itself when up to date)
+      must(quietPnpm(["--silent", "--filter", "@custos/agent", "build:binary"]), "building the agent binary");
+    }
+    noticeOldDataDir();
+    process.exit(server(["start", ...rest]));
     break;
   case "test":
     must(run("bash", [join(root, "scripts", "test-prereqs.sh")], { env: toolEnv() }), "test prerequisites");
     process.exit(pnpm(["run", "test:all", ...rest]));
     break;
   case "server":
-    process.exit(
-      run(join(nodeBin, "node"), [join(root, "apps", "server", "src", "cli.ts"), ...rest], {
-        env: toolEnv(),
-      }),
-    );
+    noticeOldDataDir();
+    process.exit(server(rest));
     break;
   case "bench":
     process.exit(pnpm(["--filter", "@custos/bench", "run", ...(rest.length ? rest : ["all"])]));
