@@ -66,7 +66,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     store,
     serverName: settings.serverName,
     serverId: getServerId,
-    failuresBeforeAlert: settings.localAlerts.failuresBeforeAlert,
+    policy: settings.localAlerts.policy,
     channels: channels.map((c) => ({ key: c.key, type: c.type })),
     log: log.child({ component: "alerts" }),
     onAlert: () => dispatcher.wake(),

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createChannels } from "../src/alerts/channels/index.ts";
 import { AlertDispatcher } from "../src/alerts/dispatcher.ts";
 import { AlertEngine } from "../src/alerts/engine.ts";
+import { DEFAULT_ALERT_POLICY } from "../src/alerts/state-machine.ts";
 import { silentLogger } from "../src/log.ts";
 import { openStore, type Store } from "../src/store/store.ts";
 import { waitFor } from "./helpers/agent-files.ts";
@@ -72,7 +73,7 @@ function setup(name: string, deliveryTimeoutMs = 5_000) {
     store,
     serverName: "web-1",
     serverId: () => "7f9c0a6e-0000-4000-8000-000000000001",
-    failuresBeforeAlert: 2,
+    policy: DEFAULT_ALERT_POLICY,
     channels: channels.map((c) => ({ key: c.key, type: c.type })),
     log: silentLogger,
     onAlert: () => dispatcher.wake(),
@@ -93,7 +94,8 @@ function setup(name: string, deliveryTimeoutMs = 5_000) {
   const reports = () => {
     const batch = store.outbox.nextBatch("alerts", Date.now());
     return (batch?.payloads ?? []).map(
-      (p) => JSON.parse(p) as { state: string; channels: string[]; incident_key: string },
+      (p) =>
+        JSON.parse(p) as { state: string; channels: string[]; destinations: string[]; incident_key: string },
     );
   };
   return { store, check, reports };
@@ -151,6 +153,8 @@ describe("direct alerts", () => {
     check("down", started);
     check("down", started + 10_000);
     check("ok", started + 192_000);
+    // restored after the second success in a row (the backend's rule), dated from the first
+    check("ok", started + 202_000);
     await waitFor(() => smtp.mails.length === 2 && http.requests.length === 6, 15_000, "eight deliveries");
     expect(smtp.mails[1]?.raw).toContain("Subject: RESTORED: http:api on web-1");
     expect(smtp.mails[1]?.raw).toContain("restored after 3m 12s");
@@ -189,6 +193,14 @@ describe("direct alerts", () => {
         .flatMap((r) => r.channels)
         .sort(),
     ).toEqual(["email", "ntfy", "slack", "webhook"]);
+    // and where they went, as the keys the backend compares with its own channels'
+    const expected = createChannels(channelsConfig()).flatMap((c) => c.destinations);
+    expect(expected).toHaveLength(4);
+    expect(
+      reports()
+        .flatMap((r) => r.destinations)
+        .sort(),
+    ).toEqual(expected.sort());
   });
 
   it("keeps recording checks while a receiver hangs", async () => {

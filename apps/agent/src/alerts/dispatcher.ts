@@ -75,7 +75,10 @@ export class AlertDispatcher {
     if (due.length === 0) return 0;
     const results = await Promise.all(due.map((delivery) => this.#deliver(delivery)));
     const now = this.#now;
-    const deliveredByAlert = new Map<number, { delivery: DueDelivery; types: string[] }>();
+    const deliveredByAlert = new Map<
+      number,
+      { delivery: DueDelivery; types: string[]; destinations: string[] }
+    >();
     const settledWithout: DueDelivery[] = [];
     store.transaction(() => {
       results.forEach((error, index) => {
@@ -87,8 +90,9 @@ export class AlertDispatcher {
         };
         if (error === undefined) {
           store.alerts.markDelivered(delivery.id, now);
-          const entry = deliveredByAlert.get(delivery.alert.id) ?? { delivery, types: [] };
+          const entry = deliveredByAlert.get(delivery.alert.id) ?? { delivery, types: [], destinations: [] };
           entry.types.push(delivery.channelType);
+          entry.destinations.push(...(this.#channels.get(delivery.channelKey)?.destinations ?? []));
           deliveredByAlert.set(delivery.alert.id, entry);
           log.info("alert delivered", { ...where, attempts: delivery.attempts + 1 });
           return;
@@ -113,8 +117,8 @@ export class AlertDispatcher {
         });
       });
       const serverId = this.#o.serverId();
-      for (const { delivery, types } of deliveredByAlert.values()) {
-        queueAlertReport(store, delivery.alert, types, serverId, now);
+      for (const { delivery, types, destinations } of deliveredByAlert.values()) {
+        queueAlertReport(store, delivery.alert, types, serverId, now, destinations);
       }
       for (const delivery of settledWithout) {
         const states = store.alerts.deliveries(delivery.alert.id);

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../log.ts";
 import { openStore, type Store } from "../store/store.ts";
 import { AlertEngine } from "./engine.ts";
-import type { Observation } from "./state-machine.ts";
+import { DEFAULT_ALERT_POLICY, type Observation } from "./state-machine.ts";
 
 const dirs: string[] = [];
 const open: Store[] = [];
@@ -27,7 +27,7 @@ function engineOn(path: string, channels = [{ key: "slack:1", type: "slack" }]) 
     store,
     serverName: "web-1",
     serverId: () => "srv-1",
-    failuresBeforeAlert: 2,
+    policy: DEFAULT_ALERT_POLICY,
     channels,
     log: silentLogger,
   });
@@ -76,6 +76,8 @@ describe("alert engine", () => {
     second.check("down", 31_000);
     expect(second.store.alerts.recent(10).map((a) => a.state)).toEqual(["down"]);
     second.check("ok", 193_000);
+    expect(second.store.alerts.recent(10).map((a) => a.state)).toEqual(["down"]);
+    second.check("ok", 203_000);
     const [restored] = second.store.alerts.recent(1);
     expect(restored).toMatchObject({
       state: "restored",

@@ -14,10 +14,11 @@ import {
   backendRestoredText,
   backendUnreachableText,
   downText,
+  flappingText,
   restoredText,
 } from "./format.ts";
 import { queueAlertReport } from "./report.ts";
-import { incidentKey, type Observation, observe } from "./state-machine.ts";
+import { type AlertPolicy, incidentKey, type Observation, observe } from "./state-machine.ts";
 
 export interface ChannelRef {
   key: string;
@@ -28,7 +29,7 @@ export interface AlertEngineOptions {
   store: Store;
   serverName: string;
   serverId: () => string | undefined;
-  failuresBeforeAlert: number;
+  policy: AlertPolicy;
   channels: readonly ChannelRef[];
   log: Logger;
   /** Called after an alert was queued (wakes the dispatcher). */
@@ -53,8 +54,20 @@ export class AlertEngine {
   observe(check: Observation): void {
     const { store } = this.#o;
     const previous = store.monitors.get(check.monitor);
-    const { next, transition } = observe(previous, check, this.#o.failuresBeforeAlert);
-    if (transition?.kind === "down") {
+    const { next, transition } = observe(previous, check, this.#o.policy);
+    if (transition?.kind === "flapping") {
+      const key = incidentKey(this.#o.serverId(), check.monitor, transition.startedAt);
+      next.incidentKey = key;
+      const text = flappingText({
+        monitor: check.monitor,
+        server: this.#o.serverName,
+        changes: transition.changes,
+        windowMs: transition.windowMs,
+        message: check.message,
+        incidentKey: key,
+      });
+      this.#raise(check.monitor, "flapping", transition.startedAt, key, text, null);
+    } else if (transition?.kind === "down") {
       const key = incidentKey(this.#o.serverId(), check.monitor, transition.startedAt);
       next.incidentKey = key;
       const text = downText({

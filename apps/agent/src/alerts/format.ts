@@ -27,6 +27,24 @@ export function downText(input: {
   };
 }
 
+export function flappingText(input: {
+  monitor: string;
+  server: string;
+  changes: number;
+  windowMs: number;
+  message?: string | null;
+  incidentKey: string;
+}): AlertText {
+  const reason = input.message ? `\n${input.message}` : "";
+  return {
+    title: `FLAPPING: ${input.monitor} on ${input.server}`,
+    body:
+      `${input.monitor} on ${input.server} changed state ${input.changes} times in ` +
+      `${formatDuration(input.windowMs)} and is down now. Further DOWN alerts are held until it settles; ` +
+      `you will get a RESTORED for this one.${reason}\nIncident: ${input.incidentKey}`,
+  };
+}
+
 export function restoredText(input: {
   monitor: string;
   server: string;

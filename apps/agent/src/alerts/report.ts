@@ -10,6 +10,7 @@ export function queueAlertReport(
   channels: readonly string[],
   serverId: string | undefined,
   now: number,
+  destinations: readonly string[] = [],
 ): void {
   const incidentKey =
     serverId && alert.incidentKey.startsWith(`${UNREGISTERED}:`)
@@ -22,6 +23,7 @@ export function queueAlertReport(
     started_at: new Date(alert.startedAt).toISOString(),
     sent_at: new Date(now).toISOString(),
     channels: [...new Set(channels)] as AlertChannelKind[],
+    destinations: [...new Set(destinations)],
     message: `${alert.title}\n${alert.body}`.slice(0, 2000),
   } satisfies Record<keyof AgentAlert, unknown>;
   store.outbox.enqueue("alerts", [JSON.stringify(report)], now);

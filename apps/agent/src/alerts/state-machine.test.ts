@@ -1,15 +1,28 @@
+import { ALERT_POLICY_DEFAULTS } from "@custos/protocol";
 import { describe, expect, it } from "vitest";
 import type { MonitorState } from "../store/monitor-state.ts";
-import { incidentKey, type Observation, observe } from "./state-machine.ts";
+import { type AlertPolicy, incidentKey, type Observation, observe } from "./state-machine.ts";
 
-function feed(statuses: Observation["status"][], threshold = 2, start?: MonitorState) {
+const POLICY: AlertPolicy = {
+  failuresToOpen: 2,
+  successesToResolve: 2,
+  flapThreshold: 5,
+  flapWindowMs: 30 * 60_000,
+};
+
+/**
+ * Feeds statuses 10 s apart, from t = 1 s or 10 s after the given state's last check; returns the
+ * last state and every transition with its index.
+ */
+function feed(statuses: Observation["status"][], policy: Partial<AlertPolicy> = {}, start?: MonitorState) {
   let state = start;
+  const first = start ? start.lastCheckedAt + 10_000 : 1_000;
   const transitions: unknown[] = [];
   statuses.forEach((status, i) => {
     const result = observe(
       state,
-      { monitor: "http:api", parent: "http:api", type: "http", status, ts: 1_000 + i * 10_000 },
-      threshold,
+      { monitor: "http:api", parent: "http:api", type: "http", status, ts: first + i * 10_000 },
+      { ...POLICY, ...policy },
     );
     state = result.next;
     if (result.transition) transitions.push({ at: i, ...result.transition });
@@ -18,7 +31,16 @@ function feed(statuses: Observation["status"][], threshold = 2, start?: MonitorS
 }
 
 describe("monitor alert state machine", () => {
-  it("goes down after failures_before_alert consecutive failures, dated from the first failure", () => {
+  it("uses the backend's defaults: down after 2 failures, restored after 2 successes, flapping above 5 changes in 30 min", () => {
+    expect(ALERT_POLICY_DEFAULTS).toEqual({
+      failuresToOpen: POLICY.failuresToOpen,
+      successesToResolve: POLICY.successesToResolve,
+      flapThreshold: POLICY.flapThreshold,
+      flapWindowMinutes: POLICY.flapWindowMs / 60_000,
+    });
+  });
+
+  it("goes down after N consecutive failures, dated from the first failure", () => {
     const { state, transitions } = feed(["ok", "down", "down", "down"]);
     expect(transitions).toEqual([{ at: 2, kind: "down", startedAt: 11_000, failures: 2 }]);
     expect(state).toMatchObject({ alertState: "down", consecutiveFailures: 3, incidentStartedAt: 11_000 });
@@ -28,32 +50,71 @@ describe("monitor alert state machine", () => {
     expect(feed(["ok", "down", "ok", "down", "ok"]).transitions).toEqual([]);
   });
 
-  it("restores on the first success, with the outage duration", () => {
+  it("restores after M consecutive successes, with the outage lasting until the first of them", () => {
     const { state, transitions } = feed(["down", "down", "down", "ok", "ok"]);
     expect(transitions).toEqual([
       { at: 1, kind: "down", startedAt: 1_000, failures: 2 },
-      { at: 3, kind: "restored", startedAt: 1_000, durationMs: 30_000 },
+      { at: 4, kind: "restored", startedAt: 1_000, durationMs: 30_000 },
     ]);
     expect(state).toMatchObject({ alertState: "up", consecutiveFailures: 0, incidentKey: null });
   });
 
+  it("stays down through a single success between failures (no RESTORED/DOWN pair)", () => {
+    expect(feed(["down", "down", "ok", "down", "ok", "down"]).transitions).toEqual([
+      { at: 1, kind: "down", startedAt: 1_000, failures: 2 },
+    ]);
+  });
+
+  it("restores on the first success when M is 1", () => {
+    expect(feed(["down", "down", "ok"], { successesToResolve: 1 }).transitions).toEqual([
+      { at: 1, kind: "down", startedAt: 1_000, failures: 2 },
+      { at: 2, kind: "restored", startedAt: 1_000, durationMs: 20_000 },
+    ]);
+  });
+
   it("counts degraded as up and never pages for unsupported", () => {
     expect(feed(["down", "degraded", "down", "degraded"]).transitions).toEqual([]);
-    expect(feed(["unsupported" as const, "unsupported" as const]).transitions).toEqual([]);
+    expect(feed(["unsupported", "unsupported"]).transitions).toEqual([]);
   });
 
   it("honours a threshold of 1 and of 3", () => {
-    expect(feed(["down"], 1).transitions).toHaveLength(1);
-    expect(feed(["down", "down"], 3).transitions).toHaveLength(0);
-    expect(feed(["down", "down", "down"], 3).transitions).toHaveLength(1);
+    expect(feed(["down"], { failuresToOpen: 1 }).transitions).toHaveLength(1);
+    expect(feed(["down", "down"], { failuresToOpen: 3 }).transitions).toHaveLength(0);
+    expect(feed(["down", "down", "down"], { failuresToOpen: 3 }).transitions).toHaveLength(1);
+  });
+
+  it("pages a flapping monitor once with FLAPPING, holds the DOWNs that follow, and sends one RESTORED for the notice", () => {
+    // a target failing every other pair of checks: a state change every 20 s
+    const cycle: Observation["status"][] = ["down", "down", "ok", "ok"];
+    const { transitions } = feed([...cycle, ...cycle, ...cycle, ...cycle, ...cycle], { flapThreshold: 3 });
+    expect(transitions.map((t) => (t as { kind: string }).kind)).toEqual([
+      "down",
+      "restored",
+      "down",
+      "restored",
+      // the 5th change (a DOWN) finds 5 changes in the window, more than 3: one notice instead
+      "flapping",
+      "restored",
+      // held: neither its DOWN nor a RESTORED for it
+    ]);
+    expect(transitions[4]).toMatchObject({ at: 9, kind: "flapping", changes: 5, windowMs: 30 * 60_000 });
+  });
+
+  it("pages normally again once the changes fall out of the flapping window", () => {
+    const cycle: Observation["status"][] = ["down", "down", "ok", "ok"];
+    const flapping = feed([...cycle, ...cycle, ...cycle], { flapThreshold: 3, flapWindowMs: 120_000 }).state;
+    // 40 quiet checks (400 s) later the window is empty
+    const quiet = feed(Array(40).fill("ok"), { flapThreshold: 3, flapWindowMs: 120_000 }, flapping).state;
+    const later = feed(["down", "down"], { flapThreshold: 3, flapWindowMs: 120_000 }, quiet);
+    expect(later.transitions).toMatchObject([{ kind: "down" }]);
   });
 
   it("does not alert again for a monitor that was already down and alerted (state from before a restart)", () => {
     const before = feed(["down", "down"]).state;
-    expect(before?.alertState).toBe("down");
-    expect(feed(["down", "down", "down"], 2, before).transitions).toEqual([]);
-    expect(feed(["ok"], 2, before).transitions).toEqual([
-      { at: 0, kind: "restored", startedAt: 1_000, durationMs: 0 },
+    expect(before).toMatchObject({ alertState: "down", incidentPaged: true });
+    expect(feed(["down", "down", "down"], {}, before).transitions).toEqual([]);
+    expect(feed(["ok", "ok"], {}, before).transitions).toEqual([
+      { at: 1, kind: "restored", startedAt: 1_000, durationMs: 20_000 },
     ]);
   });
 

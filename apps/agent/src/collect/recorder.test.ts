@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { scriptedPlugin } from "../../test/helpers/test-plugins.ts";
 import { AlertEngine } from "../alerts/engine.ts";
+import { DEFAULT_ALERT_POLICY } from "../alerts/state-machine.ts";
 import type { ResolvedMonitor } from "../config/settings.ts";
 import { silentLogger } from "../log.ts";
 import type { RunResult } from "../scheduler/monitor-runner.ts";
@@ -36,7 +37,7 @@ function setup(maxBytes = 1e9) {
     store,
     serverName: "h",
     serverId: () => "s",
-    failuresBeforeAlert: 2,
+    policy: DEFAULT_ALERT_POLICY,
     channels: [],
     log: silentLogger,
   });

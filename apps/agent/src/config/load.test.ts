@@ -67,7 +67,7 @@ buffer: { max_age: 12h, max_bytes: 50MB, path: state/agent.db }
       expected_status: 200,
     });
     expect(settings.localAlerts).toMatchObject({
-      failuresBeforeAlert: 3,
+      policy: { failuresToOpen: 3, successesToResolve: 2 },
       backendUnreachableAfterMs: 600_000,
     });
     expect(settings.localAlerts.channels[0]).toEqual({
@@ -83,10 +83,10 @@ buffer: { max_age: 12h, max_bytes: 50MB, path: state/agent.db }
     });
   });
 
-  it("uses 2 failures, 5 minutes, 24 h and 200 MB when local_alerts and buffer are left out", () => {
+  it("uses 2 failures, 2 successes, flapping above 5 changes in 30 min, 5 minutes, 24 h and 200 MB when local_alerts and buffer are left out", () => {
     const settings = parseConfig(FILE, BASE, { plugins: testPlugins, env: {} });
     expect(settings.localAlerts).toEqual({
-      failuresBeforeAlert: 2,
+      policy: { failuresToOpen: 2, successesToResolve: 2, flapThreshold: 5, flapWindowMs: 1_800_000 },
       backendUnreachableAfterMs: 300_000,
       channels: [],
     });

@@ -122,7 +122,12 @@ export function parseConfig(path: string, text: string, options: LoadOptions): A
     clockAligned: config.clock_aligned,
     monitors,
     localAlerts: {
-      failuresBeforeAlert: config.local_alerts.failures_before_alert,
+      policy: {
+        failuresToOpen: config.local_alerts.failures_before_alert,
+        successesToResolve: config.local_alerts.successes_before_restore,
+        flapThreshold: config.local_alerts.flapping.changes,
+        flapWindowMs: config.local_alerts.flapping.window,
+      },
       backendUnreachableAfterMs: config.local_alerts.backend_unreachable_after,
       channels: config.local_alerts.channels,
     },

@@ -1,5 +1,6 @@
 /** The validated config in the shape the runtime uses (milliseconds, absolute paths). */
 import type { LocalAlertChannel } from "@custos/protocol";
+import type { AlertPolicy } from "../alerts/state-machine.ts";
 import type { PluginDefinition } from "../plugins/types.ts";
 
 export interface ResolvedMonitor {
@@ -27,7 +28,8 @@ export interface AgentSettings {
   clockAligned: boolean;
   monitors: ResolvedMonitor[];
   localAlerts: {
-    failuresBeforeAlert: number;
+    /** The thresholds and flapping damping of local alerts (the backend's too). */
+    policy: AlertPolicy;
     backendUnreachableAfterMs: number;
     channels: LocalAlertChannel[];
   };

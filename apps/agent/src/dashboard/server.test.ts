@@ -32,9 +32,14 @@ beforeAll(async () => {
       lastLatencyMs: 12,
       consecutiveFailures: 3,
       failingSince: now - 120_000,
+      consecutiveSuccesses: 0,
+      succeedingSince: null,
       alertState: "down",
       incidentStartedAt: now - 120_000,
       incidentKey: "k",
+      incidentPaged: true,
+      recentChanges: [now - 120_000],
+      flappingNotifiedAt: null,
     });
     store.kv.set(KV.backendFailingSince, now - 30_000);
     store.kv.set(KV.backendLastError, "fetch failed");

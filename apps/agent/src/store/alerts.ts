@@ -5,7 +5,7 @@
  */
 import type { SqliteDatabase } from "./sqlite.ts";
 
-export type AlertState = "down" | "restored" | "backend_unreachable";
+export type AlertState = "down" | "flapping" | "restored" | "backend_unreachable";
 
 export interface NewAlert {
   incidentKey: string;

@@ -3,7 +3,7 @@ import type { EmailChannel } from "@custos/protocol";
 import { createTransport } from "nodemailer";
 import type { Channel } from "./types.ts";
 
-export function emailChannel(channel: EmailChannel, key: string): Channel {
+export function emailChannel(channel: EmailChannel, key: string): Omit<Channel, "destinations"> {
   const transport = createTransport({
     host: channel.host,
     port: channel.port,

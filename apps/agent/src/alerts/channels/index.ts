@@ -1,6 +1,6 @@
 /** Builds the configured local alert channels. */
 import { createHash } from "node:crypto";
-import type { LocalAlertChannel } from "@custos/protocol";
+import { destinationNames, type LocalAlertChannel } from "@custos/protocol";
 import { emailChannel } from "./email.ts";
 import { ntfySender } from "./ntfy.ts";
 import { slackSender } from "./slack.ts";
@@ -13,17 +13,29 @@ export function channelKey(config: LocalAlertChannel): string {
   return `${config.type}:${digest}`;
 }
 
+/**
+ * The protocol's destination keys (SHA-256 of the canonical name, 32 hex digits), computed
+ * synchronously here: the protocol's async WebCrypto version gives the same (tested).
+ */
+export function destinationKeysSync(config: LocalAlertChannel): string[] {
+  const target = config.type === "slack" ? { url: config.webhook_url } : config;
+  return destinationNames(config.type, target).map((name) =>
+    createHash("sha256").update(name).digest("hex").slice(0, 32),
+  );
+}
+
 export function createChannel(config: LocalAlertChannel): Channel {
   const key = channelKey(config);
+  const destinations = destinationKeysSync(config);
   switch (config.type) {
     case "email":
-      return emailChannel(config, key);
+      return { ...emailChannel(config, key), destinations };
     case "slack":
-      return { key, type: "slack", send: slackSender(config) };
+      return { key, type: "slack", destinations, send: slackSender(config) };
     case "webhook":
-      return { key, type: "webhook", send: webhookSender(config) };
+      return { key, type: "webhook", destinations, send: webhookSender(config) };
     case "ntfy":
-      return { key, type: "ntfy", send: ntfySender(config) };
+      return { key, type: "ntfy", destinations, send: ntfySender(config) };
   }
 }
 

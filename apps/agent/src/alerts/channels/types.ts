@@ -13,6 +13,11 @@ export interface Channel {
   /** Stable across restarts while the channel's config is unchanged (a hash, no secrets). */
   key: string;
   type: "email" | "slack" | "webhook" | "ntfy";
+  /**
+   * Keys of where it pages (@custos/protocol destinations.ts), reported to the backend with each
+   * page so the backend does not page the same destination again for the same incident.
+   */
+  destinations: string[];
   send: Sender;
   close?(): void;
 }
