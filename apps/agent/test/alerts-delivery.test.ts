@@ -12,6 +12,7 @@ import { AlertDispatcher } from "../src/alerts/dispatcher.ts";
 import { AlertEngine } from "../src/alerts/engine.ts";
 import { DEFAULT_ALERT_POLICY } from "../src/alerts/state-machine.ts";
 import { silentLogger } from "../src/log.ts";
+import { SUPERSEDED } from "../src/store/alerts.ts";
 import { openStore, type Store } from "../src/store/store.ts";
 import { waitFor } from "./helpers/agent-files.ts";
 import { type HttpSink, type SmtpSink, startHttpSink, startSmtpSink } from "./helpers/sinks.ts";
@@ -201,6 +202,42 @@ describe("direct alerts", () => {
         .flatMap((r) => r.destinations)
         .sort(),
     ).toEqual(expected.sort());
+  });
+
+  it("sends one RESTORED instead of a late DOWN and a RESTORED when the incident ended while the channels were failing", async () => {
+    http.status = 503;
+    await smtp.stop();
+    const { store, check } = setup("superseded");
+    const started = Date.UTC(2026, 4, 1, 10, 0, 0);
+    check("down", started);
+    check("down", started + 10_000);
+    await waitFor(
+      () => store.alerts.recent(1)[0]?.deliveries.every((d) => d.attempts >= 2),
+      15_000,
+      "two failed attempts per channel",
+    );
+    // the target recovers while every channel is still failing
+    check("ok", started + 240_000);
+    check("ok", started + 250_000);
+    const [restored, down] = store.alerts.recent(2);
+    expect(down?.deliveries.map((d) => [d.status, d.lastError])).toEqual(
+      Array(4).fill(["failed", SUPERSEDED]),
+    );
+
+    http.status = 200;
+    await smtp.start();
+    await waitFor(
+      () => store.alerts.recent(1)[0]?.deliveries.every((d) => d.status === "delivered"),
+      15_000,
+      "the RESTORED delivered",
+    );
+    expect(restored?.state).toBe("restored");
+    expect(smtp.mails.map((m) => /Subject: (\w+)/.exec(m.raw)?.[1])).toEqual(["RESTORED"]);
+    const hooks = http.requests
+      .filter((r) => r.path === "/hook" && r.status === 200)
+      .map((r) => JSON.parse(r.body));
+    expect(hooks.map((h) => h.state)).toEqual(["restored"]);
+    expect(hooks[0]?.message).toContain("restored after 4m (down since 2026-05-01T10:00:00.000Z)");
   });
 
   it("keeps recording checks while a receiver hangs", async () => {

@@ -62,6 +62,9 @@ function alertFromRow(row: AlertRow): StoredAlert {
 
 const KEEP_MS = 7 * 86_400_000;
 
+/** Why a DOWN was never delivered: the incident ended first, and its RESTORED carries both. */
+export const SUPERSEDED = "superseded: the incident ended before this was delivered; its RESTORED says both";
+
 export class AlertQueue {
   readonly #db: SqliteDatabase;
   readonly #q;
@@ -96,6 +99,11 @@ export class AlertQueue {
       failed: db.prepare<[string, number, number]>(
         "update alert_deliveries set status = 'failed', attempts = attempts + 1, last_error = ?, done_at = ? where id = ?",
       ),
+      supersede: db.prepare<[string, number, string, string]>(
+        `update alert_deliveries set status = 'failed', last_error = ?, done_at = ?
+         where status = 'pending' and attempts > 0 and channel_key = ?
+           and alert_id in (select id from alerts where incident_key = ? and state in ('down', 'flapping'))`,
+      ),
       abandon: db.prepare<[string, number, string]>(
         "update alert_deliveries set status = 'failed', last_error = ?, done_at = ? where status = 'pending' and channel_key = ?",
       ),
@@ -124,8 +132,18 @@ export class AlertQueue {
     };
   }
 
-  /** Records an alert and one pending delivery per channel. Call inside the caller's transaction. */
+  /**
+   * Records an alert and one pending delivery per channel. Call inside the caller's transaction.
+   * A RESTORED replaces its incident's DOWN (or FLAPPING) where that delivery has failed and is
+   * waiting for a retry: the channel gets one message that says both ("restored after 4m, down
+   * since …"), not a late DOWN followed by a RESTORED after the incident is over. A DOWN not yet
+   * tried still goes first.
+   */
   add(alert: NewAlert, channels: readonly { key: string; type: string }[]): StoredAlert {
+    if (alert.state === "restored") {
+      for (const channel of channels)
+        this.#q.supersede.run(SUPERSEDED, alert.createdAt, channel.key, alert.incidentKey);
+    }
     const result = this.#q.insertAlert.run(
       alert.incidentKey,
       alert.monitor,
