@@ -167,8 +167,10 @@ function orgFilter(table: Table, org: string): string {
 }
 
 class Rollback extends Error {
-  constructor(readonly outcome: string | null) {
+  readonly outcome: string | null;
+  constructor(outcome: string | null) {
     super("rollback");
+    this.outcome = outcome;
   }
 }
 
