@@ -49,6 +49,9 @@ export async function startPostgres(options: { dir?: string; port?: number } = {
     // root cannot run postgres; the package creates and uses a `postgres` OS user then.
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ["-c", "max_connections=200", "-c", "fsync=off", "-c", "synchronous_commit=off"],
+    // The cluster's locale is fixed, not taken from LANG/LC_ALL: initdb refuses a locale this
+    // machine has not installed, and a host collation would change how text sorts.
+    initdbFlags: ["--locale=C", "--encoding=UTF8"],
     onLog: (m) => logs.push(String(m)),
     onError: (m) => logs.push(String(m)),
   });
