@@ -522,3 +522,19 @@ describe("memberships", () => {
     expect(row?.role).toBe("admin");
   });
 });
+
+describe("api keys", () => {
+  it("stay revoked: a member cannot clear revoked_at to bring a key back", async () => {
+    const [key] = await h.sql<{ id: string }[]>`
+      update api_keys set revoked_at = now() where org_id = ${orgs.a} and revoked_at is null
+      and id = (select id from api_keys where org_id = ${orgs.a} order by id limit 1) returning id`;
+    const { code } = await tryAsA(
+      async () => undefined,
+      (tx) => tx`update public.api_keys set revoked_at = null where id = ${key?.id as string}`,
+    );
+    expect(code).toBe("23514");
+    const [row] =
+      await h.sql`select revoked_at is not null as revoked from api_keys where id = ${key?.id as string}`;
+    expect(row?.revoked).toBe(true);
+  });
+});
