@@ -87,6 +87,14 @@ describe.skipIf(!LAN_ADDRESS)("the install command from the onboarding screen", 
     await warning.waitFor();
     expect(await warning.textContent()).toContain(`CUSTOS_PUBLIC_URL=http://${LAN_ADDRESS}:${server.port}`);
     await shoot(page, "30-onboarding-loopback-warning");
+
+    // the same warning wherever the command is shown: a new key in Settings > API keys
+    await page.goto(`http://localhost:${server.port}/settings/api-keys`);
+    await page.getByRole("button", { name: "Create key" }).click();
+    await page.locator("figure", { hasText: "Install command" }).waitFor();
+    const again = page.getByRole("alert").filter({ hasText: "This address only works on this machine." });
+    expect(await again.textContent()).toContain(`CUSTOS_PUBLIC_URL=http://${LAN_ADDRESS}:${server.port}`);
+    await shoot(page, "32-settings-api-keys-loopback-warning");
     expect(browser.problems).toEqual([]);
   }, 120_000);
 
