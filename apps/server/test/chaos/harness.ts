@@ -4,7 +4,7 @@
  *
  *   agent-i  --(TCP proxy i)-->  custos-server  --webhook-->  backend sink  (/backend/<agent>)
  *   agent-i  --http monitor-->   target i (ok | fail | slow | flap | off)
- *   agent-i  --local webhook-->  agent sink i   (/agent/<agent>)
+ *   agent-i  --local webhook-->  agent sink i   (/agent/<agent>), or the backend channel's own URL
  *
  * Every agent registers into its own organization (one API key each): agents on one host all read
  * the same /etc/machine-id, and the backend keys a server by machine id, so in one organization
@@ -256,8 +256,14 @@ export class NetworkLink {
 export interface AgentOptions {
   /** short name; the server is called `chaos-<name>` */
   name: string;
-  /** false: no local alert channel (the backend is the only path) */
-  localChannel?: boolean;
+  /**
+   * Where the agent's own webhook channel posts:
+   *  "own"    its own sink (channel `agent:chaos-<name>`), a destination the backend does not use
+   *  "shared" the very URL of its organization's backend channel (channel `backend`): one
+   *           destination for both paths, where the backend must not page what the agent paged
+   *  "none"   no local channel (the backend is the only path)
+   */
+  destination?: "own" | "shared" | "none";
 }
 
 export interface Timings {
@@ -301,14 +307,21 @@ export class ChaosAgent {
     this.configPath = join(this.dir, "agent.yaml");
   }
 
+  /** the judge's name of the destination the agent's own channel posts to */
   get channel() {
-    return `agent:${this.server}`;
+    const destination = this.options.destination ?? "own";
+    return destination === "own" ? `agent:${this.server}` : destination === "shared" ? "backend" : "";
   }
 
-  writeConfig(apiKey: string, t: Timings) {
-    const channels = this.sink
-      ? `  channels:\n    - type: webhook\n      url: ${this.sink.url}/agent/${this.server}\n`
-      : "  channels: []\n";
+  writeConfig(apiKey: string, t: Timings, backendChannelUrl: string) {
+    const destination = this.options.destination ?? "own";
+    const url =
+      destination === "own"
+        ? `${this.sink!.url}/agent/${this.server}`
+        : destination === "shared"
+          ? backendChannelUrl
+          : "";
+    const channels = url ? `  channels:\n    - type: webhook\n      url: ${url}\n` : "  channels: []\n";
     writeFileSync(
       this.configPath,
       `api_key: ${apiKey}
@@ -448,7 +461,7 @@ export class Harness {
       const link = new NetworkLink(() => this.server.port);
       await link.start();
       let sink: Sink | undefined;
-      if (options.localChannel !== false) {
+      if ((options.destination ?? "own") === "own") {
         sink = new Sink(`agent-${options.name}`, this.records, () => `agent:chaos-${options.name}`);
         await sink.start();
       }
@@ -458,10 +471,10 @@ export class Harness {
       // one organization per agent: its own identity, one backend channel, one rule
       agent.orgId = await this.server.createOrg(`chaos ${options.name}`);
       const apiKey = await this.server.createKey(agent.orgId, "agent");
+      const backendChannelUrl = `${this.backendSink.url}/backend/${agent.server}`;
       const [channel] = await this.sql<{ id: string }[]>`
         insert into public.channels (org_id, name, kind, config)
-        values (${agent.orgId}, 'backend sink', 'webhook',
-                ${this.sql.json({ url: `${this.backendSink.url}/backend/${agent.server}`, headers: {} })})
+        values (${agent.orgId}, 'backend sink', 'webhook', ${this.sql.json({ url: backendChannelUrl, headers: {} })})
         returning id`;
       await this.sql`
         insert into public.channel_secrets (channel_id, org_id, secret)
@@ -470,7 +483,7 @@ export class Harness {
       await this.sql`
         insert into public.alert_rules (org_id, name, min_severity, channel_ids)
         values (${agent.orgId}, 'critical to the sink', 'critical', ${[channel!.id]})`;
-      agent.writeConfig(apiKey, this.timings);
+      agent.writeConfig(apiKey, this.timings, backendChannelUrl);
       agent.start();
     }
 

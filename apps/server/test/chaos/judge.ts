@@ -31,7 +31,9 @@ export interface Expectation {
 
 export interface Page {
   at: number;
+  /** the destination (a sink URL): "backend" is the backend channel's URL, which a "shared" agent uses too */
   channel: string;
+  sender: "agent" | "backend";
   subject: string;
   state: PageState | string;
   title: string;
@@ -45,7 +47,7 @@ export interface Finding {
   subject: string;
   state: string;
   detail: string;
-  pages: { t: string; at: string; title: string; body: string }[];
+  pages: { t: string; at: string; sender: string; title: string; body: string }[];
 }
 
 export interface ExpectationResult extends Expectation {
@@ -62,7 +64,15 @@ export interface Verdict {
   expectations: ExpectationResult[];
   findings: Finding[];
   /** every page and every failed delivery attempt in the window, relative to the start */
-  timeline: { t: string; channel: string; status: number; subject: string; state: string; title: string }[];
+  timeline: {
+    t: string;
+    channel: string;
+    sender: string;
+    status: number;
+    subject: string;
+    state: string;
+    title: string;
+  }[];
   marks: { t: string; name: string }[];
   notes: string[];
 }
@@ -77,7 +87,9 @@ export function readPage(record: SinkRecord): Page {
   let subject = "unknown";
   let state = "UNKNOWN";
   let title = String(json.title ?? "");
-  if (record.channel === "backend") {
+  // the payload says who sent it: the agent's has incident_key/state, the backend's event/incident
+  const sender: Page["sender"] = "incident_key" in json || "state" in json ? "agent" : "backend";
+  if (sender === "backend") {
     state = String(json.event ?? "unknown").toUpperCase();
     const incident = json.incident;
     if (incident?.kind === "heartbeat") subject = `server:${incident.server?.name}`;
@@ -98,6 +110,7 @@ export function readPage(record: SinkRecord): Page {
   return {
     at: record.at,
     channel: record.channel,
+    sender,
     subject,
     state,
     title,
@@ -126,6 +139,7 @@ export function judge(input: {
   const show = (p: Page) => ({
     t: rel(p.at, start),
     at: new Date(p.at).toISOString(),
+    sender: p.sender,
     title: p.title,
     body: p.body.length > 1500 ? `${p.body.slice(0, 1500)}…` : p.body,
   });
@@ -216,6 +230,7 @@ export function judge(input: {
     return {
       t: rel(r.at, start),
       channel: r.channel,
+      sender: p.sender,
       status: r.status,
       subject: p.subject,
       state: p.state,
@@ -252,7 +267,7 @@ export function formatVerdict(v: Verdict): string {
   }
   for (const f of v.findings) {
     lines.push(`   ! ${f.kind.toUpperCase()} ${f.channel} ${f.subject} ${f.state}: ${f.detail}`);
-    for (const p of f.pages.slice(0, 6)) lines.push(`       ${p.t} ${p.at} ${p.title}`);
+    for (const p of f.pages.slice(0, 6)) lines.push(`       ${p.t} ${p.at} from ${p.sender}: ${p.title}`);
     if (f.pages.length > 6) lines.push(`       ... ${f.pages.length - 6} more`);
   }
   lines.push(`   marks: ${v.marks.map((m) => `${m.name}@${m.t}`).join(", ")}`);
