@@ -90,6 +90,32 @@ describe("times JS or PostgreSQL cannot hold", () => {
   });
 });
 
+describe("numbers a float4 column cannot hold", () => {
+  it("stores a check latency of 9.3e-254 ms as 0 instead of failing the real cast", async () => {
+    const serverId = await h.register(`tiny-latency-${randomUUID()}`);
+    const res = await h.call("/checks", {
+      server_id: serverId,
+      batch_id: randomUUID(),
+      results: [{ ts: now(), monitor: "m", status: "ok", latency_ms: 9.337058906554745e-254 }],
+    });
+    expect(res.status).toBe(200);
+    const [row] = await h.sql`select latency_ms from check_results where server_id = ${serverId}`;
+    expect(row?.latency_ms).toBe(0);
+  });
+
+  it("answers 400 naming the sample for a value above 1e38", async () => {
+    const serverId = await h.register(`huge-value-${randomUUID()}`);
+    const res = await h.call("/metrics", {
+      server_id: serverId,
+      batch_id: randomUUID(),
+      samples: [{ ts: now(), name: "cpu.percent", value: 1.7e308 }],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.field).toBe("samples.0.value");
+    expect(await counts(serverId)).toMatchObject({ series: 0, samples: 0 });
+  });
+});
+
 describe("duplicates inside one batch", () => {
   it("merges an alert listed twice for the same incident and state: union of channels, latest sending", async () => {
     const serverId = await h.register(`dup-alert-${randomUUID()}`);

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { DESTINATION_KEY } from "./destinations.ts";
-import { AGENT_TIME_WINDOW, SafeText, Timestamp } from "./primitives.ts";
+import { AGENT_TIME_WINDOW, Measurement, SafeText, Timestamp } from "./primitives.ts";
 
 export const LIMITS = {
   /** Largest request body accepted, compressed or not (bytes). */
@@ -89,7 +89,7 @@ export const MetricSample = z.strictObject({
   ts: Timestamp,
   name: Name,
   labels: MetricLabels.optional(),
-  value: z.number().finite(),
+  value: Measurement,
 });
 export type MetricSample = z.infer<typeof MetricSample>;
 
@@ -106,7 +106,7 @@ export const CheckResult = z.strictObject({
   /** Plugin type, e.g. "http"; lets the backend create the monitor row on first sight. */
   type: Name.optional(),
   status: CheckStatus,
-  latency_ms: z.number().nonnegative().max(3_600_000).optional(),
+  latency_ms: Measurement.pipe(z.number().nonnegative().max(3_600_000)).optional(),
   message: SafeText.max(2000).optional(),
   ts: Timestamp,
 });

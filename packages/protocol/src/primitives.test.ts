@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AlertsBatch, HeartbeatRequest, MetricsBatch, RegisterRequest } from "./agent.ts";
 import { CreateChannelRequest, CreateMaintenanceWindowRequest, ServersQuery } from "./dashboard.ts";
-import { agentTimeProblem, JsonObject, SafeText, Timestamp } from "./primitives.ts";
+import { agentTimeProblem, JsonObject, Measurement, SafeText, Timestamp } from "./primitives.ts";
 
 const firstPath = (result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) =>
   result.error?.issues[0]?.path.map(String).join(".");
@@ -114,6 +114,20 @@ describe("dashboard schemas", () => {
       config: { url: "https://example.com", headers: { "X-A": "a\u0000" } },
     });
     expect(firstPath(result)).toBe("config.headers.X-A");
+  });
+});
+
+describe("Measurement", () => {
+  it("counts magnitudes below 1e-9 as 0, so a float4 average cannot underflow", () => {
+    expect(Measurement.parse(9.3e-254)).toBe(0);
+    expect(Measurement.parse(-5e-324)).toBe(0);
+    expect(Measurement.parse(0.25)).toBe(0.25);
+  });
+
+  it("refuses magnitudes above 1e38, which a float4 average cannot hold, and non-finite numbers", () => {
+    for (const value of [1e39, -1e308, Number.POSITIVE_INFINITY, Number.NaN]) {
+      expect(Measurement.safeParse(value).success).toBe(false);
+    }
   });
 });
 

@@ -25,6 +25,22 @@ const UNSTORABLE_MESSAGE = "must not contain NUL bytes or unpaired UTF-16 surrog
  */
 export const SafeText = z.string().refine(isStorableText, { message: UNSTORABLE_MESSAGE, abort: true });
 
+// ---- numbers ----------------------------------------------------------------------------------
+
+/**
+ * A measured value (metric sample, check latency). Stored as double precision, but averages of
+ * some are kept as real (float4: the overview's cpu trend, latency_ms), where PostgreSQL refuses
+ * both overflow (above 3.4e38) and underflow (a nonzero value that rounds to 0) with an error,
+ * which in a rollup would fail the whole pass. So: at most 1e38 in magnitude (400 beyond), and a
+ * magnitude below 1e-9 counts as 0 (no measurement is that small; sums of what remains cannot
+ * underflow a float4).
+ */
+export const Measurement = z
+  .number()
+  .min(-1e38)
+  .max(1e38)
+  .transform((value) => (Math.abs(value) < 1e-9 ? 0 : value));
+
 // ---- time ---------------------------------------------------------------------------------------
 
 /**
