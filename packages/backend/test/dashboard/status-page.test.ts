@@ -99,8 +99,12 @@ describe("status pages", () => {
     }
   });
 
-  it("ignores another organization's monitor even if its id got into the page", async () => {
-    await d.sql`update status_pages set monitor_ids = monitor_ids || ${foreign}::uuid where id = ${page.id}`;
+  it("cannot list another organization's monitor, not even written with service access", async () => {
+    const refused = await d.sql`
+      update status_pages set monitor_ids = monitor_ids || ${foreign}::uuid where id = ${page.id}`.catch(
+      (e: { code?: string }) => e.code,
+    );
+    expect(refused).toBe("23503");
     const res = await d.api("GET", "/status/acme-status", { as: null });
     expect(res.text).not.toContain("b-private");
     expect(res.body.monitors).toHaveLength(2);
@@ -119,12 +123,15 @@ describe("status pages", () => {
   });
 
   it("gives the anonymous role no table at all, only the function", async () => {
-    const rows = await d.sql.begin(async (tx) => {
-      await tx`select set_config('role', 'anon', true)`;
-      return tx`select (select count(*) from status_pages)::int as pages, (select count(*) from monitors)::int as monitors,
-                       (select count(*) from check_rollups_1h)::int as rollups`;
-    });
-    expect(rows[0]).toEqual({ pages: 0, monitors: 0, rollups: 0 });
+    for (const table of ["status_pages", "monitors", "check_rollups_1h"]) {
+      const refused = await d.sql
+        .begin(async (tx) => {
+          await tx`select set_config('role', 'anon', true)`;
+          return tx.unsafe(`select count(*) from public.${table}`);
+        })
+        .catch((e: { code?: string }) => e.code);
+      expect(refused, table).toBe("42501");
+    }
     const denied = await d.sql
       .begin(async (tx) => {
         await tx`select set_config('role', 'anon', true)`;
