@@ -148,6 +148,16 @@ describe("heartbeat sweep", () => {
     expect((await h.sql`select count(*)::int as n from incidents`)[0]?.n).toBe(1);
   });
 
+  it("names a silent server's incident by server id, 'heartbeat' and the last heartbeat's time", async () => {
+    const serverId = await serverSilentFor(300);
+    await runSweep({ ctx: h.app.ctx });
+    await dispatchDue({ ctx: h.app.ctx });
+    const [row] = await h.sql<{ at: string }[]>`
+      select to_char(last_heartbeat_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at
+      from servers where id = ${serverId}`;
+    expect(sinkA.received[0]?.json().incident_key).toBe(`${serverId}:heartbeat:${row?.at}`);
+  });
+
   it("says 'agent dead (host answers)' when the server's public endpoint still answers", async () => {
     const serverId = await serverSilentFor(300);
     await h.sql`update servers set public_endpoint = 'http://127.0.0.1:1/' where id = ${serverId}`;
@@ -282,6 +292,17 @@ describe("agent check state machine", () => {
     expect(rows.map((r) => r.suppressed_reason)).toEqual([
       "the agent already paged this destination for this incident",
     ]);
+  });
+
+  it("carries the incident key the agent uses for the same incident, so a receiver can join both paths' pages", async () => {
+    const serverId = await serverSilentFor(1);
+    const started = new Date(Date.now() - 30_000);
+    await report(serverId, ["down", "down"], "http:api", started.getTime());
+    await dispatchDue({ ctx: h.app.ctx });
+    const page = sinkA.received[0]?.json();
+    const agentKey = `${serverId}:http:api:${started.toISOString()}`;
+    expect(page?.incident_key).toBe(agentKey);
+    expect(page?.text).toContain(`Incident: ${agentKey}`);
   });
 
   it("pages a new incident although the agent paged the same monitor's earlier incident on the same destination", async () => {

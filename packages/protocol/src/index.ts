@@ -5,4 +5,5 @@ export * from "./config.ts";
 export * from "./dashboard.ts";
 export * from "./destinations.ts";
 export * from "./duration.ts";
+export * from "./incident-key.ts";
 export * from "./primitives.ts";

@@ -7,7 +7,7 @@
  * notice that was sent. Pure; the engine persists the result.
  * `unsupported` never counts; `degraded` counts as up (the agent pages outages, not slowness).
  */
-import { ALERT_POLICY_DEFAULTS, type CheckStatus } from "@custos/protocol";
+import { ALERT_POLICY_DEFAULTS, type CheckStatus, incidentKey as sharedIncidentKey } from "@custos/protocol";
 import type { MonitorState } from "../store/monitor-state.ts";
 
 export interface Observation {
@@ -151,7 +151,7 @@ export function observe(
 
 /** `${server_id}:${monitor}:${startedAtISO}`: the same incident on the agent and the backend. */
 export function incidentKey(serverId: string | undefined, monitor: string, startedAt: number): string {
-  return `${serverId ?? UNREGISTERED}:${monitor}:${new Date(startedAt).toISOString()}`;
+  return sharedIncidentKey(serverId ?? UNREGISTERED, monitor, startedAt);
 }
 
 /** Prefix of incident keys made before the agent had a server id; replaced when reported. */

@@ -1,3 +1,4 @@
+import { HEARTBEAT_MONITOR, incidentKey } from "@custos/protocol";
 import type { NotificationMessage } from "../notify/types.ts";
 
 export interface OutboxContext {
@@ -33,6 +34,19 @@ export function formatDuration(seconds: number): string {
   if (h > 0) return `${h}h ${m}m`;
   if (m > 0) return `${m}m ${rest}s`;
   return `${rest}s`;
+}
+
+/** The identity the agent uses for the same incident (see @custos/protocol incident-key.ts). */
+export function sharedKey(row: OutboxContext): string | undefined {
+  const started = row.started_at ?? row.opened_at;
+  if (!row.incident_id || !started) return undefined;
+  if (row.kind === "agent_check" && row.server_id && row.monitor_name)
+    return incidentKey(row.server_id, row.monitor_name, started);
+  if (row.kind === "heartbeat" && row.server_id)
+    return incidentKey(row.server_id, HEARTBEAT_MONITOR, started);
+  if (row.monitor_id && row.monitor_name)
+    return incidentKey(`probe:${row.monitor_id}`, row.monitor_name, started);
+  return row.subject_key ? incidentKey(row.subject_key, row.kind ?? "incident", started) : undefined;
 }
 
 const utc = (d: Date) => `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
@@ -88,6 +102,8 @@ export function buildMessage(row: OutboxContext, now: Date, dashboardUrl?: strin
       lines.push("If you can read this, the channel works.");
   }
   if (row.cause) lines.push(`Cause: ${row.cause}`);
+  const key = sharedKey(row);
+  if (key) lines.push(`Incident: ${key}`);
   if (row.event !== "test") lines.push(`Organization: ${row.org_name}`);
   const url =
     dashboardUrl && row.incident_id
@@ -100,6 +116,7 @@ export function buildMessage(row: OutboxContext, now: Date, dashboardUrl?: strin
     title,
     text: lines.join("\n"),
     org: { id: row.org_id, name: row.org_name },
+    ...(key ? { incident_key: key } : {}),
     ...(url ? { url } : {}),
     ...(row.incident_id && row.subject_key && row.kind && row.opened_at
       ? {

@@ -26,6 +26,11 @@ export interface NotificationMessage {
     monitor?: { id: string; name: string } | null;
   };
   org: { id: string; name: string };
+  /**
+   * The incident's identity shared with the agent (@custos/protocol incidentKey): the agent's
+   * own pages for the same incident carry the same key. Absent for a test notification.
+   */
+  incident_key?: string;
   /** Link to the incident in the dashboard, when the base URL is known. */
   url?: string;
 }

@@ -3,7 +3,8 @@
  *
  * Body (UTF-8 JSON):
  *   { "event": "down", "severity": "critical", "title": "...", "text": "...",
- *     "incident": { ... } | null, "org": { "id": "...", "name": "..." },
+ *     "incident": { ... } | null, "incident_key": "<server id>:<monitor>:<start ISO>" | null,
+ *     "org": { "id": "...", "name": "..." },
  *     "url": "https://.../incidents/..." | null, "sent_at": "2026-01-01T00:00:00.000Z" }
  *
  * Headers:
@@ -28,6 +29,7 @@ export function webhookPayload(message: NotificationMessage, sentAt: Date) {
     title: message.title,
     text: message.text,
     incident: message.incident ?? null,
+    incident_key: message.incident_key ?? null,
     org: message.org,
     url: message.url ?? null,
     sent_at: sentAt.toISOString(),

@@ -53,6 +53,7 @@ describe("webhook notifier", () => {
       "title",
       "text",
       "incident",
+      "incident_key",
       "org",
       "url",
       "sent_at",
