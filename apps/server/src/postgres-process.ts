@@ -61,6 +61,10 @@ export async function initCluster(options: {
         `--pwfile=${pwfile}`,
         // English messages: start() recognises readiness by one
         "--lc-messages=C",
+        // A fixed locale, not the host's LANG/LC_ALL: initdb refuses one that is not installed
+        // (a LANG forwarded over SSH, a slim container), and text would sort by the host's rules.
+        "--locale=C",
+        "--encoding=UTF8",
       ],
       runAs,
     );
