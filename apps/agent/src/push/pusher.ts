@@ -112,7 +112,11 @@ export class Pusher {
     while (sent < limit) {
       if (signal?.aborted) break;
       const batch = store.outbox.nextBatch(kind, this.#now);
-      if (!batch) break;
+      if (!batch) {
+        // nothing left (the caps may have dropped what failed): nothing is failing any more
+        if (sent === 0) this.#recovered(kind, "nothing left to push");
+        break;
+      }
       store.outbox.markAttempt(batch.batchId);
       const outcome = await this.#o.client.post(kind as AgentEndpoint, batchBody(serverId, batch), {
         gzip: true,
@@ -278,7 +282,7 @@ export class Pusher {
     kv.setJson(KV.pushFailing, all);
   }
 
-  #recovered(kind: OutboxKind): void {
+  #recovered(kind: OutboxKind, why = "pushing works again"): void {
     const state = this.#state(kind);
     state.failures = 0;
     state.networkFailure = false;
@@ -288,6 +292,6 @@ export class Pusher {
     delete all[kind];
     if (Object.keys(all).length === 0) kv.delete(KV.pushFailing);
     else kv.setJson(KV.pushFailing, all);
-    this.#o.log.info("pushing works again", { kind });
+    this.#o.log.info(why, { kind });
   }
 }

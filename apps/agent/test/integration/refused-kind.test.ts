@@ -68,30 +68,33 @@ buffer:
       // the backend accepts check results again: the next ones are stored
       proxy.forwardAll();
       await waitFor(async () => (await backend.checks("agent")).length >= 3, 15_000, "check results stored");
-      await waitFor(
-        () => agent.store.outbox.depth().items.metrics === 0 && agent.store.outbox.depth().items.checks === 0,
-        15_000,
-        "buffer drained",
-      );
     } finally {
       await agent.stop();
     }
 
-    // every collection is accounted for: its counter value stored once, in order, and its check
-    // result either stored or set aside as refused
+    // every collection is accounted for: its counter value stored once, in order, and its ok
+    // check result stored, set aside as refused, or still buffered (a run past its deadline,
+    // which a loaded machine can cause, reports down and stores no counter value)
     const counter = (await backend.samples(COUNTER)).map((s) => s.value);
-    expect(counter).toEqual(Array.from({ length: counter.length }, (_, i) => i + 1));
     const store = openStore(files.statePath, { readonly: true });
     try {
-      const setAside = store.rejected.summary().checks.items;
-      const pendingChecks = store.outbox.depth().items.checks;
-      const pendingCounter = store.db
-        .prepare<[], { payload: string }>("select payload from outbox where kind = 'metrics'")
+      const parse = (json: string) => JSON.parse(json) as { name?: string; status?: string };
+      const pending = (kind: string) =>
+        store.db
+          .prepare<[string], { payload: string }>("select payload from outbox where kind = ?")
+          .all(kind)
+          .map((r) => parse(r.payload));
+      const setAside = store.db
+        .prepare<[], { items: string }>("select items from rejected where kind = 'checks'")
         .all()
-        .filter((r) => (JSON.parse(r.payload) as { name: string }).name === COUNTER).length;
-      expect((await backend.checks("agent")).length + setAside + pendingChecks).toBe(
-        counter.length + pendingCounter,
-      );
+        .flatMap((r) => JSON.parse(r.items) as { status?: string }[]);
+      expect(store.rejected.summary().checks.kept).toBe(store.rejected.summary().checks.batches);
+      const pendingCounter = pending("metrics").filter((s) => s.name === COUNTER).length;
+      expect(counter).toEqual(Array.from({ length: counter.length }, (_, i) => i + 1));
+      const stored = (await backend.checks("agent")).filter((c) => c.status === "ok").length;
+      const refusedOk = setAside.filter((c) => c.status === "ok").length;
+      const pendingOk = pending("checks").filter((c) => c.status === "ok").length;
+      expect(stored + refusedOk + pendingOk).toBe(counter.length + pendingCounter);
     } finally {
       store.close();
     }
