@@ -1,4 +1,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { freePort } from "./ports.ts";
@@ -55,8 +58,13 @@ export async function startCustosServer(
     databaseUrl = await createTestDatabase(adminUrl, "srv");
   }
   const port = await freePort();
+  // Its own data directory (the auth signing key is kept there), removed on close; the default
+  // `.custos` in the test's working directory would carry one run's key into the next.
+  const dataDir =
+    options.env?.CUSTOS_DATA_DIR === undefined ? mkdtempSync(join(tmpdir(), "custos-srv-data-")) : undefined;
   const env = {
     ...process.env,
+    ...(dataDir ? { CUSTOS_DATA_DIR: dataDir } : {}),
     DATABASE_URL: databaseUrl,
     PORT: String(port),
     HOST: "127.0.0.1",
@@ -132,6 +140,7 @@ export async function startCustosServer(
     async close() {
       await handle.stop();
       await cluster?.stop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return handle;
