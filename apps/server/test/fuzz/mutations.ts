@@ -161,7 +161,13 @@ function parentOf(root: Json, path: Segment[]): { parent: Json; key: Segment } {
   return { parent, key: path[path.length - 1] as Segment };
 }
 
-export type BodyOp = { op: "replace"; value: Json } | { op: "delete" } | { op: "extra"; value: Json };
+/** replace a value, delete a member, add an extra member, or list an array element twice (batch
+ * inserts with ON CONFLICT fail when one statement meets the same key twice). */
+export type BodyOp =
+  | { op: "replace"; value: Json }
+  | { op: "delete" }
+  | { op: "extra"; value: Json }
+  | { op: "duplicate" };
 
 /** The body with one change at `path`. */
 export function mutateBody(body: Json, path: Segment[], change: BodyOp): Json {
@@ -170,11 +176,14 @@ export function mutateBody(body: Json, path: Segment[], change: BodyOp): Json {
   if (Array.isArray(parent)) {
     if (change.op === "replace") parent[key as number] = change.value;
     else if (change.op === "delete") parent.splice(key as number, 1);
+    else if (change.op === "duplicate") parent.push(clone(parent[key as number] as Json));
     else parent.push(change.value);
   } else {
     const object = parent as Record<string, Json>;
     if (change.op === "replace") object[key as string] = change.value;
     else if (change.op === "delete") delete object[key as string];
+    else if (change.op === "duplicate")
+      object[`zz_extra_${String(key)}`] = clone(object[key as string] as Json);
     else object[`zz_extra_${String(key)}`] = change.value;
   }
   return copy;
