@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Collected, ExecResult, PluginContext } from "../types.ts";
 import { UnsupportedError } from "../types.ts";
 import { PingConfig } from "./config.ts";
-import { plugin } from "./index.ts";
+import { type PingClock, pingPlugin, plugin } from "./index.ts";
 
 type Exec = PluginContext["exec"];
 
@@ -46,10 +46,20 @@ function replay(outputs: Record<string, string>) {
   return { exec, calls };
 }
 
-async function collect(options: Record<string, unknown>, ctx: PluginContext): Promise<Collected> {
-  const instance = await plugin.create(PingConfig.parse(options), ctx);
+async function collect(
+  options: Record<string, unknown>,
+  ctx: PluginContext,
+  clock?: PingClock,
+): Promise<Collected> {
+  const instance = await (clock ? pingPlugin(clock) : plugin).create(PingConfig.parse(options), ctx);
   return instance.collect(new AbortController().signal);
 }
+
+/** Wall and monotonic clocks that stand at `ms` past a fixed moment. */
+const clockAt = (ms: number): PingClock => ({
+  wallMs: () => Date.UTC(2026, 10, 22, 4, 0, 0) + ms,
+  monoNs: () => 5_000_000_000_000n + BigInt(ms) * 1_000_000n,
+});
 
 const value = (collected: Collected, name: string, target?: string) =>
   collected.samples.find((sample) => sample.name === name && sample.labels?.target === target)?.value;
@@ -94,31 +104,37 @@ describe("ping plugin on recorded ping output", () => {
   it("times an outage and reports it after recovery, also across an agent restart", async () => {
     const state = new Map<string, string>();
     const failing = replay({ "1.1.1.1": "iputils-loss.txt", "8.8.8.8": "iputils-host-unreachable.txt" });
-    const first = await collect({}, testContext(failing.exec, state));
+    const first = await collect({}, testContext(failing.exec, state), clockAt(0));
     expect(first.events).toEqual([
-      expect.objectContaining({ kind: "outage_started", data: { started_at: expect.any(String) } }),
+      expect.objectContaining({ kind: "outage_started", data: { started_at: "2026-11-22T04:00:00.000Z" } }),
     ]);
-    const second = await collect({}, testContext(failing.exec, state));
+    const second = await collect({}, testContext(failing.exec, state), clockAt(30_000));
     expect(second.events).toBeUndefined();
-    expect(second.checks[0]?.message).toMatch(/^outage since \d{4}-.*Z \(0s\); no target answers/);
+    expect(second.checks[0]?.message).toMatch(
+      /^outage since 2026-11-22T04:00:00.000Z \(30s\); no target answers/,
+    );
 
-    await new Promise((resolve) => setTimeout(resolve, 120));
     // A new plugin instance with the same state, as after a restart of the agent.
     const working = replay({ "1.1.1.1": "iputils-ok.txt", "8.8.8.8": "iputils-ok.txt" });
-    const recovered = await collect({}, testContext(working.exec, state));
-    const ended = recovered.events?.[0];
-    expect(ended).toMatchObject({ kind: "outage_ended", message: "internet outage: 0s" });
-    const data = ended?.data as { started_at: string; ended_at: string; duration_ms: number };
-    expect(data.started_at).toBe(first.events?.[0]?.data?.started_at);
-    expect(data.duration_ms).toBeGreaterThanOrEqual(120);
-    expect(data.duration_ms).toBeLessThan(5_000);
-    expect(value(recovered, "internet.outage_seconds")).toBe(Math.round(data.duration_ms / 100) / 10);
+    const recovered = await collect({}, testContext(working.exec, state), clockAt(95_250));
+    expect(recovered.events).toEqual([
+      {
+        kind: "outage_ended",
+        message: "internet outage: 1m 35s",
+        data: {
+          started_at: "2026-11-22T04:00:00.000Z",
+          ended_at: "2026-11-22T04:01:35.250Z",
+          duration_ms: 95_250,
+        },
+      },
+    ]);
+    expect(value(recovered, "internet.outage_seconds")).toBe(95.3);
     expect(recovered.checks[0]).toMatchObject({
       status: "ok",
-      message: expect.stringMatching(/^back after a 0s outage; 2\/2/),
+      message: expect.stringMatching(/^back after a 1m 35s outage; 2\/2/),
     });
 
-    const after = await collect({}, testContext(working.exec, state));
+    const after = await collect({}, testContext(working.exec, state), clockAt(125_250));
     expect(after.events).toBeUndefined();
   });
 

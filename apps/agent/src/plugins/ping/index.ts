@@ -52,73 +52,87 @@ async function readBootId(): Promise<string | undefined> {
   }
 }
 
-export const plugin = definePlugin({
-  type: "ping",
-  configSchema: PingConfig,
-  defaultIntervalMs: 30_000,
-  defaultName: (config) => (config.targets.length === 1 ? `ping:${config.targets[0]}` : "internet"),
-  async create(config, ctx) {
-    const bootId = await readBootId();
-    return {
-      async collect(signal): Promise<Collected> {
-        const now: Clock = {
-          wallMs: Date.now(),
-          monoNs: process.hrtime.bigint(),
-          ...(bootId ? { bootId } : {}),
-        };
-        const budgetMs = Math.max(500, ctx.timeoutMs - Math.min(500, ctx.timeoutMs * 0.1));
-        const results: TargetResult[] = await Promise.all(
-          config.targets.map(async (target) => ({
-            target,
-            result:
-              config.method === "tcp"
-                ? await tcpPing(target, {
-                    count: config.count,
-                    timeoutMs: Math.floor(Math.min(config.reply_timeout, budgetMs / config.count)),
-                    defaultPort: config.port,
-                    signal,
-                  })
-                : await icmpPing(target, config, ctx, budgetMs),
-          })),
-        );
+/** The clocks outages are timed with; tests pass their own to set how long an outage lasted. */
+export interface PingClock {
+  wallMs(): number;
+  /** CLOCK_MONOTONIC in ns */
+  monoNs(): bigint;
+}
 
-        const allFailed = !results.some(answered);
-        const samples: Sample[] = results.flatMap(targetSamples);
-        // Labelled with the monitor: a LAN ping monitor and an internet one must not mix.
-        const monitor = { monitor: ctx.monitorName };
-        samples.push({ name: "internet.up", value: allFailed ? 0 : 1, labels: monitor });
-        const previous = ctx.state.get<OutageState | null>(STATE_KEY) ?? undefined;
-        const step = trackOutage(previous, allFailed, now);
-        if (step.state !== previous) ctx.state.set(STATE_KEY, step.state ?? null);
+const hostClock: PingClock = { wallMs: () => Date.now(), monoNs: () => process.hrtime.bigint() };
 
-        const check = { ...evaluate(results, config) };
-        const events: NonNullable<Collected["events"]> = [];
-        if (step.started) {
-          events.push({
-            kind: "outage_started",
-            message: `internet outage started: ${check.message}`,
-            data: { started_at: step.started.started_at },
-          });
-        } else if (step.state) {
-          const lasting = formatDuration(outageDurationMs(step.state, now));
-          check.message = `outage since ${step.state.started_at} (${lasting}); ${check.message}`;
-        }
-        if (step.ended) {
-          const duration = formatDuration(step.ended.duration_ms);
-          samples.push({
-            name: "internet.outage_seconds",
-            value: Math.round(step.ended.duration_ms / 100) / 10,
-            labels: monitor,
-          });
-          events.push({
-            kind: "outage_ended",
-            message: `internet outage: ${duration}`,
-            data: { ...step.ended },
-          });
-          check.message = `back after a ${duration} outage; ${check.message}`;
-        }
-        return { samples, checks: [check], ...(events.length > 0 ? { events } : {}) };
-      },
-    };
-  },
-});
+/** The ping plugin reading time from `clock`; the registry uses the host's clocks. */
+export function pingPlugin(clock: PingClock = hostClock) {
+  return definePlugin({
+    type: "ping",
+    configSchema: PingConfig,
+    defaultIntervalMs: 30_000,
+    defaultName: (config) => (config.targets.length === 1 ? `ping:${config.targets[0]}` : "internet"),
+    async create(config, ctx) {
+      const bootId = await readBootId();
+      return {
+        async collect(signal): Promise<Collected> {
+          const now: Clock = {
+            wallMs: clock.wallMs(),
+            monoNs: clock.monoNs(),
+            ...(bootId ? { bootId } : {}),
+          };
+          const budgetMs = Math.max(500, ctx.timeoutMs - Math.min(500, ctx.timeoutMs * 0.1));
+          const results: TargetResult[] = await Promise.all(
+            config.targets.map(async (target) => ({
+              target,
+              result:
+                config.method === "tcp"
+                  ? await tcpPing(target, {
+                      count: config.count,
+                      timeoutMs: Math.floor(Math.min(config.reply_timeout, budgetMs / config.count)),
+                      defaultPort: config.port,
+                      signal,
+                    })
+                  : await icmpPing(target, config, ctx, budgetMs),
+            })),
+          );
+
+          const allFailed = !results.some(answered);
+          const samples: Sample[] = results.flatMap(targetSamples);
+          // Labelled with the monitor: a LAN ping monitor and an internet one must not mix.
+          const monitor = { monitor: ctx.monitorName };
+          samples.push({ name: "internet.up", value: allFailed ? 0 : 1, labels: monitor });
+          const previous = ctx.state.get<OutageState | null>(STATE_KEY) ?? undefined;
+          const step = trackOutage(previous, allFailed, now);
+          if (step.state !== previous) ctx.state.set(STATE_KEY, step.state ?? null);
+
+          const check = { ...evaluate(results, config) };
+          const events: NonNullable<Collected["events"]> = [];
+          if (step.started) {
+            events.push({
+              kind: "outage_started",
+              message: `internet outage started: ${check.message}`,
+              data: { started_at: step.started.started_at },
+            });
+          } else if (step.state) {
+            const lasting = formatDuration(outageDurationMs(step.state, now));
+            check.message = `outage since ${step.state.started_at} (${lasting}); ${check.message}`;
+          }
+          if (step.ended) {
+            const duration = formatDuration(step.ended.duration_ms);
+            samples.push({
+              name: "internet.outage_seconds",
+              value: Math.round(step.ended.duration_ms / 100) / 10,
+              labels: monitor,
+            });
+            events.push({
+              kind: "outage_ended",
+              message: `internet outage: ${duration}`,
+              data: { ...step.ended },
+            });
+            check.message = `back after a ${duration} outage; ${check.message}`;
+          }
+          return { samples, checks: [check], ...(events.length > 0 ? { events } : {}) };
+        },
+      };
+    },
+  });
+}
+
+export const plugin = pingPlugin();
