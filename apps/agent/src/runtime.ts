@@ -111,6 +111,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     client,
     link,
     serverId: getServerId,
+    intervalMs: settings.heartbeatIntervalMs,
     log: log.child({ component: "heartbeat" }),
   });
   let beatAt = Date.now() + Heartbeat.phase(settings.heartbeatIntervalMs);
@@ -134,6 +135,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
         url: settings.url,
         apiKey: settings.apiKey,
         serverName: settings.serverName,
+        heartbeatIntervalMs: settings.heartbeatIntervalMs,
         signal,
       });
       if (result.ok) {

@@ -46,6 +46,12 @@ export type MetricLabels = z.infer<typeof MetricLabels>;
 export const CheckStatus = z.enum(["ok", "degraded", "down", "unsupported"]);
 export type CheckStatus = z.infer<typeof CheckStatus>;
 
+/**
+ * How often the agent heartbeats: the backend never lets a server's timeout fall below twice
+ * this, so one late heartbeat cannot page.
+ */
+export const HeartbeatIntervalSeconds = z.number().int().min(1).max(86_400);
+
 export const RegisterRequest = z.strictObject({
   hostname: ShortText,
   server_name: ShortText,
@@ -54,6 +60,7 @@ export const RegisterRequest = z.strictObject({
   arch: SafeText.min(1).max(32),
   /** /etc/machine-id when readable: keeps identity stable across hostname changes. */
   machine_id: SafeText.regex(/^[A-Za-z0-9-]{8,128}$/).optional(),
+  heartbeat_interval_seconds: HeartbeatIntervalSeconds.optional(),
 });
 export type RegisterRequest = z.infer<typeof RegisterRequest>;
 
@@ -73,6 +80,7 @@ export const HeartbeatRequest = z.strictObject({
   sent_at: Timestamp,
   agent_version: SafeText.min(1).max(64).optional(),
   uptime_seconds: z.number().nonnegative().max(1e10).optional(),
+  heartbeat_interval_seconds: HeartbeatIntervalSeconds.optional(),
   /** Samples dropped by the agent's buffer caps since the last acknowledged heartbeat. */
   dropped_samples: z.number().int().nonnegative().optional(),
 });

@@ -93,6 +93,8 @@ export const OrgSettings = z.object({
   flap_threshold: z.number().int(),
   flap_window_minutes: z.number().int(),
   agent_dedup_seconds: z.number().int(),
+  /** Heartbeat timeout of servers that do not set their own (never below 2x an agent's interval). */
+  default_heartbeat_timeout_seconds: z.number().int(),
   created_at: Time,
 });
 export type OrgSettings = z.infer<typeof OrgSettings>;
@@ -106,6 +108,7 @@ export const UpdateOrgSettingsRequest = z
     flap_threshold: z.number().int().min(2).max(100).optional(),
     flap_window_minutes: z.number().int().min(1).max(1440).optional(),
     agent_dedup_seconds: z.number().int().min(0).max(3600).optional(),
+    default_heartbeat_timeout_seconds: z.number().int().min(10).max(86_400).optional(),
   })
   .refine(atLeastOneField, NOTHING_TO_UPDATE);
 export type UpdateOrgSettingsRequest = z.infer<typeof UpdateOrgSettingsRequest>;
@@ -202,7 +205,8 @@ const PublicEndpoint = SafeText.trim()
 export const UpdateServerRequest = z
   .strictObject({
     name: Text(255).optional(),
-    heartbeat_timeout_seconds: z.number().int().min(10).max(86_400).optional(),
+    /** Null: the organization's default. At least twice the agent's heartbeat interval. */
+    heartbeat_timeout_seconds: z.number().int().min(10).max(86_400).nullable().optional(),
     public_endpoint: PublicEndpoint.nullable().optional(),
   })
   .refine(atLeastOneField, NOTHING_TO_UPDATE);
@@ -220,7 +224,12 @@ export const ServerInfo = z.object({
   arch: z.string().nullable(),
   last_heartbeat_at: NullableTime,
   clock_skew_ms: z.number().int().nullable(),
+  /** The timeout in force: the server's own or the organization's default, at least 2x the interval. */
   heartbeat_timeout_seconds: z.number().int(),
+  /** The server's own timeout; null when it follows the organization's default. */
+  heartbeat_timeout_override_seconds: z.number().int().nullable(),
+  /** How often its agent heartbeats (reported by agents since 2026-12). */
+  heartbeat_interval_seconds: z.number().int().nullable(),
   public_endpoint: z.string().nullable(),
   created_at: Time,
   updated_at: Time,

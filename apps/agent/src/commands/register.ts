@@ -77,6 +77,7 @@ export async function registerCommand(options: RegisterOptions, output: Output):
       url: baseUrl,
       apiKey: options.apiKey,
       serverName: options.serverName ?? settings.serverName,
+      heartbeatIntervalMs: settings.heartbeatIntervalMs,
     });
     if (!result.ok) throw registerFailure(result);
     const { server_id: serverId, approval } = result.response;

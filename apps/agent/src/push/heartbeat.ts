@@ -14,12 +14,15 @@ import type { Store } from "../store/store.ts";
 import { AGENT_VERSION } from "../version.ts";
 import type { BackendClient, SendOutcome } from "./client.ts";
 import type { BackendLink } from "./link.ts";
+import { intervalSeconds } from "./register.ts";
 
 export interface HeartbeatOptions {
   store: Store;
   client: BackendClient;
   link: BackendLink;
   serverId: () => string | undefined;
+  /** Reported with each beat: the backend keeps the timeout at twice this or more. */
+  intervalMs?: number;
   log: Logger;
   now?: () => number;
   /** Host uptime in seconds. */
@@ -55,6 +58,7 @@ export class Heartbeat {
       agent_version: AGENT_VERSION,
       uptime_seconds: Math.round((this.#o.uptimeSeconds ?? uptime)()),
       dropped_samples: dropped,
+      ...(this.#o.intervalMs ? { heartbeat_interval_seconds: intervalSeconds(this.#o.intervalMs) } : {}),
     };
     const outcome = await this.#o.client.post("heartbeat", JSON.stringify(body), signal ? { signal } : {});
     this.#o.link.record(outcome);

@@ -24,6 +24,11 @@ export function storedServerId(store: Store, url: string, apiKey: string): strin
   return id;
 }
 
+/** Whole seconds, rounded up, within what the backend accepts. */
+export function intervalSeconds(ms: number): number {
+  return Math.min(86_400, Math.max(1, Math.ceil(ms / 1000)));
+}
+
 export type RegisterResult =
   | { ok: true; response: RegisterResponse }
   | { ok: false; outcome: SendOutcome; message: string };
@@ -31,9 +36,21 @@ export type RegisterResult =
 export async function register(
   client: BackendClient,
   store: Store,
-  options: { url: string; apiKey: string; serverName: string; signal?: AbortSignal },
+  options: {
+    url: string;
+    apiKey: string;
+    serverName: string;
+    /** The backend keeps the server's timeout at twice this or more. */
+    heartbeatIntervalMs?: number;
+    signal?: AbortSignal;
+  },
 ): Promise<RegisterResult> {
-  const request = registrationRequest(options.serverName);
+  const request = {
+    ...registrationRequest(options.serverName),
+    ...(options.heartbeatIntervalMs
+      ? { heartbeat_interval_seconds: intervalSeconds(options.heartbeatIntervalMs) }
+      : {}),
+  };
   const outcome = await client.post(
     "register",
     JSON.stringify(request),

@@ -11,6 +11,7 @@ interface OrgRow {
   flap_threshold: number;
   flap_window_minutes: number;
   agent_dedup_seconds: number;
+  default_heartbeat_timeout_seconds: number;
   created_at: Date;
 }
 
@@ -22,7 +23,7 @@ export async function readOrgSettings(
 ): Promise<OrgSettings> {
   const [row] = await tx<OrgRow[]>`
     select id, name, require_server_approval, raw_retention_days, flap_threshold, flap_window_minutes,
-           agent_dedup_seconds, created_at
+           agent_dedup_seconds, default_heartbeat_timeout_seconds, created_at
     from public.organizations where id = ${orgId}`;
   if (!row) throw new AppError("NOT_FOUND", `organization ${orgId} not found`, { field: "org_id" });
   return { ...row, role, created_at: iso(row.created_at) };

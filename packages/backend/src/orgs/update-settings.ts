@@ -28,7 +28,10 @@ export async function updateOrgSettings({
         raw_retention_days = coalesce(${changes.raw_retention_days ?? null}, raw_retention_days),
         flap_threshold = coalesce(${changes.flap_threshold ?? null}, flap_threshold),
         flap_window_minutes = coalesce(${changes.flap_window_minutes ?? null}, flap_window_minutes),
-        agent_dedup_seconds = coalesce(${changes.agent_dedup_seconds ?? null}, agent_dedup_seconds)
+        agent_dedup_seconds = coalesce(${changes.agent_dedup_seconds ?? null}, agent_dedup_seconds),
+        -- servers without their own timeout follow it (a trigger derives theirs)
+        default_heartbeat_timeout_seconds =
+          coalesce(${changes.default_heartbeat_timeout_seconds ?? null}, default_heartbeat_timeout_seconds)
       where id = ${org_id}`;
     return readOrgSettings(tx, org_id, role);
   });

@@ -25,6 +25,8 @@ export async function recordHeartbeat({
       clock_skew_ms = greatest(-2147483647, least(2147483647,
         round(extract(epoch from (${input.sent_at}::timestamptz - now())) * 1000)))::int,
       agent_version = coalesce(${input.agent_version ?? null}, agent_version),
+      -- a changed interval re-derives the timeout (trigger), so it never falls below 2x it
+      heartbeat_interval_seconds = coalesce(${input.heartbeat_interval_seconds ?? null}::int, heartbeat_interval_seconds),
       status = case when status = 'unknown' then 'up'::public.server_status else status end
     where id = ${input.server_id} and org_id = ${auth.orgId}
     returning approval, now() as server_time, clock_skew_ms as skew, status`;

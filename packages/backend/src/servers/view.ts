@@ -15,6 +15,8 @@ export interface ServerRow {
   last_heartbeat_at: Date | null;
   clock_skew_ms: number | null;
   heartbeat_timeout_seconds: number;
+  heartbeat_timeout_override_seconds: number | null;
+  heartbeat_interval_seconds: number | null;
   public_endpoint: string | null;
   created_at: Date;
   updated_at: Date;
@@ -41,6 +43,8 @@ export function toServerInfo(row: ServerRow): ServerInfo {
     last_heartbeat_at: isoOrNull(row.last_heartbeat_at),
     clock_skew_ms: row.clock_skew_ms,
     heartbeat_timeout_seconds: row.heartbeat_timeout_seconds,
+    heartbeat_timeout_override_seconds: row.heartbeat_timeout_override_seconds,
+    heartbeat_interval_seconds: row.heartbeat_interval_seconds,
     public_endpoint: row.public_endpoint,
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
@@ -51,7 +55,8 @@ export function toServerInfo(row: ServerRow): ServerInfo {
 export async function readServer(tx: TransactionSql, orgId: string, serverId: string): Promise<ServerRow> {
   const [row] = await tx<ServerRow[]>`
     select id, name, hostname, status, approval, agent_version, os, arch, last_heartbeat_at, clock_skew_ms,
-           heartbeat_timeout_seconds, public_endpoint, created_at, updated_at
+           heartbeat_timeout_seconds, heartbeat_timeout_override_seconds, heartbeat_interval_seconds,
+           public_endpoint, created_at, updated_at
     from public.servers where id = ${serverId} and org_id = ${orgId}`;
   if (!row) throw new AppError("NOT_FOUND", `server ${serverId} not found`, { field: "server_id" });
   return row;

@@ -129,7 +129,13 @@ function ServerSettings({ detail }: { detail: ServerDetail }) {
   const remove = useDeleteServer(orgId);
   const router = useRouter();
   const [name, setName] = useState(server.name);
-  const [timeout, setTimeoutValue] = useState(String(server.heartbeat_timeout_seconds));
+  // the server's own timeout; blank follows the organization's default
+  const [timeout, setTimeoutValue] = useState(
+    server.heartbeat_timeout_override_seconds === null
+      ? ""
+      : String(server.heartbeat_timeout_override_seconds),
+  );
+  const ownTimeout = timeout.trim() === "" ? null : Number(timeout);
   const [endpoint, setEndpoint] = useState(server.public_endpoint ?? "");
   const [confirmDelete, setConfirmDelete] = useState(false);
 
@@ -138,8 +144,8 @@ function ServerSettings({ detail }: { detail: ServerDetail }) {
     event.preventDefault();
     const changes = {
       ...(name.trim() !== server.name ? { name: name.trim() } : {}),
-      ...(Number(timeout) !== server.heartbeat_timeout_seconds
-        ? { heartbeat_timeout_seconds: Number(timeout) }
+      ...(ownTimeout !== server.heartbeat_timeout_override_seconds
+        ? { heartbeat_timeout_seconds: ownTimeout }
         : {}),
       ...((endpoint.trim() || null) !== server.public_endpoint
         ? { public_endpoint: endpoint.trim() || null }
@@ -167,8 +173,13 @@ function ServerSettings({ detail }: { detail: ServerDetail }) {
           min={10}
           max={86400}
           value={timeout}
+          placeholder={`organization default`}
           onChange={(e) => setTimeoutValue(e.target.value)}
-          hint="Down after this long without a heartbeat."
+          hint={`Down after this long without a heartbeat (now ${server.heartbeat_timeout_seconds} s). Blank: the organization's default.${
+            server.heartbeat_interval_seconds
+              ? ` At least ${2 * server.heartbeat_interval_seconds} s: twice the agent's heartbeat interval.`
+              : ""
+          }`}
           error={error?.field === "heartbeat_timeout_seconds" ? error.message : undefined}
         />
         <TextField

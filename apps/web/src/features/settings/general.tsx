@@ -20,6 +20,7 @@ export function settingsChanges(
     flapThreshold: string;
     flapWindow: string;
     dedup: string;
+    timeout: string;
   },
 ): UpdateOrgSettingsRequest | undefined {
   const changes: Record<string, unknown> = {};
@@ -30,6 +31,7 @@ export function settingsChanges(
     ["flap_threshold", form.flapThreshold],
     ["flap_window_minutes", form.flapWindow],
     ["agent_dedup_seconds", form.dedup],
+    ["default_heartbeat_timeout_seconds", form.timeout],
   ];
   for (const [key, value] of numbers) {
     const n = Number(value);
@@ -49,6 +51,7 @@ function SettingsForm({ settings }: { settings: OrgSettings }) {
     flapThreshold: String(settings.flap_threshold),
     flapWindow: String(settings.flap_window_minutes),
     dedup: String(settings.agent_dedup_seconds),
+    timeout: String(settings.default_heartbeat_timeout_seconds),
   });
   const [unchanged, setUnchanged] = useState(false);
   const error = update.error instanceof ApiError ? update.error : undefined;
@@ -88,7 +91,7 @@ function SettingsForm({ settings }: { settings: OrgSettings }) {
         <Card>
           <CardHeader
             title="Retention and heartbeats"
-            description="Raw samples are kept this long; hourly rollups longer. A server is down when its heartbeat is older than its timeout (set per server on its page, 120 s by default)."
+            description="Raw samples are kept this long; hourly rollups longer. A server is down when its heartbeat is older than its timeout: this default, or its own (on its page), never less than twice its agent's heartbeat interval."
           />
           <div className="grid gap-4 sm:grid-cols-2">
             <TextField
@@ -99,6 +102,16 @@ function SettingsForm({ settings }: { settings: OrgSettings }) {
               value={form.retention}
               onChange={set("retention")}
               error={fieldError("raw_retention_days")}
+            />
+            <TextField
+              label="Heartbeat timeout (seconds)"
+              type="number"
+              min={10}
+              max={86400}
+              value={form.timeout}
+              onChange={set("timeout")}
+              hint="For every server without its own."
+              error={fieldError("default_heartbeat_timeout_seconds")}
             />
           </div>
         </Card>

@@ -32,6 +32,7 @@ describe("settings forms", () => {
       flap_threshold: 5,
       flap_window_minutes: 30,
       agent_dedup_seconds: 60,
+      default_heartbeat_timeout_seconds: 120,
       created_at: "2026-11-22T00:00:00Z",
     };
     const same = {
@@ -41,12 +42,16 @@ describe("settings forms", () => {
       flapThreshold: "5",
       flapWindow: "30",
       dedup: "60",
+      timeout: "120",
     };
     expect(settingsChanges(before, same)).toBeUndefined();
-    expect(settingsChanges(before, { ...same, name: " Home lab ", retention: "30" })).toEqual({
-      name: "Home lab",
-      raw_retention_days: 30,
-    });
+    expect(settingsChanges(before, { ...same, name: " Home lab ", retention: "30", timeout: "300" })).toEqual(
+      {
+        name: "Home lab",
+        raw_retention_days: 30,
+        default_heartbeat_timeout_seconds: 300,
+      },
+    );
   });
 
   it("clears escalation and repeat fields that do not apply", () => {
