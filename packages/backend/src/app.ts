@@ -8,6 +8,7 @@ import { RateLimiter } from "./http/rate-limit.ts";
 import { SeriesCache } from "./ingest/series-cache.ts";
 import { deliver } from "./notify/index.ts";
 import type { NotifierEnv } from "./notify/types.ts";
+import { ackRoutes } from "./routes/ack.ts";
 import { agentRoutes } from "./routes/agent.ts";
 import { cronRoutes } from "./routes/cron.ts";
 import { dashboardRoutes } from "./routes/dashboard/index.ts";
@@ -66,6 +67,7 @@ export function createApp(options: CreateAppOptions | { ctx: Ctx }) {
 
   app.get("/health", (c) => c.json({ ok: true }));
   app.route("/agent", agentRoutes(ctx));
+  app.route("/ack", ackRoutes(ctx));
   app.route("/cron", cronRoutes(ctx));
   app.route("/v1", dashboardRoutes(ctx));
 

@@ -1,6 +1,8 @@
 import { destinationKeys, destinationNames } from "@custos/protocol";
 import type { Ctx } from "../context.ts";
-import { dashboardLinkBase } from "../links.ts";
+import { PAGING_EVENTS } from "../incidents/ack-token.ts";
+import { createAckLink } from "../incidents/create-ack-link.ts";
+import { ackLinkBase, dashboardLinkBase } from "../links.ts";
 import { type Channel, DeliveryError } from "../notify/types.ts";
 import { buildMessage, type OutboxContext } from "./message.ts";
 
@@ -127,7 +129,15 @@ async function deliverOne(ctx: Ctx, row: Claimed, now: Date, result: DispatchRes
     config: row.channel_config,
     secret: row.channel_secret ?? {},
   };
-  const message = buildMessage(row, now, dashboardLinkBase(ctx.config));
+  const ackUrl = await ackUrlFor(ctx, row).catch((error: unknown) => {
+    // the link could not be made (database hiccup): the page matters more than its button
+    ctx.log.warn("acknowledge link not made", {
+      outbox_id: row.id,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return undefined;
+  });
+  const message = buildMessage(row, now, dashboardLinkBase(ctx.config), ackUrl);
   try {
     await ctx.notify.deliver(channel, message);
     await ctx.sql`
@@ -156,6 +166,19 @@ async function deliverOne(ctx: Ctx, row: Claimed, now: Date, result: DispatchRes
       result.retried++;
     }
   }
+}
+
+/** A fresh acknowledge link for a page of an open incident; undefined for anything else. */
+async function ackUrlFor(ctx: Ctx, row: Claimed): Promise<string | undefined> {
+  const base = ackLinkBase(ctx.config);
+  if (!base || !row.incident_id || row.incident_status !== "open" || !PAGING_EVENTS.has(row.event)) {
+    return undefined;
+  }
+  const token = await createAckLink({
+    ctx,
+    input: { incident_id: row.incident_id, outbox_id: row.id, channel_kind: row.channel_kind },
+  });
+  return `${base}${token}`;
 }
 
 /** The destination keys of the channel a row goes to (several for email and SMS recipients). */

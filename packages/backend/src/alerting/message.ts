@@ -1,4 +1,5 @@
 import { HEARTBEAT_MONITOR, incidentKey } from "@custos/protocol";
+import { PAGING_EVENTS } from "../incidents/ack-token.ts";
 import type { NotificationMessage } from "../notify/types.ts";
 
 export interface OutboxContext {
@@ -55,9 +56,15 @@ const utc = (d: Date) => `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`
  * The words a person reads on their phone. Built at delivery time from the incident's current state.
  * `dashboardUrl` is `dashboardLinkBase(config)`: set in custos-server always (configured or its
  * own address), so every notification links to its incident; in the cloud it needs
- * CUSTOS_PUBLIC_URL.
+ * CUSTOS_PUBLIC_URL. `ackUrl` is the page's acknowledge link (`createAckLink`); it is kept only on
+ * events that page, so a restored or test message never carries one.
  */
-export function buildMessage(row: OutboxContext, now: Date, dashboardUrl?: string): NotificationMessage {
+export function buildMessage(
+  row: OutboxContext,
+  now: Date,
+  dashboardUrl?: string,
+  ackUrl?: string,
+): NotificationMessage {
   const subject = row.incident_title ?? "Custos test notification";
   const severity = row.severity ?? "info";
   const started = row.started_at ?? row.opened_at;
@@ -118,6 +125,7 @@ export function buildMessage(row: OutboxContext, now: Date, dashboardUrl?: strin
     org: { id: row.org_id, name: row.org_name },
     ...(key ? { incident_key: key } : {}),
     ...(url ? { url } : {}),
+    ...(ackUrl && PAGING_EVENTS.has(row.event) ? { ack_url: ackUrl } : {}),
     ...(row.incident_id && row.subject_key && row.kind && row.opened_at
       ? {
           incident: {

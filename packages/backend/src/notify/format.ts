@@ -23,9 +23,12 @@ export function eventEmoji(message: Pick<NotificationMessage, "event" | "severit
   }
 }
 
-/** The plain text with the dashboard link under it, for channels without rich formatting. */
+/** The plain text with the dashboard and acknowledge links under it, for channels without rich formatting. */
 export function plainText(message: NotificationMessage): string {
-  return message.url ? `${message.text}\n\n${message.url}` : message.text;
+  const text = message.url ? `${message.text}\n\n${message.url}` : message.text;
+  return message.ack_url
+    ? `${text}\n\nAcknowledge (stops escalation and reminders): ${message.ack_url}`
+    : text;
 }
 
 /** The first non-empty line of a text. */
@@ -41,13 +44,16 @@ export function firstLine(text: string): string {
 export const SMS_MAX_CHARS = 320;
 
 /**
- * Title and the first line of the text, at most SMS_MAX_CHARS (two to three SMS segments). No
- * emoji: one non-GSM character makes every segment UCS-2 and halves its length.
+ * Title and the first line of the text, at most SMS_MAX_CHARS (two to three SMS segments), then
+ * the acknowledge link whole: the words are shortened to make room, never the link. No emoji: one
+ * non-GSM character makes every segment UCS-2 and halves its length.
  */
 export function smsText(message: NotificationMessage): string {
   const line = firstLine(message.text);
   const text = line && line !== message.title ? `${message.title}\n${line}` : message.title;
-  return truncate(text, SMS_MAX_CHARS);
+  if (!message.ack_url) return truncate(text, SMS_MAX_CHARS);
+  const ack = `\nAck: ${message.ack_url}`;
+  return `${truncate(text, Math.max(40, SMS_MAX_CHARS - ack.length))}${ack}`;
 }
 
 /** Cuts a text to `max` characters (code points, so an emoji is never split), ending in "…". */

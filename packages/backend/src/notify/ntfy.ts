@@ -3,6 +3,10 @@
  * (docs.ntfy.sh/publish): `Title`, `Priority` (min|low|default|high|urgent), `Tags` (emoji short
  * codes, comma-separated), `Click` (the dashboard link) and `Authorization: Bearer <token>` for
  * protected topics. ntfy answers errors as JSON `{"code":40301,"http":403,"error":"forbidden"}`.
+ *
+ * A page with an acknowledge link gets an `Actions` header (docs.ntfy.sh/publish/#action-buttons)
+ * with one `http` action: the app POSTs the link itself when the button is tapped, with
+ * `Accept: application/json` so it gets a short answer, and clears the notification.
  */
 import { eventEmoji, firstLine } from "./format.ts";
 import { httpError, origin, parseJson, post, type Target } from "./http.ts";
@@ -58,6 +62,23 @@ export function encodeHeaderValue(text: string): string {
   return `=?UTF-8?B?${btoa(binary)}?=`;
 }
 
+/**
+ * `http, Acknowledge, <url>, method=POST, headers.Accept=application/json, clear=true`. ntfy's
+ * short format splits on commas and semicolons, so only a URL without them (ours always is) goes
+ * in; anything else is left out rather than breaking the header.
+ */
+export function ackAction(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  let href: string;
+  try {
+    href = new URL(url).href;
+  } catch {
+    return undefined;
+  }
+  if (/[,;\s"]/.test(href)) return undefined;
+  return `http, Acknowledge, ${href}, method=POST, headers.Accept=application/json, clear=true`;
+}
+
 export function ntfyRequest(message: NotificationMessage, token: string | undefined) {
   const headers: Record<string, string> = {
     "content-type": "text/plain; charset=utf-8",
@@ -72,6 +93,8 @@ export function ntfyRequest(message: NotificationMessage, token: string | undefi
       // a malformed link is left out rather than failing the page
     }
   }
+  const ack = ackAction(message.ack_url);
+  if (ack) headers.Actions = ack;
   if (token) headers.Authorization = `Bearer ${token}`;
   // ntfy shows an empty body as "triggered"; the title alone is a better message than that
   const body = message.text.trim() ? message.text : firstLine(message.title) || eventEmoji(message);

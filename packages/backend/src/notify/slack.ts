@@ -18,16 +18,37 @@ export function slackEscape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/**
+ * The acknowledge link is a link button (it opens the confirmation page; incoming webhooks have no
+ * interactivity to POST for us) and a link in `text`, for receivers that do not show blocks.
+ */
 export function slackPayload(message: NotificationMessage) {
   const heading = `${eventEmoji(message)} *${slackEscape(message.title)}*`;
   const body = slackEscape(message.text);
   const link = message.url ? `<${message.url}|Open in Custos>` : undefined;
+  const ack = message.ack_url ? `<${message.ack_url}|Acknowledge>` : undefined;
   const context = [slackEscape(message.org.name), link].filter(Boolean).join(" · ");
   return {
-    text: [heading, body, link].filter(Boolean).join("\n"),
+    text: [heading, body, [link, ack].filter(Boolean).join(" · ")].filter(Boolean).join("\n"),
     blocks: [
       { type: "section", text: { type: "mrkdwn", text: truncate(`${heading}\n${body}`, SECTION_MAX_CHARS) } },
       { type: "context", elements: [{ type: "mrkdwn", text: context }] },
+      ...(message.ack_url
+        ? [
+            {
+              type: "actions",
+              elements: [
+                {
+                  type: "button",
+                  action_id: "custos_acknowledge",
+                  text: { type: "plain_text", text: "Acknowledge" },
+                  style: "primary",
+                  url: message.ack_url,
+                },
+              ],
+            },
+          ]
+        : []),
     ],
   };
 }

@@ -33,6 +33,13 @@ export interface NotificationMessage {
   incident_key?: string;
   /** Link to the incident in the dashboard, when the base URL is known. */
   url?: string;
+  /**
+   * One-click acknowledge link (GET shows a confirmation page, POST acknowledges), only on
+   * events that page (down, flapping, escalation, repeat) of an open incident. It works without
+   * a session, so it is a credential: notifiers put it in front of the recipient and nowhere else
+   * (it is not in `text`, which the outbox keeps for the dashboard).
+   */
+  ack_url?: string;
 }
 
 export interface Channel {

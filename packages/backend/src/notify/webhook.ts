@@ -5,7 +5,17 @@
  *   { "event": "down", "severity": "critical", "title": "...", "text": "...",
  *     "incident": { ... } | null, "incident_key": "<server id>:<monitor>:<start ISO>" | null,
  *     "org": { "id": "...", "name": "..." },
- *     "url": "https://.../incidents/..." | null, "sent_at": "2026-01-01T00:00:00.000Z" }
+ *     "url": "https://.../incidents/..." | null,
+ *     "ack_url": "https://.../functions/v1/api/ack/<token>" | null,
+ *     "sent_at": "2026-01-01T00:00:00.000Z" }
+ *
+ * `ack_url` is set on pages (down, flapping, escalation, repeat) of an open incident: a one-click
+ * acknowledge link that needs no session, valid for 24 hours and until the incident is
+ * acknowledged or resolved. `GET` answers an HTML confirmation page (so a link preview does not
+ * acknowledge); `POST` (no body) acknowledges, answering HTML, or with `Accept: application/json`
+ * `{ "outcome": "acknowledged", "incident": { "id", "title" }, "acknowledged_at", "via" }`; 404
+ * unknown link, 409 already acknowledged or resolved, 410 expired. It is a credential: a receiver
+ * that forwards the payload to a ticket or a chat room hands acknowledging to everyone there.
  *
  * Headers:
  *   X-Custos-Event:     the event (down, restored, escalation, repeat, flapping, test)
@@ -32,6 +42,7 @@ export function webhookPayload(message: NotificationMessage, sentAt: Date) {
     incident_key: message.incident_key ?? null,
     org: message.org,
     url: message.url ?? null,
+    ack_url: message.ack_url ?? null,
     sent_at: sentAt.toISOString(),
   };
 }

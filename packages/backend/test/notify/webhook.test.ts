@@ -56,6 +56,7 @@ describe("webhook notifier", () => {
       "incident_key",
       "org",
       "url",
+      "ack_url",
       "sent_at",
     ]);
     expect(payload).toMatchObject({
@@ -66,6 +67,8 @@ describe("webhook notifier", () => {
       incident: downMessage.incident,
       org: downMessage.org,
       url: downMessage.url,
+      // downMessage has no acknowledge link: the field is there, null
+      ack_url: null,
     });
     expect(Math.abs(Date.parse(payload.sent_at) / 1000 - timestamp)).toBeLessThan(1);
   });
