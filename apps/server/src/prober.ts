@@ -12,7 +12,7 @@ const DAY_MS = 86_400_000;
  * connects. Certificate problems are still reported (reachable, with days left) rather than
  * hidden, so an expiring certificate degrades before it breaks.
  */
-export const nodeProber: Prober = {
+export const nodeProber: Required<Prober> = {
   http: (config) => httpProbe(config),
   tcp: (config) => tcpProbe(config),
 };

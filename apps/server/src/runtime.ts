@@ -1,6 +1,6 @@
 import { createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createContext, type Logger } from "@custos/backend";
+import { createContext, JOBS, type Logger } from "@custos/backend";
 import { loadMigrations, migrate, migrationsDir } from "@custos/db";
 import { getRequestListener } from "@hono/node-server";
 import postgres from "postgres";
@@ -19,7 +19,7 @@ import { redactUrl } from "./log.ts";
 import { notifierEnvFrom } from "./notifier-env.ts";
 import { nodeProber, probeEndpoint } from "./prober.ts";
 import { ownUrl } from "./public-url.ts";
-import { JOBS, startScheduler } from "./scheduler.ts";
+import { startScheduler } from "./scheduler.ts";
 
 /** Applies pending migrations on a connection of its own, closed before the server opens its pools. */
 async function migrateDatabase(url: string, signingKey: SigningKey, log: Logger): Promise<void> {

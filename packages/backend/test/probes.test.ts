@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createProbe, evaluateProbe, runDueProbes } from "../src/index.ts";
+import { createProbe, evaluateProbe, fetchProber, runDueProbes } from "../src/index.ts";
 import { setup } from "./harness.ts";
 
 let h: Awaited<ReturnType<typeof setup>>;
@@ -120,6 +120,21 @@ describe("backend probes", () => {
     }
     const [incident] = await h.sql`select kind, status, title from incidents where monitor_id = ${id}`;
     expect(incident).toEqual({ kind: "probe", status: "open", title: "api is down" });
+  });
+
+  it("records a TCP probe as unsupported where the prober cannot open TCP (fetch), and pages nobody", async () => {
+    const { id } = await createProbe({
+      ctx: h,
+      input: { org_id: h.orgId, name: "db port", config: { kind: "tcp", host: "127.0.0.1", port: 5432 } },
+    });
+    for (let i = 0; i < 3; i++) {
+      await due();
+      await runDueProbes({ ctx: h.app.ctx, prober: fetchProber });
+    }
+    const recorded = await results(id);
+    expect(recorded.map((r) => r.status)).toEqual(["unsupported", "unsupported", "unsupported"]);
+    expect(recorded[0]?.message).toMatch(/TCP probes need custos-server's prober/);
+    expect(await h.sql`select id from incidents where monitor_id = ${id}`).toHaveLength(0);
   });
 
   it("spreads 1,000 probes of one interval over that interval instead of firing them together", async () => {

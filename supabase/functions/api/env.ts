@@ -75,6 +75,10 @@ export function readEnv(source: Record<string, string | undefined>): FunctionEnv
     throw new EnvError(`invalid environment:\n${lines.join("\n")}`);
   }
   const env = result.data;
+  if (env.CUSTOS_CRON_SECRET && env.CUSTOS_DB_POOL < 2) {
+    // a cron tick's job holds one connection for its advisory lock and runs on another
+    throw new EnvError("invalid environment:\n  CUSTOS_DB_POOL: at least 2 when CUSTOS_CRON_SECRET is set");
+  }
   const databaseUrl = env.CUSTOS_DB_URL ?? env.SUPABASE_DB_URL;
   if (databaseUrl === undefined) {
     throw new EnvError(

@@ -45,13 +45,17 @@ const app = createApp({
     agentRateLimitPerSecond: env.agentRateLimitPerSecond,
     agentRateLimitBurst: env.agentRateLimitPerSecond * 2,
     apiKeyCacheMs: env.apiKeyCacheMs,
+    // the sweep runs on pg_cron's 15-s tick here, not every 10 s (20261205002000_one_job_table.sql):
+    // with 10 a tick 5 s late would count as a backend outage and restart every server's timeout
+    sweepIntervalSeconds: 15,
     ...(env.cronSecret ? { cronSecret: env.cronSecret } : {}),
     ...(env.publicUrl ? { dashboardUrl: env.publicUrl } : {}),
     // agents reach the API at the project URL, not where the dashboard is hosted
     ...(env.agentUrl ? { agentUrl: env.agentUrl } : {}),
   },
   ...(env.jwksUrl ? { jwks: { jwksUrl: env.jwksUrl } } : {}),
-  // no SMTP from Edge Functions: email through Resend; TCP probes and TLS days need custos-server
+  // no SMTP from Edge Functions: email through Resend. No prober either: the cron tick's probes
+  // job runs HTTP probes through fetch and records TCP probes `unsupported` (custos-server has both)
   notifierEnv: {
     emailTransport: "resend",
     emailFrom: env.emailFrom,

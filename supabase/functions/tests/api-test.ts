@@ -69,6 +69,16 @@ Deno.test("CUSTOS_DB_URL overrides SUPABASE_DB_URL, and the transaction pooler t
   assert.equal(readEnv({ SUPABASE_DB_URL: URL_DIRECT, CUSTOS_DB_PREPARE: "off" }).prepare, false);
 });
 
+Deno.test("a cron secret with a one-connection pool is refused naming CUSTOS_DB_POOL (a tick's job needs two)", () => {
+  const secret = "a-long-cron-secret-value-x";
+  assert.throws(
+    () => readEnv({ SUPABASE_DB_URL: URL_DIRECT, CUSTOS_CRON_SECRET: secret, CUSTOS_DB_POOL: "1" }),
+    /CUSTOS_DB_POOL: at least 2 when CUSTOS_CRON_SECRET is set/,
+  );
+  assert.equal(readEnv({ SUPABASE_DB_URL: URL_DIRECT, CUSTOS_DB_POOL: "1" }).pool, 1);
+  assert.equal(readEnv({ SUPABASE_DB_URL: URL_DIRECT, CUSTOS_CRON_SECRET: secret }).cronSecret, secret);
+});
+
 Deno.test("the app answers under /api in Deno: health, a JSON 404, and 401 naming the header", async () => {
   // never connected: none of these requests reaches the database
   const sql = postgres("postgres://nobody@127.0.0.1:1/none", { max: 1 });

@@ -1,11 +1,11 @@
-import { AppError } from "../errors.ts";
 import type { HttpProbeConfig, ProbeObservation, Prober } from "./schemas.ts";
 
 const MAX_BODY = 256 * 1024;
 
 /**
  * Runtime-neutral prober (fetch): status, latency, keyword. It cannot read TLS certificates or
- * open raw TCP connections; custos-server supplies a Node prober that can.
+ * open raw TCP connections, so it has no `tcp` (those probes are recorded `unsupported`, not
+ * `down`); custos-server supplies a Node prober that can.
  */
 export const fetchProber: Prober = {
   async http(config: HttpProbeConfig): Promise<ProbeObservation> {
@@ -29,12 +29,6 @@ export const fetchProber: Prober = {
         error: describe(error, config.timeout_ms),
       };
     }
-  },
-  async tcp() {
-    throw new AppError(
-      "VALIDATION",
-      "TCP probes need custos-server's prober (not available in this runtime)",
-    );
   },
 };
 

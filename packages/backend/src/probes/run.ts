@@ -57,7 +57,7 @@ async function runOne(
 ): Promise<string> {
   const parsed = ProbeConfig.safeParse(probe.config);
   let observation: ProbeObservation;
-  let status: "ok" | "degraded" | "down";
+  let status: "ok" | "degraded" | "down" | "unsupported";
   let message: string;
   if (!parsed.success) {
     status = "down";
@@ -65,14 +65,22 @@ async function runOne(
     observation = { reachable: false, latency_ms: 0 };
   } else {
     const config = parsed.data;
-    observation = await (config.kind === "http" ? prober.http(config) : prober.tcp(config)).catch(
-      (error: unknown): ProbeObservation => ({
-        reachable: false,
-        latency_ms: 0,
-        error: error instanceof Error ? error.message : String(error),
-      }),
-    );
-    ({ status, message } = evaluateProbe(config, observation));
+    const observed = config.kind === "http" ? prober.http(config) : prober.tcp?.(config);
+    if (!observed) {
+      // the runtime's gap, not the target's failure: recorded, and the incident engine ignores it
+      status = "unsupported";
+      message = "TCP probes need custos-server's prober (this runtime cannot open raw TCP connections)";
+      observation = { reachable: false, latency_ms: 0 };
+    } else {
+      observation = await observed.catch(
+        (error: unknown): ProbeObservation => ({
+          reachable: false,
+          latency_ms: 0,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      );
+      ({ status, message } = evaluateProbe(config, observation));
+    }
   }
   const latency = observation.reachable ? Math.round(observation.latency_ms * 10) / 10 : null;
   await ctx.sql.begin(async (tx) => {

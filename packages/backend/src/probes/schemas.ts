@@ -61,5 +61,6 @@ export interface ProbeObservation {
 
 export interface Prober {
   http(config: HttpProbeConfig): Promise<ProbeObservation>;
-  tcp(config: TcpProbeConfig): Promise<ProbeObservation>;
+  /** Absent where the runtime cannot open raw TCP (fetch only): such probes are `unsupported`. */
+  tcp?(config: TcpProbeConfig): Promise<ProbeObservation>;
 }

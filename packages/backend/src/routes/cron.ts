@@ -1,15 +1,19 @@
 import { Hono } from "hono";
-import { runTick } from "../alerting/tick.ts";
 import type { Ctx } from "../context.ts";
 import { AppError } from "../errors.ts";
-import { maintainPartitions } from "../maintenance/partitions.ts";
+import { runDueJobs } from "../jobs/run-due.ts";
 
 /**
- * /api/cron/*: called by pg_cron + pg_net in the cloud. Protected by a shared secret
- * (`Authorization: Bearer <CUSTOS_CRON_SECRET>`); without a configured secret the routes are off.
+ * /api/cron/tick: called by pg_cron + pg_net in the cloud every 15 s; runs every job of the
+ * table that is due (jobs/run-due.ts). Protected by a shared secret
+ * (`Authorization: Bearer <CUSTOS_CRON_SECRET>`); without a configured secret the route is off.
  */
 export function cronRoutes(ctx: Ctx) {
   const app = new Hono();
+  // One tick at a time per isolate: a tick holds two of the isolate's few connections, and a
+  // third overlapping tick would hold them all, each waiting for one more. Another isolate
+  // (or the next tick) runs what this one skips; the advisory lock per job covers those.
+  let ticking = false;
   app.use("*", async (c, next) => {
     const secret = ctx.config.cronSecret;
     if (!secret) throw new AppError("NOT_FOUND", "cron routes are disabled (no CUSTOS_CRON_SECRET)");
@@ -19,8 +23,19 @@ export function cronRoutes(ctx: Ctx) {
     }
     await next();
   });
-  app.post("/tick", async (c) => c.json(await runTick({ ctx })));
-  app.post("/maintenance", async (c) => c.json(await maintainPartitions({ ctx })));
+  app.post("/tick", async (c) => {
+    if (ticking) throw new AppError("CONFLICT", "the previous tick is still running in this isolate");
+    ticking = true;
+    try {
+      const result = await runDueJobs({ ctx });
+      const failed = Object.entries(result.jobs).filter(([, outcome]) => outcome.status === "failed");
+      for (const [job, outcome] of failed) ctx.log.error("job failed", { job, ...outcome });
+      // a failed job answers 500 with the whole result, so pg_net's response log shows it
+      return c.json(result, failed.length > 0 ? 500 : 200);
+    } finally {
+      ticking = false;
+    }
+  });
   return app;
 }
 
