@@ -433,14 +433,20 @@ export async function runScenario(h: Harness, s: Scenario): Promise<Verdict> {
   });
   if (!verdict.pass) {
     for (const line of h.serverProblems()) verdict.notes.push(`server log: ${line.slice(0, 600)}`);
-    // what the backend stored, so a failure can be read without rerunning
-    for (const agent of h.agents.values()) {
-      try {
-        const view = await h.backendView(agent.options.name);
-        verdict.notes.push(`backend state of ${agent.server}: ${JSON.stringify(view)}`);
-      } catch (error) {
-        verdict.notes.push(`backend state of ${agent.server} unavailable: ${String(error)}`);
-      }
+  }
+  // what the backend stored (incidents, outbox rows with their status: delivered, suppressed ...,
+  // the agent's reported pages), so a pass shows why nobody was paged and a failure can be read
+  // without rerunning; in full when the scenario failed, in one line otherwise
+  for (const agent of h.agents.values()) {
+    try {
+      const view = await h.backendView(agent.options.name);
+      verdict.notes.push(
+        verdict.pass
+          ? `backend, ${agent.server}: incidents ${view.incidents.map((i) => `${i.kind}${i.resolved_at ? "" : " (open)"}`).join(", ") || "none"}; outbox ${view.outbox.map((o) => `${o.event}:${o.status}`).join(", ") || "empty"}; agent pages ${view.agentAlerts.map((a) => `${a.monitor}:${a.state}`).join(", ") || "none"}`
+          : `backend state of ${agent.server}: ${JSON.stringify(view)}`,
+      );
+    } catch (error) {
+      verdict.notes.push(`backend state of ${agent.server} unavailable: ${String(error)}`);
     }
   }
   return verdict;
