@@ -271,6 +271,8 @@ export const IncidentItem = z.object({
   opened_at: Time,
   acknowledged_at: NullableTime,
   acknowledged_by: UserRef.nullable(),
+  /** how it was acknowledged without a user, e.g. "link in sms notification" (then acknowledged_by is null) */
+  acknowledged_via: z.string().nullable(),
   resolved_at: NullableTime,
   /** null when resolved automatically */
   resolved_by: UserRef.nullable(),
@@ -399,7 +401,13 @@ export const TimelineEntry = z.discriminatedUnion("type", [
     attempts: z.number().int(),
     delivered_at: NullableTime,
   }),
-  z.object({ type: z.literal("acknowledged"), at: Time, by: UserRef.nullable() }),
+  z.object({
+    type: z.literal("acknowledged"),
+    at: Time,
+    by: UserRef.nullable(),
+    /** set when acknowledged by a notification's link, e.g. "link in sms notification" */
+    via: z.string().nullable(),
+  }),
   z.object({
     type: z.literal("resolved"),
     at: Time,

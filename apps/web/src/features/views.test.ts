@@ -29,8 +29,17 @@ describe("incident timeline", () => {
         type: "acknowledged",
         at: "2026-11-22T10:01:00Z",
         by: { id: "u", email: "ann@example.com" },
+        via: null,
       }).title,
     ).toBe("Acknowledged by ann@example.com");
+    expect(
+      describeEntry({
+        type: "acknowledged",
+        at: "2026-11-22T10:01:00Z",
+        by: null,
+        via: "link in sms notification",
+      }).title,
+    ).toBe("Acknowledged via link in sms notification");
     expect(
       describeEntry({ type: "resolved", at: "2026-11-22T10:30:00Z", by: null, duration_seconds: 1800 }),
     ).toMatchObject({ title: "Resolved automatically (recovered)", detail: "after 30 min" });

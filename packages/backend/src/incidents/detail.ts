@@ -69,7 +69,12 @@ export async function getIncident({
       ),
     ];
     if (incident.acknowledged_at) {
-      timeline.push({ type: "acknowledged", at: incident.acknowledged_at, by: incident.acknowledged_by });
+      timeline.push({
+        type: "acknowledged",
+        at: incident.acknowledged_at,
+        by: incident.acknowledged_by,
+        via: incident.acknowledged_via,
+      });
     }
     if (incident.resolved_at) {
       timeline.push({

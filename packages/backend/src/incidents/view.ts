@@ -19,6 +19,7 @@ interface IncidentRow {
   acknowledged_at: Date | null;
   acknowledged_by: string | null;
   acknowledged_email: string | null;
+  acknowledged_via: string | null;
   resolved_at: Date | null;
   resolved_by: string | null;
   resolved_email: string | null;
@@ -40,6 +41,7 @@ export async function selectIncidents(
     select i.id, i.title, i.status, i.severity, i.kind, i.cause, i.flapping,
            i.server_id, s.name as server_name, i.monitor_id, m.name as monitor_name,
            i.started_at, i.opened_at, i.acknowledged_at, i.acknowledged_by, ab.email as acknowledged_email,
+           i.acknowledged_via,
            i.resolved_at, i.resolved_by, rb.email as resolved_email, now() as now
     from public.incidents i
     left join public.servers s on s.id = i.server_id
@@ -68,6 +70,7 @@ export function toIncidentItem(r: IncidentRow): IncidentItem {
     opened_at: iso(r.opened_at),
     acknowledged_at: isoOrNull(r.acknowledged_at),
     acknowledged_by: r.acknowledged_by ? { id: r.acknowledged_by, email: r.acknowledged_email } : null,
+    acknowledged_via: r.acknowledged_via,
     resolved_at: isoOrNull(r.resolved_at),
     resolved_by: r.resolved_by ? { id: r.resolved_by, email: r.resolved_email } : null,
     duration_seconds: Math.max(0, Math.round((end.getTime() - r.started_at.getTime()) / 1000)),

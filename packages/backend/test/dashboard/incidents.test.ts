@@ -1,5 +1,6 @@
 import { IncidentDetail, IncidentItem, IncidentList } from "@custos/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAckLink } from "../../src/incidents/create-ack-link.ts";
 import { dispatchDue, runSweep } from "../../src/index.ts";
 import { startSink } from "../sinks.ts";
 import { type Dashboard, expectContract, setupDashboard } from "./helpers.ts";
@@ -165,5 +166,37 @@ describe("incidents", () => {
     expect(
       (await d.api("GET", `/orgs/${d.orgB}/incidents/${incidentId}`, { as: d.users.ownerB })).status,
     ).toBe(404);
+  });
+});
+
+describe("incidents acknowledged by a notification's link", () => {
+  it("show no user but the channel whose link was used, in the list and the timeline", async () => {
+    const other = await d.register("web-2");
+    await d.sql`update servers set last_heartbeat_at = now() - interval '10 minutes' where id = ${other}`;
+    await runSweep({ ctx: d.app.ctx });
+    const [page] = await d.sql<{ id: string; incident_id: string }[]>`
+      select o.id, o.incident_id from notification_outbox o join incidents i on i.id = o.incident_id
+      where i.server_id = ${other} limit 1`;
+    const token = await createAckLink({
+      ctx: d.app.ctx,
+      input: { incident_id: page?.incident_id as string, outbox_id: page?.id as string, channel_kind: "sms" },
+    });
+    expect((await d.app.request(`/api/ack/${token}`, { method: "POST" })).status).toBe(200);
+
+    const detail = expectContract(
+      await d.api("GET", `/orgs/${d.orgA}/incidents/${page?.incident_id}`, { as: d.users.viewer }),
+      200,
+      IncidentDetail,
+    );
+    expect(detail.incident).toMatchObject({
+      status: "acknowledged",
+      acknowledged_by: null,
+      acknowledged_via: "link in sms notification",
+    });
+    expect(detail.timeline.at(-1)).toMatchObject({
+      type: "acknowledged",
+      by: null,
+      via: "link in sms notification",
+    });
   });
 });

@@ -57,7 +57,7 @@ export function describeEntry(entry: TimelineEntry): { title: string; detail?: s
       };
     }
     case "acknowledged":
-      return { title: `Acknowledged by ${entry.by?.email ?? "a former member"}`, tone: "amber" };
+      return { title: `Acknowledged ${acknowledger(entry.by, entry.via)}`, tone: "amber" };
     case "resolved":
       return {
         title: entry.by
@@ -67,6 +67,15 @@ export function describeEntry(entry: TimelineEntry): { title: string; detail?: s
         tone: "green",
       };
   }
+}
+
+/**
+ * "by ann@example.com", or "via link in sms notification" when a notification's link was used
+ * (no user then: the link works without signing in).
+ */
+export function acknowledger(by: { email: string | null } | null, via: string | null): string {
+  if (via && !by) return `via ${via}`;
+  return `by ${by?.email ?? "a former member"}`;
 }
 
 const DOT: Record<Tone, string> = {
@@ -197,7 +206,7 @@ export function IncidentDetailView() {
             </Fact>
             <Fact label="Acknowledged">
               {incident.acknowledged_at
-                ? `${formatDateTime(incident.acknowledged_at)} by ${incident.acknowledged_by?.email ?? "a former member"}`
+                ? `${formatDateTime(incident.acknowledged_at)} ${acknowledger(incident.acknowledged_by, incident.acknowledged_via)}`
                 : "not yet"}
             </Fact>
             <Fact label="Resolved">

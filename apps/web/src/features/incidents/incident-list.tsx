@@ -49,7 +49,9 @@ export const IncidentRow = memo(function IncidentRow({
           {incident.status === "resolved" ? "lasted" : "for"} {formatDuration(incident.duration_seconds)}
           {incident.acknowledged_by
             ? ` · acknowledged by ${incident.acknowledged_by.email ?? "a member"}`
-            : null}
+            : incident.acknowledged_via
+              ? ` · acknowledged via ${incident.acknowledged_via}`
+              : null}
         </p>
       </div>
       <IncidentActions incident={incident} />
