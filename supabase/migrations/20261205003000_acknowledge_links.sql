@@ -5,7 +5,7 @@
 -- the page; only its SHA-256 is stored, like API keys, so a database dump or a read of this
 -- table cannot acknowledge anything. Both runtimes (custos-server and the Edge Function) verify a
 -- token by looking its hash up here: no signing secret has to be shared or rotated.
--- Decision record: docs/decisions/0019-acknowledge-links.md.
+-- Decision record: docs/decisions/0021-acknowledge-links.md.
 
 -- Who acknowledged when it was not a signed-in member: "link in sms notification".
 alter table public.incidents
