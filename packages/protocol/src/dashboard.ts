@@ -794,6 +794,8 @@ export const StatusPageItem = z.object({
   title: z.string(),
   /** in display order */
   monitor_ids: z.array(Id),
+  /** in display order, shown before the monitors */
+  server_ids: z.array(Id),
   enabled: z.boolean(),
   created_at: Time,
   updated_at: Time,
@@ -808,12 +810,17 @@ const MonitorIds = z
   .array(Id)
   .max(100)
   .refine((ids) => new Set(ids).size === ids.length, "monitor ids must not repeat");
+const ServerIds = z
+  .array(Id)
+  .max(100)
+  .refine((ids) => new Set(ids).size === ids.length, "server ids must not repeat");
 
 /** POST /v1/orgs/:org_id/status-pages (admin); 409 when the slug is taken. Answer: StatusPageItem (201). */
 export const CreateStatusPageRequest = z.strictObject({
   slug: StatusPageSlug,
   title: Text(200),
   monitor_ids: MonitorIds.default([]),
+  server_ids: ServerIds.default([]),
   enabled: z.boolean().default(true),
 });
 export type CreateStatusPageRequest = z.output<typeof CreateStatusPageRequest>;
@@ -824,6 +831,7 @@ export const UpdateStatusPageRequest = z
     slug: StatusPageSlug.optional(),
     title: Text(200).optional(),
     monitor_ids: MonitorIds.optional(),
+    server_ids: ServerIds.optional(),
     enabled: z.boolean().optional(),
   })
   .refine(atLeastOneField, NOTHING_TO_UPDATE);
@@ -834,7 +842,8 @@ export const PublicMonitorStatus = z.enum(["ok", "degraded", "down", "unknown"])
 export type PublicMonitorStatus = z.infer<typeof PublicMonitorStatus>;
 
 /** GET /v1/status/:slug — public, no auth. Only what the page's owner chose to publish: the page
- * title and, per chosen monitor, its name, current status and 90 daily bars (UTC days). */
+ * title and, per chosen server and monitor (servers first), its name, current status and 90 daily
+ * bars (UTC days) with uptime from incident history (time covered by critical incidents). */
 export const PublicStatusPage = z.object({
   slug: z.string(),
   title: z.string(),
@@ -844,6 +853,7 @@ export const PublicStatusPage = z.object({
   days: z.object({ from: z.iso.date(), count: z.number().int() }),
   monitors: z.array(
     z.object({
+      kind: z.enum(["server", "monitor"]),
       name: z.string(),
       status: PublicMonitorStatus,
       uptime_percent: z.number().nullable(),

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../http/body.ts";
+import { presentStatusPage, StatusPageData } from "./present.ts";
 
 export const PublicStatusPageInput = z.strictObject({ slug: StatusPageSlug });
 export type PublicStatusPageInput = z.input<typeof PublicStatusPageInput>;
@@ -22,11 +23,9 @@ export async function getPublicStatusPage({
   const { slug } = parseInput(PublicStatusPageInput, input);
   const page = await ctx.sql.begin(async (tx) => {
     await tx`select set_config('role', 'anon', true), set_config('request.jwt.claims', '{"role":"anon"}', true)`;
-    const [row] = await tx<
-      { page: PublicStatusPage | null }[]
-    >`select published.status_page(${slug}) as page`;
+    const [row] = await tx<{ page: unknown }[]>`select published.status_page(${slug}) as page`;
     return row?.page ?? null;
   });
   if (!page) throw new AppError("NOT_FOUND", `no status page "${slug}"`, { field: "slug" });
-  return page;
+  return presentStatusPage(StatusPageData.parse(page));
 }

@@ -4,7 +4,7 @@ import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
 import { parseInput } from "../http/body.ts";
 import { inOrg, isUniqueViolation } from "../orgs/access.ts";
-import { checkMonitorIds, readStatusPage, SLUG_TAKEN } from "./view.ts";
+import { checkMonitorIds, checkServerIds, readStatusPage, SLUG_TAKEN } from "./view.ts";
 
 export const UpdateStatusPageInput = z.strictObject({
   org_id: z.uuid(),
@@ -27,11 +27,13 @@ export async function updateStatusPage({
     return await inOrg(ctx, caller, org_id, "admin", async (tx) => {
       await readStatusPage(tx, org_id, page_id);
       if (changes.monitor_ids) await checkMonitorIds(tx, org_id, changes.monitor_ids);
+      if (changes.server_ids) await checkServerIds(tx, org_id, changes.server_ids);
       await tx`
         update public.status_pages set
           slug = coalesce(${changes.slug ?? null}, slug),
           title = coalesce(${changes.title ?? null}, title),
           monitor_ids = coalesce(${changes.monitor_ids ?? null}::uuid[], monitor_ids),
+          server_ids = coalesce(${changes.server_ids ?? null}::uuid[], server_ids),
           enabled = coalesce(${changes.enabled ?? null}, enabled),
           updated_at = now()
         where id = ${page_id} and org_id = ${org_id}`;

@@ -14,12 +14,14 @@ export async function selectStatusPages(
       slug: string;
       title: string;
       monitor_ids: string[];
+      server_ids: string[];
       enabled: boolean;
       created_at: Date;
       updated_at: Date;
     }[]
   >`
-    select p.id, p.slug, p.title, p.monitor_ids::text[] as monitor_ids, p.enabled, p.created_at, p.updated_at
+    select p.id, p.slug, p.title, p.monitor_ids::text[] as monitor_ids, p.server_ids::text[] as server_ids,
+           p.enabled, p.created_at, p.updated_at
     from public.status_pages p
     where p.org_id = ${orgId} ${where}
     order by p.slug`;
@@ -36,18 +38,30 @@ export async function readStatusPage(
   return page;
 }
 
-/** Only monitors of this organization may be published; the error names the offending index. */
-export async function checkMonitorIds(tx: TransactionSql, orgId: string, ids: string[]): Promise<void> {
+/** Only objects of this organization may be published; the error names the offending index. */
+async function checkIds(
+  tx: TransactionSql,
+  orgId: string,
+  ids: string[],
+  table: "monitors" | "servers",
+  field: "monitor_ids" | "server_ids",
+): Promise<void> {
   if (ids.length === 0) return;
   const found = await tx<{ id: string }[]>`
-    select id from public.monitors where org_id = ${orgId} and id = any (${ids}::uuid[])`;
+    select id from ${tx(`public.${table}`)} where org_id = ${orgId} and id = any (${ids}::uuid[])`;
   const known = new Set(found.map((r) => r.id));
   const missing = ids.findIndex((id) => !known.has(id));
   if (missing >= 0) {
-    throw new AppError("VALIDATION", `monitor_ids.${missing}: no such monitor in this organization`, {
-      field: `monitor_ids.${missing}`,
+    const what = table === "monitors" ? "monitor" : "server";
+    throw new AppError("VALIDATION", `${field}.${missing}: no such ${what} in this organization`, {
+      field: `${field}.${missing}`,
     });
   }
 }
+
+export const checkMonitorIds = (tx: TransactionSql, orgId: string, ids: string[]) =>
+  checkIds(tx, orgId, ids, "monitors", "monitor_ids");
+export const checkServerIds = (tx: TransactionSql, orgId: string, ids: string[]) =>
+  checkIds(tx, orgId, ids, "servers", "server_ids");
 
 export const SLUG_TAKEN = new AppError("CONFLICT", "this slug is taken; choose another", { field: "slug" });

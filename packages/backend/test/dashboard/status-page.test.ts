@@ -7,11 +7,13 @@ let site: string;
 let api: string;
 let secret: string;
 let foreign: string;
+let serverId: string;
 const HOUR = 3_600_000;
 
 beforeAll(async () => {
   d = await setupDashboard();
   const server = await d.register("web-1");
+  serverId = server;
   const now = Date.now();
   await d.pushChecks(server, [
     { monitor: "http:site", status: "ok", ts: now - 50 * HOUR },
@@ -29,6 +31,17 @@ beforeAll(async () => {
   api = byName("http:api");
   secret = byName("systemd:secret-thing");
   foreign = byName("http:b-private");
+  // first seen 60 h ago; what the engine recorded: http:site down for one hour 49 h ago, the
+  // server silent for 13 minutes an hour ago
+  await d.sql`update monitors set created_at = now() - interval '60 hours'`;
+  await d.sql`update servers set created_at = now() - interval '60 hours' where id = ${server}`;
+  await d.sql`
+    insert into incidents (org_id, server_id, monitor_id, subject_key, kind, severity, status, title,
+                           started_at, opened_at, resolved_at)
+    values (${d.orgA}, ${server}, ${site}, ${`monitor:${site}`}, 'agent_check', 'critical', 'resolved', 'x',
+            now() - interval '49 hours', now() - interval '49 hours', now() - interval '48 hours'),
+           (${d.orgA}, ${server}, null, ${`server:${server}`}, 'heartbeat', 'critical', 'resolved', 'y',
+            now() - interval '73 minutes', now() - interval '71 minutes', now() - interval '60 minutes')`;
 });
 afterAll(() => d.close());
 
@@ -73,16 +86,17 @@ describe("status pages", () => {
     expect(res.headers.get("cache-control")).toBe("public, max-age=30");
     expect(pub).toMatchObject({ slug: "acme-status", title: "Acme status", status: "degraded" });
     expect(pub.days.count).toBe(90);
-    expect(pub.monitors.map((m) => [m.name, m.status])).toEqual([
-      ["http:site", "ok"],
-      ["http:api", "degraded"],
+    expect(pub.monitors.map((m) => [m.kind, m.name, m.status])).toEqual([
+      ["monitor", "http:site", "ok"],
+      ["monitor", "http:api", "degraded"],
     ]);
     const siteBars = pub.monitors[0]?.days ?? [];
     expect(siteBars).toHaveLength(90);
     // the newest check is seconds old: today's bar, or yesterday's in the first seconds of a UTC day
     expect(siteBars.slice(-2).some((b) => b.status !== "none")).toBe(true);
     expect(siteBars.filter((b) => b.status === "down").length).toBeGreaterThanOrEqual(1);
-    expect(pub.monitors[0]?.uptime_percent).toBeCloseTo(66.667, 2);
+    // uptime from incident history: down 1 h of the 60 h since it was first seen
+    expect(pub.monitors[0]?.uptime_percent).toBeCloseTo(98.333, 2);
     // nothing that was not chosen, and nothing internal
     for (const leak of [
       "secret-thing",
@@ -97,6 +111,42 @@ describe("status pages", () => {
     ]) {
       expect(res.text).not.toContain(leak);
     }
+  });
+
+  it("shows chosen servers first, down for the time of their heartbeat incidents, and refuses another organization's server", async () => {
+    const foreignServer = await d.register("b-2", d.agentKeyB);
+    const refused = await d.api("PATCH", `/orgs/${d.orgA}/status-pages/${page.id}`, {
+      as: d.users.admin,
+      body: { server_ids: [serverId, foreignServer] },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.field).toBe("server_ids.1");
+    const updated = expectContract(
+      await d.api("PATCH", `/orgs/${d.orgA}/status-pages/${page.id}`, {
+        as: d.users.admin,
+        body: { server_ids: [serverId] },
+      }),
+      200,
+      StatusPageItem,
+    );
+    expect(updated.server_ids).toEqual([serverId]);
+    const pub = expectContract(
+      await d.api("GET", "/status/acme-status", { as: null }),
+      200,
+      PublicStatusPage,
+    );
+    expect(pub.monitors.map((m) => [m.kind, m.name, m.status])).toEqual([
+      ["server", "web-1", "ok"],
+      ["monitor", "http:site", "ok"],
+      ["monitor", "http:api", "degraded"],
+    ]);
+    // 13 silent minutes out of 60 h: not 100 %
+    expect(pub.monitors[0]?.uptime_percent).toBeCloseTo(100 - (13 / 3600) * 100, 2);
+    expect(pub.monitors[0]?.days.some((day) => day.status === "down")).toBe(true);
+    await d.api("PATCH", `/orgs/${d.orgA}/status-pages/${page.id}`, {
+      as: d.users.admin,
+      body: { server_ids: [] },
+    });
   });
 
   it("cannot list another organization's monitor, not even written with service access", async () => {

@@ -119,6 +119,33 @@ function MonitorPicker({
   );
 }
 
+/** Choose servers: shown first on the page, up or down by their heartbeats. */
+function ServerPicker({ selected, onChange }: { selected: string[]; onChange: (ids: string[]) => void }) {
+  const { orgId } = useOrg();
+  const servers = useServers(orgId, { refetchInterval: 0 });
+  return (
+    <fieldset>
+      <legend className="mb-1 font-medium text-gray-700 text-sm dark:text-gray-300">Servers</legend>
+      {servers.data?.servers.length ? (
+        <div className="flex flex-wrap gap-x-4 gap-y-1">
+          {servers.data.servers.map((s) => (
+            <Checkbox
+              key={s.id}
+              label={s.name}
+              checked={selected.includes(s.id)}
+              onChange={(e) =>
+                onChange(e.target.checked ? [...selected, s.id] : selected.filter((x) => x !== s.id))
+              }
+            />
+          ))}
+        </div>
+      ) : (
+        <p className="text-gray-500 text-sm">{servers.isPending ? "Loading…" : "No servers."}</p>
+      )}
+    </fieldset>
+  );
+}
+
 function PageEditor({ page, onDone }: { page?: StatusPageItem; onDone: () => void }) {
   const { orgId } = useOrg();
   const create = useCreateStatusPage(orgId);
@@ -128,13 +155,20 @@ function PageEditor({ page, onDone }: { page?: StatusPageItem; onDone: () => voi
   const [slug, setSlug] = useState(page?.slug ?? "");
   const [slugTouched, setSlugTouched] = useState(page !== undefined);
   const [monitorIds, setMonitorIds] = useState<string[]>(page?.monitor_ids ?? []);
+  const [serverIds, setServerIds] = useState<string[]>(page?.server_ids ?? []);
   const [names, setNames] = useState<Record<string, string>>({});
   const [enabled, setEnabled] = useState(page?.enabled ?? true);
   const error = mutation.error instanceof ApiError ? mutation.error : undefined;
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const body = { title: title.trim(), slug: slug.trim(), monitor_ids: monitorIds, enabled };
+    const body = {
+      title: title.trim(),
+      slug: slug.trim(),
+      monitor_ids: monitorIds,
+      server_ids: serverIds,
+      enabled,
+    };
     if (page) update.mutate({ id: page.id, body }, { onSuccess: onDone });
     else create.mutate(body, { onSuccess: onDone });
   }
@@ -175,6 +209,7 @@ function PageEditor({ page, onDone }: { page?: StatusPageItem; onDone: () => voi
           }
         />
       </div>
+      <ServerPicker selected={serverIds} onChange={setServerIds} />
       <MonitorPicker
         selected={monitorIds}
         onChange={setMonitorIds}
@@ -210,7 +245,7 @@ export function StatusPagesSettings() {
     <Card>
       <CardHeader
         title="Status pages"
-        description="A public page per organization with the monitors you choose and their 90-day uptime. No sign-in needed to view it."
+        description="A public page with the servers and monitors you choose and their 90-day uptime, counted from their incidents. No sign-in needed to view it."
         actions={
           allowed && editing === undefined ? (
             <Button onClick={() => setEditing("new")}>New status page</Button>
@@ -241,6 +276,7 @@ export function StatusPagesSettings() {
                     {page.title}
                     {page.enabled ? <Badge tone="green">Published</Badge> : <Badge tone="gray">Hidden</Badge>}
                     <span className="text-gray-500 text-sm">
+                      {page.server_ids.length} server{page.server_ids.length === 1 ? "" : "s"},{" "}
                       {page.monitor_ids.length} monitor{page.monitor_ids.length === 1 ? "" : "s"}
                     </span>
                   </p>

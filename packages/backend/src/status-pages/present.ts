@@ -1,0 +1,103 @@
+import { type BarStatus, IsoTime, PublicMonitorStatus, type PublicStatusPage } from "@custos/protocol";
+import { z } from "zod";
+
+/** What published.status_page(slug) returns: the raw facts, parsed before anything is drawn. */
+export const StatusPageData = z.object({
+  slug: z.string(),
+  title: z.string(),
+  now: IsoTime,
+  subjects: z.array(
+    z.object({
+      kind: z.enum(["server", "monitor"]),
+      name: z.string(),
+      status: PublicMonitorStatus,
+      /** first seen: days before it are "none", not "ok" */
+      since: IsoTime,
+      incidents: z.array(
+        z.object({
+          started_at: IsoTime,
+          resolved_at: IsoTime.nullable(),
+          severity: z.enum(["critical", "warning", "info"]),
+        }),
+      ),
+    }),
+  ),
+});
+export type StatusPageData = z.infer<typeof StatusPageData>;
+
+export const DAYS = 90;
+const DAY_MS = 86_400_000;
+
+type Interval = [start: number, end: number];
+
+/** Sorted, overlapping intervals joined: time covered by two incidents counts once. */
+function merge(intervals: Interval[]): Interval[] {
+  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
+  const out: Interval[] = [];
+  for (const [start, end] of sorted) {
+    const last = out[out.length - 1];
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+  }
+  return out;
+}
+
+function covered(intervals: Interval[], from: number, to: number): number {
+  let total = 0;
+  for (const [start, end] of intervals) total += Math.max(0, Math.min(end, to) - Math.max(start, from));
+  return total;
+}
+
+const percent = (up: number, all: number) => Math.round((100_000 * up) / all) / 1000;
+
+/**
+ * The public page from incident history: downtime is the time covered by critical incidents
+ * (a server that stopped heartbeating, a monitor that was down), a warning incident makes its
+ * days degraded without counting as downtime. Days are UTC; today counts up to now; days before a
+ * subject was first seen are "none". Pure: the clock is the database's `now`.
+ */
+export function presentStatusPage(data: StatusPageData): PublicStatusPage {
+  const now = Date.parse(data.now);
+  const today = Math.floor(now / DAY_MS) * DAY_MS;
+  const from = today - (DAYS - 1) * DAY_MS;
+  const monitors = data.subjects.map((subject) => {
+    const since = Date.parse(subject.since);
+    const spans = (severity: "critical" | "warning") =>
+      merge(
+        subject.incidents
+          .filter((i) => i.severity === severity)
+          .map((i): Interval => [Date.parse(i.started_at), i.resolved_at ? Date.parse(i.resolved_at) : now]),
+      );
+    const down = spans("critical");
+    const degraded = spans("warning");
+    const days = Array.from({ length: DAYS }, (_, i) => {
+      const start = Math.max(from + i * DAY_MS, since);
+      const end = Math.min(from + (i + 1) * DAY_MS, now);
+      if (end <= start) return { status: "none" as BarStatus, uptime_percent: null };
+      const downMs = covered(down, start, end);
+      const status: BarStatus = downMs > 0 ? "down" : covered(degraded, start, end) > 0 ? "degraded" : "ok";
+      return { status, uptime_percent: percent(end - start - downMs, end - start) };
+    });
+    const start = Math.max(from, since);
+    const uptime = now > start ? percent(now - start - covered(down, start, now), now - start) : null;
+    return { kind: subject.kind, name: subject.name, status: subject.status, uptime_percent: uptime, days };
+  });
+  const states = new Set(monitors.map((m) => m.status));
+  return {
+    slug: data.slug,
+    title: data.title,
+    generated_at: new Date(now).toISOString(),
+    status:
+      monitors.length === 0
+        ? "unknown"
+        : states.has("down")
+          ? "outage"
+          : states.has("degraded")
+            ? "degraded"
+            : states.has("unknown")
+              ? "unknown"
+              : "operational",
+    days: { from: new Date(from).toISOString().slice(0, 10), count: DAYS },
+    monitors,
+  };
+}
