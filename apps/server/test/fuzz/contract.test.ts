@@ -364,15 +364,25 @@ describe("dashboard routes under hostile input", () => {
     timeoutFor(250),
   );
 
-  it("answers 401, not 500, to a token signed by this server whose subject is not a uuid", async () => {
-    const res = await send({
+  it("answers 401, not 500, to a token signed by this server whose subject or session is odd", async () => {
+    for (const token of [f.oddSubjectToken, f.oddSessionToken]) {
+      const res = await send({
+        method: "GET",
+        path: `${API}/v1/me`,
+        query: "",
+        headers: { authorization: `Bearer ${token}` },
+        body: undefined,
+      });
+      expect(res.status).toBeLessThan(500);
+    }
+    const odd = await send({
       method: "GET",
       path: `${API}/v1/me`,
       query: "",
       headers: { authorization: `Bearer ${f.oddSubjectToken}` },
       body: undefined,
     });
-    expect(res.status).toBe(401);
+    expect(odd.status).toBe(401);
   });
 });
 
@@ -418,6 +428,7 @@ describe("auth routes under hostile input", () => {
     "x".repeat(10_000),
     "%00",
     "odd-subject",
+    "odd-session",
   );
 
   it(
@@ -447,7 +458,12 @@ describe("auth routes under hostile input", () => {
             let body = route.body ? JSON.stringify(route.body()) : undefined;
             let mutation: Mutation;
             if (choice === "token" || (route.path === "/logout" && choice !== "token")) {
-              const value = token === "odd-subject" ? f.oddSubjectToken : token;
+              const value =
+                token === "odd-subject"
+                  ? f.oddSubjectToken
+                  : token === "odd-session"
+                    ? f.oddSessionToken
+                    : token;
               // fetch refuses header values outside Latin-1 / with NUL: those go as the raw request's
               const safe = /^[\x20-\x7e\x80-\xff]*$/.test(value) ? value : encodeURIComponent(value);
               headers.authorization = `Bearer ${safe}`;

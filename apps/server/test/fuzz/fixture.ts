@@ -29,6 +29,8 @@ export interface Fixture {
   ids: Record<string, string>;
   /** A token signed with the server's own key whose subject is not a uuid. */
   oddSubjectToken: string;
+  /** The owner's subject with a session id that is not a uuid (and has a NUL). */
+  oddSessionToken: string;
   close(): Promise<void>;
 }
 
@@ -143,13 +145,16 @@ export async function startFixture(adminUrl: string): Promise<Fixture> {
   };
   const privateKey = await importJWK(keyFile.key, "ES256");
   const kid = (keyFile.key.kid as string | undefined) ?? "";
-  const oddSubjectToken = await new SignJWT({ role: "authenticated", session_id: randomUUID() })
-    .setProtectedHeader({ alg: "ES256", kid, typ: "JWT" })
-    .setSubject("admin")
-    .setAudience("authenticated")
-    .setIssuedAt()
-    .setExpirationTime("1h")
-    .sign(privateKey);
+  const signed = (sub: string, sessionId: unknown) =>
+    new SignJWT({ role: "authenticated", session_id: sessionId })
+      .setProtectedHeader({ alg: "ES256", kid, typ: "JWT" })
+      .setSubject(sub)
+      .setAudience("authenticated")
+      .setIssuedAt()
+      .setExpirationTime("1h")
+      .sign(privateKey);
+  const oddSubjectToken = await signed("admin", randomUUID());
+  const oddSessionToken = await signed(session.user.id as string, "not-a-uuid\u0000");
 
   return {
     server,
@@ -163,6 +168,7 @@ export async function startFixture(adminUrl: string): Promise<Fixture> {
     },
     agentKey,
     oddSubjectToken,
+    oddSessionToken,
     ids: {
       org_id: org.id as string,
       server_id: serverId,

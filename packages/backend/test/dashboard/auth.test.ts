@@ -45,6 +45,14 @@ describe("who may call the dashboard API", () => {
     }
   });
 
+  it("answers 401, not 500, to a validly signed token with a NUL or lone surrogate in a claim", async () => {
+    for (const email of ["owner\u0000@a.example", "owner\uD800@a.example"]) {
+      const odd = await d.token(d.users.owner.id, email);
+      const res = await d.api("GET", "/me", { as: `Bearer ${odd}` });
+      expect(res.status).toBe(401);
+    }
+  });
+
   it("answers 401 everywhere when the app has no JWKS configured", async () => {
     const bare = createApp({ sql: d.sql, log: { info() {}, warn() {}, error() {} } });
     const res = await bare.request("/api/v1/me", {
