@@ -31,6 +31,7 @@ const TARGET_BY_NAME: Record<string, string> = {
   server_id: "servers",
   monitor_id: "monitors",
   monitor_ids: "monitors",
+  server_ids: "servers",
   channel_id: "channels",
   channel_ids: "channels",
   escalation_channel_ids: "channels",
