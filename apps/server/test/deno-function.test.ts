@@ -1,10 +1,12 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import { createApiKey, createOrganization } from "@custos/backend";
+import { createApiKey, createOrganization, createProbe, JOBS } from "@custos/backend";
 import { createTestDatabase, freePort } from "@custos/testkit";
 import postgres, { type Sql } from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -46,10 +48,14 @@ function denoEnv(extra: Record<string, string | undefined> = {}): NodeJS.Process
 }
 
 const RUN_ARGS = ["run", "--allow-net", "--allow-env", "--allow-read", "--config", CONFIG, ENTRY];
+const CRON_SECRET = "a-cron-secret-of-the-deno-test";
 
 let deno: string;
 let sql: Sql;
 let key: string;
+let orgId: string;
+let target: Server;
+let targetPort: number;
 let baseUrl: string;
 let child: ChildProcess | undefined;
 let output = "";
@@ -59,7 +65,12 @@ beforeAll(async () => {
   const databaseUrl = await createTestDatabase(inject("pgAdminUrl"), "deno");
   sql = postgres(databaseUrl, { max: 2, onnotice: () => undefined });
   const org = await createOrganization({ ctx: { sql }, input: { name: "Edge" } });
+  orgId = org.id;
   ({ key } = await createApiKey({ ctx: { sql }, input: { org_id: org.id, scope: "agent" } }));
+  // what the cron tick's probes reach over loopback
+  target = createServer((_req, res) => res.end("<h1>Welcome</h1>"));
+  await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
+  targetPort = (target.address() as AddressInfo).port;
 
   // Warm-up: fetch the npm packages of the entry's module graph (a no-op once cached), so the
   // wait below measures start-up, not downloads.
@@ -73,7 +84,12 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${port}`;
   const proc = spawn(deno, RUN_ARGS, {
     cwd: ROOT,
-    env: denoEnv({ SUPABASE_DB_URL: databaseUrl, CUSTOS_DB_URL: undefined, PORT: String(port) }),
+    env: denoEnv({
+      SUPABASE_DB_URL: databaseUrl,
+      CUSTOS_DB_URL: undefined,
+      PORT: String(port),
+      CUSTOS_CRON_SECRET: CRON_SECRET,
+    }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   child = proc;
@@ -93,6 +109,7 @@ afterAll(async () => {
     await exited;
   }
   await sql?.end();
+  await new Promise<void>((resolve) => (target ? target.close(() => resolve()) : resolve()));
 });
 
 async function waitForHealth(proc: ChildProcess, url: string, timeoutMs: number): Promise<void> {
@@ -188,6 +205,58 @@ describe("Supabase function `api` in Deno", () => {
     expect(response.body.error).toMatchObject({ code: "VALIDATION", field: "samples.1.value" });
   });
 
+  it("runs every job of the table from the cron route: an HTTP probe through fetch, a TCP probe unsupported", async () => {
+    // loopback on a busy machine: latency must not decide this test
+    const limits = { degraded_ms: 30_000, down_ms: 30_000 };
+    const http = await createProbe({
+      ctx: { sql },
+      input: {
+        org_id: orgId,
+        name: "site",
+        config: { kind: "http", url: `http://127.0.0.1:${targetPort}/`, ...limits },
+      },
+    });
+    const tcp = await createProbe({
+      ctx: { sql },
+      input: {
+        org_id: orgId,
+        name: "port",
+        config: { kind: "tcp", host: "127.0.0.1", port: targetPort, ...limits },
+      },
+    });
+    await sql`update monitors set next_run_at = now() where id in ${sql([http.id, tcp.id])}`;
+    const tick = async (secret = CRON_SECRET) => {
+      const response = await fetch(`${baseUrl}/api/cron/tick`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, any> };
+    };
+
+    expect((await tick("not-the-secret-of-this-function")).status).toBe(401);
+    const first = await tick();
+    expect(first.status).toBe(200);
+    expect(Object.keys(first.body.jobs)).toEqual(JOBS.map((job) => job.name));
+    for (const job of JOBS) expect(first.body.jobs[job.name]).toMatchObject({ status: "done" });
+    const statuses = await sql<{ monitor_id: string; status: string; message: string }[]>`
+      select monitor_id, status, message from check_results where monitor_id in ${sql([http.id, tcp.id])}`;
+    expect(statuses.find((r) => r.monitor_id === http.id)?.status).toBe("ok");
+    expect(statuses.find((r) => r.monitor_id === tcp.id)).toMatchObject({
+      status: "unsupported",
+      message: expect.stringMatching(/TCP probes need custos-server's prober/),
+    });
+    expect(await sql`select id from incidents where monitor_id = ${tcp.id}`).toHaveLength(0);
+
+    // the next tick runs what is due on every tick, not the hourly maintenance again
+    const second = await tick();
+    expect(second.status).toBe(200);
+    expect(second.body.jobs.dispatch).toMatchObject({ status: "done" });
+    expect(second.body.not_due).toEqual(expect.arrayContaining(["maintain-partitions", "maintain-rollups"]));
+    const runs = await sql<{ job: string; runs: number }[]>`select job, runs::int from private.job_state`;
+    expect(runs.find((r) => r.job === "maintain-partitions")?.runs).toBe(1);
+    expect(runs.find((r) => r.job === "dispatch")?.runs).toBe(2);
+  });
+
   it("stops at start-up naming SUPABASE_DB_URL when no database URL is set", async () => {
     const error = (await run(deno, RUN_ARGS, {
       cwd: ROOT,
@@ -205,7 +274,8 @@ describe("Supabase function `api` in Deno", () => {
       timeout: 120_000,
     }).catch((e: { stderr?: string }) => ({ stdout: "", stderr: `FAILED\n${e.stderr ?? String(e)}` }));
     expect(result.stderr).not.toContain("FAILED");
-  });
+    // the same budget as the command's own: on a loaded machine a check takes well over 30 s
+  }, 150_000);
 
   it("passes the Deno-native tests in supabase/functions/tests", async () => {
     const result = await run(deno, ["test", "--allow-env", "--config", CONFIG, DENO_TEST], {
@@ -214,5 +284,5 @@ describe("Supabase function `api` in Deno", () => {
       timeout: 120_000,
     });
     expect(result.stdout).toMatch(/ok \| \d+ passed \| 0 failed/);
-  });
+  }, 150_000);
 });
