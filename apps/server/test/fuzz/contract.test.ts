@@ -242,10 +242,10 @@ describe("agent routes under hostile input", () => {
             await check("agent", request, mutation);
           },
         ),
-        { seed: SEED, numRuns: runs(120), endOnFailure: true },
+        { seed: SEED, numRuns: runs(100), endOnFailure: true },
       );
     },
-    timeoutFor(120),
+    timeoutFor(100),
   );
 
   it("merges an alerts batch that names the same incident and state twice", async () => {
@@ -358,10 +358,10 @@ describe("dashboard routes under hostile input", () => {
             );
           },
         ),
-        { seed: SEED, numRuns: runs(250), endOnFailure: true },
+        { seed: SEED, numRuns: runs(200), endOnFailure: true },
       );
     },
-    timeoutFor(250),
+    timeoutFor(200),
   );
 
   it("answers 401, not 500, to a token signed by this server whose subject or session is odd", async () => {
