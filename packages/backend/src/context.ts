@@ -40,7 +40,7 @@ export interface BackendConfig {
    * project URL (the dashboard is hosted elsewhere). Absent: dashboardUrl, else the request origin.
    */
   agentUrl?: string;
-  /** Shared secret of the cron routes (pg_cron in the cloud); routes are off without it. */
+  /** Shared secret of the cron tick (pg_cron calls it in the cloud); the route is off without it. */
   cronSecret?: string;
 }
 

@@ -16,7 +16,7 @@ export interface RefreshRollupsResult {
 /**
  * Brings the rollups up to date from the raw samples and check results since the last run
  * (private.refresh_rollups: a watermark, a 2-minute re-aggregation window, and a backlog for
- * samples that arrive later than that). custos-server runs it every 30 s; pg_cron in the cloud.
+ * samples that arrive later than that). Every 30 s from the job table (jobs/table.ts).
  */
 export async function refreshRollups({ ctx }: { ctx: Pick<Ctx, "sql"> }): Promise<RefreshRollupsResult> {
   const rows = await ctx.sql<{ result: RefreshRollupsResult }[]>`select private.refresh_rollups() as result`;
