@@ -358,6 +358,47 @@ describe("acknowledge route against hostile and stale links", () => {
   });
 });
 
+describe("acknowledge links in the cloud (API and dashboard on different origins)", () => {
+  it("sends a person's GET on to the dashboard's page, which reads JSON and confirms across origins", async () => {
+    const cloud = createApp({
+      sql: h.sql,
+      config: { agentUrl: "https://proj.supabase.co", dashboardUrl: "https://app.example.com" },
+      notifierEnv: { timeoutMs: 5_000 },
+    });
+    const serverId = await h.register("web-9");
+    await h.call("/heartbeat", { server_id: serverId, sent_at: new Date().toISOString() });
+    await h.sql`update servers set last_heartbeat_at = now() - interval '300 seconds' where id = ${serverId}`;
+    await runSweep({ ctx: cloud.ctx });
+    await dispatchDue({ ctx: cloud.ctx });
+    const link = JSON.parse(sinks.webhook.received.at(-1)?.body ?? "{}").ack_url as string;
+    const match = /^https:\/\/proj\.supabase\.co\/functions\/v1(\/api\/ack\/([0-9A-Za-z]{24}))$/.exec(link);
+    expect(match).not.toBeNull();
+    const [, path, token] = match as RegExpExecArray;
+
+    // Supabase would turn an HTML answer to a GET into plain text: the browser goes to the dashboard
+    const shown = await cloud.request(path as string, { method: "GET" });
+    expect(shown.status).toBe(303);
+    expect(shown.headers.get("location")).toBe(`https://app.example.com/ack#${token}`);
+
+    const origin = { origin: "https://app.example.com", accept: "application/json" };
+    const view = await cloud.request(path as string, { method: "GET", headers: origin });
+    expect(view.status).toBe(200);
+    expect(view.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+    expect(await view.json()).toMatchObject({
+      outcome: "ready",
+      incident: { title: "web-9 stopped sending heartbeats" },
+    });
+
+    const done = await cloud.request(path as string, { method: "POST", headers: origin });
+    expect(done.status).toBe(200);
+    expect(done.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+    expect(await done.json()).toMatchObject({ outcome: "acknowledged", via: "link in webhook notification" });
+
+    // a malformed token is not sent anywhere: it is refused here
+    expect((await cloud.request("/api/ack/%00", { method: "GET" })).status).toBe(404);
+  });
+});
+
 describe("acknowledge link base", () => {
   it("uses the API's origin: the agents' URL in the cloud, else the dashboard's, and none when neither is known", () => {
     expect(ackLinkBase({ agentUrl: "https://p.supabase.co/", dashboardUrl: "https://app.example" })).toBe(

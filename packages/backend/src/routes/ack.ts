@@ -1,6 +1,8 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { cors } from "hono/cors";
 import type { Ctx } from "../context.ts";
+import { ACK_TOKEN_RE } from "../incidents/ack-token.ts";
 import { type AckLinkOutcome, acknowledgeByLink, viewAckLink } from "../incidents/acknowledge-by-link.ts";
 import { dashboardLinkBase } from "../links.ts";
 
@@ -11,12 +13,26 @@ import { dashboardLinkBase } from "../links.ts";
  * page, a client sending `Accept: application/json` (ntfy's http action) gets JSON. Every
  * failure is a 4xx page: 404 unknown or malformed link, 409 already acknowledged or resolved,
  * 410 expired.
+ *
+ * In the cloud, Supabase's gateway rewrites a GET answered with text/html to text/plain (unless
+ * the project has a custom domain), so a person's GET is sent on (303) to the dashboard's /ack
+ * page, token in the fragment (kept out of the dashboard host's logs); that page asks this route
+ * for JSON and POSTs the confirmation, hence CORS for the dashboard's origin.
  */
 export function ackRoutes(ctx: Ctx) {
   const app = new Hono();
-  app.get("/:token", async (c) =>
-    answer(c, ctx, await viewAckLink({ ctx, input: { token: c.req.param("token") } })),
-  );
+  const dashboard = ctx.config.dashboardUrl ? new URL(ctx.config.dashboardUrl).origin : undefined;
+  // simple requests only (GET with Accept, POST without a body): no preflight, no credentials
+  if (dashboard) app.use("*", cors({ origin: dashboard, allowMethods: ["GET", "POST"], maxAge: 600 }));
+  const elsewhere = confirmationPage(ctx);
+  app.get("/:token", async (c) => {
+    const token = c.req.param("token");
+    if (elsewhere && !wantsJson(c) && ACK_TOKEN_RE.test(token)) {
+      for (const [name, value] of Object.entries(PAGE_HEADERS)) c.header(name, value);
+      return c.redirect(`${elsewhere}#${token}`, 303);
+    }
+    return answer(c, ctx, await viewAckLink({ ctx, input: { token } }));
+  });
   app.post("/:token", async (c) =>
     answer(c, ctx, await acknowledgeByLink({ ctx, input: { token: c.req.param("token") } })),
   );
@@ -24,6 +40,24 @@ export function ackRoutes(ctx: Ctx) {
   app.all("*", (c) => answer(c, ctx, { outcome: "invalid" }));
   return app;
 }
+
+/**
+ * The dashboard's confirmation page when the API is served from another origin than the
+ * dashboard (the cloud: agentUrl is the Supabase project); undefined where this route's own HTML
+ * reaches the browser intact (custos-server, one origin).
+ */
+function confirmationPage(ctx: Ctx): string | undefined {
+  const { agentUrl, dashboardUrl } = ctx.config;
+  if (!agentUrl || !dashboardUrl) return undefined;
+  try {
+    if (new URL(agentUrl).origin === new URL(dashboardUrl).origin) return undefined;
+  } catch {
+    return undefined;
+  }
+  return `${dashboardLinkBase(ctx.config)}/ack`;
+}
+
+const wantsJson = (c: Context) => /\bapplication\/json\b/i.test(c.req.header("accept") ?? "");
 
 const STATUS_BY_OUTCOME = {
   ready: 200,
@@ -52,7 +86,7 @@ function answer(c: Context, ctx: Ctx, result: AckLinkOutcome) {
   const status = STATUS_BY_OUTCOME[result.outcome];
   for (const [name, value] of Object.entries(PAGE_HEADERS)) c.header(name, value);
   const text = describe(result);
-  if (/\bapplication\/json\b/i.test(c.req.header("accept") ?? "")) {
+  if (wantsJson(c)) {
     return c.json(
       {
         outcome: result.outcome,
