@@ -20,7 +20,7 @@ const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 /** The sh block after "Headless set-up" in README.md, as written there. */
 function headlessBlock(): string {
   const readme = readFileSync(join(REPO, "README.md"), "utf8");
-  const block = /Headless set-up[^]*?```sh\n([^]*?)```/.exec(readme)?.[1];
+  const block = /Headless set-up.*?```sh\n(.*?)```/s.exec(readme)?.[1];
   if (!block) throw new Error("README.md has no ```sh block after 'Headless set-up'");
   return block;
 }
