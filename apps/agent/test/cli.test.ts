@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { checkCommand } from "../src/commands/check.ts";
 import { CheckFailedError } from "../src/errors.ts";
-import { type AgentDir, agentDir } from "./helpers/agent-files.ts";
+import { type AgentDir, agentDir, waitFor } from "./helpers/agent-files.ts";
 import { runAgentCommand, spawnAgent } from "./helpers/agent-process.ts";
 import { freeLoopbackPort } from "./helpers/ports.ts";
 import { script, testPlugins } from "./helpers/test-plugins.ts";
@@ -91,6 +91,9 @@ describe("custos-agent CLI", () => {
       `api_key: k\nurl: http://127.0.0.1:${deadPort}\nserver_name: lab-1\nmetrics_push_interval: 200ms\nmonitors:\n  - type: agent\n    check_interval: 100ms\nbuffer:\n  path: ${files.statePath}\n`,
     );
     const agent = spawnAgent(["run", "--config", files.configPath]);
+    // from its start, not from the spawn: a loaded machine takes seconds to start node, and a
+    // SIGTERM before the handlers are installed ends the process without a clean stop
+    await waitFor(() => agent.output().includes('"msg":"custos-agent started"'), 20_000, "the agent started");
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await agent.stop()).toBe(0);
     expect(agent.output()).toContain('"msg":"custos-agent stopped"');

@@ -60,7 +60,10 @@ buffer:
     files.remove();
   });
 
-  it("loses nothing and duplicates nothing when killed after the server stored a batch but before the agent saw the answer", async () => {
+  // five agent processes start one after the other: about 50 s on a loaded 2-core machine
+  it("loses nothing and duplicates nothing when killed after the server stored a batch but before the agent saw the answer", {
+    timeout: 180_000,
+  }, async () => {
     for (let round = 0; round < 3; round++) {
       agent = spawnAgent(["run", "--config", files.configPath]);
       // hold the answer to the next stored metrics batch, then kill the agent while it waits
