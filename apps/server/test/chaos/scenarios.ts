@@ -324,6 +324,8 @@ export const SCENARIOS: Scenario[] = [
       h.mark("steady");
     },
     settleMs: 90_000,
+    knownFailure:
+      "4 RESTORED pages on one destination: after its FLAPPING notice the agent still sends RESTORED for the episode whose DOWN it held back (chaos run 2026-12-05 on 429b1ce: DOWN/RESTORED x3, FLAPPING at +27.1 s, RESTORED at +31.0 s)",
   },
   {
     name: "agent channel broken (fallback, then late delivery)",
