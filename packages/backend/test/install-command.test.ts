@@ -41,8 +41,8 @@ function run(shell: string, bin: string, asUser?: string) {
   const command = installCommand("http://192.0.2.2:8080/", "cus_key'1");
   const path = `${bin}:/usr/bin:/bin`;
   const argv = asUser
-    ? ["runuser", "-u", asUser, "--", "env", `PATH=${path}`, shell, "-c", command]
-    : ["env", `PATH=${path}`, shell, "-c", command];
+    ? ["runuser", "-u", asUser, "--", "env", `PATH=${path}`, "LC_ALL=C", shell, "-c", command]
+    : ["env", `PATH=${path}`, "LC_ALL=C", shell, "-c", command];
   const result = spawnSync(argv[0] as string, argv.slice(1), { encoding: "utf8" });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

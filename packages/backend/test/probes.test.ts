@@ -68,7 +68,12 @@ describe("backend probes", () => {
   it("checks an HTTP endpoint on its interval and records ok with the latency", async () => {
     const { id } = await createProbe({
       ctx: h,
-      input: { org_id: h.orgId, name: "site", config: { kind: "http", url: `${base}/` } },
+      // thresholds far above any loopback answer: "ok" must not depend on this machine's speed
+      input: {
+        org_id: h.orgId,
+        name: "site",
+        config: { kind: "http", url: `${base}/`, degraded_ms: 5_000, down_ms: 10_000 },
+      },
     });
     await due();
     const run = await runDueProbes({ ctx: h.app.ctx });

@@ -72,9 +72,9 @@ export async function seedOrg(h: Harness, orgId: string, userId: string, email: 
     await h.sql`select id from metric_series where server_id = ${serverId} order by id limit 1`;
   await h.sql`
     insert into metric_rollups_1h (series_id, bucket, sum_value, sample_count, min_value, max_value)
-    values (${series?.id}, date_trunc('hour', now()) - interval '1 day', 1, 1, 1, 1)`;
+    values (${series?.id}, date_trunc('hour', now(), 'UTC') - interval '1 day', 1, 1, 1, 1)`;
   await h.sql`
     insert into check_rollups_1h (monitor_id, bucket, org_id, ok_count)
-    values (${monitor?.id}, date_trunc('hour', now()) - interval '1 day', ${orgId}, 1)`;
+    values (${monitor?.id}, date_trunc('hour', now(), 'UTC') - interval '1 day', ${orgId}, 1)`;
   await h.sql`insert into status_pages (org_id, slug, title, monitor_ids) values (${orgId}, ${`status-${email.slice(0, 1)}`}, 'Status', ${[monitor?.id]})`;
 }
