@@ -1,0 +1,95 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+/**
+ * The acknowledge link through a real custos-server: its scheduler sweeps and pages a real
+ * webhook receiver on loopback, and the page's `ack_url` is followed over HTTP as a browser would
+ * (GET the confirmation page, POST its form). That no escalation or repeat follows is tested
+ * deterministically in packages/backend/test/ack-links.test.ts.
+ */
+const payloads: Record<string, any>[] = [];
+let sink: Server;
+let sinkUrl: string;
+let server: CustosServerHandle;
+let sql: postgres.Sql;
+
+beforeAll(async () => {
+  sink = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => {
+      body += c.toString();
+    });
+    req.on("end", () => {
+      payloads.push(JSON.parse(body));
+      res.end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
+  sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/hook`;
+  server = await startCustosServer({ adminUrl: inject("pgAdminUrl"), env: { HOST: "127.0.0.1" } });
+  sql = postgres(server.databaseUrl, { max: 2, onnotice: () => undefined });
+});
+afterAll(async () => {
+  await sql?.end();
+  await server?.close();
+  await new Promise<void>((resolve) => sink.close(() => resolve()));
+});
+
+async function agent(path: string, key: string, body: unknown) {
+  const res = await fetch(`${server.url}/functions/v1/api/agent${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return (await res.json()) as Record<string, any>;
+}
+
+describe("acknowledge link in custos-server", () => {
+  it("acknowledges from the page's link over HTTP (GET shows a form, POST acknowledges)", async () => {
+    const org = await server.createOrg("Ack");
+    const key = await server.createKey(org, "agent");
+    const [channel] = await sql`
+      insert into channels (org_id, name, kind, config)
+      values (${org}, 'hook', 'webhook', ${sql.json({ url: sinkUrl })}) returning id`;
+    await sql`
+      insert into channel_secrets (channel_id, org_id, secret)
+      values (${channel?.id}, ${org}, ${sql.json({ signing_secret: "a-signing-secret-of-some-length" })})`;
+    await sql`insert into alert_rules (org_id, name, channel_ids) values (${org}, 'all', ${[channel?.id]})`;
+    const reg = await agent("/register", key, {
+      hostname: "nas",
+      server_name: "nas",
+      agent_version: "1",
+      os: "linux",
+      arch: "x64",
+    });
+    await sql`update servers set heartbeat_timeout_seconds = 10 where id = ${reg.server_id}`;
+    await agent("/heartbeat", key, { server_id: reg.server_id, sent_at: new Date().toISOString() });
+
+    // generous: the machine is shared and the sweep runs every 10 s
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline && !payloads.some((p) => p.event === "down")) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const down = payloads.find((p) => p.event === "down");
+    expect(down?.ack_url).toMatch(/\/functions\/v1\/api\/ack\/[0-9A-Za-z]{24}$/);
+    const path = new URL(down?.ack_url).pathname;
+
+    const page = await fetch(`${server.url}${path}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('<form method="post">');
+
+    const done = await fetch(`${server.url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "",
+    });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toMatch(/Acknowledged by link at /);
+    const [incident] = await sql`select status::text, acknowledged_via from incidents where org_id = ${org}`;
+    expect(incident).toEqual({ status: "acknowledged", acknowledged_via: "link in webhook notification" });
+  }, 180_000);
+});
