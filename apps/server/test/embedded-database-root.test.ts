@@ -120,6 +120,20 @@ describe.skipIf(!asRoot)("embedded PostgreSQL started by root", () => {
     expect(readdirSync(base)).toEqual([]);
   }, 180_000);
 
+  it("stops with the reason and what to do when no place the postgres user reaches can hold the cluster", async () => {
+    const dataDir = join(privateDir(), ".custos");
+    // a root base below a regular file: no directory can be made there
+    const file = join(rootBase(), "not-a-directory");
+    writeFileSync(file, "");
+    const attempt = openDatabase({ dataDir, log, rootBase: file });
+    await expect(attempt).rejects.toThrow(
+      /cannot reach .*\.custos and .*not-a-directory\/\w+\/pg could not be made/,
+    );
+    await expect(attempt).rejects.toThrow(
+      /set CUSTOS_DATA_DIR to a directory the `postgres` OS user can reach/,
+    );
+  });
+
   it("runs PostgreSQL from a copy when its binaries sit below a directory the postgres user cannot pass", async () => {
     const base = rootBase();
     const packaged = packagedPostgres();
