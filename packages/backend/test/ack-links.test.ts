@@ -309,6 +309,37 @@ describe("acknowledge route against hostile and stale links", () => {
     expect((await incidentState(incidentId))?.status).toBe("open");
   });
 
+  it("answers 503 'try again' when the database is unreachable, and never logs the token", async () => {
+    await pageDown();
+    const path = pathOf(lastLinks().sms as string);
+    const token = path.slice(-24);
+    const logged: string[] = [];
+    const record = (message: string, data?: Record<string, unknown>) =>
+      void logged.push(JSON.stringify({ message, data }));
+    // a pool pointing at a port where nothing listens: every query fails
+    const gone = postgres("postgres://custos@127.0.0.1:1/none", {
+      max: 1,
+      connect_timeout: 2,
+      onnotice: () => undefined,
+    });
+    const broken = createApp({
+      sql: gone,
+      config: { dashboardUrl: PUBLIC_URL },
+      log: { info: record, warn: record, error: record },
+    });
+    try {
+      for (const method of ["GET", "POST"]) {
+        const answer = await broken.request(path, { method });
+        expect(answer.status).toBe(503);
+        expect(await answer.text()).toContain("Nothing was changed; try again in a minute.");
+      }
+    } finally {
+      await gone.end();
+    }
+    expect(logged.length).toBeGreaterThan(0);
+    for (const line of logged) expect(line).not.toContain(token);
+  });
+
   it("acknowledges only the incident a link was made for", async () => {
     const first = await pageDown("web-1");
     const second = await pageDown("web-2");

@@ -31,10 +31,10 @@ export function ackRoutes(ctx: Ctx) {
       for (const [name, value] of Object.entries(PAGE_HEADERS)) c.header(name, value);
       return c.redirect(`${elsewhere}#${token}`, 303);
     }
-    return answer(c, ctx, await viewAckLink({ ctx, input: { token } }));
+    return guarded(c, ctx, () => viewAckLink({ ctx, input: { token } }));
   });
-  app.post("/:token", async (c) =>
-    answer(c, ctx, await acknowledgeByLink({ ctx, input: { token: c.req.param("token") } })),
+  app.post("/:token", (c) =>
+    guarded(c, ctx, () => acknowledgeByLink({ ctx, input: { token: c.req.param("token") } })),
   );
   // an empty or cut-off link (`/ack`, `/ack/`, a token with a slash in it) is still a person's click
   app.all("*", (c) => answer(c, ctx, { outcome: "invalid" }));
@@ -59,6 +59,26 @@ function confirmationPage(ctx: Ctx): string | undefined {
 
 const wantsJson = (c: Context) => /\bapplication\/json\b/i.test(c.req.header("accept") ?? "");
 
+/** What the route can answer: the verb's outcomes, and "unavailable" when the database failed. */
+type Shown = AckLinkOutcome | { outcome: "unavailable" };
+
+/**
+ * Runs the verb; a failure (the database unreachable) answers 503 "try again" and is logged
+ * without the request path, which carries the token, a credential. (The app's onError logs paths.)
+ */
+async function guarded(c: Context, ctx: Ctx, work: () => Promise<AckLinkOutcome>) {
+  let result: Shown;
+  try {
+    result = await work();
+  } catch (error) {
+    ctx.log.error("acknowledge link failed", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    result = { outcome: "unavailable" };
+  }
+  return answer(c, ctx, result);
+}
+
 const STATUS_BY_OUTCOME = {
   ready: 200,
   acknowledged: 200,
@@ -66,7 +86,8 @@ const STATUS_BY_OUTCOME = {
   resolved: 409,
   expired: 410,
   invalid: 404,
-} as const satisfies Record<AckLinkOutcome["outcome"], number>;
+  unavailable: 503,
+} as const satisfies Record<Shown["outcome"], number>;
 
 /**
  * The page only ever posts to itself; it loads nothing, cannot be framed (a framed button could
@@ -82,7 +103,7 @@ const PAGE_HEADERS = {
   "x-content-type-options": "nosniff",
 };
 
-function answer(c: Context, ctx: Ctx, result: AckLinkOutcome) {
+function answer(c: Context, ctx: Ctx, result: Shown) {
   const status = STATUS_BY_OUTCOME[result.outcome];
   for (const [name, value] of Object.entries(PAGE_HEADERS)) c.header(name, value);
   const text = describe(result);
@@ -104,7 +125,7 @@ function answer(c: Context, ctx: Ctx, result: AckLinkOutcome) {
   return c.html(page(text, result, incidentUrl), status);
 }
 
-function describe(result: AckLinkOutcome): { heading: string; message: string } {
+function describe(result: Shown): { heading: string; message: string } {
   switch (result.outcome) {
     case "ready":
       return {
@@ -133,6 +154,11 @@ function describe(result: AckLinkOutcome): { heading: string; message: string } 
         heading: "Link expired",
         message: "Acknowledge links work for 24 hours. Acknowledge the incident in the dashboard instead.",
       };
+    case "unavailable":
+      return {
+        heading: "Try again",
+        message: "Custos could not check this link just now. Nothing was changed; try again in a minute.",
+      };
     case "invalid":
       return {
         heading: "Link not valid",
@@ -153,11 +179,7 @@ function escapeHtml(text: string): string {
     .replace(/'/g, "&#39;");
 }
 
-function page(
-  text: { heading: string; message: string },
-  result: AckLinkOutcome,
-  incidentUrl?: string,
-): string {
+function page(text: { heading: string; message: string }, result: Shown, incidentUrl?: string): string {
   const title = "incident" in result ? `<p class="incident">${escapeHtml(result.incident.title)}</p>` : "";
   // no action attribute: the form posts to this very URL, whatever prefix a proxy put before it
   const form =
