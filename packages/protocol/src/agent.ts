@@ -114,7 +114,7 @@ export const CheckResult = z.strictObject({
   /** Plugin type, e.g. "http"; lets the backend create the monitor row on first sight. */
   type: Name.optional(),
   status: CheckStatus,
-  latency_ms: Measurement.pipe(z.number().nonnegative().max(3_600_000)).optional(),
+  latency_ms: Measurement.min(0).max(3_600_000).optional(),
   message: SafeText.max(2000).optional(),
   ts: Timestamp,
 });
