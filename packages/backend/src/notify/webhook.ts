@@ -12,10 +12,12 @@
  * `ack_url` is set on pages (down, flapping, escalation, repeat) of an open incident: a one-click
  * acknowledge link that needs no session, valid for 24 hours and until the incident is
  * acknowledged or resolved. `GET` answers an HTML confirmation page (so a link preview does not
- * acknowledge); `POST` (no body) acknowledges, answering HTML, or with `Accept: application/json`
- * `{ "outcome": "acknowledged", "incident": { "id", "title" }, "acknowledged_at", "via" }`; 404
- * unknown link, 409 already acknowledged or resolved, 410 expired. It is a credential: a receiver
- * that forwards the payload to a ticket or a chat room hands acknowledging to everyone there.
+ * acknowledge; in the cloud, a 303 to the dashboard's /ack page); `POST` (no body) acknowledges,
+ * answering HTML, or with `Accept: application/json`
+ * `{ "outcome": "acknowledged", "incident": { "id", "title" }, "acknowledged_at", "via" }`.
+ * Refusals: 404 unknown link, 409 already acknowledged or resolved, 410 expired, 503 try again.
+ * It is a credential: a receiver that forwards the payload to a ticket or a chat room hands
+ * acknowledging to everyone there.
  *
  * Headers:
  *   X-Custos-Event:     the event (down, restored, escalation, repeat, flapping, test)
