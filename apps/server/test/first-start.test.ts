@@ -6,9 +6,9 @@
  * they create, and the first checks batch answered 500 ("malformed array literal") until restart.
  */
 import { randomUUID } from "node:crypto";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { loadMigrations, migrate, migrationsDir } from "@custos/db";
 import { type CustosServerHandle, createEmptyDatabase, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
@@ -19,7 +19,15 @@ const handles: CustosServerHandle[] = [];
 const dirs: string[] = [];
 afterAll(async () => {
   for (const h of handles) await h.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const d of dirs) {
+    // as root the cluster lives where the postgres user can reach it, <dataDir>/pg links to it
+    // (decision 0016): remove that directory too, not only the link
+    const pg = join(d, "pg");
+    if (existsSync(pg) && lstatSync(pg).isSymbolicLink()) {
+      rmSync(dirname(realpathSync(pg)), { recursive: true, force: true });
+    }
+    rmSync(d, { recursive: true, force: true });
+  }
 });
 
 async function post(base: string, route: string, key: string, body: unknown) {
