@@ -87,8 +87,9 @@ export function readPage(record: SinkRecord): Page {
   let subject = "unknown";
   let state = "UNKNOWN";
   let title = String(json.title ?? "");
-  // the payload says who sent it: the agent's has incident_key/state, the backend's event/incident
-  const sender: Page["sender"] = "incident_key" in json || "state" in json ? "agent" : "backend";
+  // the payload says who sent it: the backend's has event + org (+ incident), the agent's
+  // state + monitor + server (both may carry incident_key: the shared incident identity)
+  const sender: Page["sender"] = "event" in json && "org" in json ? "backend" : "agent";
   if (sender === "backend") {
     state = String(json.event ?? "unknown").toUpperCase();
     const incident = json.incident;
