@@ -5,7 +5,8 @@
 #
 #   scripts/fuzz.sh [runs per route group] [seed]      (defaults: 10000, a random seed)
 #
-# A failure prints the seed and fast-check path; rerun with the same seed to replay it. Exit 0
+# A failure prints the seed and fast-check path; CUSTOS_FUZZ_PATH=<path> with the same runs and
+# seed replays exactly that case (a failure that only shows in sequence then passes alone). Exit 0
 # when no run found a 5xx, a reset connection, an error without its field, or a refused request
 # that stored something.
 set -euo pipefail

@@ -38,6 +38,8 @@ import {
 
 const RUNS = Number(process.env.CUSTOS_FUZZ_RUNS ?? 0) || undefined;
 const SEED = Number(process.env.CUSTOS_FUZZ_SEED ?? 20261205);
+/** fast-check's `path` of a failure: with its seed, replays exactly that case (and no other). */
+const REPLAY = process.env.CUSTOS_FUZZ_PATH ? { path: process.env.CUSTOS_FUZZ_PATH } : {};
 /** Runs per group in `npm test`: about 30 s of requests in all on two shared cores. */
 const runs = (bounded: number) => RUNS ?? bounded;
 const timeoutFor = (bounded: number) => Math.max(120_000, runs(bounded) * 400);
@@ -242,7 +244,7 @@ describe("agent routes under hostile input", () => {
             await check("agent", request, mutation);
           },
         ),
-        { seed: SEED, numRuns: runs(100), endOnFailure: true },
+        { seed: SEED, numRuns: runs(100), endOnFailure: true, ...REPLAY },
       );
     },
     timeoutFor(100),
@@ -358,7 +360,7 @@ describe("dashboard routes under hostile input", () => {
             );
           },
         ),
-        { seed: SEED, numRuns: runs(200), endOnFailure: true },
+        { seed: SEED, numRuns: runs(200), endOnFailure: true, ...REPLAY },
       );
     },
     timeoutFor(200),
@@ -496,7 +498,7 @@ describe("auth routes under hostile input", () => {
             );
           },
         ),
-        { seed: SEED, numRuns: runs(100), endOnFailure: true },
+        { seed: SEED, numRuns: runs(100), endOnFailure: true, ...REPLAY },
       );
     },
     timeoutFor(100),
