@@ -182,6 +182,22 @@ describe("sign-up", () => {
       { email: "x@example.com", password: "correct horse", data: "x" },
       "data",
     ],
+    [
+      "metadata with a NUL byte (PostgreSQL's jsonb cannot store it)",
+      { email: "x@example.com", password: "correct horse", data: { name: "a\u0000b" } },
+      "data.name",
+    ],
+    [
+      "metadata with a lone surrogate",
+      { email: "x@example.com", password: "correct horse", data: { name: "\udbb5" } },
+      "data.name",
+    ],
+    [
+      // 20 KB of metadata made a 27 KB access token, and every later request a 431
+      "metadata over 2 KB (it travels in every access token)",
+      { email: "x@example.com", password: "correct horse", data: { bio: "x".repeat(3000) } },
+      "data",
+    ],
   ])("answers %s with 400 naming the field", async (_what, body, field) => {
     const res = await authApp().call("POST", "/signup", { body });
     expect(res.status).toBe(400);

@@ -1,3 +1,4 @@
+import { JsonObject } from "@custos/protocol";
 import { z } from "zod";
 
 /** GoTrue lower-cases emails; so does this, before validating. */
@@ -16,15 +17,26 @@ export const Password = z
   .string({ error: (i) => (i.input === undefined ? "is required" : "must be a string") })
   .min(1, { error: "is required" });
 
+/** Largest user metadata accepted at sign-up. */
+export const USER_METADATA_BYTES = 2048;
+
 // Objects are not strict: supabase-js also sends gotrue_meta_security, code_challenge, ...
 export const SignupInput = z.object({
   email: Email,
   password: Password,
-  data: z
-    .record(z.string(), z.unknown(), { error: "must be an object" })
+  // Stored as jsonb and copied into every access token's user_metadata: only storable values
+  // (no NUL, no lone surrogates, bounded depth), and small, so a session token stays far below
+  // the 16 KB of headers servers accept (20 KB of metadata made every later request a 431).
+  data: JsonObject.refine(
+    (data) => new TextEncoder().encode(JSON.stringify(data)).length <= USER_METADATA_BYTES,
+    {
+      error: `must be at most ${USER_METADATA_BYTES} bytes of JSON`,
+    },
+  )
     .nullish()
     .transform((v) => v ?? {}),
 });
+
 export type SignupInput = z.output<typeof SignupInput>;
 
 export const PasswordGrantInput = z.object({ email: Email, password: Password });

@@ -44,28 +44,9 @@ const REPLAY = process.env.CUSTOS_FUZZ_PATH ? { path: process.env.CUSTOS_FUZZ_PA
 const runs = (bounded: number) => RUNS ?? bounded;
 const timeoutFor = (bounded: number) => Math.max(120_000, runs(bounded) * 400);
 
-/**
- * Auth-route answers of 5xx that the auth owner still has to fix (apps/server/src/auth is not
- * this suite's to change). Each names the route and input; the suite records but tolerates them
- * so it can guard everything else. Remove an entry once its fix lands: the suite then enforces it.
- */
-const KNOWN_AUTH_5XX: { route: string; why: string; matches: (m: Mutation, request: Sent) => boolean }[] = [
-  {
-    // POST /auth/v1/signup {"email","password","data":{"name":"\udbb5"}} -> 500 unexpected_failure:
-    // SignupInput.data is z.record(z.string(), z.unknown()) stored as raw_user_meta_data jsonb,
-    // which refuses NUL and lone surrogates. Fix: parse `data` with @custos/protocol's JsonObject.
-    route: "/signup",
-    why: "auth: user metadata with NUL or a lone surrogate reaches jsonb (apps/server/src/auth/schemas.ts)",
-    matches: (m, r) => m.field.startsWith("data") && UNSTORABLE_IN_JSON.test(r.body ?? ""),
-  },
-];
-/** How JSON.stringify writes a NUL or a lone surrogate (a valid pair is written as itself). */
-const UNSTORABLE_IN_JSON = /\\u0000|\\ud[89a-f][0-9a-f]{2}/i;
-
 const API = "/functions/v1/api";
 let f: Fixture;
 let counts: () => Promise<Record<string, number>>;
-const tolerated: string[] = [];
 
 beforeAll(async () => {
   f = await startFixture(inject("pgAdminUrl"));
@@ -86,7 +67,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  if (tolerated.length > 0) console.warn(`tolerated known auth 5xx:\n${tolerated.join("\n")}`);
   await f?.close();
 });
 
@@ -139,16 +119,6 @@ async function check(kind: "agent" | "dashboard" | "auth", request: Sent, mutati
   const before = await counts();
   const answer = await send(request);
   const label = `${request.method} ${request.path}?${request.query.slice(0, 200)} ${mutation.description} -> ${answer.status} ${answer.text.slice(0, 300)}`;
-  if (answer.status >= 500) {
-    const known =
-      kind === "auth"
-        ? KNOWN_AUTH_5XX.find((k) => request.path.endsWith(k.route) && k.matches(mutation, request))
-        : undefined;
-    if (known) {
-      tolerated.push(`${label} (${known.why})`);
-      return;
-    }
-  }
   expect(answer.status, label).toBeLessThan(500);
   if (answer.status >= 400) {
     expect(answer.type, label).toMatch(/application\/json/);
