@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { agentCall } from "./helpers/agent-api.ts";
 
 /**
  * The acknowledge link through a real custos-server: its scheduler sweeps and pages a real
@@ -38,14 +39,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => sink.close(() => resolve()));
 });
 
-async function agent(path: string, key: string, body: unknown) {
-  const res = await fetch(`${server.url}/functions/v1/api/agent${path}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  return (await res.json()) as Record<string, any>;
-}
+const agent = (path: string, key: string, body: unknown) => agentCall(server.url, path, key, body);
 
 describe("acknowledge link in custos-server", () => {
   it("acknowledges from the page's link over HTTP (GET shows a form, POST acknowledges)", async () => {

@@ -2,6 +2,7 @@ import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { agentCall, until } from "./helpers/agent-api.ts";
 
 /**
  * The dead man's switch end to end, in real processes: a custos-server, a real SMTP server on
@@ -42,24 +43,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => smtp.close(() => resolve()));
 });
 
-async function agent(path: string, key: string, body: unknown) {
-  const res = await fetch(`${server.url}/functions/v1/api/agent${path}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  return (await res.json()) as Record<string, any>;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const agent = (path: string, key: string, body: unknown) => agentCall(server.url, path, key, body);
 
 describe("custos-server alerting", () => {
   it("emails once when an agent goes silent past its timeout and once when it is back", async () => {

@@ -5,6 +5,7 @@ import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startScheduler } from "../src/scheduler.ts";
+import { until } from "./helpers/agent-api.ts";
 
 /**
  * custos-server's scheduler runs the backend's one job table (the cloud's cron route runs the
@@ -29,16 +30,6 @@ afterAll(async () => {
   await server?.close();
   await new Promise<void>((resolve) => target.close(() => resolve()));
 });
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe("custos-server's scheduler", () => {
   it("runs every job of the backend's table, each recorded with a finished run and no error", async () => {

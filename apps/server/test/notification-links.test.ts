@@ -4,6 +4,7 @@ import { networkInterfaces } from "node:os";
 import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { agentCall } from "./helpers/agent-api.ts";
 
 /**
  * Links in notifications without CUSTOS_PUBLIC_URL: a real custos-server listening on every
@@ -42,14 +43,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => sink.close(() => resolve()));
 });
 
-async function agent(path: string, key: string, body: unknown) {
-  const res = await fetch(`${server.url}/functions/v1/api/agent${path}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  return (await res.json()) as Record<string, any>;
-}
+const agent = (path: string, key: string, body: unknown) => agentCall(server.url, path, key, body);
 
 /** What custos-server should have picked: the first non-internal IPv4 address of this machine. */
 function expectedBase(): string {
