@@ -79,7 +79,11 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-async function addChannel(kind: Kind, config: object, secret: object) {
+async function addChannel(
+  kind: Kind,
+  config: Record<string, string | string[]>,
+  secret: Record<string, string>,
+) {
   const [row] = await h.sql`
     insert into channels (org_id, name, kind, config) values (${h.orgId}, ${`${kind} on call`}, ${kind}, ${h.sql.json(config)}) returning id`;
   await h.sql`insert into channel_secrets (channel_id, org_id, secret) values (${row?.id}, ${h.orgId}, ${h.sql.json(secret)})`;
@@ -395,7 +399,7 @@ describe("acknowledge route against hostile and stale links", () => {
     );
     try {
       const answers = await Promise.all(
-        [app, ...others].map((a) => a.request(path, { method: "POST" }).then((r) => r.status)),
+        [app, ...others].map(async (a) => (await a.request(path, { method: "POST" })).status),
       );
       expect(answers.sort()).toEqual([200, 409, 409, 409]);
     } finally {
