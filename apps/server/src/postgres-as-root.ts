@@ -53,7 +53,11 @@ export function postgresUser(): RunAs {
         "/usr/sbin/nologin",
         "postgres",
       ],
-      { stdio: ["ignore", "ignore", "pipe"] },
+      // useradd lives in sbin, which a minimal PATH (cron, `env -i`, some containers) leaves out
+      {
+        stdio: ["ignore", "ignore", "pipe"],
+        env: { ...process.env, PATH: `${process.env.PATH ?? "/usr/bin:/bin"}:/usr/sbin:/sbin` },
+      },
     );
   } catch (error) {
     throw new Error(

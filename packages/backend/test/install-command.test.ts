@@ -43,7 +43,10 @@ function run(shell: string, bin: string, asUser?: string) {
   const argv = asUser
     ? ["runuser", "-u", asUser, "--", "env", `PATH=${path}`, "LC_ALL=C", shell, "-c", command]
     : ["env", `PATH=${path}`, "LC_ALL=C", shell, "-c", command];
-  const result = spawnSync(argv[0] as string, argv.slice(1), { encoding: "utf8" });
+  // runuser lives in sbin, which a minimal PATH (cron, `env -i`) leaves out
+  const env = { ...process.env, PATH: `${process.env.PATH ?? "/usr/bin:/bin"}:/usr/sbin:/sbin` };
+  const result = spawnSync(argv[0] as string, argv.slice(1), { encoding: "utf8", env });
+  if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
