@@ -183,6 +183,8 @@ async function ackUrlFor(ctx: Ctx, row: Claimed): Promise<string | undefined> {
 
 /** The destination keys of the channel a row goes to (several for email and SMS recipients). */
 async function channelDestinationKeys(row: Claimed): Promise<string[]> {
+  // nothing to compare with: most pages (no agent page for the incident) skip the hashing
+  if (row.agent_destinations.length === 0) return [];
   const config = row.channel_config as { url?: string; server?: string; topic?: string; to?: string[] };
   const secret = (row.channel_secret ?? {}) as { webhook_url?: string };
   const target = row.channel_kind === "slack" ? { url: secret.webhook_url } : config;
