@@ -1,9 +1,7 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { agentCall } from "./helpers/agent-api.ts";
+import { agentCall, startJsonSink } from "./helpers/agent-api.ts";
 
 /**
  * The acknowledge link through a real custos-server: its scheduler sweeps and pages a real
@@ -11,32 +9,21 @@ import { agentCall } from "./helpers/agent-api.ts";
  * (GET the confirmation page, POST its form). That no escalation or repeat follows is tested
  * deterministically in packages/backend/test/ack-links.test.ts.
  */
-const payloads: Record<string, any>[] = [];
-let sink: Server;
+let sink: Awaited<ReturnType<typeof startJsonSink>>;
 let sinkUrl: string;
 let server: CustosServerHandle;
 let sql: postgres.Sql;
 
 beforeAll(async () => {
-  sink = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => {
-      body += c.toString();
-    });
-    req.on("end", () => {
-      payloads.push(JSON.parse(body));
-      res.end("ok");
-    });
-  });
-  await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
-  sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/hook`;
+  sink = await startJsonSink();
+  sinkUrl = sink.url;
   server = await startCustosServer({ adminUrl: inject("pgAdminUrl"), env: { HOST: "127.0.0.1" } });
   sql = postgres(server.databaseUrl, { max: 2, onnotice: () => undefined });
 });
 afterAll(async () => {
   await sql?.end();
   await server?.close();
-  await new Promise<void>((resolve) => sink.close(() => resolve()));
+  await sink.close();
 });
 
 const agent = (path: string, key: string, body: unknown) => agentCall(server.url, path, key, body);
@@ -64,10 +51,10 @@ describe("acknowledge link in custos-server", () => {
 
     // generous: the machine is shared and the sweep runs every 10 s
     const deadline = Date.now() + 90_000;
-    while (Date.now() < deadline && !payloads.some((p) => p.event === "down")) {
+    while (Date.now() < deadline && !sink.payloads.some((p) => p.event === "down")) {
       await new Promise((r) => setTimeout(r, 250));
     }
-    const down = payloads.find((p) => p.event === "down");
+    const down = sink.payloads.find((p) => p.event === "down");
     expect(down?.ack_url).toMatch(/\/functions\/v1\/api\/ack\/[0-9A-Za-z]{24}$/);
     const path = new URL(down?.ack_url).pathname;
 

@@ -1,35 +1,22 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { networkInterfaces } from "node:os";
 import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { agentCall } from "./helpers/agent-api.ts";
+import { agentCall, startJsonSink } from "./helpers/agent-api.ts";
 
 /**
  * Links in notifications without CUSTOS_PUBLIC_URL: a real custos-server listening on every
  * address, a real webhook receiver on loopback, an agent that goes silent. The scheduler has no
  * request to take an origin from, so the link names the server's own address.
  */
-const payloads: Record<string, any>[] = [];
-let sink: Server;
+let sink: Awaited<ReturnType<typeof startJsonSink>>;
 let sinkUrl: string;
 let server: CustosServerHandle;
 let sql: postgres.Sql;
 
 beforeAll(async () => {
-  sink = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => {
-      body += c.toString();
-    });
-    req.on("end", () => {
-      payloads.push(JSON.parse(body));
-      res.end("ok");
-    });
-  });
-  await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
-  sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/hook`;
+  sink = await startJsonSink();
+  sinkUrl = sink.url;
   server = await startCustosServer({
     adminUrl: inject("pgAdminUrl"),
     // every address, as custos-server listens by default; the test runner's env may carry a URL
@@ -40,7 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sql?.end();
   await server?.close();
-  await new Promise<void>((resolve) => sink.close(() => resolve()));
+  await sink.close();
 });
 
 const agent = (path: string, key: string, body: unknown) => agentCall(server.url, path, key, body);
@@ -85,17 +72,17 @@ describe("notification links without CUSTOS_PUBLIC_URL", () => {
     await agent("/heartbeat", key, { server_id: reg.server_id, sent_at: new Date().toISOString() });
 
     const deadline = Date.now() + 45_000;
-    while (Date.now() < deadline && !payloads.some((p) => p.event === "down")) {
+    while (Date.now() < deadline && !sink.payloads.some((p) => p.event === "down")) {
       await new Promise((r) => setTimeout(r, 250));
     }
     await agent("/heartbeat", key, { server_id: reg.server_id, sent_at: new Date().toISOString() });
-    while (Date.now() < deadline + 15_000 && !payloads.some((p) => p.event === "restored")) {
+    while (Date.now() < deadline + 15_000 && !sink.payloads.some((p) => p.event === "restored")) {
       await new Promise((r) => setTimeout(r, 250));
     }
 
     const [incident] = await sql<{ id: string }[]>`select id from incidents where org_id = ${org}`;
-    expect(payloads.map((p) => p.event)).toEqual(["down", "restored"]);
-    for (const payload of payloads) {
+    expect(sink.payloads.map((p) => p.event)).toEqual(["down", "restored"]);
+    for (const payload of sink.payloads) {
       expect(payload.url).toBe(`${expectedBase()}/incidents/${incident?.id}`);
       expect(payload.text).toContain(payload.url);
     }

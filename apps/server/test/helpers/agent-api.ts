@@ -1,3 +1,4 @@
+import { createServer } from "node:http";
 /** What the server tests share: an agent's call to a running custos-server, and polling. */
 
 /** POSTs to /functions/v1/api/agent<path> with an agent key; the JSON answer. */
@@ -23,4 +24,30 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A webhook receiver on loopback that keeps every JSON body it is sent, in order. */
+export async function startJsonSink(): Promise<{
+  url: string;
+  payloads: Record<string, any>[];
+  close(): Promise<void>;
+}> {
+  const payloads: Record<string, any>[] = [];
+  const sink = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => {
+      body += c.toString();
+    });
+    req.on("end", () => {
+      payloads.push(JSON.parse(body));
+      res.end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
+  const { port } = sink.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    payloads,
+    close: () => new Promise<void>((resolve) => sink.close(() => resolve())),
+  };
 }
