@@ -136,9 +136,15 @@ buffer:
       >`select count(*)::int as n from public.metric_series where org_id = ${orgId}`;
       expect(stored[0]?.n).toBe(0);
 
+      // what was buffered before the approval is delivered (the outbox itself is never empty for
+      // long: the agent keeps collecting every 100 ms)
+      const approvedAt = Date.now();
       await backend.sql`update public.servers set approval = 'approved' where id = ${server?.id ?? ""}`;
       await waitFor(
-        () => agent.store.outbox.depth().items.metrics === 0,
+        () => {
+          const oldest = agent.store.outbox.depth().oldestEnqueuedAt;
+          return oldest === undefined || oldest >= approvedAt;
+        },
         30_000,
         "buffer drained after approval",
       );
