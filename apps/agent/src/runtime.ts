@@ -113,6 +113,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     serverId: getServerId,
     intervalMs: settings.heartbeatIntervalMs,
     log: log.child({ component: "heartbeat" }),
+    pages: dispatcher,
   });
   let beatAt = Date.now() + Heartbeat.phase(settings.heartbeatIntervalMs);
   const heartbeatLoop = new Loop(

@@ -12,7 +12,7 @@ import { AlertDispatcher } from "../src/alerts/dispatcher.ts";
 import { AlertEngine } from "../src/alerts/engine.ts";
 import { DEFAULT_ALERT_POLICY } from "../src/alerts/state-machine.ts";
 import { silentLogger } from "../src/log.ts";
-import { SUPERSEDED } from "../src/store/alerts.ts";
+import { COVERED, SUPERSEDED } from "../src/store/alerts.ts";
 import { openStore, type Store } from "../src/store/store.ts";
 import { waitFor } from "./helpers/agent-files.ts";
 import { type HttpSink, type SmtpSink, startHttpSink, startSmtpSink } from "./helpers/sinks.ts";
@@ -99,7 +99,7 @@ function setup(name: string, deliveryTimeoutMs = 5_000) {
         JSON.parse(p) as { state: string; channels: string[]; destinations: string[]; incident_key: string },
     );
   };
-  return { store, check, reports };
+  return { store, check, reports, dispatcher, channels };
 }
 
 describe("direct alerts", () => {
@@ -238,6 +238,66 @@ describe("direct alerts", () => {
       .map((r) => JSON.parse(r.body));
     expect(hooks.map((h) => h.state)).toEqual(["restored"]);
     expect(hooks[0]?.message).toContain("restored after 4m (down since 2026-05-01T10:00:00.000Z)");
+  });
+
+  it("does not page late the destinations the backend paged for the same incident while the channels failed, and still pages the others", async () => {
+    http.status = 503;
+    await smtp.stop();
+    const { store, check, dispatcher, channels } = setup("covered");
+    const started = Date.UTC(2026, 4, 1, 10, 0, 0);
+    check("down", started);
+    check("down", started + 10_000);
+    await waitFor(
+      () => store.alerts.recent(1)[0]?.deliveries.every((d) => d.attempts >= 1),
+      15_000,
+      "a failed attempt per channel",
+    );
+    // what the next heartbeat asks
+    expect(dispatcher.awaitingPages()).toEqual([
+      { monitor: "http:api", started_at: "2026-05-01T10:00:00.000Z", state: "down" },
+    ]);
+    const keysOf = (type: string) => channels.find((c) => c.type === type)?.destinations ?? [];
+    // the backend's answer: it paged the webhook URL and the email address (and a destination
+    // this agent does not know); a page of another incident of the monitor covers nothing
+    const reached = [...keysOf("webhook"), ...keysOf("email"), "0123456789abcdef0123456789abcdef"];
+    expect(
+      dispatcher.learnBackendPages([
+        { monitor: "http:api", started_at: "2026-05-01T09:00:00.000Z", state: "down", destinations: reached },
+        {
+          monitor: "http:api",
+          started_at: "2026-05-01T10:00:00.000Z",
+          state: "restored",
+          destinations: reached,
+        },
+      ]),
+    ).toBe(0);
+    expect(
+      dispatcher.learnBackendPages([
+        { monitor: "http:api", started_at: "2026-05-01T10:00:00.000Z", state: "down", destinations: reached },
+      ]),
+    ).toBe(2);
+
+    http.status = 200;
+    await smtp.start();
+    await waitFor(
+      () => store.alerts.recent(1)[0]?.deliveries.every((d) => d.status !== "pending"),
+      15_000,
+      "every delivery settled",
+    );
+    const states = Object.fromEntries(
+      (store.alerts.recent(1)[0]?.deliveries ?? []).map((d) => [d.channelType, [d.status, d.lastError]]),
+    );
+    expect(states).toEqual({
+      email: ["covered", COVERED],
+      webhook: ["covered", COVERED],
+      slack: ["delivered", null],
+      ntfy: ["delivered", null],
+    });
+    expect(smtp.mails).toHaveLength(0);
+    const delivered = http.requests.filter((r) => r.status === 200).map((r) => r.path.split("/")[1]);
+    expect(delivered.sort()).toEqual(["custos-alerts", "slack"]);
+    // nothing is left to ask about
+    expect(dispatcher.awaitingPages()).toEqual([]);
   });
 
   it("keeps recording checks while a receiver hangs", async () => {

@@ -2,7 +2,15 @@ import { randomUUID } from "node:crypto";
 import { destinationKeys, destinationNames } from "@custos/protocol";
 import postgres from "postgres";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { acknowledgeIncident, createApp, dispatchDue, runEscalations, runSweep } from "../src/index.ts";
+import {
+  acknowledgeIncident,
+  createApiKey,
+  createApp,
+  createOrganization,
+  dispatchDue,
+  runEscalations,
+  runSweep,
+} from "../src/index.ts";
 import { setup } from "./harness.ts";
 import { startSink } from "./sinks.ts";
 
@@ -54,6 +62,9 @@ async function serverSilentFor(secondsAgo: number, name = "web-1") {
 }
 
 const events = (sink: typeof sinkA) => sink.received.map((r) => r.json().event as string);
+/** A webhook URL's destination key (protocol destinations.ts), as agent and backend compute it. */
+const keyOf = async (url: string) =>
+  (await destinationKeys(destinationNames("webhook", { url })))[0] as string;
 
 describe("heartbeat sweep", () => {
   it("pages exactly once per channel when heartbeats stop, and once 'restored' with the duration when they return", async () => {
@@ -71,6 +82,10 @@ describe("heartbeat sweep", () => {
     await h.call("/heartbeat", { server_id: serverId, sent_at: new Date().toISOString() });
     await dispatchDue({ ctx: h.app.ctx });
     expect(events(sinkA)).toEqual(["down", "restored"]);
+    console.error(
+      await h.sql`select channel_id, event, status, attempts, last_error, suppressed_reason from notification_outbox order by id`,
+      channels,
+    );
     expect(events(sinkB)).toEqual(["down", "restored"]);
     const restored = sinkA.received[1]?.json();
     expect(restored.incident.duration_seconds).toBeGreaterThanOrEqual(199);
@@ -272,9 +287,6 @@ describe("agent check state machine", () => {
     });
   }
 
-  const keyOf = async (url: string) =>
-    (await destinationKeys(destinationNames("webhook", { url })))[0] as string;
-
   it("does not page again a destination the agent already paged for the same incident; other destinations are paged", async () => {
     const serverId = await serverSilentFor(1);
     await h.sql`update organizations set agent_dedup_seconds = 60`;
@@ -328,6 +340,95 @@ describe("agent check state machine", () => {
     await dispatchDue({ ctx: h.app.ctx });
     expect(events(sinkA)).toEqual(["down"]);
     expect(events(sinkB)).toEqual(["down"]);
+  });
+});
+
+describe("what the backend tells an agent it paged", () => {
+  const heartbeat = (serverId: string, awaiting?: unknown[]) =>
+    h.call("/heartbeat", {
+      server_id: serverId,
+      sent_at: new Date().toISOString(),
+      ...(awaiting ? { awaiting_pages: awaiting } : {}),
+    });
+  async function checks(serverId: string, statuses: string[], startMs: number) {
+    await h.call("/checks", {
+      server_id: serverId,
+      batch_id: randomUUID(),
+      results: statuses.map((status, i) => ({
+        monitor: "http:api",
+        type: "http",
+        status,
+        ts: new Date(startMs + i * 1000).toISOString(),
+      })),
+    });
+  }
+
+  it("answers a heartbeat that asks about undelivered pages with those the backend delivered and where", async () => {
+    const serverId = await serverSilentFor(1);
+    const started = Date.now() - 60_000;
+    await checks(serverId, ["down", "down"], started);
+    sinkB.answer(500);
+    await dispatchDue({ ctx: h.app.ctx });
+    expect(events(sinkA)).toEqual(["down"]);
+
+    const down = { monitor: "http:api", started_at: new Date(started).toISOString(), state: "down" };
+    const res = await heartbeat(serverId, [
+      down,
+      // not paged yet (the incident is open), another monitor, a start outside any incident
+      { ...down, state: "restored" },
+      { ...down, monitor: "disk:/" },
+      { ...down, started_at: new Date(started - 3_600_000).toISOString() },
+    ]);
+    expect(res.status).toBe(200);
+    // channel b's delivery failed: only channel a's destination was reached
+    expect(res.body.paged).toEqual([{ ...down, destinations: [await keyOf(sinkA.url)] }]);
+
+    // resolved: the restored page went where the down page went (channel b's late down and
+    // its restored are not sent at all once the incident is over)
+    sinkB.answer(200);
+    await checks(serverId, ["ok", "ok"], Date.now() - 5_000);
+    await h.sql`update notification_outbox set next_attempt_at = now() where status = 'pending'`;
+    await dispatchDue({ ctx: h.app.ctx });
+    expect(events(sinkA)).toEqual(["down", "restored"]);
+    expect(events(sinkB)).toEqual([]);
+    const after = await heartbeat(serverId, [{ ...down, state: "restored" }]);
+    expect(after.body.paged).toEqual([
+      { ...down, state: "restored", destinations: [await keyOf(sinkA.url)] },
+    ]);
+  });
+
+  it("answers nothing about another organization's server and omits the list when none was asked", async () => {
+    const serverId = await serverSilentFor(1);
+    const started = Date.now() - 60_000;
+    await checks(serverId, ["down", "down"], started);
+    await dispatchDue({ ctx: h.app.ctx });
+    expect((await heartbeat(serverId)).body).not.toHaveProperty("paged");
+    const { id: otherOrg } = await createOrganization({ ctx: { sql: h.sql }, input: { name: "Other" } });
+    const { key: other } = await createApiKey({
+      ctx: { sql: h.sql },
+      input: { org_id: otherOrg, scope: "agent" },
+    });
+    const res = await h.call(
+      "/heartbeat",
+      {
+        server_id: serverId,
+        sent_at: new Date().toISOString(),
+        awaiting_pages: [{ monitor: "http:api", started_at: new Date(started).toISOString(), state: "down" }],
+      },
+      { key: other },
+    );
+    expect(res.status).toBe(404);
+  });
+
+  it("refuses more than 20 awaited pages and a malformed one, naming the field", async () => {
+    const serverId = await serverSilentFor(1);
+    const page = { monitor: "http:api", started_at: new Date().toISOString(), state: "down" };
+    const tooMany = await heartbeat(serverId, Array(21).fill(page));
+    expect(tooMany.status).toBe(400);
+    expect(JSON.stringify(tooMany.body)).toContain("awaiting_pages");
+    const badState = await heartbeat(serverId, [{ ...page, state: "backend_unreachable" }]);
+    expect(badState.status).toBe(400);
+    expect(JSON.stringify(badState.body)).toContain("awaiting_pages.0.state");
   });
 });
 

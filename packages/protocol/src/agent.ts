@@ -17,6 +17,8 @@ export const LIMITS = {
   maxSamplesPerBatch: 5_000,
   maxChecksPerBatch: 1_000,
   maxAlertsPerBatch: 200,
+  /** Pages one heartbeat may ask about (the agent's oldest retrying deliveries first). */
+  maxAwaitingPages: 20,
   maxLabels: 16,
   /** How far an agent timestamp may lie in the future of the backend clock. */
   maxFutureSkewMs: AGENT_TIME_WINDOW.maxFutureMs,
@@ -74,6 +76,19 @@ export const RegisterResponse = z.object({
 });
 export type RegisterResponse = z.infer<typeof RegisterResponse>;
 
+/** The states of an agent's page that the backend can also page for. */
+export const PageState = z.enum(["down", "flapping", "restored"]);
+export type PageState = z.infer<typeof PageState>;
+
+/** One incident state the agent has been trying to page (HeartbeatRequest.awaiting_pages). */
+export const AwaitedPage = z.strictObject({
+  monitor: Name,
+  /** The agent's start of the incident, as in its incident key and its alert reports. */
+  started_at: Timestamp,
+  state: PageState,
+});
+export type AwaitedPage = z.infer<typeof AwaitedPage>;
+
 export const HeartbeatRequest = z.strictObject({
   server_id: ServerId,
   /** The agent's clock when it sent the heartbeat; the backend records the skew. */
@@ -83,13 +98,32 @@ export const HeartbeatRequest = z.strictObject({
   heartbeat_interval_seconds: HeartbeatIntervalSeconds.optional(),
   /** Samples dropped by the agent's buffer caps since the last acknowledged heartbeat. */
   dropped_samples: z.number().int().nonnegative().optional(),
+  /**
+   * Pages of the agent's own checks it could not deliver yet (its channel fails): the backend
+   * answers in `paged` which of them it paged itself meanwhile, so the agent does not page the
+   * same destination late and twice.
+   */
+  awaiting_pages: z.array(AwaitedPage).max(LIMITS.maxAwaitingPages).optional(),
 });
 export type HeartbeatRequest = z.infer<typeof HeartbeatRequest>;
+
+/** A page the backend delivered for an incident the agent asked about. */
+export const BackendPage = z.object({
+  monitor: z.string(),
+  /** As the agent sent it in `awaiting_pages` (ISO): the agent's own incident start. */
+  started_at: z.string(),
+  state: PageState,
+  /** The destinations (destinations.ts keys) the backend's delivered notices reached. */
+  destinations: z.array(z.string()),
+});
+export type BackendPage = z.infer<typeof BackendPage>;
 
 export const HeartbeatResponse = z.object({
   ok: z.literal(true),
   server_time: z.string(),
   clock_skew_ms: z.number(),
+  /** Present when the heartbeat asked `awaiting_pages`: those the backend paged itself. */
+  paged: z.array(BackendPage).optional(),
 });
 export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
 

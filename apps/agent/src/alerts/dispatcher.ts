@@ -4,6 +4,7 @@
  * jitter, cap 5 min) for up to 24 h. Each successful round is reported to the backend with the
  * channels that carried it, so the backend does not page a second time for the same incident.
  */
+import { type AwaitedPage, type BackendPage, LIMITS } from "@custos/protocol";
 import type { Logger } from "../log.ts";
 import { errorMessage } from "../log.ts";
 import type { DueDelivery } from "../store/alerts.ts";
@@ -12,6 +13,9 @@ import { type BackoffOptions, backoffDelay } from "../util/backoff.ts";
 import { Loop } from "../util/loop.ts";
 import type { Channel } from "./channels/types.ts";
 import { queueAlertReport } from "./report.ts";
+
+/** An awaited page as it travels in the heartbeat (times as ISO strings). */
+export type AwaitedPageWire = Omit<AwaitedPage, "started_at"> & { started_at: string };
 
 export interface DispatcherOptions {
   store: Store;
@@ -144,6 +148,47 @@ export class AlertDispatcher {
     } catch (error) {
       return errorMessage(error);
     }
+  }
+
+  /** The pages to ask the backend about with the next heartbeat (their channel is failing). */
+  awaitingPages(): AwaitedPageWire[] {
+    return this.#o.store.alerts.awaiting(LIMITS.maxAwaitingPages).map((page) => ({
+      monitor: page.monitor,
+      started_at: new Date(page.startedAt).toISOString(),
+      state: page.state,
+    }));
+  }
+
+  /**
+   * The backend's answer: where it paged an incident state itself on every destination of one
+   * of this agent's channels, that channel's pending delivery is settled, not sent late. A
+   * channel with a destination the backend did not reach still gets its page.
+   */
+  learnBackendPages(paged: readonly BackendPage[]): number {
+    const { store, log } = this.#o;
+    const now = this.#now;
+    let covered = 0;
+    store.transaction(() => {
+      for (const page of paged) {
+        const reached = new Set(page.destinations);
+        const keys = [...this.#channels.values()]
+          .filter(
+            (channel) => channel.destinations.length > 0 && channel.destinations.every((d) => reached.has(d)),
+          )
+          .map((channel) => channel.key);
+        if (keys.length === 0) continue;
+        const startedAt = Date.parse(page.started_at);
+        const n = store.alerts.cover({ monitor: page.monitor, startedAt, state: page.state }, keys, now);
+        if (n > 0)
+          log.info("not paging late: the backend paged these destinations itself", {
+            monitor: page.monitor,
+            state: page.state,
+            deliveries: n,
+          });
+        covered += n;
+      }
+    });
+    return covered;
   }
 
   async stop(): Promise<void> {

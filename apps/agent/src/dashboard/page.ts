@@ -43,7 +43,9 @@ export function renderPage(status: AgentStatus, store: Store, now: number): stri
     .map(
       (a) =>
         `<tr><td>${h(a.created_at)}</td><td>${h(a.title)}</td><td>${h(
-          a.deliveries.map((d) => `${d.channelType}: ${d.status}`).join(", ") || "no channels",
+          a.deliveries
+            .map((d) => `${d.channelType}: ${d.status === "covered" ? "paged by the backend" : d.status}`)
+            .join(", ") || "no channels",
         )}</td></tr>`,
     )
     .join("");

@@ -4,10 +4,12 @@
  * samples the buffer caps dropped plus the items set aside because the backend refused their
  * batch (the protocol has no field of its own for those yet: both are items the backend will
  * never get). Each counter is decreased by what was reported only once the backend acknowledged
- * the heartbeat.
+ * the heartbeat. An agent whose own alert channel fails asks with each beat which of its
+ * undelivered pages the backend delivered itself, and does not send those late.
  */
 import { uptime } from "node:os";
 import { HeartbeatResponse } from "@custos/protocol";
+import type { AlertDispatcher } from "../alerts/dispatcher.ts";
 import type { Logger } from "../log.ts";
 import { KV } from "../store/kv.ts";
 import type { Store } from "../store/store.ts";
@@ -27,6 +29,8 @@ export interface HeartbeatOptions {
   now?: () => number;
   /** Host uptime in seconds. */
   uptimeSeconds?: () => number;
+  /** The agent's undelivered pages: asked about with each beat, and what the backend paged. */
+  pages?: Pick<AlertDispatcher, "awaitingPages" | "learnBackendPages">;
 }
 
 const CLOCK_SKEW_WARN_MS = 60_000;
@@ -52,6 +56,7 @@ export class Heartbeat {
     const capped = Math.max(0, store.kv.getNumber(KV.droppedSamples) ?? 0);
     const rejected = Math.max(0, store.kv.getNumber(KV.rejectedUnreported) ?? 0);
     const dropped = capped + rejected;
+    const awaiting = this.#o.pages?.awaitingPages() ?? [];
     const body = {
       server_id: serverId,
       sent_at: new Date(now).toISOString(),
@@ -59,6 +64,7 @@ export class Heartbeat {
       uptime_seconds: Math.round((this.#o.uptimeSeconds ?? uptime)()),
       dropped_samples: dropped,
       ...(this.#o.intervalMs ? { heartbeat_interval_seconds: intervalSeconds(this.#o.intervalMs) } : {}),
+      ...(awaiting.length > 0 ? { awaiting_pages: awaiting } : {}),
     };
     const outcome = await this.#o.client.post("heartbeat", JSON.stringify(body), signal ? { signal } : {});
     this.#o.link.record(outcome);
@@ -78,6 +84,8 @@ export class Heartbeat {
         refused_by_backend: rejected,
       });
     const response = HeartbeatResponse.safeParse(outcome.body);
+    if (response.success && response.data.paged?.length)
+      this.#o.pages?.learnBackendPages(response.data.paged);
     if (response.success && Math.abs(response.data.clock_skew_ms) > CLOCK_SKEW_WARN_MS && !this.#skewWarned) {
       log.warn("this host's clock differs from the backend's; timestamps will be off", {
         clock_skew_ms: response.data.clock_skew_ms,

@@ -3,9 +3,10 @@
  * go out in order (a RESTORED never overtakes its DOWN); failed ones wait for their next
  * attempt time. Everything survives a restart.
  */
+import type { PageState } from "@custos/protocol";
 import type { SqliteDatabase } from "./sqlite.ts";
 
-export type AlertState = "down" | "flapping" | "restored" | "backend_unreachable";
+export type AlertState = PageState | "backend_unreachable";
 
 export interface NewAlert {
   incidentKey: string;
@@ -62,6 +63,9 @@ function alertFromRow(row: AlertRow): StoredAlert {
 
 const KEEP_MS = 7 * 86_400_000;
 
+/** Why a delivery was not sent: the backend reached the same destination for this incident. */
+export const COVERED = "covered: the backend paged this destination for the same incident";
+
 /** Why a DOWN was never delivered: the incident ended first, and its RESTORED carries both. */
 export const SUPERSEDED = "superseded: the incident ended before this was delivered; its RESTORED says both";
 
@@ -103,6 +107,22 @@ export class AlertQueue {
         `update alert_deliveries set status = 'failed', last_error = ?, done_at = ?
          where status = 'pending' and attempts > 0 and channel_key = ?
            and alert_id in (select id from alerts where incident_key = ? and state in ('down', 'flapping'))`,
+      ),
+      awaiting: db.prepare<[number], { monitor: string; started_at: number; state: AlertState }>(
+        // every undelivered page on a channel that is failing (its head has been tried), oldest
+        // first: those the backend may have paged meanwhile
+        `select distinct a.monitor, a.started_at, a.state from alert_deliveries d
+         join alerts a on a.id = d.alert_id
+         where d.status = 'pending' and a.state in ('down', 'flapping', 'restored')
+           and exists (select 1 from alert_deliveries x
+                       where x.channel_key = d.channel_key and x.status = 'pending' and x.attempts > 0)
+         order by a.id limit ?`,
+      ),
+      cover: db.prepare<[string, number, string, number, string, string]>(
+        `update alert_deliveries set status = 'covered', last_error = ?, done_at = ?
+         where status = 'pending' and channel_key = ?
+           and alert_id in (select id from alerts where started_at = ? and monitor = ?
+                            and case when ? = 'restored' then state = 'restored' else state in ('down', 'flapping') end)`,
       ),
       abandon: db.prepare<[string, number, string]>(
         "update alert_deliveries set status = 'failed', last_error = ?, done_at = ? where status = 'pending' and channel_key = ?",
@@ -181,6 +201,33 @@ export class AlertQueue {
 
   markFailed(id: number, error: string, now: number): void {
     this.#q.failed.run(error, now, id);
+  }
+
+  /**
+   * The pages the agent has not delivered because their channel fails, oldest first (at most
+   * `limit`): it asks the backend with each heartbeat whether it paged them itself.
+   */
+  awaiting(limit: number): { monitor: string; startedAt: number; state: PageState }[] {
+    return this.#q.awaiting.all(limit).map((row) => ({
+      monitor: row.monitor,
+      startedAt: row.started_at,
+      state: row.state as PageState,
+    }));
+  }
+
+  /**
+   * The backend paged this incident state on destinations that include all of these channels':
+   * their pending deliveries are settled as `covered`, never sent late. Returns how many.
+   */
+  cover(
+    page: { monitor: string; startedAt: number; state: PageState },
+    channelKeys: readonly string[],
+    now: number,
+  ): number {
+    let count = 0;
+    for (const key of channelKeys)
+      count += this.#q.cover.run(COVERED, now, key, page.startedAt, page.monitor, page.state).changes;
+    return count;
   }
 
   /** Pending deliveries to channels that are no longer configured are given up. */

@@ -126,6 +126,25 @@ const STEPS: string[] = [
   -- a monitor already down was paged under the old rules: its RESTORED still goes out
   update monitor_state set incident_paged = 1 where alert_state = 'down';
   `,
+  `
+  -- 'covered': not sent by the agent because the backend paged that destination for the same
+  -- incident while the agent's channel failed (the backend tells it in the heartbeat answer).
+  create table alert_deliveries_next (
+    id integer primary key,
+    alert_id integer not null references alerts (id) on delete cascade,
+    channel_key text not null,
+    channel_type text not null,
+    status text not null default 'pending' check (status in ('pending', 'delivered', 'failed', 'covered')),
+    attempts integer not null default 0,
+    next_attempt_at integer not null,
+    last_error text,
+    done_at integer
+  );
+  insert into alert_deliveries_next select * from alert_deliveries;
+  drop table alert_deliveries;
+  alter table alert_deliveries_next rename to alert_deliveries;
+  create index alert_deliveries_pending on alert_deliveries (channel_key, id) where status = 'pending';
+  `,
 ];
 
 export const SCHEMA_VERSION = STEPS.length;

@@ -61,12 +61,18 @@ export interface SinkRecord {
 
 /**
  * One loopback HTTP receiver on a fixed port that can be stopped (port closed: connection
- * refused), started again on the same port, or made to answer 500 ("broken").
+ * refused), started again on the same port, or made to answer 500 ("broken") to everyone or
+ * only to custos-agent.
  */
 export class Sink {
   url = "";
   port = 0;
   status = 200;
+  /**
+   * Answer 503 to custos-agent's own requests (its user agent) and `status` to the backend's:
+   * the agent's route to this destination is broken while the backend's works.
+   */
+  refuseAgents = false;
   private server: Server | undefined;
   private sockets = new Set<Socket>();
   readonly name: string;
@@ -106,7 +112,8 @@ export class Sink {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const path = req.url ?? "/";
-    const status = this.status;
+    const fromAgent = (req.headers["user-agent"] ?? "").startsWith("custos-agent/");
+    const status = this.refuseAgents && fromAgent ? 503 : this.status;
     this.records.push({
       at: Date.now(),
       channel: this.channelOf(path),

@@ -368,6 +368,45 @@ export const SCENARIOS: Scenario[] = [
     settleMs: 15_000,
   },
   {
+    name: "agent route to a shared destination broken (the backend pages, the agent not late)",
+    agents: A_SHARED,
+    expect: [
+      {
+        channel: "backend",
+        subject: monitor("a"),
+        state: "DOWN",
+        count: 1,
+        within: { after: "target-fails", ms: CHECK_FALLBACK_BOUND },
+        why: "the agent reached no channel: the backend pages its destination instead",
+      },
+      {
+        channel: "backend",
+        subject: monitor("a"),
+        state: "RESTORED",
+        count: 1,
+        why: "the agent learns the backend paged both; its queued pages are not sent late",
+      },
+    ],
+    async run(h) {
+      const a = h.agent("a");
+      h.backendSink.refuseAgents = true;
+      h.mark("agent-route-broken");
+      a.target.set({ kind: "fail" });
+      h.mark("target-fails");
+      await waitPage(h, "backend", monitor("a"), "DOWN", 120_000);
+      await sleep(5_000);
+      a.target.set({ kind: "ok" });
+      h.mark("target-ok");
+      await waitPage(h, "backend", monitor("a"), "RESTORED", 60_000);
+      // a few heartbeats for the agent to learn what the backend paged, then its route works again
+      await sleep(10_000);
+      h.backendSink.refuseAgents = false;
+      h.mark("agent-route-fixed");
+    },
+    // the agent retries with backoff (5 s base, 5 min cap): a late page would show within this
+    settleMs: 90_000,
+  },
+  {
     name: "degraded then down (critical-only rule)",
     agents: [{ name: "a" }, { name: "d", destination: "none" }],
     expect: [

@@ -1,4 +1,4 @@
-import { destinationKeys, destinationNames } from "@custos/protocol";
+import { channelDestinationKeys } from "../channels/destination-keys.ts";
 import type { Ctx } from "../context.ts";
 import { PAGING_EVENTS } from "../incidents/ack-token.ts";
 import { createAckLink } from "../incidents/create-ack-link.ts";
@@ -116,7 +116,7 @@ async function deliverOne(ctx: Ctx, row: Claimed, now: Date, result: DispatchRes
     result.suppressed++;
     return;
   }
-  const skip = suppressionReason(row, await channelDestinationKeys(row));
+  const skip = suppressionReason(row, await rowDestinationKeys(row));
   if (skip) {
     await ctx.sql`update public.notification_outbox set status = 'suppressed', suppressed_reason = ${skip} where id = ${row.id}`;
     result.suppressed++;
@@ -182,13 +182,10 @@ async function ackUrlFor(ctx: Ctx, row: Claimed): Promise<string | undefined> {
 }
 
 /** The destination keys of the channel a row goes to (several for email and SMS recipients). */
-async function channelDestinationKeys(row: Claimed): Promise<string[]> {
+async function rowDestinationKeys(row: Claimed): Promise<string[]> {
   // nothing to compare with: most pages (no agent page for the incident) skip the hashing
   if (row.agent_destinations.length === 0) return [];
-  const config = row.channel_config as { url?: string; server?: string; topic?: string; to?: string[] };
-  const secret = (row.channel_secret ?? {}) as { webhook_url?: string };
-  const target = row.channel_kind === "slack" ? { url: secret.webhook_url } : config;
-  return destinationKeys(destinationNames(row.channel_kind, target));
+  return channelDestinationKeys(row.channel_kind, row.channel_config, row.channel_secret);
 }
 
 function suppressionReason(row: Claimed, destinations: readonly string[]): string | null {

@@ -2,11 +2,13 @@ import type { HeartbeatRequest, HeartbeatResponse } from "@custos/protocol";
 import type { AuthenticatedKey } from "../api-keys/schemas.ts";
 import type { Ctx } from "../context.ts";
 import { AppError } from "../errors.ts";
+import { backendPages } from "./backend-pages.ts";
 
 /**
  * One statement: last_heartbeat_at from the backend's clock (never the agent's), the agent's
  * clock skew, and `unknown -> up` on the first heartbeat. Pending servers are recorded too, so
- * the dashboard can show that an agent waiting for approval is alive.
+ * the dashboard can show that an agent waiting for approval is alive. An agent that asks about
+ * pages it could not deliver learns which of them the backend delivered itself.
  */
 export async function recordHeartbeat({
   ctx,
@@ -37,10 +39,15 @@ export async function recordHeartbeat({
     });
   // rare path: the server was down; one transaction marks it up, resolves, queues "restored"
   if (row.status === "down") await ctx.sql`select private.recover_server(${input.server_id})`;
+  const awaiting = input.awaiting_pages ?? [];
   return {
     ok: true,
     server_time: row.server_time.toISOString(),
     clock_skew_ms: row.skew,
     approval: row.approval,
+    // rare path too: only an agent whose own channel is failing asks
+    ...(awaiting.length > 0
+      ? { paged: await backendPages({ ctx, orgId: auth.orgId, serverId: input.server_id, awaiting }) }
+      : {}),
   };
 }

@@ -1,4 +1,10 @@
-/** POST for the HTTP channels: a non-2xx answer is a failed delivery (with a short reason). */
+import { AGENT_VERSION } from "../../version.ts";
+
+/**
+ * POST for the HTTP channels: a non-2xx answer is a failed delivery (with a short reason). The
+ * user agent names custos-agent, so a receiver can tell the agent's page from the backend's
+ * (`Custos-Webhook/1`); a channel's own headers may override it.
+ */
 export async function postOrThrow(
   url: string,
   init: { body: string; headers: Record<string, string> },
@@ -7,7 +13,7 @@ export async function postOrThrow(
   const response = await fetch(url, {
     method: "POST",
     body: init.body,
-    headers: init.headers,
+    headers: { "user-agent": `custos-agent/${AGENT_VERSION}`, ...init.headers },
     signal,
     redirect: "follow",
   });

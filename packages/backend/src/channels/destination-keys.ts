@@ -1,0 +1,18 @@
+import { destinationKeys, destinationNames } from "@custos/protocol";
+import type { Channel } from "../notify/types.ts";
+
+/**
+ * The destination keys (protocol destinations.ts) of one channel: several for email and SMS
+ * recipients. Slack's webhook URL is a secret, kept apart from the config.
+ */
+export function channelDestinationKeys(
+  kind: Channel["kind"],
+  config: Record<string, unknown>,
+  secret: Record<string, unknown> | null,
+): Promise<string[]> {
+  const target =
+    kind === "slack"
+      ? { url: (secret as { webhook_url?: string } | null)?.webhook_url }
+      : (config as { url?: string; server?: string; topic?: string; to?: string[] });
+  return destinationKeys(destinationNames(kind, target));
+}
