@@ -123,7 +123,8 @@ export function classify(status: number, text: string, retryAfter: string | null
         field: parsed.data.error.field ?? null,
       }
     : { code: null, message: detail, field: null };
-  if (status === 400 || status === 422) return { kind: "rejected", status, message, error };
+  // 409: the batch id is taken by another kind's batch; that id can never be stored
+  if (status === 400 || status === 409 || status === 422) return { kind: "rejected", status, message, error };
   if (status === 413) return { kind: "too_large", status, message, error };
   if (status === 403 && code === "PENDING_APPROVAL") return { kind: "pending_approval", status, message };
   if (status === 401 || status === 403) return { kind: "auth", status, message };
