@@ -5,6 +5,8 @@ import { z } from "zod";
  * function at start-up (worker boot) with a message naming the variable.
  */
 const PostgresUrl = z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL");
+/** As the backend's MIN_HS256_SECRET_LENGTH (and Supabase's own minimum for a JWT secret). */
+const MIN_JWT_SECRET_LENGTH = 32;
 
 const Env = z.object({
   /** Set by Supabase for every deployed function; set it yourself for a local `deno run`. */
@@ -31,6 +33,14 @@ const Env = z.object({
   CUSTOS_API_KEY_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(10),
   /** Set by Supabase: user access tokens are verified against `<it>/auth/v1/.well-known/jwks.json`. */
   SUPABASE_URL: z.url().optional(),
+  /**
+   * The project's legacy JWT secret: projects still on it sign user access tokens with HS256,
+   * which are then verified with it (ES256/RS256 tokens still against the JWKS). Older projects'
+   * functions get it as SUPABASE_JWT_SECRET; CUSTOS_JWT_SECRET overrides it (secrets starting with
+   * SUPABASE_ cannot be set). At least 32 characters.
+   */
+  SUPABASE_JWT_SECRET: z.string().optional(),
+  CUSTOS_JWT_SECRET: z.string().optional(),
   /** Protects /api/cron/* (pg_cron + pg_net send it from Vault); cron routes are off without it. */
   CUSTOS_CRON_SECRET: z.string().min(24, "use at least 24 characters").optional(),
   /** Edge Functions cannot open SMTP ports: email goes through Resend's HTTP API. */
@@ -53,6 +63,8 @@ export interface FunctionEnv {
   apiKeyCacheMs: number;
   port: number;
   jwksUrl?: string;
+  /** CUSTOS_JWT_SECRET or SUPABASE_JWT_SECRET: verifies HS256 user tokens. */
+  jwtSecret?: string;
   /** SUPABASE_URL: where agents reach this function (the install command's `--url`). */
   agentUrl?: string;
   cronSecret?: string;
@@ -85,6 +97,15 @@ export function readEnv(source: Record<string, string | undefined>): FunctionEnv
       "invalid environment:\n  SUPABASE_DB_URL: required (Supabase sets it for deployed functions; set it, or CUSTOS_DB_URL, for a local run)",
     );
   }
+  const [secretName, jwtSecret] = env.CUSTOS_JWT_SECRET
+    ? ["CUSTOS_JWT_SECRET", env.CUSTOS_JWT_SECRET]
+    : ["SUPABASE_JWT_SECRET", env.SUPABASE_JWT_SECRET];
+  if (jwtSecret !== undefined && jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
+    // never the value: this message reaches the function's logs
+    throw new EnvError(
+      `invalid environment:\n  ${secretName}: use at least ${MIN_JWT_SECRET_LENGTH} characters (HS256 with a shorter secret can be guessed from a token)`,
+    );
+  }
   return {
     databaseUrl,
     pool: env.CUSTOS_DB_POOL,
@@ -100,6 +121,7 @@ export function readEnv(source: Record<string, string | undefined>): FunctionEnv
           agentUrl: env.SUPABASE_URL.replace(/\/+$/, ""),
         }
       : {}),
+    ...(jwtSecret ? { jwtSecret } : {}),
     ...(env.CUSTOS_CRON_SECRET ? { cronSecret: env.CUSTOS_CRON_SECRET } : {}),
     ...(env.CUSTOS_RESEND_API_KEY ? { resendApiKey: env.CUSTOS_RESEND_API_KEY } : {}),
     ...(env.CUSTOS_PUBLIC_URL ? { publicUrl: env.CUSTOS_PUBLIC_URL } : {}),

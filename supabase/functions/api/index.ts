@@ -12,7 +12,7 @@
  *     --config supabase/functions/api/deno.json supabase/functions/api/index.ts
  */
 import postgres from "postgres";
-import { createApp } from "../../../packages/backend/src/index.ts";
+import { createApp, type JwksSource } from "../../../packages/backend/src/index.ts";
 import { loadEnv } from "./env.ts";
 
 const env = loadEnv();
@@ -39,6 +39,13 @@ const sql = postgres(env.databaseUrl, {
   connection: { application_name: "custos-api-function" },
 });
 
+// user tokens: ES256/RS256 against the project's JWKS, HS256 (legacy JWT secret) against the secret
+const userKeys: JwksSource | undefined = env.jwksUrl
+  ? { jwksUrl: env.jwksUrl, ...(env.jwtSecret ? { hs256Secret: env.jwtSecret } : {}) }
+  : env.jwtSecret
+    ? { hs256Secret: env.jwtSecret }
+    : undefined;
+
 const app = createApp({
   sql,
   config: {
@@ -53,7 +60,7 @@ const app = createApp({
     // agents reach the API at the project URL, not where the dashboard is hosted
     ...(env.agentUrl ? { agentUrl: env.agentUrl } : {}),
   },
-  ...(env.jwksUrl ? { jwks: { jwksUrl: env.jwksUrl } } : {}),
+  ...(userKeys ? { jwks: userKeys } : {}),
   // no SMTP from Edge Functions: email through Resend. No prober either: the cron tick's probes
   // job runs HTTP probes through fetch and records TCP probes `unsupported` (custos-server has both)
   notifierEnv: {

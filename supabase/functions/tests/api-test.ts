@@ -51,6 +51,30 @@ Deno.test("SUPABASE_URL gives the JWKS URL user tokens are verified against", ()
   assert.equal(env.jwksUrl, "https://abc.supabase.co/auth/v1/.well-known/jwks.json");
 });
 
+Deno.test("the legacy JWT secret verifies HS256 user tokens; CUSTOS_JWT_SECRET overrides SUPABASE_JWT_SECRET", () => {
+  const legacy = "a-supabase-legacy-jwt-secret-of-40-chars!";
+  const own = "a-custos-jwt-secret-set-by-the-operator-x";
+  assert.equal(readEnv({ SUPABASE_DB_URL: URL_DIRECT, SUPABASE_JWT_SECRET: legacy }).jwtSecret, legacy);
+  assert.equal(
+    readEnv({ SUPABASE_DB_URL: URL_DIRECT, SUPABASE_JWT_SECRET: legacy, CUSTOS_JWT_SECRET: own }).jwtSecret,
+    own,
+  );
+  assert.equal(readEnv({ SUPABASE_DB_URL: URL_DIRECT }).jwtSecret, undefined);
+});
+
+Deno.test("a JWT secret shorter than 32 characters stops start-up naming the variable, not the value", () => {
+  const short = "short-secret-31-characters-long";
+  for (const name of ["SUPABASE_JWT_SECRET", "CUSTOS_JWT_SECRET"]) {
+    assert.throws(
+      () => readEnv({ SUPABASE_DB_URL: URL_DIRECT, [name]: short }),
+      (error: unknown) =>
+        error instanceof EnvError &&
+        error.message.includes(`${name}: use at least 32 characters`) &&
+        !error.message.includes(short),
+    );
+  }
+});
+
 Deno.test("agents are told the project URL, not the dashboard's (the install command's --url)", () => {
   const env = readEnv({
     SUPABASE_DB_URL: URL_DIRECT,
