@@ -92,9 +92,10 @@ function serverEnv() {
   return env;
 }
 
-/** custos-server's CLI on the pinned Node, from the repository root (see the header). */
+/** custos-server's CLI on the pinned Node with its V8 flags, from the repository root (see the header). */
 function server(args) {
-  return run(join(nodeBin, "node"), [join(root, "apps", "server", "src", "cli.ts"), ...args], {
+  const flags = JSON.parse(readFileSync(join(root, "apps", "server", "node-flags.json"), "utf8"));
+  return run(join(nodeBin, "node"), [...flags, join(root, "apps", "server", "src", "cli.ts"), ...args], {
     env: serverEnv(),
   });
 }

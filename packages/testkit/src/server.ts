@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +9,10 @@ import { createTestDatabase, type PostgresCluster, startPostgres } from "./postg
 
 const run = promisify(execFile);
 const CLI = fileURLToPath(new URL("../../../apps/server/src/cli.ts", import.meta.url));
+/** The V8 flags custos-server runs with everywhere (apps/server/node-flags.json). */
+const NODE_FLAGS = JSON.parse(
+  readFileSync(fileURLToPath(new URL("../../../apps/server/node-flags.json", import.meta.url)), "utf8"),
+) as string[];
 
 export interface CustosServerHandle {
   /** Base URL: agents call `${url}/functions/v1/api/agent/...`. */
@@ -79,7 +83,10 @@ export async function startCustosServer(
   let out = "";
 
   async function start() {
-    const proc = spawn(process.execPath, [CLI, "start"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(process.execPath, [...NODE_FLAGS, CLI, "start"], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     child = proc;
     proc.stdout?.on("data", (d: Buffer) => {
       out += d.toString();
