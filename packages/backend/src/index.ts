@@ -7,6 +7,7 @@ export { installCommand } from "./api-keys/install-command.ts";
 export { revokeApiKey } from "./api-keys/revoke.ts";
 export { type CreateAppOptions, createApp, createContext, DEFAULT_NOTIFIER_ENV } from "./app.ts";
 export { type JwksSource, keyResolver, verifyUserJwt } from "./auth/jwt.ts";
+export { setBounded } from "./bounded-map.ts";
 export {
   type BackendConfig,
   type Ctx,

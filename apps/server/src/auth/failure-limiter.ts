@@ -1,3 +1,4 @@
+import { setBounded } from "@custos/backend";
 /**
  * Counts failures per key (an email, a client address) in a sliding window, in memory: one
  * custos-server process is one limiter; several processes on one database each count their own
@@ -27,13 +28,8 @@ export class FailureLimiter {
   record(key: string, now: number): void {
     const stamps = this.#live(key, now);
     stamps.push(now);
-    this.#failures.delete(key); // re-insert: the Map's order is then least recently failed first
-    this.#failures.set(key, stamps);
-    while (this.#failures.size > this.#maxKeys) {
-      const oldest = this.#failures.keys().next().value;
-      if (oldest === undefined) break;
-      this.#failures.delete(oldest);
-    }
+    // re-inserted: the Map's order is then least recently failed first, and those go first
+    setBounded(this.#failures, key, stamps, this.#maxKeys);
   }
 
   /** Takes back one recorded attempt (it turned out to succeed), leaving earlier failures counted. */

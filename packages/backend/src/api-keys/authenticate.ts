@@ -1,4 +1,5 @@
 import type { Sql } from "postgres";
+import { setBounded } from "../bounded-map.ts";
 import { AppError } from "../errors.ts";
 import type { ApiKeyScope, AuthenticatedKey } from "./schemas.ts";
 import { hashApiKey, KEY_RE } from "./secret.ts";
@@ -19,9 +20,16 @@ export class ApiKeyCache {
   readonly #entries = new Map<string, Entry>();
   readonly #ttlMs: number;
   readonly #now: () => number;
-  constructor(ttlMs: number, now: () => number = Date.now) {
+  readonly #maxEntries: number;
+  constructor(ttlMs: number, now: () => number = Date.now, maxEntries = 10_000) {
     this.#ttlMs = ttlMs;
     this.#now = now;
+    this.#maxEntries = maxEntries;
+  }
+
+  /** Keys cached now (bounded by maxEntries, least recently verified dropped first). */
+  get size(): number {
+    return this.#entries.size;
   }
 
   async authenticate(
@@ -46,8 +54,7 @@ export class ApiKeyCache {
         throw new AppError("UNAUTHORIZED", "invalid or revoked API key", { field: "authorization" });
       }
       auth = { keyId: row.id, orgId: row.org_id, scope: row.scope };
-      if (this.#entries.size > 10_000) this.#entries.clear();
-      this.#entries.set(key, { key: auth, verifiedAt: this.#now() });
+      setBounded(this.#entries, key, { key: auth, verifiedAt: this.#now() }, this.#maxEntries);
     }
     if (auth.scope !== scope) {
       throw new AppError("FORBIDDEN", `this API key has scope "${auth.scope}"; this route needs "${scope}"`, {

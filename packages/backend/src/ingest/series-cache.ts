@@ -1,4 +1,5 @@
 import type { Sql } from "postgres";
+import { setBounded } from "../bounded-map.ts";
 
 /** Canonical form of a label set: keys sorted, so {a,b} and {b,a} are one series. */
 export function canonicalLabels(labels: Record<string, string> | undefined): string {
@@ -15,8 +16,17 @@ export function canonicalLabels(labels: Record<string, string> | undefined): str
 export class SeriesCache {
   readonly #ids = new Map<string, number>();
   readonly #max: number;
-  constructor(maxEntries = 1_000_000) {
+  /**
+   * 250,000 entries of ~150 bytes (key string and Map slot) is ~40 MB: 1,000 servers with 250
+   * series each. Beyond that the oldest entries go and their next batch looks them up again.
+   */
+  constructor(maxEntries = 250_000) {
     this.#max = maxEntries;
+  }
+
+  /** Series cached now (bounded by maxEntries). */
+  get size(): number {
+    return this.#ids.size;
   }
 
   async resolve(
@@ -42,12 +52,13 @@ export class SeriesCache {
         select s.id, s.name, s.labels from public.metric_series s
         join unnest(${names}::text[], ${labels}::text[]) as t(n, l) on s.name = t.n and s.labels = t.l::jsonb
         where s.server_id = ${serverId}`;
-      if (this.#ids.size + rows.length > this.#max) this.#ids.clear();
-      for (const row of rows)
-        this.#ids.set(cacheKey(serverId, row.name, canonicalLabels(row.labels)), row.id);
+      const found = new Map(
+        rows.map((row) => [cacheKey(serverId, row.name, canonicalLabels(row.labels)), row.id]),
+      );
       keys.forEach((k, i) => {
-        if (ids[i] === undefined) ids[i] = this.#ids.get(cacheKey(serverId, k.name, k.labels));
+        if (ids[i] === undefined) ids[i] = found.get(cacheKey(serverId, k.name, k.labels));
       });
+      for (const [key, id] of found) setBounded(this.#ids, key, id, this.#max);
     }
     return ids.map((id) => {
       if (id === undefined) throw new Error("metric series could not be resolved");
