@@ -235,6 +235,30 @@ describe("agent check state machine", () => {
     expect(events(sinkA)).toEqual(["down", "restored", "down", "restored", "flapping"]);
   });
 
+  it("pages a down held while the monitor flapped once it is stuck down: after failures-to-open x (threshold + 1) failures in a row", async () => {
+    const serverId = await serverSilentFor(1);
+    await h.sql`update organizations set flap_threshold = 3`;
+    const base = Date.now() - 100_000;
+    const pairs = ["down", "ok", "down", "ok", "down", "ok", "down"];
+    for (const [i, status] of pairs.entries()) {
+      await report(serverId, [status, status], "http:api", base + i * 10_000);
+      await dispatchDue({ ctx: h.app.ctx });
+    }
+    // the last outage is held: the FLAPPING notice went out moments ago
+    expect(events(sinkA)).toEqual(["down", "restored", "down", "restored", "flapping", "restored"]);
+    // it stays down: 2 failures so far, 2 x (3 + 1) = 8 in a row page its down
+    await report(serverId, Array(5).fill("down"), "http:api", base + 71_000);
+    await dispatchDue({ ctx: h.app.ctx });
+    expect(events(sinkA)).toHaveLength(6);
+    await report(serverId, ["down"], "http:api", base + 77_000);
+    await dispatchDue({ ctx: h.app.ctx });
+    expect(events(sinkA).slice(6)).toEqual(["down"]);
+    // once: more failures page nothing more, and its restored follows
+    await report(serverId, ["down", "down", "ok", "ok"], "http:api", base + 78_000);
+    await dispatchDue({ ctx: h.app.ctx });
+    expect(events(sinkA).slice(6)).toEqual(["down", "restored"]);
+  });
+
   it("raises a degraded incident to critical when the monitor goes down, paging the critical-only rule once", async () => {
     const serverId = await serverSilentFor(1);
     // channel a hears every incident (beforeEach); channel c only critical ones, like an SMS rule

@@ -14,3 +14,15 @@ export const ALERT_POLICY_DEFAULTS = {
   flapThreshold: 5,
   flapWindowMinutes: 30,
 } as const;
+
+/**
+ * A DOWN held because the monitor was flapping (one FLAPPING notice went out already) is paged
+ * once the monitor is stuck down: after this many consecutive failed checks (12 with the
+ * defaults: six flapping cycles' worth of confirmations), or as soon as the state changes have
+ * fallen out of the flapping window, whichever comes first. Without it a monitor that flapped
+ * and then went down for good was never paged. The backend's engine uses the same formula
+ * (private.apply_check).
+ */
+export function heldDownPagesAfter(policy: { failuresToOpen: number; flapThreshold: number }): number {
+  return policy.failuresToOpen * (policy.flapThreshold + 1);
+}

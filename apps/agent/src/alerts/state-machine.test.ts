@@ -100,6 +100,43 @@ describe("monitor alert state machine", () => {
     expect(transitions[4]).toMatchObject({ at: 9, kind: "flapping", changes: 5, windowMs: 30 * 60_000 });
   });
 
+  it("pages a DOWN held while flapping once the monitor is stuck down: after failures-to-open x (threshold + 1) failures in a row", () => {
+    const cycle: Observation["status"][] = ["down", "down", "ok", "ok"];
+    const flapped = feed([...cycle, ...cycle, ...cycle], { flapThreshold: 3 });
+    expect(flapped.transitions.map((t) => (t as { kind: string }).kind)).toEqual([
+      "down",
+      "restored",
+      "down",
+      "restored",
+      "flapping",
+      "restored",
+    ]);
+    // the next outage is held (a FLAPPING notice went out 20 s ago) ...
+    const held = feed(["down", "down"], { flapThreshold: 3 }, flapped.state);
+    expect(held.transitions).toEqual([]);
+    expect(held.state).toMatchObject({ alertState: "down", incidentPaged: false });
+    // ... and stays down: 2 x (3 + 1) = 8 failures in a row page its DOWN, dated from its start
+    const stuck = feed(Array(6).fill("down"), { flapThreshold: 3 }, held.state);
+    expect(stuck.transitions).toEqual([
+      { at: 5, kind: "down", startedAt: (held.state?.incidentStartedAt as number) ?? 0, failures: 8 },
+    ]);
+    // paged once, and its RESTORED follows
+    const after = feed([...Array(5).fill("down"), "ok", "ok"], { flapThreshold: 3 }, stuck.state);
+    expect(after.transitions).toMatchObject([{ at: 6, kind: "restored" }]);
+  });
+
+  it("pages a held DOWN as soon as the flapping window no longer holds enough changes", () => {
+    const policy = { flapThreshold: 3, flapWindowMs: 100_000 };
+    const cycle: Observation["status"][] = ["down", "down", "ok", "ok"];
+    const flapped = feed([...cycle, ...cycle, ...cycle, "down", "down"], policy);
+    expect(flapped.state).toMatchObject({ alertState: "down", incidentPaged: false });
+    // checks 10 s apart: the changes age out of the 100 s window before 8 failures in a row
+    const { transitions } = feed(Array(6).fill("down"), policy, flapped.state);
+    expect(transitions).toHaveLength(1);
+    expect(transitions[0]).toMatchObject({ kind: "down", startedAt: flapped.state?.incidentStartedAt });
+    expect((transitions[0] as { failures: number }).failures).toBeLessThan(8);
+  });
+
   it("pages normally again once the changes fall out of the flapping window", () => {
     const cycle: Observation["status"][] = ["down", "down", "ok", "ok"];
     const flapping = feed([...cycle, ...cycle, ...cycle], { flapThreshold: 3, flapWindowMs: 120_000 }).state;

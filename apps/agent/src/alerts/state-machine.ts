@@ -3,11 +3,16 @@
  * both alert paths, `ALERT_POLICY_DEFAULTS` in @custos/protocol): DOWN after N consecutive
  * failed checks, RESTORED after M consecutive successes, and flapping damping — more than K
  * state changes within the window is flapping: the person gets one FLAPPING notice instead of a
- * page every cycle, new DOWN pages are held while it lasts, and a RESTORED only follows a
- * notice that was sent. Pure; the engine persists the result.
+ * page every cycle, new DOWN pages are held while it lasts (a held DOWN is paged once the
+ * monitor is stuck down), and a RESTORED only follows a notice that was sent. Pure; the engine persists the result.
  * `unsupported` never counts; `degraded` counts as up (the agent pages outages, not slowness).
  */
-import { ALERT_POLICY_DEFAULTS, type CheckStatus, incidentKey as sharedIncidentKey } from "@custos/protocol";
+import {
+  ALERT_POLICY_DEFAULTS,
+  type CheckStatus,
+  heldDownPagesAfter,
+  incidentKey as sharedIncidentKey,
+} from "@custos/protocol";
 import type { MonitorState } from "../store/monitor-state.ts";
 
 export interface Observation {
@@ -98,6 +103,7 @@ export function observe(
     next.failingSince = base.failingSince ?? check.ts;
     next.consecutiveSuccesses = 0;
     next.succeedingSince = null;
+    if (base.alertState === "down" && !base.incidentPaged) return pageHeldDown(base, next, check, policy);
     if (base.alertState !== "up" || next.consecutiveFailures < policy.failuresToOpen) return { next };
     next.alertState = "down";
     next.incidentStartedAt = next.failingSince;
@@ -147,6 +153,25 @@ export function observe(
     // the outage lasted until the first success of the streak that resolved it
     transition: { kind: "restored", startedAt, durationMs: Math.max(0, next.succeedingSince - startedAt) },
   };
+}
+
+/**
+ * A DOWN held while the monitor flapped is paged once the monitor is stuck down: the flapping
+ * has settled (the changes fell out of the window) or it failed `heldDownPagesAfter` checks in a
+ * row. The page is the held incident's own DOWN, dated from its start.
+ */
+function pageHeldDown(
+  base: MonitorState,
+  next: MonitorState,
+  check: Observation,
+  policy: AlertPolicy,
+): { next: MonitorState; transition?: Transition } {
+  const changes = base.recentChanges.filter((t) => t > check.ts - policy.flapWindowMs).length;
+  const stuck = next.consecutiveFailures >= heldDownPagesAfter(policy);
+  if (changes > policy.flapThreshold && !stuck) return { next };
+  const startedAt = base.incidentStartedAt ?? next.failingSince ?? check.ts;
+  next.incidentPaged = true;
+  return { next, transition: { kind: "down", startedAt, failures: next.consecutiveFailures } };
 }
 
 /** `${server_id}:${monitor}:${startedAtISO}`: the same incident on the agent and the backend. */

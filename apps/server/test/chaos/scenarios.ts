@@ -328,6 +328,47 @@ export const SCENARIOS: Scenario[] = [
     settleMs: 90_000,
   },
   {
+    name: "flapping, then down for good (the held outage is paged)",
+    agents: C_SHARED,
+    expect: [
+      { channel: "backend", subject: monitor("c"), state: "FLAPPING", count: 1, why: "one flapping notice" },
+      {
+        channel: "backend",
+        subject: monitor("c"),
+        state: "DOWN",
+        // up to 3 before the flap threshold, and exactly one for the outage that stays (checked
+        // in run: after the "stuck" mark, within 12 checks of 2 s plus slack)
+        count: { min: 1, max: 4 },
+        why: "the outage that stays down is paged although the monitor flapped",
+      },
+      {
+        channel: "backend",
+        subject: monitor("c"),
+        state: "RESTORED",
+        count: { min: 1, max: 5 },
+        why: "before the threshold, closing the FLAPPING notice, and closing the stuck DOWN",
+      },
+    ],
+    async run(h) {
+      const c = h.agent("c");
+      h.mark("flap");
+      c.target.set({ kind: "flap", down: 2, up: 2 });
+      if (!(await waitPage(h, "backend", monitor("c"), "FLAPPING", 150_000)))
+        throw new Error("no FLAPPING notice within 150 s of flapping");
+      await sleep(6_000);
+      c.target.set({ kind: "fail" });
+      h.mark("stuck");
+      if (!(await waitPage(h, "backend", monitor("c"), "DOWN", 60_000)))
+        throw new Error("the outage after the flapping was not paged within 60 s");
+      await sleep(10_000);
+      c.target.set({ kind: "ok" });
+      h.mark("target-ok");
+      await waitPage(h, "backend", monitor("c"), "RESTORED", 60_000);
+    },
+    // longer than agent_dedup_seconds: a second DOWN from the backend would show
+    settleMs: 80_000,
+  },
+  {
     name: "agent channel broken (fallback, then late delivery)",
     agents: ABC,
     expect: [
