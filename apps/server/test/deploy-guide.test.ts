@@ -1,0 +1,73 @@
+/**
+ * docs/deploy-supabase.md is checked against the repository by scripts/check-deploy-guide.mjs
+ * (paths, function secrets, the deployed function, pnpm filters, routes, SQL objects, the copied
+ * cron schedule). The guide as committed must pass; a copy with an invented secret or a missing
+ * path must fail naming it.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+const SCRIPT = join(REPO, "scripts", "check-deploy-guide.mjs");
+const GUIDE = join(REPO, "docs", "deploy-supabase.md");
+const dir = mkdtempSync(join(tmpdir(), "custos-deploy-guide-"));
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function check(guide?: string) {
+  const args = guide === undefined ? [SCRIPT] : [SCRIPT, guide];
+  const run = spawnSync(process.execPath, args, { cwd: REPO, encoding: "utf8" });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+/** A copy of the guide with `extra` appended, outside the repository. */
+function copyWith(name: string, extra: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, `${readFileSync(GUIDE, "utf8")}\n${extra}\n`);
+  return path;
+}
+
+describe("docs/deploy-supabase.md", () => {
+  it("matches the repository", () => {
+    const { status, output } = check();
+    expect(output).toContain("matches the repository");
+    expect(status).toBe(0);
+  });
+
+  it("fails naming a secret the api function does not read", () => {
+    const guide = copyWith(
+      "invented-secret.md",
+      "```sh\nnpx supabase@2.117.0 secrets set CUSTOS_CRON_SECRET=x \\\n  CUSTOS_INVENTED_SETTING=1\n```",
+    );
+    const { status, output } = check(guide);
+    expect(status).toBe(1);
+    expect(output).toContain(
+      "secrets set CUSTOS_INVENTED_SETTING: the api function never reads CUSTOS_INVENTED_SETTING",
+    );
+    expect(output).not.toMatch(/secrets set CUSTOS_CRON_SECRET/);
+  });
+
+  it("fails naming a path that does not exist", () => {
+    const guide = copyWith(
+      "missing-path.md",
+      "The tick lives in `packages/backend/src/jobs/tick-nowhere.ts`.",
+    );
+    const { status, output } = check(guide);
+    expect(status).toBe(1);
+    expect(output).toContain("packages/backend/src/jobs/tick-nowhere.ts");
+  });
+
+  it("fails when the copied schedule no longer matches the migration", () => {
+    const path = join(dir, "stale-schedule.md");
+    const guide = readFileSync(GUIDE, "utf8");
+    expect(guide).toContain("timeout_milliseconds := 120000)");
+    writeFileSync(path, guide.replace("timeout_milliseconds := 120000)", "timeout_milliseconds := 10000)"));
+    const { status, output } = check(path);
+    expect(status).toBe(1);
+    expect(output).toContain("cron.schedule('custos-tick')");
+  });
+});
