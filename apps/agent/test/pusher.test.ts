@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { LIMITS } from "@custos/protocol";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../src/log.ts";
 import { BackendClient } from "../src/push/client.ts";
@@ -384,7 +385,7 @@ describe("heartbeat", () => {
     expect(store.kv.getNumber(KV.lastHeartbeatAt)).toBeGreaterThan(0);
   });
 
-  it("reports items set aside as refused within dropped_samples, since the protocol has no field for them yet", async () => {
+  it("reports items set aside as refused in rejected_items, apart from the buffer-cap drops", async () => {
     const { heartbeat } = setup();
     store.kv.add(KV.droppedSamples, 2);
     enqueueChecks(store, ["a", "b", "c"]);
@@ -394,11 +395,68 @@ describe("heartbeat", () => {
       Date.now(),
     );
     await heartbeat.beat();
-    expect(backend.heartbeats.at(-1)?.dropped_samples).toBe(5);
+    expect(backend.heartbeats.at(-1)).toMatchObject({ dropped_samples: 2, rejected_items: 3 });
     expect(store.kv.getNumber(KV.droppedSamples)).toBe(0);
     expect(store.kv.getNumber(KV.rejectedUnreported)).toBe(0);
     // the totals for status stay
     expect(store.rejected.summary().checks).toMatchObject({ batches: 1, items: 3 });
+    // nothing left to report: the next beat says 0 dropped and no rejected_items
+    await heartbeat.beat();
+    expect(backend.heartbeats.at(-1)?.dropped_samples).toBe(0);
+    expect(backend.heartbeats.at(-1)).not.toHaveProperty("rejected_items");
+  });
+
+  it("keeps each counter until acknowledged, decreased only by what that beat reported", async () => {
+    const { heartbeat } = setup();
+    store.kv.add(KV.droppedSamples, 4);
+    store.kv.add(KV.rejectedUnreported, 6);
+    backend.mode = "unavailable";
+    await heartbeat.beat();
+    expect(store.kv.getNumber(KV.droppedSamples)).toBe(4);
+    expect(store.kv.getNumber(KV.rejectedUnreported)).toBe(6);
+    backend.mode = "ok";
+    const beating = heartbeat.beat();
+    store.kv.add(KV.rejectedUnreported, 1); // set aside while the heartbeat was in flight
+    await beating;
+    expect(backend.heartbeats.at(-1)).toMatchObject({ dropped_samples: 4, rejected_items: 6 });
+    expect(store.kv.getNumber(KV.droppedSamples)).toBe(0);
+    expect(store.kv.getNumber(KV.rejectedUnreported)).toBe(1);
+  });
+
+  it("reports at most the protocol's bound per beat and the rest with the next", async () => {
+    const { heartbeat } = setup();
+    store.kv.add(KV.rejectedUnreported, LIMITS.maxLostItemsPerHeartbeat + 5);
+    await heartbeat.beat();
+    expect(backend.heartbeats.at(-1)?.rejected_items).toBe(LIMITS.maxLostItemsPerHeartbeat);
+    await heartbeat.beat();
+    expect(backend.heartbeats.at(-1)?.rejected_items).toBe(5);
+    expect(store.kv.getNumber(KV.rejectedUnreported)).toBe(0);
+  });
+
+  it("reports refused items within dropped_samples to a backend that predates rejected_items", async () => {
+    const { heartbeat } = setup();
+    backend.legacyHeartbeat = true;
+    try {
+      store.kv.add(KV.droppedSamples, 2);
+      store.kv.add(KV.rejectedUnreported, 3);
+      expect(await heartbeat.beat()).toMatchObject({ kind: "ok" });
+      // refused once (400 naming the unknown key), then sent again the old way at once
+      expect(backend.requests.filter((r) => r.endpoint === "heartbeat").map((r) => r.status)).toEqual([
+        400, 200,
+      ]);
+      expect(backend.heartbeats.at(-1)?.dropped_samples).toBe(5);
+      expect(store.kv.getNumber(KV.droppedSamples)).toBe(0);
+      expect(store.kv.getNumber(KV.rejectedUnreported)).toBe(0);
+      // and the old way from then on, without asking again
+      store.kv.add(KV.rejectedUnreported, 1);
+      expect(await heartbeat.beat()).toMatchObject({ kind: "ok" });
+      expect(backend.requests.filter((r) => r.endpoint === "heartbeat").map((r) => r.status)).toEqual([
+        400, 200, 200,
+      ]);
+      expect(backend.heartbeats.at(-1)?.dropped_samples).toBe(1);
+    } finally {
+      backend.legacyHeartbeat = false;
+    }
   });
 
   it("resets the dropped counter only after the backend acknowledged the heartbeat", async () => {

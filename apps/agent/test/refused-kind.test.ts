@@ -121,9 +121,9 @@ describe("a backend that refuses one kind of batch", () => {
       /^ {2}checks +\d+ batch(es)? .*HTTP 400 VALIDATION: refused for the test at results\.0$/m,
     );
 
-    // the backend hears of the refused items through the heartbeat's dropped_samples
+    // the backend hears of the refused items through the heartbeat's rejected_items
     await waitFor(
-      () => backend.heartbeats.reduce((sum, h) => sum + (h.dropped_samples ?? 0), 0) > 0,
+      () => backend.heartbeats.reduce((sum, h) => sum + (h.rejected_items ?? 0), 0) > 0,
       5_000,
       "a heartbeat reporting the refused items",
     );

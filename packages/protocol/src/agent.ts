@@ -19,6 +19,12 @@ export const LIMITS = {
   maxAlertsPerBatch: 200,
   /** Pages one heartbeat may ask about (the agent's oldest retrying deliveries first). */
   maxAwaitingPages: 20,
+  /**
+   * Largest `dropped_samples` or `rejected_items` in one heartbeat. Far above what an agent can
+   * lose between two acknowledged heartbeats; an agent with more sends this much and the rest
+   * with the next beats.
+   */
+  maxLostItemsPerHeartbeat: 1_000_000_000_000,
   maxLabels: 16,
   /** How far an agent timestamp may lie in the future of the backend clock. */
   maxFutureSkewMs: AGENT_TIME_WINDOW.maxFutureMs,
@@ -89,6 +95,9 @@ export const AwaitedPage = z.strictObject({
 });
 export type AwaitedPage = z.infer<typeof AwaitedPage>;
 
+/** A count of items the backend will never get, reported with a heartbeat. */
+const LostItems = z.number().int().nonnegative().max(LIMITS.maxLostItemsPerHeartbeat);
+
 export const HeartbeatRequest = z.strictObject({
   server_id: ServerId,
   /** The agent's clock when it sent the heartbeat; the backend records the skew. */
@@ -96,8 +105,16 @@ export const HeartbeatRequest = z.strictObject({
   agent_version: SafeText.min(1).max(64).optional(),
   uptime_seconds: z.number().nonnegative().max(1e10).optional(),
   heartbeat_interval_seconds: HeartbeatIntervalSeconds.optional(),
-  /** Samples dropped by the agent's buffer caps since the last acknowledged heartbeat. */
-  dropped_samples: z.number().int().nonnegative().optional(),
+  /**
+   * Samples and check results dropped by the agent's buffer caps since the last acknowledged
+   * heartbeat. Agents older than `rejected_items` add the refused items here too.
+   */
+  dropped_samples: LostItems.optional(),
+  /**
+   * Items (samples, check results, alert reports) of batches the backend refused for good (400,
+   * 422, 413 for one item) that the agent set aside since the last acknowledged heartbeat.
+   */
+  rejected_items: LostItems.optional(),
   /**
    * Pages of the agent's own checks it could not deliver yet (its channel fails): the backend
    * answers in `paged` which of them it paged itself meanwhile, so the agent does not page the

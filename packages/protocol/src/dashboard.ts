@@ -231,6 +231,15 @@ export const ServerInfo = z.object({
   /** How often its agent heartbeats (reported by agents since 2026-12). */
   heartbeat_interval_seconds: z.number().int().nullable(),
   public_endpoint: z.string().nullable(),
+  /**
+   * What the agent reported it could not deliver, summed since the server registered: samples and
+   * check results its buffer caps dropped (agents older than 2026-12 count refused items here too),
+   * and items of batches the backend refused for good, which the agent set aside.
+   */
+  dropped_samples_total: z.number().int().nonnegative(),
+  rejected_items_total: z.number().int().nonnegative(),
+  /** The last heartbeat that reported any of those; null when none ever did. */
+  data_loss_reported_at: NullableTime,
   created_at: Time,
   updated_at: Time,
 });

@@ -1,14 +1,18 @@
 /**
  * Heartbeats: every `heartbeat_interval`, at a random phase chosen once per process (so a fleet
- * restarted together does not hit the backend on the same second). Each carries the count of
- * samples the buffer caps dropped plus the items set aside because the backend refused their
- * batch (the protocol has no field of its own for those yet: both are items the backend will
- * never get). Each counter is decreased by what was reported only once the backend acknowledged
- * the heartbeat. An agent whose own alert channel fails asks with each beat which of its
- * undelivered pages the backend delivered itself, and does not send those late.
+ * restarted together does not hit the backend on the same second). Each carries what the backend
+ * will never get since the last acknowledged beat: `dropped_samples`, the samples and check
+ * results the buffer caps dropped, and `rejected_items`, the items set aside because the backend
+ * refused their batch; the backend adds them to totals shown on the server's page. Each counter
+ * is decreased by what was reported only once the backend acknowledged the heartbeat (at most
+ * LIMITS.maxLostItemsPerHeartbeat each: the rest goes with the next beats). A backend older
+ * than `rejected_items` refuses the field (its schema is strict): the beat is sent again at once
+ * with both counts in `dropped_samples`, as agents did before, and so for the rest of the process.
+ * An agent whose own alert channel fails asks with each beat which of its undelivered pages the
+ * backend delivered itself, and does not send those late.
  */
 import { uptime } from "node:os";
-import { HeartbeatResponse } from "@custos/protocol";
+import { HeartbeatResponse, LIMITS } from "@custos/protocol";
 import type { AlertDispatcher } from "../alerts/dispatcher.ts";
 import type { Logger } from "../log.ts";
 import { KV } from "../store/kv.ts";
@@ -35,9 +39,25 @@ export interface HeartbeatOptions {
 
 const CLOCK_SKEW_WARN_MS = 60_000;
 
+/** What one beat reports of a counter: a whole count within the protocol's bound. */
+function unreported(counter: number | undefined): number {
+  return Math.min(Math.max(0, Math.floor(counter ?? 0)), LIMITS.maxLostItemsPerHeartbeat);
+}
+
+/** An older backend's answer to a field it does not know (400 naming `rejected_items`). */
+function refusedRejectedItems(outcome: SendOutcome): boolean {
+  return (
+    outcome.kind === "rejected" &&
+    outcome.error.field !== "rejected_items" &&
+    outcome.error.message.includes("rejected_items")
+  );
+}
+
 export class Heartbeat {
   readonly #o: HeartbeatOptions;
   #skewWarned = false;
+  /** The backend refused `rejected_items` (it predates the field): sum it into dropped_samples. */
+  #legacyCounts = false;
 
   constructor(options: HeartbeatOptions) {
     this.#o = options;
@@ -53,20 +73,30 @@ export class Heartbeat {
     const serverId = this.#o.serverId();
     if (!serverId) return undefined;
     const now = (this.#o.now ?? Date.now)();
-    const capped = Math.max(0, store.kv.getNumber(KV.droppedSamples) ?? 0);
-    const rejected = Math.max(0, store.kv.getNumber(KV.rejectedUnreported) ?? 0);
-    const dropped = capped + rejected;
+    const capped = unreported(store.kv.getNumber(KV.droppedSamples));
+    const rejected = unreported(store.kv.getNumber(KV.rejectedUnreported));
     const awaiting = this.#o.pages?.awaitingPages() ?? [];
-    const body = {
+    const body = (legacy: boolean) => ({
       server_id: serverId,
       sent_at: new Date(now).toISOString(),
       agent_version: AGENT_VERSION,
       uptime_seconds: Math.round((this.#o.uptimeSeconds ?? uptime)()),
-      dropped_samples: dropped,
+      ...(legacy
+        ? { dropped_samples: capped + rejected }
+        : { dropped_samples: capped, ...(rejected > 0 ? { rejected_items: rejected } : {}) }),
       ...(this.#o.intervalMs ? { heartbeat_interval_seconds: intervalSeconds(this.#o.intervalMs) } : {}),
       ...(awaiting.length > 0 ? { awaiting_pages: awaiting } : {}),
-    };
-    const outcome = await this.#o.client.post("heartbeat", JSON.stringify(body), signal ? { signal } : {});
+    });
+    const send = (legacy: boolean) =>
+      this.#o.client.post("heartbeat", JSON.stringify(body(legacy)), signal ? { signal } : {});
+    let outcome = await send(this.#legacyCounts);
+    if (!this.#legacyCounts && rejected > 0 && refusedRejectedItems(outcome)) {
+      log.info(
+        "the backend does not know rejected_items yet; reporting refused items within dropped_samples",
+      );
+      this.#legacyCounts = true;
+      outcome = await send(true);
+    }
     this.#o.link.record(outcome);
     if (outcome.kind !== "ok") {
       log[outcome.kind === "retry" ? "debug" : "warn"]("heartbeat not accepted", { error: outcome.message });
@@ -77,11 +107,10 @@ export class Heartbeat {
       if (capped > 0) store.kv.add(KV.droppedSamples, -capped);
       if (rejected > 0) store.kv.add(KV.rejectedUnreported, -rejected);
     });
-    if (dropped > 0)
+    if (capped > 0 || rejected > 0)
       log.info("reported items the backend will not get", {
-        dropped_samples: dropped,
-        by_buffer_caps: capped,
-        refused_by_backend: rejected,
+        dropped_samples: capped,
+        rejected_items: rejected,
       });
     const response = HeartbeatResponse.safeParse(outcome.body);
     if (response.success && response.data.paged?.length)

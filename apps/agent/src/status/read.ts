@@ -36,7 +36,7 @@ export interface AgentStatus {
     items: number;
     /** Still kept for inspection (the newest 1,000 of the last 7 days). */
     kept: number;
-    /** Refused items not yet reported in a heartbeat (sent within `dropped_samples`). */
+    /** Refused items not yet reported in a heartbeat (sent as `rejected_items`). */
     unreported_items: number;
     by_kind: Record<
       OutboxKind,

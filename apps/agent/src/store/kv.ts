@@ -13,7 +13,7 @@ export const KV = {
   /** Per kind as `rejected_batches.<kind>` / `rejected_items.<kind>`: totals since install. */
   rejectedBatchesPrefix: "rejected_batches",
   rejectedItemsPrefix: "rejected_items",
-  /** Items set aside and not yet reported in a heartbeat (sent within `dropped_samples`). */
+  /** Items set aside and not yet reported in a heartbeat (sent as `rejected_items`). */
   rejectedUnreported: "rejected_unreported",
   /** JSON {<kind>: {since, attempts, last_error, retry_at}} for kinds whose pushes fail. */
   pushFailing: "push_failing",

@@ -29,6 +29,8 @@ export interface FakeBackend {
   maxItemsPerBatch: number;
   /** Delay before answering a stored batch (the batch is already stored when the delay starts). */
   ackDelayMs: number;
+  /** Validate heartbeats as a backend older than `rejected_items` did (strict, without it). */
+  legacyHeartbeat: boolean;
   registrations: z.output<typeof RegisterRequest>[];
   heartbeats: z.output<typeof HeartbeatRequest>[];
   /** Samples in the order they were stored (replays are not stored twice). */
@@ -60,6 +62,9 @@ const SCHEMAS = {
   alerts: AlertsBatch,
 } as const;
 
+/** The heartbeat schema before `rejected_items`: strict, so the field is refused. */
+const LEGACY_HEARTBEAT = HeartbeatRequest.omit({ rejected_items: true });
+
 export async function startFakeBackend(
   options: { apiKey?: string; port?: number } = {},
 ): Promise<FakeBackend> {
@@ -76,6 +81,7 @@ export async function startFakeBackend(
     modes: {},
     maxItemsPerBatch: Number.MAX_SAFE_INTEGER,
     ackDelayMs: 0,
+    legacyHeartbeat: false,
     registrations: [],
     heartbeats: [],
     samples: [],
@@ -126,7 +132,11 @@ export async function startFakeBackend(
       log(400);
       return send(res, 400, { error: { code: "VALIDATION", message: "body is not JSON" } });
     }
-    const parsed = SCHEMAS[endpoint as keyof typeof SCHEMAS].safeParse(body);
+    const schema =
+      endpoint === "heartbeat" && state.legacyHeartbeat
+        ? LEGACY_HEARTBEAT
+        : SCHEMAS[endpoint as keyof typeof SCHEMAS];
+    const parsed = schema.safeParse(body);
     if (!parsed.success) {
       log(400);
       const issue = parsed.error.issues[0];

@@ -4,11 +4,16 @@ import type { Ctx } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { backendPages } from "./backend-pages.ts";
 
+/** Where the loss totals stop: the largest integer a JSON number (a double) holds exactly. */
+const MAX_TOTAL = Number.MAX_SAFE_INTEGER;
+
 /**
  * One statement: last_heartbeat_at from the backend's clock (never the agent's), the agent's
  * clock skew, and `unknown -> up` on the first heartbeat. Pending servers are recorded too, so
- * the dashboard can show that an agent waiting for approval is alive. An agent that asks about
- * pages it could not deliver learns which of them the backend delivered itself.
+ * the dashboard can show that an agent waiting for approval is alive. What the agent reports it
+ * could not deliver (`dropped_samples` by its buffer caps, `rejected_items` refused by the
+ * backend) is added to the server's totals, which the server's page shows. An agent that asks
+ * about pages it could not deliver learns which of them the backend delivered itself.
  */
 export async function recordHeartbeat({
   ctx,
@@ -19,6 +24,8 @@ export async function recordHeartbeat({
   auth: AuthenticatedKey;
   input: HeartbeatRequest;
 }): Promise<HeartbeatResponse & { approval: "pending" | "approved" }> {
+  const dropped = input.dropped_samples ?? 0;
+  const rejected = input.rejected_items ?? 0;
   const rows = await ctx.sql<
     { approval: "pending" | "approved"; server_time: Date; skew: number; status: "unknown" | "up" | "down" }[]
   >`
@@ -29,7 +36,11 @@ export async function recordHeartbeat({
       agent_version = coalesce(${input.agent_version ?? null}, agent_version),
       -- a changed interval re-derives the timeout (trigger), so it never falls below 2x it
       heartbeat_interval_seconds = coalesce(${input.heartbeat_interval_seconds ?? null}::int, heartbeat_interval_seconds),
-      status = case when status = 'unknown' then 'up'::public.server_status else status end
+      status = case when status = 'unknown' then 'up'::public.server_status else status end,
+      -- zod bounds each count; the totals stop at 2^53 - 1 so they stay exact as JSON numbers
+      dropped_samples_total = least(dropped_samples_total + ${dropped}::bigint, ${MAX_TOTAL}::bigint),
+      rejected_items_total = least(rejected_items_total + ${rejected}::bigint, ${MAX_TOTAL}::bigint),
+      data_loss_reported_at = case when ${dropped + rejected > 0}::boolean then now() else data_loss_reported_at end
     where id = ${input.server_id} and org_id = ${auth.orgId}
     returning approval, now() as server_time, clock_skew_ms as skew, status`;
   const row = rows[0];

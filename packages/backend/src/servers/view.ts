@@ -18,6 +18,9 @@ export interface ServerRow {
   heartbeat_timeout_override_seconds: number | null;
   heartbeat_interval_seconds: number | null;
   public_endpoint: string | null;
+  dropped_samples_total: number;
+  rejected_items_total: number;
+  data_loss_reported_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -46,6 +49,9 @@ export function toServerInfo(row: ServerRow): ServerInfo {
     heartbeat_timeout_override_seconds: row.heartbeat_timeout_override_seconds,
     heartbeat_interval_seconds: row.heartbeat_interval_seconds,
     public_endpoint: row.public_endpoint,
+    dropped_samples_total: row.dropped_samples_total,
+    rejected_items_total: row.rejected_items_total,
+    data_loss_reported_at: isoOrNull(row.data_loss_reported_at),
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
   };
@@ -56,7 +62,10 @@ export async function readServer(tx: TransactionSql, orgId: string, serverId: st
   const [row] = await tx<ServerRow[]>`
     select id, name, hostname, status, approval, agent_version, os, arch, last_heartbeat_at, clock_skew_ms,
            heartbeat_timeout_seconds, heartbeat_timeout_override_seconds, heartbeat_interval_seconds,
-           public_endpoint, created_at, updated_at
+           public_endpoint, created_at, updated_at,
+           -- bigint (a string in postgres.js); the heartbeat keeps them below 2^53
+           dropped_samples_total::float8 as dropped_samples_total,
+           rejected_items_total::float8 as rejected_items_total, data_loss_reported_at
     from public.servers where id = ${serverId} and org_id = ${orgId}`;
   if (!row) throw new AppError("NOT_FOUND", `server ${serverId} not found`, { field: "server_id" });
   return row;

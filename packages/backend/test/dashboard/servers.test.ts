@@ -144,6 +144,32 @@ describe("server detail", () => {
     expect(detail.metrics).toContainEqual({ name: "disk.used_percent", labels: { mount: "/srv" } });
     expect(detail.metrics).toContainEqual({ name: "cpu.percent", labels: {} });
   });
+
+  it("carries what the agent reported it could not deliver: totals and when it last reported any", async () => {
+    const before = expectContract(await d.api("GET", `/orgs/${d.orgA}/servers/${db}`), 200, ServerDetail);
+    expect(before.server).toMatchObject({
+      dropped_samples_total: 0,
+      rejected_items_total: 0,
+      data_loss_reported_at: null,
+    });
+    const beat = (extra: Record<string, number>) =>
+      d.agent("/heartbeat", { server_id: db, sent_at: new Date().toISOString(), ...extra });
+    expect((await beat({ dropped_samples: 40, rejected_items: 3 })).status).toBe(200);
+    expect((await beat({ dropped_samples: 2 })).status).toBe(200);
+    const detail = expectContract(await d.api("GET", `/orgs/${d.orgA}/servers/${db}`), 200, ServerDetail);
+    expect(detail.server).toMatchObject({ dropped_samples_total: 42, rejected_items_total: 3 });
+    const [stored] = await d.sql<
+      { at: Date }[]
+    >`select data_loss_reported_at as at from servers where id = ${db}`;
+    expect(detail.server.data_loss_reported_at).toBe(stored?.at.toISOString());
+    // the answer of PATCH is the same ServerInfo
+    const info = expectContract(
+      await d.api("PATCH", `/orgs/${d.orgA}/servers/${db}`, { as: d.users.admin, body: { name: "db-1" } }),
+      200,
+      ServerInfo,
+    );
+    expect(info).toMatchObject({ dropped_samples_total: 42, rejected_items_total: 3 });
+  });
 });
 
 describe("metrics charts", () => {

@@ -17,6 +17,7 @@ import { useApproveServer, useDeleteServer, useServer, useUpdateServer } from "@
 import { BAR_LABEL, CHECK_STATUS, SERVER_STATE, trackerState } from "@/lib/status.ts";
 import { IncidentListView } from "../incidents/incident-list.tsx";
 import { ServerMetrics } from "./custom-metrics.tsx";
+import { dataLossNote } from "./data-loss.ts";
 
 const hourFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit" });
 
@@ -262,6 +263,7 @@ export function ServerDetailView() {
   const { server, latest } = detail;
   const state = SERVER_STATE[server.status];
   const silentFor = server.last_heartbeat_at ? (now - Date.parse(server.last_heartbeat_at)) / 1000 : null;
+  const dataLoss = dataLossNote(server, now);
 
   return (
     <div>
@@ -308,6 +310,14 @@ export function ServerDetailView() {
         <p className="mb-4 rounded-lg bg-red-50 p-3 text-red-900 text-sm dark:bg-red-500/10 dark:text-red-200">
           No heartbeat for {formatDuration(silentFor)} (timeout{" "}
           {formatDuration(server.heartbeat_timeout_seconds)}).
+        </p>
+      ) : null}
+      {dataLoss ? (
+        <p className="mb-4 text-amber-800 text-sm dark:text-amber-300">
+          <span title={formatDateTime(server.data_loss_reported_at)}>{dataLoss}</span>{" "}
+          <span className="text-gray-500 dark:text-gray-400">
+            See <code className="font-mono">custos-agent status</code> on the server.
+          </span>
         </p>
       ) : null}
 
