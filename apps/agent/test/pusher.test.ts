@@ -433,14 +433,15 @@ describe("heartbeat", () => {
     expect(store.kv.getNumber(KV.rejectedUnreported)).toBe(0);
   });
 
-  it("reports refused items within dropped_samples to a backend that predates rejected_items", async () => {
+  it("falls back to the fields every backend knows when a backend refuses a newer one, refused items within dropped_samples", async () => {
     const { heartbeat } = setup();
     backend.legacyHeartbeat = true;
     try {
       store.kv.add(KV.droppedSamples, 2);
       store.kv.add(KV.rejectedUnreported, 3);
       expect(await heartbeat.beat()).toMatchObject({ kind: "ok" });
-      // refused once (400 naming the unknown key), then sent again the old way at once
+      // refused once (400 naming the unknown key), then sent again the old way at once: the
+      // beat is accepted (the server stays up at an older backend)
       expect(backend.requests.filter((r) => r.endpoint === "heartbeat").map((r) => r.status)).toEqual([
         400, 200,
       ]);
@@ -454,6 +455,33 @@ describe("heartbeat", () => {
         400, 200, 200,
       ]);
       expect(backend.heartbeats.at(-1)?.dropped_samples).toBe(1);
+    } finally {
+      backend.legacyHeartbeat = false;
+    }
+  });
+
+  it("keeps beating at a backend that predates awaiting_pages and the heartbeat interval (no false down)", async () => {
+    const { client, link } = setup();
+    const heartbeat = new Heartbeat({
+      store,
+      client,
+      link,
+      serverId: () => backend.serverId,
+      intervalMs: 30_000,
+      log: silentLogger,
+      pages: {
+        awaitingPages: () => [{ monitor: "http:api", started_at: new Date().toISOString(), state: "down" }],
+        learnBackendPages: () => 0,
+      },
+    });
+    backend.legacyHeartbeat = true;
+    try {
+      expect(await heartbeat.beat()).toMatchObject({ kind: "ok" });
+      expect(await heartbeat.beat()).toMatchObject({ kind: "ok" });
+      expect(backend.requests.filter((r) => r.endpoint === "heartbeat").map((r) => r.status)).toEqual([
+        400, 200, 200,
+      ]);
+      expect(backend.heartbeats.at(-1)).not.toHaveProperty("awaiting_pages");
     } finally {
       backend.legacyHeartbeat = false;
     }

@@ -44,20 +44,16 @@ function unreported(counter: number | undefined): number {
   return Math.min(Math.max(0, Math.floor(counter ?? 0)), LIMITS.maxLostItemsPerHeartbeat);
 }
 
-/** An older backend's answer to a field it does not know (400 naming `rejected_items`). */
-function refusedRejectedItems(outcome: SendOutcome): boolean {
-  return (
-    outcome.kind === "rejected" &&
-    outcome.error.field !== "rejected_items" &&
-    outcome.error.message.includes("rejected_items")
-  );
-}
-
 export class Heartbeat {
   readonly #o: HeartbeatOptions;
   #skewWarned = false;
-  /** The backend refused `rejected_items` (it predates the field): sum it into dropped_samples. */
-  #legacyCounts = false;
+  /**
+   * The backend refused a heartbeat as invalid: it predates a field this agent sends (a strict
+   * schema answers 400 to an unknown key). From then on this process sends only the fields every
+   * backend knows, refused items summed into dropped_samples: liveness must never depend on an
+   * optional field, or an agent newer than its backend would be declared down.
+   */
+  #minimal = false;
 
   constructor(options: HeartbeatOptions) {
     this.#o = options;
@@ -76,25 +72,32 @@ export class Heartbeat {
     const capped = unreported(store.kv.getNumber(KV.droppedSamples));
     const rejected = unreported(store.kv.getNumber(KV.rejectedUnreported));
     const awaiting = this.#o.pages?.awaitingPages() ?? [];
-    const body = (legacy: boolean) => ({
+    const essential = {
       server_id: serverId,
       sent_at: new Date(now).toISOString(),
       agent_version: AGENT_VERSION,
       uptime_seconds: Math.round((this.#o.uptimeSeconds ?? uptime)()),
-      ...(legacy
-        ? { dropped_samples: capped + rejected }
-        : { dropped_samples: capped, ...(rejected > 0 ? { rejected_items: rejected } : {}) }),
-      ...(this.#o.intervalMs ? { heartbeat_interval_seconds: intervalSeconds(this.#o.intervalMs) } : {}),
-      ...(awaiting.length > 0 ? { awaiting_pages: awaiting } : {}),
-    });
-    const send = (legacy: boolean) =>
-      this.#o.client.post("heartbeat", JSON.stringify(body(legacy)), signal ? { signal } : {});
-    let outcome = await send(this.#legacyCounts);
-    if (!this.#legacyCounts && rejected > 0 && refusedRejectedItems(outcome)) {
-      log.info(
-        "the backend does not know rejected_items yet; reporting refused items within dropped_samples",
-      );
-      this.#legacyCounts = true;
+    };
+    const body = (minimal: boolean) =>
+      minimal
+        ? { ...essential, dropped_samples: capped + rejected }
+        : {
+            ...essential,
+            dropped_samples: capped,
+            ...(rejected > 0 ? { rejected_items: rejected } : {}),
+            ...(this.#o.intervalMs
+              ? { heartbeat_interval_seconds: intervalSeconds(this.#o.intervalMs) }
+              : {}),
+            ...(awaiting.length > 0 ? { awaiting_pages: awaiting } : {}),
+          };
+    const send = (minimal: boolean) =>
+      this.#o.client.post("heartbeat", JSON.stringify(body(minimal)), signal ? { signal } : {});
+    let outcome = await send(this.#minimal);
+    if (!this.#minimal && outcome.kind === "rejected") {
+      log.warn("the backend refused this heartbeat's newer fields; sending only those every backend knows", {
+        error: outcome.message,
+      });
+      this.#minimal = true;
       outcome = await send(true);
     }
     this.#o.link.record(outcome);

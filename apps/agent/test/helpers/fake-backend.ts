@@ -29,7 +29,7 @@ export interface FakeBackend {
   maxItemsPerBatch: number;
   /** Delay before answering a stored batch (the batch is already stored when the delay starts). */
   ackDelayMs: number;
-  /** Validate heartbeats as a backend older than `rejected_items` did (strict, without it). */
+  /** Validate heartbeats as the first backends did (strict, without the later fields). */
   legacyHeartbeat: boolean;
   registrations: z.output<typeof RegisterRequest>[];
   heartbeats: z.output<typeof HeartbeatRequest>[];
@@ -63,7 +63,12 @@ const SCHEMAS = {
 } as const;
 
 /** The heartbeat schema before `rejected_items`: strict, so the field is refused. */
-const LEGACY_HEARTBEAT = HeartbeatRequest.omit({ rejected_items: true });
+/** The heartbeat as the first backends validated it: strict, with none of the later fields. */
+const LEGACY_HEARTBEAT = HeartbeatRequest.omit({
+  rejected_items: true,
+  awaiting_pages: true,
+  heartbeat_interval_seconds: true,
+});
 
 export async function startFakeBackend(
   options: { apiKey?: string; port?: number } = {},
