@@ -17,7 +17,14 @@ import { boolFlag, choiceFlag, listFlag, numberFlag, readFlags } from "./lib/arg
 import { heartbeatDirect, loadSeriesIds, writeBatchDirect } from "./lib/ceiling.ts";
 import { clusterSettings, startBenchCluster } from "./lib/cluster.ts";
 import { formatProfile, type ProfileSummary, summariseProfile } from "./lib/cpuprofile.ts";
-import { closedLoop, type LevelResult, ResourceMonitor, waitForQuiet } from "./lib/load.ts";
+import {
+  closedLoop,
+  forEachLimited,
+  type LevelResult,
+  ResourceMonitor,
+  steadyLoad,
+  waitForQuiet,
+} from "./lib/load.ts";
 import { findServerPid, machineFacts, memory } from "./lib/procfs.ts";
 import { appendResults, type Report } from "./lib/report.ts";
 import { measureStorage, StatementStats } from "./lib/storage.ts";
@@ -441,38 +448,10 @@ async function main(): Promise<void> {
  * A real fleet heartbeats every 60 s with jittered phases; without it the server's sweep would
  * turn the 1,000 servers `down` two minutes into the run and open 1,000 incidents mid-measurement.
  */
+/** Every server heartbeats once a minute, spread evenly, as a real fleet does. */
 function backgroundHeartbeats(pool: Pool, fleet: Fleet, servers: number) {
   let next = 0;
-  let sent = 0;
-  let failed = 0;
-  const failures = new Map<string, number>();
-  const inFlight = new Set<Promise<void>>();
-  const timer = setInterval(() => {
-    const i = next++ % servers;
-    const p = heartbeat(pool, fleet, i)
-      .then((failure) => {
-        sent++;
-        if (failure) throw new Error(failure);
-      })
-      .catch((error: unknown) => {
-        failed++;
-        const m = error instanceof Error ? error.message : String(error);
-        failures.set(m, (failures.get(m) ?? 0) + 1);
-      })
-      .finally(() => inFlight.delete(p));
-    inFlight.add(p);
-  }, 60_000 / servers);
-  let stopped: Promise<{ sent: number; failed: number; failures: string[] }> | undefined;
-  return {
-    stop() {
-      stopped ??= (async () => {
-        clearInterval(timer);
-        await Promise.allSettled([...inFlight]);
-        return { sent, failed, failures: [...failures].map(([m, n]) => `${n}x ${m}`) };
-      })();
-      return stopped;
-    },
-  };
+  return steadyLoad(60_000 / servers, () => heartbeat(pool, fleet, next++ % servers));
 }
 
 /** The commit under test and whether the working tree differs from it (other work in progress). */
@@ -502,14 +481,6 @@ function gitState(): string {
 }
 
 /** Runs fn(0..n-1) with at most `limit` at a time; the first failure rejects. */
-async function forEachLimited(n: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, n) }, async () => {
-      while (next < n) await fn(next++);
-    }),
-  );
-}
 
 main().then(
   () => process.exit(0),

@@ -12,6 +12,7 @@ import type { Pool } from "undici";
 import { agentPool, type Fleet, heartbeat, register, sendBatch } from "./lib/agents.ts";
 import { numberFlag, readFlags } from "./lib/args.ts";
 import { clusterSettings, startBenchCluster } from "./lib/cluster.ts";
+import { forEachLimited, steadyLoad } from "./lib/load.ts";
 import { findServerPid, machineFacts, memory } from "./lib/procfs.ts";
 import { appendSection, gitState, machineLine } from "./lib/section.ts";
 import { BodySource, SERIES_PER_SERVER } from "./lib/workload.ts";
@@ -60,35 +61,6 @@ interface Sample {
   rssKb: number;
 }
 
-/** Requests at a fixed rate (open loop: a slow answer does not slow the sender), counted. */
-function steadyLoad(period: number, send: () => Promise<string | undefined>) {
-  let sent = 0;
-  let failed = 0;
-  const failures = new Map<string, number>();
-  const inFlight = new Set<Promise<void>>();
-  const timer = setInterval(() => {
-    const p = send()
-      .then((failure) => {
-        sent++;
-        if (failure) throw new Error(failure);
-      })
-      .catch((error: unknown) => {
-        failed++;
-        const m = error instanceof Error ? error.message : String(error);
-        failures.set(m, (failures.get(m) ?? 0) + 1);
-      })
-      .finally(() => inFlight.delete(p));
-    inFlight.add(p);
-  }, period);
-  return {
-    async stop() {
-      clearInterval(timer);
-      await Promise.allSettled([...inFlight]);
-      return { sent, failed, failures: [...failures].map(([m, n]) => `${n}x ${m}`) };
-    },
-  };
-}
-
 /** Least-squares slope of RSS over time, in MiB per hour. */
 function slopeMiBPerHour(samples: Sample[]): number {
   const n = samples.length;
@@ -102,15 +74,6 @@ function slopeMiBPerHour(samples: Sample[]): number {
     den += (p.t - mx) ** 2;
   }
   return den === 0 ? 0 : ((num / den) * 3600) / 1024;
-}
-
-async function forEachLimited(n: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, n) }, async () => {
-      while (next < n) await fn(next++);
-    }),
-  );
 }
 
 async function burst(pool: Pool, fleet: Fleet, bodies: BodySource, seconds: number, concurrency: number) {

@@ -283,3 +283,46 @@ export async function waitForQuiet(options: {
     if (calm >= 2 || waited > options.maxWaitMs) return { waitedS: waited / 1000, otherPct: other };
   }
 }
+
+/** Requests at a fixed rate (open loop: a slow answer does not slow the sender), counted. */
+export function steadyLoad(period: number, send: () => Promise<string | undefined>) {
+  let sent = 0;
+  let failed = 0;
+  const failures = new Map<string, number>();
+  const inFlight = new Set<Promise<void>>();
+  const timer = setInterval(() => {
+    const p = send()
+      .then((failure) => {
+        sent++;
+        if (failure) throw new Error(failure);
+      })
+      .catch((error: unknown) => {
+        failed++;
+        const m = error instanceof Error ? error.message : String(error);
+        failures.set(m, (failures.get(m) ?? 0) + 1);
+      })
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  }, period);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await Promise.allSettled([...inFlight]);
+      return { sent, failed, failures: [...failures].map(([m, n]) => `${n}x ${m}`) };
+    },
+  };
+}
+
+/** Runs fn(0 … n-1) with at most `limit` calls in flight. */
+export async function forEachLimited(
+  n: number,
+  limit: number,
+  fn: (i: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, n) }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
+}
