@@ -196,7 +196,16 @@ describe("cron route", () => {
     expect(state).toEqual({ runs: 0, last_error: "disk on fire" });
   });
 
-  it.each([[null], ["Bearer wrong"], [SECRET]])("refuses %j with 401 and runs nothing", async (auth) => {
+  it.each([
+    ["no header", null],
+    ["a wrong secret", "Bearer wrong"],
+    ["the secret without Bearer", SECRET],
+    ["the secret with a character more", `Bearer ${SECRET}x`],
+    ["the secret with a character less", `Bearer ${SECRET.slice(0, -1)}`],
+    ["a 10 KB secret", `Bearer ${"x".repeat(10_000)}`],
+    ["a non-ASCII secret", "Bearer \u00ff\u00fe"],
+    ["an empty secret", "Bearer "],
+  ])("refuses %s with 401 and runs nothing", async (_what, auth) => {
     const res = await tick(h.app, auth);
     expect(res.status).toBe(401);
     expect(await runs()).toEqual({});
