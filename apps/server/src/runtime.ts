@@ -126,6 +126,9 @@ export async function startCustosServer(env: Env, log: Logger): Promise<RunningS
     onnotice: () => undefined,
     connection: { application_name: "custos-server-jobs" },
   });
+  // the schedule's staleness (/functions/v1/api/health, the dashboard's banner) grants a grace
+  // after this: the first runs after an outage need a moment
+  if (env.CUSTOS_SCHEDULER === "on") ctx.config.scheduleStartedAt = ctx.now();
   const scheduler =
     env.CUSTOS_SCHEDULER === "on" ? startScheduler({ ...ctx, sql: jobSql }) : { stop: async () => undefined };
   log.info("custos-server listening", {

@@ -6,6 +6,7 @@ import { type BackendConfig, type Ctx, consoleLogger, DEFAULT_CONFIG, type Logge
 import { AppError, errorBody, STATUS_BY_CODE } from "./errors.ts";
 import { RateLimiter } from "./http/rate-limit.ts";
 import { SeriesCache } from "./ingest/series-cache.ts";
+import { readScheduleStaleness, type ScheduleStaleness, scheduleHealth } from "./jobs/staleness.ts";
 import { deliver } from "./notify/index.ts";
 import type { NotifierEnv } from "./notify/types.ts";
 import { ackRoutes } from "./routes/ack.ts";
@@ -65,7 +66,26 @@ export function createApp(options: CreateAppOptions | { ctx: Ctx }) {
   const ctx = "ctx" in options ? options.ctx : createContext(options);
   const app = new Hono().basePath("/api");
 
-  app.get("/health", (c) => c.json({ ok: true }));
+  // Probed by uptime checkers, unauthenticated: `ok` says the API and its database answer,
+  // `schedule` whether the periodic jobs still run (a stale schedule is still 200: the API
+  // works, and a restart would not fix it; alert on `schedule.stale`). Concurrent probes share
+  // one read. The database failing is 503 with JSON, never the generic 500.
+  let reading: Promise<ScheduleStaleness> | undefined;
+  app.get("/health", async (c) => {
+    c.header("cache-control", "no-store");
+    try {
+      reading ??= readScheduleStaleness({ ctx }).finally(() => {
+        reading = undefined;
+      });
+      return c.json({ ok: true, schedule: scheduleHealth(await reading) });
+    } catch (error) {
+      const missing = (error as { code?: string }).code === "42P01"; // undefined_table
+      ctx.log.warn("health: the schedule's state could not be read", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return c.json({ ok: false, error: missing ? "database not migrated" : "database unreachable" }, 503);
+    }
+  });
   app.route("/agent", agentRoutes(ctx));
   app.route("/ack", ackRoutes(ctx));
   app.route("/cron", cronRoutes(ctx));

@@ -22,6 +22,16 @@ export { acknowledgeIncident } from "./incidents/acknowledge.ts";
 export { resolveIncident } from "./incidents/resolve.ts";
 export { type JobOutcome, runJob } from "./jobs/run.ts";
 export { type DueJobsResult, runDueJobs, TICK_TOLERANCE_MS } from "./jobs/run-due.ts";
+export {
+  type JobStaleness,
+  readScheduleStaleness,
+  SCHEDULE_TICK_MS,
+  type ScheduleStaleness,
+  STALE_AFTER_INTERVALS,
+  START_GRACE_MS,
+  scheduleHealth,
+  staleAfterMs,
+} from "./jobs/staleness.ts";
 export { JOBS, type Job, type JobName, type JobRunOptions } from "./jobs/table.ts";
 export { maintainPartitions } from "./maintenance/partitions.ts";
 export { type MaintainRollupsResult, maintainRollups } from "./metrics/maintain-rollups.ts";

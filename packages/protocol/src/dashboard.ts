@@ -113,6 +113,23 @@ export const UpdateOrgSettingsRequest = z
   .refine(atLeastOneField, NOTHING_TO_UPDATE);
 export type UpdateOrgSettingsRequest = z.infer<typeof UpdateOrgSettingsRequest>;
 
+/**
+ * Whether the backend's periodic jobs (packages/backend/src/jobs/table.ts) still run: the same
+ * object in `GET /api/health` (no sign-in) and in the summary. A job is stale when its last
+ * completed run is older than 4 of its intervals (at least 4 of the cloud's 15-s ticks) and the
+ * schedule started more than 2 minutes ago (jobs/staleness.ts). A stale sweep means no heartbeat
+ * or check incident is opened: the deployment looks quiet while nothing is watched.
+ */
+export const ScheduleHealth = z.object({
+  /** When the heartbeat sweep last completed; null before its first run. */
+  sweep_last_run_at: NullableTime,
+  /** Some job is stale (`stale_jobs` is not empty). */
+  stale: z.boolean(),
+  /** The stale jobs, in the job table's order ("sweep", "probes", "dispatch", ...). */
+  stale_jobs: z.array(z.string()),
+});
+export type ScheduleHealth = z.infer<typeof ScheduleHealth>;
+
 /** GET /v1/orgs/:org_id/summary: the phone's glance. Small on purpose. */
 export const OrgSummary = z.object({
   org: NamedRef,
@@ -141,6 +158,8 @@ export const OrgSummary = z.object({
       }),
     ),
   }),
+  /** Whether alerting's schedule runs (deployment-wide). Absent from backends that predate it. */
+  schedule: ScheduleHealth.optional(),
 });
 export type OrgSummary = z.infer<typeof OrgSummary>;
 

@@ -103,14 +103,15 @@ Deno.test("a cron secret with a one-connection pool is refused naming CUSTOS_DB_
   assert.equal(readEnv({ SUPABASE_DB_URL: URL_DIRECT, CUSTOS_CRON_SECRET: secret }).cronSecret, secret);
 });
 
-Deno.test("the app answers under /api in Deno: health, a JSON 404, and 401 naming the header", async () => {
-  // never connected: none of these requests reaches the database
+Deno.test("the app answers under /api in Deno: health 503 in JSON without its database, a JSON 404, and 401 naming the header", async () => {
+  // a database that refuses connections: health reads the schedule's state and says so; the
+  // other requests never reach the database
   const sql = postgres("postgres://nobody@127.0.0.1:1/none", { max: 1 });
   try {
     const app = createApp({ sql, log: { info() {}, warn() {}, error() {} } });
     const health = await app.request("/api/health");
-    assert.equal(health.status, 200);
-    assert.deepEqual(await health.json(), { ok: true });
+    assert.equal(health.status, 503);
+    assert.deepEqual(await health.json(), { ok: false, error: "database unreachable" });
 
     const missing = await app.request("/api/nope");
     assert.equal(missing.status, 404);

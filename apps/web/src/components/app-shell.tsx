@@ -5,6 +5,7 @@ import { type ReactNode, useEffect, useState } from "react";
 import { useAuth } from "@/lib/auth/auth-provider.tsx";
 import { OrgProvider, useOrgState } from "@/lib/org.tsx";
 import { useCreateOrg, useMe, useSummary } from "@/lib/queries.ts";
+import { staleSweepNotice } from "@/lib/schedule.ts";
 import { Logo } from "./logo.tsx";
 import { Button } from "./ui/button.tsx";
 import { cx } from "./ui/cx.ts";
@@ -54,6 +55,29 @@ function IncidentCount() {
       {n}
       <span className="sr-only"> unacknowledged</span>
     </span>
+  );
+}
+
+/**
+ * Alerting's sweep has stopped (the summary's `schedule`): said above every page, since the
+ * deployment otherwise looks exactly like a quiet one. Gone at the next refetch once it runs.
+ */
+function ScheduleBanner() {
+  const state = useOrgState();
+  const orgId = state.status === "ready" ? state.value.orgId : "";
+  const summary = useSummary(orgId).data;
+  const notice = staleSweepNotice(summary?.schedule, Date.now());
+  if (!notice) return null;
+  return (
+    <div
+      role="status"
+      className="mb-4 rounded-lg bg-amber-50 p-3 text-amber-900 text-sm dark:bg-amber-500/10 dark:text-amber-200"
+    >
+      <p className="font-medium">{notice}</p>
+      <p className="mt-1">
+        Cloud: see <code className="font-mono">docs/deploy-supabase.md</code>, &lsquo;Check it worked&rsquo;.
+      </p>
+    </div>
   );
 }
 
@@ -156,6 +180,7 @@ function Chrome({ children }: { children: ReactNode }) {
         </div>
       </header>
       <main id="main" className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
+        <ScheduleBanner />
         {children}
       </main>
       {/* phones: the main sections as a bottom tab bar, within thumb reach */}

@@ -3,22 +3,41 @@ import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
 import { parseInput } from "../http/body.ts";
+import { readScheduleStaleness, scheduleHealth } from "../jobs/staleness.ts";
 import { inOrg, iso } from "./access.ts";
 
 export const OrgSummaryInput = z.strictObject({ org_id: z.uuid() });
 export type OrgSummaryInput = z.input<typeof OrgSummaryInput>;
 
-/** The phone's glance: server counts by state and the newest active incidents. Two small queries. */
+/**
+ * The phone's glance: server counts by state, the newest active incidents, and whether alerting's
+ * schedule runs (the dashboard's banner). Three small queries; the schedule's is read with the
+ * backend's own connection once membership is checked (private.job_state is no caller's to read)
+ * and left out when it fails, as by a backend that predates it.
+ */
 export async function getOrgSummary({
   ctx,
   caller,
   input,
 }: {
-  ctx: Pick<Ctx, "sql">;
+  ctx: Pick<Ctx, "sql"> & Partial<Pick<Ctx, "config" | "log">>;
   caller: CallerClaims;
   input: OrgSummaryInput;
 }): Promise<OrgSummary> {
   const { org_id } = parseInput(OrgSummaryInput, input);
+  const summary = await orgGlance(ctx, caller, org_id);
+  try {
+    const staleness = await readScheduleStaleness({ ctx });
+    return { ...summary, schedule: scheduleHealth(staleness) };
+  } catch (error) {
+    ctx.log?.warn("summary: the schedule's state could not be read", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return summary;
+  }
+}
+
+function orgGlance(ctx: Pick<Ctx, "sql">, caller: CallerClaims, org_id: string): Promise<OrgSummary> {
   return inOrg(ctx, caller, org_id, "viewer", async (tx) => {
     const [counts] = await tx<
       {
