@@ -14,8 +14,8 @@
 //   - `/functions/v1/api/...` paths match a route of the Hono app (packages/backend/src/app.ts);
 //   - SQL: `private.|public.|published.<name>` objects are created by a migration, `custos-*` cron
 //     jobs are scheduled by one, Vault names match what the migrations read (both ways), every
-//     extension the migrations test for is enabled in the guide, and a copied `cron.schedule`
-//     block equals the latest migration that schedules that job;
+//     extension the migrations test for is enabled in the guide, and the guide tells to run
+//     `select private.ensure_schedule();`, a function a migration creates;
 //   - NEXT_PUBLIC_* names match apps/web/src/env.ts (both ways); one Supabase CLI version.
 // Links resolve from the guide's directory; a guide outside the repository (a test's copy) is
 // read as if it were docs/deploy-supabase.md.
@@ -36,7 +36,6 @@ const PATH_EXTENSIONS = /\.(ts|tsx|mjs|js|json|md|sql|sh|toml|ya?ml)$/;
 
 const read = (path) => readFileSync(path, "utf8");
 const exists = (rel) => existsSync(join(ROOT, rel));
-const collapse = (text) => text.replace(/\s+/g, " ").trim();
 
 // ---- the guide, parsed -----------------------------------------------------------------------
 
@@ -326,18 +325,14 @@ function checkSql(guide, problems) {
       problems.push(`extension ${name}: the migrations need it, the guide never enables it`);
   }
 
-  // a cron.schedule block copied from a migration must still be that migration's (the latest one)
-  for (const block of guide.sql) {
-    const job = /cron\.schedule\(\s*'([^']+)'/.exec(block)?.[1];
-    if (!job) continue;
-    const latest = files.filter((f) => new RegExp(`cron\\.schedule\\(\\s*'${job}'`).test(f.text)).at(-1);
-    if (!latest) {
-      problems.push(`sql cron.schedule('${job}'): no migration schedules it`);
-    } else if (!collapse(latest.text).includes(collapse(block))) {
-      problems.push(
-        `sql cron.schedule('${job}'): the guide's block differs from supabase/migrations/${latest.name}, the latest migration that schedules it`,
-      );
-    }
+  // the schedule is made by private.ensure_schedule(), which the guide must tell users to run
+  // (after enabling the extensions later than `db push`) and a migration must create
+  const ensure = "private.ensure_schedule";
+  if (!guide.markdown.includes(`select ${ensure}();`)) {
+    problems.push(`sql ${ensure}(): the guide never tells to run \`select ${ensure}();\``);
+  }
+  if (!/create\s+(?:or\s+replace\s+)?function\s+private\.ensure_schedule\s*\(\s*\)/i.test(all)) {
+    problems.push(`sql ${ensure}(): no migration creates it`);
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * docs/deploy-supabase.md is checked against the repository by scripts/check-deploy-guide.mjs
- * (paths, function secrets, the deployed function, pnpm filters, routes, SQL objects, the copied
- * cron schedule). The guide as committed must pass; a copy with an invented secret or a missing
- * path must fail naming it.
+ * (paths, function secrets, the deployed function, pnpm filters, routes, SQL objects, the
+ * schedule function it tells to run). The guide as committed must pass; a copy with an invented
+ * secret, a missing path or without `select private.ensure_schedule();` must fail naming it.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -61,13 +61,15 @@ describe("docs/deploy-supabase.md", () => {
     expect(output).toContain("packages/backend/src/jobs/tick-nowhere.ts");
   });
 
-  it("fails when the copied schedule no longer matches the migration", () => {
-    const path = join(dir, "stale-schedule.md");
+  it("fails when the guide no longer tells to run private.ensure_schedule()", () => {
+    const path = join(dir, "no-ensure-schedule.md");
     const guide = readFileSync(GUIDE, "utf8");
-    expect(guide).toContain("timeout_milliseconds := 120000)");
-    writeFileSync(path, guide.replace("timeout_milliseconds := 120000)", "timeout_milliseconds := 10000)"));
+    expect(guide).toContain("select private.ensure_schedule();");
+    writeFileSync(path, guide.replaceAll("private.ensure_schedule", "private.make_schedule"));
     const { status, output } = check(path);
     expect(status).toBe(1);
-    expect(output).toContain("cron.schedule('custos-tick')");
+    expect(output).toContain("the guide never tells to run `select private.ensure_schedule();`");
+    // and the renamed function is one no migration creates
+    expect(output).toContain("sql private.make_schedule: no migration creates it");
   });
 });
