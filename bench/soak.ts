@@ -97,6 +97,8 @@ async function burst(pool: Pool, fleet: Fleet, bodies: BodySource, seconds: numb
 
 async function main(): Promise<void> {
   const started = new Date();
+  // the commit the server runs: taken now, as the hour may see later commits in the checkout
+  const commit = gitState(["apps/server", "packages/backend", "bench"]);
   const facts = machineFacts();
   log(`machine: ${facts.nproc} cores (${facts.cpuModel}), ${facts.memGiB} GiB, Node ${facts.node}`);
   log(`config: ${JSON.stringify(cfg)}`);
@@ -181,7 +183,7 @@ async function main(): Promise<void> {
     const every5 = samples.filter((s, i) => i === 0 || s.t % 300 < cfg.sample || i === samples.length - 1);
     const lines = [
       machineLine(facts, settings.server_version ?? "?", "Shared machine: other work ran at the same time."),
-      `- Commit: ${gitState(["apps/server", "packages/backend", "bench"])}`,
+      `- Commit: ${commit} (when the server started)`,
       `- Fleet: ${cfg.servers} servers in ${cfg.orgs} orgs, ${SERIES_PER_SERVER} series each; one metrics batch per server every ${cfg.pushEvery} s and one heartbeat every ${cfg.hbEvery} s (${Math.round(cfg.servers / cfg.pushEvery)} batches/s + ${Math.round(cfg.servers / cfg.hbEvery)} heartbeats/s), after a ${cfg.burst} s burst at full speed (${burstResult.requests} requests, ${burstResult.failed} failed)`,
       `- Steady load: ${cfg.minutes} min; ${metricsResult.sent} batches (${metricsResult.failed} failed), ${beatsResult.sent} heartbeats (${beatsResult.failed} failed)${[...metricsResult.failures, ...beatsResult.failures].length ? `; failures: ${[...metricsResult.failures, ...beatsResult.failures].slice(0, 5).join("; ")}` : ""}`,
       `- custos-server RSS: ${mib(rssAtStart)} MiB after start, ${mib(rssAfterSetup)} MiB after the fleet's first batches, ${mib(rssAfterBurst)} MiB after the burst, ${mib(atWarm)} MiB when warm-up ended (${cfg.warmup} min), max ${mib(maxJudged)} MiB after it, ${mib(rssEndOfLoad)} MiB at the end of the load, ${mib(rssIdle)} MiB after ${cfg.idle} s idle; peak (VmHWM) ${mib(peak)} MiB`,
