@@ -1,3 +1,4 @@
+import type { ScheduleHealth } from "@custos/protocol";
 import { Hono } from "hono";
 import type { Sql } from "postgres";
 import { ApiKeyCache } from "./api-keys/authenticate.ts";
@@ -6,7 +7,7 @@ import { type BackendConfig, type Ctx, consoleLogger, DEFAULT_CONFIG, type Logge
 import { AppError, errorBody, STATUS_BY_CODE } from "./errors.ts";
 import { RateLimiter } from "./http/rate-limit.ts";
 import { SeriesCache } from "./ingest/series-cache.ts";
-import { readScheduleStaleness, type ScheduleStaleness, scheduleHealth } from "./jobs/staleness.ts";
+import { readScheduleStaleness } from "./jobs/staleness.ts";
 import { deliver } from "./notify/index.ts";
 import type { NotifierEnv } from "./notify/types.ts";
 import { ackRoutes } from "./routes/ack.ts";
@@ -70,14 +71,14 @@ export function createApp(options: CreateAppOptions | { ctx: Ctx }) {
   // `schedule` whether the periodic jobs still run (a stale schedule is still 200: the API
   // works, and a restart would not fix it; alert on `schedule.stale`). Concurrent probes share
   // one read. The database failing is 503 with JSON, never the generic 500.
-  let reading: Promise<ScheduleStaleness> | undefined;
+  let reading: Promise<ScheduleHealth> | undefined;
   app.get("/health", async (c) => {
     c.header("cache-control", "no-store");
     try {
       reading ??= readScheduleStaleness({ ctx }).finally(() => {
         reading = undefined;
       });
-      return c.json({ ok: true, schedule: scheduleHealth(await reading) });
+      return c.json({ ok: true, schedule: await reading });
     } catch (error) {
       const missing = (error as { code?: string }).code === "42P01"; // undefined_table
       ctx.log.warn("health: the schedule's state could not be read", {

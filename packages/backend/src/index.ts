@@ -23,13 +23,10 @@ export { resolveIncident } from "./incidents/resolve.ts";
 export { type JobOutcome, runJob } from "./jobs/run.ts";
 export { type DueJobsResult, runDueJobs, TICK_TOLERANCE_MS } from "./jobs/run-due.ts";
 export {
-  type JobStaleness,
   readScheduleStaleness,
   SCHEDULE_TICK_MS,
-  type ScheduleStaleness,
   STALE_AFTER_INTERVALS,
   START_GRACE_MS,
-  scheduleHealth,
   staleAfterMs,
 } from "./jobs/staleness.ts";
 export { JOBS, type Job, type JobName, type JobRunOptions } from "./jobs/table.ts";

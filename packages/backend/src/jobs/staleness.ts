@@ -25,20 +25,6 @@ export const SCHEDULE_TICK_MS = 15_000;
  */
 export const START_GRACE_MS = 2 * 60_000;
 
-export interface JobStaleness {
-  job: string;
-  /** The job's last completed run (a failed run does not count); null before the first. */
-  last_run_at: string | null;
-  /** How old last_run_at may be before the job is stale. */
-  stale_after_ms: number;
-  stale: boolean;
-}
-
-export interface ScheduleStaleness extends ScheduleHealth {
-  checked_at: string;
-  jobs: JobStaleness[];
-}
-
 /** How long a job may go without a completed run before it is stale. */
 export function staleAfterMs(job: Pick<Job, "everyMs">): number {
   return STALE_AFTER_INTERVALS * Math.max(job.everyMs, SCHEDULE_TICK_MS);
@@ -60,7 +46,7 @@ export async function readScheduleStaleness({
 }: {
   ctx: Pick<Ctx, "sql"> & { config?: Pick<BackendConfig, "scheduleStartedAt"> };
   jobs?: readonly Job[];
-}): Promise<ScheduleStaleness> {
+}): Promise<ScheduleHealth> {
   const rows = await ctx.sql<
     { now: Date; installed_at: Date | null; job: string | null; finished_at: Date | null }[]
   >`
@@ -75,27 +61,14 @@ export async function readScheduleStaleness({
   );
   const inGrace = now - startedAt < START_GRACE_MS;
 
-  const result: JobStaleness[] = jobs.map((job) => {
+  const stale = (job: Job) => {
     const last = lastRun.get(job.name);
-    const limit = staleAfterMs(job);
-    return {
-      job: job.name,
-      last_run_at: last ? last.toISOString() : null,
-      stale_after_ms: limit,
-      stale: !inGrace && (last === undefined || now - last.getTime() > limit),
-    };
-  });
-  const staleJobs = result.filter((j) => j.stale).map((j) => j.job);
+    return !inGrace && (last === undefined || now - last.getTime() > staleAfterMs(job));
+  };
+  const staleJobs = jobs.filter(stale).map((job) => job.name);
   return {
-    checked_at: new Date(now).toISOString(),
-    sweep_last_run_at: result.find((j) => j.job === "sweep")?.last_run_at ?? null,
+    sweep_last_run_at: lastRun.get("sweep")?.toISOString() ?? null,
     stale: staleJobs.length > 0,
     stale_jobs: staleJobs,
-    jobs: result,
   };
-}
-
-/** The part of it `GET /api/health` and the dashboard's summary carry. */
-export function scheduleHealth(s: ScheduleStaleness): ScheduleHealth {
-  return { sweep_last_run_at: s.sweep_last_run_at, stale: s.stale, stale_jobs: s.stale_jobs };
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
 import { parseInput } from "../http/body.ts";
-import { readScheduleStaleness, scheduleHealth } from "../jobs/staleness.ts";
+import { readScheduleStaleness } from "../jobs/staleness.ts";
 import { inOrg, iso } from "./access.ts";
 
 export const OrgSummaryInput = z.strictObject({ org_id: z.uuid() });
@@ -27,8 +27,7 @@ export async function getOrgSummary({
   const { org_id } = parseInput(OrgSummaryInput, input);
   const summary = await orgGlance(ctx, caller, org_id);
   try {
-    const staleness = await readScheduleStaleness({ ctx });
-    return { ...summary, schedule: scheduleHealth(staleness) };
+    return { ...summary, schedule: await readScheduleStaleness({ ctx }) };
   } catch (error) {
     ctx.log?.warn("summary: the schedule's state could not be read", {
       error: error instanceof Error ? error.message : String(error),
