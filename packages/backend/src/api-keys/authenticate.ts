@@ -27,11 +27,6 @@ export class ApiKeyCache {
     this.#maxEntries = maxEntries;
   }
 
-  /** Keys cached now (bounded by maxEntries, least recently verified dropped first). */
-  get size(): number {
-    return this.#entries.size;
-  }
-
   async authenticate(
     sql: Sql,
     authorization: string | undefined,

@@ -24,11 +24,6 @@ export class SeriesCache {
     this.#max = maxEntries;
   }
 
-  /** Series cached now (bounded by maxEntries). */
-  get size(): number {
-    return this.#ids.size;
-  }
-
   async resolve(
     sql: Sql,
     orgId: string,
