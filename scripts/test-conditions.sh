@@ -6,17 +6,20 @@
 #   scripts/test-conditions.sh                      # npm test under every condition
 #   scripts/test-conditions.sh -c tz-kiritimati,lang-de -- pnpm run test:all
 #   scripts/test-conditions.sh -f @custos/protocol -f @custos/agent   # vitest of those packages
+#   scripts/test-conditions.sh -c fresh-boot+tz-kiritimati+lang-c   # several at once
 #   scripts/test-conditions.sh -l                   # list the conditions
 #
-# -c picks conditions (comma-separated), -f runs `pnpm --filter <package> run test` instead of
-# `npm test`, and anything after `--` is the command. Logs are kept in a temporary directory
-# printed with the table. Exit status 1 when any condition failed. The wall clock cannot be moved
-# for one process tree here; tests that depend on the date or the hour inject their clock.
+# -c picks conditions (comma-separated; `a+b` applies a and b in one run), -f runs
+# `pnpm --filter <package> run test` instead of `npm test`, and anything after `--` is the
+# command. Logs are kept in a temporary directory printed with the table. Exit status 1 when any
+# condition failed. `boundary` moves the wall clock of the whole process tree (libfaketime, every
+# process shifted by the same offset, monotonic clocks untouched) so that the run starts 45 s
+# before New Year's midnight UTC: minute, hour, day, month and year roll over during the run.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-ALL_CONDITIONS=(baseline again fresh-boot long-uptime tz-kiritimati tz-st-johns lang-c lang-de one-cpu)
+ALL_CONDITIONS=(baseline again fresh-boot long-uptime tz-kiritimati tz-st-johns lang-c lang-de one-cpu boundary)
 
 describe() {
   case "$1" in
@@ -29,6 +32,14 @@ describe() {
     lang-c) echo "LANG=C LC_ALL=C" ;;
     lang-de) echo "LANG=de_DE.UTF-8 LC_ALL=de_DE.UTF-8 (decimal comma, 24-hour clock)" ;;
     one-cpu) echo "taskset -c 0 (one core)" ;;
+    boundary) echo "wall clock 45 s before 00:00 UTC on 1 January (libfaketime; every boundary rolls over)" ;;
+    *+*)
+      local part described=()
+      IFS=+ read -r -a parts <<<"$1"
+      for part in "${parts[@]}"; do described+=("$(describe "$part")") || return 1; done
+      local IFS=';'
+      echo "${described[*]}"
+      ;;
     *) return 1 ;;
   esac
 }
@@ -54,7 +65,7 @@ while getopts "c:f:lh" opt; do
 done
 shift $((OPTIND - 1))
 for condition in "${conditions[@]}"; do
-  describe "$condition" >/dev/null || {
+  describe "$condition" >/dev/null 2>&1 || {
     echo "test-conditions: unknown condition '$condition' (see -l)" >&2
     exit 2
   }
@@ -115,6 +126,27 @@ wrapper() {
       }
       echo "taskset -c 0 env"
       ;;
+    boundary)
+      local library
+      library=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
+      [ -n "$library" ] || {
+        echo "libfaketime is not installed (Debian: apt-get install faketime)" >&2
+        return 1
+      }
+      # The same relative offset for every process, so they agree with each other on the time.
+      local now target
+      now=$(date -u +%s)
+      target=$(($(date -u -d "$(date -u +%Y)-12-31T23:59:15Z" +%s)))
+      [ "$target" -gt "$now" ] || target=$(($(date -u -d "$(($(date -u +%Y) + 1))-12-31T23:59:15Z" +%s)))
+      echo "env LD_PRELOAD=$library FAKETIME=+$((target - now)) FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME_NO_CACHE=1"
+      ;;
+    *+*)
+      local part words=() IFS=+
+      read -r -a parts <<<"$1"
+      IFS=' '
+      for part in "${parts[@]}"; do words+=("$(wrapper "$part")") || return 1; done
+      echo "${words[*]}"
+      ;;
   esac
 }
 
@@ -132,8 +164,8 @@ for condition in "${conditions[@]}"; do
   fi
   read -r -a words <<<"$prefix"
   runs=1
-  # `again` is the second of two runs in a row; alone, it makes its own first run.
-  if [ "$condition" = again ] && [ "$previous" != baseline ]; then runs=2; fi
+  # `again` is a run right after another in the same checkout; alone, it makes its own first run.
+  if [ "$condition" = again ] && [ -z "$previous" ]; then runs=2; fi
   echo "test-conditions: $condition — $(describe "$condition")"
   started=$SECONDS
   status=pass
