@@ -3,6 +3,7 @@
  * local alerts and the optional dashboard, and stops them in order. Collection starts at once
  * and never waits for the network: until the agent is registered, everything is buffered.
  */
+import { agentAckLinks } from "./alerts/ack-link.ts";
 import { createChannels } from "./alerts/channels/index.ts";
 import { AlertDispatcher } from "./alerts/dispatcher.ts";
 import { AlertEngine } from "./alerts/engine.ts";
@@ -61,6 +62,12 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     serverId: getServerId,
     log: log.child({ component: "alerts" }),
     ...(options.alertBackoff ? { backoff: options.alertBackoff } : {}),
+    ackLink: agentAckLinks({
+      store,
+      apiKey: settings.apiKey,
+      backendUrl: settings.url,
+      serverId: getServerId,
+    }),
   });
   const engine = new AlertEngine({
     store,

@@ -5,14 +5,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { LocalAlertChannel } from "@custos/protocol";
+import { type LocalAlertChannel, parseAgentAck } from "@custos/protocol";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { agentAckLinks } from "../src/alerts/ack-link.ts";
 import { createChannels } from "../src/alerts/channels/index.ts";
 import { AlertDispatcher } from "../src/alerts/dispatcher.ts";
 import { AlertEngine } from "../src/alerts/engine.ts";
 import { DEFAULT_ALERT_POLICY } from "../src/alerts/state-machine.ts";
 import { silentLogger } from "../src/log.ts";
 import { COVERED, SUPERSEDED } from "../src/store/alerts.ts";
+import { KV } from "../src/store/kv.ts";
 import { openStore, type Store } from "../src/store/store.ts";
 import { waitFor } from "./helpers/agent-files.ts";
 import { type HttpSink, type SmtpSink, startHttpSink, startSmtpSink } from "./helpers/sinks.ts";
@@ -57,10 +59,17 @@ function channelsConfig(): LocalAlertChannel[] {
   ];
 }
 
-function setup(name: string, deliveryTimeoutMs = 5_000) {
+const SERVER_ID = "7f9c0a6e-0000-4000-8000-000000000001";
+const API_KEY = "cus_AbCdEfGh0123456789abcdefghijABCDEFGHIJ01";
+
+function setup(name: string, deliveryTimeoutMs = 5_000, options: { ackLinks?: boolean } = {}) {
   const store = openStore(join(dir, `${name}.db`));
   const channels = createChannels(channelsConfig());
+  const ackLink = options.ackLinks
+    ? agentAckLinks({ store, apiKey: API_KEY, backendUrl: "http://127.0.0.1:1", serverId: () => SERVER_ID })
+    : undefined;
   const dispatcher = new AlertDispatcher({
+    ...(ackLink ? { ackLink } : {}),
     store,
     channels,
     serverName: "web-1",
@@ -103,6 +112,55 @@ function setup(name: string, deliveryTimeoutMs = 5_000) {
 }
 
 describe("direct alerts", () => {
+  it("puts an acknowledge link signed for each channel into DOWN on every channel, and none into RESTORED", async () => {
+    const { check, store } = setup("ack", 5_000, { ackLinks: true });
+    const base = "https://custos.example.com/functions/v1/api/ack/";
+    store.kv.set(KV.ackLinkBase, base);
+    const started = Date.UTC(2026, 4, 1, 10, 0, 0);
+    check("down", started);
+    check("down", started + 10_000);
+    await waitFor(() => smtp.mails.length === 1 && http.requests.length === 3, 15_000, "four deliveries");
+    const link =
+      /https:\/\/custos\.example\.com\/functions\/v1\/api\/ack\/(a1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/;
+    const channelOf = (text: string | undefined) => {
+      const token = link.exec(text ?? "")?.[1];
+      return token ? parseAgentAck(token)?.claim.channel : undefined;
+    };
+    // the mail's text part may be folded (quoted-printable): unfold it before reading the link
+    const mailText = (smtp.mails[0]?.raw ?? "").replace(/=\r?\n/g, "").replace(/=3D/g, "=");
+    expect(channelOf(mailText)).toBe("email");
+    const body = (path: string) => http.requests.find((r) => r.path === path);
+    expect(channelOf(JSON.parse(body("/slack/T000/B000/secret")?.body ?? "{}").text)).toBe("slack");
+    const hook = JSON.parse(body("/hook")?.body ?? "{}");
+    expect(hook.ack_url.startsWith(base)).toBe(true);
+    expect(channelOf(hook.ack_url)).toBe("webhook");
+    const actions = String(body("/custos-alerts")?.headers.actions);
+    expect(actions).toMatch(
+      /^http, Acknowledge, https:\/\/custos\.example\.com\/\S+, method=POST, headers\.Accept=application\/json, clear=true$/,
+    );
+    expect(channelOf(actions)).toBe("ntfy");
+    expect(parseAgentAck(link.exec(actions)?.[1] ?? "")?.claim).toMatchObject({
+      serverId: SERVER_ID,
+      monitor: "http:api",
+      startedAt: started,
+    });
+
+    http.requests.length = 0;
+    check("ok", started + 20_000);
+    check("ok", started + 30_000);
+    await waitFor(
+      () => http.requests.length === 3 && smtp.mails.length === 2,
+      15_000,
+      "four RESTORED deliveries",
+    );
+    expect(smtp.mails[1]?.raw).not.toContain("/api/ack/");
+    for (const request of http.requests) {
+      expect(request.body).not.toContain("/api/ack/");
+      expect(request.headers.actions).toBeUndefined();
+    }
+    expect(JSON.parse(body("/hook")?.body ?? "{}").ack_url).toBeNull();
+  });
+
   it("delivers DOWN to SMTP, Slack, a webhook and ntfy, and reports it to the backend with those channels", async () => {
     const { check, reports } = setup("all");
     const started = Date.UTC(2026, 4, 1, 10, 0, 0);

@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import { signAgentAck } from "@custos/protocol";
 import postgres from "postgres";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApp, dispatchDue, runEscalations, runSweep, type SmtpTransport } from "../src/index.ts";
@@ -413,6 +415,132 @@ describe("acknowledge route against hostile and stale links", () => {
     expect(shown.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     expect(shown.headers.get("cache-control")).toBe("no-store");
     expect(shown.headers.get("referrer-policy")).toBe("no-referrer");
+  });
+});
+
+describe("acknowledge links the agent signs for its own pages", () => {
+  const MONITOR = "http:api";
+  const DOWN_SINCE = Date.now() - 60_000;
+
+  /** An agent check failing since DOWN_SINCE, reported to the backend: its incident's id. */
+  async function agentCheckDown(name = "web-1"): Promise<{ serverId: string; incidentId: string }> {
+    const serverId = await h.register(name);
+    await h.call("/checks", {
+      server_id: serverId,
+      batch_id: randomUUID(),
+      results: [0, 1, 2].map((i) => ({
+        monitor: MONITOR,
+        status: "down",
+        ts: new Date(DOWN_SINCE + i * 5_000).toISOString(),
+      })),
+    });
+    const [incident] = await h.sql<{ id: string }[]>`
+      select id from incidents where server_id = ${serverId} and kind = 'agent_check'`;
+    expect(incident, "the checks opened an incident").toBeDefined();
+    return { serverId, incidentId: incident?.id as string };
+  }
+
+  const agentLink = async (
+    serverId: string,
+    claim: Partial<Parameters<typeof signAgentAck>[1]> = {},
+    key: string = h.key,
+  ) =>
+    `/api/ack/${await signAgentAck(key, {
+      serverId,
+      monitor: MONITOR,
+      startedAt: DOWN_SINCE,
+      expiresAt: Date.now() + 86_400_000,
+      channel: "ntfy",
+      ...claim,
+    })}`;
+
+  it("tells an agent that asks where its links point: the API under the public URL, and nothing unasked", async () => {
+    const serverId = await h.register("web-1");
+    const beat = (extra: Record<string, unknown>) =>
+      app.request("/api/agent/heartbeat", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${h.key}` },
+        body: JSON.stringify({ server_id: serverId, sent_at: new Date().toISOString(), ...extra }),
+      });
+    const asked = await beat({ want_links: true });
+    expect(asked.status).toBe(200);
+    expect((await asked.json()).ack_link_base).toBe(`${PUBLIC_URL}/functions/v1/api/ack/`);
+    const unasked = await (await beat({})).json();
+    expect(unasked.ok).toBe(true);
+    expect(unasked).not.toHaveProperty("ack_link_base");
+    for (const wrong of [false, "yes", 1, null]) {
+      const refused = await beat({ want_links: wrong });
+      expect(refused.status, JSON.stringify(wrong)).toBe(400);
+      expect(JSON.stringify(await refused.json())).toContain("want_links");
+    }
+  });
+
+  it("acknowledges the incident the agent paged for, recording the agent's channel, once", async () => {
+    const { serverId, incidentId } = await agentCheckDown();
+    const link = await agentLink(serverId);
+    const view = await follow(link, "GET");
+    expect(view.status).toBe(200);
+    expect(view.body).toContain("Acknowledge this incident?");
+    expect((await incidentState(incidentId))?.status).toBe("open");
+    const done = await follow(link, "POST", { accept: "application/json" });
+    expect(done.status).toBe(200);
+    expect(JSON.parse(done.body)).toMatchObject({ outcome: "acknowledged", incident: { id: incidentId } });
+    expect(await incidentState(incidentId)).toMatchObject({
+      status: "acknowledged",
+      acknowledged_via: "link in ntfy notification from the agent",
+    });
+    expect((await follow(link, "POST")).status).toBe(409);
+  });
+
+  it("finds the incident from a start a little after the backend's (the agent counted from a later check)", async () => {
+    const { serverId, incidentId } = await agentCheckDown();
+    const done = await follow(await agentLink(serverId, { startedAt: DOWN_SINCE + 5_000 }), "POST");
+    expect(done.status).toBe(200);
+    expect((await incidentState(incidentId))?.status).toBe("acknowledged");
+  });
+
+  it("says 'not received yet' (404) while the backend has no such incident, and acknowledges once it arrives", async () => {
+    const serverId = await h.register("web-1");
+    const link = await agentLink(serverId);
+    const early = await follow(link, "POST", { accept: "application/json" });
+    expect(early.status).toBe(404);
+    expect(JSON.parse(early.body)).toMatchObject({ outcome: "not_received" });
+    expect((await follow(link, "GET")).body).toContain("has not received it yet");
+    const { incidentId } = await agentCheckDown("web-1");
+    expect((await follow(link, "POST")).status).toBe(200);
+    expect((await incidentState(incidentId))?.status).toBe("acknowledged");
+  });
+
+  it("refuses forged, revoked, foreign, expired and wrong-monitor links, acknowledging nothing", async () => {
+    const { serverId, incidentId } = await agentCheckDown();
+    const other = await setup();
+    try {
+      const [foreignServer] = await other.sql<{ id: string }[]>`select gen_random_uuid() as id`;
+      const valid = await agentLink(serverId);
+      const [version, claim, signature] = valid.slice("/api/ack/".length).split(".") as [
+        string,
+        string,
+        string,
+      ];
+      const flipped = signature.startsWith("A") ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
+      // another org's key signs a claim about this org's server
+      expect((await follow(await agentLink(serverId, {}, other.key), "POST")).status).toBe(404);
+      expect((await follow(`/api/ack/${version}.${claim}.${flipped}`, "POST")).status).toBe(404);
+      expect((await follow(await agentLink(foreignServer?.id as string), "POST")).status).toBe(404);
+      expect((await follow(await agentLink("not-a-uuid"), "POST")).status).toBe(404);
+      const gone = await follow(await agentLink(serverId, { expiresAt: Date.now() - 1_000 }), "POST");
+      expect(gone.status).toBe(410);
+      const wrongMonitor = await follow(await agentLink(serverId, { monitor: "http:other" }), "POST", {
+        accept: "application/json",
+      });
+      expect(JSON.parse(wrongMonitor.body)).toMatchObject({ outcome: "not_received" });
+      expect((await incidentState(incidentId))?.status).toBe("open");
+      await h.sql`update api_keys set revoked_at = now()`;
+      expect((await follow(valid, "POST")).status).toBe(404);
+      expect((await incidentState(incidentId))?.status).toBe("open");
+    } finally {
+      await other.close();
+    }
   });
 });
 

@@ -121,6 +121,11 @@ export const HeartbeatRequest = z.strictObject({
    * same destination late and twice.
    */
   awaiting_pages: z.array(AwaitedPage).max(LIMITS.maxAwaitingPages).optional(),
+  /**
+   * Asks for `ack_link_base` in the answer: where the acknowledge links of the agent's own pages
+   * point (ack-link.ts). Sent until the agent has it, not with every beat.
+   */
+  want_links: z.literal(true).optional(),
 });
 export type HeartbeatRequest = z.infer<typeof HeartbeatRequest>;
 
@@ -141,6 +146,11 @@ export const HeartbeatResponse = z.object({
   clock_skew_ms: z.number(),
   /** Present when the heartbeat asked `awaiting_pages`: those the backend paged itself. */
   paged: z.array(BackendPage).optional(),
+  /**
+   * Present when the heartbeat asked `want_links` and the backend knows its public address:
+   * `<api origin>/functions/v1/api/ack/`, to which a signed token is appended.
+   */
+  ack_link_base: z.url().max(2000).optional(),
 });
 export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
 

@@ -1,3 +1,4 @@
+export * from "./ack-link.ts";
 export * from "./agent.ts";
 export * from "./alert-policy.ts";
 export * from "./app-metrics.ts";

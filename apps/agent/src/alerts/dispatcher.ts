@@ -11,6 +11,7 @@ import type { DueDelivery } from "../store/alerts.ts";
 import type { Store } from "../store/store.ts";
 import { type BackoffOptions, backoffDelay } from "../util/backoff.ts";
 import { Loop } from "../util/loop.ts";
+import type { AckLinkMaker } from "./ack-link.ts";
 import type { Channel } from "./channels/types.ts";
 import { queueAlertReport } from "./report.ts";
 
@@ -29,6 +30,8 @@ export interface DispatcherOptions {
   /** Longest sleep between two looks at the queue. */
   idleMs?: number;
   now?: () => number;
+  /** Makes the acknowledge link of a page for the channel carrying it (none without). */
+  ackLink?: AckLinkMaker;
 }
 
 const MIN_RETRY_MS = 1_000;
@@ -140,8 +143,14 @@ export class AlertDispatcher {
     const timeout = AbortSignal.timeout(this.#o.deliveryTimeoutMs ?? 15_000);
     const signal = this.#signal ? AbortSignal.any([this.#signal, timeout]) : timeout;
     try {
+      const ackUrl = await this.#o.ackLink?.(delivery.alert, channel.type);
       await channel.send(
-        { alert: delivery.alert, serverName: this.#o.serverName, serverId: this.#o.serverId() },
+        {
+          alert: delivery.alert,
+          serverName: this.#o.serverName,
+          serverId: this.#o.serverId(),
+          ...(ackUrl ? { ackUrl } : {}),
+        },
         signal,
       );
       return undefined;

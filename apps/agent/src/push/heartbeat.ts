@@ -9,7 +9,8 @@
  * than `rejected_items` refuses the field (its schema is strict): the beat is sent again at once
  * with both counts in `dropped_samples`, as agents did before, and so for the rest of the process.
  * An agent whose own alert channel fails asks with each beat which of its undelivered pages the
- * backend delivered itself, and does not send those late.
+ * backend delivered itself, and does not send those late. The first beat of each process asks
+ * where the acknowledge links of the agent's own pages point (`want_links`).
  */
 import { uptime } from "node:os";
 import { HeartbeatResponse, LIMITS } from "@custos/protocol";
@@ -54,6 +55,8 @@ export class Heartbeat {
    * optional field, or an agent newer than its backend would be declared down.
    */
   #minimal = false;
+  /** Whether this process learned the acknowledge link base yet (asked until it has). */
+  #linksLearned = false;
 
   constructor(options: HeartbeatOptions) {
     this.#o = options;
@@ -89,6 +92,7 @@ export class Heartbeat {
               ? { heartbeat_interval_seconds: intervalSeconds(this.#o.intervalMs) }
               : {}),
             ...(awaiting.length > 0 ? { awaiting_pages: awaiting } : {}),
+            ...(this.#linksLearned ? {} : { want_links: true }),
           };
     const send = (minimal: boolean) =>
       this.#o.client.post("heartbeat", JSON.stringify(body(minimal)), signal ? { signal } : {});
@@ -116,6 +120,12 @@ export class Heartbeat {
         rejected_items: rejected,
       });
     const response = HeartbeatResponse.safeParse(outcome.body);
+    if (response.success && !this.#minimal && !this.#linksLearned) {
+      this.#linksLearned = true;
+      const base = response.data.ack_link_base;
+      if (base) store.kv.set(KV.ackLinkBase, base);
+      else store.kv.delete(KV.ackLinkBase);
+    }
     if (response.success && response.data.paged?.length)
       this.#o.pages?.learnBackendPages(response.data.paged);
     if (response.success && Math.abs(response.data.clock_skew_ms) > CLOCK_SKEW_WARN_MS && !this.#skewWarned) {

@@ -24,6 +24,8 @@ export const KV = {
   backendLastError: "backend_last_error",
   /** JSON {started_at, incident_key} while a backend-unreachable alert is open. */
   backendIncident: "backend_incident",
+  /** `<api origin>/functions/v1/api/ack/` as the backend last told it (heartbeat `ack_link_base`). */
+  ackLinkBase: "ack_link_base",
 } as const;
 
 export class Kv {

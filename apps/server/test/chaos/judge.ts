@@ -12,6 +12,7 @@
  *   missed    fewer pages than expected (or none within the time bound)
  *   duplicate more pages than expected for one subject+state on one channel
  *   late      the first page came later than the expectation's bound after its mark
+ *   no-ack    a DOWN or FLAPPING page, from either sender, without its one-click acknowledge link
  */
 import type { Mark, SinkRecord } from "./harness.ts";
 
@@ -39,10 +40,12 @@ export interface Page {
   title: string;
   path: string;
   body: string;
+  /** The page's one-click acknowledge link (`ack_url` in both senders' webhook bodies). */
+  ackUrl: string | null;
 }
 
 export interface Finding {
-  kind: "false" | "missed" | "duplicate" | "late";
+  kind: "false" | "missed" | "duplicate" | "late" | "no-ack";
   channel: string;
   subject: string;
   state: string;
@@ -117,6 +120,7 @@ export function readPage(record: SinkRecord): Page {
     title,
     path: record.path,
     body: record.body,
+    ackUrl: typeof json.ack_url === "string" ? json.ack_url : null,
   };
 }
 
@@ -207,6 +211,20 @@ export function judge(input: {
     return { ...e, actual: matching.length, latencyMs, ok };
   });
 
+  // a page that asks a person to act lets them acknowledge it from the page itself
+  for (const p of pages) {
+    if ((p.state === "DOWN" || p.state === "FLAPPING") && !p.ackUrl) {
+      findings.push({
+        kind: "no-ack",
+        channel: p.channel,
+        subject: p.subject,
+        state: p.state,
+        detail: `a ${p.sender} page without an acknowledge link`,
+        pages: [show(p)],
+      });
+    }
+  }
+
   // pages no expectation speaks about, grouped by channel+subject+state
   const uncovered = new Map<string, Page[]>();
   for (const p of pages) {
@@ -279,11 +297,11 @@ export function formatVerdict(v: Verdict): string {
 }
 
 export function formatSummary(verdicts: Verdict[]): string {
-  const lines = ["", `${"scenario".padEnd(56)}result  false missed dup late`];
+  const lines = ["", `${"scenario".padEnd(56)}result  false missed dup late no-ack`];
   for (const v of verdicts) {
     const n = (k: Finding["kind"]) => v.findings.filter((f) => f.kind === k).length;
     lines.push(
-      `${v.scenario.padEnd(56)}${(v.pass ? "PASS" : "FAIL").padEnd(8)}${String(n("false")).padStart(5)}${String(n("missed")).padStart(7)}${String(n("duplicate")).padStart(4)}${String(n("late")).padStart(5)}`,
+      `${v.scenario.padEnd(56)}${(v.pass ? "PASS" : "FAIL").padEnd(8)}${String(n("false")).padStart(5)}${String(n("missed")).padStart(7)}${String(n("duplicate")).padStart(4)}${String(n("late")).padStart(5)}${String(n("no-ack")).padStart(7)}`,
     );
   }
   const passed = verdicts.filter((v) => v.pass).length;

@@ -20,6 +20,7 @@ export function writeReport(file: string, verdicts: Verdict[], known: Record<str
       missed: v.findings.filter((f) => f.kind === "missed").length,
       duplicate: v.findings.filter((f) => f.kind === "duplicate").length,
       late: v.findings.filter((f) => f.kind === "late").length,
+      noAck: v.findings.filter((f) => f.kind === "no-ack").length,
     })),
     scenarios: verdicts,
   };

@@ -1,7 +1,9 @@
+import { API_KEY_VISIBLE_PREFIX_LENGTH } from "@custos/protocol";
+
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const KEY_PREFIX = "cus_";
 const RANDOM_CHARS = 40; // 40 base62 chars ≈ 238 bits
-export const VISIBLE_PREFIX_LENGTH = 12;
+export const VISIBLE_PREFIX_LENGTH = API_KEY_VISIBLE_PREFIX_LENGTH;
 export const KEY_RE = /^cus_[0-9A-Za-z]{40}$/;
 
 /** A new API key: random, high entropy, shown to the user once. */

@@ -1,3 +1,5 @@
+import { ACK_LINK_TTL_MS } from "@custos/protocol";
+
 /**
  * Acknowledge-link tokens: 24 base62 characters (≈ 143 random bits), short enough for an SMS and
  * far too many to guess (at a million tries a second, 10^29 years to find one of a thousand live
@@ -8,7 +10,7 @@ const TOKEN_CHARS = 24;
 export const ACK_TOKEN_RE = /^[0-9A-Za-z]{24}$/;
 
 /** How long a link works; it also stops working once its incident is acknowledged or resolved. */
-export const ACK_LINK_TTL_HOURS = 24;
+export const ACK_LINK_TTL_HOURS = ACK_LINK_TTL_MS / 3_600_000;
 
 /** The events that page a person, whose messages carry an acknowledge link. */
 export const PAGING_EVENTS: ReadonlySet<string> = new Set(["down", "flapping", "escalation", "repeat"]);

@@ -8,6 +8,7 @@
  * with one `http` action: the app POSTs the link itself when the button is tapped, with
  * `Accept: application/json` so it gets a short answer, and clears the notification.
  */
+import { ntfyAckAction } from "@custos/protocol";
 import { eventEmoji, firstLine } from "./format.ts";
 import { httpError, origin, parseJson, post, type Target } from "./http.ts";
 import { parseChannel } from "./schemas.ts";
@@ -62,23 +63,6 @@ export function encodeHeaderValue(text: string): string {
   return `=?UTF-8?B?${btoa(binary)}?=`;
 }
 
-/**
- * `http, Acknowledge, <url>, method=POST, headers.Accept=application/json, clear=true`. ntfy's
- * short format splits on commas and semicolons, so only a URL without them (ours always is) goes
- * in; anything else is left out rather than breaking the header.
- */
-export function ackAction(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  let href: string;
-  try {
-    href = new URL(url).href;
-  } catch {
-    return undefined;
-  }
-  if (/[,;\s"]/.test(href)) return undefined;
-  return `http, Acknowledge, ${href}, method=POST, headers.Accept=application/json, clear=true`;
-}
-
 export function ntfyRequest(message: NotificationMessage, token: string | undefined) {
   const headers: Record<string, string> = {
     "content-type": "text/plain; charset=utf-8",
@@ -93,7 +77,7 @@ export function ntfyRequest(message: NotificationMessage, token: string | undefi
       // a malformed link is left out rather than failing the page
     }
   }
-  const ack = ackAction(message.ack_url);
+  const ack = ntfyAckAction(message.ack_url);
   if (ack) headers.Actions = ack;
   if (token) headers.Authorization = `Bearer ${token}`;
   // ntfy shows an empty body as "triggered"; the title alone is a better message than that

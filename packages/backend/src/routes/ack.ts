@@ -2,8 +2,12 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { Ctx } from "../context.ts";
-import { ACK_TOKEN_RE } from "../incidents/ack-token.ts";
-import { type AckLinkOutcome, acknowledgeByLink, viewAckLink } from "../incidents/acknowledge-by-link.ts";
+import {
+  type AckLinkOutcome,
+  acknowledgeByLink,
+  isAckLinkToken,
+  viewAckLink,
+} from "../incidents/acknowledge-by-link.ts";
 import { dashboardLinkBase } from "../links.ts";
 
 /**
@@ -11,8 +15,8 @@ import { dashboardLinkBase } from "../links.ts";
  * credential. GET only shows what the link would do, with a button, because mail scanners and
  * chat link previews fetch every URL they see; POST acknowledges. A person gets a small HTML
  * page, a client sending `Accept: application/json` (ntfy's http action) gets JSON. Every
- * failure is a 4xx page: 404 unknown or malformed link, 409 already acknowledged or resolved,
- * 410 expired.
+ * failure is a 4xx page: 404 unknown or malformed link (or an agent's link whose incident has not
+ * reached the backend yet), 409 already acknowledged or resolved, 410 expired.
  *
  * In the cloud, Supabase's gateway rewrites a GET answered with text/html to text/plain (unless
  * the project has a custom domain), so a person's GET is sent on (303) to the dashboard's /ack
@@ -27,7 +31,7 @@ export function ackRoutes(ctx: Ctx) {
   const elsewhere = confirmationPage(ctx);
   app.get("/:token", async (c) => {
     const token = c.req.param("token");
-    if (elsewhere && !wantsJson(c) && ACK_TOKEN_RE.test(token)) {
+    if (elsewhere && !wantsJson(c) && isAckLinkToken(token)) {
       for (const [name, value] of Object.entries(PAGE_HEADERS)) c.header(name, value);
       return c.redirect(`${elsewhere}#${token}`, 303);
     }
@@ -85,6 +89,7 @@ const STATUS_BY_OUTCOME = {
   already_acknowledged: 409,
   resolved: 409,
   expired: 410,
+  not_received: 404,
   invalid: 404,
   unavailable: 503,
 } as const satisfies Record<Shown["outcome"], number>;
@@ -111,6 +116,7 @@ function answer(c: Context, ctx: Ctx, result: Shown) {
     return c.json(
       {
         outcome: result.outcome,
+        heading: text.heading,
         message: text.message,
         ...("incident" in result ? { incident: result.incident } : {}),
         ...(result.outcome === "acknowledged"
@@ -154,6 +160,20 @@ function describe(result: Shown): { heading: string; message: string } {
         heading: "Link expired",
         message: "Acknowledge links work for 24 hours. Acknowledge the incident in the dashboard instead.",
       };
+    case "not_received":
+      return result.expired
+        ? {
+            heading: "Link expired",
+            message:
+              "Acknowledge links work for 24 hours, and Custos never received this alert from its agent.",
+          }
+        : {
+            heading: "Not received yet",
+            message:
+              "This alert came from the agent on the server, and Custos has not received it yet: the agent " +
+              "may not reach Custos right now. Nothing was changed. Try this link again in a minute, or open " +
+              "the server in the dashboard.",
+          };
     case "unavailable":
       return {
         heading: "Try again",

@@ -2,6 +2,7 @@ import type { HeartbeatRequest, HeartbeatResponse } from "@custos/protocol";
 import type { AuthenticatedKey } from "../api-keys/schemas.ts";
 import type { Ctx } from "../context.ts";
 import { AppError } from "../errors.ts";
+import { ackLinkBase } from "../links.ts";
 import { backendPages } from "./backend-pages.ts";
 
 /** Where the loss totals stop: the largest integer a JSON number (a double) holds exactly. */
@@ -13,14 +14,15 @@ const MAX_TOTAL = Number.MAX_SAFE_INTEGER;
  * the dashboard can show that an agent waiting for approval is alive. What the agent reports it
  * could not deliver (`dropped_samples` by its buffer caps, `rejected_items` refused by the
  * backend) is added to the server's totals, which the server's page shows. An agent that asks
- * about pages it could not deliver learns which of them the backend delivered itself.
+ * about pages it could not deliver learns which of them the backend delivered itself, and one
+ * that asks for links learns where its own pages' acknowledge links point.
  */
 export async function recordHeartbeat({
   ctx,
   auth,
   input,
 }: {
-  ctx: Pick<Ctx, "sql">;
+  ctx: Pick<Ctx, "sql" | "config">;
   auth: AuthenticatedKey;
   input: HeartbeatRequest;
 }): Promise<HeartbeatResponse & { approval: "pending" | "approved" }> {
@@ -60,5 +62,11 @@ export async function recordHeartbeat({
     ...(awaiting.length > 0
       ? { paged: await backendPages({ ctx, orgId: auth.orgId, serverId: input.server_id, awaiting }) }
       : {}),
+    ...(input.want_links ? ackBase(ctx.config) : {}),
   };
+}
+
+function ackBase(config: Ctx["config"]): { ack_link_base?: string } {
+  const base = ackLinkBase(config);
+  return base ? { ack_link_base: base } : {};
 }

@@ -21,7 +21,9 @@ export function emailChannel(channel: EmailChannel, key: string): Omit<Channel, 
         from: channel.from,
         to: channel.to,
         subject: message.alert.title,
-        text: message.alert.body,
+        text: message.ackUrl
+          ? `${message.alert.body}\n\nAcknowledge (stops the backend's escalation and reminders): ${message.ackUrl}`
+          : message.alert.body,
         headers: { "X-Custos-Incident": message.alert.incidentKey },
       });
       await new Promise<void>((resolve, reject) => {

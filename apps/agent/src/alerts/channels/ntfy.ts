@@ -1,5 +1,8 @@
-/** ntfy: `POST {server}/{topic}` with the body as the message and Title/Priority/Tags headers. */
-import type { NtfyChannel } from "@custos/protocol";
+/**
+ * ntfy: `POST {server}/{topic}` with the body as the message and Title/Priority/Tags headers; a
+ * page with an acknowledge link gets an `Actions` http button that POSTs it (as the backend's).
+ */
+import { type NtfyChannel, ntfyAckAction } from "@custos/protocol";
 import { postOrThrow } from "./http-post.ts";
 import type { AlertMessage, Sender } from "./types.ts";
 
@@ -18,6 +21,8 @@ export function ntfyHeaders(message: AlertMessage, token?: string): Record<strin
     Tags: state === "restored" ? "white_check_mark" : state === "down" ? "rotating_light" : "warning",
   };
   if (token) headers.Authorization = `Bearer ${token}`;
+  const ack = ntfyAckAction(message.ackUrl);
+  if (ack) headers.Actions = ack;
   return headers;
 }
 

@@ -3,8 +3,8 @@ import type { SlackChannel } from "@custos/protocol";
 import { postOrThrow } from "./http-post.ts";
 import type { Sender } from "./types.ts";
 
-export function slackText(title: string, body: string): string {
-  return `*${title}*\n${body}`;
+export function slackText(title: string, body: string, ackUrl?: string): string {
+  return `*${title}*\n${body}${ackUrl ? `\n<${ackUrl}|Acknowledge>` : ""}`;
 }
 
 export function slackSender(channel: SlackChannel): Sender {
@@ -12,7 +12,7 @@ export function slackSender(channel: SlackChannel): Sender {
     postOrThrow(
       channel.webhook_url,
       {
-        body: JSON.stringify({ text: slackText(message.alert.title, message.alert.body) }),
+        body: JSON.stringify({ text: slackText(message.alert.title, message.alert.body, message.ackUrl) }),
         headers: { "content-type": "application/json" },
       },
       signal,

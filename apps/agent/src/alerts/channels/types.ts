@@ -4,6 +4,8 @@ export interface AlertMessage {
   alert: StoredAlert;
   serverName: string;
   serverId: string | undefined;
+  /** A one-click acknowledge link (ack-link.ts), on pages that have one. */
+  ackUrl?: string;
 }
 
 /** Delivers one alert; throws when the channel did not accept it. */

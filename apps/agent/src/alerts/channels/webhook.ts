@@ -17,6 +17,8 @@ export function webhookPayload(message: AlertMessage) {
     message: alert.body,
     server: message.serverName,
     server_id: message.serverId ?? null,
+    /** POST (no body) acknowledges the incident at the backend; GET shows what it would do. */
+    ack_url: message.ackUrl ?? null,
     sent_at: new Date().toISOString(),
   };
 }

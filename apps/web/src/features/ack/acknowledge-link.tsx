@@ -1,4 +1,5 @@
 "use client";
+import { isAgentAckToken } from "@custos/protocol/ack-link";
 import { useEffect, useState } from "react";
 import { Logo } from "@/components/logo.tsx";
 import { Button } from "@/components/ui/button.tsx";
@@ -15,7 +16,16 @@ import { loadConfig } from "@/lib/config.ts";
 
 /** What the API answers (routes/ack.ts). */
 export interface AckAnswer {
-  outcome: "ready" | "acknowledged" | "already_acknowledged" | "resolved" | "expired" | "invalid";
+  outcome:
+    | "ready"
+    | "acknowledged"
+    | "already_acknowledged"
+    | "resolved"
+    | "expired"
+    | "not_received"
+    | "invalid";
+  /** The API's heading for this answer; HEADING is the fallback for an older API. */
+  heading?: string;
   message: string;
   incident?: { id: string; title: string };
 }
@@ -26,13 +36,14 @@ const HEADING: Record<AckAnswer["outcome"], string> = {
   already_acknowledged: "Already acknowledged",
   resolved: "Already resolved",
   expired: "Link expired",
+  not_received: "Not received yet",
   invalid: "Link not valid",
 };
 
-/** Pure: the token from the page's fragment, or undefined when it is not one. */
+/** Pure: the token from the page's fragment (the backend's or an agent-signed one), or undefined. */
 export function ackTokenFromHash(hash: string): string | undefined {
   const token = hash.replace(/^#/, "");
-  return /^[0-9A-Za-z]{24}$/.test(token) ? token : undefined;
+  return /^[0-9A-Za-z]{24}$/.test(token) || isAgentAckToken(token) ? token : undefined;
 }
 
 const INVALID: AckAnswer = {
@@ -97,7 +108,7 @@ export function AcknowledgeLink() {
         )
       ) : (
         <section aria-live="polite">
-          <h1 className="font-semibold text-2xl tracking-tight">{HEADING[shown.outcome]}</h1>
+          <h1 className="font-semibold text-2xl tracking-tight">{shown.heading ?? HEADING[shown.outcome]}</h1>
           {shown.incident ? <p className="mt-3 font-medium">{shown.incident.title}</p> : null}
           <p className="mt-3 text-gray-600 dark:text-gray-300">{shown.message}</p>
           {shown.outcome === "ready" ? (
