@@ -7,22 +7,13 @@
  * unreachable" page has no incident at the backend to acknowledge.
  */
 import { ACK_LINK_TTL_MS, type AgentAckChannel, ackLinkUrl, signAgentAck } from "@custos/protocol";
+import { isLoopbackUrl } from "@custos/protocol/install";
 import type { StoredAlert } from "../store/alerts.ts";
 import { KV } from "../store/kv.ts";
 import type { Store } from "../store/store.ts";
 import { BACKEND_MONITOR } from "./format.ts";
 
 export type AckLinkMaker = (alert: StoredAlert, channel: AgentAckChannel) => Promise<string | undefined>;
-
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.[0-9]{1,3}){3}|\[::1\])$/i;
-
-export function isLoopbackUrl(url: string): boolean {
-  try {
-    return LOOPBACK_HOSTS.test(new URL(url).hostname);
-  } catch {
-    return true;
-  }
-}
 
 export function agentAckLinks(options: {
   store: Store;
