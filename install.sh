@@ -3,9 +3,9 @@
 #
 #   curl -sSL https://custos.example.com/install.sh | sudo bash -s -- --api-key=KEY
 #
-# Downloads custos-agent for this machine from the server's /downloads/, verifies its SHA-256,
-# creates the `custos` system user, writes /etc/custos/agent.yaml, installs a hardened systemd
-# unit, registers with the backend, starts the agent and waits for its first acknowledged
+# Downloads custos-agent for this machine from the server's /downloads/ (or --downloads), verifies
+# its SHA-256, creates the `custos` system user, writes /etc/custos/agent.yaml, installs a hardened
+# systemd unit, registers with the backend, starts the agent and waits for its first acknowledged
 # heartbeat. Run it again to upgrade in place; `--uninstall` removes it. Options: --help.
 #
 # CUSTOS_INSTALL_ROOT=/some/dir installs below that directory instead of / (tests, images):
@@ -14,6 +14,9 @@ set -euo pipefail
 
 # custos-server replaces this with its public URL when it serves the script
 DEFAULT_URL='__CUSTOS_URL__'
+# where the agent binaries are, when not at $URL/downloads: scripts/publish-agent-downloads.mjs
+# fills this in for a dashboard on a static host (the cloud); custos-server leaves it
+DEFAULT_DOWNLOADS='__CUSTOS_DOWNLOADS__'
 
 # sudo and minimal shells may leave the admin tools (useradd, systemctl) off PATH
 PATH="${PATH:-/usr/bin:/bin}:/usr/local/sbin:/usr/sbin:/sbin"
@@ -46,6 +49,8 @@ Install, upgrade or remove the Custos agent.
 Options:
   --api-key=KEY       agent API key (required on first install; kept on upgrades)
   --url=URL           Custos server URL (default: the server this script came from)
+  --downloads=URL     base URL of the agent binaries (default: <url>/downloads, or the
+                      dashboard's host when the script was downloaded from there)
   --server-name=NAME  name shown in the dashboard (default: this host's name)
   --no-start          install, register and enable, but do not start now (images, tests)
   --wait=SECONDS      how long to wait for the first acknowledged heartbeat (default 60, 0: skip)
@@ -72,6 +77,7 @@ main() {
 
   API_KEY=""
   URL=""
+  DOWNLOADS=""
   SERVER_NAME=""
   NO_START=0
   WAIT=60
@@ -89,6 +95,8 @@ main() {
       --api-key) need_value "$1" $# "${2-}"; API_KEY="$2"; shift ;;
       --url=*) URL="${1#*=}" ;;
       --url) need_value "$1" $# "${2-}"; URL="$2"; shift ;;
+      --downloads=*) DOWNLOADS="${1#*=}" ;;
+      --downloads) need_value "$1" $# "${2-}"; DOWNLOADS="$2"; shift ;;
       --server-name=*) SERVER_NAME="${1#*=}" ;;
       --server-name) need_value "$1" $# "${2-}"; SERVER_NAME="$2"; shift ;;
       --wait=*) WAIT="${1#*=}" ;;
@@ -104,7 +112,7 @@ main() {
 
   case "$WAIT" in '' | *[!0-9]*) usage_error "--wait: expected a number of seconds, not '$WAIT'" ;; esac
   if [ "$PURGE" = 1 ] && [ "$UNINSTALL" = 0 ]; then usage_error "--purge goes with --uninstall"; fi
-  if [ "$UNINSTALL" = 1 ] && { [ -n "$API_KEY" ] || [ -n "$URL" ] || [ -n "$SERVER_NAME" ] || [ "$NO_START" = 1 ]; }; then
+  if [ "$UNINSTALL" = 1 ] && { [ -n "$API_KEY" ] || [ -n "$URL" ] || [ -n "$DOWNLOADS" ] || [ -n "$SERVER_NAME" ] || [ "$NO_START" = 1 ]; }; then
     usage_error "--uninstall takes no other options than --purge"
   fi
   # values end up in YAML and sed replacements: allow only characters that need no quoting
@@ -117,6 +125,10 @@ main() {
   URL="${URL%/}"
   url_ok() { printf '%s' "$1" | grep -Eq '^https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?(/[A-Za-z0-9._~%/-]*)?$'; }
   if [ -n "$URL" ] && ! url_ok "$URL"; then usage_error "--url: expected http(s)://host[:port][/path], not '$URL'"; fi
+  DOWNLOADS="${DOWNLOADS%/}"
+  if [ -n "$DOWNLOADS" ] && ! url_ok "$DOWNLOADS"; then
+    usage_error "--downloads: expected http(s)://host[:port][/path], not '$DOWNLOADS'"
+  fi
   case "$ROOT" in '' | /*) ;; *) die "CUSTOS_INSTALL_ROOT must be an absolute path" ;; esac
 
   # ---- helpers ---------------------------------------------------------------------------------
@@ -198,6 +210,9 @@ main() {
   [ -n "$URL" ] || usage_error "--url is required (the script was not downloaded from a Custos server)"
   URL="${URL%/}"
   url_ok "$URL" || die "server URL '$URL' is not an http(s) URL"
+  if [ -z "$DOWNLOADS" ] && [ "$DEFAULT_DOWNLOADS" != "__CUSTOS_DOWNLOADS__" ]; then DOWNLOADS="${DEFAULT_DOWNLOADS%/}"; fi
+  if [ -z "$DOWNLOADS" ]; then DOWNLOADS="$URL/downloads"; fi
+  url_ok "$DOWNLOADS" || die "downloads URL '$DOWNLOADS' is not an http(s) URL"
   if [ -z "$API_KEY" ] && [ "$UPGRADE" = 0 ]; then usage_error "--api-key is required for a new installation"; fi
   KEY_FOR_REGISTER="$API_KEY"
   if [ -z "$KEY_FOR_REGISTER" ]; then KEY_FOR_REGISTER="$(config_value api_key)"; fi
@@ -254,9 +269,9 @@ main() {
     fi
   }
 
-  say "downloading $NAME from $URL/downloads/"
-  fetch "$URL/downloads/$NAME.sha256" "$WORK/$NAME.sha256" || die "could not download $URL/downloads/$NAME.sha256"
-  fetch "$URL/downloads/$NAME" "$WORK/$NAME" || die "could not download $URL/downloads/$NAME"
+  say "downloading $NAME from $DOWNLOADS/"
+  fetch "$DOWNLOADS/$NAME.sha256" "$WORK/$NAME.sha256" || die "could not download $DOWNLOADS/$NAME.sha256"
+  fetch "$DOWNLOADS/$NAME" "$WORK/$NAME" || die "could not download $DOWNLOADS/$NAME"
   EXPECTED="$(cut -d ' ' -f 1 <"$WORK/$NAME.sha256" | head -n 1)"
   printf '%s' "$EXPECTED" | grep -Eq '^[0-9a-f]{64}$' || die "$NAME.sha256 holds no SHA-256 sum; nothing was installed"
   ACTUAL="$(sha256_of "$WORK/$NAME")"

@@ -3,6 +3,7 @@ import { type FileHandle, open, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { INSTALL_URL } from "@custos/protocol/install";
 import { Hono } from "hono";
 
 /**
@@ -23,12 +24,6 @@ export const DOWNLOAD_NAME = /^custos-agent-linux-(x64|arm64)(\.sha256)?$/;
 /** The line of install.sh that custos-server fills in. */
 const URL_LINE = "DEFAULT_URL='__CUSTOS_URL__'";
 
-/**
- * URLs that may go into the script: the same rule install.sh applies to --url, so nothing a
- * client puts in its Host header can become shell syntax.
- */
-const SAFE_URL = /^https?:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?(\/[A-Za-z0-9._~%/-]*)?$/;
-
 export interface DownloadsOptions {
   /** Directory holding custos-agent-linux-<arch> and .sha256 files (default apps/agent/dist). */
   dir?: string;
@@ -47,10 +42,14 @@ function buildHint(binary: string): string {
   );
 }
 
-/** Fills the installer's default URL; an unsafe URL leaves it empty (the script then asks for --url). */
+/**
+ * Fills the installer's default URL; an unsafe URL leaves it empty (the script then asks for
+ * --url). Only URLs install.sh itself accepts (INSTALL_URL), so nothing a client puts in its Host
+ * header can become shell syntax. The downloads line stays as it is: from `$URL/downloads`.
+ */
 export function templateInstallScript(script: string, url: string): string {
   const clean = url.replace(/\/+$/, "");
-  if (!SAFE_URL.test(clean)) return script;
+  if (!INSTALL_URL.test(clean)) return script;
   return script.replace(URL_LINE, `DEFAULT_URL='${clean}'`);
 }
 

@@ -22,12 +22,33 @@ function trimSlash(url: string): string {
 }
 
 /**
- * The one line that downloads install.sh from `baseUrl` and runs it as root with `key`. `-f`: an
- * HTTP error fails curl instead of piping an error page into bash.
+ * URLs install.sh accepts (its `url_ok`, for --url and --downloads) and the only ones templated
+ * into it: http(s), a host name or bracketed IPv6 address, a port, a path of characters no shell
+ * treats specially. custos-server's /install.sh and scripts/publish-agent-downloads.mjs use it.
  */
-export function installCommand(baseUrl: string, key: string): string {
+export const INSTALL_URL =
+  /^https?:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?(\/[A-Za-z0-9._~%/-]*)?$/;
+
+export interface InstallFiles {
+  /**
+   * Where install.sh and downloads/ are served when that is not the API: in the cloud the
+   * dashboard's static host (scripts/publish-agent-downloads.mjs puts them there), while agents
+   * register with the Supabase project. Absent or equal to the API's URL: the API serves them.
+   */
+  filesUrl?: string | undefined;
+}
+
+/**
+ * The one line that downloads install.sh and runs it as root with `key`, registering with
+ * `baseUrl`. install.sh and the binaries come from `baseUrl` too (custos-server serves both),
+ * or from `filesUrl` (`--downloads <filesUrl>/downloads`). `-f`: an HTTP error fails curl instead
+ * of piping an error page into bash.
+ */
+export function installCommand(baseUrl: string, key: string, options: InstallFiles = {}): string {
   const base = trimSlash(baseUrl);
-  return `curl -fsSL ${shellQuote(`${base}/install.sh`)} | ${AS_ROOT} bash -s -- --api-key=${shellQuote(key)} --url ${shellQuote(base)}`;
+  const files = options.filesUrl ? trimSlash(options.filesUrl) : base;
+  const command = `curl -fsSL ${shellQuote(`${files}/install.sh`)} | ${AS_ROOT} bash -s -- --api-key=${shellQuote(key)} --url ${shellQuote(base)}`;
+  return files === base ? command : `${command} --downloads ${shellQuote(`${files}/downloads`)}`;
 }
 
 /** For a host that already has custos-agent: register it with this key. */
