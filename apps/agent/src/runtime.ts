@@ -11,6 +11,7 @@ import { Recorder } from "./collect/recorder.ts";
 import type { AgentSettings } from "./config/settings.ts";
 import { startDashboard } from "./dashboard/server.ts";
 import type { Logger } from "./log.ts";
+import { BackendSchedule } from "./push/backend-schedule.ts";
 import { BackendClient } from "./push/client.ts";
 import { Heartbeat } from "./push/heartbeat.ts";
 import { BackendLink } from "./push/link.ts";
@@ -121,6 +122,13 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     intervalMs: settings.heartbeatIntervalMs,
     log: log.child({ component: "heartbeat" }),
     pages: dispatcher,
+    schedule: new BackendSchedule({
+      store,
+      engine,
+      notPagingAfterMs: settings.localAlerts.backendUnreachableAfterMs,
+      processStartedAt: startedAt,
+      log: log.child({ component: "link" }),
+    }),
   });
   let beatAt = Date.now() + Heartbeat.phase(settings.heartbeatIntervalMs);
   const heartbeatLoop = new Loop(

@@ -34,6 +34,7 @@ afterEach(async () => {
   agent = undefined;
   files.remove();
   await backend.start().catch(() => undefined);
+  backend.scheduleStale = undefined;
   sink.requests.length = 0;
   backend.alerts.length = 0;
 });
@@ -114,6 +115,55 @@ describe("the agent's own alerts", () => {
     expect(String(hooks()[1]?.message)).toMatch(/restored after \d+s/);
     await waitFor(() => backend.alerts.length >= 2, 10_000, "reports of both");
     expect(backend.alerts.map((a) => a.state)).toEqual(["backend_unreachable", "restored"]);
+  });
+
+  it("pages on its own channel when heartbeat answers say the backend's schedule stopped, once, and when it runs again", async () => {
+    agent = await start(settings({ unreachableAfter: "1s" }));
+    await waitFor(() => backend.heartbeats.length > 0, 10_000, "a heartbeat");
+    backend.scheduleStale = { jobs: ["sweep", "dispatch"], sweep_last_run_at: "2026-12-05T07:00:00.000Z" };
+    const said = Date.now();
+    const [notPaging] = await waitFor(
+      () => (hooks().length >= 1 ? hooks() : undefined),
+      10_000,
+      "the not-paging alert",
+    );
+    expect(Date.now() - said).toBeGreaterThanOrEqual(900);
+    expect(notPaging).toMatchObject({
+      monitor: "custos-backend-schedule",
+      state: "backend_unreachable",
+      title: "Custos backend is not paging (seen from web-1)",
+      ack_url: null,
+    });
+    expect(String(notPaging?.message)).toContain(
+      "its sweep and dispatch jobs have not run for several intervals; its sweep last ran at 2026-12-05T07:00:00.000Z",
+    );
+    // heartbeats keep saying so: still one page
+    const beats = backend.heartbeats.length;
+    await waitFor(() => backend.heartbeats.length >= beats + 3, 10_000, "three more heartbeats");
+    expect(hooks()).toHaveLength(1);
+
+    backend.scheduleStale = undefined;
+    await waitFor(() => hooks().length >= 2, 10_000, "the paging-again alert");
+    expect(hooks()[1]).toMatchObject({
+      monitor: "custos-backend-schedule",
+      state: "restored",
+      incident_key: notPaging?.incident_key,
+      title: "Custos backend is paging again (seen from web-1)",
+    });
+    // the link itself was fine throughout: no unreachable alert
+    expect(hooks().filter((h) => h.monitor === "custos-backend")).toEqual([]);
+  });
+
+  it("does not page when the backend's schedule is stale for less than backend_unreachable_after", async () => {
+    agent = await start(settings({ unreachableAfter: "5s" }));
+    await waitFor(() => backend.heartbeats.length > 0, 10_000, "a heartbeat");
+    backend.scheduleStale = { jobs: ["dispatch"], sweep_last_run_at: null };
+    const beats = backend.heartbeats.length;
+    await waitFor(() => backend.heartbeats.length >= beats + 5, 10_000, "five stale answers");
+    backend.scheduleStale = undefined;
+    const after = backend.heartbeats.length;
+    await waitFor(() => backend.heartbeats.length >= after + 3, 10_000, "three fresh answers");
+    expect(hooks()).toEqual([]);
   });
 
   it("does not alert at start, and a restart during an outage already alerted does not alert again", async () => {

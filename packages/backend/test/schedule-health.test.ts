@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { BackendConfig } from "../src/context.ts";
 import {
+  createApiKey,
   createApp,
   JOBS,
   runDueJobs,
@@ -165,5 +166,60 @@ describe("dashboard summary: the schedule", () => {
 
   it("still answers 404 to a non-member before reading anything", async () => {
     expect((await d.api("GET", `/orgs/${d.orgA}/summary`, { as: d.users.ownerB })).status).toBe(404);
+  });
+});
+
+describe("heartbeat answers: the backend says when it is not paging", () => {
+  /** A new app (its own 15-s reading) with a registered server; returns one heartbeat's answer. */
+  async function agentApp() {
+    const app = createApp({ sql: d.sql, config: {}, log: quiet });
+    const { key } = await createApiKey({ ctx: { sql: d.sql }, input: { org_id: d.orgA, scope: "agent" } });
+    const post = async (path: string, body: unknown) => {
+      const res = await app.request(`/api/agent${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+        body: JSON.stringify(body),
+      });
+      return (await res.json()) as Record<string, any>;
+    };
+    const { server_id } = await post("/register", {
+      hostname: "web-9",
+      server_name: "web-9",
+      agent_version: "0.1.0",
+      os: "linux",
+      arch: "x64",
+    });
+    return () => post("/heartbeat", { server_id, sent_at: new Date().toISOString() });
+  }
+
+  it("says nothing while the sweep and the dispatcher run, even when another job is stale", async () => {
+    await runDueJobs({ ctx: d.app.ctx });
+    await completedAgo(6 * 3600, "rollups");
+    const answer = await (await agentApp())();
+    expect(answer.ok).toBe(true);
+    expect(answer).not.toHaveProperty("schedule_stale");
+  });
+
+  it("names the stale paging jobs and when the sweep last ran", async () => {
+    await runDueJobs({ ctx: d.app.ctx });
+    await completedAgo(600, "sweep");
+    await completedAgo(600, "dispatch");
+    const answer = await (await agentApp())();
+    const [sweep] = await d.sql<
+      { finished_at: Date }[]
+    >`select finished_at from private.job_state where job = 'sweep'`;
+    expect(answer.schedule_stale).toEqual({
+      jobs: ["sweep", "dispatch"],
+      sweep_last_run_at: sweep?.finished_at.toISOString(),
+    });
+  });
+
+  it("reads the schedule once per 15 s for all heartbeats of a process, not per heartbeat", async () => {
+    await runDueJobs({ ctx: d.app.ctx });
+    const beat = await agentApp();
+    expect(await beat()).not.toHaveProperty("schedule_stale");
+    await completedAgo(600, "sweep");
+    // the reading of the first beat still serves
+    expect(await beat()).not.toHaveProperty("schedule_stale");
   });
 });

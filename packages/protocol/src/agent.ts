@@ -151,6 +151,14 @@ export const HeartbeatResponse = z.object({
    * `<api origin>/functions/v1/api/ack/`, to which a signed token is appended.
    */
   ack_link_base: z.url().max(2000).optional(),
+  /**
+   * Present while the backend's own paging jobs have not run for too long (the sweep, which
+   * notices silent servers, or the dispatcher, which sends its notifications): the backend
+   * answers but pages nobody. The agent says so on its own channels (decision 0029).
+   */
+  schedule_stale: z
+    .object({ jobs: z.array(z.string()).min(1), sweep_last_run_at: z.string().nullable() })
+    .optional(),
 });
 export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
 

@@ -11,6 +11,9 @@ import type { Store } from "../store/store.ts";
 import {
   type AlertText,
   BACKEND_MONITOR,
+  BACKEND_SCHEDULE_MONITOR,
+  backendNotPagingText,
+  backendPagingAgainText,
   backendRestoredText,
   backendUnreachableText,
   downText,
@@ -96,40 +99,75 @@ export class AlertEngine {
 
   /** The backend has been unreachable since `startedAt`: alert once per outage. */
   backendUnreachable(startedAt: number, now: number, lastError: string | undefined): void {
-    const { store } = this.#o;
-    store.transaction(() => {
-      if (store.kv.get(KV.backendIncident) !== undefined) return;
-      const key = incidentKey(this.#o.serverId(), BACKEND_MONITOR, startedAt);
-      store.kv.setJson(KV.backendIncident, {
-        started_at: startedAt,
-        incident_key: key,
-      } satisfies BackendIncident);
-      const text = backendUnreachableText({
-        server: this.#o.serverName,
-        startedAt,
-        now,
-        lastError,
-        incidentKey: key,
-      });
-      this.#raise(BACKEND_MONITOR, "backend_unreachable", startedAt, key, text, null);
-    });
+    this.#openBackendIncident(KV.backendIncident, BACKEND_MONITOR, startedAt, (key) =>
+      backendUnreachableText({ server: this.#o.serverName, startedAt, now, lastError, incidentKey: key }),
+    );
   }
 
   /** The backend answered again: if an unreachable alert was sent, say it is back. */
   backendReachable(now: number): void {
-    const { store } = this.#o;
-    store.transaction(() => {
-      const open = store.kv.getJson<BackendIncident>(KV.backendIncident);
-      if (!open) return;
-      store.kv.delete(KV.backendIncident);
-      const durationMs = Math.max(0, now - open.started_at);
-      const text = backendRestoredText({
+    this.#closeBackendIncident(KV.backendIncident, BACKEND_MONITOR, now, (open, durationMs) =>
+      backendRestoredText({
         server: this.#o.serverName,
         startedAt: open.started_at,
         durationMs,
         incidentKey: open.incident_key,
-      });
-      this.#raise(BACKEND_MONITOR, "restored", open.started_at, open.incident_key, text, durationMs);
+      }),
+    );
+  }
+
+  /**
+   * The backend answers but has said since `startedAt` that its paging jobs do not run: it
+   * notices no silent server or sends no notification. Alert once per episode.
+   */
+  backendNotPaging(startedAt: number, detail: string): void {
+    this.#openBackendIncident(KV.scheduleIncident, BACKEND_SCHEDULE_MONITOR, startedAt, (key) =>
+      backendNotPagingText({ server: this.#o.serverName, startedAt, detail, incidentKey: key }),
+    );
+  }
+
+  /** The backend's paging jobs run again: if a not-paging alert was sent, say so. */
+  backendPagingAgain(now: number): void {
+    this.#closeBackendIncident(KV.scheduleIncident, BACKEND_SCHEDULE_MONITOR, now, (open, durationMs) =>
+      backendPagingAgainText({
+        server: this.#o.serverName,
+        startedAt: open.started_at,
+        durationMs,
+        incidentKey: open.incident_key,
+      }),
+    );
+  }
+
+  #openBackendIncident(kvKey: string, monitor: string, startedAt: number, text: (key: string) => AlertText) {
+    const { store } = this.#o;
+    store.transaction(() => {
+      if (store.kv.get(kvKey) !== undefined) return;
+      const key = incidentKey(this.#o.serverId(), monitor, startedAt);
+      store.kv.setJson(kvKey, { started_at: startedAt, incident_key: key } satisfies BackendIncident);
+      this.#raise(monitor, "backend_unreachable", startedAt, key, text(key), null);
+    });
+  }
+
+  #closeBackendIncident(
+    kvKey: string,
+    monitor: string,
+    now: number,
+    text: (open: BackendIncident, durationMs: number) => AlertText,
+  ) {
+    const { store } = this.#o;
+    store.transaction(() => {
+      const open = store.kv.getJson<BackendIncident>(kvKey);
+      if (!open) return;
+      store.kv.delete(kvKey);
+      const durationMs = Math.max(0, now - open.started_at);
+      this.#raise(
+        monitor,
+        "restored",
+        open.started_at,
+        open.incident_key,
+        text(open, durationMs),
+        durationMs,
+      );
     });
   }
 

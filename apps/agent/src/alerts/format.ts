@@ -2,6 +2,8 @@
 import { formatDuration } from "../util/duration-text.ts";
 
 export const BACKEND_MONITOR = "custos-backend";
+/** The backend's own schedule (its sweep and dispatcher), as its heartbeat answers report it. */
+export const BACKEND_SCHEDULE_MONITOR = "custos-backend-schedule";
 
 export interface AlertText {
   title: string;
@@ -88,5 +90,35 @@ export function backendRestoredText(input: {
     body:
       `${input.server} reaches the Custos backend again: restored after ${formatDuration(input.durationMs)} ` +
       `(unreachable since ${iso(input.startedAt)}).\nIncident: ${input.incidentKey}`,
+  };
+}
+
+export function backendNotPagingText(input: {
+  server: string;
+  startedAt: number;
+  detail: string;
+  incidentKey: string;
+}): AlertText {
+  return {
+    title: `Custos backend is not paging (seen from ${input.server})`,
+    body:
+      `The Custos backend answers ${input.server}, but has reported since ${iso(input.startedAt)} that ${input.detail}. ` +
+      "Until its schedule runs again it notices no silent server and sends none of its own notifications; " +
+      "this server's own alerts still go out from here. Check the backend's /api/health and its schedule " +
+      `(pg_cron in the cloud).\nIncident: ${input.incidentKey}`,
+  };
+}
+
+export function backendPagingAgainText(input: {
+  server: string;
+  startedAt: number;
+  durationMs: number;
+  incidentKey: string;
+}): AlertText {
+  return {
+    title: `Custos backend is paging again (seen from ${input.server})`,
+    body:
+      `The Custos backend's schedule runs again after ${formatDuration(input.durationMs)} ` +
+      `(not paging since ${iso(input.startedAt)}).\nIncident: ${input.incidentKey}`,
   };
 }

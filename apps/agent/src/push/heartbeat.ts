@@ -10,7 +10,8 @@
  * with both counts in `dropped_samples`, as agents did before, and so for the rest of the process.
  * An agent whose own alert channel fails asks with each beat which of its undelivered pages the
  * backend delivered itself, and does not send those late. The first beat of each process asks
- * where the acknowledge links of the agent's own pages point (`want_links`).
+ * where the acknowledge links of the agent's own pages point (`want_links`). Each answer says
+ * whether the backend's own schedule runs (`schedule_stale`, push/backend-schedule.ts).
  */
 import { uptime } from "node:os";
 import { HeartbeatResponse, LIMITS } from "@custos/protocol";
@@ -19,6 +20,7 @@ import type { Logger } from "../log.ts";
 import { KV } from "../store/kv.ts";
 import type { Store } from "../store/store.ts";
 import { AGENT_VERSION } from "../version.ts";
+import type { BackendSchedule } from "./backend-schedule.ts";
 import type { BackendClient, SendOutcome } from "./client.ts";
 import type { BackendLink } from "./link.ts";
 import { intervalSeconds } from "./register.ts";
@@ -36,6 +38,8 @@ export interface HeartbeatOptions {
   uptimeSeconds?: () => number;
   /** The agent's undelivered pages: asked about with each beat, and what the backend paged. */
   pages?: Pick<AlertDispatcher, "awaitingPages" | "learnBackendPages">;
+  /** Told what each answer says of the backend's own schedule. */
+  schedule?: Pick<BackendSchedule, "observe">;
 }
 
 const CLOCK_SKEW_WARN_MS = 60_000;
@@ -126,6 +130,7 @@ export class Heartbeat {
       if (base) store.kv.set(KV.ackLinkBase, base);
       else store.kv.delete(KV.ackLinkBase);
     }
+    if (response.success) this.#o.schedule?.observe(response.data.schedule_stale);
     if (response.success && response.data.paged?.length)
       this.#o.pages?.learnBackendPages(response.data.paged);
     if (response.success && Math.abs(response.data.clock_skew_ms) > CLOCK_SKEW_WARN_MS && !this.#skewWarned) {

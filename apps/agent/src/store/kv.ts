@@ -24,6 +24,10 @@ export const KV = {
   backendLastError: "backend_last_error",
   /** JSON {started_at, incident_key} while a backend-unreachable alert is open. */
   backendIncident: "backend_incident",
+  /** Since when heartbeat answers say the backend's paging jobs are stale (`schedule_stale`). */
+  scheduleStaleSince: "schedule_stale_since",
+  /** JSON {started_at, incident_key} while a backend-not-paging alert is open. */
+  scheduleIncident: "schedule_incident",
   /** `<api origin>/functions/v1/api/ack/` as the backend last told it (heartbeat `ack_link_base`). */
   ackLinkBase: "ack_link_base",
 } as const;

@@ -31,6 +31,8 @@ export interface FakeBackend {
   ackDelayMs: number;
   /** Validate heartbeats as the first backends did (strict, without the later fields). */
   legacyHeartbeat: boolean;
+  /** What heartbeat answers say of the backend's schedule (`schedule_stale`); none when unset. */
+  scheduleStale: { jobs: string[]; sweep_last_run_at: string | null } | undefined;
   registrations: z.output<typeof RegisterRequest>[];
   heartbeats: z.output<typeof HeartbeatRequest>[];
   /** Samples in the order they were stored (replays are not stored twice). */
@@ -87,6 +89,7 @@ export async function startFakeBackend(
     maxItemsPerBatch: Number.MAX_SAFE_INTEGER,
     ackDelayMs: 0,
     legacyHeartbeat: false,
+    scheduleStale: undefined,
     registrations: [],
     heartbeats: [],
     samples: [],
@@ -165,7 +168,12 @@ export async function startFakeBackend(
     if (endpoint === "heartbeat") {
       state.heartbeats.push(parsed.data as z.output<typeof HeartbeatRequest>);
       log(200);
-      return send(res, 200, { ok: true, server_time: new Date().toISOString(), clock_skew_ms: 0 });
+      return send(res, 200, {
+        ok: true,
+        server_time: new Date().toISOString(),
+        clock_skew_ms: 0,
+        ...(state.scheduleStale ? { schedule_stale: state.scheduleStale } : {}),
+      });
     }
     const batch = parsed.data as {
       batch_id: string;

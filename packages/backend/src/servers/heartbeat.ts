@@ -2,6 +2,7 @@ import type { HeartbeatRequest, HeartbeatResponse } from "@custos/protocol";
 import type { AuthenticatedKey } from "../api-keys/schemas.ts";
 import type { Ctx } from "../context.ts";
 import { AppError } from "../errors.ts";
+import { pagingStaleness } from "../jobs/paging-staleness.ts";
 import { ackLinkBase } from "../links.ts";
 import { backendPages } from "./backend-pages.ts";
 
@@ -15,14 +16,15 @@ const MAX_TOTAL = Number.MAX_SAFE_INTEGER;
  * could not deliver (`dropped_samples` by its buffer caps, `rejected_items` refused by the
  * backend) is added to the server's totals, which the server's page shows. An agent that asks
  * about pages it could not deliver learns which of them the backend delivered itself, and one
- * that asks for links learns where its own pages' acknowledge links point.
+ * that asks for links learns where its own pages' acknowledge links point. While the backend's
+ * own paging jobs are stale the answer says so (`schedule_stale`), so agents can page about it.
  */
 export async function recordHeartbeat({
   ctx,
   auth,
   input,
 }: {
-  ctx: Pick<Ctx, "sql" | "config">;
+  ctx: Pick<Ctx, "sql" | "config" | "now" | "log">;
   auth: AuthenticatedKey;
   input: HeartbeatRequest;
 }): Promise<HeartbeatResponse & { approval: "pending" | "approved" }> {
@@ -53,6 +55,7 @@ export async function recordHeartbeat({
   // rare path: the server was down; one transaction marks it up, resolves, queues "restored"
   if (row.status === "down") await ctx.sql`select private.recover_server(${input.server_id})`;
   const awaiting = input.awaiting_pages ?? [];
+  const stale = await pagingStaleness(ctx);
   return {
     ok: true,
     server_time: row.server_time.toISOString(),
@@ -63,6 +66,7 @@ export async function recordHeartbeat({
       ? { paged: await backendPages({ ctx, orgId: auth.orgId, serverId: input.server_id, awaiting }) }
       : {}),
     ...(input.want_links ? ackBase(ctx.config) : {}),
+    ...(stale ? { schedule_stale: stale } : {}),
   };
 }
 
