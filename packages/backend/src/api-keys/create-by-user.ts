@@ -13,6 +13,8 @@ export const CreateApiKeyByUserInput = z.strictObject({
   key: CreateApiKeyRequest,
   /** where the agent will reach this deployment (for the install command) */
   base_url: z.url({ protocol: /^https?$/ }),
+  /** where install.sh and the binaries are served when not at base_url (the cloud's static host) */
+  files_url: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type CreateApiKeyByUserInput = z.input<typeof CreateApiKeyByUserInput>;
 
@@ -30,7 +32,7 @@ export async function createApiKeyByUser({
   caller: CallerClaims;
   input: CreateApiKeyByUserInput;
 }): Promise<CreatedApiKey> {
-  const { org_id, key, base_url } = parseInput(CreateApiKeyByUserInput, input);
+  const { org_id, key, base_url, files_url } = parseInput(CreateApiKeyByUserInput, input);
   return inOrg(ctx, caller, org_id, "member", async (tx) => {
     const created = await createApiKey({
       ctx: { sql: txSql(tx) },
@@ -40,7 +42,7 @@ export async function createApiKeyByUser({
     return {
       api_key: item as NonNullable<typeof item>,
       key: created.key,
-      install_command: installCommand(base_url, created.key),
+      install_command: installCommand(base_url, created.key, { filesUrl: files_url }),
     };
   });
 }

@@ -1,9 +1,33 @@
+import type { BackendConfig } from "../context.ts";
+
 /**
- * The one line that installs and registers the agent: the same base URL serves /install.sh and
- * the API (self-hosted: custos-server; cloud: the configured agent URL). Built by the protocol's
- * builder, which the dashboard also uses, so both show the same command.
+ * The one line that installs and registers the agent. Self-hosted, one base URL serves
+ * /install.sh, /downloads/ and the API (custos-server). In the cloud the agents register with the
+ * configured agent URL (the Supabase project), which serves no files: install.sh and the binaries
+ * are published with the static dashboard (scripts/publish-agent-downloads.mjs), see
+ * `installFilesUrl`. Built by the protocol's builder, which the dashboard also uses, so both show
+ * the same command.
  */
 export { installCommand } from "@custos/protocol/install";
+
+/**
+ * Where install.sh and downloads/ are served when that is not the API: the dashboard's URL when
+ * agents reach the API at another origin (the cloud: agentUrl is the Supabase project, dashboardUrl
+ * the static host, CUSTOS_PUBLIC_URL). Undefined self-hosted (no agentUrl), and when either is
+ * missing or they share an origin: then the API's own origin serves them.
+ */
+export function installFilesUrl(
+  config: Pick<BackendConfig, "agentUrl" | "dashboardUrl">,
+): string | undefined {
+  const { agentUrl, dashboardUrl } = config;
+  if (!agentUrl || !dashboardUrl) return undefined;
+  try {
+    if (new URL(agentUrl).origin === new URL(dashboardUrl).origin) return undefined;
+  } catch {
+    return undefined;
+  }
+  return dashboardUrl.replace(/\/+$/, "");
+}
 
 /**
  * The public base URL: the configured one (dashboardUrl), else the request's origin as the

@@ -99,15 +99,16 @@ describe("API keys", () => {
     ).toBe(404);
   });
 
-  it("tells agents the configured agent URL (cloud: the project URL) over the dashboard's", async () => {
+  it("tells agents the configured agent URL (cloud: the project URL), and takes the files from the dashboard's host", async () => {
     const other = await setupDashboard({
       dashboardUrl: "https://dash.example.org",
       agentUrl: "https://abc.supabase.co",
     });
     try {
       const res = expectContract(await other.api("POST", `/orgs/${other.orgA}/api-keys`), 201, CreatedApiKey);
-      expect(res.install_command).toContain("https://abc.supabase.co/install.sh");
-      expect(res.install_command).toMatch(/--url https:\/\/abc\.supabase\.co$/);
+      expect(res.install_command).toBe(
+        `curl -fsSL https://dash.example.org/install.sh | $([ "$(id -u)" -eq 0 ] || echo sudo) bash -s -- --api-key=${res.key} --url https://abc.supabase.co --downloads https://dash.example.org/downloads`,
+      );
     } finally {
       await other.close();
     }

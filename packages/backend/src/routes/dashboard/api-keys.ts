@@ -1,7 +1,7 @@
 import { CreateApiKeyRequest } from "@custos/protocol";
 import type { Hono } from "hono";
 import { createApiKeyByUser } from "../../api-keys/create-by-user.ts";
-import { publicBaseUrl } from "../../api-keys/install-command.ts";
+import { installFilesUrl, publicBaseUrl } from "../../api-keys/install-command.ts";
 import { listApiKeys } from "../../api-keys/list.ts";
 import { revokeApiKeyByUser } from "../../api-keys/revoke-by-user.ts";
 import type { Ctx } from "../../context.ts";
@@ -16,12 +16,12 @@ export function apiKeyRoutes(app: Hono<DashboardEnv>, ctx: Ctx) {
   app.post("/orgs/:org_id/api-keys", async (c) => {
     const { org_id } = pathIds(c, "org_id");
     const key = await optionalBodyOf(c, CreateApiKeyRequest);
-    // agents talk to the API, which in the cloud is not where the dashboard is hosted
+    // agents talk to the API, which in the cloud is not where the dashboard is hosted; install.sh
+    // and the binaries are, there (published with it)
     const base_url = publicBaseUrl(ctx.config.agentUrl ?? ctx.config.dashboardUrl, c.req.raw);
-    return c.json(
-      await createApiKeyByUser({ ctx, caller: c.get("caller"), input: { org_id, key, base_url } }),
-      201,
-    );
+    const files_url = installFilesUrl(ctx.config);
+    const input = { org_id, key, base_url, ...(files_url ? { files_url } : {}) };
+    return c.json(await createApiKeyByUser({ ctx, caller: c.get("caller"), input }), 201);
   });
 
   app.post("/orgs/:org_id/api-keys/:key_id/revoke", async (c) => {
