@@ -1,3 +1,4 @@
+import { AS_ROOT, installCommand } from "@custos/protocol/install";
 import { describe, expect, it } from "vitest";
 import { resolveConfig, SELF_HOSTED_ANON_KEY } from "./config.ts";
 
@@ -47,7 +48,28 @@ describe("runtime config", () => {
       supabaseUrl: "https://abc.supabase.co",
       anonKey: "anon",
       agentUrl: "https://abc.supabase.co",
+      filesUrl: "https://app.example.com",
       mode: "cloud",
     });
+  });
+
+  it("cloud: the fallback install command takes install.sh and the binaries from this static host", () => {
+    const config = resolveConfig(
+      "https://app.example.com",
+      { supabaseUrl: "https://abc.supabase.co/", supabaseAnonKey: "anon" },
+      undefined,
+    );
+    // what the API answers with CUSTOS_PUBLIC_URL=https://app.example.com (backend installFilesUrl)
+    expect(installCommand(config.agentUrl, "cus_abc", { filesUrl: config.filesUrl })).toBe(
+      `curl -fsSL https://app.example.com/install.sh | ${AS_ROOT} bash -s -- --api-key=cus_abc --url https://abc.supabase.co --downloads https://app.example.com/downloads`,
+    );
+  });
+
+  it("self-hosted: no files URL, the install command is custos-server's alone", () => {
+    const config = resolveConfig("http://10.0.0.5:8080", none, { agent_url: "https://mon.example.com" });
+    expect(config.filesUrl).toBeUndefined();
+    expect(installCommand(config.agentUrl, "cus_abc", { filesUrl: config.filesUrl })).toBe(
+      `curl -fsSL https://mon.example.com/install.sh | ${AS_ROOT} bash -s -- --api-key=cus_abc --url https://mon.example.com`,
+    );
   });
 });

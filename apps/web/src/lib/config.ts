@@ -12,6 +12,12 @@ export interface RuntimeConfig {
   /** Base URL agents should talk to (goes into the install command). */
   agentUrl: string;
   /**
+   * Cloud: where install.sh and the agent binaries are, this static host (the page's origin;
+   * scripts/publish-agent-downloads.mjs puts them there). The API builds the same command from
+   * CUSTOS_PUBLIC_URL. Absent self-hosted: custos-server serves them at agentUrl.
+   */
+  filesUrl?: string;
+  /**
    * Self-hosted without CUSTOS_PUBLIC_URL: custos-server's own address as other machines likely
    * reach it, suggested when agentUrl is loopback (and used in notification links).
    */
@@ -43,7 +49,13 @@ export function resolveConfig(
 ): RuntimeConfig {
   if (env.supabaseUrl && env.supabaseAnonKey) {
     const base = trimSlash(env.supabaseUrl);
-    return { supabaseUrl: base, anonKey: env.supabaseAnonKey, agentUrl: base, mode: "cloud" };
+    return {
+      supabaseUrl: base,
+      anonKey: env.supabaseAnonKey,
+      agentUrl: base,
+      filesUrl: trimSlash(origin),
+      mode: "cloud",
+    };
   }
   const base = trimSlash(json?.supabase_url || origin);
   return {

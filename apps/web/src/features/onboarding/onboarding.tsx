@@ -129,7 +129,9 @@ export function Onboarding() {
   }
 
   const agentUrl = config?.agentUrl ?? (typeof window === "undefined" ? "" : window.location.origin);
-  const command = created ? created.install_command || installCommand(agentUrl, created.key) : "";
+  const command = created
+    ? created.install_command || installCommand(agentUrl, created.key, { filesUrl: config?.filesUrl })
+    : "";
 
   return (
     <Card className="max-w-3xl">

@@ -76,7 +76,10 @@ function CreateKey() {
             <>
               <p>Install command with this key:</p>
               <AgentCommand
-                text={created.install_command || installCommand(agentUrl, created.key)}
+                text={
+                  created.install_command ||
+                  installCommand(agentUrl, created.key, { filesUrl: config?.filesUrl })
+                }
                 label="Install command"
                 agentUrl={agentUrl}
                 config={config}
