@@ -1,6 +1,5 @@
 export { type DispatchResult, dispatchDue } from "./alerting/dispatch.ts";
 export { runEscalations } from "./alerting/escalate.ts";
-export { formatDuration } from "./alerting/message.ts";
 export { runSweep } from "./alerting/sweep.ts";
 export { type CreatedApiKey, createApiKey } from "./api-keys/create.ts";
 export { installCommand } from "./api-keys/install-command.ts";

@@ -6,5 +6,6 @@ export * from "./config.ts";
 export * from "./dashboard.ts";
 export * from "./destinations.ts";
 export * from "./duration.ts";
+export * from "./duration-text.ts";
 export * from "./incident-key.ts";
 export * from "./primitives.ts";

@@ -1,9 +1,9 @@
 /** `custos-agent status [--json]`: buffer, link and monitors, read from the state database. */
 import { existsSync } from "node:fs";
+import { formatDuration } from "@custos/protocol";
 import { StateError } from "../errors.ts";
 import { type AgentStatus, readStatus } from "../status/read.ts";
 import { openStore } from "../store/store.ts";
-import { formatDuration } from "../util/duration-text.ts";
 import { configPath, loadSettings, type Output } from "./shared.ts";
 
 export function statusCommand(options: { config?: string; json?: boolean }, output: Output): number {

@@ -1,9 +1,9 @@
 /** The local dashboard's one page: state, buffer, link, alerts, events and 24 h charts. */
 
+import { formatDuration } from "@custos/protocol";
 import type { AgentStatus } from "../status/read.ts";
 import { HISTORY_KEEP_MS } from "../store/history.ts";
 import type { Store } from "../store/store.ts";
-import { formatDuration } from "../util/duration-text.ts";
 import { escapeHtml as h } from "./html.ts";
 import { lineChart } from "./svg.ts";
 

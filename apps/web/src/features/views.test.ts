@@ -42,7 +42,7 @@ describe("incident timeline", () => {
     ).toBe("Acknowledged via link in sms notification");
     expect(
       describeEntry({ type: "resolved", at: "2026-11-22T10:30:00Z", by: null, duration_seconds: 1800 }),
-    ).toMatchObject({ title: "Resolved automatically (recovered)", detail: "after 30 min" });
+    ).toMatchObject({ title: "Resolved automatically (recovered)", detail: "after 30m" });
   });
 });
 

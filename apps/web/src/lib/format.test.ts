@@ -2,18 +2,18 @@ import { describe, expect, it } from "vitest";
 import { formatAgo, formatBytes, formatDuration, formatPercent, formatRate } from "./format.ts";
 
 describe("formatting", () => {
-  it("says durations the short way", () => {
-    expect(formatDuration(42)).toBe("42 s");
-    expect(formatDuration(125)).toBe("2 min");
-    expect(formatDuration(3 * 3600 + 5 * 60)).toBe("3 h 5 min");
-    expect(formatDuration(2 * 86400 + 4 * 3600)).toBe("2 d 4 h");
-    expect(formatDuration(-5)).toBe("0 s");
+  it("says durations as notifications do (milliseconds in)", () => {
+    expect(formatDuration(42_000)).toBe("42s");
+    expect(formatDuration(125_000)).toBe("2m 5s");
+    expect(formatDuration((3 * 3600 + 5 * 60) * 1000)).toBe("3h 5m");
+    expect(formatDuration((2 * 86400 + 4 * 3600) * 1000)).toBe("2d 4h");
+    expect(formatDuration(-5_000)).toBe("0s");
   });
   it("says how long ago, or never", () => {
     const now = Date.parse("2026-11-22T12:00:00Z");
     expect(formatAgo(null, now)).toBe("never");
     expect(formatAgo("2026-11-22T11:59:55Z", now)).toBe("just now");
-    expect(formatAgo("2026-11-22T11:57:00Z", now)).toBe("3 min ago");
+    expect(formatAgo("2026-11-22T11:57:00Z", now)).toBe("3m ago");
     expect(formatAgo("garbage", now)).toBe("–");
   });
   it("never prints NaN", () => {

@@ -1,4 +1,5 @@
 /** Formatting for people: short, unit-bearing, never "NaN". */
+import { formatDuration } from "@custos/protocol/duration-text";
 
 export function formatPercent(value: number | null | undefined, digits = 0): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "–";
@@ -22,27 +23,17 @@ export function formatRate(bytesPerSecond: number | null | undefined): string {
   return `${formatBytes(bytesPerSecond)}/s`;
 }
 
-/** 59 s, 12 min, 3 h 5 min, 2 d 4 h */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
-  const d = Math.floor(h / 24);
-  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
-}
+/** Milliseconds as "42s", "3m 12s", "3h 5m", "2d 4h": the notifications' and the agent's words too. */
+export { formatDuration };
 
-/** "just now", "3 min ago", "2 h ago", "5 d ago"; "never" for null. */
+/** "just now", "3m ago", "2h 5m ago", "5d ago"; "never" for null. */
 export function formatAgo(iso: string | null | undefined, now: number): string {
   if (!iso) return "never";
   const t = Date.parse(iso);
   if (!Number.isFinite(t)) return "–";
-  const seconds = (now - t) / 1000;
-  if (seconds < 10) return "just now";
-  if (seconds < 0) return "just now";
-  return `${formatDuration(seconds)} ago`;
+  const ms = now - t;
+  if (ms < 10_000) return "just now";
+  return `${formatDuration(ms)} ago`;
 }
 
 const dateTime = new Intl.DateTimeFormat(undefined, {

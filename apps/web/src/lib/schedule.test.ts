@@ -11,7 +11,7 @@ describe("stale sweep banner", () => {
         NOW,
       ),
     ).toBe(
-      "Alerting is not running: the last sweep was 13 min ago. Heartbeat and check incidents are not opened until it runs again.",
+      "Alerting is not running: the last sweep was 13m ago. Heartbeat and check incidents are not opened until it runs again.",
     );
   });
 

@@ -13,5 +13,5 @@ export function staleSweepNotice(schedule: ScheduleHealth | undefined, now: numb
   if (!Number.isFinite(last)) {
     return "Alerting is not running: the sweep has never run. Heartbeat and check incidents are not opened until it runs.";
   }
-  return `Alerting is not running: the last sweep was ${formatDuration((now - last) / 1000)} ago. Heartbeat and check incidents are not opened until it runs again.`;
+  return `Alerting is not running: the last sweep was ${formatDuration(now - last)} ago. Heartbeat and check incidents are not opened until it runs again.`;
 }

@@ -1,4 +1,4 @@
-import { HEARTBEAT_MONITOR, incidentKey } from "@custos/protocol";
+import { formatDuration, HEARTBEAT_MONITOR, incidentKey } from "@custos/protocol";
 import { PAGING_EVENTS } from "../incidents/ack-token.ts";
 import type { NotificationMessage } from "../notify/types.ts";
 
@@ -22,19 +22,6 @@ export interface OutboxContext {
   heartbeat_timeout_seconds: number | null;
   monitor_id: string | null;
   monitor_name: string | null;
-}
-
-/** "3m 12s", "2h 5m", "45s" */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  const d = Math.floor(s / 86_400);
-  const h = Math.floor((s % 86_400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = s % 60;
-  if (d > 0) return `${d}d ${h}h`;
-  if (h > 0) return `${h}h ${m}m`;
-  if (m > 0) return `${m}m ${rest}s`;
-  return `${rest}s`;
 }
 
 /** The identity the agent uses for the same incident (see @custos/protocol incident-key.ts). */
@@ -68,7 +55,7 @@ export function buildMessage(
   const subject = row.incident_title ?? "Custos test notification";
   const severity = row.severity ?? "info";
   const started = row.started_at ?? row.opened_at;
-  const duration = started && row.resolved_at ? (row.resolved_at.getTime() - started.getTime()) / 1000 : null;
+  const durationMs = started && row.resolved_at ? row.resolved_at.getTime() - started.getTime() : null;
   let title: string;
   const lines: string[] = [];
   switch (row.event) {
@@ -83,21 +70,21 @@ export function buildMessage(
     case "restored":
       title = `RESTORED: ${row.server_name && row.kind === "heartbeat" ? row.server_name : subject}`;
       lines.push(
-        duration !== null
-          ? `Back after ${formatDuration(duration)} (down since ${started ? utc(started) : "?"}).`
+        durationMs !== null
+          ? `Back after ${formatDuration(durationMs)} (down since ${started ? utc(started) : "?"}).`
           : "Back up.",
       );
       break;
     case "escalation":
       title = `ESCALATED: ${subject}`;
       lines.push(
-        `Still unacknowledged after ${started ? formatDuration((now.getTime() - started.getTime()) / 1000) : "a while"}.`,
+        `Still unacknowledged after ${started ? formatDuration(now.getTime() - started.getTime()) : "a while"}.`,
       );
       break;
     case "repeat":
       title = `STILL DOWN: ${subject}`;
       lines.push(
-        `Reminder ${row.sequence}: down for ${started ? formatDuration((now.getTime() - started.getTime()) / 1000) : "a while"}.`,
+        `Reminder ${row.sequence}: down for ${started ? formatDuration(now.getTime() - started.getTime()) : "a while"}.`,
       );
       break;
     case "flapping":
@@ -136,7 +123,7 @@ export function buildMessage(
             cause: row.cause,
             opened_at: row.opened_at.toISOString(),
             resolved_at: row.resolved_at?.toISOString() ?? null,
-            duration_seconds: duration !== null ? Math.round(duration) : null,
+            duration_seconds: durationMs !== null ? Math.round(durationMs / 1000) : null,
             server: row.server_id ? { id: row.server_id, name: row.server_name ?? "" } : null,
             monitor: row.monitor_id ? { id: row.monitor_id, name: row.monitor_name ?? "" } : null,
           },

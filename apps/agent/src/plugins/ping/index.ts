@@ -4,11 +4,12 @@
  * its duration (monotonic clock) is reported after recovery.
  */
 import { readFile } from "node:fs/promises";
+import { formatDuration } from "@custos/protocol";
 import type { Collected, PluginContext, Sample } from "../types.ts";
 import { definePlugin, UnsupportedError } from "../types.ts";
 import { PingConfig } from "./config.ts";
 import { answered, evaluate, type TargetResult, targetSamples } from "./evaluate.ts";
-import { type Clock, formatDuration, type OutageState, outageDurationMs, trackOutage } from "./outage.ts";
+import { type Clock, type OutageState, outageDurationMs, trackOutage } from "./outage.ts";
 import { type PingResult, parsePingOutput } from "./parse.ts";
 import { tcpPing } from "./tcp.ts";
 

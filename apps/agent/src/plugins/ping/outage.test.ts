@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluate } from "./evaluate.ts";
-import { type Clock, formatDuration, outageDurationMs, trackOutage } from "./outage.ts";
+import { type Clock, outageDurationMs, trackOutage } from "./outage.ts";
 
 const at = (wall: string, monoSeconds: number, bootId = "boot-a"): Clock => ({
   wallMs: Date.parse(wall),
@@ -55,18 +55,6 @@ describe("trackOutage", () => {
     const start = trackOutage(undefined, true, at("2026-11-22T10:00:00Z", 1000)).state;
     if (!start) throw new Error("outage expected");
     expect(outageDurationMs(start, at("2026-11-22T10:00:45Z", 1045))).toBe(45_000);
-  });
-});
-
-describe("formatDuration", () => {
-  it.each([
-    [0, "0s"],
-    [42_400, "42s"],
-    [192_000, "3m 12s"],
-    [3_900_000, "1h 5m"],
-    [2 * 86_400_000 + 3 * 3_600_000, "2d 3h"],
-  ])("formats %i ms as %s", (ms, text) => {
-    expect(formatDuration(ms)).toBe(text);
   });
 });
 

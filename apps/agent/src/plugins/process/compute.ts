@@ -3,8 +3,7 @@
  * restart detection, the samples and the check status. The runner (index.ts) reads /proc and
  * hands the parsed values in here.
  */
-import type { CheckStatus } from "@custos/protocol";
-import { formatDuration } from "../../util/duration-text.ts";
+import { type CheckStatus, formatDuration } from "@custos/protocol";
 import type { Sample } from "../types.ts";
 
 /** The kernel keeps the first 15 bytes of a process name in comm. */

@@ -5,7 +5,6 @@ import {
   detectReboot,
   diskIoSamples,
   evaluate,
-  formatDuration,
   fsUsage,
   MAX_RATE_GAP_SECONDS,
   memorySamples,
@@ -281,16 +280,5 @@ describe("evaluate", () => {
       thresholds,
     );
     expect(outcome).toEqual({ status: "ok", message: "rebooted at 2026-11-22T04:15:38Z; memory 10%" });
-  });
-});
-
-describe("formatDuration", () => {
-  it.each([
-    [42, "42s"],
-    [192, "3m 12s"],
-    [5 * 3600 + 120, "5h 2m"],
-    [3 * 86400 + 4 * 3600 + 59, "3d 4h"],
-  ])("formats %i seconds as %s", (seconds, text) => {
-    expect(formatDuration(seconds)).toBe(text);
   });
 });

@@ -3,7 +3,7 @@
  * percentages and byte rates from two counter snapshots, reboot detection, and the check status
  * from thresholds. The runner (index.ts) reads the files and hands the parsed values in here.
  */
-import type { CheckStatus } from "@custos/protocol";
+import { type CheckStatus, formatDuration } from "@custos/protocol";
 import type { CheckOutcome, Sample } from "../types.ts";
 import type { CpuTimes, DiskCounters, Mount, NetCounters } from "./parse.ts";
 
@@ -438,19 +438,6 @@ export function evaluate(readings: Readings, thresholds: Thresholds): CheckOutco
   return { status, message: parts.length > 0 ? parts.join("; ") : "ok" };
 }
 
-/** "3d 4h", "5h 2m", "3m 12s", "42s". */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  const days = Math.floor(s / 86_400);
-  const hours = Math.floor((s % 86_400) / 3_600);
-  const minutes = Math.floor((s % 3_600) / 60);
-  const rest = s % 60;
-  if (days > 0) return `${days}d ${hours}h`;
-  if (hours > 0) return `${hours}h ${minutes}m`;
-  if (minutes > 0) return `${minutes}m ${rest}s`;
-  return `${rest}s`;
-}
-
 /** The reboot event and the message the check carries in the same cycle. */
 export function rebootEvent(
   previous: Snapshot,
@@ -469,7 +456,7 @@ export function rebootEvent(
   if (current.bootId) data.boot_id = current.bootId;
   return {
     kind: "reboot",
-    message: `rebooted at ${bootedAt} (the previous boot had been up ${formatDuration(previous.uptime)})`,
+    message: `rebooted at ${bootedAt} (the previous boot had been up ${formatDuration(previous.uptime * 1000)})`,
     data,
   };
 }

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UnsupportedError } from "../types.ts";
 import { fakeTool, testContext } from "../ups/test-context.ts";
-import { humanSeconds, type SystemdClock, systemdPlugin } from "./index.ts";
+import { type SystemdClock, systemdPlugin } from "./index.ts";
 
 const fixtures = join(import.meta.dirname, "fixtures");
 /**
@@ -205,13 +205,4 @@ describe("systemd runner", () => {
     expect(parsed.success).toBe(false);
     expect(JSON.stringify(parsed.error?.issues.filter((i) => i.path.join(".") === path))).toContain(message);
   });
-});
-
-it.each([
-  [42, "42s"],
-  [125, "2m"],
-  [7_500, "2h 5m"],
-  [93_784, "1d 2h"],
-])("shows %i seconds in state as %s", (seconds, text) => {
-  expect(humanSeconds(seconds)).toBe(text);
 });

@@ -3,6 +3,7 @@
  * time in state) and optionally `systemctl list-units --state=failed`. Restart counts are kept
  * in the plugin state to spot a unit that keeps crashing.
  */
+import { formatDuration } from "@custos/protocol";
 import type { CheckOutcome, Collected, ExecResult, PluginContext, Sample } from "../types.ts";
 import { definePlugin, UnsupportedError } from "../types.ts";
 import { SystemdConfig } from "./config.ts";
@@ -47,17 +48,6 @@ function formatWindow(ms: number): string {
     : ms % 60_000 === 0
       ? `${ms / 60_000}m`
       : `${ms / 1000}s`;
-}
-
-/** 93784 -> "1d 2h", 7500 -> "2h 5m", 125 -> "2m", 42 -> "42s". */
-export function humanSeconds(seconds: number): string {
-  const d = Math.floor(seconds / 86_400);
-  const h = Math.floor((seconds % 86_400) / 3_600);
-  const m = Math.floor((seconds % 3_600) / 60);
-  if (d > 0) return `${d}d ${h}h`;
-  if (h > 0) return `${h}h ${m}m`;
-  if (m > 0) return `${m}m`;
-  return `${seconds}s`;
 }
 
 /** The systemd plugin reading time from `clock`; the registry uses the host's clocks. */
@@ -147,7 +137,7 @@ export function systemdPlugin(clock: SystemdClock = hostClock) {
           );
           if (seconds !== undefined)
             samples.push({ name: "systemd.unit.state_seconds", value: seconds, labels });
-          const since = seconds === undefined ? "" : ` for ${humanSeconds(seconds)}`;
+          const since = seconds === undefined ? "" : ` for ${formatDuration(seconds * 1000)}`;
           checks.push({ monitor, status: verdict.status, message: `${verdict.message}${since}`, latency_ms });
         });
         ctx.state.set(HISTORY_KEY, histories);

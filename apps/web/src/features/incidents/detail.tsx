@@ -63,7 +63,7 @@ export function describeEntry(entry: TimelineEntry): { title: string; detail?: s
         title: entry.by
           ? `Resolved by ${entry.by.email ?? "a former member"}`
           : "Resolved automatically (recovered)",
-        detail: `after ${formatDuration(entry.duration_seconds)}`,
+        detail: `after ${formatDuration(entry.duration_seconds * 1000)}`,
         tone: "green",
       };
   }
@@ -202,7 +202,7 @@ export function IncidentDetailView() {
             <Fact label="Started">{formatDateTime(incident.started_at)}</Fact>
             <Fact label="Detected">{formatDateTime(incident.opened_at)}</Fact>
             <Fact label={incident.status === "resolved" ? "Duration" : "Ongoing for"}>
-              {formatDuration(incident.duration_seconds)}
+              {formatDuration(incident.duration_seconds * 1000)}
             </Fact>
             <Fact label="Acknowledged">
               {incident.acknowledged_at

@@ -46,7 +46,8 @@ export const IncidentRow = memo(function IncidentRow({
             started {formatAgo(incident.started_at, now)}
           </span>
           {" · "}
-          {incident.status === "resolved" ? "lasted" : "for"} {formatDuration(incident.duration_seconds)}
+          {incident.status === "resolved" ? "lasted" : "for"}{" "}
+          {formatDuration(incident.duration_seconds * 1000)}
           {incident.acknowledged_by
             ? ` · acknowledged by ${incident.acknowledged_by.email ?? "a member"}`
             : incident.acknowledged_via

@@ -18,7 +18,7 @@ describe("dataLossNote", () => {
         now,
       ),
     ).toBe(
-      "Data not delivered: 12,345 samples dropped by the agent's buffer limits, 3 items refused by the backend (last reported 5 min ago).",
+      "Data not delivered: 12,345 samples dropped by the agent's buffer limits, 3 items refused by the backend (last reported 5m ago).",
     );
   });
 
@@ -28,7 +28,7 @@ describe("dataLossNote", () => {
         { dropped_samples_total: 0, rejected_items_total: 1, data_loss_reported_at: reported },
         now,
       ),
-    ).toBe("Data not delivered: 1 item refused by the backend (last reported 5 min ago).");
+    ).toBe("Data not delivered: 1 item refused by the backend (last reported 5m ago).");
     expect(
       dataLossNote({ dropped_samples_total: 1, rejected_items_total: 0, data_loss_reported_at: null }, now),
     ).toBe("Data not delivered: 1 sample dropped by the agent's buffer limits.");

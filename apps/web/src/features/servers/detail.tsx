@@ -262,7 +262,7 @@ export function ServerDetailView() {
   if (!detail) return null;
   const { server, latest } = detail;
   const state = SERVER_STATE[server.status];
-  const silentFor = server.last_heartbeat_at ? (now - Date.parse(server.last_heartbeat_at)) / 1000 : null;
+  const silentFor = server.last_heartbeat_at ? now - Date.parse(server.last_heartbeat_at) : null;
   const dataLoss = dataLossNote(server, now);
 
   return (
@@ -309,7 +309,7 @@ export function ServerDetailView() {
       {server.status === "down" && silentFor !== null ? (
         <p className="mb-4 rounded-lg bg-red-50 p-3 text-red-900 text-sm dark:bg-red-500/10 dark:text-red-200">
           No heartbeat for {formatDuration(silentFor)} (timeout{" "}
-          {formatDuration(server.heartbeat_timeout_seconds)}).
+          {formatDuration(server.heartbeat_timeout_seconds * 1000)}).
         </p>
       ) : null}
       {dataLoss ? (
