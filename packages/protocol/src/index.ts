@@ -2,6 +2,7 @@ export * from "./ack-link.ts";
 export * from "./agent.ts";
 export * from "./alert-policy.ts";
 export * from "./app-metrics.ts";
+export * from "./check-status.ts";
 export * from "./config.ts";
 export * from "./dashboard.ts";
 export * from "./destinations.ts";

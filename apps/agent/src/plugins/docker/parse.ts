@@ -2,7 +2,7 @@
  * Pure interpretation of the Docker Engine API's `GET /containers/json?all=true`: container states
  * and health, the counts, and the check result.
  */
-import type { CheckStatus } from "@custos/protocol";
+import { type CheckStatus, worseStatus } from "@custos/protocol";
 import { z } from "zod";
 import type { CheckOutcome, Sample } from "../types.ts";
 
@@ -90,8 +90,6 @@ export function countContainers(containers: Container[]): Counts {
   return counts;
 }
 
-const STATUS_RANK: Record<CheckStatus, number> = { ok: 0, unsupported: 0, degraded: 1, down: 2 };
-
 /**
  * With `required`: down when a listed container is missing or not running, degraded when one is
  * unhealthy. Without: degraded when any container is unhealthy or restarting (a crash loop).
@@ -113,7 +111,7 @@ export function summarize(
   let status: CheckStatus = "ok";
   const problems: string[] = [];
   const raise = (next: CheckStatus, message: string) => {
-    if (STATUS_RANK[next] > STATUS_RANK[status]) status = next;
+    status = worseStatus(status, next);
     problems.push(message);
   };
   if (required) {

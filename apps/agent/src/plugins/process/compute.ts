@@ -3,7 +3,7 @@
  * restart detection, the samples and the check status. The runner (index.ts) reads /proc and
  * hands the parsed values in here.
  */
-import { type CheckStatus, formatDuration } from "@custos/protocol";
+import { type CheckStatus, formatDuration, worseStatus } from "@custos/protocol";
 import type { Sample } from "../types.ts";
 
 /** The kernel keeps the first 15 bytes of a process name in comm. */
@@ -201,8 +201,6 @@ export interface Target {
   down?: string;
 }
 
-const STATUS_RANK: Record<CheckStatus, number> = { ok: 0, unsupported: 0, degraded: 1, down: 2 };
-
 const BYTE_UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
 
 /** 1536 -> "1.5 KiB", in the binary units the config accepts ("512MiB"). */
@@ -238,7 +236,7 @@ export function evaluate(
   let status: CheckStatus = "ok";
   const problems: string[] = [];
   const raise = (next: CheckStatus, message: string) => {
-    if (STATUS_RANK[next] > STATUS_RANK[status]) status = next;
+    status = worseStatus(status, next);
     problems.push(message);
   };
   const none = target.absent ?? `no process matches ${target.label}`;

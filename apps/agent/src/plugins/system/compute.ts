@@ -3,7 +3,7 @@
  * percentages and byte rates from two counter snapshots, reboot detection, and the check status
  * from thresholds. The runner (index.ts) reads the files and hands the parsed values in here.
  */
-import { type CheckStatus, formatDuration } from "@custos/protocol";
+import { type CheckStatus, formatDuration, worseStatus } from "@custos/protocol";
 import type { CheckOutcome, Sample } from "../types.ts";
 import type { CpuTimes, DiskCounters, Mount, NetCounters } from "./parse.ts";
 
@@ -368,8 +368,6 @@ export interface Readings {
   rebootMessage?: string;
 }
 
-const STATUS_RANK: Record<CheckStatus, number> = { ok: 0, unsupported: 0, degraded: 1, down: 2 };
-
 function level(value: number, warn: number | undefined, crit: number | undefined): CheckStatus {
   if (crit !== undefined && value >= crit) return "down";
   if (warn !== undefined && value >= warn) return "degraded";
@@ -383,7 +381,7 @@ export function evaluate(readings: Readings, thresholds: Thresholds): CheckOutco
   let status: CheckStatus = "ok";
   const problems: string[] = [];
   const raise = (next: CheckStatus, message: string) => {
-    if (STATUS_RANK[next] > STATUS_RANK[status]) status = next;
+    status = worseStatus(status, next);
     problems.push(message);
   };
 
