@@ -123,7 +123,10 @@ main() {
     usage_error "--server-name: use letters, digits, spaces and _ . : @ ( ) / -"
   fi
   URL="${URL%/}"
-  url_ok() { printf '%s' "$1" | grep -Eq '^https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?(/[A-Za-z0-9._~%/-]*)?$'; }
+  url_ok() { # grep matches line by line: a value with a newline would pass on its first line
+    case "$1" in *$'\n'*) return 1 ;; esac
+    printf '%s' "$1" | grep -Eq '^https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?(/[A-Za-z0-9._~%/-]*)?$'
+  }
   if [ -n "$URL" ] && ! url_ok "$URL"; then usage_error "--url: expected http(s)://host[:port][/path], not '$URL'"; fi
   DOWNLOADS="${DOWNLOADS%/}"
   if [ -n "$DOWNLOADS" ] && ! url_ok "$DOWNLOADS"; then

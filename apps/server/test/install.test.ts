@@ -158,6 +158,8 @@ describe("install.sh", () => {
     expect(body).toContain(`DEFAULT_URL='${server.url}'`);
     // only the assignment is templated; the script still knows what "not templated" looks like
     expect(body).toContain('"$DEFAULT_URL" != "__CUSTOS_URL__"');
+    // self-hosted, the binaries come from this server's /downloads/: that line stays as it is
+    expect(body).toContain("DEFAULT_DOWNLOADS='__CUSTOS_DOWNLOADS__'");
     const etag = res.headers.get("etag") ?? "";
     expect((await fetch(`${server.url}/install.sh`, { headers: { "if-none-match": etag } })).status).toBe(
       304,
@@ -431,6 +433,7 @@ describe("install.sh", () => {
       [[`--url=${server.url}`, "--no-start"], "--api-key is required"],
       [["--api-key=short"], "--api-key: expected"],
       [[`--api-key=${apiKey}`, "--url=ftp://example.com"], "--url: expected"],
+      [[`--api-key=${apiKey}`, "--url=http://example.com\nid"], "--url: expected"],
       [[`--api-key=${apiKey}`, "--wait=soon"], "--wait: expected"],
       [[`--api-key=${apiKey}`], "--url is required"],
     ] as const) {
@@ -438,6 +441,47 @@ describe("install.sh", () => {
       expect(run.code, args.join(" ")).toBe(2);
       expect(run.stderr, args.join(" ")).toContain(message);
     }
+    expect(listing(root)).toEqual(before);
+  });
+
+  it("refuses a malformed or hostile --downloads with a usage error naming --downloads, and runs nothing", async () => {
+    const root = makeRoot();
+    const before = listing(root);
+    const marker = join(root, "pwned");
+    for (const value of [
+      "ftp://example.com/downloads",
+      "example.com/downloads",
+      `http://x/$(touch ${marker})`,
+      `http://x/\`touch ${marker}\``,
+      "http://a'b/downloads",
+      "http://x/a b",
+      "http://x/downloads;id",
+      "http://x/downloads?x=1",
+      "http://user@x/downloads",
+      "http://x/downloads\nid",
+    ]) {
+      for (const args of [[`--downloads=${value}`], ["--downloads", value]]) {
+        const run = await install(root, [
+          `--api-key=${apiKey}`,
+          `--url=${server.url}`,
+          ...args,
+          "--no-start",
+        ]);
+        expect(run.code, value).toBe(2);
+        expect(run.stderr, value).toContain("custos: --downloads: expected http(s)://host[:port][/path]");
+        expect(run.stdout, value).toBe("");
+      }
+    }
+    for (const [args, message] of [
+      [["--downloads"], "--downloads needs a value"],
+      [["--downloads", "--no-start"], "--downloads needs a value"],
+      [["--uninstall", "--downloads=http://x/downloads"], "--uninstall takes no other options"],
+    ] as const) {
+      const run = await install(root, [...args]);
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stderr, args.join(" ")).toContain(message);
+    }
+    expect(existsSync(marker)).toBe(false);
     expect(listing(root)).toEqual(before);
   });
 
