@@ -19,6 +19,7 @@
 import { z } from "zod";
 import { CheckStatus } from "./agent.ts";
 import { IsoTime, JsonObject, SafeText } from "./primitives.ts";
+import { ORG_ROLES } from "./roles.ts";
 
 /** Where these routes live under the Hono app (public URL: `<base>/functions/v1/api/v1/...`). */
 export const DASHBOARD_API_PREFIX = "/api/v1";
@@ -34,9 +35,8 @@ const NOTHING_TO_UPDATE = { message: "give at least one field to change" };
 
 // ---- shared enums and references ----------------------------------------------------------------
 
-/** owner > admin > member > viewer. Viewers read; members also create keys, probes, maintenance
- * windows and acknowledge incidents; admins manage servers, channels, rules, members, settings. */
-export const OrgRole = z.enum(["owner", "admin", "member", "viewer"]);
+/** owner > admin > member > viewer (see roles.ts for what each may do). */
+export const OrgRole = z.enum(ORG_ROLES);
 export type OrgRole = z.infer<typeof OrgRole>;
 
 /** What the dashboard shows for a server: `pending` = waiting for approval; `unknown` = approved

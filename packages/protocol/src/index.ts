@@ -10,3 +10,4 @@ export * from "./duration.ts";
 export * from "./duration-text.ts";
 export * from "./incident-key.ts";
 export * from "./primitives.ts";
+export * from "./roles.ts";

@@ -21,12 +21,8 @@ export type OrgState =
 
 const OrgContext = createContext<OrgState>({ status: "loading" });
 
-const RANK: Record<OrgRole, number> = { owner: 0, admin: 1, member: 2, viewer: 3 };
-
-/** owner > admin > member > viewer: may a `role` do what needs `needed`? */
-export function atLeast(role: OrgRole, needed: OrgRole): boolean {
-  return RANK[role] <= RANK[needed];
-}
+/** owner > admin > member > viewer: may a `role` do what needs `needed`? (The backend asks the same.) */
+export { roleAtLeast as atLeast } from "@custos/protocol/roles";
 
 /** Which organization to show: the remembered one if still a member, else the first. */
 export function pickOrg(orgs: Me["orgs"], remembered: string | null): Me["orgs"][number] | undefined {

@@ -1,11 +1,8 @@
-import type { OrgRole } from "@custos/protocol";
+import { type OrgRole, roleAtLeast } from "@custos/protocol";
 import type { Sql, TransactionSql } from "postgres";
 import type { Ctx } from "../context.ts";
 import { asCaller, type CallerClaims } from "../db/as-caller.ts";
 import { AppError } from "../errors.ts";
-
-/** owner 0 < admin 1 < member 2 < viewer 3 (the enum's order in SQL too). */
-export const ROLE_RANK: Record<OrgRole, number> = { owner: 0, admin: 1, member: 2, viewer: 3 };
 
 const ARTICLE: Record<OrgRole, string> = {
   owner: "an owner",
@@ -23,7 +20,7 @@ export async function requireOrgRole(tx: TransactionSql, orgId: string, min: Org
   const [row] = await tx<{ role: OrgRole }[]>`
     select role from public.memberships where org_id = ${orgId} and user_id = (select auth.uid())`;
   if (!row) throw new AppError("NOT_FOUND", `organization ${orgId} not found`, { field: "org_id" });
-  if (ROLE_RANK[row.role] > ROLE_RANK[min]) {
+  if (!roleAtLeast(row.role, min)) {
     throw new AppError(
       "FORBIDDEN",
       `this needs the ${min} role or higher in this organization; you are ${ARTICLE[row.role]}`,

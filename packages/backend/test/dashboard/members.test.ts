@@ -4,6 +4,7 @@ import {
   InvitationList,
   MemberItem,
   MemberList,
+  ORG_ROLES,
 } from "@custos/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Dashboard, expectContract, setupDashboard } from "./helpers.ts";
@@ -15,6 +16,13 @@ beforeAll(async () => {
 afterAll(() => d.close());
 
 describe("members", () => {
+  it("ranks roles in SQL as the API and the dashboard do (RLS compares role <= min_role)", async () => {
+    const [row] = await d.sql<
+      { roles: string[] }[]
+    >`select enum_range(null::public.org_role)::text[] as roles`;
+    expect(row?.roles).toEqual([...ORG_ROLES]);
+  });
+
   it("lists members with roles and emails, to any member, and only co-members", async () => {
     const res = await d.api("GET", `/orgs/${d.orgA}/members`, { as: d.users.viewer });
     const list = expectContract(res, 200, MemberList);
