@@ -51,9 +51,12 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
   const forgotten = store.monitors.keepOnlyParents(settings.monitors.map((m) => m.name));
   if (forgotten > 0) log.info("forgot the state of monitors removed from the config", { count: forgotten });
 
-  let serverId = storedServerId(store, settings.url, settings.apiKey);
+  // Without `url:` the agent runs on its own: it collects, alerts on its own channels and keeps
+  // its buffer (capped as always), and nothing below that talks to a backend is started.
+  const backendUrl = settings.url;
+  let serverId = backendUrl ? storedServerId(store, backendUrl, settings.apiKey) : undefined;
   const getServerId = () => serverId;
-  const client = new BackendClient({ url: settings.url, apiKey: settings.apiKey });
+  const client = new BackendClient({ url: backendUrl ?? "", apiKey: settings.apiKey });
 
   const channels = createChannels(settings.localAlerts.channels);
   const dispatcher = new AlertDispatcher({
@@ -66,7 +69,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     ackLink: agentAckLinks({
       store,
       apiKey: settings.apiKey,
-      backendUrl: settings.url,
+      backendUrl: backendUrl ?? "",
       serverId: getServerId,
     }),
   });
@@ -148,7 +151,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     "registration",
     async (signal) => {
       const result = await register(client, store, {
-        url: settings.url,
+        url: backendUrl ?? "", // this loop starts only with a url
         apiKey: settings.apiKey,
         serverName: settings.serverName,
         heartbeatIntervalMs: settings.heartbeatIntervalMs,
@@ -232,9 +235,13 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
   dispatcher.start();
   maintenanceLoop.start(0);
   watchLoop.start(watchEvery);
-  for (const loop of pushLoops.values()) loop.start(FIRST_PUSH_AFTER_MS);
-  if (serverId) heartbeatLoop.start(0);
-  else registrationLoop.start(0);
+  if (backendUrl) {
+    for (const loop of pushLoops.values()) loop.start(FIRST_PUSH_AFTER_MS);
+    if (serverId) heartbeatLoop.start(0);
+    else registrationLoop.start(0);
+  } else {
+    log.warn("no url: in the config, so this agent talks to no backend (local alerts only)");
+  }
 
   let stopping: Promise<void> | undefined;
   return {

@@ -71,7 +71,8 @@ const hooks = () =>
 
 describe("the agent's own alerts", () => {
   it("alerts DOWN after two failed checks and RESTORED with the duration, and tells the backend", async () => {
-    script.set("api", { statuses: ["ok", "down", "down", "down", "ok"] });
+    // ok for a second first: the page names the server id, which registration must have given
+    script.set("api", { statuses: [...Array(7).fill("ok"), "down", "down", "down", "ok"] });
     agent = await start(
       settings({ monitors: "  - type: scripted\n    key: api\n    check_interval: 150ms" }),
     );
@@ -164,6 +165,40 @@ describe("the agent's own alerts", () => {
     const after = backend.heartbeats.length;
     await waitFor(() => backend.heartbeats.length >= after + 3, 10_000, "three fresh answers");
     expect(hooks()).toEqual([]);
+  });
+
+  it("runs on its own without url: collects, pages DOWN on its own channel, and contacts no backend", async () => {
+    script.set("solo", { statuses: ["down"] });
+    const yaml = `
+api_key: ${backend.apiKey}
+server_name: solo-1
+monitors:
+  - type: scripted
+    key: solo
+    check_interval: 100ms
+local_alerts:
+  failures_before_alert: 2
+  backend_unreachable_after: 200ms
+  channels:
+    - type: webhook
+      url: ${sink.url}/hook
+buffer:
+  path: ${files.statePath}
+`;
+    const requestsBefore = backend.requests.length;
+    agent = await start(parseConfig(files.configPath, yaml, { plugins: testPlugins, env: {} }));
+    await waitFor(() => hooks().some((h) => h.state === "down"), 10_000, "the local DOWN page");
+    expect(hooks()[0]).toMatchObject({
+      monitor: "scripted:solo",
+      state: "down",
+      server: "solo-1",
+      ack_url: null,
+    });
+    // well past backend_unreachable_after: no backend is no outage
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(hooks().filter((h) => h.monitor === "custos-backend")).toEqual([]);
+    expect(backend.requests.length).toBe(requestsBefore);
+    script.delete("solo");
   });
 
   it("does not alert at start, and a restart during an outage already alerted does not alert again", async () => {

@@ -161,8 +161,12 @@ export const AgentConfigFile = z.strictObject({
   api_key: z.string().min(1),
   /** The name shown in the dashboard; defaults to the hostname. */
   server_name: z.string().min(1).max(255).optional(),
-  /** Backend base URL (the agent calls `${url}/functions/v1/api/agent/...`). */
-  url: HttpUrl,
+  /**
+   * Backend base URL (the agent calls `${url}/functions/v1/api/agent/...`). Without it the agent
+   * runs on its own: it collects, alerts on its local channels and keeps its buffer, and talks
+   * to no backend (the product brief's sample configuration has none).
+   */
+  url: HttpUrl.optional(),
   heartbeat_interval: Duration.default(60_000),
   metrics_push_interval: Duration.default(30_000),
   /** Run collections on wall-clock multiples of their interval (:00, :10, :20, ...). */

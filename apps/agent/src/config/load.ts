@@ -10,10 +10,11 @@ import { ConfigError, type ConfigIssue } from "../errors.ts";
 import type { PluginDefinition } from "../plugins/types.ts";
 import { substituteEnv } from "./env-subst.ts";
 import { fromZodIssues } from "./issues.ts";
+import { expandListForm } from "./list-form.ts";
 import { resolveMonitors } from "./monitors.ts";
 import { DEFAULT_STATE_PATH, MAX_CONFIG_BYTES } from "./paths.ts";
 import type { AgentSettings } from "./settings.ts";
-import { issueAt, parseYamlSource } from "./yaml-source.ts";
+import { issueAt, type KeyPath, parseYamlSource } from "./yaml-source.ts";
 
 function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
   return [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
@@ -96,14 +97,18 @@ export function parseConfig(path: string, text: string, options: LoadOptions): A
       }),
     );
   }
-  const entries: { index: number; entry: MonitorEntry }[] = [];
+  const entries: { index: number; path: KeyPath; entry: MonitorEntry }[] = [];
   if (!Array.isArray(rawMonitors)) {
     issues.push(issueAt(source, ["monitors"], "expected a list of monitors (- type: ...)"));
   } else {
     rawMonitors.forEach((raw, index) => {
-      const entry = MonitorEntry.safeParse(raw);
-      if (entry.success) entries.push({ index, entry: entry.data });
-      else issues.push(...fromZodIssues(entry.error.issues, { source, prefix: ["monitors", index] }));
+      const expanded = expandListForm(raw, index, options.plugins, source);
+      issues.push(...expanded.issues);
+      for (const { path, raw: item } of expanded.entries) {
+        const entry = MonitorEntry.safeParse(item);
+        if (entry.success) entries.push({ index, path, entry: entry.data });
+        else issues.push(...fromZodIssues(entry.error.issues, { source, prefix: path }));
+      }
     });
   }
   const resolved = resolveMonitors(entries, options.plugins, source);
@@ -116,7 +121,7 @@ export function parseConfig(path: string, text: string, options: LoadOptions): A
     file: path,
     apiKey: config.api_key,
     serverName: config.server_name ?? hostname(),
-    url: config.url.replace(/\/+$/, ""),
+    ...(config.url ? { url: config.url.replace(/\/+$/, "") } : {}),
     heartbeatIntervalMs: config.heartbeat_interval,
     pushIntervalMs: config.metrics_push_interval,
     clockAligned: config.clock_aligned,

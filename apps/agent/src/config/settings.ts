@@ -21,8 +21,8 @@ export interface AgentSettings {
   file: string;
   apiKey: string;
   serverName: string;
-  /** Backend base URL without a trailing slash. */
-  url: string;
+  /** Backend base URL without a trailing slash; absent for an agent that runs on its own. */
+  url?: string;
   heartbeatIntervalMs: number;
   pushIntervalMs: number;
   clockAligned: boolean;

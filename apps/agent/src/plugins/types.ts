@@ -78,6 +78,13 @@ export interface PluginDefinition<Schema extends z.ZodType = z.ZodType> {
   configSchema: Schema;
   /** Interval when the monitor sets no check_interval (ms). */
   defaultIntervalMs: number;
+  /**
+   * A key under which one entry may list several targets (`endpoints:` for http): each item,
+   * merged over the entry's other keys, is configured as a monitor of its own (config/list-form.ts).
+   */
+  listForm?: string;
+  /** Other names users write for an option (`services:` for systemd's `units:`), old → canonical. */
+  aliases?: Readonly<Record<string, string>>;
   /** Name used when the user gives none, e.g. `http:${host}`. */
   defaultName?(config: z.output<Schema>): string;
   create(config: z.output<Schema>, ctx: PluginContext): PluginInstance | Promise<PluginInstance>;

@@ -49,6 +49,8 @@ async function check(config: HttpConfig, ctx: PluginContext, ca: string | undefi
 
 export const plugin = definePlugin({
   type: "http",
+  // the product brief's form: one entry, several `endpoints:` (each its own monitor)
+  listForm: "endpoints",
   configSchema: HttpConfig,
   defaultIntervalMs: 60_000,
   defaultName: (config) => `http:${new URL(config.url).host}`,

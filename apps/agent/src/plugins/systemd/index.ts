@@ -54,6 +54,8 @@ function formatWindow(ms: number): string {
 export function systemdPlugin(clock: SystemdClock = hostClock) {
   return definePlugin({
     type: "systemd",
+    // the product brief writes `services:`
+    aliases: { services: "units" },
     configSchema: SystemdConfig,
     defaultIntervalMs: 30_000,
     defaultName: () => "systemd",
