@@ -11,6 +11,8 @@
 //     variable the function reads is mentioned in the guide;
 //   - `supabase functions deploy <name>` names a directory under supabase/functions with an index.ts;
 //   - `pnpm --filter <pkg> [script]` names a workspace package (and one of its scripts);
+//   - `node <file> [--option ...]` names a file of the repository, and each --option appears in it
+//     (scripts/publish-agent-downloads.mjs, the step that publishes the agent installer);
 //   - `/functions/v1/api/...` paths match a route of the Hono app (packages/backend/src/app.ts);
 //   - SQL: `private.|public.|published.<name>` objects are created by a migration, `custos-*` cron
 //     jobs are scheduled by one, Vault names match what the migrations read (both ways), every
@@ -252,6 +254,26 @@ function checkPnpmFilters(guide, problems) {
   }
 }
 
+function checkNodeScripts(guide, problems) {
+  for (const line of guide.commands) {
+    for (const m of line.matchAll(
+      /(?:^|[\s;&|(])node\s+((?:\.\/)?[\w./-]+\.(?:mjs|cjs|js|ts))((?:\s+[^\s|;&#]+)*)/g,
+    )) {
+      const file = m[1].replace(/^\.\//, "");
+      if (!exists(file)) {
+        problems.push(`node ${file}: no such file in the repository`);
+        continue;
+      }
+      const source = read(join(ROOT, file));
+      for (const option of m[2].matchAll(/(?:^|\s)(--[a-z][a-z0-9-]*)/g)) {
+        if (!source.includes(`"${option[1]}"`) && !source.includes(`${option[1]}=`)) {
+          problems.push(`node ${file} ${option[1]}: ${file} has no option ${option[1]}`);
+        }
+      }
+    }
+  }
+}
+
 function checkRoutes(guide, problems) {
   const routes = appRoutes();
   const seen = new Set();
@@ -365,6 +387,7 @@ export function checkGuide(guidePath = DEFAULT_GUIDE) {
   checkSecrets(guide, problems);
   checkDeploy(guide, problems);
   checkPnpmFilters(guide, problems);
+  checkNodeScripts(guide, problems);
   checkRoutes(guide, problems);
   checkSql(guide, problems);
   checkWebEnv(guide, problems);

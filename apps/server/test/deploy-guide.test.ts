@@ -1,7 +1,7 @@
 /**
  * docs/deploy-supabase.md is checked against the repository by scripts/check-deploy-guide.mjs
- * (paths, function secrets, the deployed function, pnpm filters, routes, SQL objects, the
- * schedule function it tells to run). The guide as committed must pass; a copy with an invented
+ * (paths, function secrets, the deployed function, pnpm filters, node scripts and their options,
+ * routes, SQL objects, the schedule function it tells to run). The guide as committed must pass; a copy with an invented
  * secret, a missing path or without `select private.ensure_schedule();` must fail naming it.
  */
 import { spawnSync } from "node:child_process";
@@ -59,6 +59,27 @@ describe("docs/deploy-supabase.md", () => {
     const { status, output } = check(guide);
     expect(status).toBe(1);
     expect(output).toContain("packages/backend/src/jobs/tick-nowhere.ts");
+  });
+
+  it("tells to publish the agent installer with the dashboard (scripts/publish-agent-downloads.mjs)", () => {
+    expect(readFileSync(GUIDE, "utf8")).toMatch(
+      /^\s*node scripts\/publish-agent-downloads\.mjs --api-url \S+ --dashboard-url \S+$/m,
+    );
+  });
+
+  it("fails naming a node script that does not exist, or an option the script does not have", () => {
+    const guide = copyWith(
+      "node-scripts.md",
+      "```sh\nnode scripts/publish-agent-download.mjs --api-url x\n" +
+        "node scripts/publish-agent-downloads.mjs --supabase-url x --dashboard-url y\n```",
+    );
+    const { status, output } = check(guide);
+    expect(status).toBe(1);
+    expect(output).toContain("node scripts/publish-agent-download.mjs: no such file in the repository");
+    expect(output).toContain(
+      "node scripts/publish-agent-downloads.mjs --supabase-url: scripts/publish-agent-downloads.mjs has no option --supabase-url",
+    );
+    expect(output).not.toContain("--dashboard-url:");
   });
 
   it("fails when the guide no longer tells to run private.ensure_schedule()", () => {
