@@ -292,7 +292,7 @@ describe("agent check state machine", () => {
     serverId: string,
     startedAt: Date,
     destinations: string[] | undefined,
-    state: "down" | "restored" = "down",
+    state: "down" | "flapping" | "restored" = "down",
   ) {
     await h.call("/alerts", {
       server_id: serverId,
@@ -328,6 +328,28 @@ describe("agent check state machine", () => {
     expect(rows.map((r) => r.suppressed_reason)).toEqual([
       "the agent already paged this destination for this incident",
     ]);
+  });
+
+  it("holds a FLAPPING notice for the agent's report like a DOWN, and does not page a destination the agent's late report covers", async () => {
+    const serverId = await serverSilentFor(1);
+    await h.sql`update organizations set flap_threshold = 3, agent_dedup_seconds = 60`;
+    const base = Date.now() - 100_000;
+    for (const [i, status] of ["down", "ok", "down", "ok", "down"].entries()) {
+      await report(serverId, [status, status], "http:api", base + i * 10_000);
+    }
+    const [flapping] = await h.sql<{ id: number; held_s: number; status: string }[]>`
+      select id, status::text, extract(epoch from next_attempt_at - created_at)::int as held_s
+      from notification_outbox where event = 'flapping' and channel_id = ${channels.a}`;
+    expect(flapping).toMatchObject({ status: "pending", held_s: 60 });
+    // the agent's report of its own FLAPPING page arrives after the backend's notice was queued
+    const [incident] = await h.sql<{ started_at: Date }[]>`
+      select started_at from incidents where flapping order by started_at desc limit 1`;
+    await agentPaged(serverId, incident?.started_at as Date, [await keyOf(sinkA.url)], "flapping");
+    await h.sql`update notification_outbox set next_attempt_at = now() where event = 'flapping'`;
+    await dispatchDue({ ctx: h.app.ctx });
+    expect(events(sinkA)).not.toContain("flapping");
+    const [after] = await h.sql`select status::text from notification_outbox where id = ${flapping?.id as number}`;
+    expect(after?.status).toBe("suppressed");
   });
 
   it("carries the incident key the agent uses for the same incident, so a receiver can join both paths' pages", async () => {
