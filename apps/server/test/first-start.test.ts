@@ -109,6 +109,7 @@ function expectAllAccepted(calls: { route: string; status: number; body: unknown
 }
 
 describe("the first calls on a fresh database", () => {
+  // starts custos-server on an empty database: every migration runs first
   it("answer 2xx on every agent route when DATABASE_URL names an empty database", async () => {
     const databaseUrl = await createEmptyDatabase(inject("pgAdminUrl"), "fresh");
     const server = await startCustosServer({ databaseUrl });
@@ -116,7 +117,7 @@ describe("the first calls on a fresh database", () => {
     const { org, calls } = await firstCallsOfEveryRoute(server);
     expectAllAccepted(calls);
     expect(await storedRows(databaseUrl, org)).toEqual({ samples: 2, checks: 2 });
-  });
+  }, 120_000);
 
   it("answer 2xx on every agent route after an upgrade whose migrations create new types", async () => {
     const databaseUrl = await createEmptyDatabase(inject("pgAdminUrl"), "upgrade");
