@@ -17,6 +17,7 @@ export {
 } from "./context.ts";
 export { asCaller, type CallerClaims } from "./db/as-caller.ts";
 export { AppError, errorBody, STATUS_BY_CODE } from "./errors.ts";
+export { type FieldIssue, fieldIssues } from "./http/body.ts";
 export { acknowledgeIncident } from "./incidents/acknowledge.ts";
 export { resolveIncident } from "./incidents/resolve.ts";
 export { type JobOutcome, runJob } from "./jobs/run.ts";

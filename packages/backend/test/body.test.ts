@@ -1,8 +1,9 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import type { Gunzip } from "../src/context.ts";
 import { AppError } from "../src/errors.ts";
-import { readJsonBody } from "../src/http/body.ts";
+import { fieldIssues, parseInput, readJsonBody } from "../src/http/body.ts";
 
 /** What custos-server injects (apps/server/src/gunzip.ts), written here for the backend alone. */
 const zlibGunzip: Gunzip = (bytes, max) => {
@@ -96,5 +97,48 @@ describe.each(MODES)("request bodies, $name", (mode) => {
     expect((await failure(read(`{"s":"\\\\","a":${"[".repeat(40)}${"]".repeat(40)}}`))).message).toContain(
       "deeper",
     );
+  });
+});
+
+describe("refused input (one mapper for the agent API, the dashboard API and /auth/v1)", () => {
+  const Schema = z.strictObject({ name: z.string(), config: z.strictObject({ port: z.number() }) });
+  const refusal = (value: unknown) => {
+    const result = Schema.safeParse(value);
+    if (result.success) throw new Error("expected a refusal");
+    return fieldIssues(result.error);
+  };
+
+  it("names the first offending field by its dotted path", () => {
+    expect(refusal({ name: "a", config: { port: "80" } })).toMatchObject({
+      field: "config.port",
+      message: "config.port: Invalid input: expected number, received string",
+    });
+  });
+
+  it("names an unknown key by its own path, not its object's", () => {
+    expect(refusal({ name: "a", config: { port: 80, bogus: 1 } })).toEqual({
+      field: "config.bogus",
+      message: "config.bogus: unknown field",
+      issues: [{ path: "config.bogus", message: "unknown field" }],
+    });
+  });
+
+  it("names the body when the input as a whole is wrong", () => {
+    expect(refusal("text")).toMatchObject({ field: "body" });
+  });
+
+  it("throws VALIDATION with the field and every issue", () => {
+    const error = (() => {
+      try {
+        parseInput(Schema, { name: 1, config: { port: 80 }, extra: true });
+      } catch (caught) {
+        return caught as AppError;
+      }
+      throw new Error("expected a refusal");
+    })();
+    expect(error).toBeInstanceOf(AppError);
+    expect(error.code).toBe("VALIDATION");
+    expect(error.field).toBe("name");
+    expect(error.issues?.map((i) => i.path)).toEqual(["name", "extra"]);
   });
 });

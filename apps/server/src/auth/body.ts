@@ -1,3 +1,4 @@
+import { fieldIssues } from "@custos/backend";
 import type { z } from "zod";
 import { AuthError } from "./errors.ts";
 
@@ -60,9 +61,8 @@ export async function readJsonObject(request: Request): Promise<Record<string, u
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue?.path.map(String).join(".") || "body";
-  throw new AuthError(400, "validation_failed", `${field}: ${issue?.message ?? "invalid input"}`, { field });
+  const { field, message } = fieldIssues(result.error);
+  throw new AuthError(400, "validation_failed", message, { field });
 }
 
 function tooLarge() {

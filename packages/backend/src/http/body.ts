@@ -135,19 +135,36 @@ function limitBytes(limit: number, what: string): TransformStream<Uint8Array, Ui
   });
 }
 
-/** Validates with a zod schema; the error names the first offending field by its dotted path. */
+/** One refused value of a request, by its dotted path (`samples.3.value`). */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * A zod error as every API reports it: the issues (at most 20) by dotted path, an unknown key
+ * named by its own path (`bogus`, `config.bogus`: "unknown field") rather than its object's; the
+ * field to name, the first issue's path or `body` for the input as a whole; and the message
+ * `<field>: <what is wrong>`.
+ */
+export function fieldIssues(error: z.ZodError): { field: string; message: string; issues: FieldIssue[] } {
+  const issues = error.issues.slice(0, 20).map((issue) => {
+    const path = issue.path.map(String);
+    if (issue.code === "unrecognized_keys" && issue.keys[0] !== undefined) path.push(issue.keys[0]);
+    return {
+      path: path.join("."),
+      message: issue.code === "unrecognized_keys" ? "unknown field" : issue.message,
+    };
+  });
+  const first = issues[0] ?? { path: "", message: "invalid input" };
+  const field = first.path || "body";
+  return { field, message: `${field}: ${first.message}`, issues };
+}
+
+/** Validates with a zod schema; a refusal is VALIDATION naming the first offending field (fieldIssues). */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.slice(0, 20).map((issue) => ({
-    path: issue.path.map(String).join("."),
-    message: issue.message,
-  }));
-  const first = issues[0] ?? { path: "", message: "invalid input" };
-  const where = first.path || "body";
-  return failValidation(`${where}: ${first.message}`, where, issues);
-}
-
-function failValidation(message: string, field: string, issues: { path: string; message: string }[]): never {
+  const { field, message, issues } = fieldIssues(result.error);
   throw new AppError("VALIDATION", message, { field, issues });
 }

@@ -4,7 +4,7 @@ import { verifyUserJwt } from "../../auth/jwt.ts";
 import type { Ctx } from "../../context.ts";
 import type { CallerClaims } from "../../db/as-caller.ts";
 import { AppError } from "../../errors.ts";
-import { readJsonBody } from "../../http/body.ts";
+import { parseInput, readJsonBody } from "../../http/body.ts";
 
 export type DashboardEnv = { Variables: { caller: CallerClaims } };
 export type DashboardContext = Context<DashboardEnv>;
@@ -28,40 +28,20 @@ const Uuid = z.uuid({ message: "must be a uuid" });
 /** Path parameters by name; a malformed one is 400 naming it (e.g. `server_id`). */
 export function pathIds<K extends string>(c: Context, ...names: K[]): Record<K, string> {
   const shape = Object.fromEntries(names.map((n) => [n, Uuid])) as Record<K, typeof Uuid>;
-  return parseRequest(z.object(shape), c.req.param()) as Record<K, string>;
-}
-
-/**
- * Validates request input; the error names the first offending field by its dotted path. Unlike
- * a bare zod issue, an unknown key is named too (`bogus`, `config.bogus`), not just "body".
- */
-export function parseRequest<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues.slice(0, 20).map((issue) => {
-    const path = issue.path.map(String);
-    if (issue.code === "unrecognized_keys" && issue.keys[0] !== undefined) path.push(issue.keys[0]);
-    return {
-      path: path.join("."),
-      message: issue.code === "unrecognized_keys" ? "unknown field" : issue.message,
-    };
-  });
-  const first = issues[0] ?? { path: "", message: "invalid input" };
-  const field = first.path || "body";
-  throw new AppError("VALIDATION", `${field}: ${first.message}`, { field, issues });
+  return parseInput(z.object(shape), c.req.param()) as Record<K, string>;
 }
 
 export function queryOf<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
-  return parseRequest(schema, c.req.query());
+  return parseInput(schema, c.req.query());
 }
 
 export async function bodyOf<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
-  return parseRequest(schema, await readJsonBody(c.req.raw));
+  return parseInput(schema, await readJsonBody(c.req.raw));
 }
 
 /** For creates whose fields all have defaults: an empty body means `{}`. */
 export async function optionalBodyOf<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   const length = c.req.header("content-length");
   const empty = c.req.raw.body === null || length === "0";
-  return parseRequest(schema, empty ? {} : await readJsonBody(c.req.raw));
+  return parseInput(schema, empty ? {} : await readJsonBody(c.req.raw));
 }
