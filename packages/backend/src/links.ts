@@ -24,3 +24,22 @@ export function ackLinkBase(
   const origin = config.agentUrl?.replace(/\/+$/, "") ?? dashboardLinkBase(config);
   return origin ? `${origin}/functions/v1/api/ack/` : undefined;
 }
+
+/**
+ * The dashboard's URL when agents reach the API at another origin (the cloud: agentUrl is the
+ * Supabase project, dashboardUrl the static host, CUSTOS_PUBLIC_URL); undefined self-hosted (no
+ * agentUrl), when either is missing or when they share an origin. Where the cloud serves what
+ * the API cannot: the acknowledge confirmation page, install.sh and the agent binaries.
+ */
+export function dashboardElsewhere(
+  config: Pick<BackendConfig, "agentUrl" | "dashboardUrl">,
+): string | undefined {
+  const { agentUrl, dashboardUrl } = config;
+  if (!agentUrl || !dashboardUrl) return undefined;
+  try {
+    if (new URL(agentUrl).origin === new URL(dashboardUrl).origin) return undefined;
+  } catch {
+    return undefined;
+  }
+  return dashboardUrl.replace(/\/+$/, "");
+}

@@ -1,4 +1,5 @@
 import type { BackendConfig } from "../context.ts";
+import { dashboardElsewhere } from "../links.ts";
 
 /**
  * The one line that installs and registers the agent. Self-hosted, one base URL serves
@@ -11,23 +12,11 @@ import type { BackendConfig } from "../context.ts";
 export { installCommand } from "@custos/protocol/install";
 
 /**
- * Where install.sh and downloads/ are served when that is not the API: the dashboard's URL when
- * agents reach the API at another origin (the cloud: agentUrl is the Supabase project, dashboardUrl
- * the static host, CUSTOS_PUBLIC_URL). Undefined self-hosted (no agentUrl), and when either is
- * missing or they share an origin: then the API's own origin serves them.
+ * Where install.sh and downloads/ are served when that is not the API: the dashboard's static
+ * host in the cloud (links.ts dashboardElsewhere); undefined where the API's origin serves them.
  */
-export function installFilesUrl(
-  config: Pick<BackendConfig, "agentUrl" | "dashboardUrl">,
-): string | undefined {
-  const { agentUrl, dashboardUrl } = config;
-  if (!agentUrl || !dashboardUrl) return undefined;
-  try {
-    if (new URL(agentUrl).origin === new URL(dashboardUrl).origin) return undefined;
-  } catch {
-    return undefined;
-  }
-  return dashboardUrl.replace(/\/+$/, "");
-}
+export const installFilesUrl = (config: Pick<BackendConfig, "agentUrl" | "dashboardUrl">) =>
+  dashboardElsewhere(config);
 
 /**
  * The public base URL: the configured one (dashboardUrl), else the request's origin as the

@@ -8,7 +8,7 @@ import {
   isAckLinkToken,
   viewAckLink,
 } from "../incidents/acknowledge-by-link.ts";
-import { dashboardLinkBase } from "../links.ts";
+import { dashboardElsewhere, dashboardLinkBase } from "../links.ts";
 
 /**
  * /api/ack/:token — the one-click acknowledge link in notifications. No session: the token is the
@@ -47,18 +47,12 @@ export function ackRoutes(ctx: Ctx) {
 
 /**
  * The dashboard's confirmation page when the API is served from another origin than the
- * dashboard (the cloud: agentUrl is the Supabase project); undefined where this route's own HTML
- * reaches the browser intact (custos-server, one origin).
+ * dashboard (the cloud); undefined where this route's own HTML reaches the browser intact
+ * (custos-server, one origin).
  */
 function confirmationPage(ctx: Ctx): string | undefined {
-  const { agentUrl, dashboardUrl } = ctx.config;
-  if (!agentUrl || !dashboardUrl) return undefined;
-  try {
-    if (new URL(agentUrl).origin === new URL(dashboardUrl).origin) return undefined;
-  } catch {
-    return undefined;
-  }
-  return `${dashboardLinkBase(ctx.config)}/ack`;
+  const dashboard = dashboardElsewhere(ctx.config);
+  return dashboard ? `${dashboard}/ack` : undefined;
 }
 
 const wantsJson = (c: Context) => /\bapplication\/json\b/i.test(c.req.header("accept") ?? "");
