@@ -116,16 +116,19 @@ main() {
     usage_error "--uninstall takes no other options than --purge"
   fi
   # values end up in YAML and sed replacements: allow only characters that need no quoting
-  if [ -n "$API_KEY" ] && ! printf '%s' "$API_KEY" | grep -Eq '^[A-Za-z0-9_.-]{8,256}$'; then
+  one_line_matches() { # grep matches line by line: a value with a newline would pass on its first line
+    case "$1" in *$'\n'*) return 1 ;; esac
+    printf '%s' "$1" | grep -Eq "$2"
+  }
+  if [ -n "$API_KEY" ] && ! one_line_matches "$API_KEY" '^[A-Za-z0-9_.-]{8,256}$'; then
     usage_error "--api-key: expected letters, digits, '_', '.' or '-' (8 to 256 characters)"
   fi
-  if [ -n "$SERVER_NAME" ] && ! printf '%s' "$SERVER_NAME" | grep -Eq '^[A-Za-z0-9_. :@()/-]{1,255}$'; then
+  if [ -n "$SERVER_NAME" ] && ! one_line_matches "$SERVER_NAME" '^[A-Za-z0-9_. :@()/-]{1,255}$'; then
     usage_error "--server-name: use letters, digits, spaces and _ . : @ ( ) / -"
   fi
   URL="${URL%/}"
-  url_ok() { # grep matches line by line: a value with a newline would pass on its first line
-    case "$1" in *$'\n'*) return 1 ;; esac
-    printf '%s' "$1" | grep -Eq '^https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?(/[A-Za-z0-9._~%/-]*)?$'
+  url_ok() {
+    one_line_matches "$1" '^https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?(/[A-Za-z0-9._~%/-]*)?$'
   }
   if [ -n "$URL" ] && ! url_ok "$URL"; then usage_error "--url: expected http(s)://host[:port][/path], not '$URL'"; fi
   DOWNLOADS="${DOWNLOADS%/}"

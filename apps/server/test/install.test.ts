@@ -434,6 +434,8 @@ describe("install.sh", () => {
       [["--api-key=short"], "--api-key: expected"],
       [[`--api-key=${apiKey}`, "--url=ftp://example.com"], "--url: expected"],
       [[`--api-key=${apiKey}`, "--url=http://example.com\nid"], "--url: expected"],
+      [[`--api-key=${apiKey}\nurl: http://evil.example`], "--api-key: expected"],
+      [[`--api-key=${apiKey}`, "--server-name=web-1\nurl: http://evil.example"], "--server-name: use"],
       [[`--api-key=${apiKey}`, "--wait=soon"], "--wait: expected"],
       [[`--api-key=${apiKey}`], "--url is required"],
     ] as const) {
