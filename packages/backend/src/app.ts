@@ -4,6 +4,7 @@ import type { Sql } from "postgres";
 import { ApiKeyCache } from "./api-keys/authenticate.ts";
 import { type JwksSource, keyResolver } from "./auth/jwt.ts";
 import { type BackendConfig, type Ctx, consoleLogger, DEFAULT_CONFIG, type Logger } from "./context.ts";
+import { DEFAULT_EMAIL_FROM } from "./env.ts";
 import { AppError, errorBody, STATUS_BY_CODE } from "./errors.ts";
 import { RateLimiter } from "./http/rate-limit.ts";
 import { SeriesCache } from "./ingest/series-cache.ts";
@@ -35,7 +36,7 @@ export const DEFAULT_NOTIFIER_ENV: NotifierEnv = {
   twilioBaseUrl: "https://api.twilio.com",
   resendBaseUrl: "https://api.resend.com",
   emailTransport: "resend",
-  emailFrom: "Custos <alerts@localhost>",
+  emailFrom: DEFAULT_EMAIL_FROM,
   timeoutMs: 10_000,
 };
 

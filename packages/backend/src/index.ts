@@ -16,6 +16,7 @@ export {
   type Logger,
 } from "./context.ts";
 export { asCaller, type CallerClaims } from "./db/as-caller.ts";
+export { BackendEnv, DEFAULT_EMAIL_FROM, EnvError, envError, parseEnv } from "./env.ts";
 export { AppError, errorBody, STATUS_BY_CODE } from "./errors.ts";
 export { type FieldIssue, fieldIssues } from "./http/body.ts";
 export { acknowledgeIncident } from "./incidents/acknowledge.ts";

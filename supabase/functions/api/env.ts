@@ -1,14 +1,27 @@
 import { z } from "zod";
+import { BackendEnv, EnvError, envError, parseEnv } from "../../../packages/backend/src/env.ts";
 
 /**
- * The only place the `api` function reads its environment. A bad or missing value stops the
- * function at start-up (worker boot) with a message naming the variable.
+ * The only place the `api` function reads its environment: the variables it shares with
+ * custos-server (BackendEnv, the same meaning and defaults) and its own. A bad or missing value
+ * stops the function at start-up (worker boot) with a message naming the variable.
  */
 const PostgresUrl = z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL");
 /** As the backend's MIN_HS256_SECRET_LENGTH (and Supabase's own minimum for a JWT secret). */
 const MIN_JWT_SECRET_LENGTH = 32;
 
+/** The variables shared with custos-server, one definition (packages/backend/src/env.ts). */
+const shared = BackendEnv.shape;
+
+// Every name written out (not `BackendEnv.extend`): scripts/check-deploy-guide.mjs reads the
+// names the function reads from this object literal.
 const Env = z.object({
+  CUSTOS_AGENT_RATE_LIMIT: shared.CUSTOS_AGENT_RATE_LIMIT,
+  CUSTOS_API_KEY_CACHE_SECONDS: shared.CUSTOS_API_KEY_CACHE_SECONDS,
+  CUSTOS_CRON_SECRET: shared.CUSTOS_CRON_SECRET,
+  CUSTOS_RESEND_API_KEY: shared.CUSTOS_RESEND_API_KEY,
+  CUSTOS_EMAIL_FROM: shared.CUSTOS_EMAIL_FROM,
+  CUSTOS_PUBLIC_URL: shared.CUSTOS_PUBLIC_URL,
   /** Set by Supabase for every deployed function; set it yourself for a local `deno run`. */
   SUPABASE_DB_URL: PostgresUrl.optional(),
   /**
@@ -28,9 +41,6 @@ const Env = z.object({
    * transaction pooler), on otherwise (direct connection or session mode).
    */
   CUSTOS_DB_PREPARE: z.enum(["auto", "on", "off"]).default("auto"),
-  /** Per API key, per isolate (the limiter is in memory, so the effective limit is per isolate). */
-  CUSTOS_AGENT_RATE_LIMIT: z.coerce.number().positive().max(1_000_000).default(200),
-  CUSTOS_API_KEY_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(10),
   /** Set by Supabase: user access tokens are verified against `<it>/auth/v1/.well-known/jwks.json`. */
   SUPABASE_URL: z.url().optional(),
   /**
@@ -41,16 +51,6 @@ const Env = z.object({
    */
   SUPABASE_JWT_SECRET: z.string().optional(),
   CUSTOS_JWT_SECRET: z.string().optional(),
-  /** Protects /api/cron/* (pg_cron + pg_net send it from Vault); cron routes are off without it. */
-  CUSTOS_CRON_SECRET: z.string().min(24, "use at least 24 characters").optional(),
-  /** Edge Functions cannot open SMTP ports: email goes through Resend's HTTP API. */
-  CUSTOS_RESEND_API_KEY: z.string().min(1).optional(),
-  CUSTOS_EMAIL_FROM: z.string().min(3).default("Custos <alerts@localhost>"),
-  /**
-   * Where the dashboard is hosted, for links in notifications and invitations. The function cannot
-   * know it (the dashboard is a static site elsewhere): without it, notifications carry no link.
-   */
-  CUSTOS_PUBLIC_URL: z.url().optional(),
   /** Only for local runs: Supabase's runtime routes requests to the function by itself. */
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
 });
@@ -73,28 +73,20 @@ export interface FunctionEnv {
   publicUrl?: string;
 }
 
-export class EnvError extends Error {
-  override name = "EnvError";
-}
+export { EnvError };
 
 /** Validates an environment (any record, so it is testable without Deno.env). */
 export function readEnv(source: Record<string, string | undefined>): FunctionEnv {
-  // empty strings mean "unset"
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
-  const result = Env.safeParse(cleaned);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new EnvError(`invalid environment:\n${lines.join("\n")}`);
-  }
-  const env = result.data;
+  const env = parseEnv(Env, source);
   if (env.CUSTOS_CRON_SECRET && env.CUSTOS_DB_POOL < 2) {
     // a cron tick's job holds one connection for its advisory lock and runs on another
-    throw new EnvError("invalid environment:\n  CUSTOS_DB_POOL: at least 2 when CUSTOS_CRON_SECRET is set");
+    throw envError("CUSTOS_DB_POOL", "at least 2 when CUSTOS_CRON_SECRET is set");
   }
   const databaseUrl = env.CUSTOS_DB_URL ?? env.SUPABASE_DB_URL;
   if (databaseUrl === undefined) {
-    throw new EnvError(
-      "invalid environment:\n  SUPABASE_DB_URL: required (Supabase sets it for deployed functions; set it, or CUSTOS_DB_URL, for a local run)",
+    throw envError(
+      "SUPABASE_DB_URL",
+      "required (Supabase sets it for deployed functions; set it, or CUSTOS_DB_URL, for a local run)",
     );
   }
   const [secretName, jwtSecret] = env.CUSTOS_JWT_SECRET
@@ -102,8 +94,9 @@ export function readEnv(source: Record<string, string | undefined>): FunctionEnv
     : ["SUPABASE_JWT_SECRET", env.SUPABASE_JWT_SECRET];
   if (jwtSecret !== undefined && jwtSecret.length < MIN_JWT_SECRET_LENGTH) {
     // never the value: this message reaches the function's logs
-    throw new EnvError(
-      `invalid environment:\n  ${secretName}: use at least ${MIN_JWT_SECRET_LENGTH} characters (HS256 with a shorter secret can be guessed from a token)`,
+    throw envError(
+      secretName,
+      `use at least ${MIN_JWT_SECRET_LENGTH} characters (HS256 with a shorter secret can be guessed from a token)`,
     );
   }
   return {
@@ -128,9 +121,12 @@ export function readEnv(source: Record<string, string | undefined>): FunctionEnv
   };
 }
 
+/** Every variable the function reads. */
+export const ENV_NAMES: readonly string[] = Object.keys(Env.shape);
+
 /** Reads only the variables above (so `--allow-env=NAME,...` is enough). */
 export function loadEnv(): FunctionEnv {
-  return readEnv(Object.fromEntries(Object.keys(Env.shape).map((name) => [name, Deno.env.get(name)])));
+  return readEnv(Object.fromEntries(ENV_NAMES.map((name) => [name, Deno.env.get(name)])));
 }
 
 function isTransactionPooler(url: string): boolean {

@@ -7,8 +7,9 @@
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
+import { BackendEnv } from "../../../packages/backend/src/env.ts";
 import { createApp } from "../../../packages/backend/src/index.ts";
-import { EnvError, readEnv } from "../api/env.ts";
+import { ENV_NAMES, EnvError, readEnv } from "../api/env.ts";
 
 const URL_DIRECT = "postgres://postgres:secret@db.example.supabase.co:5432/postgres";
 const URL_POOLER = "postgres://postgres.ref:secret@aws-0-eu-central-1.pooler.supabase.com:6543/postgres";
@@ -44,6 +45,17 @@ Deno.test("defaults suit an edge isolate: small pool, port 8000, prepared statem
     port: 8000,
     emailFrom: "Custos <alerts@localhost>",
   });
+});
+
+Deno.test("reads every variable it shares with custos-server, with the same defaults", () => {
+  for (const name of Object.keys(BackendEnv.shape)) assert.ok(ENV_NAMES.includes(name), name);
+  const shared = BackendEnv.parse({});
+  const env = readEnv({ SUPABASE_DB_URL: URL_DIRECT });
+  assert.equal(env.emailFrom, shared.CUSTOS_EMAIL_FROM);
+  assert.equal(env.agentRateLimitPerSecond, shared.CUSTOS_AGENT_RATE_LIMIT);
+  assert.equal(env.apiKeyCacheMs, shared.CUSTOS_API_KEY_CACHE_SECONDS * 1000);
+  const set = readEnv({ SUPABASE_DB_URL: URL_DIRECT, CUSTOS_PUBLIC_URL: "https://dash.example.com/" });
+  assert.equal(set.publicUrl, "https://dash.example.com");
 });
 
 Deno.test("SUPABASE_URL gives the JWKS URL user tokens are verified against", () => {
