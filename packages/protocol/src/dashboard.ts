@@ -18,6 +18,7 @@
  */
 import { z } from "zod";
 import { CheckStatus } from "./agent.ts";
+import { OVERVIEW_METRICS } from "./overview-metrics.ts";
 import { IsoTime, JsonObject, SafeText } from "./primitives.ts";
 import { ORG_ROLES } from "./roles.ts";
 
@@ -203,7 +204,7 @@ export const ServersOverview = z.object({
   counts: OrgSummary.shape.servers,
   /** cpu_trend[i] is the 5-minute average starting at from + i * step_seconds. */
   trend: z.object({
-    metric: z.literal("cpu.percent"),
+    metric: z.literal(OVERVIEW_METRICS.cpu),
     from: Time,
     step_seconds: z.number().int(),
     points: z.number().int(),

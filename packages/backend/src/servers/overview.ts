@@ -1,4 +1,4 @@
-import { type ServersOverview, ServersQuery } from "@custos/protocol";
+import { OVERVIEW_METRICS, type ServersOverview, ServersQuery } from "@custos/protocol";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
@@ -98,7 +98,7 @@ export async function listServers({
       generated_at: iso(now),
       counts: counts as ServersOverview["counts"],
       trend: {
-        metric: "cpu.percent",
+        metric: OVERVIEW_METRICS.cpu,
         from: iso(from),
         step_seconds: TREND_STEP_SECONDS,
         points: TREND_POINTS,

@@ -1,4 +1,4 @@
-import { MetricsResponse } from "@custos/protocol";
+import { MetricsResponse, OVERVIEW_METRIC_NAMES, OVERVIEW_METRICS } from "@custos/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { maintainRollups, refreshRollups } from "../../src/index.ts";
 import { type Dashboard, expectContract, setupDashboard } from "./helpers.ts";
@@ -61,6 +61,30 @@ beforeAll(async () => {
 afterAll(() => d.close());
 
 describe("rollup refresh", () => {
+  it("keeps the overview's metrics under the names the agent sends and the API reads (SQL spells them out)", async () => {
+    const rows = await d.sql<{ src: string }[]>`
+      select p.prosrc as src from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where n.nspname = 'private' and p.proname = 'refresh_rollups'`;
+    expect(rows).toHaveLength(1);
+    const src = rows[0]?.src ?? "";
+    const quoted = (list: string) => [...list.matchAll(/'([^']*)'/g)].map((m) => m[1]);
+    // the series whose newest value metric_latest keeps
+    const latest = /latest_names text\[\] := array\[([^\]]*)\]/.exec(src)?.[1];
+    expect(latest && quoted(latest)).toEqual([...OVERVIEW_METRIC_NAMES]);
+    // which name feeds which server_vitals value
+    const columns = Object.fromEntries(
+      [...src.matchAll(/filter \(where ms\.name = '([^']+)'\) as (\w+)/g)].map((m) => [m[2], m[1]]),
+    );
+    expect(columns).toEqual({
+      cpu: OVERVIEW_METRICS.cpu,
+      mem: OVERVIEW_METRICS.memory,
+      disk: OVERVIEW_METRICS.disk,
+      load_1: OVERVIEW_METRICS.load1,
+    });
+    // and nothing else by name (the cpu trend included)
+    for (const m of src.matchAll(/ms\.name = '([^']+)'/g)) expect(OVERVIEW_METRIC_NAMES).toContain(m[1]);
+  });
+
   it("aggregates new samples into 1m / 5m / 1h and the overview's latest values, matching raw exactly", async () => {
     const now = Date.now();
     await d.pushMetrics(server, series(now - 3 * HOUR, now - 5_000, 15_000));

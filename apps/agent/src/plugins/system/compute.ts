@@ -3,7 +3,7 @@
  * percentages and byte rates from two counter snapshots, reboot detection, and the check status
  * from thresholds. The runner (index.ts) reads the files and hands the parsed values in here.
  */
-import { type CheckStatus, formatDuration, worseStatus } from "@custos/protocol";
+import { type CheckStatus, formatDuration, OVERVIEW_METRICS, worseStatus } from "@custos/protocol";
 import type { CheckOutcome, Sample } from "../types.ts";
 import type { CpuTimes, DiskCounters, Mount, NetCounters } from "./parse.ts";
 
@@ -194,7 +194,7 @@ export function cpuSamples(previous: Snapshot["cpu"], current: NonNullable<Snaps
   const total = cpuUsage(previous.total, current.total);
   if (total) {
     samples.push(
-      { name: "cpu.percent", value: total.percent },
+      { name: OVERVIEW_METRICS.cpu, value: total.percent },
       { name: "cpu.iowait_percent", value: total.iowaitPercent },
       { name: "cpu.steal_percent", value: total.stealPercent },
     );
@@ -279,7 +279,7 @@ export function memorySamples(memory: { totalBytes: number; availableBytes: numb
   const used = Math.max(0, memory.totalBytes - memory.availableBytes);
   return [
     {
-      name: "memory.used_percent",
+      name: OVERVIEW_METRICS.memory,
       value: memory.totalBytes > 0 ? clampPercent((100 * used) / memory.totalBytes) : 0,
     },
     { name: "memory.used_bytes", value: used },
@@ -338,7 +338,7 @@ export function fsUsage(stats: FsStats): FsUsage | undefined {
 export function fsSamples(mount: string, usage: FsUsage): Sample[] {
   const labels = { mount };
   const samples: Sample[] = [
-    { name: "disk.used_percent", value: usage.usedPercent, labels },
+    { name: OVERVIEW_METRICS.disk, value: usage.usedPercent, labels },
     { name: "disk.used_bytes", value: usage.usedBytes, labels },
     { name: "disk.free_bytes", value: usage.freeBytes, labels },
     { name: "disk.total_bytes", value: usage.totalBytes, labels },

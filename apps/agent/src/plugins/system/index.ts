@@ -4,6 +4,7 @@
  */
 import { readdir, readFile, statfs } from "node:fs/promises";
 import { join } from "node:path";
+import { OVERVIEW_METRICS } from "@custos/protocol";
 import type { Collected, PluginContext, Sample } from "../types.ts";
 import { definePlugin, UnsupportedError } from "../types.ts";
 import {
@@ -108,13 +109,13 @@ async function collectSystem(
     if (seconds !== undefined) {
       const cpu = cpuSamples(previous?.cpu, current.cpu);
       samples.push(...cpu);
-      readings.cpuPercent = cpu.find((sample) => sample.name === "cpu.percent")?.value;
+      readings.cpuPercent = cpu.find((sample) => sample.name === OVERVIEW_METRICS.cpu)?.value;
     }
   }
   if (groups.has("load")) {
     const load = parseLoadavg(await readFile(proc("loadavg"), "utf8"));
     samples.push(
-      { name: "load.1", value: load.load1 },
+      { name: OVERVIEW_METRICS.load1, value: load.load1 },
       { name: "load.5", value: load.load5 },
       { name: "load.15", value: load.load15 },
     );

@@ -1,4 +1,5 @@
 "use client";
+import { OVERVIEW_METRICS } from "@custos/protocol/overview-metrics";
 import { useMemo } from "react";
 import { AreaChart, paletteColor, type Series } from "@/components/charts/area-chart.tsx";
 import { Card, CardHeader } from "@/components/ui/card.tsx";
@@ -39,14 +40,14 @@ interface ChartSpec {
 
 /** The five charts of the issue (CPU, load, memory, disk, network) from one metrics answer. */
 export function buildCharts(data: MetricsResponse): ChartSpec[] {
-  const mounts = labelValues(data.series, "disk.used_percent", "mount").slice(0, 8);
+  const mounts = labelValues(data.series, OVERVIEW_METRICS.disk, "mount").slice(0, 8);
   const hasSwap = data.series.some((s) => s.name === "swap.used_percent");
   const specs: ChartSpec[] = [
     {
       id: "cpu",
       title: "CPU",
       columns: [
-        { key: "cpu", match: named("cpu.percent") },
+        { key: "cpu", match: named(OVERVIEW_METRICS.cpu) },
         { key: "iowait", match: named("cpu.iowait_percent") },
       ],
       series: [
@@ -61,7 +62,7 @@ export function buildCharts(data: MetricsResponse): ChartSpec[] {
       id: "load",
       title: "Load average",
       columns: [
-        { key: "load1", match: named("load.1") },
+        { key: "load1", match: named(OVERVIEW_METRICS.load1) },
         { key: "load5", match: named("load.5") },
         { key: "load15", match: named("load.15") },
       ],
@@ -77,7 +78,7 @@ export function buildCharts(data: MetricsResponse): ChartSpec[] {
       id: "memory",
       title: "Memory",
       columns: [
-        { key: "mem", match: named("memory.used_percent") },
+        { key: "mem", match: named(OVERVIEW_METRICS.memory) },
         ...(hasSwap ? [{ key: "swap", match: named("swap.used_percent") }] : []),
       ],
       series: [
@@ -93,7 +94,7 @@ export function buildCharts(data: MetricsResponse): ChartSpec[] {
       title: "Disk used",
       columns: mounts.map((m, i) => ({
         key: `disk${i}`,
-        match: (s: MetricSeries) => s.name === "disk.used_percent" && s.labels.mount === m,
+        match: (s: MetricSeries) => s.name === OVERVIEW_METRICS.disk && s.labels.mount === m,
       })),
       series: mounts.map((m, i) => ({ key: `disk${i}`, label: m, color: paletteColor(i) })),
       format: (v) => formatPercent(v),

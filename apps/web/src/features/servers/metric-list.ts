@@ -1,17 +1,18 @@
+import { OVERVIEW_METRICS } from "@custos/protocol/overview-metrics";
 import type { MetricNamesResponse } from "@/lib/contract.ts";
 import { formatBytes, formatPercent, formatRate } from "@/lib/format.ts";
 import { type ChartColumn, type MetricSeries, seriesKey } from "@/lib/series.ts";
 
 /** Every metric the built-in charts (CPU, load, memory, disk, network) draw, fetched in one request. */
 export const CHART_METRICS = [
-  "cpu.percent",
+  OVERVIEW_METRICS.cpu,
   "cpu.iowait_percent",
-  "load.1",
+  OVERVIEW_METRICS.load1,
   "load.5",
   "load.15",
-  "memory.used_percent",
+  OVERVIEW_METRICS.memory,
   "swap.used_percent",
-  "disk.used_percent",
+  OVERVIEW_METRICS.disk,
   "net.rx_bytes_per_s",
   "net.tx_bytes_per_s",
 ] as const;
