@@ -1,5 +1,5 @@
 /**
- * Issue 12, "the agent's queue cannot be poisoned": a running agent (in process, the real `agent`
+ * The agent's queue cannot be poisoned: a running agent (in process, the real `agent`
  * monitor, a real state database) against a loopback backend that refuses one kind of batch.
  * Samples keep their push interval whatever happens to check results; what `custos-agent
  * status` shows is read by the real CLI from the state database while the agent runs.

@@ -23,7 +23,7 @@ import { initCluster, type RunningPostgres, startPostgres } from "../src/postgre
 import { startJsonSink, until } from "./helpers/agent-api.ts";
 
 /**
- * The cloud schedule with a real pg_cron: the case issue 19 is about, a project that enables the
+ * The cloud schedule with a real pg_cron: the case that matters in the cloud, a project that enables the
  * extensions only AFTER the migrations ran, and then runs `select private.ensure_schedule()`
  * (supabase/migrations/20261205007000_ensure_schedule.sql). Then pg_cron fires the tick, the
  * tick reaches a running backend over HTTP, its sweep opens the incident of a silent server and

@@ -4,7 +4,7 @@ import { setup } from "./harness.ts";
 
 /**
  * What the agent could not deliver, reported with each heartbeat (`dropped_samples` by its buffer
- * caps, `rejected_items` refused by the backend), is added to the server's totals (issue 12).
+ * caps, `rejected_items` refused by the backend), is added to the server's totals.
  */
 let h: Awaited<ReturnType<typeof setup>>;
 beforeAll(async () => {

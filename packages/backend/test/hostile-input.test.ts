@@ -1,5 +1,5 @@
 /**
- * Regressions from issue 12: inputs that answered 500 (or silently lost or left data behind)
+ * Regressions: inputs that answered 500 (or silently lost or left data behind)
  * before the schemas and verbs refused or merged them. Each states what a client now sees and
  * what the database holds afterwards.
  */

@@ -1,7 +1,7 @@
 /**
  * Sends the outbox to the backend. Each kind (alert reports, check results, samples) drains on
  * its own: oldest first in batches with stable ids, with its own backoff and failure count, so
- * a batch the backend keeps refusing stalls only its own kind and never the others (issue 12).
+ * a batch the backend keeps refusing stalls only its own kind and never the others.
  * Rows are deleted only after a 2xx. 413 splits the batch; a batch that can never be accepted
  * (400/422, one item too large) is set aside in the `rejected` table for inspection; 5xx,
  * network errors and any other answer back that kind off with full jitter up to 5 minutes.
@@ -158,7 +158,7 @@ export class Pusher {
 
   /**
    * The backend answered a heartbeat: kinds that backed off because the network failed retry
-   * now instead of sleeping out their backoff (issue 13: uploads lagged minutes behind
+   * now instead of sleeping out their backoff (uploads used to lag minutes behind
    * heartbeats after an outage). Kinds refused with 5xx keep their backoff: the backend is up,
    * but it fails them. Returns the kinds to wake.
    */

@@ -1,6 +1,6 @@
 /**
  * Batches the backend refused for good, set aside from the outbox so they stop blocking their
- * kind (issue 12). Each keeps the items as sent and the backend's answer (status, error code,
+ * kind. Each keeps the items as sent and the backend's answer (status, error code,
  * message, field) for a person to inspect with `custos-agent status` or sqlite3; they are never
  * resent. The table is bounded (newest 1,000, 7 days, 16 MB of items: a refused metrics batch
  * can be 4 MB), the per-kind totals in kv are not, so the counts survive the pruning.

@@ -1,5 +1,5 @@
 /**
- * Issue 12 against a real custos-server: a proxy in front of it refuses every check results
+ * A poisoned queue against a real custos-server: a proxy in front of it refuses every check results
  * batch with 400, as a backend would refuse a batch it can never accept. Samples must keep
  * arriving in PostgreSQL, and once the proxy forwards again, new check results arrive too.
  */

@@ -1,5 +1,5 @@
 /**
- * Property-based fuzzing of every route of a real custos-server (issue 12: 5,600 hostile requests
+ * Property-based fuzzing of every route of a real custos-server (5,600 hostile requests
  * gave 52 answers of 500). Each run takes a valid example of a route from the contract
  * (packages/protocol: agent.ts, DASHBOARD_ROUTES; the auth subset) and changes ONE thing: a body
  * field (NUL, lone surrogate, huge or non-finite numbers, wrong types, deep nesting, oversized

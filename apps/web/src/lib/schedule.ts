@@ -2,7 +2,7 @@ import type { ScheduleHealth } from "./contract.ts";
 import { formatDuration } from "./format.ts";
 
 /**
- * The banner's sentence when alerting's sweep is stale (the summary's `schedule`, issue 19);
+ * The banner's sentence when alerting's sweep is stale (the summary's `schedule`);
  * null while it runs, and from a backend that predates the field. Only the sweep: it is what
  * opens heartbeat and check incidents, so a stale sweep is a deployment that looks quiet while
  * nothing is watched.
