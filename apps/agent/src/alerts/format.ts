@@ -1,5 +1,5 @@
 /** The words of local alerts: one title and body per alert, shared by every channel. */
-import { formatDuration } from "../util/duration-text.ts";
+import { formatDuration } from "@custos/protocol/duration-text";
 
 export const BACKEND_MONITOR = "custos-backend";
 /** The backend's own schedule (its sweep and dispatcher), as its heartbeat answers report it. */

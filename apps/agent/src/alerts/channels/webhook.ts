@@ -1,6 +1,6 @@
 /** Generic webhook: one JSON object per alert (n8n, Home Assistant and the like take it as is). */
 import type { WebhookChannel } from "@custos/protocol";
-import { formatDuration } from "../../util/duration-text.ts";
+import { formatDuration } from "@custos/protocol/duration-text";
 import { postOrThrow } from "./http-post.ts";
 import type { AlertMessage, Sender } from "./types.ts";
 
