@@ -31,7 +31,7 @@ export {
   staleAfterMs,
 } from "./jobs/staleness.ts";
 export { JOBS, type Job, type JobName, type JobRunOptions } from "./jobs/table.ts";
-export { maintainPartitions } from "./maintenance/partitions.ts";
+export { maintainPartitions } from "./metrics/maintain-partitions.ts";
 export { type MaintainRollupsResult, maintainRollups } from "./metrics/maintain-rollups.ts";
 export { type RefreshRollupsResult, refreshRollups } from "./metrics/refresh-rollups.ts";
 export { ChannelSettings, deliver } from "./notify/index.ts";

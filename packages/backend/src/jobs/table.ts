@@ -2,7 +2,7 @@ import { dispatchDue } from "../alerting/dispatch.ts";
 import { runEscalations } from "../alerting/escalate.ts";
 import { runSweep } from "../alerting/sweep.ts";
 import type { Ctx } from "../context.ts";
-import { maintainPartitions } from "../maintenance/partitions.ts";
+import { maintainPartitions } from "../metrics/maintain-partitions.ts";
 import { maintainRollups } from "../metrics/maintain-rollups.ts";
 import { refreshRollups } from "../metrics/refresh-rollups.ts";
 import { runDueProbes } from "../probes/run.ts";

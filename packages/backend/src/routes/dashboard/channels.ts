@@ -3,7 +3,7 @@ import type { Hono } from "hono";
 import { createChannel } from "../../channels/create.ts";
 import { deleteChannel } from "../../channels/delete.ts";
 import { listChannels } from "../../channels/list.ts";
-import { testChannel } from "../../channels/test.ts";
+import { testChannel } from "../../channels/send-test.ts";
 import { updateChannel } from "../../channels/update.ts";
 import type { Ctx } from "../../context.ts";
 import { bodyOf, type DashboardEnv, pathIds } from "./http.ts";
