@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { gzip as gzipCallback } from "node:zlib";
 import { ApiError } from "@custos/protocol";
 import { errorMessage } from "../log.ts";
+import { HttpError, headerValue, httpRequest } from "../util/http-client.ts";
 import { AGENT_VERSION } from "../version.ts";
 
 const gzip = promisify(gzipCallback);
@@ -43,8 +44,10 @@ export interface ClientOptions {
   url: string;
   apiKey: string;
   timeoutMs?: number;
-  fetch?: typeof fetch;
 }
+
+/** Far above any answer of the agent API; a longer one is not read (and is retried). */
+const MAX_ANSWER_BYTES = 8 * 1_048_576;
 
 export class BackendClient {
   readonly #o: ClientOptions;
@@ -71,34 +74,36 @@ export class BackendClient {
       "content-type": "application/json",
       "user-agent": `custos-agent/${AGENT_VERSION}`,
     };
-    let body: string | Uint8Array<ArrayBuffer> = json;
+    let body: string | Uint8Array = json;
     if (options.gzip) {
-      body = new Uint8Array(await gzip(json));
+      body = await gzip(json);
       headers["content-encoding"] = "gzip";
     }
-    const timeout = AbortSignal.timeout(this.#o.timeoutMs ?? 30_000);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-    let response: Response;
+    const timeoutMs = this.#o.timeoutMs ?? 30_000;
+    let response: Awaited<ReturnType<typeof httpRequest>>;
     try {
-      response = await (this.#o.fetch ?? fetch)(this.endpoint(name), {
+      response = await httpRequest(this.endpoint(name), {
         method: "POST",
         headers,
         body,
-        signal,
+        timeoutMs,
+        maxBodyBytes: MAX_ANSWER_BYTES,
+        ...(options.signal ? { signal: options.signal } : {}),
       });
     } catch (error) {
-      const message = timeout.aborted
-        ? `no answer within ${(this.#o.timeoutMs ?? 30_000) / 1000}s`
-        : errorMessage(error);
-      return { kind: "retry", status: undefined, message, unreachable: true };
+      const status = error instanceof HttpError ? error.status : undefined;
+      const message =
+        error instanceof HttpError && error.reason === "timeout"
+          ? `no answer within ${timeoutMs / 1000}s`
+          : errorMessage(error);
+      return { kind: "retry", status, message, unreachable: true };
     }
-    let text = "";
-    try {
-      text = await response.text();
-    } catch (error) {
-      return { kind: "retry", status: response.status, message: errorMessage(error), unreachable: true };
+    if (response.truncated) {
+      const message = `HTTP ${response.status}: answer longer than ${MAX_ANSWER_BYTES} bytes`;
+      return { kind: "retry", status: response.status, message, unreachable: true };
     }
-    return classify(response.status, text, response.headers.get("retry-after"));
+    const text = response.body.toString("utf8");
+    return classify(response.status, text, headerValue(response.headers, "retry-after") ?? null);
   }
 }
 

@@ -1,4 +1,10 @@
+import { httpRequest } from "../../util/http-client.ts";
 import { AGENT_VERSION } from "../../version.ts";
+
+/** What fetch allowed; a receiver behind a redirect or two still gets its page. */
+const MAX_REDIRECTS = 20;
+/** Enough of an error answer for its first 200 characters. */
+const MAX_ERROR_BODY_BYTES = 16_384;
 
 /**
  * POST for the HTTP channels: a non-2xx answer is a failed delivery (with a short reason). The
@@ -10,17 +16,16 @@ export async function postOrThrow(
   init: { body: string; headers: Record<string, string> },
   signal: AbortSignal,
 ): Promise<void> {
-  const response = await fetch(url, {
+  const response = await httpRequest(url, {
     method: "POST",
     body: init.body,
     headers: { "user-agent": `custos-agent/${AGENT_VERSION}`, ...init.headers },
     signal,
-    redirect: "follow",
+    maxRedirects: MAX_REDIRECTS,
+    maxBodyBytes: MAX_ERROR_BODY_BYTES,
+    readBody: (head) => head.status < 200 || head.status > 299,
   });
-  if (response.ok) {
-    await response.body?.cancel();
-    return;
-  }
-  const text = (await response.text().catch(() => "")).slice(0, 200).replace(/\s+/g, " ").trim();
+  if (response.status >= 200 && response.status <= 299) return;
+  const text = response.body.toString("utf8").slice(0, 200).replace(/\s+/g, " ").trim();
   throw new Error(`HTTP ${response.status}${text ? `: ${text}` : ""}`);
 }

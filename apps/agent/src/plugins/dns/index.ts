@@ -5,6 +5,7 @@
  */
 import { Resolver } from "node:dns/promises";
 import { isIP } from "node:net";
+import { HttpError, httpRequest } from "../../util/http-client.ts";
 import type { CheckOutcome, Collected, PluginContext, PluginInstance, Sample } from "../types.ts";
 import { definePlugin } from "../types.ts";
 import {
@@ -212,19 +213,17 @@ async function checkDdns(
 
 async function lookupPublicAddress(url: string, deadline: AbortSignal): Promise<string | { error: string }> {
   try {
-    const response = await fetch(url, {
+    const response = await httpRequest(url, {
       signal: deadline,
       headers: { accept: "text/plain, application/json" },
+      maxRedirects: 5,
+      maxBodyBytes: MAX_LOOKUP_BYTES,
+      readBody: (head) => head.status === 200,
     });
-    if (response.status !== 200) {
-      await response.body?.cancel();
-      return { error: `HTTP ${response.status}` };
-    }
-    const body = await response.text();
-    return parsePublicAddress(body.slice(0, MAX_LOOKUP_BYTES));
+    if (response.status !== 200) return { error: `HTTP ${response.status}` };
+    return parsePublicAddress(response.body.toString("utf8"));
   } catch (error) {
     if (deadline.aborted) return { error: "timed out" };
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return { error: cause?.code ?? cause?.message ?? (error as Error).message };
+    return { error: (error instanceof HttpError ? error.code : undefined) ?? (error as Error).message };
   }
 }

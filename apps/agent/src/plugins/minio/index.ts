@@ -2,8 +2,8 @@
  * minio: liveness and cluster-quorum probes plus the v2 cluster metrics. The thin runner does the
  * three GETs; ../shared/prometheus-text.ts parses and parse.ts interprets.
  */
+import { HttpError, headerValue, httpRequest } from "../../util/http-client.ts";
 import { parsePrometheusText } from "../shared/prometheus-text.ts";
-import { readLimited } from "../shared/read-limited.ts";
 import { definePlugin, type PluginContext, type PluginInstance } from "../types.ts";
 import { MinioConfig } from "./config.ts";
 import { evaluate, type ProbeResult, summarizeCluster, summaryToSamples } from "./parse.ts";
@@ -74,20 +74,22 @@ async function fetchText(
   readBody = true,
 ): Promise<{ probe: ProbeResult; body?: string }> {
   try {
-    const response = await fetch(url, { headers, signal, redirect: "manual" });
-    if (!readBody || response.status !== 200) {
-      await response.body?.cancel();
-      return { probe: { status: response.status } };
+    const declared = (head: { headers: Parameters<typeof headerValue>[0] }) =>
+      Number(headerValue(head.headers, "content-length") ?? "0");
+    const response = await httpRequest(url, {
+      headers,
+      signal,
+      acceptGzip: true,
+      maxBodyBytes: MAX_METRICS_BYTES,
+      readBody: (head) => readBody && head.status === 200 && declared(head) <= MAX_METRICS_BYTES,
+    });
+    if (!readBody || response.status !== 200) return { probe: { status: response.status } };
+    if (!response.bodyRead) {
+      return { probe: { error: `metrics reply too large (${declared(response)} bytes)` } };
     }
-    const length = Number(response.headers.get("content-length") ?? "0");
-    if (length > MAX_METRICS_BYTES) {
-      await response.body?.cancel();
-      return { probe: { error: `metrics reply too large (${length} bytes)` } };
-    }
-    const body = await readLimited(response, MAX_METRICS_BYTES);
-    if (body === undefined)
+    if (response.truncated)
       return { probe: { error: `metrics reply larger than ${MAX_METRICS_BYTES} bytes` } };
-    return { probe: { status: response.status }, body };
+    return { probe: { status: response.status }, body: response.body.toString("utf8") };
   } catch (error) {
     return { probe: { error: describeFetchError(error, signal) } };
   }
@@ -96,8 +98,6 @@ async function fetchText(
 /** A short reason without the URL's credentials or the request headers. */
 function describeFetchError(error: unknown, signal: AbortSignal): string {
   if (signal.aborted) return "timed out";
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.code) return cause.code;
-  if (cause?.message) return cause.message;
+  if (error instanceof HttpError && error.code) return error.code;
   return error instanceof Error ? error.message : String(error);
 }

@@ -3,8 +3,8 @@
  * sends the allow-listed series. The thin runner here does the GET with a deadline and a body
  * size limit; ../shared/prometheus-text.ts parses and select.ts decides what is kept.
  */
+import { HttpError, type HttpHead, headerValue, httpRequest } from "../../util/http-client.ts";
 import { type PromParseResult, parsePrometheusText } from "../shared/prometheus-text.ts";
-import { readLimited } from "../shared/read-limited.ts";
 import { ThresholdTracker } from "../shared/thresholds.ts";
 import type { CheckOutcome, Collected, PluginContext, PluginInstance, Sample } from "../types.ts";
 import { definePlugin } from "../types.ts";
@@ -160,57 +160,56 @@ async function fetchExposition(
   signal: AbortSignal,
   budget: number,
 ): Promise<Fetched> {
-  const timeout = AbortSignal.timeout(budget);
-  const deadline = AbortSignal.any([signal, timeout]);
   const started = performance.now();
   const failure = (error: unknown): Fetched => {
-    if (timeout.aborted) {
+    if (error instanceof HttpError && error.reason === "timeout") {
       return { problem: `timed out: no complete reply within ${Math.round(performance.now() - started)} ms` };
     }
     if (signal.aborted) return { problem: "check cancelled" };
     return { problem: `not reachable: ${describeFetchError(error)}` };
   };
 
-  let response: Response;
-  try {
-    response = await fetch(url, { headers, signal: deadline, redirect: "manual" });
-  } catch (error) {
-    return failure(error);
-  }
-  const drain = () => response.body?.cancel().catch(() => undefined);
-
-  if (response.status < 200 || response.status > 299) {
-    await drain();
-    return { problem: describeStatus(response) };
-  }
-  const contentType = response.headers.get("content-type");
-  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await drain();
-    return { problem: `the reply is ${declared} bytes, over max_body_bytes (${maxBytes})` };
-  }
-  const early = notPrometheusText(contentType, "");
-  if (early) {
-    await drain();
-    return { problem: early };
-  }
-
-  try {
-    const body = await readLimited(response, maxBytes);
-    if (body === undefined) {
-      return { problem: `the reply is larger than max_body_bytes (${maxBytes} bytes); stopped reading` };
+  const declaredLength = (head: HttpHead) =>
+    Number(headerValue(head.headers, "content-length") ?? Number.NaN);
+  /** Why the body is not worth reading, decided from the status line and headers alone. */
+  const refusal = (head: HttpHead): string | undefined => {
+    if (head.status < 200 || head.status > 299) return describeStatus(head);
+    const declared = declaredLength(head);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      return `the reply is ${declared} bytes, over max_body_bytes (${maxBytes})`;
     }
-    return { body, contentType };
+    return notPrometheusText(headerValue(head.headers, "content-type") ?? null, "");
+  };
+
+  let response: Awaited<ReturnType<typeof httpRequest>>;
+  try {
+    response = await httpRequest(url, {
+      headers,
+      signal,
+      timeoutMs: budget,
+      maxBodyBytes: maxBytes,
+      acceptGzip: true,
+      readBody: (head) => refusal(head) === undefined,
+    });
   } catch (error) {
     return failure(error);
   }
+  const refused = refusal(response);
+  if (refused) return { problem: refused };
+  if (response.truncated) {
+    return { problem: `the reply is larger than max_body_bytes (${maxBytes} bytes); stopped reading` };
+  }
+  return {
+    body: response.body.toString("utf8"),
+    contentType: headerValue(response.headers, "content-type") ?? null,
+  };
 }
 
-function describeStatus(response: Response): string {
+function describeStatus(response: HttpHead): string {
   const text = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
   if (response.status === 401 || response.status === 403) return `${text} (check bearer_token or headers)`;
   if (response.status >= 300 && response.status <= 399) {
-    const location = response.headers.get("location");
+    const location = headerValue(response.headers, "location");
     const where = location ? ` to ${location.split("?")[0]}` : "";
     return `${text}: redirected${where}; set url to the final address (redirects are not followed)`;
   }
@@ -219,8 +218,6 @@ function describeStatus(response: Response): string {
 
 /** A short reason: the error code when there is one (ECONNREFUSED, ENOTFOUND, CERT_HAS_EXPIRED). */
 function describeFetchError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.code) return cause.code;
-  if (cause?.message) return cause.message;
+  if (error instanceof HttpError && error.code) return error.code;
   return error instanceof Error ? error.message : String(error);
 }
