@@ -1,5 +1,8 @@
-/** A GET against the Docker Engine API over its unix socket (node:http with socketPath). */
-import http from "node:http";
+/** A GET against the Docker Engine API over its unix socket (the agent's HTTP client with socketPath). */
+import { HttpError, httpRequest } from "../../util/http-client.ts";
+
+/** A container list of thousands of containers is a few MB; nothing the engine sends is near this. */
+const MAX_ANSWER_BYTES = 64 * 1_048_576;
 
 export interface EngineAnswer {
   status: number;
@@ -48,30 +51,28 @@ export class SocketError extends Error {
   }
 }
 
-export function engineGet(socketPath: string, path: string, timeoutMs: number, signal: AbortSignal) {
-  return new Promise<EngineAnswer>((resolve, reject) => {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const request = http.request(
-      {
-        socketPath,
-        path,
-        method: "GET",
-        headers: { host: "docker", "user-agent": "custos-agent" },
-        signal: AbortSignal.any([signal, timeout]),
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () =>
-          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
-        );
-        response.on("error", (error) => reject(new SocketError(undefined, error.message)));
-      },
-    );
-    request.on("error", (error: NodeJS.ErrnoException) => {
-      if (timeout.aborted) reject(new SocketError("ETIMEDOUT", `no answer within ${timeoutMs} ms`));
-      else reject(new SocketError(error.code, error.message));
+export async function engineGet(
+  socketPath: string,
+  path: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<EngineAnswer> {
+  try {
+    const response = await httpRequest(`http://docker${path}`, {
+      socketPath,
+      headers: { "user-agent": "custos-agent" },
+      timeoutMs,
+      signal,
+      maxBodyBytes: MAX_ANSWER_BYTES,
     });
-    request.end();
-  });
+    if (response.truncated) throw new SocketError(undefined, `answer larger than ${MAX_ANSWER_BYTES} bytes`);
+    return { status: response.status, body: response.body.toString("utf8") };
+  } catch (error) {
+    if (error instanceof SocketError) throw error;
+    if (error instanceof HttpError && error.reason === "timeout") {
+      throw new SocketError("ETIMEDOUT", `no answer within ${timeoutMs} ms`);
+    }
+    const e = error as { code?: string; message: string; reason?: string };
+    throw new SocketError(e.reason === "aborted" ? "ABORT_ERR" : e.code, e.message);
+  }
 }

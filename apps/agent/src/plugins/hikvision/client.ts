@@ -1,10 +1,10 @@
 /**
- * A minimal ISAPI HTTP client: GET with HTTP Digest authentication (digest.ts), over node:http
- * or node:https, reusing the server's nonce with an increasing nonce count until it goes stale.
+ * A minimal ISAPI HTTP client: GET with HTTP Digest authentication (digest.ts), through the
+ * agent's HTTP client (util/http-client.ts), reusing the server's nonce with an increasing nonce
+ * count until it goes stale.
  */
 import { randomBytes } from "node:crypto";
-import { request as httpRequest, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
+import { httpRequest } from "../../util/http-client.ts";
 import { authorizationHeader, type DigestChallenge, parseDigestChallenge } from "./digest.ts";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -67,46 +67,22 @@ export class IsapiClient {
     throw new AuthError("the device kept asking for authentication");
   }
 
-  #send(
+  async #send(
     path: string,
     headers: Record<string, string>,
     signal: AbortSignal,
   ): Promise<{ status: number; body: string; wwwAuthenticate: string | string[] | undefined }> {
-    const url = new URL(this.#options.baseUrl + path);
-    const secure = url.protocol === "https:";
-    const request = secure ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      const req = request(
-        url,
-        {
-          method: "GET",
-          headers,
-          signal,
-          ...(secure ? { rejectUnauthorized: !this.#options.tlsSkipVerify } : {}),
-        },
-        (res: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on("data", (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > MAX_BODY_BYTES) {
-              req.destroy(new Error(`reply larger than ${MAX_BODY_BYTES} bytes`));
-              return;
-            }
-            chunks.push(chunk);
-          });
-          res.on("end", () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              body: Buffer.concat(chunks).toString("utf8"),
-              wwwAuthenticate: res.headers["www-authenticate"],
-            }),
-          );
-          res.on("error", reject);
-        },
-      );
-      req.on("error", reject);
-      req.end();
+    const response = await httpRequest(this.#options.baseUrl + path, {
+      headers,
+      signal,
+      maxBodyBytes: MAX_BODY_BYTES,
+      rejectUnauthorized: !this.#options.tlsSkipVerify,
     });
+    if (response.truncated) throw new Error(`reply larger than ${MAX_BODY_BYTES} bytes`);
+    return {
+      status: response.status,
+      body: response.body.toString("utf8"),
+      wwwAuthenticate: response.headers["www-authenticate"],
+    };
   }
 }

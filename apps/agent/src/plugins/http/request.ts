@@ -1,11 +1,10 @@
 /**
- * One HTTP(S) request with node:http/node:https (not fetch: fetch does not expose the peer
- * certificate). A fresh connection per attempt (agent: false), so latency includes DNS, TCP and
- * TLS, and every attempt sees the certificate.
+ * One HTTP(S) request through the agent's client (util/http-client.ts) on a fresh connection per
+ * attempt (`connection: "fresh"`), so latency includes DNS, TCP and TLS, and every attempt sees
+ * the peer certificate (which fetch would not expose).
  */
-import http from "node:http";
-import https from "node:https";
 import type { TLSSocket } from "node:tls";
+import { HttpError, httpRequest } from "../../util/http-client.ts";
 import { type AttemptResult, describeError } from "./evaluate.ts";
 
 /** Enough for any health page; a keyword further down a huge page is not found. */
@@ -20,70 +19,39 @@ export interface AttemptOptions {
   signal: AbortSignal;
 }
 
-export function httpAttempt(url: URL, options: AttemptOptions): Promise<AttemptResult> {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const elapsed = () => performance.now() - started;
-    const timeout = AbortSignal.timeout(options.timeoutMs);
-    const signal = AbortSignal.any([options.signal, timeout]);
-    let certValidTo: string | undefined;
-    let settled = false;
-    const finish = (result: Omit<AttemptResult, "latencyMs" | "certValidTo">) => {
-      if (settled) return;
-      settled = true;
-      resolve({ ...result, latencyMs: elapsed(), ...(certValidTo ? { certValidTo } : {}) });
-    };
-
-    const errorFor = (error: NodeJS.ErrnoException) => {
-      if (timeout.aborted) {
-        return { kind: "timeout" as const, message: `no answer within ${options.timeoutMs} ms` };
-      }
-      if (options.signal.aborted) return { kind: "timeout" as const, message: "check cancelled" };
-      return describeError(error, url.host);
-    };
-
-    const requestOptions: https.RequestOptions = {
+export async function httpAttempt(url: URL, options: AttemptOptions): Promise<AttemptResult> {
+  const started = performance.now();
+  let certValidTo: string | undefined;
+  const extra = () => ({ latencyMs: performance.now() - started, ...(certValidTo ? { certValidTo } : {}) });
+  try {
+    const response = await httpRequest(url, {
       method: options.method,
       headers: { "user-agent": "custos-agent", ...options.headers },
-      agent: false,
-      signal,
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      connection: "fresh",
+      maxBodyBytes: MAX_BODY_BYTES,
+      rejectUnauthorized: options.rejectUnauthorized,
+      ...(options.ca ? { ca: options.ca } : {}),
+      onSocket: (socket) =>
+        socket.once("secureConnect", () => {
+          const validTo = (socket as TLSSocket).getPeerCertificate().valid_to;
+          if (validTo) certValidTo = validTo;
+        }),
+    });
+    return {
+      status: response.status,
+      ...(response.statusText ? { statusText: response.statusText } : {}),
+      body: response.body.toString("utf8"),
+      ...extra(),
     };
-    if (url.protocol === "https:") {
-      requestOptions.rejectUnauthorized = options.rejectUnauthorized;
-      if (options.ca) requestOptions.ca = options.ca;
+  } catch (error) {
+    const reason = error instanceof HttpError ? error.reason : "network";
+    if (reason === "timeout") {
+      return { error: { kind: "timeout", message: `no answer within ${options.timeoutMs} ms` }, ...extra() };
     }
-    const request = (url.protocol === "https:" ? https : http).request(url, requestOptions, (response) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const done = () => {
-        finish({
-          status: response.statusCode ?? 0,
-          ...(response.statusMessage ? { statusText: response.statusMessage } : {}),
-          body: Buffer.concat(chunks).toString("utf8"),
-        });
-        response.destroy();
-      };
-      response.on("data", (chunk: Buffer) => {
-        if (size >= MAX_BODY_BYTES) return;
-        chunks.push(chunk.subarray(0, MAX_BODY_BYTES - size));
-        size += chunk.length;
-        if (size >= MAX_BODY_BYTES) done();
-      });
-      response.on("end", done);
-      response.on("error", (error: NodeJS.ErrnoException) => {
-        finish({ error: errorFor(error) });
-      });
-    });
-    request.on("socket", (socket) => {
-      socket.once("secureConnect", () => {
-        const validTo = (socket as TLSSocket).getPeerCertificate().valid_to;
-        if (validTo) certValidTo = validTo;
-      });
-    });
-
-    request.on("error", (error: NodeJS.ErrnoException) => {
-      finish({ error: errorFor(error) });
-    });
-    request.end();
-  });
+    if (reason === "aborted") return { error: { kind: "timeout", message: "check cancelled" }, ...extra() };
+    const { code, message } = error as { code?: string; message: string };
+    return { error: describeError({ ...(code ? { code } : {}), message }, url.host), ...extra() };
+  }
 }
