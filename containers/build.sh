@@ -18,6 +18,8 @@
 # the inputs' sha256). Needs Node 24 and pnpm on PATH (`. ./.tools-env.sh`), ldd, tar, strip.
 # docs/containers.md, docs/decisions/0031-container-images.md
 set -euo pipefail
+# ldd's and sort's output, tar's order: the same under any LANG
+export LC_ALL=C
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out="$root/containers/.build"
