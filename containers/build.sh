@@ -9,7 +9,8 @@
 #                         (default: rebuild them; both skip themselves when up to date)
 #   --no-agent-downloads  leave the agent executables out of the server image (its /install.sh
 #                         and /downloads/ then say they are missing)
-#   --assemble-only       write the build contexts (containers/.build/<image>/context) and stop
+#   --assemble-only       write the build contexts (containers/.build/<image>/context) and stop;
+#                         otherwise they are removed once the images are built
 #
 # Environment: CUSTOS_AGENT_IMAGE, CUSTOS_SERVER_IMAGE (tags, default localhost/custos-agent:latest
 # and localhost/custos-server:latest); CONTAINER_ENGINE (podman, the default, or docker);
@@ -284,4 +285,6 @@ for image in "${images[@]}"; do
     agent) build_image "$agent_tag" "$root/containers/agent/Containerfile" "$out/agent/context" ;;
     server) build_image "$server_tag" "$root/containers/server/Containerfile" "$out/server/context" ;;
   esac
+  # the context is in the image now (--assemble-only keeps it)
+  rm -rf "${out:?}/$image"
 done
