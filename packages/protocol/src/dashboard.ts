@@ -51,7 +51,7 @@ export type Severity = z.infer<typeof Severity>;
 export const IncidentStatus = z.enum(["open", "acknowledged", "resolved"]);
 export type IncidentStatus = z.infer<typeof IncidentStatus>;
 
-export const NotificationChannelKind = z.enum(["email", "slack", "sms", "ntfy", "webhook"]);
+export const NotificationChannelKind = z.enum(["email", "slack", "sms", "ntfy", "webhook", "discord"]);
 export type NotificationChannelKind = z.infer<typeof NotificationChannelKind>;
 
 export const ApiKeyScopeName = z.enum(["agent", "read"]);
@@ -498,6 +498,7 @@ export type CreatedApiKey = z.infer<typeof CreatedApiKey>;
  * - sms:     config { to: E.164[], from? | messaging_service_sid? }  secret { account_sid, auth_token }
  * - ntfy:    config { server?, topic }                        secret { token? }
  * - webhook: config { url, headers? }                         secret { signing_secret (>= 16), headers? }
+ * - discord: config {}                                        secret { webhook_url }
  */
 export const ChannelItem = z.object({
   id: Id,

@@ -2,11 +2,11 @@
  * Where a page went, comparable across the two alert paths without revealing it. The agent
  * reports, with each page it sent, the destinations that carried it; the backend computes the
  * same keys for its own channels and does not page a destination again for the same incident.
- * A key is the SHA-256 (first 128 bits, hex) of a canonical name: webhook and Slack URLs, an ntfy
+ * A key is the SHA-256 (first 128 bits, hex) of a canonical name: webhook, Slack and Discord URLs, an ntfy
  * topic URL, one per email address or phone number. Hashed because webhook URLs and ntfy topics
  * are secrets; only equality matters.
  */
-export type DestinationKind = "email" | "slack" | "webhook" | "ntfy" | "sms";
+export type DestinationKind = "email" | "slack" | "webhook" | "ntfy" | "sms" | "discord";
 
 function canonicalUrl(url: string): string {
   try {
@@ -24,6 +24,7 @@ export function destinationNames(
   switch (kind) {
     case "webhook":
     case "slack":
+    case "discord":
       return target.url ? [`${kind}:${canonicalUrl(target.url)}`] : [];
     case "ntfy":
       return target.server && target.topic

@@ -3,7 +3,7 @@ import type { Channel } from "../notify/types.ts";
 
 /**
  * The destination keys (protocol destinations.ts) of one channel: several for email and SMS
- * recipients. Slack's webhook URL is a secret, kept apart from the config.
+ * recipients. Slack's and Discord's webhook URLs are secrets, kept apart from the config.
  */
 export function channelDestinationKeys(
   kind: Channel["kind"],
@@ -11,7 +11,7 @@ export function channelDestinationKeys(
   secret: Record<string, unknown> | null,
 ): Promise<string[]> {
   const target =
-    kind === "slack"
+    kind === "slack" || kind === "discord"
       ? { url: (secret as { webhook_url?: string } | null)?.webhook_url }
       : (config as { url?: string; server?: string; topic?: string; to?: string[] });
   return destinationKeys(destinationNames(kind, target));

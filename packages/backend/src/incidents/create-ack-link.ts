@@ -1,3 +1,4 @@
+import { NotificationChannelKind } from "@custos/protocol";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { ACK_LINK_TTL_HOURS, generateAckToken, hashAckToken } from "./ack-token.ts";
@@ -6,7 +7,7 @@ export const CreateAckLinkInput = z.strictObject({
   incident_id: z.uuid(),
   // a bigint column: postgres.js reads it as a string
   outbox_id: z.union([z.number().int().positive(), z.string().regex(/^[1-9][0-9]{0,18}$/)]),
-  channel_kind: z.enum(["email", "slack", "sms", "ntfy", "webhook"]),
+  channel_kind: NotificationChannelKind,
 });
 export type CreateAckLinkInput = z.input<typeof CreateAckLinkInput>;
 

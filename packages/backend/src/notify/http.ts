@@ -114,15 +114,16 @@ export function retryAfterSeconds(headers: Headers, now = Date.now()): number | 
 
 /**
  * The DeliveryError for a non-2xx answer: `<label>: HTTP <status>: <detail>[; retry after N s]`,
- * retryable by status unless the caller decides otherwise.
+ * retryable by status unless the caller decides otherwise. The wait comes from Retry-After unless
+ * the caller read it from the provider's body (Discord's and Telegram's `retry_after`).
  */
 export function httpError(
   answer: HttpAnswer,
   target: Target,
   detail: string,
   retryable = isRetryableStatus(answer.status),
+  after = retryAfterSeconds(answer.headers),
 ): DeliveryError {
-  const after = retryAfterSeconds(answer.headers);
   const parts = [`${target.label}: HTTP ${answer.status}`];
   const cleaned = oneLine(detail, 300);
   if (cleaned) parts.push(`: ${cleaned}`);

@@ -2,6 +2,7 @@
  * The notifiers: one per channel kind, each turning one NotificationMessage into one delivery and
  * throwing DeliveryError (retryable or not) when it fails. `deliver` is what the dispatcher calls.
  */
+import { discord } from "./discord.ts";
 import { email } from "./email.ts";
 import { redact, secretValues } from "./http.ts";
 import { ntfy } from "./ntfy.ts";
@@ -17,11 +18,15 @@ import {
 } from "./types.ts";
 import { webhook } from "./webhook.ts";
 
+export { discordPayload } from "./discord.ts";
 export { type EmailEnv, emailContent } from "./email.ts";
 export { eventEmoji, plainText, smsText } from "./format.ts";
 export { ntfyPriority, ntfyRequest, ntfyTags } from "./ntfy.ts";
 export {
   ChannelSettings,
+  DiscordConfig,
+  DiscordSecret,
+  DiscordSettings,
   describeIssues,
   EmailConfig,
   EmailSecret,
@@ -53,7 +58,14 @@ export {
 } from "./types.ts";
 export { signWebhook, webhookPayload } from "./webhook.ts";
 
-export const notifiers: Record<ChannelKind, Notifier> = { email, slack, sms, ntfy, webhook };
+export const notifiers: Record<ChannelKind, Notifier> = {
+  email,
+  slack,
+  sms,
+  ntfy,
+  webhook,
+  discord,
+};
 
 /**
  * Delivers one message on one channel. Every failure comes out as a DeliveryError whose message

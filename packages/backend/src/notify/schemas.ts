@@ -173,6 +173,29 @@ export const WebhookSecret = z.strictObject({
 });
 export type WebhookSecret = z.infer<typeof WebhookSecret>;
 
+// ---- discord --------------------------------------------------------------------------------
+
+/** `/api/webhooks/<id>/<token>` (optionally `/api/v10/...`): what Discord's "Copy Webhook URL" gives. */
+const DISCORD_WEBHOOK_PATH = /^\/api(\/v\d+)?\/webhooks\/\d{1,20}\/[A-Za-z0-9_-]{1,100}\/?$/;
+
+export const DiscordConfig = z.strictObject({});
+export type DiscordConfig = z.infer<typeof DiscordConfig>;
+
+export const DiscordSecret = z.strictObject({
+  /** The webhook URL (https://discord.com/api/webhooks/<id>/<token>); its token is the credential. */
+  webhook_url: webUrl({ httpsOnly: true }).refine(
+    (value) => {
+      try {
+        return DISCORD_WEBHOOK_PATH.test(new URL(value).pathname);
+      } catch {
+        return true; // webUrl has said what is wrong
+      }
+    },
+    { message: "must be a Discord webhook URL, e.g. https://discord.com/api/webhooks/<id>/<token>" },
+  ),
+});
+export type DiscordSecret = z.infer<typeof DiscordSecret>;
+
 // ---- all kinds ------------------------------------------------------------------------------
 
 export const EmailSettings = z.strictObject({
@@ -196,6 +219,11 @@ export const WebhookSettings = z.strictObject({
   config: WebhookConfig,
   secret: WebhookSecret,
 });
+export const DiscordSettings = z.strictObject({
+  kind: z.literal("discord"),
+  config: DiscordConfig.default({}),
+  secret: DiscordSecret,
+});
 
 /** A channel's kind, config and secret, as the "create channel" API accepts them. */
 export const ChannelSettings = z.discriminatedUnion("kind", [
@@ -204,6 +232,7 @@ export const ChannelSettings = z.discriminatedUnion("kind", [
   SmsSettings,
   NtfySettings,
   WebhookSettings,
+  DiscordSettings,
 ]);
 export type ChannelSettings = z.infer<typeof ChannelSettings>;
 
@@ -214,6 +243,7 @@ export const SETTINGS_BY_KIND = {
   sms: { config: SmsConfig, secret: SmsSecret },
   ntfy: { config: NtfyConfig, secret: NtfySecret },
   webhook: { config: WebhookConfig, secret: WebhookSecret },
+  discord: { config: DiscordConfig, secret: DiscordSecret },
 } as const satisfies Record<ChannelKind, { config: z.ZodType; secret: z.ZodType }>;
 
 /** "to.0: must be a phone number ..." for the first issue (and how many more there are). */

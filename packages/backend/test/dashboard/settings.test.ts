@@ -243,6 +243,58 @@ describe("channels", () => {
   });
 });
 
+describe("channels of the kinds people already use (issue 17)", () => {
+  /** Per kind: settings pointing at the loopback sink, the secret that must never come back. */
+  const kinds = [
+    {
+      kind: "discord",
+      config: {},
+      secret: () => ({ webhook_url: `${sink.url}/api/webhooks/123456789012345678/d1sc0rd-s3cr3t-token` }),
+      hidden: "d1sc0rd-s3cr3t-token",
+      path: "/api/webhooks/123456789012345678/d1sc0rd-s3cr3t-token?wait=true",
+      sent: (body: any) => expect(body.embeds[0].title).toBe("Custos test notification"),
+    },
+  ] as const;
+
+  it.each(kinds)(
+    "creates a $kind channel without ever returning its secret, and sends a test through it",
+    async (k) => {
+      const res = await d.api("POST", `/orgs/${d.orgA}/channels`, {
+        as: d.users.admin,
+        body: { name: `team ${k.kind}`, kind: k.kind, config: k.config, secret: k.secret() },
+      });
+      const created = expectContract(res, 201, ChannelItem);
+      expect(created).toMatchObject({ kind: k.kind, config: k.config, has_secret: true });
+      expect(res.text).not.toContain(k.hidden);
+      const list = await d.api("GET", `/orgs/${d.orgA}/channels`, { as: d.users.viewer });
+      expect(expectContract(list, 200, ChannelList).channels.map((c) => c.kind)).toContain(k.kind);
+      expect(list.text).not.toContain(k.hidden);
+
+      const before = sink.received.length;
+      const test = expectContract(
+        await d.api("POST", `/orgs/${d.orgA}/channels/${created.id}/test`, { as: d.users.admin }),
+        200,
+        ChannelTestResult,
+      );
+      expect(test).toMatchObject({ delivered: true, error: null });
+      const got = sink.received.slice(before);
+      expect(got.map((r) => r.path)).toEqual([k.path]);
+      k.sent(got[0]?.json());
+    },
+  );
+
+  it.each([
+    [{ kind: "discord", secret: { webhook_url: "https://discord.com/channels/1/2" } }, "secret.webhook_url"],
+  ])("refuses malformed %j settings, naming %s", async (settings, field) => {
+    const res = await d.api("POST", `/orgs/${d.orgA}/channels`, {
+      as: d.users.admin,
+      body: { name: "bad", ...settings },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.field).toBe(field);
+  });
+});
+
 describe("alert rules", () => {
   it("creates, updates and deletes rules with escalation and repeat; admins only", async () => {
     const ch = expectContract(

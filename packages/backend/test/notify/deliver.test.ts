@@ -10,7 +10,7 @@ describe("deliver", () => {
   afterEach(() => sink.close());
 
   it("has a notifier for every channel kind", () => {
-    expect(Object.keys(notifiers).sort()).toEqual(["email", "ntfy", "slack", "sms", "webhook"]);
+    expect(Object.keys(notifiers).sort()).toEqual(["discord", "email", "ntfy", "slack", "sms", "webhook"]);
   });
 
   it("sends through the notifier of the channel's kind", async () => {

@@ -52,6 +52,16 @@ export const CHANNEL_FIELDS: Record<NotificationChannelKind, ChannelField[]> = {
       hint: "At least 16 characters; requests carry an HMAC signature made with it.",
     },
   ],
+  discord: [
+    {
+      key: "webhook_url",
+      label: "Webhook URL",
+      secret: true,
+      type: "url",
+      placeholder: "https://discord.com/api/webhooks/…",
+      hint: "Server settings → Integrations → Webhooks → Copy Webhook URL.",
+    },
+  ],
 };
 
 export const KIND_LABEL: Record<NotificationChannelKind, string> = {
@@ -60,6 +70,7 @@ export const KIND_LABEL: Record<NotificationChannelKind, string> = {
   sms: "SMS (Twilio)",
   ntfy: "ntfy",
   webhook: "Webhook",
+  discord: "Discord",
 };
 
 /** Pure: form values -> the API's { config, secret }; empty optional fields are left out. */
@@ -96,5 +107,7 @@ export function channelTarget(kind: NotificationChannelKind, config: Record<stri
       return list(config.url);
     case "slack":
       return "Slack webhook";
+    case "discord":
+      return "Discord webhook";
   }
 }

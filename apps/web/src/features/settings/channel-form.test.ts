@@ -1,0 +1,22 @@
+import { NotificationChannelKind } from "@custos/protocol/dashboard";
+import { describe, expect, it } from "vitest";
+import { CHANNEL_FIELDS, channelPayload, channelTarget, KIND_LABEL } from "./channel-form.ts";
+
+describe("channel form", () => {
+  it("offers every channel kind the API accepts, each with a label and at least one field", () => {
+    expect(Object.keys(KIND_LABEL).sort()).toEqual([...NotificationChannelKind.options].sort());
+    for (const kind of NotificationChannelKind.options) {
+      expect(CHANNEL_FIELDS[kind].length, kind).toBeGreaterThan(0);
+    }
+  });
+
+  it("sends a Discord webhook URL as a secret and describes the channel without it", () => {
+    const url = "https://discord.com/api/webhooks/123456789012345678/s3cr3t-token";
+    expect(KIND_LABEL.discord).toBe("Discord");
+    expect(channelPayload("discord", { webhook_url: ` ${url} ` })).toEqual({
+      config: {},
+      secret: { webhook_url: url },
+    });
+    expect(channelTarget("discord", {})).toBe("Discord webhook");
+  });
+});
