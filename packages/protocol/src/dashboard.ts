@@ -51,7 +51,15 @@ export type Severity = z.infer<typeof Severity>;
 export const IncidentStatus = z.enum(["open", "acknowledged", "resolved"]);
 export type IncidentStatus = z.infer<typeof IncidentStatus>;
 
-export const NotificationChannelKind = z.enum(["email", "slack", "sms", "ntfy", "webhook", "discord"]);
+export const NotificationChannelKind = z.enum([
+  "email",
+  "slack",
+  "sms",
+  "ntfy",
+  "webhook",
+  "discord",
+  "telegram",
+]);
 export type NotificationChannelKind = z.infer<typeof NotificationChannelKind>;
 
 export const ApiKeyScopeName = z.enum(["agent", "read"]);
@@ -499,6 +507,7 @@ export type CreatedApiKey = z.infer<typeof CreatedApiKey>;
  * - ntfy:    config { server?, topic }                        secret { token? }
  * - webhook: config { url, headers? }                         secret { signing_secret (>= 16), headers? }
  * - discord: config {}                                        secret { webhook_url }
+ * - telegram: config { chat_id (numeric id or @channel) }  secret { bot_token }
  */
 export const ChannelItem = z.object({
   id: Id,

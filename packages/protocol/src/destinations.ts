@@ -3,10 +3,10 @@
  * reports, with each page it sent, the destinations that carried it; the backend computes the
  * same keys for its own channels and does not page a destination again for the same incident.
  * A key is the SHA-256 (first 128 bits, hex) of a canonical name: webhook, Slack and Discord URLs, an ntfy
- * topic URL, one per email address or phone number. Hashed because webhook URLs and ntfy topics
+ * topic URL, a Telegram chat, one per email address or phone number. Hashed because webhook URLs and ntfy topics
  * are secrets; only equality matters.
  */
-export type DestinationKind = "email" | "slack" | "webhook" | "ntfy" | "sms" | "discord";
+export type DestinationKind = "email" | "slack" | "webhook" | "ntfy" | "sms" | "discord" | "telegram";
 
 function canonicalUrl(url: string): string {
   try {
@@ -19,7 +19,13 @@ function canonicalUrl(url: string): string {
 /** Canonical names of one channel's destinations (several for email and SMS recipients). */
 export function destinationNames(
   kind: DestinationKind,
-  target: { url?: string; server?: string; topic?: string; to?: string | readonly string[] },
+  target: {
+    url?: string;
+    server?: string;
+    topic?: string;
+    to?: string | readonly string[];
+    chat_id?: string;
+  },
 ): string[] {
   switch (kind) {
     case "webhook":
@@ -30,6 +36,9 @@ export function destinationNames(
       return target.server && target.topic
         ? [`ntfy:${canonicalUrl(target.server).replace(/\/+$/, "")}/${target.topic}`]
         : [];
+    case "telegram":
+      // the chat is the destination, whichever bot posts to it
+      return target.chat_id ? [`telegram:${target.chat_id.trim().toLowerCase()}`] : [];
     case "email":
     case "sms": {
       const to = typeof target.to === "string" ? [target.to] : (target.to ?? []);

@@ -13,6 +13,6 @@ export function channelDestinationKeys(
   const target =
     kind === "slack" || kind === "discord"
       ? { url: (secret as { webhook_url?: string } | null)?.webhook_url }
-      : (config as { url?: string; server?: string; topic?: string; to?: string[] });
+      : (config as { url?: string; server?: string; topic?: string; to?: string[]; chat_id?: string });
   return destinationKeys(destinationNames(kind, target));
 }

@@ -8,6 +8,7 @@ import { redact, secretValues } from "./http.ts";
 import { ntfy } from "./ntfy.ts";
 import { slack } from "./slack.ts";
 import { sms } from "./sms.ts";
+import { telegram } from "./telegram.ts";
 import {
   type Channel,
   type ChannelKind,
@@ -42,11 +43,15 @@ export {
   SmsConfig,
   SmsSecret,
   SmsSettings,
+  TelegramConfig,
+  TelegramSecret,
+  TelegramSettings,
   WebhookConfig,
   WebhookSecret,
   WebhookSettings,
 } from "./schemas.ts";
 export { slackPayload } from "./slack.ts";
+export { TELEGRAM_BASE_URL, telegramPayload } from "./telegram.ts";
 export {
   type Channel,
   type ChannelKind,
@@ -65,6 +70,7 @@ export const notifiers: Record<ChannelKind, Notifier> = {
   ntfy,
   webhook,
   discord,
+  telegram,
 };
 
 /**

@@ -196,6 +196,29 @@ export const DiscordSecret = z.strictObject({
 });
 export type DiscordSecret = z.infer<typeof DiscordSecret>;
 
+// ---- telegram -------------------------------------------------------------------------------
+
+export const TelegramConfig = z.strictObject({
+  /** A user's or group's numeric id (groups are negative, supergroups -100...), or a public @channel. */
+  chat_id: z
+    .string()
+    .trim()
+    .regex(
+      /^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/,
+      "must be a numeric chat id (e.g. -1001234567890) or a public channel's @username",
+    ),
+});
+export type TelegramConfig = z.infer<typeof TelegramConfig>;
+
+export const TelegramSecret = z.strictObject({
+  /** The token @BotFather gives: `<bot id>:<secret>`. It goes into the request path. */
+  bot_token: z
+    .string()
+    .trim()
+    .regex(/^\d{1,20}:[A-Za-z0-9_-]{20,100}$/, "must be a bot token from @BotFather, e.g. 123456789:AAE…"),
+});
+export type TelegramSecret = z.infer<typeof TelegramSecret>;
+
 // ---- all kinds ------------------------------------------------------------------------------
 
 export const EmailSettings = z.strictObject({
@@ -224,6 +247,11 @@ export const DiscordSettings = z.strictObject({
   config: DiscordConfig.default({}),
   secret: DiscordSecret,
 });
+export const TelegramSettings = z.strictObject({
+  kind: z.literal("telegram"),
+  config: TelegramConfig,
+  secret: TelegramSecret,
+});
 
 /** A channel's kind, config and secret, as the "create channel" API accepts them. */
 export const ChannelSettings = z.discriminatedUnion("kind", [
@@ -233,6 +261,7 @@ export const ChannelSettings = z.discriminatedUnion("kind", [
   NtfySettings,
   WebhookSettings,
   DiscordSettings,
+  TelegramSettings,
 ]);
 export type ChannelSettings = z.infer<typeof ChannelSettings>;
 
@@ -244,6 +273,7 @@ export const SETTINGS_BY_KIND = {
   ntfy: { config: NtfyConfig, secret: NtfySecret },
   webhook: { config: WebhookConfig, secret: WebhookSecret },
   discord: { config: DiscordConfig, secret: DiscordSecret },
+  telegram: { config: TelegramConfig, secret: TelegramSecret },
 } as const satisfies Record<ChannelKind, { config: z.ZodType; secret: z.ZodType }>;
 
 /** "to.0: must be a phone number ..." for the first issue (and how many more there are). */

@@ -2,7 +2,7 @@
  * The contract between the dispatcher and the notifiers. A notifier turns one message into one
  * delivery on one channel; it throws DeliveryError on failure, saying whether a retry can help.
  */
-export type ChannelKind = "email" | "slack" | "sms" | "ntfy" | "webhook" | "discord";
+export type ChannelKind = "email" | "slack" | "sms" | "ntfy" | "webhook" | "discord" | "telegram";
 
 export interface NotificationMessage {
   /** down | restored | escalation | repeat | flapping | test */
@@ -72,6 +72,8 @@ export interface NotifierEnv {
   /** Base URLs are configurable so tests (and self-hosters behind proxies) can redirect them. */
   twilioBaseUrl: string;
   resendBaseUrl: string;
+  /** The Bot API server; https://api.telegram.org when unset (a self-hosted Bot API server works too). */
+  telegramBaseUrl?: string;
   /** "smtp" (self-hosted default) or "resend" (Edge Functions cannot open SMTP ports). */
   emailTransport: "smtp" | "resend";
   smtp?: SmtpTransport;

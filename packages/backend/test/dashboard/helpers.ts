@@ -5,7 +5,7 @@ import postgres from "postgres";
 import { inject } from "vitest";
 import type { z } from "zod";
 import type { BackendConfig } from "../../src/context.ts";
-import { createApiKey, createApp, createOrganization } from "../../src/index.ts";
+import { createApiKey, createApp, createOrganization, type NotifierEnv } from "../../src/index.ts";
 
 export const V1 = "/api/v1";
 
@@ -21,7 +21,11 @@ export interface User {
  * A migrated database, the real app with a real ES256 JWKS (like Supabase Auth's / custos-server's),
  * two organizations: A (owner, admin, member, viewer) and B (its owner), each with an agent key.
  */
-export async function setupDashboard(config: Partial<BackendConfig> = {}) {
+/** `notifierEnv` redirects providers with fixed addresses (Telegram, Twilio...) to loopback sinks. */
+export async function setupDashboard(
+  config: Partial<BackendConfig> = {},
+  notifierEnv?: Partial<NotifierEnv>,
+) {
   const url = await createTestDatabase(inject("pgAdminUrl"));
   const sql = postgres(url, { max: 10, onnotice: () => undefined });
   const keys = await generateKeyPair("ES256", { extractable: true });
@@ -30,6 +34,7 @@ export async function setupDashboard(config: Partial<BackendConfig> = {}) {
   const app = createApp({
     sql,
     config,
+    ...(notifierEnv ? { notifierEnv } : {}),
     jwks: { jwks: { keys: [jwk] } },
     log: { info() {}, warn() {}, error: (m, d) => process.env.DEBUG_TEST && console.error(m, d) },
   });

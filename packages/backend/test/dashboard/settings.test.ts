@@ -19,8 +19,8 @@ import { type Dashboard, expectContract, setupDashboard } from "./helpers.ts";
 let d: Dashboard;
 let sink: Awaited<ReturnType<typeof startSink>>;
 beforeAll(async () => {
-  d = await setupDashboard();
   sink = await startSink();
+  d = await setupDashboard({}, { telegramBaseUrl: sink.url });
 });
 afterAll(async () => {
   await d.close();
@@ -254,6 +254,19 @@ describe("channels of the kinds people already use (issue 17)", () => {
       path: "/api/webhooks/123456789012345678/d1sc0rd-s3cr3t-token?wait=true",
       sent: (body: any) => expect(body.embeds[0].title).toBe("Custos test notification"),
     },
+    {
+      kind: "telegram",
+      config: { chat_id: "-1001234567890" },
+      secret: () => ({ bot_token: "123456789:AAHt3l3gr4mS3cr3tXXXXXXXXXXXXXXXXX" }),
+      hidden: "AAHt3l3gr4mS3cr3t",
+      path: "/bot123456789:AAHt3l3gr4mS3cr3tXXXXXXXXXXXXXXXXX/sendMessage",
+      sent: (body: any) =>
+        expect(body).toMatchObject({
+          chat_id: "-1001234567890",
+          parse_mode: "HTML",
+          text: expect.stringContaining("Custos test notification"),
+        }),
+    },
   ] as const;
 
   it.each(kinds)(
@@ -285,6 +298,8 @@ describe("channels of the kinds people already use (issue 17)", () => {
 
   it.each([
     [{ kind: "discord", secret: { webhook_url: "https://discord.com/channels/1/2" } }, "secret.webhook_url"],
+    [{ kind: "telegram", config: { chat_id: "ops group" }, secret: {} }, "config.chat_id"],
+    [{ kind: "telegram", config: { chat_id: "42" }, secret: { bot_token: "42" } }, "secret.bot_token"],
   ])("refuses malformed %j settings, naming %s", async (settings, field) => {
     const res = await d.api("POST", `/orgs/${d.orgA}/channels`, {
       as: d.users.admin,

@@ -10,7 +10,15 @@ describe("deliver", () => {
   afterEach(() => sink.close());
 
   it("has a notifier for every channel kind", () => {
-    expect(Object.keys(notifiers).sort()).toEqual(["discord", "email", "ntfy", "slack", "sms", "webhook"]);
+    expect(Object.keys(notifiers).sort()).toEqual([
+      "discord",
+      "email",
+      "ntfy",
+      "slack",
+      "sms",
+      "telegram",
+      "webhook",
+    ]);
   });
 
   it("sends through the notifier of the channel's kind", async () => {

@@ -19,4 +19,13 @@ describe("channel form", () => {
     });
     expect(channelTarget("discord", {})).toBe("Discord webhook");
   });
+
+  it("sends a Telegram chat id as config and the bot token as a secret", () => {
+    expect(KIND_LABEL.telegram).toBe("Telegram");
+    expect(
+      channelPayload("telegram", { chat_id: " -1001234567890 ", bot_token: "123456789:AAE-token" }),
+    ).toEqual({ config: { chat_id: "-1001234567890" }, secret: { bot_token: "123456789:AAE-token" } });
+    expect(CHANNEL_FIELDS.telegram.find((f) => f.key === "bot_token")?.type).toBe("password");
+    expect(channelTarget("telegram", { chat_id: "@custos_alerts" })).toBe("Telegram chat @custos_alerts");
+  });
 });

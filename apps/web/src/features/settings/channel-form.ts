@@ -62,6 +62,22 @@ export const CHANNEL_FIELDS: Record<NotificationChannelKind, ChannelField[]> = {
       hint: "Server settings → Integrations → Webhooks → Copy Webhook URL.",
     },
   ],
+  telegram: [
+    {
+      key: "chat_id",
+      label: "Chat ID",
+      placeholder: "-1001234567890 or @mychannel",
+      hint: "Add the bot to the chat first; a group's id is negative.",
+    },
+    {
+      key: "bot_token",
+      label: "Bot token",
+      secret: true,
+      type: "password",
+      placeholder: "123456789:AAE…",
+      hint: "From @BotFather (/newbot).",
+    },
+  ],
 };
 
 export const KIND_LABEL: Record<NotificationChannelKind, string> = {
@@ -71,6 +87,7 @@ export const KIND_LABEL: Record<NotificationChannelKind, string> = {
   ntfy: "ntfy",
   webhook: "Webhook",
   discord: "Discord",
+  telegram: "Telegram",
 };
 
 /** Pure: form values -> the API's { config, secret }; empty optional fields are left out. */
@@ -109,5 +126,7 @@ export function channelTarget(kind: NotificationChannelKind, config: Record<stri
       return "Slack webhook";
     case "discord":
       return "Discord webhook";
+    case "telegram":
+      return `Telegram chat ${list(config.chat_id)}`;
   }
 }
