@@ -59,6 +59,7 @@ export const NotificationChannelKind = z.enum([
   "webhook",
   "discord",
   "telegram",
+  "gotify",
 ]);
 export type NotificationChannelKind = z.infer<typeof NotificationChannelKind>;
 
@@ -508,6 +509,7 @@ export type CreatedApiKey = z.infer<typeof CreatedApiKey>;
  * - webhook: config { url, headers? }                         secret { signing_secret (>= 16), headers? }
  * - discord: config {}                                        secret { webhook_url }
  * - telegram: config { chat_id (numeric id or @channel) }  secret { bot_token }
+ * - gotify:  config { server }                             secret { app_token }
  */
 export const ChannelItem = z.object({
   id: Id,

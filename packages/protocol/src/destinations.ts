@@ -2,11 +2,20 @@
  * Where a page went, comparable across the two alert paths without revealing it. The agent
  * reports, with each page it sent, the destinations that carried it; the backend computes the
  * same keys for its own channels and does not page a destination again for the same incident.
- * A key is the SHA-256 (first 128 bits, hex) of a canonical name: webhook, Slack and Discord URLs, an ntfy
- * topic URL, a Telegram chat, one per email address or phone number. Hashed because webhook URLs and ntfy topics
- * are secrets; only equality matters.
+ * A key is the SHA-256 (first 128 bits, hex) of a canonical name: webhook, Slack and Discord
+ * URLs, an ntfy topic URL, a Telegram chat, a Gotify application, one per email address or phone
+ * number. Hashed because webhook URLs, ntfy topics and Gotify tokens are secrets; only equality
+ * matters.
  */
-export type DestinationKind = "email" | "slack" | "webhook" | "ntfy" | "sms" | "discord" | "telegram";
+export type DestinationKind =
+  | "email"
+  | "slack"
+  | "webhook"
+  | "ntfy"
+  | "sms"
+  | "discord"
+  | "telegram"
+  | "gotify";
 
 function canonicalUrl(url: string): string {
   try {
@@ -25,6 +34,7 @@ export function destinationNames(
     topic?: string;
     to?: string | readonly string[];
     chat_id?: string;
+    token?: string;
   },
 ): string[] {
   switch (kind) {
@@ -35,6 +45,11 @@ export function destinationNames(
     case "ntfy":
       return target.server && target.topic
         ? [`ntfy:${canonicalUrl(target.server).replace(/\/+$/, "")}/${target.topic}`]
+        : [];
+    case "gotify":
+      // one application on one server: the token names the application
+      return target.server && target.token
+        ? [`gotify:${canonicalUrl(target.server).replace(/\/+$/, "")}/${target.token}`]
         : [];
     case "telegram":
       // the chat is the destination, whichever bot posts to it

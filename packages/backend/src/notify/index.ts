@@ -4,6 +4,7 @@
  */
 import { discord } from "./discord.ts";
 import { email } from "./email.ts";
+import { gotify } from "./gotify.ts";
 import { redact, secretValues } from "./http.ts";
 import { ntfy } from "./ntfy.ts";
 import { slack } from "./slack.ts";
@@ -22,6 +23,7 @@ import { webhook } from "./webhook.ts";
 export { discordPayload } from "./discord.ts";
 export { type EmailEnv, emailContent } from "./email.ts";
 export { eventEmoji, plainText, smsText } from "./format.ts";
+export { gotifyPayload, gotifyPriority } from "./gotify.ts";
 export { ntfyPriority, ntfyRequest, ntfyTags } from "./ntfy.ts";
 export {
   ChannelSettings,
@@ -32,6 +34,9 @@ export {
   EmailConfig,
   EmailSecret,
   EmailSettings,
+  GotifyConfig,
+  GotifySecret,
+  GotifySettings,
   NtfyConfig,
   NtfySecret,
   NtfySettings,
@@ -71,6 +76,7 @@ export const notifiers: Record<ChannelKind, Notifier> = {
   webhook,
   discord,
   telegram,
+  gotify,
 };
 
 /**

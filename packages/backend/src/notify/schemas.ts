@@ -219,6 +219,20 @@ export const TelegramSecret = z.strictObject({
 });
 export type TelegramSecret = z.infer<typeof TelegramSecret>;
 
+// ---- gotify ---------------------------------------------------------------------------------
+
+export const GotifyConfig = z.strictObject({
+  /** The Gotify server, optionally with a path prefix; self-hosted ones on a LAN may use http. */
+  server: webUrl({ httpsOnly: false }),
+});
+export type GotifyConfig = z.infer<typeof GotifyConfig>;
+
+export const GotifySecret = z.strictObject({
+  /** An application's token (Apps → Create Application), sent as X-Gotify-Key. */
+  app_token: Token,
+});
+export type GotifySecret = z.infer<typeof GotifySecret>;
+
 // ---- all kinds ------------------------------------------------------------------------------
 
 export const EmailSettings = z.strictObject({
@@ -247,6 +261,11 @@ export const DiscordSettings = z.strictObject({
   config: DiscordConfig.default({}),
   secret: DiscordSecret,
 });
+export const GotifySettings = z.strictObject({
+  kind: z.literal("gotify"),
+  config: GotifyConfig,
+  secret: GotifySecret,
+});
 export const TelegramSettings = z.strictObject({
   kind: z.literal("telegram"),
   config: TelegramConfig,
@@ -262,6 +281,7 @@ export const ChannelSettings = z.discriminatedUnion("kind", [
   WebhookSettings,
   DiscordSettings,
   TelegramSettings,
+  GotifySettings,
 ]);
 export type ChannelSettings = z.infer<typeof ChannelSettings>;
 
@@ -274,6 +294,7 @@ export const SETTINGS_BY_KIND = {
   webhook: { config: WebhookConfig, secret: WebhookSecret },
   discord: { config: DiscordConfig, secret: DiscordSecret },
   telegram: { config: TelegramConfig, secret: TelegramSecret },
+  gotify: { config: GotifyConfig, secret: GotifySecret },
 } as const satisfies Record<ChannelKind, { config: z.ZodType; secret: z.ZodType }>;
 
 /** "to.0: must be a phone number ..." for the first issue (and how many more there are). */

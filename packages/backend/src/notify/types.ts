@@ -2,7 +2,7 @@
  * The contract between the dispatcher and the notifiers. A notifier turns one message into one
  * delivery on one channel; it throws DeliveryError on failure, saying whether a retry can help.
  */
-export type ChannelKind = "email" | "slack" | "sms" | "ntfy" | "webhook" | "discord" | "telegram";
+export type ChannelKind = "email" | "slack" | "sms" | "ntfy" | "webhook" | "discord" | "telegram" | "gotify";
 
 export interface NotificationMessage {
   /** down | restored | escalation | repeat | flapping | test */

@@ -248,7 +248,7 @@ describe("channels of the kinds people already use (issue 17)", () => {
   const kinds = [
     {
       kind: "discord",
-      config: {},
+      config: () => ({}),
       secret: () => ({ webhook_url: `${sink.url}/api/webhooks/123456789012345678/d1sc0rd-s3cr3t-token` }),
       hidden: "d1sc0rd-s3cr3t-token",
       path: "/api/webhooks/123456789012345678/d1sc0rd-s3cr3t-token?wait=true",
@@ -256,7 +256,7 @@ describe("channels of the kinds people already use (issue 17)", () => {
     },
     {
       kind: "telegram",
-      config: { chat_id: "-1001234567890" },
+      config: () => ({ chat_id: "-1001234567890" }),
       secret: () => ({ bot_token: "123456789:AAHt3l3gr4mS3cr3tXXXXXXXXXXXXXXXXX" }),
       hidden: "AAHt3l3gr4mS3cr3t",
       path: "/bot123456789:AAHt3l3gr4mS3cr3tXXXXXXXXXXXXXXXXX/sendMessage",
@@ -267,6 +267,14 @@ describe("channels of the kinds people already use (issue 17)", () => {
           text: expect.stringContaining("Custos test notification"),
         }),
     },
+    {
+      kind: "gotify",
+      config: () => ({ server: `${sink.url}/gotify` }),
+      secret: () => ({ app_token: "AqG0t1fyS3cr3t.x" }),
+      hidden: "AqG0t1fyS3cr3t.x",
+      path: "/gotify/message",
+      sent: (body: any) => expect(body).toMatchObject({ title: "Custos test notification", priority: 5 }),
+    },
   ] as const;
 
   it.each(kinds)(
@@ -274,10 +282,10 @@ describe("channels of the kinds people already use (issue 17)", () => {
     async (k) => {
       const res = await d.api("POST", `/orgs/${d.orgA}/channels`, {
         as: d.users.admin,
-        body: { name: `team ${k.kind}`, kind: k.kind, config: k.config, secret: k.secret() },
+        body: { name: `team ${k.kind}`, kind: k.kind, config: k.config(), secret: k.secret() },
       });
       const created = expectContract(res, 201, ChannelItem);
-      expect(created).toMatchObject({ kind: k.kind, config: k.config, has_secret: true });
+      expect(created).toMatchObject({ kind: k.kind, config: k.config(), has_secret: true });
       expect(res.text).not.toContain(k.hidden);
       const list = await d.api("GET", `/orgs/${d.orgA}/channels`, { as: d.users.viewer });
       expect(expectContract(list, 200, ChannelList).channels.map((c) => c.kind)).toContain(k.kind);
@@ -300,6 +308,8 @@ describe("channels of the kinds people already use (issue 17)", () => {
     [{ kind: "discord", secret: { webhook_url: "https://discord.com/channels/1/2" } }, "secret.webhook_url"],
     [{ kind: "telegram", config: { chat_id: "ops group" }, secret: {} }, "config.chat_id"],
     [{ kind: "telegram", config: { chat_id: "42" }, secret: { bot_token: "42" } }, "secret.bot_token"],
+    [{ kind: "gotify", config: { server: "gotify.lan" }, secret: { app_token: "x1" } }, "config.server"],
+    [{ kind: "gotify", config: { server: "https://gotify.example.com" }, secret: {} }, "secret.app_token"],
   ])("refuses malformed %j settings, naming %s", async (settings, field) => {
     const res = await d.api("POST", `/orgs/${d.orgA}/channels`, {
       as: d.users.admin,

@@ -13,6 +13,7 @@ describe("deliver", () => {
     expect(Object.keys(notifiers).sort()).toEqual([
       "discord",
       "email",
+      "gotify",
       "ntfy",
       "slack",
       "sms",

@@ -28,4 +28,17 @@ describe("channel form", () => {
     expect(CHANNEL_FIELDS.telegram.find((f) => f.key === "bot_token")?.type).toBe("password");
     expect(channelTarget("telegram", { chat_id: "@custos_alerts" })).toBe("Telegram chat @custos_alerts");
   });
+
+  it("sends a Gotify server as config and the application token as a secret", () => {
+    expect(KIND_LABEL.gotify).toBe("Gotify");
+    expect(channelPayload("gotify", { server: "https://push.example.com", app_token: "AqG0t1fy.x" })).toEqual(
+      {
+        config: { server: "https://push.example.com" },
+        secret: { app_token: "AqG0t1fy.x" },
+      },
+    );
+    expect(channelTarget("gotify", { server: "https://push.example.com" })).toBe(
+      "Gotify https://push.example.com",
+    );
+  });
 });

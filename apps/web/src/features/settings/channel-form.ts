@@ -78,6 +78,16 @@ export const CHANNEL_FIELDS: Record<NotificationChannelKind, ChannelField[]> = {
       hint: "From @BotFather (/newbot).",
     },
   ],
+  gotify: [
+    { key: "server", label: "Server", type: "url", placeholder: "https://gotify.example.com" },
+    {
+      key: "app_token",
+      label: "Application token",
+      secret: true,
+      type: "password",
+      hint: "Gotify → Apps → Create Application.",
+    },
+  ],
 };
 
 export const KIND_LABEL: Record<NotificationChannelKind, string> = {
@@ -88,6 +98,7 @@ export const KIND_LABEL: Record<NotificationChannelKind, string> = {
   webhook: "Webhook",
   discord: "Discord",
   telegram: "Telegram",
+  gotify: "Gotify",
 };
 
 /** Pure: form values -> the API's { config, secret }; empty optional fields are left out. */
@@ -128,5 +139,7 @@ export function channelTarget(kind: NotificationChannelKind, config: Record<stri
       return "Discord webhook";
     case "telegram":
       return `Telegram chat ${list(config.chat_id)}`;
+    case "gotify":
+      return `Gotify ${list(config.server)}`;
   }
 }

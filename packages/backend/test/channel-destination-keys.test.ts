@@ -1,0 +1,35 @@
+import { destinationKeys, destinationNames } from "@custos/protocol";
+import { describe, expect, it } from "vitest";
+import { channelDestinationKeys } from "../src/channels/destination-keys.ts";
+
+describe("destination keys of the issue 17 channel kinds", () => {
+  it("keys a Discord channel by its webhook URL, from the secret", async () => {
+    const url = "https://discord.com/api/webhooks/1/s3cr3t";
+    const [key] = await channelDestinationKeys("discord", {}, { webhook_url: url });
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+    expect([key]).toEqual(await destinationKeys(destinationNames("discord", { url })));
+    expect(await channelDestinationKeys("discord", {}, null)).toEqual([]);
+  });
+
+  it("keys a Telegram channel by its chat, whichever bot posts to it", async () => {
+    const a = await channelDestinationKeys("telegram", { chat_id: "@Custos_Alerts" }, { bot_token: "1:a" });
+    const b = await channelDestinationKeys("telegram", { chat_id: "@custos_alerts" }, { bot_token: "2:b" });
+    expect(a).toHaveLength(1);
+    expect(a).toEqual(b);
+  });
+
+  it("keys a Gotify channel by server and application, so two apps on one server differ", async () => {
+    const server = "https://gotify.example.com/";
+    const one = await channelDestinationKeys("gotify", { server }, { app_token: "AppOne.token" });
+    const same = await channelDestinationKeys(
+      "gotify",
+      { server: "https://gotify.example.com" },
+      { app_token: "AppOne.token" },
+    );
+    const two = await channelDestinationKeys("gotify", { server }, { app_token: "AppTwo.token" });
+    expect(one).toHaveLength(1);
+    expect(same).toEqual(one);
+    expect(two).not.toEqual(one);
+    expect(one[0]).not.toContain("AppOne");
+  });
+});

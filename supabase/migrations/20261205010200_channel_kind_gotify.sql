@@ -1,0 +1,4 @@
+-- Gotify (self-hosted push server) as a notification channel (issue 17). The application token
+-- lives in the channel's secret; the server URL is config. `add value` inside the migration's
+-- transaction is allowed (PostgreSQL 12+) as long as nothing in the same transaction uses it.
+alter type public.channel_kind add value if not exists 'gotify';
