@@ -306,7 +306,9 @@ describe("prometheus plugin against an endpoint served by the test", () => {
     const elapsed = performance.now() - started;
     expect(result.checks[0]?.status).toBe("down");
     expect(result.checks[0]?.message).toMatch(/^timed out: no complete reply within \d+ ms$/);
-    expect(elapsed).toBeLessThan(400);
+    // the body never ends, so returning at all proves the deadline; the bound leaves room for a
+    // loaded single core (650 ms seen under taskset -c 0), not for waiting on the body
+    expect(elapsed).toBeLessThan(2_000);
   });
 
   it("is down by the deadline when the server never answers", async () => {
