@@ -3,7 +3,7 @@
 -- see a table whole; change the schema with a new migration, never here.
 
 create type public.api_key_scope as enum ('agent', 'read');
-create type public.channel_kind as enum ('email', 'slack', 'sms', 'ntfy', 'webhook', 'discord', 'telegram', 'gotify');
+create type public.channel_kind as enum ('email', 'slack', 'sms', 'ntfy', 'webhook', 'discord', 'telegram', 'gotify', 'pushover');
 create type public.check_status as enum ('ok', 'degraded', 'down', 'unsupported');
 create type public.incident_status as enum ('open', 'acknowledged', 'resolved');
 create type public.org_role as enum ('owner', 'admin', 'member', 'viewer');

@@ -32,4 +32,22 @@ describe("destination keys of the issue 17 channel kinds", () => {
     expect(two).not.toEqual(one);
     expect(one[0]).not.toContain("AppOne");
   });
+
+  it("keys a Pushover channel by its user key, whichever application sends", async () => {
+    const a = await channelDestinationKeys(
+      "pushover",
+      {},
+      { app_token: "a".repeat(30), user_key: "u".repeat(30) },
+    );
+    const b = await channelDestinationKeys(
+      "pushover",
+      { device: "phone" },
+      { app_token: "b".repeat(30), user_key: "u".repeat(30) },
+    );
+    expect(a).toHaveLength(1);
+    expect(b).toEqual(a);
+    expect(
+      await channelDestinationKeys("pushover", {}, { app_token: "a".repeat(30), user_key: "v".repeat(30) }),
+    ).not.toEqual(a);
+  });
 });

@@ -60,6 +60,7 @@ export const NotificationChannelKind = z.enum([
   "discord",
   "telegram",
   "gotify",
+  "pushover",
 ]);
 export type NotificationChannelKind = z.infer<typeof NotificationChannelKind>;
 
@@ -510,6 +511,7 @@ export type CreatedApiKey = z.infer<typeof CreatedApiKey>;
  * - discord: config {}                                        secret { webhook_url }
  * - telegram: config { chat_id (numeric id or @channel) }  secret { bot_token }
  * - gotify:  config { server }                             secret { app_token }
+ * - pushover: config { device? }                          secret { app_token, user_key }
  */
 export const ChannelItem = z.object({
   id: Id,

@@ -3,8 +3,9 @@
  * reports, with each page it sent, the destinations that carried it; the backend computes the
  * same keys for its own channels and does not page a destination again for the same incident.
  * A key is the SHA-256 (first 128 bits, hex) of a canonical name: webhook, Slack and Discord
- * URLs, an ntfy topic URL, a Telegram chat, a Gotify application, one per email address or phone
- * number. Hashed because webhook URLs, ntfy topics and Gotify tokens are secrets; only equality
+ * URLs, an ntfy topic URL, a Telegram chat, a Gotify application, a Pushover user, one per email
+ * address or phone number. Hashed because webhook URLs, ntfy topics, Gotify tokens and Pushover
+ * keys are secrets; only equality
  * matters.
  */
 export type DestinationKind =
@@ -15,7 +16,8 @@ export type DestinationKind =
   | "sms"
   | "discord"
   | "telegram"
-  | "gotify";
+  | "gotify"
+  | "pushover";
 
 function canonicalUrl(url: string): string {
   try {
@@ -35,6 +37,7 @@ export function destinationNames(
     to?: string | readonly string[];
     chat_id?: string;
     token?: string;
+    user?: string;
   },
 ): string[] {
   switch (kind) {
@@ -51,6 +54,9 @@ export function destinationNames(
       return target.server && target.token
         ? [`gotify:${canonicalUrl(target.server).replace(/\/+$/, "")}/${target.token}`]
         : [];
+    case "pushover":
+      // a user (or group) key reaches the same phones whichever application sends
+      return target.user ? [`pushover:${target.user.trim()}`] : [];
     case "telegram":
       // the chat is the destination, whichever bot posts to it
       return target.chat_id ? [`telegram:${target.chat_id.trim().toLowerCase()}`] : [];

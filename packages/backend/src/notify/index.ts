@@ -7,6 +7,7 @@ import { email } from "./email.ts";
 import { gotify } from "./gotify.ts";
 import { redact, secretValues } from "./http.ts";
 import { ntfy } from "./ntfy.ts";
+import { pushover } from "./pushover.ts";
 import { slack } from "./slack.ts";
 import { sms } from "./sms.ts";
 import { telegram } from "./telegram.ts";
@@ -25,6 +26,7 @@ export { type EmailEnv, emailContent } from "./email.ts";
 export { eventEmoji, plainText, smsText } from "./format.ts";
 export { gotifyPayload, gotifyPriority } from "./gotify.ts";
 export { ntfyPriority, ntfyRequest, ntfyTags } from "./ntfy.ts";
+export { PUSHOVER_BASE_URL, pushoverPayload, pushoverPriority } from "./pushover.ts";
 export {
   ChannelSettings,
   DiscordConfig,
@@ -40,6 +42,9 @@ export {
   NtfyConfig,
   NtfySecret,
   NtfySettings,
+  PushoverConfig,
+  PushoverSecret,
+  PushoverSettings,
   parseChannel,
   SETTINGS_BY_KIND,
   SlackConfig,
@@ -77,6 +82,7 @@ export const notifiers: Record<ChannelKind, Notifier> = {
   discord,
   telegram,
   gotify,
+  pushover,
 };
 
 /**

@@ -233,6 +233,37 @@ export const GotifySecret = z.strictObject({
 });
 export type GotifySecret = z.infer<typeof GotifySecret>;
 
+// ---- pushover -------------------------------------------------------------------------------
+
+/** Pushover's application tokens and user/group keys: 30 letters and digits. */
+const PushoverKey = (what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9]{30}$/, `must be a Pushover ${what} (30 letters and digits)`);
+
+export const PushoverConfig = z.strictObject({
+  /** Only these of the user's devices (comma-separated names); all of them when absent. */
+  device: z
+    .string()
+    .trim()
+    .regex(
+      /^[A-Za-z0-9_-]{1,25}(\s*,\s*[A-Za-z0-9_-]{1,25})*$/,
+      "must be device names (letters, digits, _ or -, up to 25 each), separated by commas",
+    )
+    .transform((devices) => devices.split(/\s*,\s*/).join(","))
+    .optional(),
+});
+export type PushoverConfig = z.infer<typeof PushoverConfig>;
+
+export const PushoverSecret = z.strictObject({
+  /** The application's API token (pushover.net → Create an Application). */
+  app_token: PushoverKey("application token"),
+  /** The user key (or a delivery group's key) of who receives the messages. */
+  user_key: PushoverKey("user or group key"),
+});
+export type PushoverSecret = z.infer<typeof PushoverSecret>;
+
 // ---- all kinds ------------------------------------------------------------------------------
 
 export const EmailSettings = z.strictObject({
@@ -266,6 +297,11 @@ export const GotifySettings = z.strictObject({
   config: GotifyConfig,
   secret: GotifySecret,
 });
+export const PushoverSettings = z.strictObject({
+  kind: z.literal("pushover"),
+  config: PushoverConfig.default({}),
+  secret: PushoverSecret,
+});
 export const TelegramSettings = z.strictObject({
   kind: z.literal("telegram"),
   config: TelegramConfig,
@@ -282,6 +318,7 @@ export const ChannelSettings = z.discriminatedUnion("kind", [
   DiscordSettings,
   TelegramSettings,
   GotifySettings,
+  PushoverSettings,
 ]);
 export type ChannelSettings = z.infer<typeof ChannelSettings>;
 
@@ -295,6 +332,7 @@ export const SETTINGS_BY_KIND = {
   discord: { config: DiscordConfig, secret: DiscordSecret },
   telegram: { config: TelegramConfig, secret: TelegramSecret },
   gotify: { config: GotifyConfig, secret: GotifySecret },
+  pushover: { config: PushoverConfig, secret: PushoverSecret },
 } as const satisfies Record<ChannelKind, { config: z.ZodType; secret: z.ZodType }>;
 
 /** "to.0: must be a phone number ..." for the first issue (and how many more there are). */

@@ -2,7 +2,16 @@
  * The contract between the dispatcher and the notifiers. A notifier turns one message into one
  * delivery on one channel; it throws DeliveryError on failure, saying whether a retry can help.
  */
-export type ChannelKind = "email" | "slack" | "sms" | "ntfy" | "webhook" | "discord" | "telegram" | "gotify";
+export type ChannelKind =
+  | "email"
+  | "slack"
+  | "sms"
+  | "ntfy"
+  | "webhook"
+  | "discord"
+  | "telegram"
+  | "gotify"
+  | "pushover";
 
 export interface NotificationMessage {
   /** down | restored | escalation | repeat | flapping | test */
@@ -74,6 +83,8 @@ export interface NotifierEnv {
   resendBaseUrl: string;
   /** The Bot API server; https://api.telegram.org when unset (a self-hosted Bot API server works too). */
   telegramBaseUrl?: string;
+  /** https://api.pushover.net when unset. */
+  pushoverBaseUrl?: string;
   /** "smtp" (self-hosted default) or "resend" (Edge Functions cannot open SMTP ports). */
   emailTransport: "smtp" | "resend";
   smtp?: SmtpTransport;

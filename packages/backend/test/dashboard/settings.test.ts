@@ -20,7 +20,7 @@ let d: Dashboard;
 let sink: Awaited<ReturnType<typeof startSink>>;
 beforeAll(async () => {
   sink = await startSink();
-  d = await setupDashboard({}, { telegramBaseUrl: sink.url });
+  d = await setupDashboard({}, { telegramBaseUrl: sink.url, pushoverBaseUrl: sink.url });
 });
 afterAll(async () => {
   await d.close();
@@ -275,6 +275,23 @@ describe("channels of the kinds people already use (issue 17)", () => {
       path: "/gotify/message",
       sent: (body: any) => expect(body).toMatchObject({ title: "Custos test notification", priority: 5 }),
     },
+    {
+      kind: "pushover",
+      config: () => ({ device: "phone" }),
+      secret: () => ({
+        app_token: "aP0shoverAppT0kenXXXXXXXXXXXXX",
+        user_key: "uP0shoverUserKeyXXXXXXXXXXXXXX",
+      }),
+      hidden: "P0shover",
+      path: "/1/messages.json",
+      sent: (body: any) =>
+        expect(body).toMatchObject({
+          token: "aP0shoverAppT0kenXXXXXXXXXXXXX",
+          user: "uP0shoverUserKeyXXXXXXXXXXXXXX",
+          device: "phone",
+          title: "Custos test notification",
+        }),
+    },
   ] as const;
 
   it.each(kinds)(
@@ -310,6 +327,15 @@ describe("channels of the kinds people already use (issue 17)", () => {
     [{ kind: "telegram", config: { chat_id: "42" }, secret: { bot_token: "42" } }, "secret.bot_token"],
     [{ kind: "gotify", config: { server: "gotify.lan" }, secret: { app_token: "x1" } }, "config.server"],
     [{ kind: "gotify", config: { server: "https://gotify.example.com" }, secret: {} }, "secret.app_token"],
+    [{ kind: "pushover", secret: { app_token: "x".repeat(30), user_key: "short" } }, "secret.user_key"],
+    [
+      {
+        kind: "pushover",
+        config: { device: "my phone" },
+        secret: { app_token: "x".repeat(30), user_key: "y".repeat(30) },
+      },
+      "config.device",
+    ],
   ])("refuses malformed %j settings, naming %s", async (settings, field) => {
     const res = await d.api("POST", `/orgs/${d.orgA}/channels`, {
       as: d.users.admin,

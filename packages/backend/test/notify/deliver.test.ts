@@ -15,6 +15,7 @@ describe("deliver", () => {
       "email",
       "gotify",
       "ntfy",
+      "pushover",
       "slack",
       "sms",
       "telegram",

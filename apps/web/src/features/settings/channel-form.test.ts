@@ -41,4 +41,21 @@ describe("channel form", () => {
       "Gotify https://push.example.com",
     );
   });
+
+  it("sends Pushover's user key and application token as secrets and the devices as config", () => {
+    expect(KIND_LABEL.pushover).toBe("Pushover");
+    expect(
+      channelPayload("pushover", { user_key: "u".repeat(30), app_token: "a".repeat(30), device: "" }),
+    ).toEqual({
+      config: {},
+      secret: { user_key: "u".repeat(30), app_token: "a".repeat(30) },
+    });
+    expect(
+      channelPayload("pushover", { user_key: "u", app_token: "a", device: "phone, tablet" }).config,
+    ).toEqual({
+      device: "phone, tablet",
+    });
+    expect(channelTarget("pushover", { device: "phone,tablet" })).toBe("Pushover (phone,tablet)");
+    expect(channelTarget("pushover", {})).toBe("Pushover");
+  });
 });

@@ -88,6 +88,23 @@ export const CHANNEL_FIELDS: Record<NotificationChannelKind, ChannelField[]> = {
       hint: "Gotify → Apps → Create Application.",
     },
   ],
+  pushover: [
+    {
+      key: "user_key",
+      label: "User key",
+      secret: true,
+      type: "password",
+      hint: "On your Pushover dashboard (or a delivery group's key).",
+    },
+    {
+      key: "app_token",
+      label: "Application API token",
+      secret: true,
+      type: "password",
+      hint: "pushover.net → Create an Application/API Token.",
+    },
+    { key: "device", label: "Devices", optional: true, placeholder: "phone, tablet" },
+  ],
 };
 
 export const KIND_LABEL: Record<NotificationChannelKind, string> = {
@@ -99,6 +116,7 @@ export const KIND_LABEL: Record<NotificationChannelKind, string> = {
   discord: "Discord",
   telegram: "Telegram",
   gotify: "Gotify",
+  pushover: "Pushover",
 };
 
 /** Pure: form values -> the API's { config, secret }; empty optional fields are left out. */
@@ -141,5 +159,7 @@ export function channelTarget(kind: NotificationChannelKind, config: Record<stri
       return `Telegram chat ${list(config.chat_id)}`;
     case "gotify":
       return `Gotify ${list(config.server)}`;
+    case "pushover":
+      return typeof config.device === "string" ? `Pushover (${config.device})` : "Pushover";
   }
 }

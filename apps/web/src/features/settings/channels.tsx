@@ -191,7 +191,8 @@ export function ChannelsSettings() {
       ) : query.data.channels.length === 0 ? (
         adding ? null : (
           <EmptyState title="No channels yet" className="mt-2">
-            Add an email address, Slack, Discord, Telegram, Gotify, SMS, ntfy or a webhook, then send a test.
+            Add an email address, Slack, Discord, Telegram, Gotify, Pushover, SMS, ntfy or a webhook, then
+            send a test.
           </EmptyState>
         )
       ) : (
