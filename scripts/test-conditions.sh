@@ -15,6 +15,9 @@
 # condition failed. `boundary` moves the wall clock of the whole process tree (libfaketime, every
 # process shifted by the same offset, monotonic clocks untouched) so that the run starts 45 s
 # before New Year's midnight UTC: minute, hour, day, month and year roll over during the run.
+# turbo runs tasks with only the environment it is told to pass: turbo.json passes LC_* and the
+# libfaketime variables through (TZ and LANG pass by default), or these conditions would stop at
+# turbo and the tests would run as on any machine.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
