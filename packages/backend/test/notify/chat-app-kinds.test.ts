@@ -1,5 +1,5 @@
 /**
- * What every channel kind added for issue 17 (Discord, Telegram, Gotify, Pushover) owes the
+ * What each chat-app channel kind (Discord, Telegram, Gotify, Pushover) owes the
  * recipient and the operator, checked the same way for each: the incident link always, the
  * acknowledge link on a page and never on a recovery, and no secret in an error even when the
  * provider echoes the whole request back.
