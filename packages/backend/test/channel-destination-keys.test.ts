@@ -2,7 +2,7 @@ import { destinationKeys, destinationNames } from "@custos/protocol";
 import { describe, expect, it } from "vitest";
 import { channelDestinationKeys } from "../src/channels/destination-keys.ts";
 
-describe("destination keys of the issue 17 channel kinds", () => {
+describe("destination keys of the Discord, Telegram, Gotify and Pushover channels", () => {
   it("keys a Discord channel by its webhook URL, from the secret", async () => {
     const url = "https://discord.com/api/webhooks/1/s3cr3t";
     const [key] = await channelDestinationKeys("discord", {}, { webhook_url: url });

@@ -243,7 +243,7 @@ describe("channels", () => {
   });
 });
 
-describe("channels of the kinds people already use (issue 17)", () => {
+describe("channels of the kinds people already use (Discord, Telegram, Gotify, Pushover)", () => {
   /** Per kind: settings pointing at the loopback sink, the secret that must never come back. */
   const kinds = [
     {
