@@ -348,7 +348,8 @@ describe("agent check state machine", () => {
     await h.sql`update notification_outbox set next_attempt_at = now() where event = 'flapping'`;
     await dispatchDue({ ctx: h.app.ctx });
     expect(events(sinkA)).not.toContain("flapping");
-    const [after] = await h.sql`select status::text from notification_outbox where id = ${flapping?.id as number}`;
+    const [after] =
+      await h.sql`select status::text from notification_outbox where id = ${flapping?.id as number}`;
     expect(after?.status).toBe("suppressed");
   });
 
