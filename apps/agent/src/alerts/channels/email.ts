@@ -1,23 +1,32 @@
-/** Email through an SMTP server (nodemailer): subject is the title, text is the body. */
+/**
+ * Email through an SMTP server (nodemailer): subject is the title, text is the body. nodemailer
+ * is loaded at the first email sent, not when the agent starts (decision 0030).
+ */
 import type { EmailChannel } from "@custos/protocol";
-import { createTransport } from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { Channel } from "./types.ts";
 
 export function emailChannel(channel: EmailChannel, key: string): Omit<Channel, "destinations"> {
-  const transport = createTransport({
-    host: channel.host,
-    port: channel.port,
-    secure: channel.secure,
-    ...(channel.user ? { auth: { user: channel.user, pass: channel.pass ?? "" } } : {}),
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 20_000,
-  });
+  let transport: Promise<Transporter> | undefined;
+  const transporter = () => {
+    transport ??= import("nodemailer").then(({ createTransport }) =>
+      createTransport({
+        host: channel.host,
+        port: channel.port,
+        secure: channel.secure,
+        ...(channel.user ? { auth: { user: channel.user, pass: channel.pass ?? "" } } : {}),
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 20_000,
+      }),
+    );
+    return transport;
+  };
   return {
     key,
     type: "email",
     async send(message, signal) {
-      const sending = transport.sendMail({
+      const sending = (await transporter()).sendMail({
         from: channel.from,
         to: channel.to,
         subject: message.alert.title,
@@ -42,6 +51,8 @@ export function emailChannel(channel: EmailChannel, key: string): Omit<Channel, 
         );
       });
     },
-    close: () => transport.close(),
+    close: () => {
+      void transport?.then((created) => created.close());
+    },
   };
 }

@@ -4,7 +4,7 @@
  * A slow server cannot hold the plugin past its deadline: statement_timeout bounds the server
  * side and a client-side race bounds the network.
  */
-import postgres from "postgres";
+import type postgres from "postgres";
 import type { Collected, PluginContext, PluginInstance, Sample } from "../types.ts";
 import { definePlugin } from "../types.ts";
 import { type CustomQuery, PostgresConfig } from "./config.ts";
@@ -32,10 +32,12 @@ function createPostgres(config: PostgresConfig, ctx: PluginContext): PluginInsta
   let warnedPrivileges = false;
   return {
     async collect(signal): Promise<Collected> {
+      // loaded at the first check, not when the agent starts (decision 0030)
+      const { default: connect } = await import("postgres");
       const deadlineAt = Date.now() + ctx.timeoutMs;
       const deadline = AbortSignal.any([signal, AbortSignal.timeout(ctx.timeoutMs)]);
       const started = performance.now();
-      const sql = postgres(config.connection, {
+      const sql = connect(config.connection, {
         max: 1,
         connect_timeout: Math.max(1, Math.ceil(ctx.timeoutMs / 1000)),
         idle_timeout: 1,
