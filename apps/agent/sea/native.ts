@@ -3,6 +3,11 @@
  * only built-in modules and `dlopen` needs a file, so the addon (embedded as the asset
  * `better_sqlite3.node`) is written once to a content-addressed file in a private directory,
  * verified, and loaded with `process.dlopen`. docs/decisions/0011-agent-single-executable.md
+ *
+ * The addon's sha256 is fixed at build time (the asset `better_sqlite3.node.sha256`): a start
+ * that finds the file already there (the usual case) checks its name, size, owner and mode and
+ * reads neither the file nor the embedded copy; the bytes are hashed only when the file is
+ * written. Hashing both at every start kept ~2.7 MiB more resident (decision 0030).
  */
 import { createHash } from "node:crypto";
 import {
@@ -23,6 +28,8 @@ import { getRawAsset } from "node:sea";
 
 /** The asset key the build script embeds the addon under. */
 export const ADDON_ASSET = "better_sqlite3.node";
+/** The asset holding the addon's sha256 (hex), computed by the build script. */
+export const ADDON_DIGEST_ASSET = "better_sqlite3.node.sha256";
 const PREFIX = "better_sqlite3-";
 
 export interface LoadedAddon {
@@ -51,8 +58,9 @@ export function candidateDirs(env: Readonly<Record<string, string | undefined>> 
 
 /** Extracts (when needed), verifies and loads the embedded addon. Throws naming every place tried. */
 export function loadEmbeddedAddon(dirs: readonly string[] = candidateDirs()): LoadedAddon {
+  // a view of the asset in the executable's mapping: no copy, and no page is read until written out
   const bytes = new Uint8Array(getRawAsset(ADDON_ASSET));
-  const digest = sha256(bytes);
+  const digest = embeddedDigest();
   const name = `${PREFIX}${digest.slice(0, 24)}.node`;
   const failures: string[] = [];
   for (const dir of dirs) {
@@ -88,16 +96,28 @@ function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/** The verified addon file in `dir`, written atomically when missing or wrong. */
+/** The addon's sha256 as the build computed it (an older build without it: hashed here). */
+function embeddedDigest(): string {
+  try {
+    const digest = Buffer.from(getRawAsset(ADDON_DIGEST_ASSET)).toString("latin1").trim();
+    if (/^[0-9a-f]{64}$/.test(digest)) return digest;
+  } catch {
+    // no such asset
+  }
+  return sha256(new Uint8Array(getRawAsset(ADDON_ASSET)));
+}
+
+/**
+ * The addon file in `dir`: one already there is used when its name (the digest), size, owner and
+ * mode are right; otherwise the embedded bytes are checked against the digest and written
+ * atomically, and the written file is checked again.
+ */
 function materialize(dir: string, name: string, bytes: Uint8Array, digest: string): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   assertPrivate(dir);
   const file = join(dir, name);
-  try {
-    if (sha256(readFileSync(file)) === digest) return file;
-  } catch {
-    // missing or unreadable: write it
-  }
+  if (isTrusted(file, bytes.byteLength)) return file;
+  if (sha256(bytes) !== digest) throw new Error("the embedded addon does not match its build-time digest");
   const temp = join(dir, `.${name}.${process.pid}.tmp`);
   const fd = openSync(temp, "w", 0o644);
   try {
@@ -109,6 +129,19 @@ function materialize(dir: string, name: string, bytes: Uint8Array, digest: strin
   renameSync(temp, file);
   if (sha256(readFileSync(file)) !== digest) throw new Error(`${file} changed while it was written`);
   return file;
+}
+
+/** A regular file (not a link) of the expected size, owned by this user or root, writable by no one else. */
+function isTrusted(file: string, size: number): boolean {
+  try {
+    const info = lstatSync(file);
+    const uid = typeof process.getuid === "function" ? process.getuid() : 0;
+    return (
+      info.isFile() && info.size === size && (info.uid === uid || info.uid === 0) && (info.mode & 0o022) === 0
+    );
+  } catch {
+    return false;
+  }
 }
 
 /**

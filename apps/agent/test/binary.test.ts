@@ -189,6 +189,53 @@ describe("custos-agent single executable", () => {
     expect(JSON.parse(status.stdout).last_heartbeat_at).toMatch(/^\d{4}-/);
   });
 
+  it("runs on six threads at most while it pushes (one V8 helper, two libuv workers), its code cache accepted", async () => {
+    const config = writeConfig(
+      "threads.yaml",
+      `api_key: ${backend.apiKey}\nurl: ${backend.url}\nheartbeat_interval: 1s\nmetrics_push_interval: 1s\n` +
+        "monitors:\n  - type: system\n    check_interval: 1s\nbuffer: { path: ./threads-state.db }\n",
+    );
+    const child = spawn(binary, ["run", "--config", config], {
+      cwd: dir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    for (const stream of [child.stdout, child.stderr])
+      stream.on("data", (d: Buffer) => (output += d.toString()));
+    const pushed = backend.requests.length;
+    try {
+      // gzip bodies and file reads have run on the thread pool by the time metrics arrive
+      await waitFor(
+        () => backend.requests.slice(pushed).some((r) => r.endpoint === "metrics" && r.status === 200),
+        20_000,
+        "a metrics push",
+      );
+      expect(readdirSync(`/proc/${child.pid}/task`).length).toBeLessThanOrEqual(6);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await new Promise((resolve) => child.once("exit", resolve)), output).toBe(0);
+    expect(output).not.toContain("Code cache data rejected");
+  });
+
+  it("rewrites an addon file of the wrong size found under its name (a write cut short)", async () => {
+    const stamp = JSON.parse(
+      readFileSync(join(AGENT_DIR, "dist", "sea", `custos-agent-linux-${ARCH}.stamp.json`), "utf8"),
+    ) as { inputs: { addon: string } };
+    const addonDir = join(dir, "short-tmp", `custos-agent-${process.getuid?.() ?? 0}`);
+    mkdirSync(addonDir, { recursive: true, mode: 0o700 });
+    const file = join(addonDir, `better_sqlite3-${stamp.inputs.addon.slice(0, 24)}.node`);
+    writeFileSync(file, "truncated", { mode: 0o644 });
+    const config = writeConfig(
+      "short.yaml",
+      "api_key: test\nurl: http://127.0.0.1:1\nmonitors:\n  - type: system\nbuffer: { path: ./short.db }\n",
+    );
+    const result = await agent(["status", "--config", config], { TMPDIR: join(dir, "short-tmp") });
+    expect(result.stderr).not.toContain("cannot load the embedded SQLite addon");
+    expect(createHash("sha256").update(readFileSync(file)).digest("hex")).toBe(stamp.inputs.addon);
+  });
+
   it("refuses a bad config naming the file, the line and the key, and exits 78", async () => {
     const config = writeConfig(
       "bad.yaml",
