@@ -1,11 +1,12 @@
 /**
  * Runs first in the single executable (imported before src/main.ts, so before any command can
- * open the state database): sizes libuv's thread pool and hands better-sqlite3 the embedded
- * native addon.
+ * open the state database): sizes libuv's thread pool, hands better-sqlite3 the embedded
+ * native addon, and schedules the page-out of start-up's pages when the executable carries it.
  */
 import { isSea } from "node:sea";
 import { setDefaultNativeBinding } from "../src/store/sqlite.ts";
-import { failingBinding, loadEmbeddedAddon } from "./native.ts";
+import { failingBinding, hasEmbeddedAddon, loadEmbeddedAddon, PAGEOUT_ADDON } from "./native.ts";
+import { type PageOutBinding, schedulePageOut } from "./pageout.ts";
 
 /**
  * libuv's threads (file reads, DNS lookups, gzip) when the environment does not say: 2, not 4.
@@ -21,5 +22,8 @@ if (isSea()) {
   } catch (error) {
     // version and check never open the database; the first open reports this error
     setDefaultNativeBinding(failingBinding(error as Error));
+  }
+  if (hasEmbeddedAddon(PAGEOUT_ADDON)) {
+    schedulePageOut(() => loadEmbeddedAddon(undefined, PAGEOUT_ADDON).binding as PageOutBinding);
   }
 }

