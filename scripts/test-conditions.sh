@@ -121,7 +121,16 @@ wrapper() {
     tz-kiritimati) echo "env TZ=Pacific/Kiritimati" ;;
     tz-st-johns) echo "env TZ=America/St_Johns" ;;
     lang-c) echo "env LANG=C LC_ALL=C" ;;
-    lang-de) echo "env LANG=de_DE.UTF-8 LC_ALL=de_DE.UTF-8" ;;
+    lang-de)
+      # libc programs (bash, PostgreSQL) need the locale generated, or every one warns on stderr
+      if ! locale -a 2>/dev/null | grep -qiE '^de_DE\.utf-?8$'; then
+        localedef -i de_DE -f UTF-8 de_DE.UTF-8 2>/dev/null || {
+          echo "the de_DE.UTF-8 locale is not installed and localedef could not make it (Debian: locales)" >&2
+          return 1
+        }
+      fi
+      echo "env LANG=de_DE.UTF-8 LC_ALL=de_DE.UTF-8"
+      ;;
     one-cpu)
       command -v taskset >/dev/null || {
         echo "taskset is not installed (util-linux)" >&2
@@ -141,7 +150,7 @@ wrapper() {
       now=$(date -u +%s)
       target=$(($(date -u -d "$(date -u +%Y)-12-31T23:59:15Z" +%s)))
       [ "$target" -gt "$now" ] || target=$(($(date -u -d "$(($(date -u +%Y) + 1))-12-31T23:59:15Z" +%s)))
-      echo "env LD_PRELOAD=$library FAKETIME=+$((target - now)) FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME_NO_CACHE=1"
+      echo "env LD_PRELOAD=$library FAKETIME=+$((target - now)) FAKETIME_DONT_FAKE_MONOTONIC=1"
       ;;
     *+*)
       local part words=() IFS=+
