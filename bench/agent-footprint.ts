@@ -9,7 +9,7 @@
  *   cd /work/main && node bench/agent-footprint.ts [--minutes 10] [--warmup-minutes 1]
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -33,6 +33,9 @@ const USAGE = `node bench/agent-footprint.ts [flags]   (every flag also as env B
   --warmup-minutes N   excluded from the steady figures (default 1)
   --self-monitor B     include the agent's own "agent" monitor (heap figures) (default true)
   --node-exporter B    run /usr/bin/prometheus-node-exporter beside it (default true)
+  --cold B             drop the binary from the page cache before it starts, as after a reboot
+                       (default true; a binary still cached, e.g. just installed, starts with
+                       ~20 MiB more of its pages resident)
   --binary PATH        default apps/agent/dist/custos-agent-linux-x64
   --results FILE|none  default bench/RESULTS.md`;
 
@@ -46,6 +49,7 @@ const cfg = {
   minutes: numberFlag(flags, "minutes", 10),
   warmupMinutes: numberFlag(flags, "warmup-minutes", 1),
   selfMonitor: boolFlag(flags, "self-monitor", true),
+  cold: boolFlag(flags, "cold", true),
   nodeExporter: boolFlag(flags, "node-exporter", true),
   binary: flags.get("binary") ?? join(ROOT, "apps/agent/dist/custos-agent-linux-x64"),
   results: flags.get("results") ?? join(import.meta.dirname, "RESULTS.md"),
@@ -113,6 +117,17 @@ async function listen(server: http.Server, where: number | string): Promise<void
   });
 }
 
+/** Drops a file's pages from the page cache (sync, then dd's nocache: POSIX_FADV_DONTNEED); false if it could not. */
+function dropFromPageCache(file: string): boolean {
+  try {
+    execFileSync("sync", [file]);
+    execFileSync("dd", [`if=${file}`, "iflag=nocache", "count=0", "status=none"]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   if (!s.length) return Number.NaN;
@@ -135,7 +150,8 @@ async function main(): Promise<void> {
   const binaryBuilt = execFileSync("stat", ["-c", "%y", cfg.binary], { encoding: "utf8" })
     .trim()
     .slice(0, 19);
-  const binaryMiB = readFileSync(cfg.binary).length / 2 ** 20;
+  // stat, not read: reading the file would put all of it in the page cache before the start
+  const binaryMiB = statSync(cfg.binary).size / 2 ** 20;
   const loadBefore = loadAverage();
   log(
     `machine: ${facts.nproc} cores, load ${loadBefore}; run ${cfg.minutes} min, steady after ${cfg.warmupMinutes}`,
@@ -200,6 +216,7 @@ async function main(): Promise<void> {
       { mode: 0o600 },
     );
 
+    const cold = cfg.cold && dropFromPageCache(cfg.binary);
     const agent = spawnAgent(cfg.binary, ["run", "--config", config], dir);
     cleanup.unshift(() => agent.stop());
     const procs: Proc[] = [{ name: "custos-agent", pid: agent.pid, rss: [] }];
@@ -371,7 +388,8 @@ async function main(): Promise<void> {
     const duration = (tEnd - t0) / 60_000;
     const notes = [
       `run ${duration.toFixed(1)} min${cfg.minutes < 10 ? ` (shorter than the 10 min asked: --minutes ${cfg.minutes})` : ""}, ` +
-        `steady window ${(windowS / 60).toFixed(1)} min after ${cfg.warmupMinutes} min warm-up; RSS sampled every 5 s (${a.n} samples)`,
+        `steady window ${(windowS / 60).toFixed(1)} min after ${cfg.warmupMinutes} min warm-up; RSS sampled every 5 s (${a.n} samples); ` +
+        `${cold ? "cold start (the binary dropped from the page cache first)" : "the binary may have been in the page cache at the start (--cold false or dd failed)"}`,
       `backend received ${stored[0]?.n ?? 0} samples and ${checks[0]?.n ?? 0} check results over the whole run; heartbeat seen: ${hb[0]?.n ? "yes" : "no"}; ` +
         `http target hit ${httpHits}×, fake Docker API ${dockerHits}×`,
       `bytes sent by request over the whole run: ${[...proxy.byRequest].map(([k, v]) => `${k} ${v.requests}× ${Math.round(v.bytes / Math.max(1, v.requests))} B avg`).join("; ")}`,
