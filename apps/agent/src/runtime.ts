@@ -69,7 +69,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     ackLink: agentAckLinks({
       store,
       apiKey: settings.apiKey,
-      backendUrl: backendUrl ?? "",
+      backendUrl,
       serverId: getServerId,
     }),
   });

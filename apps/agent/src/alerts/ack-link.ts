@@ -18,17 +18,19 @@ export type AckLinkMaker = (alert: StoredAlert, channel: AgentAckChannel) => Pro
 export function agentAckLinks(options: {
   store: Store;
   apiKey: string;
-  backendUrl: string;
+  /** The agent's own backend URL; absent for an agent that runs on its own. */
+  backendUrl: string | undefined;
   serverId: () => string | undefined;
   now?: () => number;
 }): AckLinkMaker {
+  const { backendUrl } = options;
+  const ownBase = backendUrl && !isLoopbackUrl(backendUrl) ? ackLinkUrl(backendUrl, "") : undefined;
   return async (alert, channel) => {
     if (alert.state !== "down" && alert.state !== "flapping") return undefined;
     if (alert.monitor === BACKEND_MONITOR) return undefined;
     const serverId = options.serverId();
-    if (!serverId) return undefined;
-    const learned = options.store.kv.get(KV.ackLinkBase);
-    if (!learned && isLoopbackUrl(options.backendUrl)) return undefined;
+    const base = options.store.kv.get(KV.ackLinkBase) ?? ownBase;
+    if (!serverId || !base) return undefined;
     const now = (options.now ?? Date.now)();
     const token = await signAgentAck(options.apiKey, {
       serverId,
@@ -37,6 +39,6 @@ export function agentAckLinks(options: {
       expiresAt: now + ACK_LINK_TTL_MS,
       channel,
     });
-    return learned ? `${learned}${token}` : ackLinkUrl(options.backendUrl, token);
+    return `${base}${token}`;
   };
 }
