@@ -100,7 +100,8 @@ describe("app metrics in the running agent", () => {
     let accepted = 0;
     let dropped = 0;
     const batch = Array.from({ length: 500 }, (_, i) => ({ name: "flood", value: i }));
-    const floodUntil = Date.now() + 3_000;
+    const floodStart = Date.now();
+    const floodUntil = floodStart + 3_000;
     const workers = Array.from({ length: 4 }, async () => {
       while (Date.now() < floodUntil) {
         const response = await post(batch);
@@ -124,13 +125,24 @@ describe("app metrics in the running agent", () => {
     );
     expect(reported.value).toBe(dropped);
 
-    // the agent monitor (every 200 ms) never missed its slot by much while the flood ran
+    // The agent monitor (every 200 ms) never missed its slot by much while the flood ran: its
+    // collections cover the flood's whole window with no gap over 450 ms. Judged on the window
+    // once a collection from after it has arrived, not on a count of whatever was pushed so far
+    // (a loaded machine delivers the last few later, which is not lateness of the collections).
+    const slack = 200 + 250;
+    await waitFor(
+      () => backend.samples.find((s) => s.name === "agent_collections_total" && s.ts >= floodUntil),
+      10_000,
+      "a collection from after the flood at the backend",
+    );
     const collections = backend.samples
       .filter((s) => s.name === "agent_collections_total")
       .map((s) => s.ts)
+      .filter((ts) => ts >= floodStart - slack && ts <= floodUntil + slack)
       .sort((a, b) => a - b);
-    expect(collections.length).toBeGreaterThan(12);
+    expect(collections[0]).toBeLessThanOrEqual(floodStart + slack);
+    expect(collections.at(-1)).toBeGreaterThanOrEqual(floodUntil - slack);
     const gaps = collections.slice(1).map((ts, i) => ts - (collections[i] ?? ts));
-    expect(Math.max(...gaps)).toBeLessThan(200 + 250);
+    expect(Math.max(...gaps)).toBeLessThan(slack);
   });
 });
