@@ -143,6 +143,9 @@ create table public.api_keys (
   created_at timestamp with time zone not null default now(),
   last_used_at timestamp with time zone,
   revoked_at timestamp with time zone,
+  max_servers integer,
+  enroll_until timestamp with time zone,
+  constraint api_keys_max_servers_check CHECK (((max_servers >= 1) AND (max_servers <= 100000))),
   constraint api_keys_name_check CHECK (((length(name) >= 1) AND (length(name) <= 100))),
   constraint api_keys_prefix_check CHECK (((length(prefix) >= 8) AND (length(prefix) <= 32))),
   constraint api_keys_secret_hash_check CHECK ((length(secret_hash) = 32)),
@@ -564,6 +567,7 @@ create table public.servers (
   constraint servers_org_id_id_key UNIQUE (org_id, id),
   constraint servers_org_id_identity_key_key UNIQUE (org_id, identity_key)
 );
+CREATE INDEX servers_registered_with_key_idx ON public.servers USING btree (registered_with_key) WHERE (registered_with_key IS NOT NULL);
 alter table public.servers enable row level security;
 create policy "admins delete servers" on public.servers for delete to authenticated using ((org_id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role)));
 create policy "admins manage servers" on public.servers for update to authenticated using ((org_id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role))) with check ((org_id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role)));

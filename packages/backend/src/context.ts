@@ -5,6 +5,7 @@ import type { RateLimiter } from "./http/rate-limit.ts";
 import type { SeriesCache } from "./ingest/series-cache.ts";
 import type { Channel, NotificationMessage } from "./notify/types.ts";
 import type { Prober } from "./probes/schemas.ts";
+import type { ApprovedServer } from "./servers/access.ts";
 
 export interface Logger {
   info(message: string, data?: Record<string, unknown>): void;
@@ -70,8 +71,8 @@ export interface Ctx {
   keys: ApiKeyCache;
   series: SeriesCache;
   limiter: RateLimiter;
-  /** server id -> org id of servers known to be approved (approval is never withdrawn). */
-  approvedServers: Map<string, string>;
+  /** server id -> org and key of servers known to be approved (approval is never withdrawn). */
+  approvedServers: Map<string, ApprovedServer>;
   notify: { deliver(channel: Channel, message: NotificationMessage): Promise<void> };
   /** Verifies user access tokens (dashboard routes). Absent: those routes answer 401. */
   userKeys?: JWTVerifyGetKey;

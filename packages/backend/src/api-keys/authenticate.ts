@@ -39,16 +39,30 @@ export class ApiKeyCache {
       auth = hit.key;
     } else {
       const hash = await hashApiKey(key);
-      const rows = await sql<{ id: string; org_id: string; scope: ApiKeyScope }[]>`
+      const rows = await sql<
+        {
+          id: string;
+          org_id: string;
+          scope: ApiKeyScope;
+          max_servers: number | null;
+          enroll_until: Date | null;
+        }[]
+      >`
         update public.api_keys set last_used_at = now()
         where secret_hash = ${hash} and revoked_at is null
-        returning id, org_id, scope`;
+        returning id, org_id, scope, max_servers, enroll_until`;
       const row = rows[0];
       if (!row) {
         this.#entries.delete(key);
         throw new AppError("UNAUTHORIZED", "invalid or revoked API key", { field: "authorization" });
       }
-      auth = { keyId: row.id, orgId: row.org_id, scope: row.scope };
+      auth = {
+        keyId: row.id,
+        orgId: row.org_id,
+        scope: row.scope,
+        maxServers: row.max_servers,
+        enrollUntil: row.enroll_until?.getTime() ?? null,
+      };
       setBounded(this.#entries, key, { key: auth, verifiedAt: this.#now() }, this.#maxEntries);
     }
     if (auth.scope !== scope) {

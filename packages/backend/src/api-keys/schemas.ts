@@ -19,4 +19,8 @@ export interface AuthenticatedKey {
   keyId: string;
   orgId: string;
   scope: ApiKeyScope;
+  /** How many servers may register with the key (null: any). 1: the key is one server's own. */
+  maxServers: number | null;
+  /** When the key stops registering new servers (epoch ms; null: never). */
+  enrollUntil: number | null;
 }

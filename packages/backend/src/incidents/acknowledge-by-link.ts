@@ -66,14 +66,17 @@ async function findAgentLink(ctx: Pick<Ctx, "sql">, token: string): Promise<Foun
   const signed = parseAgentAck(token);
   if (!signed || !UUID_RE.test(signed.claim.serverId)) return { outcome: "invalid" };
   const { claim } = signed;
-  const keys = await ctx.sql<{ org_id: string; secret_hash: Uint8Array }[]>`
-    select org_id, secret_hash from public.api_keys
+  const keys = await ctx.sql<{ id: string; org_id: string; secret_hash: Uint8Array; own: boolean }[]>`
+    select id, org_id, secret_hash, max_servers = 1 as own from public.api_keys
     where prefix = ${claim.keyPrefix} and revoked_at is null and scope = 'agent'`;
-  let orgId: string | undefined;
+  let signer: (typeof keys)[number] | undefined;
   for (const key of keys) {
-    if (await verifyAgentAck(signed, key.secret_hash)) orgId = key.org_id;
+    if (await verifyAgentAck(signed, key.secret_hash)) signer = key;
   }
-  if (!orgId) return { outcome: "invalid" };
+  if (!signer) return { outcome: "invalid" };
+  const orgId = signer.org_id;
+  // a server's own key signs only for its server
+  const ownKeyOf = signer.own ? signer.id : null;
   const expiresAt = new Date(claim.expiresAt).toISOString();
   const [link] = await ctx.sql<LinkRow[]>`
     select i.id as incident_id, i.title, i.status::text as status, i.acknowledged_at,
@@ -84,6 +87,8 @@ async function findAgentLink(ctx: Pick<Ctx, "sql">, token: string): Promise<Foun
       and ${new Date(claim.startedAt).toISOString()}::timestamptz >= i.started_at - interval '1 second'
       and ${new Date(claim.startedAt).toISOString()}::timestamptz <= coalesce(i.resolved_at, now())
     where m.org_id = ${orgId} and m.server_id = ${claim.serverId} and m.name = ${claim.monitor}
+      and (${ownKeyOf}::uuid is null or exists (
+        select 1 from public.servers s where s.id = m.server_id and s.registered_with_key = ${ownKeyOf}::uuid))
     order by i.started_at desc
     limit 1`;
   return link ?? { outcome: "not_received", expired: claim.expiresAt <= Date.now() };

@@ -45,7 +45,7 @@ export async function ingestAlerts({
   input: AlertsBatch;
 }): Promise<IngestResponse> {
   checkTimestamps(input.alerts, "alerts", ctx.now(), "sent_at");
-  await requireApprovedServer(ctx, auth.orgId, input.server_id);
+  await requireApprovedServer(ctx, auth, input.server_id);
   const a = mergeDuplicateAlerts(input.alerts);
   try {
     const result = await ctx.sql`

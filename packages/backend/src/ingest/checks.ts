@@ -20,7 +20,7 @@ export async function ingestChecks({
   input: ChecksBatch;
 }): Promise<IngestResponse> {
   checkTimestamps(input.results, "results", ctx.now());
-  await requireApprovedServer(ctx, auth.orgId, input.server_id);
+  await requireApprovedServer(ctx, auth, input.server_id);
   const results = input.results;
   const names = [...new Set(results.map((r) => r.monitor))];
   const types = names.map(

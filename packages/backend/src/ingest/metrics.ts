@@ -24,7 +24,7 @@ export async function ingestMetrics({
   input: MetricsBatch;
 }): Promise<IngestResponse> {
   checkTimestamps(input.samples, "samples", ctx.now());
-  await requireApprovedServer(ctx, auth.orgId, input.server_id);
+  await requireApprovedServer(ctx, auth, input.server_id);
   const keys = input.samples.map((s) => ({ name: s.name, labels: canonicalLabels(s.labels) }));
   const n = input.samples.length;
   const ms = new Array<number>(n);

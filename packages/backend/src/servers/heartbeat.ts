@@ -4,6 +4,7 @@ import type { Ctx } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { pagingStaleness } from "../jobs/paging-staleness.ts";
 import { ackLinkBase } from "../links.ts";
+import { isServerOwnKey, keyMisuse } from "./access.ts";
 import { backendPages } from "./backend-pages.ts";
 
 /** Where the loss totals stop: the largest integer a JSON number (a double) holds exactly. */
@@ -46,12 +47,10 @@ export async function recordHeartbeat({
       rejected_items_total = least(rejected_items_total + ${rejected}::bigint, ${MAX_TOTAL}::bigint),
       data_loss_reported_at = case when ${dropped + rejected > 0}::boolean then now() else data_loss_reported_at end
     where id = ${input.server_id} and org_id = ${auth.orgId}
+      and (${!isServerOwnKey(auth)}::boolean or registered_with_key = ${auth.keyId})
     returning approval, now() as server_time, clock_skew_ms as skew, status`;
   const row = rows[0];
-  if (!row)
-    throw new AppError("NOT_FOUND", `server ${input.server_id} is not registered with this organization`, {
-      field: "server_id",
-    });
+  if (!row) throw await missingServer(ctx, auth, input.server_id);
   // rare path: the server was down; one transaction marks it up, resolves, queues "restored"
   if (row.status === "down") await ctx.sql`select private.recover_server(${input.server_id})`;
   const awaiting = input.awaiting_pages ?? [];
@@ -73,4 +72,21 @@ export async function recordHeartbeat({
 function ackBase(config: Ctx["config"]): { ack_link_base?: string } {
   const base = ackLinkBase(config);
   return base ? { ack_link_base: base } : {};
+}
+
+/** Why a heartbeat matched no server: not this organization's, or not this server's own key. */
+async function missingServer(
+  ctx: Pick<Ctx, "sql">,
+  auth: AuthenticatedKey,
+  serverId: string,
+): Promise<AppError> {
+  if (isServerOwnKey(auth)) {
+    const [server] = await ctx.sql<{ registered_with_key: string | null }[]>`
+      select registered_with_key from public.servers where id = ${serverId} and org_id = ${auth.orgId}`;
+    const misuse = server && keyMisuse(auth, serverId, server.registered_with_key);
+    if (misuse) return misuse;
+  }
+  return new AppError("NOT_FOUND", `server ${serverId} is not registered with this organization`, {
+    field: "server_id",
+  });
 }

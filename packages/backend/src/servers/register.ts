@@ -1,10 +1,15 @@
 import type { RegisterRequest, RegisterResponse } from "@custos/protocol";
+import type { Sql, TransactionSql } from "postgres";
 import type { AuthenticatedKey } from "../api-keys/schemas.ts";
 import type { Ctx } from "../context.ts";
+import { AppError } from "../errors.ts";
 
 /**
  * Creates the server or finds it again: identity is the machine id when the agent could read
- * it, else the hostname, so re-registering the same machine never makes a duplicate.
+ * it, else the hostname, so re-registering the same machine never makes a duplicate. The
+ * server remembers the key it registered with last (the key it uses now). A key with limits
+ * (max_servers, enroll_until) is checked under a lock on the key, so two machines racing for
+ * a server's own key cannot both get it.
  */
 export async function registerServer({
   ctx,
@@ -16,7 +21,21 @@ export async function registerServer({
   input: RegisterRequest;
 }): Promise<RegisterResponse> {
   const identity = input.machine_id ? `machine:${input.machine_id}` : `host:${input.hostname.toLowerCase()}`;
-  const rows = await ctx.sql<
+  if (auth.maxServers === null && auth.enrollUntil === null)
+    return upsertServer(ctx.sql, auth, input, identity);
+  return ctx.sql.begin(async (tx) => {
+    await requireRoomForServer(tx, auth, identity);
+    return upsertServer(tx, auth, input, identity);
+  });
+}
+
+async function upsertServer(
+  sql: Sql | TransactionSql,
+  auth: AuthenticatedKey,
+  input: RegisterRequest,
+  identity: string,
+): Promise<RegisterResponse> {
+  const rows = await sql<
     { id: string; approval: "pending" | "approved"; heartbeat_timeout_seconds: number }[]
   >`
     insert into public.servers (org_id, name, hostname, identity_key, agent_version, os, arch, approval,
@@ -27,7 +46,7 @@ export async function registerServer({
     from public.organizations o where o.id = ${auth.orgId}
     on conflict (org_id, identity_key) do update set
       name = excluded.name, hostname = excluded.hostname, agent_version = excluded.agent_version,
-      os = excluded.os, arch = excluded.arch, updated_at = now(),
+      os = excluded.os, arch = excluded.arch, updated_at = now(), registered_with_key = excluded.registered_with_key,
       heartbeat_interval_seconds = coalesce(excluded.heartbeat_interval_seconds, servers.heartbeat_interval_seconds)
     returning id, approval, heartbeat_timeout_seconds`;
   const row = rows[0] as (typeof rows)[number];
@@ -36,4 +55,45 @@ export async function registerServer({
     approval: row.approval,
     heartbeat_timeout_seconds: row.heartbeat_timeout_seconds,
   };
+}
+
+/**
+ * A server already registered with this key always registers again (an agent restarting after
+ * enroll_until must keep working). Any other machine needs the key's window open and room
+ * under max_servers.
+ */
+async function requireRoomForServer(
+  tx: TransactionSql,
+  auth: AuthenticatedKey,
+  identity: string,
+): Promise<void> {
+  const [state] = await tx<
+    { known: boolean; others: number; closed_at: Date | null; other_name: string | null }[]
+  >`
+    select
+      exists (select 1 from public.servers
+              where org_id = k.org_id and identity_key = ${identity} and registered_with_key = k.id) as known,
+      (select count(*)::int from public.servers
+       where org_id = k.org_id and registered_with_key = k.id and identity_key <> ${identity}) as others,
+      case when k.enroll_until <= now() then k.enroll_until end as closed_at,
+      (select name from public.servers
+       where org_id = k.org_id and registered_with_key = k.id and identity_key <> ${identity}
+       order by created_at limit 1) as other_name
+    from public.api_keys k where k.id = ${auth.keyId}
+    for update of k`;
+  if (!state || state.known) return;
+  if (state.closed_at) {
+    throw new AppError(
+      "FORBIDDEN",
+      `this API key stopped registering new servers at ${state.closed_at.toISOString()} (servers already registered with it keep working); create a key for this server in the dashboard`,
+      { field: "authorization" },
+    );
+  }
+  if (auth.maxServers !== null && state.others >= auth.maxServers) {
+    const message =
+      auth.maxServers === 1
+        ? `this API key is the own key of server "${state.other_name}"; create a key for this server in the dashboard`
+        : `this API key has registered its limit of ${auth.maxServers} servers; create another key in the dashboard`;
+    throw new AppError("FORBIDDEN", message, { field: "authorization" });
+  }
 }
