@@ -2,7 +2,14 @@ import { randomUUID } from "node:crypto";
 import { signAgentAck } from "@custos/protocol";
 import postgres from "postgres";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createApp, dispatchDue, runEscalations, runSweep, type SmtpTransport } from "../src/index.ts";
+import {
+  createApiKey,
+  createApp,
+  dispatchDue,
+  runEscalations,
+  runSweep,
+  type SmtpTransport,
+} from "../src/index.ts";
 import { ackLinkBase } from "../src/links.ts";
 import { setup } from "./harness.ts";
 import { type Received, type Sink, startSink } from "./notify/helpers.ts";
@@ -541,6 +548,39 @@ describe("acknowledge links the agent signs for its own pages", () => {
     } finally {
       await other.close();
     }
+  });
+  it("takes a server's own key's link only for that server's incident", async () => {
+    const { serverId: fleetServer, incidentId: fleetIncident } = await agentCheckDown("fleet-1");
+    const own = await createApiKey({ ctx: { sql: h.sql }, input: { org_id: h.orgId, scope: "agent" } });
+    await h.sql`update api_keys set max_servers = 1 where id = ${own.id}`;
+    const registered = await h.call(
+      "/register",
+      { hostname: "own-1", server_name: "own-1", agent_version: "1", os: "linux", arch: "x64" },
+      { key: own.key },
+    );
+    expect(registered.status).toBe(200);
+    const stolen = await follow(await agentLink(fleetServer, {}, own.key), "POST", {
+      accept: "application/json",
+    });
+    expect(JSON.parse(stolen.body)).toMatchObject({ outcome: "not_received" });
+    expect((await incidentState(fleetIncident))?.status).toBe("open");
+    await h.call(
+      "/checks",
+      {
+        server_id: registered.body.server_id,
+        batch_id: randomUUID(),
+        results: [0, 1, 2].map((i) => ({
+          monitor: MONITOR,
+          status: "down",
+          ts: new Date(DOWN_SINCE + i * 5_000).toISOString(),
+        })),
+      },
+      { key: own.key },
+    );
+    const [ownIncident] = await h.sql<{ id: string }[]>`
+      select id from incidents where server_id = ${registered.body.server_id} and kind = 'agent_check'`;
+    expect((await follow(await agentLink(registered.body.server_id, {}, own.key), "POST")).status).toBe(200);
+    expect((await incidentState(ownIncident?.id as string))?.status).toBe("acknowledged");
   });
 });
 
