@@ -9,6 +9,7 @@ export * from "./destinations.ts";
 export * from "./duration.ts";
 export * from "./duration-text.ts";
 export * from "./incident-key.ts";
+export * from "./monitors/index.ts";
 export * from "./overview-metrics.ts";
 export * from "./primitives.ts";
 export * from "./roles.ts";

@@ -1,8 +1,9 @@
 /**
  * The one small interface every agent plugin implements. A plugin is a folder
- * `plugins/<type>/` with `index.ts` (exports a PluginDefinition), `config.ts` (its zod schema),
- * `README.md` (what it measures, sample config, permissions) and `fixtures/` (recorded real
- * outputs with their origin noted in fixtures/README.md).
+ * `plugins/<type>/` with `index.ts` (exports a PluginDefinition), `README.md` (what it measures,
+ * sample config, permissions) and `fixtures/` (recorded real outputs with their origin noted in
+ * fixtures/README.md). Its options schema is in @custos/protocol (`monitors/<type>.ts`, listed in
+ * `MONITOR_OPTIONS`), so the backend validates a monitor exactly as the agent does.
  *
  * Keep reading the outside world (a thin runner: exec, fetch, read a file) apart from
  * interpreting it (a pure parser tested table-style on fixtures).
@@ -74,7 +75,11 @@ export interface PluginInstance {
 export interface PluginDefinition<Schema extends z.ZodType = z.ZodType> {
   /** The `type:` users write in agent.yaml. */
   type: string;
-  /** Options of this plugin only; the common keys (type, name, enabled, check_interval, timeout) are stripped first. Use z.strictObject so unknown keys are errors. */
+  /**
+   * Options of this plugin only: its `MONITOR_OPTIONS` entry from @custos/protocol. The common
+   * keys (type, name, enabled, check_interval, timeout) are stripped first; z.strictObject makes
+   * unknown keys errors.
+   */
   configSchema: Schema;
   /** Interval when the monitor sets no check_interval (ms). */
   defaultIntervalMs: number;

@@ -2,8 +2,9 @@
  * `type: agent`: the agent watching itself (memory, CPU, uptime, and a collection counter that
  * survives restarts). Cheap, needs no permission, runs everywhere.
  */
+
+import { AgentMonitorOptions } from "@custos/protocol";
 import { definePlugin, type Sample } from "../types.ts";
-import { AgentMonitorConfig } from "./config.ts";
 
 export const COLLECTIONS_KEY = "collections_total";
 
@@ -26,7 +27,7 @@ export function agentSamples(input: {
 
 export const agentPlugin = definePlugin({
   type: "agent",
-  configSchema: AgentMonitorConfig,
+  configSchema: AgentMonitorOptions,
   defaultIntervalMs: 60_000,
   defaultName: () => "agent",
   create(_config, ctx) {

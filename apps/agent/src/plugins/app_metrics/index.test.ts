@@ -1,8 +1,8 @@
 import { createSocket } from "node:dgram";
 import { connect as connect_, createServer, type Socket } from "node:net";
+import { AppMetricsMonitorOptions } from "@custos/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import type { PluginContext, Sample } from "../types.ts";
-import { AppMetricsConfig } from "./config.ts";
 import { plugin } from "./index.ts";
 import {
   closeAll,
@@ -327,7 +327,7 @@ describe("app_metrics thresholds and lifecycle", () => {
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
     const taken = (blocker.address() as { port: number }).port;
     const statsd = await freePort();
-    const config = AppMetricsConfig.parse({ http_port: taken, statsd_port: statsd });
+    const config = AppMetricsMonitorOptions.parse({ http_port: taken, statsd_port: statsd });
     const ctx = {
       monitorName: "app",
       timeoutMs: 1_000,
@@ -362,13 +362,13 @@ describe("app_metrics config", () => {
     [{ thresholds: [{ metric: "q" }] }, "thresholds"],
     [{ listen: 1 }, ""],
   ])("refuses %o, naming %s", (input, field) => {
-    const result = AppMetricsConfig.safeParse(input);
+    const result = AppMetricsMonitorOptions.safeParse(input);
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path.join(".") ?? "").toContain(field);
   });
 
   it("binds to loopback with both listeners on by default", () => {
-    expect(AppMetricsConfig.parse({})).toMatchObject({
+    expect(AppMetricsMonitorOptions.parse({})).toMatchObject({
       bind: "127.0.0.1",
       http_port: 8127,
       statsd_port: 8125,

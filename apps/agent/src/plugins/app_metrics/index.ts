@@ -8,10 +8,11 @@
  * each collection (the monitor's check_interval, 30 s by default, like the push interval).
  * Thresholds on any received metric become checks, alerting like built-in ones.
  */
+
+import { AppMetricsMonitorOptions } from "@custos/protocol";
 import { seriesKey } from "../../store/history.ts";
 import { ThresholdTracker } from "../shared/thresholds.ts";
 import { type CheckOutcome, type Collected, definePlugin, type Sample } from "../types.ts";
-import { AppMetricsConfig } from "./config.ts";
 import { startHttpEndpoint } from "./http-endpoint.ts";
 import { type DropReason, IntakeLimits } from "./limits.ts";
 import { StatsdAggregator } from "./statsd-aggregate.ts";
@@ -34,7 +35,7 @@ interface Listener {
 
 export const plugin = definePlugin({
   type: "app_metrics",
-  configSchema: AppMetricsConfig,
+  configSchema: AppMetricsMonitorOptions,
   defaultIntervalMs: 30_000,
   defaultName: () => "app_metrics",
   async create(config, ctx) {

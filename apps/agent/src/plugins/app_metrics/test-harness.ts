@@ -1,8 +1,8 @@
 /** Starts the app_metrics plugin on free loopback ports with a recording context, for its tests. */
 import { createSocket } from "node:dgram";
 import { createServer } from "node:net";
+import { AppMetricsMonitorOptions } from "@custos/protocol";
 import type { Collected, PluginContext, PluginInstance } from "../types.ts";
-import { AppMetricsConfig } from "./config.ts";
 import { plugin } from "./index.ts";
 
 export interface Harness {
@@ -45,7 +45,7 @@ export async function start(
 ): Promise<Harness> {
   const httpPort = await freePort();
   const statsdPort = await freePort();
-  const config = AppMetricsConfig.parse({ http_port: httpPort, statsd_port: statsdPort, ...options });
+  const config = AppMetricsMonitorOptions.parse({ http_port: httpPort, statsd_port: statsdPort, ...options });
   const emitted: Collected[] = [];
   const warnings: string[] = [];
   const ctx: PluginContext = {

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { DnsMonitorOptions } from "@custos/protocol";
 import { describe, expect, it } from "vitest";
 import {
   compareAnswers,
@@ -10,7 +11,6 @@ import {
   readHistory,
   recordAddress,
 } from "./answers.ts";
-import { DnsConfig } from "./config.ts";
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
 
@@ -148,21 +148,21 @@ describe("evaluateDdns", () => {
 
 describe("dns config", () => {
   it("needs a query or ddns and names unknown keys", () => {
-    expect(DnsConfig.safeParse({}).success).toBe(false);
-    const unknown = DnsConfig.safeParse({ queries: [{ name: "example.com", typ: "A" }] });
+    expect(DnsMonitorOptions.safeParse({}).success).toBe(false);
+    const unknown = DnsMonitorOptions.safeParse({ queries: [{ name: "example.com", typ: "A" }] });
     expect(JSON.stringify(unknown.error?.issues)).toContain("typ");
   });
 
   it.each(["1.1.1.1", "127.0.0.1:5353", "2606:4700::1111", "[::1]:5353"])("accepts server %s", (server) => {
-    expect(DnsConfig.safeParse({ server, queries: [{ name: "example.com" }] }).success).toBe(true);
+    expect(DnsMonitorOptions.safeParse({ server, queries: [{ name: "example.com" }] }).success).toBe(true);
   });
 
   it.each(["dns.google", "1.1.1.1:99999", "[1.1.1.1]:53"])("rejects server %s", (server) => {
-    expect(DnsConfig.safeParse({ server, queries: [{ name: "example.com" }] }).success).toBe(false);
+    expect(DnsMonitorOptions.safeParse({ server, queries: [{ name: "example.com" }] }).success).toBe(false);
   });
 
   it("defaults DDNS to an A record looked up at api.ipify.org", () => {
-    expect(DnsConfig.parse({ ddns: { name: "home.example.net" } }).ddns).toEqual({
+    expect(DnsMonitorOptions.parse({ ddns: { name: "home.example.net" } }).ddns).toEqual({
       name: "home.example.net",
       record: "A",
       ip_lookup_url: "https://api.ipify.org",

@@ -3,14 +3,13 @@
  * lookup reply, judging a DDNS name and keeping the history of public address changes.
  */
 import { isIP } from "node:net";
-import type { CheckStatus } from "@custos/protocol";
-import type { RecordType } from "./config.ts";
+import type { CheckStatus, DnsRecordType } from "@custos/protocol";
 
 /** node:dns answers as the Resolver returns them per type. */
 export type RawAnswers = string[] | { priority: number; exchange: string }[] | string[][];
 
 /** Answers as comparable text: addresses, names, `10 mail.example.com` for MX, joined TXT chunks. */
-export function formatAnswers(type: RecordType, raw: RawAnswers): string[] {
+export function formatAnswers(type: DnsRecordType, raw: RawAnswers): string[] {
   return raw.map((entry) => {
     if (type === "MX") {
       const mx = entry as { priority: number; exchange: string };
@@ -21,7 +20,7 @@ export function formatAnswers(type: RecordType, raw: RawAnswers): string[] {
   });
 }
 
-export function normalize(type: RecordType, value: string): string {
+export function normalize(type: DnsRecordType, value: string): string {
   const trimmed = value.trim();
   switch (type) {
     case "A":
@@ -50,7 +49,7 @@ export interface Comparison {
 }
 
 export function compareAnswers(
-  type: RecordType,
+  type: DnsRecordType,
   answers: readonly string[],
   expected: readonly string[],
   match: "contains" | "exact",
@@ -65,7 +64,7 @@ export function compareAnswers(
 
 export function evaluateQuery(input: {
   name: string;
-  type: RecordType;
+  type: DnsRecordType;
   answers?: readonly string[];
   /** The resolver's error code (ENOTFOUND, ENODATA, ETIMEOUT, ESERVFAIL, ...). */
   error?: string;

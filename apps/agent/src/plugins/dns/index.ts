@@ -5,6 +5,7 @@
  */
 import { Resolver } from "node:dns/promises";
 import { isIP } from "node:net";
+import { type DdnsCheck, DnsMonitorOptions, type DnsRecordType } from "@custos/protocol";
 import { HttpError, httpRequest } from "../../util/http-client.ts";
 import type { CheckOutcome, Collected, PluginContext, PluginInstance, Sample } from "../types.ts";
 import { definePlugin } from "../types.ts";
@@ -17,11 +18,10 @@ import {
   readHistory,
   recordAddress,
 } from "./answers.ts";
-import { type Ddns, DnsConfig, type RecordType } from "./config.ts";
 
 export const plugin = definePlugin({
   type: "dns",
-  configSchema: DnsConfig,
+  configSchema: DnsMonitorOptions,
   defaultIntervalMs: 60_000,
   defaultName: (config) => {
     if (config.ddns && config.queries.length === 0) return `dns:${config.ddns.name}`;
@@ -34,7 +34,7 @@ export const plugin = definePlugin({
 const HISTORY_KEY = "ddns_history";
 const MAX_LOOKUP_BYTES = 4096;
 
-function createDns(config: DnsConfig, ctx: PluginContext): PluginInstance {
+function createDns(config: DnsMonitorOptions, ctx: PluginContext): PluginInstance {
   const several = config.queries.length + (config.ddns ? 1 : 0) > 1;
   const monitorFor = (suffix: string) =>
     several ? `${ctx.monitorName}:${suffix}`.replace(/[^A-Za-z0-9_.:\-/]/g, "_") : undefined;
@@ -95,7 +95,7 @@ function check(
 
 async function resolve(
   name: string,
-  type: RecordType,
+  type: DnsRecordType,
   server: string | undefined,
   deadline: AbortSignal,
   deadlineAt: number,
@@ -119,7 +119,7 @@ async function resolve(
   }
 }
 
-function byType(resolver: Resolver, name: string, type: RecordType): Promise<RawAnswers> {
+function byType(resolver: Resolver, name: string, type: DnsRecordType): Promise<RawAnswers> {
   switch (type) {
     case "A":
       return resolver.resolve4(name);
@@ -135,7 +135,7 @@ function byType(resolver: Resolver, name: string, type: RecordType): Promise<Raw
 }
 
 async function checkDdns(
-  ddns: Ddns,
+  ddns: DdnsCheck,
   defaultServer: string | undefined,
   ctx: PluginContext,
   deadline: AbortSignal,

@@ -3,10 +3,10 @@ import http from "node:http";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DockerMonitorOptions } from "@custos/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Collected, PluginContext } from "../types.ts";
 import { UnsupportedError } from "../types.ts";
-import { DockerConfig } from "./config.ts";
 import { plugin } from "./index.ts";
 
 function testContext(timeoutMs = 5_000): PluginContext {
@@ -22,7 +22,7 @@ function testContext(timeoutMs = 5_000): PluginContext {
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
 
 async function collect(options: Record<string, unknown>, timeoutMs?: number): Promise<Collected> {
-  const instance = await plugin.create(DockerConfig.parse(options), testContext(timeoutMs));
+  const instance = await plugin.create(DockerMonitorOptions.parse(options), testContext(timeoutMs));
   return instance.collect(new AbortController().signal);
 }
 
@@ -143,7 +143,9 @@ describe("docker plugin against a fake Engine API on a unix socket", () => {
 
 describe("docker config", () => {
   it("defaults to /var/run/docker.sock and rejects unknown keys", () => {
-    expect(DockerConfig.parse({}).socket).toBe("/var/run/docker.sock");
-    expect(DockerConfig.safeParse({ host: "tcp://1.2.3.4:2375" }).error?.issues[0]?.message).toMatch(/host/);
+    expect(DockerMonitorOptions.parse({}).socket).toBe("/var/run/docker.sock");
+    expect(DockerMonitorOptions.safeParse({ host: "tcp://1.2.3.4:2375" }).error?.issues[0]?.message).toMatch(
+      /host/,
+    );
   });
 });

@@ -3,10 +3,10 @@
  * and optionally containers that must be running.
  */
 import { stat } from "node:fs/promises";
+import { DockerMonitorOptions } from "@custos/protocol";
 import type { Collected } from "../types.ts";
 import { definePlugin, UnsupportedError } from "../types.ts";
 import { engineGet, SocketError, socketProblem } from "./client.ts";
-import { DockerConfig } from "./config.ts";
 import { parseContainers, summarize } from "./parse.ts";
 
 async function isSocket(path: string): Promise<boolean> {
@@ -22,7 +22,7 @@ export const CONTAINERS_PATH = "/containers/json?all=true";
 
 export const plugin = definePlugin({
   type: "docker",
-  configSchema: DockerConfig,
+  configSchema: DockerMonitorOptions,
   defaultIntervalMs: 60_000,
   defaultName: () => "docker",
   create(config, ctx) {

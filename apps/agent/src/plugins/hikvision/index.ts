@@ -2,10 +2,11 @@
  * hikvision: polls an NVR, DVR or camera over ISAPI with digest authentication. The runner does
  * the GETs (client.ts); isapi.ts parses the XML and judges the snapshot.
  */
+
+import { HikvisionMonitorOptions } from "@custos/protocol";
 import type { Collected, PluginContext, PluginInstance } from "../types.ts";
 import { definePlugin } from "../types.ts";
 import { AuthError, IsapiClient } from "./client.ts";
-import { HikvisionConfig } from "./config.ts";
 import {
   evaluateSnapshot,
   parseChannelStatus,
@@ -18,7 +19,7 @@ import {
 
 export const plugin = definePlugin({
   type: "hikvision",
-  configSchema: HikvisionConfig,
+  configSchema: HikvisionMonitorOptions,
   defaultIntervalMs: 60_000,
   defaultName: (config) => `hikvision:${new URL(config.url).host.replace(/[^A-Za-z0-9_.:-]/g, "_")}`,
   create: (config, ctx) => createHikvision(config, ctx),
@@ -27,7 +28,7 @@ export const plugin = definePlugin({
 /** Status codes meaning "this device does not offer that endpoint" rather than a fault. */
 const NOT_OFFERED = new Set([403, 404, 405, 501]);
 
-function createHikvision(config: HikvisionConfig, ctx: PluginContext): PluginInstance {
+function createHikvision(config: HikvisionMonitorOptions, ctx: PluginContext): PluginInstance {
   const client = new IsapiClient({
     baseUrl: config.url,
     username: config.username,

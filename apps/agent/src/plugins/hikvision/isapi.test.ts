@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
+import { HIKVISION_OK_DISK_STATES } from "@custos/protocol";
 import { describe, expect, it } from "vitest";
 import {
-  DEFAULT_OK_DISK_STATES,
   evaluateSnapshot,
   parseChannelStatus,
   parseDeviceInfo,
@@ -12,7 +12,7 @@ import {
 } from "./isapi.ts";
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
-const options = { okDiskStates: DEFAULT_OK_DISK_STATES, requireRecording: false };
+const options = { okDiskStates: HIKVISION_OK_DISK_STATES, requireRecording: false };
 
 describe("ISAPI parsers on recorded replies", () => {
   it.each([

@@ -224,8 +224,6 @@ export interface EvaluateOptions {
   requireRecording: boolean;
 }
 
-export const DEFAULT_OK_DISK_STATES = ["ok", "idle", "sleeping"] as const;
-
 export function evaluateSnapshot(
   snapshot: Snapshot,
   options: EvaluateOptions,

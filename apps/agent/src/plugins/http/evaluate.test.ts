@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
+import { HttpMonitorOptions } from "@custos/protocol";
 import { describe, expect, it } from "vitest";
-import { HttpConfig } from "./config.ts";
 import {
   type AttemptResult,
   certDaysLeft,
@@ -136,29 +136,29 @@ describe("certDaysLeft", () => {
 
 describe("http config", () => {
   it("rejects unknown keys and non-http URLs", () => {
-    const unknown = HttpConfig.safeParse({ url: "https://example.com", expect_status: 200 });
+    const unknown = HttpMonitorOptions.safeParse({ url: "https://example.com", expect_status: 200 });
     expect(unknown.error?.issues[0]?.message).toMatch(/expect_status/);
-    expect(HttpConfig.safeParse({ url: "ftp://example.com" }).success).toBe(false);
+    expect(HttpMonitorOptions.safeParse({ url: "ftp://example.com" }).success).toBe(false);
   });
 
   it("accepts codes, classes and ranges as expected status and lower-case methods", () => {
-    const config = HttpConfig.parse({
+    const config = HttpMonitorOptions.parse({
       url: "http://x",
       method: "head",
       expected_status: [200, "3xx", "401-403"],
     });
     expect(config.method).toBe("HEAD");
     expect(config.expected_status).toEqual([200, "3xx", "401-403"]);
-    expect(HttpConfig.safeParse({ url: "http://x", expected_status: "2xy" }).success).toBe(false);
+    expect(HttpMonitorOptions.safeParse({ url: "http://x", expected_status: "2xy" }).success).toBe(false);
   });
 
   it("refuses a keyword with HEAD, which has no body", () => {
-    const result = HttpConfig.safeParse({ url: "http://x", method: "HEAD", keyword: "ok" });
+    const result = HttpMonitorOptions.safeParse({ url: "http://x", method: "HEAD", keyword: "ok" });
     expect(result.error?.issues[0]?.path).toEqual(["keyword"]);
   });
 
   it("parses durations and has 14 days as the TLS warning default", () => {
-    const config = HttpConfig.parse({ url: "http://x", retry_delay: "250ms", attempt_timeout: "2s" });
+    const config = HttpMonitorOptions.parse({ url: "http://x", retry_delay: "250ms", attempt_timeout: "2s" });
     expect(config).toMatchObject({ retry_delay: 250, attempt_timeout: 2000, retries: 1, tls_warn_days: 14 });
   });
 });

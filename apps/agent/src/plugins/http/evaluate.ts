@@ -2,8 +2,7 @@
  * Pure judgement of one HTTP attempt: status code, keyword, latency and certificate against the
  * monitor's options. The runner (request.ts) only performs the request and records what happened.
  */
-import type { CheckStatus } from "@custos/protocol";
-import type { ExpectedStatus } from "./config.ts";
+import type { CheckStatus, HttpExpectedStatus } from "@custos/protocol";
 
 /** What one attempt observed. */
 export interface AttemptResult {
@@ -25,7 +24,7 @@ export interface AttemptError {
 }
 
 export interface Criteria {
-  expected_status?: ExpectedStatus | ExpectedStatus[];
+  expected_status?: HttpExpectedStatus | HttpExpectedStatus[];
   keyword?: string;
   keyword_absent?: string;
   degraded_ms?: number;
@@ -42,7 +41,7 @@ export interface Verdict {
   keywordFound?: boolean;
 }
 
-function statusRange(expected: ExpectedStatus): [number, number] {
+function statusRange(expected: HttpExpectedStatus): [number, number] {
   if (typeof expected === "number") return [expected, expected];
   if (expected.endsWith("xx")) {
     const base = Number(expected[0]) * 100;
@@ -52,11 +51,11 @@ function statusRange(expected: ExpectedStatus): [number, number] {
   return [from ?? 0, to ?? 0];
 }
 
-const DEFAULT_EXPECTED: ExpectedStatus[] = ["200-399"];
+const DEFAULT_EXPECTED: HttpExpectedStatus[] = ["200-399"];
 
 export function statusMatches(
   code: number,
-  expected: ExpectedStatus | ExpectedStatus[] | undefined,
+  expected: HttpExpectedStatus | HttpExpectedStatus[] | undefined,
 ): boolean {
   const list = expected === undefined ? DEFAULT_EXPECTED : Array.isArray(expected) ? expected : [expected];
   return list.some((entry) => {
@@ -65,7 +64,7 @@ export function statusMatches(
   });
 }
 
-export function describeExpected(expected: ExpectedStatus | ExpectedStatus[] | undefined): string {
+export function describeExpected(expected: HttpExpectedStatus | HttpExpectedStatus[] | undefined): string {
   const list = expected === undefined ? DEFAULT_EXPECTED : Array.isArray(expected) ? expected : [expected];
   return list.join(", ");
 }

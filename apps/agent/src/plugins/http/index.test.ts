@@ -5,9 +5,9 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { HttpMonitorOptions } from "@custos/protocol";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Collected, PluginContext } from "../types.ts";
-import { HttpConfig } from "./config.ts";
 import { plugin } from "./index.ts";
 
 function testContext(timeoutMs = 5_000): PluginContext {
@@ -25,7 +25,7 @@ function testContext(timeoutMs = 5_000): PluginContext {
 }
 
 async function check(options: Record<string, unknown>, timeoutMs?: number): Promise<Collected> {
-  const instance = await plugin.create(HttpConfig.parse(options), testContext(timeoutMs));
+  const instance = await plugin.create(HttpMonitorOptions.parse(options), testContext(timeoutMs));
   return instance.collect(new AbortController().signal);
 }
 
@@ -269,7 +269,7 @@ describe("http plugin against a local HTTPS server", () => {
   it("reports a missing tls_ca_file when the monitor is created", async () => {
     await expect(
       plugin.create(
-        HttpConfig.parse({ url: "https://127.0.0.1", tls_ca_file: join(dir, "nope.pem") }),
+        HttpMonitorOptions.parse({ url: "https://127.0.0.1", tls_ca_file: join(dir, "nope.pem") }),
         testContext(),
       ),
     ).rejects.toThrow(/tls_ca_file: cannot read .*nope\.pem \(ENOENT\)/);

@@ -4,9 +4,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
+import { HttpMonitorOptions } from "@custos/protocol";
 import type { Collected, PluginContext, Sample } from "../types.ts";
 import { definePlugin } from "../types.ts";
-import { HttpConfig } from "./config.ts";
 import { type AttemptResult, evaluateAttempt, type Verdict } from "./evaluate.ts";
 import { httpAttempt } from "./request.ts";
 
@@ -17,7 +17,12 @@ function budgetMs(timeoutMs: number): number {
 
 const ordinal = (n: number) => (n === 2 ? "2nd" : n === 3 ? "3rd" : `${n}th`);
 
-async function check(config: HttpConfig, ctx: PluginContext, ca: string | undefined, signal: AbortSignal) {
+async function check(
+  config: HttpMonitorOptions,
+  ctx: PluginContext,
+  ca: string | undefined,
+  signal: AbortSignal,
+) {
   const url = new URL(config.url);
   const attempts = config.retries + 1;
   const started = performance.now();
@@ -51,7 +56,7 @@ export const plugin = definePlugin({
   type: "http",
   // the product brief's form: one entry, several `endpoints:` (each its own monitor)
   listForm: "endpoints",
-  configSchema: HttpConfig,
+  configSchema: HttpMonitorOptions,
   defaultIntervalMs: 60_000,
   defaultName: (config) => `http:${new URL(config.url).host}`,
   async create(config, ctx) {

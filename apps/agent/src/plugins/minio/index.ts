@@ -2,23 +2,24 @@
  * minio: liveness and cluster-quorum probes plus the v2 cluster metrics. The thin runner does the
  * three GETs; ../shared/prometheus-text.ts parses and parse.ts interprets.
  */
+
+import { MinioMonitorOptions } from "@custos/protocol";
 import { HttpError, headerValue, httpRequest } from "../../util/http-client.ts";
 import { parsePrometheusText } from "../shared/prometheus-text.ts";
 import { definePlugin, type PluginContext, type PluginInstance } from "../types.ts";
-import { MinioConfig } from "./config.ts";
 import { evaluate, type ProbeResult, summarizeCluster, summaryToSamples } from "./parse.ts";
 
 const MAX_METRICS_BYTES = 16 * 1024 * 1024;
 
 export const plugin = definePlugin({
   type: "minio",
-  configSchema: MinioConfig,
+  configSchema: MinioMonitorOptions,
   defaultIntervalMs: 60_000,
   defaultName: (config) => `minio:${new URL(config.url).host.replace(/[^A-Za-z0-9_.:-]/g, "_")}`,
   create: (config, ctx) => createMinio(config, ctx),
 });
 
-function createMinio(config: MinioConfig, ctx: PluginContext): PluginInstance {
+function createMinio(config: MinioMonitorOptions, ctx: PluginContext): PluginInstance {
   const base = config.url.replace(/\/+$/, "");
   let loggedInvalid = false;
   return {

@@ -2,10 +2,10 @@ import { execFile } from "node:child_process";
 import { accessSync, constants, readFileSync } from "node:fs";
 import net from "node:net";
 import { delimiter, join } from "node:path";
+import { PingMonitorOptions } from "@custos/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Collected, ExecResult, PluginContext } from "../types.ts";
 import { UnsupportedError } from "../types.ts";
-import { PingConfig } from "./config.ts";
 import { type PingClock, pingPlugin, plugin } from "./index.ts";
 
 type Exec = PluginContext["exec"];
@@ -51,7 +51,7 @@ async function collect(
   ctx: PluginContext,
   clock?: PingClock,
 ): Promise<Collected> {
-  const instance = await (clock ? pingPlugin(clock) : plugin).create(PingConfig.parse(options), ctx);
+  const instance = await (clock ? pingPlugin(clock) : plugin).create(PingMonitorOptions.parse(options), ctx);
   return instance.collect(new AbortController().signal);
 }
 
@@ -244,12 +244,16 @@ describe("ping plugin with method: tcp on loopback", () => {
 
 describe("ping config", () => {
   it("defaults to 1.1.1.1 and 8.8.8.8 over ICMP", () => {
-    expect(PingConfig.parse({})).toMatchObject({ targets: ["1.1.1.1", "8.8.8.8"], method: "icmp", count: 3 });
+    expect(PingMonitorOptions.parse({})).toMatchObject({
+      targets: ["1.1.1.1", "8.8.8.8"],
+      method: "icmp",
+      count: 3,
+    });
   });
 
   it("rejects unknown keys and a target that would be read as a ping option", () => {
-    expect(PingConfig.safeParse({ hosts: ["1.1.1.1"] }).error?.issues[0]?.message).toMatch(/hosts/);
-    expect(PingConfig.safeParse({ targets: ["-f"] }).success).toBe(false);
-    expect(PingConfig.safeParse({ targets: ["1.1.1.1; rm -rf /"] }).success).toBe(false);
+    expect(PingMonitorOptions.safeParse({ hosts: ["1.1.1.1"] }).error?.issues[0]?.message).toMatch(/hosts/);
+    expect(PingMonitorOptions.safeParse({ targets: ["-f"] }).success).toBe(false);
+    expect(PingMonitorOptions.safeParse({ targets: ["1.1.1.1; rm -rf /"] }).success).toBe(false);
   });
 });

@@ -4,10 +4,9 @@
  * its duration (monotonic clock) is reported after recovery.
  */
 import { readFile } from "node:fs/promises";
-import { formatDuration } from "@custos/protocol";
+import { formatDuration, PingMonitorOptions } from "@custos/protocol";
 import type { Collected, PluginContext, Sample } from "../types.ts";
 import { definePlugin, UnsupportedError } from "../types.ts";
-import { PingConfig } from "./config.ts";
 import { answered, evaluate, type TargetResult, targetSamples } from "./evaluate.ts";
 import { type Clock, type OutageState, outageDurationMs, trackOutage } from "./outage.ts";
 import { type PingResult, parsePingOutput } from "./parse.ts";
@@ -20,7 +19,7 @@ function failed(error: string): PingResult {
   return { transmitted: 0, received: 0, lossPercent: 100, error };
 }
 
-async function icmpPing(target: string, config: PingConfig, ctx: PluginContext, budgetMs: number) {
+async function icmpPing(target: string, config: PingMonitorOptions, ctx: PluginContext, budgetMs: number) {
   const waitSeconds = Math.max(1, Math.ceil(config.reply_timeout / 1000));
   // ping sends one request a second and waits waitSeconds for the last reply: fit the budget.
   const count = Math.max(1, Math.min(config.count, Math.floor(budgetMs / 1000 - waitSeconds) + 1));
@@ -66,7 +65,7 @@ const hostClock: PingClock = { wallMs: () => Date.now(), monoNs: () => process.h
 export function pingPlugin(clock: PingClock = hostClock) {
   return definePlugin({
     type: "ping",
-    configSchema: PingConfig,
+    configSchema: PingMonitorOptions,
     defaultIntervalMs: 30_000,
     defaultName: (config) => (config.targets.length === 1 ? `ping:${config.targets[0]}` : "internet"),
     async create(config, ctx) {

@@ -4,10 +4,11 @@
  * A slow server cannot hold the plugin past its deadline: statement_timeout bounds the server
  * side and a client-side race bounds the network.
  */
+
+import { type PostgresCustomQuery, PostgresMonitorOptions } from "@custos/protocol";
 import type postgres from "postgres";
 import type { Collected, PluginContext, PluginInstance, Sample } from "../types.ts";
 import { definePlugin } from "../types.ts";
-import { type CustomQuery, PostgresConfig } from "./config.ts";
 import {
   ALL_SIZES_SQL,
   customValue,
@@ -20,7 +21,7 @@ import {
 
 export const plugin = definePlugin({
   type: "postgres",
-  configSchema: PostgresConfig,
+  configSchema: PostgresMonitorOptions,
   defaultIntervalMs: 60_000,
   defaultName: (config) => `postgres:${describeTarget(config.connection)}`,
   create: (config, ctx) => createPostgres(config, ctx),
@@ -28,7 +29,7 @@ export const plugin = definePlugin({
 
 class DeadlineError extends Error {}
 
-function createPostgres(config: PostgresConfig, ctx: PluginContext): PluginInstance {
+function createPostgres(config: PostgresMonitorOptions, ctx: PluginContext): PluginInstance {
   let warnedPrivileges = false;
   return {
     async collect(signal): Promise<Collected> {
@@ -101,7 +102,7 @@ function createPostgres(config: PostgresConfig, ctx: PluginContext): PluginInsta
 
 async function runCustom(
   sql: postgres.Sql,
-  query: CustomQuery,
+  query: PostgresCustomQuery,
   deadline: AbortSignal,
   deadlineAt: number,
   connection: string,

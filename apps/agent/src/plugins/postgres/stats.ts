@@ -2,9 +2,8 @@
  * The statistics query and the pure interpretation of its one row. No I/O: the runner in
  * index.ts executes STATS_SQL and hands the row to interpretStats().
  */
-import type { CheckStatus } from "@custos/protocol";
+import type { CheckStatus, PostgresCustomQuery } from "@custos/protocol";
 import type { Sample } from "../types.ts";
-import type { CustomQuery } from "./config.ts";
 
 /**
  * One row of server statistics. Casts keep every number a JS number (postgres.js returns int8
@@ -147,7 +146,7 @@ export function customValue(rows: readonly Record<string, unknown>[]): number | 
 
 export function evaluateCustom(
   value: number,
-  query: Pick<CustomQuery, "warn" | "crit" | "direction">,
+  query: Pick<PostgresCustomQuery, "warn" | "crit" | "direction">,
 ): CheckStatus {
   const worse = (limit: number | undefined) =>
     limit !== undefined && (query.direction === "below" ? value < limit : value > limit);

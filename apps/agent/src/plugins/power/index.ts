@@ -5,11 +5,11 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { PowerMonitorOptions } from "@custos/protocol";
 import type { Collected, PluginContext, Sample } from "../types.ts";
 import { definePlugin, UnsupportedError } from "../types.ts";
 import { readUps, upsWatts } from "../ups/parse.ts";
 import { queryUpsc } from "../ups/upsc.ts";
-import { PowerConfig } from "./config.ts";
 import {
   type CpuTimes,
   cpuFraction,
@@ -57,7 +57,7 @@ const round = (value: number, digits: number) => Math.round(value * 10 ** digits
 export function powerPlugin(now: () => number = () => Date.now()) {
   return definePlugin({
     type: "power",
-    configSchema: PowerConfig,
+    configSchema: PowerMonitorOptions,
     defaultIntervalMs: 60_000,
     defaultName: () => "power",
     create(config, ctx: PluginContext) {

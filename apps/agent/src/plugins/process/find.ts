@@ -4,11 +4,11 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { ProcessMonitorOptions } from "@custos/protocol";
 import { NO_SYSTEMD, unitName } from "../systemd/parse.ts";
 import type { ExecResult, PluginContext } from "../types.ts";
 import { UnsupportedError } from "../types.ts";
 import { matchesCmdline, matchesName, type Target } from "./compute.ts";
-import type { ProcessConfig } from "./config.ts";
 import {
   isRunning,
   type ProcStat,
@@ -85,7 +85,11 @@ async function unitPids(cgroupRoot: string, unit: UnitState): Promise<number[]> 
   return fallback;
 }
 
-async function bySystemdUnit(config: ProcessConfig, ctx: PluginContext, name: string): Promise<Found> {
+async function bySystemdUnit(
+  config: ProcessMonitorOptions,
+  ctx: PluginContext,
+  name: string,
+): Promise<Found> {
   const unit = unitName(name);
   const label = `systemd unit ${unit}`;
   let result: ExecResult;
@@ -118,7 +122,7 @@ async function bySystemdUnit(config: ProcessConfig, ctx: PluginContext, name: st
 }
 
 export async function findProcesses(
-  config: ProcessConfig,
+  config: ProcessMonitorOptions,
   ctx: PluginContext,
   pattern: RegExp | undefined,
 ): Promise<Found> {

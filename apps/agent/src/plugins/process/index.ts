@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
+import { ProcessMonitorOptions } from "@custos/protocol";
 import { parseUptime } from "../system/parse.ts";
 import type { Collected, PluginContext } from "../types.ts";
 import { definePlugin, UnsupportedError } from "../types.ts";
@@ -18,7 +19,6 @@ import {
   processSamples,
   summarize,
 } from "./compute.ts";
-import { ProcessConfig } from "./config.ts";
 import { findProcesses } from "./find.ts";
 import { measure } from "./procfs.ts";
 
@@ -51,7 +51,7 @@ async function hostFacts(ctx: PluginContext): Promise<HostFacts> {
 }
 
 async function collectProcess(
-  config: ProcessConfig,
+  config: ProcessMonitorOptions,
   ctx: PluginContext,
   facts: HostFacts,
   pattern: RegExp | undefined,
@@ -117,7 +117,7 @@ async function collectProcess(
 }
 
 /** `process:nginx`, `process:nginx.service`, `process:myapp` (from /run/myapp.pid); cmdline monitors want a name. */
-function defaultName(config: ProcessConfig): string {
+function defaultName(config: ProcessMonitorOptions): string {
   if (config.process_name !== undefined) return `process:${config.process_name}`;
   if (config.systemd_unit !== undefined) return `process:${config.systemd_unit}`;
   if (config.pid_file !== undefined) return `process:${basename(config.pid_file).replace(/\.pid$/, "")}`;
@@ -126,7 +126,7 @@ function defaultName(config: ProcessConfig): string {
 
 export const plugin = definePlugin({
   type: "process",
-  configSchema: ProcessConfig,
+  configSchema: ProcessMonitorOptions,
   defaultIntervalMs: 30_000,
   defaultName,
   async create(config, ctx) {

@@ -3,12 +3,13 @@
  * sends the allow-listed series. The thin runner here does the GET with a deadline and a body
  * size limit; ../shared/prometheus-text.ts parses and select.ts decides what is kept.
  */
+
+import { PrometheusMonitorOptions } from "@custos/protocol";
 import { HttpError, type HttpHead, headerValue, httpRequest } from "../../util/http-client.ts";
 import { type PromParseResult, parsePrometheusText } from "../shared/prometheus-text.ts";
 import { ThresholdTracker } from "../shared/thresholds.ts";
 import type { CheckOutcome, Collected, PluginContext, PluginInstance, Sample } from "../types.ts";
 import { definePlugin } from "../types.ts";
-import { PrometheusConfig } from "./config.ts";
 import {
   notPrometheusText,
   type Selection,
@@ -28,7 +29,7 @@ function budgetMs(timeoutMs: number): number {
 
 export const plugin = definePlugin({
   type: "prometheus",
-  configSchema: PrometheusConfig,
+  configSchema: PrometheusMonitorOptions,
   defaultIntervalMs: 60_000,
   defaultName: (config) => `prometheus:${new URL(config.url).host.replace(/[^A-Za-z0-9_.:-]/g, "_")}`,
   create: (config, ctx) => createPrometheus(config, ctx),
@@ -36,7 +37,7 @@ export const plugin = definePlugin({
 
 type Fetched = { body: string; contentType: string | null } | { problem: string };
 
-function createPrometheus(config: PrometheusConfig, ctx: PluginContext): PluginInstance {
+function createPrometheus(config: PrometheusMonitorOptions, ctx: PluginContext): PluginInstance {
   const headers: Record<string, string> = { accept: ACCEPT, "user-agent": "custos-agent" };
   for (const [name, value] of Object.entries(config.headers)) headers[name.toLowerCase()] = value;
   if (config.bearer_token) headers.authorization = `Bearer ${config.bearer_token}`;

@@ -3,16 +3,9 @@
  * which are dropped (and why), made safe for the wire; plus the plugin's own scrape metrics and
  * the check on what came back. No I/O here: tested on recorded expositions.
  */
+import { compileMetricPatterns } from "@custos/protocol";
 import type { PromParseResult, PromSample } from "../shared/prometheus-text.ts";
 import type { Sample } from "../types.ts";
-
-/** What the plugin reports about each scrape, labelled `{ target: <monitor name> }`. */
-export const META_METRICS = [
-  "prometheus_scrape_duration_ms",
-  "prometheus_series_kept",
-  "prometheus_series_dropped",
-  "prometheus_invalid_lines",
-] as const;
 
 /**
  * Why a series was not sent, in the order they are tested:
@@ -60,33 +53,6 @@ export interface Selection {
   unmatched: string[];
 }
 
-function globToRegExp(glob: string): RegExp {
-  const body = glob
-    .split("*")
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-    .join(".*");
-  return new RegExp(`^${body}$`);
-}
-
-interface CompiledPatterns {
-  (name: string): boolean;
-  /** The entry that matched `name`, or undefined. */
-  which(name: string): string | undefined;
-}
-
-/** A matcher for the allow-list: exact names by lookup, globs (`*`) by regular expression. */
-export function compilePatterns(patterns: readonly string[]): CompiledPatterns {
-  const exact = new Set(patterns.filter((p) => !p.includes("*")));
-  const globs = patterns.filter((p) => p.includes("*")).map((p) => ({ pattern: p, re: globToRegExp(p) }));
-  const which = (name: string) => {
-    if (exact.has(name)) return name;
-    return globs.find((g) => g.re.test(name))?.pattern;
-  };
-  const matcher = ((name: string) => which(name) !== undefined) as CompiledPatterns;
-  matcher.which = which;
-  return matcher;
-}
-
 /** Anything outside the wire's name alphabet becomes "_" (the exposition's names never need it). */
 export function sanitizeName(name: string): string {
   return name.replace(/[^A-Za-z0-9_.:\-/]/g, "_");
@@ -115,7 +81,7 @@ function describeSeries(sample: PromSample): string {
  * Timestamps in the exposition are ignored: samples carry the scrape time.
  */
 export function selectSeries(series: readonly PromSample[], options: SelectOptions): Selection {
-  const allowed = compilePatterns(options.metrics);
+  const allowed = compileMetricPatterns(options.metrics);
   const drop = new Set(options.dropLabels);
   const prefix = options.prefix ?? "";
   const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;

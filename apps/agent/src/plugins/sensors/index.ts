@@ -5,9 +5,9 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { SensorsMonitorOptions } from "@custos/protocol";
 import type { Collected, Sample } from "../types.ts";
 import { definePlugin, UnsupportedError } from "../types.ts";
-import { SensorsConfig } from "./config.ts";
 import { ATTRIBUTE, evaluateSensors, filterReadings, type HwmonChip, readChips } from "./parse.ts";
 
 /** Reads the attribute files of every hwmonN directory; unreadable attributes (EIO, ENODATA) are skipped. */
@@ -52,7 +52,7 @@ export async function readHwmonTree(root: string): Promise<HwmonChip[]> {
 
 export const plugin = definePlugin({
   type: "sensors",
-  configSchema: SensorsConfig,
+  configSchema: SensorsMonitorOptions,
   defaultIntervalMs: 60_000,
   defaultName: () => "sensors",
   create(config) {

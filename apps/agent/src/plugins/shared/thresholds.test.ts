@@ -1,5 +1,6 @@
+import { MetricThreshold, MetricThresholds } from "@custos/protocol";
 import { describe, expect, it } from "vitest";
-import { evaluateThreshold, MetricThreshold, MetricThresholds, ThresholdTracker } from "./thresholds.ts";
+import { evaluateThreshold, ThresholdTracker } from "./thresholds.ts";
 
 const parse = (input: unknown) => MetricThreshold.parse(input);
 

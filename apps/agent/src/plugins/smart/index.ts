@@ -4,9 +4,9 @@
  * counters are kept in the plugin state so a rise between checks shows.
  */
 import { basename } from "node:path";
+import { SmartMonitorOptions } from "@custos/protocol";
 import type { CheckOutcome, Collected, ExecResult, PluginContext, Sample } from "../types.ts";
 import { definePlugin, UnsupportedError } from "../types.ts";
-import { SmartConfig } from "./config.ts";
 import {
   evaluateDisk,
   exitBits,
@@ -48,7 +48,7 @@ function diskSamples(reading: SmartReading, labels: Record<string, string>): Sam
 
 export const plugin = definePlugin({
   type: "smart",
-  configSchema: SmartConfig,
+  configSchema: SmartMonitorOptions,
   defaultIntervalMs: 30 * 60_000,
   defaultName: () => "smart",
   create(config, ctx: PluginContext) {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
+import { parseSslTarget, SslMonitorOptions } from "@custos/protocol";
 import { describe, expect, it } from "vitest";
 import { chainTrusted, evaluateCertificate, type Observation } from "./certificate.ts";
-import { parseTarget, SslConfig } from "./config.ts";
 
 /** Handshakes recorded against certificates made by openssl (see fixtures/README.md). */
 const recorded = JSON.parse(
@@ -62,20 +62,25 @@ describe("ssl config", () => {
     ["[::1]:8443", { host: "::1", port: 8443 }],
     ["[2001:db8::1]", { host: "2001:db8::1", port: 443 }],
   ])("reads target %s", (text, expected) => {
-    expect(parseTarget(text)).toEqual(expected);
+    expect(parseSslTarget(text)).toEqual(expected);
   });
 
   it.each(["example.com:0", "example.com:70000", "https://example.com", "host name"])(
     "rejects target %s",
     (text) => {
-      expect(parseTarget(text)).toBeUndefined();
+      expect(parseSslTarget(text)).toBeUndefined();
     },
   );
 
   it("defaults to 14 and 7 days and rejects crit above warn and unknown keys", () => {
-    expect(SslConfig.parse({ targets: ["a.example"] })).toMatchObject({ warn_days: 14, crit_days: 7 });
-    expect(SslConfig.safeParse({ targets: ["a.example"], warn_days: 5, crit_days: 10 }).success).toBe(false);
-    const unknown = SslConfig.safeParse({ targets: ["a.example"], warn: 3 });
+    expect(SslMonitorOptions.parse({ targets: ["a.example"] })).toMatchObject({
+      warn_days: 14,
+      crit_days: 7,
+    });
+    expect(SslMonitorOptions.safeParse({ targets: ["a.example"], warn_days: 5, crit_days: 10 }).success).toBe(
+      false,
+    );
+    const unknown = SslMonitorOptions.safeParse({ targets: ["a.example"], warn: 3 });
     expect(JSON.stringify(unknown.error?.issues)).toContain("warn");
   });
 });

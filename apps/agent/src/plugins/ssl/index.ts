@@ -5,14 +5,14 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { checkServerIdentity, connect, type PeerCertificate } from "node:tls";
+import { SslMonitorOptions } from "@custos/protocol";
 import type { CheckOutcome, Collected, PluginContext, PluginInstance, Sample } from "../types.ts";
 import { definePlugin } from "../types.ts";
 import { chainTrusted, evaluateCertificate, type Observation } from "./certificate.ts";
-import { SslConfig } from "./config.ts";
 
 export const plugin = definePlugin({
   type: "ssl",
-  configSchema: SslConfig,
+  configSchema: SslMonitorOptions,
   defaultIntervalMs: 6 * 3_600_000,
   defaultName: (config) => {
     const [first] = config.targets;
@@ -21,7 +21,7 @@ export const plugin = definePlugin({
   create: (config, ctx) => createSsl(config, ctx),
 });
 
-function createSsl(config: SslConfig, ctx: PluginContext): PluginInstance {
+function createSsl(config: SslMonitorOptions, ctx: PluginContext): PluginInstance {
   let ca: string | undefined;
   let caError: string | undefined;
   if (config.ca_file) {

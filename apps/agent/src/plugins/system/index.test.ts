@@ -1,10 +1,10 @@
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SystemMonitorOptions } from "@custos/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Collected, PluginContext, Sample } from "../types.ts";
 import { UnsupportedError } from "../types.ts";
-import { SystemConfig } from "./config.ts";
 import { plugin } from "./index.ts";
 
 /** A context like the runtime's: state goes through JSON, as it does on disk. */
@@ -27,7 +27,7 @@ function testContext(state = new Map<string, string>()): PluginContext {
 }
 
 async function collectOnce(options: Record<string, unknown>, ctx: PluginContext): Promise<Collected> {
-  const instance = await plugin.create(SystemConfig.parse(options), ctx);
+  const instance = await plugin.create(SystemMonitorOptions.parse(options), ctx);
   return instance.collect(new AbortController().signal);
 }
 
@@ -41,7 +41,7 @@ const find = (collected: Collected, name: string, labels?: Record<string, string
 describe("system plugin on this machine", () => {
   it("reports sane CPU, memory, load, uptime and root filesystem numbers over two collections", async () => {
     const ctx = testContext();
-    const instance = await plugin.create(SystemConfig.parse({}), ctx);
+    const instance = await plugin.create(SystemMonitorOptions.parse({}), ctx);
     const first = await instance.collect(new AbortController().signal);
     // No previous counters yet: no CPU percentage, but everything that needs no delta is there.
     expect(find(first, "cpu.percent")).toBeUndefined();
@@ -133,7 +133,7 @@ describe("system plugin on recorded /proc files", () => {
 
   it("reports rates computed over the uptime elapsed between two collections", async () => {
     await useProc("first");
-    const instance = await plugin.create(SystemConfig.parse(options()), testContext());
+    const instance = await plugin.create(SystemMonitorOptions.parse(options()), testContext());
     await instance.collect(new AbortController().signal);
     await useProc("later");
     const collected = await instance.collect(new AbortController().signal);
@@ -167,28 +167,30 @@ describe("system plugin on recorded /proc files", () => {
   });
 
   it("reports the plugin unsupported where there is no procfs", async () => {
-    await expect(plugin.create(SystemConfig.parse(options()), testContext())).rejects.toThrow(
+    await expect(plugin.create(SystemMonitorOptions.parse(options()), testContext())).rejects.toThrow(
       UnsupportedError,
     );
-    await expect(plugin.create(SystemConfig.parse(options()), testContext())).rejects.toThrow(/procfs/);
+    await expect(plugin.create(SystemMonitorOptions.parse(options()), testContext())).rejects.toThrow(
+      /procfs/,
+    );
   });
 });
 
 describe("system config", () => {
   it("rejects unknown keys, naming them", () => {
-    const result = SystemConfig.safeParse({ metrics: ["cpu"], disk_warn: 80 });
+    const result = SystemMonitorOptions.safeParse({ metrics: ["cpu"], disk_warn: 80 });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.message).toMatch(/disk_warn/);
   });
 
   it("rejects an unknown metric group and a warn threshold above crit", () => {
-    expect(SystemConfig.safeParse({ metrics: ["gpu"] }).success).toBe(false);
-    const result = SystemConfig.safeParse({ disk_warn_percent: 96, disk_crit_percent: 90 });
+    expect(SystemMonitorOptions.safeParse({ metrics: ["gpu"] }).success).toBe(false);
+    const result = SystemMonitorOptions.safeParse({ disk_warn_percent: 96, disk_crit_percent: 90 });
     expect(result.error?.issues[0]?.path).toEqual(["disk_warn_percent"]);
   });
 
   it("accepts the seed design's metrics list with ram", () => {
-    expect(SystemConfig.parse({ metrics: ["cpu", "ram", "disk", "network"] }).metrics).toEqual([
+    expect(SystemMonitorOptions.parse({ metrics: ["cpu", "ram", "disk", "network"] }).metrics).toEqual([
       "cpu",
       "memory",
       "disk",

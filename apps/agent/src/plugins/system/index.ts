@@ -4,7 +4,7 @@
  */
 import { readdir, readFile, statfs } from "node:fs/promises";
 import { join } from "node:path";
-import { OVERVIEW_METRICS } from "@custos/protocol";
+import { OVERVIEW_METRICS, SystemMonitorOptions } from "@custos/protocol";
 import type { Collected, PluginContext, Sample } from "../types.ts";
 import { definePlugin, UnsupportedError } from "../types.ts";
 import {
@@ -26,7 +26,6 @@ import {
   selectMounts,
   swapSamples,
 } from "./compute.ts";
-import { SystemConfig } from "./config.ts";
 import {
   parseDiskstats,
   parseLoadavg,
@@ -78,7 +77,7 @@ class StatfsGuard {
 }
 
 async function collectSystem(
-  config: SystemConfig,
+  config: SystemMonitorOptions,
   ctx: PluginContext,
   guard: StatfsGuard,
   warned: Set<string>,
@@ -199,7 +198,7 @@ async function collectSystem(
 
 export const plugin = definePlugin({
   type: "system",
-  configSchema: SystemConfig,
+  configSchema: SystemMonitorOptions,
   defaultIntervalMs: 30_000,
   defaultName: () => "system",
   async create(config, ctx) {

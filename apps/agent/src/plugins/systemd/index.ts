@@ -3,10 +3,9 @@
  * time in state) and optionally `systemctl list-units --state=failed`. Restart counts are kept
  * in the plugin state to spot a unit that keeps crashing.
  */
-import { formatDuration } from "@custos/protocol";
+import { formatDuration, SystemdMonitorOptions } from "@custos/protocol";
 import type { CheckOutcome, Collected, ExecResult, PluginContext, Sample } from "../types.ts";
 import { definePlugin, UnsupportedError } from "../types.ts";
-import { SystemdConfig } from "./config.ts";
 import {
   evaluateUnit,
   type FailedUnit,
@@ -56,7 +55,7 @@ export function systemdPlugin(clock: SystemdClock = hostClock) {
     type: "systemd",
     // the product brief writes `services:`
     aliases: { services: "units" },
-    configSchema: SystemdConfig,
+    configSchema: SystemdMonitorOptions,
     defaultIntervalMs: 30_000,
     defaultName: () => "systemd",
     create(config, ctx: PluginContext) {

@@ -2,14 +2,15 @@
  * Tailscale plugin: `tailscale status --json` once per check; backend state, this node, peers
  * online, the listed peers' reachability and handshake age, and the exit node in use.
  */
+
+import { TailscaleMonitorOptions } from "@custos/protocol";
 import type { CheckOutcome, Collected, ExecResult, PluginContext, Sample } from "../types.ts";
 import { definePlugin, UnsupportedError } from "../types.ts";
-import { TailscaleConfig } from "./config.ts";
 import { evaluateNode, evaluatePeer, parseStatus, type TailscaleStatus } from "./parse.ts";
 
 export const plugin = definePlugin({
   type: "tailscale",
-  configSchema: TailscaleConfig,
+  configSchema: TailscaleMonitorOptions,
   defaultIntervalMs: 60_000,
   defaultName: () => "tailscale",
   create(config, ctx: PluginContext) {

@@ -2,9 +2,10 @@
  * NUT UPS plugin: runs `upsc <ups>` and reports status flags, charge, runtime, load and
  * voltages. The interpretation lives in parse.ts.
  */
+
+import { UpsMonitorOptions } from "@custos/protocol";
 import type { Collected, Sample } from "../types.ts";
 import { definePlugin } from "../types.ts";
-import { UpsConfig } from "./config.ts";
 import { evaluateUps, readUps, type UpsReading } from "./parse.ts";
 import { queryUpsc } from "./upsc.ts";
 
@@ -31,7 +32,7 @@ export function upsSamples(reading: UpsReading, labels: Record<string, string>):
 
 export const plugin = definePlugin({
   type: "ups",
-  configSchema: UpsConfig,
+  configSchema: UpsMonitorOptions,
   defaultIntervalMs: 30_000,
   defaultName: (config) => `ups:${config.ups.split("@")[0]}`,
   create(config, ctx) {

@@ -1,10 +1,11 @@
+/** Options of the `sensors` monitor (the agent plugin apps/agent/src/plugins/sensors/; its README has a sample). */
 import { z } from "zod";
 
 const Pattern = z
   .string()
   .regex(/^[^/]+\/[^/]+$/, "use chip/sensor, e.g. nct6798/AUXTIN* or coretemp/Core 0");
 
-export const SensorsConfig = z
+export const SensorsMonitorOptions = z
   .strictObject({
     /** Where hwmon lives; point it at a copy (or a host mount) to read elsewhere. */
     root: z.string().min(1).default("/sys/class/hwmon"),
@@ -22,4 +23,4 @@ export const SensorsConfig = z
     message: "warn_c must not be above crit_c",
     path: ["warn_c"],
   });
-export type SensorsConfig = z.output<typeof SensorsConfig>;
+export type SensorsMonitorOptions = z.output<typeof SensorsMonitorOptions>;

@@ -1,7 +1,10 @@
+/** Options of the `hikvision` monitor (the agent plugin apps/agent/src/plugins/hikvision/; its README has a sample). */
 import { z } from "zod";
-import { DEFAULT_OK_DISK_STATES } from "./isapi.ts";
 
-export const HikvisionConfig = z.strictObject({
+/** Disk states that count as healthy unless `ok_disk_states` says otherwise. */
+export const HIKVISION_OK_DISK_STATES = ["ok", "idle", "sleeping"] as const;
+
+export const HikvisionMonitorOptions = z.strictObject({
   /** Base URL of the NVR, DVR or camera web interface, e.g. `http://192.168.1.64`. */
   url: z.url({ protocol: /^https?$/, error: "url must be an http:// or https:// URL" }),
   username: z.string().min(1),
@@ -15,11 +18,11 @@ export const HikvisionConfig = z.strictObject({
   ok_disk_states: z
     .array(z.string().min(1))
     .min(1)
-    .default([...DEFAULT_OK_DISK_STATES]),
+    .default([...HIKVISION_OK_DISK_STATES]),
   /**
    * After the device rejects the password, wait this long before trying again: Hikvision locks
    * an account after a few failed logins, and a monitor retrying every minute would keep it locked.
    */
   auth_retry_minutes: z.number().min(0).default(15),
 });
-export type HikvisionConfig = z.output<typeof HikvisionConfig>;
+export type HikvisionMonitorOptions = z.output<typeof HikvisionMonitorOptions>;

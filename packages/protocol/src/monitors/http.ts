@@ -1,16 +1,18 @@
-import { Duration } from "@custos/protocol";
+/** Options of the `http` monitor (the agent plugin apps/agent/src/plugins/http/; its README has a sample). */
+
 import { z } from "zod";
+import { Duration } from "../duration.ts";
 
 /** One expected status: a code (200), a class ("2xx") or a range ("200-299"). */
-export const ExpectedStatus = z.union([
+export const HttpExpectedStatus = z.union([
   z.number().int().min(100).max(599),
   z
     .string()
     .regex(/^[1-5]xx$|^[1-5]\d\d-[1-5]\d\d$/, 'use a code (200), a class ("2xx") or a range ("200-299")'),
 ]);
-export type ExpectedStatus = z.output<typeof ExpectedStatus>;
+export type HttpExpectedStatus = z.output<typeof HttpExpectedStatus>;
 
-export const HttpConfig = z
+export const HttpMonitorOptions = z
   .strictObject({
     url: z.url({ protocol: /^https?$/, error: "url must be an http:// or https:// URL" }),
     method: z
@@ -19,7 +21,7 @@ export const HttpConfig = z
       .pipe(z.enum(["GET", "HEAD"]))
       .default("GET"),
     /** Default: any 2xx or 3xx (redirects are not followed, a redirect answer counts as up). */
-    expected_status: z.union([ExpectedStatus, z.array(ExpectedStatus).min(1)]).optional(),
+    expected_status: z.union([HttpExpectedStatus, z.array(HttpExpectedStatus).min(1)]).optional(),
     /** Text that must appear in the body. */
     keyword: z.string().min(1).optional(),
     /** Text that must not appear in the body (e.g. "maintenance"). */
@@ -62,4 +64,4 @@ export const HttpConfig = z
       });
     }
   });
-export type HttpConfig = z.output<typeof HttpConfig>;
+export type HttpMonitorOptions = z.output<typeof HttpMonitorOptions>;

@@ -1,8 +1,9 @@
+/** Options of the `smart` monitor (the agent plugin apps/agent/src/plugins/smart/; its README has a sample). */
 import { z } from "zod";
 
 const DevicePath = z.string().regex(/^\/[A-Za-z0-9_./:-]+$/, "an absolute device path such as /dev/sda");
 
-export const SmartConfig = z.strictObject({
+export const SmartMonitorOptions = z.strictObject({
   /**
    * Disks to check: `/dev/sda`, or `{ path: /dev/sdb, type: sat }` to pass smartctl's `-d` type
    * (USB bridges, RAID controllers). Empty: every disk `smartctl --scan` finds.
@@ -33,4 +34,4 @@ export const SmartConfig = z.strictObject({
   /** Path or name of smartctl (smartmontools 7.0 or later for --json). */
   command: z.string().min(1).default("smartctl"),
 });
-export type SmartConfig = z.output<typeof SmartConfig>;
+export type SmartMonitorOptions = z.output<typeof SmartMonitorOptions>;

@@ -1,7 +1,9 @@
-import { Duration } from "@custos/protocol";
-import { z } from "zod";
+/** Options of the `systemd` monitor (the agent plugin apps/agent/src/plugins/systemd/; its README has a sample). */
 
-export const SystemdConfig = z
+import { z } from "zod";
+import { Duration } from "../duration.ts";
+
+export const SystemdMonitorOptions = z
   .strictObject({
     /** Units to watch; `nginx` means `nginx.service`. */
     units: z
@@ -21,4 +23,4 @@ export const SystemdConfig = z
     message: "list units or set all_failed: true",
     path: ["units"],
   });
-export type SystemdConfig = z.output<typeof SystemdConfig>;
+export type SystemdMonitorOptions = z.output<typeof SystemdMonitorOptions>;

@@ -1,5 +1,7 @@
-import { Duration } from "@custos/protocol";
+/** Options of the `ping` monitor (the agent plugin apps/agent/src/plugins/ping/; its README has a sample). */
+
 import { z } from "zod";
+import { Duration } from "../duration.ts";
 
 /**
  * A host name or IP address, optionally with a port for method: tcp ("1.1.1.1:53",
@@ -14,7 +16,7 @@ const Target = z
     "use a host name or an IP address (host:port for method: tcp)",
   );
 
-export const PingConfig = z.strictObject({
+export const PingMonitorOptions = z.strictObject({
   targets: z.array(Target).min(1).max(20).default(["1.1.1.1", "8.8.8.8"]),
   /** icmp runs the system `ping`; tcp connects to host:port where ICMP is not allowed. */
   method: z.enum(["icmp", "tcp"]).default("icmp"),
@@ -29,4 +31,4 @@ export const PingConfig = z.strictObject({
   /** Degraded when a target loses at least this share of packets; none by default. */
   degraded_loss_percent: z.number().min(0).max(100).optional(),
 });
-export type PingConfig = z.output<typeof PingConfig>;
+export type PingMonitorOptions = z.output<typeof PingMonitorOptions>;

@@ -1,7 +1,8 @@
+/** Options of the `system` monitor (the agent plugin apps/agent/src/plugins/system/; its README has a sample). */
 import { z } from "zod";
 
 /** Metric groups a user can pick with `metrics: [...]`; `ram` (the seed design's word) means `memory`. */
-export const SYSTEM_METRICS = [
+export const SYSTEM_METRIC_GROUPS = [
   "cpu",
   "memory",
   "swap",
@@ -11,21 +12,21 @@ export const SYSTEM_METRICS = [
   "network",
   "uptime",
 ] as const;
-export type SystemMetric = (typeof SYSTEM_METRICS)[number];
+export type SystemMetricGroup = (typeof SYSTEM_METRIC_GROUPS)[number];
 
 const MetricGroup = z
-  .enum([...SYSTEM_METRICS, "ram"])
-  .transform((group): SystemMetric => (group === "ram" ? "memory" : group));
+  .enum([...SYSTEM_METRIC_GROUPS, "ram"])
+  .transform((group): SystemMetricGroup => (group === "ram" ? "memory" : group));
 
 const Percent = z.number().min(0).max(100);
 
-export const SystemConfig = z
+export const SystemMonitorOptions = z
   .strictObject({
     /** Which groups to collect; all by default. Reboot detection runs whatever is listed. */
     metrics: z
       .array(MetricGroup)
       .min(1)
-      .default([...SYSTEM_METRICS]),
+      .default([...SYSTEM_METRIC_GROUPS]),
     /** Mount points to leave out; `*` matches any characters (e.g. "/snap/*"). */
     ignore_mounts: z.array(z.string().min(1)).default([]),
     /** Filesystem types to report although they are skipped by default (e.g. tmpfs). */
@@ -59,4 +60,4 @@ export const SystemConfig = z
       }
     }
   });
-export type SystemConfig = z.output<typeof SystemConfig>;
+export type SystemMonitorOptions = z.output<typeof SystemMonitorOptions>;

@@ -1,6 +1,8 @@
-import { Duration } from "@custos/protocol";
+/** Options of the `power` monitor (the agent plugin apps/agent/src/plugins/power/; its README has a sample). */
+
 import { z } from "zod";
-import { UpsTarget } from "../ups/config.ts";
+import { Duration } from "../duration.ts";
+import { UpsTarget } from "./ups.ts";
 
 function validTimeZone(zone: string): boolean {
   try {
@@ -11,7 +13,7 @@ function validTimeZone(zone: string): boolean {
   }
 }
 
-export const PowerConfig = z
+export const PowerMonitorOptions = z
   .strictObject({
     /** `ups`: watts from the UPS (NUT upsc); `cpu`: an estimate from CPU utilisation. */
     source: z.enum(["cpu", "ups"]).default("cpu"),
@@ -55,4 +57,4 @@ export const PowerConfig = z
       }
     }
   });
-export type PowerConfig = z.output<typeof PowerConfig>;
+export type PowerMonitorOptions = z.output<typeof PowerMonitorOptions>;

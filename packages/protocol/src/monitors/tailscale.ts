@@ -1,7 +1,9 @@
-import { Duration } from "@custos/protocol";
-import { z } from "zod";
+/** Options of the `tailscale` monitor (the agent plugin apps/agent/src/plugins/tailscale/; its README has a sample). */
 
-export const TailscaleConfig = z.strictObject({
+import { z } from "zod";
+import { Duration } from "../duration.ts";
+
+export const TailscaleMonitorOptions = z.strictObject({
   /** Peers that must be reachable, by host name or MagicDNS name (`nas` or `nas.tail1234.ts.net`). */
   peers: z.array(z.string().min(1)).default([]),
   /** A listed peer whose last WireGuard handshake is older than this is `down`. Unset: not checked. */
@@ -11,4 +13,4 @@ export const TailscaleConfig = z.strictObject({
   /** Path or name of the tailscale CLI. */
   command: z.string().min(1).default("tailscale"),
 });
-export type TailscaleConfig = z.output<typeof TailscaleConfig>;
+export type TailscaleMonitorOptions = z.output<typeof TailscaleMonitorOptions>;

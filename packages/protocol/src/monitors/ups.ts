@@ -1,3 +1,4 @@
+/** Options of the `ups` monitor (the agent plugin apps/agent/src/plugins/ups/; its README has a sample). */
 import { z } from "zod";
 
 /** `upsc` target: `name`, `name@host` or `name@host:port` (NUT's upsname syntax). */
@@ -5,7 +6,7 @@ export const UpsTarget = z
   .string()
   .regex(/^[A-Za-z0-9_.-]+(@[A-Za-z0-9_.:[\]-]+)?$/, "use upsname, upsname@host or upsname@host:port");
 
-export const UpsConfig = z.strictObject({
+export const UpsMonitorOptions = z.strictObject({
   /** The UPS as NUT knows it, e.g. `myups` or `myups@nas.local`. */
   ups: UpsTarget,
   /** On battery below this charge the check is `down`. */
@@ -15,4 +16,4 @@ export const UpsConfig = z.strictObject({
   /** Path or name of the upsc binary. */
   command: z.string().min(1).default("upsc"),
 });
-export type UpsConfig = z.output<typeof UpsConfig>;
+export type UpsMonitorOptions = z.output<typeof UpsMonitorOptions>;

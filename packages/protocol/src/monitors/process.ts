@@ -1,9 +1,11 @@
-import { ByteSize } from "@custos/protocol";
+/** Options of the `process` monitor (the agent plugin apps/agent/src/plugins/process/; its README has a sample). */
+
 import { z } from "zod";
+import { ByteSize } from "../config.ts";
 
 /** The ways to say which processes a monitor watches; exactly one is set. */
-export const MATCHERS = ["process_name", "cmdline", "pid_file", "systemd_unit"] as const;
-export type Matcher = (typeof MATCHERS)[number];
+export const PROCESS_MATCHERS = ["process_name", "cmdline", "pid_file", "systemd_unit"] as const;
+export type ProcessMatcher = (typeof PROCESS_MATCHERS)[number];
 
 /** A regular expression, checked when the config is loaded so a typo is reported on its line. */
 const Pattern = z
@@ -22,7 +24,7 @@ const Pattern = z
 
 const Percent = z.number().positive();
 
-export const ProcessConfig = z
+export const ProcessMonitorOptions = z
   .strictObject({
     /**
      * The process name: /proc/PID/comm (cut to 15 characters by the kernel) or the file name of
@@ -54,19 +56,19 @@ export const ProcessConfig = z
     cgroup_root: z.string().min(1).default("/sys/fs/cgroup"),
   })
   .superRefine((config, ctx) => {
-    const set = MATCHERS.filter((key) => config[key] !== undefined);
+    const set = PROCESS_MATCHERS.filter((key) => config[key] !== undefined);
     if (set.length === 0) {
       ctx.addIssue({
         code: "custom",
         path: [],
-        message: `say which processes to watch: set one of ${MATCHERS.join(", ")}`,
+        message: `say which processes to watch: set one of ${PROCESS_MATCHERS.join(", ")}`,
       });
     }
     for (const key of set.slice(1)) {
       ctx.addIssue({
         code: "custom",
         path: [key],
-        message: `set only one of ${MATCHERS.join(", ")} (found ${set.join(" and ")})`,
+        message: `set only one of ${PROCESS_MATCHERS.join(", ")} (found ${set.join(" and ")})`,
       });
     }
     if (config.max !== undefined && config.min > config.max) {
@@ -91,4 +93,4 @@ export const ProcessConfig = z
       }
     }
   });
-export type ProcessConfig = z.output<typeof ProcessConfig>;
+export type ProcessMonitorOptions = z.output<typeof ProcessMonitorOptions>;

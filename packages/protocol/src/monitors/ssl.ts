@@ -1,11 +1,12 @@
+/** Options of the `ssl` monitor (the agent plugin apps/agent/src/plugins/ssl/; its README has a sample). */
 import { z } from "zod";
 
 /** `host`, `host:port`, `[v6]` or `[v6]:port`; the port defaults to 443. */
-export const Target = z
+export const SslTarget = z
   .string()
   .min(1)
   .transform((value, ctx) => {
-    const parsed = parseTarget(value);
+    const parsed = parseSslTarget(value);
     if (!parsed) {
       ctx.addIssue({ code: "custom", message: `'${value}' is not host, host:port or [ipv6]:port` });
       return z.NEVER;
@@ -13,7 +14,7 @@ export const Target = z
     return parsed;
   });
 
-export function parseTarget(value: string): { host: string; port: number } | undefined {
+export function parseSslTarget(value: string): { host: string; port: number } | undefined {
   const v6 = /^\[([0-9A-Fa-f:.]+)\](?::(\d{1,5}))?$/.exec(value);
   const plain = /^([A-Za-z0-9_.-]+)(?::(\d{1,5}))?$/.exec(value);
   const match = v6 ?? plain;
@@ -23,9 +24,9 @@ export function parseTarget(value: string): { host: string; port: number } | und
   return { host: match[1], port };
 }
 
-export const SslConfig = z
+export const SslMonitorOptions = z
   .strictObject({
-    targets: z.array(Target).min(1),
+    targets: z.array(SslTarget).min(1),
     /** Degraded when fewer days than this remain. */
     warn_days: z.number().nonnegative().default(14),
     /** Down when fewer days than this remain. */
@@ -39,4 +40,4 @@ export const SslConfig = z
     message: "crit_days must not exceed warn_days",
     path: ["crit_days"],
   });
-export type SslConfig = z.output<typeof SslConfig>;
+export type SslMonitorOptions = z.output<typeof SslMonitorOptions>;

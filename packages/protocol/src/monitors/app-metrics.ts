@@ -1,10 +1,11 @@
+/** Options of the `app_metrics` monitor (the agent plugin apps/agent/src/plugins/app_metrics/; its README has a sample). */
 import { z } from "zod";
-import { MetricThresholds } from "../shared/thresholds.ts";
+import { MetricThresholds } from "./thresholds.ts";
 
 const Port = z.number().int().min(1).max(65_535);
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
-export const AppMetricsConfig = z
+export const AppMetricsMonitorOptions = z
   .strictObject({
     /** Address both listeners bind to. Anything but loopback needs a token. */
     bind: z.union([z.ipv4(), z.ipv6(), z.literal("localhost")]).default("127.0.0.1"),
@@ -49,4 +50,4 @@ export const AppMetricsConfig = z
       });
     }
   });
-export type AppMetricsConfig = z.output<typeof AppMetricsConfig>;
+export type AppMetricsMonitorOptions = z.output<typeof AppMetricsMonitorOptions>;

@@ -1,3 +1,4 @@
+/** Options of the `postgres` monitor (the agent plugin apps/agent/src/plugins/postgres/; its README has a sample). */
 import { z } from "zod";
 
 const MonitorSuffix = z
@@ -6,7 +7,7 @@ const MonitorSuffix = z
   .max(64)
   .regex(/^[A-Za-z0-9_.-]+$/, "use letters, digits and _ . -");
 
-export const CustomQuery = z.strictObject({
+export const PostgresCustomQuery = z.strictObject({
   /** Shown as the sub-check `<monitor>:<name>` and as the `query` label of the sample. */
   name: MonitorSuffix.default("custom"),
   /** Runs in a read-only transaction; the first column of the first row must be a number. */
@@ -16,9 +17,9 @@ export const CustomQuery = z.strictObject({
   /** `above` (default): a larger value is worse. `below`: a smaller value is worse. */
   direction: z.enum(["above", "below"]).default("above"),
 });
-export type CustomQuery = z.output<typeof CustomQuery>;
+export type PostgresCustomQuery = z.output<typeof PostgresCustomQuery>;
 
-export const PostgresConfig = z.strictObject({
+export const PostgresMonitorOptions = z.strictObject({
   /** postgres:// URL, usually `${PG_URL}` so the password stays out of the file. */
   connection: z
     .string()
@@ -31,6 +32,6 @@ export const PostgresConfig = z.strictObject({
   long_query_warn_seconds: z.number().positive().optional(),
   /** `current`: size of the connected database; `all`: every database that accepts connections. */
   database_sizes: z.enum(["current", "all"]).default("current"),
-  custom_query: CustomQuery.optional(),
+  custom_query: PostgresCustomQuery.optional(),
 });
-export type PostgresConfig = z.output<typeof PostgresConfig>;
+export type PostgresMonitorOptions = z.output<typeof PostgresMonitorOptions>;

@@ -1,12 +1,15 @@
-import { ByteSize, LIMITS } from "@custos/protocol";
+/** Options of the `prometheus` monitor (the agent plugin apps/agent/src/plugins/prometheus/; its README has a sample). */
+
 import { z } from "zod";
-import { MetricThresholds } from "../shared/thresholds.ts";
-import { compilePatterns, META_METRICS } from "./select.ts";
+import { LIMITS } from "../agent.ts";
+import { ByteSize } from "../config.ts";
+import { compileMetricPatterns, PROMETHEUS_META_METRICS } from "./metric-patterns.ts";
+import { MetricThresholds } from "./thresholds.ts";
 
 /** Hard ceiling of `max_series`: one scrape must stay far below a 5,000-sample batch. */
-export const MAX_SERIES_LIMIT = 2_000;
+export const PROMETHEUS_MAX_SERIES = 2_000;
 /** Hard ceiling of `max_body_bytes`. */
-export const MAX_BODY_LIMIT = 64 * 1_048_576;
+export const PROMETHEUS_MAX_BODY_BYTES = 64 * 1_048_576;
 
 /** An exposition metric name, or a glob of one with `*` (any run of characters). */
 const MetricPattern = z
@@ -26,14 +29,14 @@ const LabelName = z
 const HeaderName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "not a valid HTTP header name");
 const HeaderValue = z.string().regex(/^[^\r\n\0]*$/, "header values cannot contain line breaks");
 
-export const PrometheusConfig = z
+export const PrometheusMonitorOptions = z
   .strictObject({
     /** The exposition, e.g. http://127.0.0.1:8080/metrics. */
     url: z.url({ protocol: /^https?$/, error: "url must be an http:// or https:// URL" }),
     /** Allow-list: series whose name matches one of these (exact, or `*` globs) are kept. */
     metrics: z.array(MetricPattern).min(1, "list at least one metric name or glob (e.g. myapp_*)").max(200),
     /** Series kept per scrape; the rest are dropped and counted. */
-    max_series: z.number().int().min(1).max(MAX_SERIES_LIMIT).default(200),
+    max_series: z.number().int().min(1).max(PROMETHEUS_MAX_SERIES).default(200),
     /** Labels a series may carry (after drop_labels); a series with more is dropped and counted. */
     max_labels: z.number().int().min(0).max(LIMITS.maxLabels).default(8),
     /** Label names removed from every series before anything else (e.g. instance, pod). */
@@ -53,8 +56,8 @@ export const PrometheusConfig = z
       .regex(/^[^\r\n\0]*$/, "the token cannot contain line breaks")
       .optional(),
     /** Largest reply read; a bigger one is abandoned and the check is down. */
-    max_body_bytes: ByteSize.refine((bytes) => bytes <= MAX_BODY_LIMIT, {
-      message: `at most ${MAX_BODY_LIMIT / 1_048_576} MiB`,
+    max_body_bytes: ByteSize.refine((bytes) => bytes <= PROMETHEUS_MAX_BODY_BYTES, {
+      message: `at most ${PROMETHEUS_MAX_BODY_BYTES / 1_048_576} MiB`,
     }).default(5_000_000),
     /** Alert thresholds on kept series (names as sent, prefix included) or on the prometheus_* metrics. */
     thresholds: MetricThresholds.default([]),
@@ -77,11 +80,11 @@ export const PrometheusConfig = z
         message: "give either bearer_token or an Authorization header, not both",
       });
     }
-    const kept = compilePatterns(config.metrics);
+    const kept = compileMetricPatterns(config.metrics);
     const prefix = config.prefix ?? "";
     config.thresholds.forEach((threshold, index) => {
       const metric = threshold.metric;
-      if ((META_METRICS as readonly string[]).includes(metric)) return;
+      if ((PROMETHEUS_META_METRICS as readonly string[]).includes(metric)) return;
       const original = metric.startsWith(prefix) ? metric.slice(prefix.length) : undefined;
       if (original === undefined || !kept(original)) {
         ctx.addIssue({
@@ -101,4 +104,4 @@ export const PrometheusConfig = z
       }
     });
   });
-export type PrometheusConfig = z.output<typeof PrometheusConfig>;
+export type PrometheusMonitorOptions = z.output<typeof PrometheusMonitorOptions>;
