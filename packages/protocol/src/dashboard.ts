@@ -474,6 +474,12 @@ export const ApiKeyItem = z.object({
   created_by: UserRef.nullable(),
   last_used_at: NullableTime,
   revoked_at: NullableTime,
+  /** How many servers may register with it (null: any); 1 makes it one server's own key. */
+  max_servers: z.number().int().nullable(),
+  /** When it stops registering new servers (null: never); its servers keep working after. */
+  enroll_until: NullableTime,
+  /** The servers using it now (registered with it last): how many, and the first names. */
+  servers: z.object({ count: z.number().int(), names: z.array(z.string()) }),
 });
 export type ApiKeyItem = z.infer<typeof ApiKeyItem>;
 
@@ -484,6 +490,10 @@ export type ApiKeyList = z.infer<typeof ApiKeyList>;
 export const CreateApiKeyRequest = z.strictObject({
   name: Text(100).default("agent key"),
   scope: ApiKeyScopeName.default("agent"),
+  /** 1: a server's own key (it speaks only for the server that registers with it). */
+  max_servers: z.int().min(1).max(100_000).nullable().default(null),
+  /** Must lie ahead; after it the key registers no new servers. */
+  enroll_until: Time.nullable().default(null),
 });
 export type CreateApiKeyRequest = z.output<typeof CreateApiKeyRequest>;
 

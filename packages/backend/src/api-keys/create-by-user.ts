@@ -36,7 +36,14 @@ export async function createApiKeyByUser({
   return inOrg(ctx, caller, org_id, "member", async (tx) => {
     const created = await createApiKey({
       ctx: { sql: txSql(tx) },
-      input: { org_id, scope: key.scope, name: key.name, created_by: caller.sub },
+      input: {
+        org_id,
+        scope: key.scope,
+        name: key.name,
+        created_by: caller.sub,
+        max_servers: key.max_servers,
+        enroll_until: key.enroll_until,
+      },
     });
     const [item] = await selectApiKeys(tx, org_id, tx`and k.id = ${created.id}`);
     return {

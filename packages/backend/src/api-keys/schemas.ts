@@ -9,6 +9,8 @@ export const CreateApiKeyInput = z.strictObject({
   scope: ApiKeyScope,
   name: SafeText.trim().min(1).max(100).default("agent key"),
   created_by: z.uuid().optional(),
+  max_servers: z.int().min(1).max(100_000).nullable().default(null),
+  enroll_until: z.iso.datetime({ offset: true }).nullable().default(null),
 });
 export type CreateApiKeyInput = z.input<typeof CreateApiKeyInput>;
 

@@ -126,6 +126,82 @@ describe("API keys", () => {
   });
 });
 
+describe("a server's own key and limited fleet keys", () => {
+  const machine = (name: string) => ({
+    hostname: name,
+    server_name: name,
+    agent_version: "1",
+    os: "linux",
+    arch: "x64",
+    machine_id: `id-${name}-0000`,
+  });
+
+  it("creates a server's own key, lists the server using it, and refuses a second machine", async () => {
+    const own = expectContract(
+      await d.api("POST", `/orgs/${d.orgA}/api-keys`, {
+        as: d.users.member,
+        body: { name: "db-1 only", max_servers: 1 },
+      }),
+      201,
+      CreatedApiKey,
+    );
+    expect(own.api_key).toMatchObject({
+      max_servers: 1,
+      enroll_until: null,
+      servers: { count: 0, names: [] },
+    });
+    expect((await d.agent("/register", machine("db-1"), own.key)).status).toBe(200);
+    expect((await d.agent("/register", machine("db-2"), own.key)).status).toBe(403);
+    const list = expectContract(
+      await d.api("GET", `/orgs/${d.orgA}/api-keys`, { as: d.users.viewer }),
+      200,
+      ApiKeyList,
+    );
+    expect(list.api_keys.find((k) => k.id === own.api_key.id)?.servers).toEqual({
+      count: 1,
+      names: ["db-1"],
+    });
+  });
+
+  it("counts every server using a fleet key and names the first five alphabetically", async () => {
+    const fleet = expectContract(
+      await d.api("POST", `/orgs/${d.orgA}/api-keys`, {
+        as: d.users.member,
+        body: { name: "fleet", enroll_until: new Date(Date.now() + 3_600_000).toISOString() },
+      }),
+      201,
+      CreatedApiKey,
+    );
+    for (const name of ["f-7", "f-3", "f-1", "f-6", "f-2", "f-5", "f-4"]) {
+      expect((await d.agent("/register", machine(name), fleet.key)).status).toBe(200);
+    }
+    const list = expectContract(
+      await d.api("GET", `/orgs/${d.orgA}/api-keys`, { as: d.users.viewer }),
+      200,
+      ApiKeyList,
+    );
+    const item = list.api_keys.find((k) => k.id === fleet.api_key.id);
+    expect(item?.servers).toEqual({ count: 7, names: ["f-1", "f-2", "f-3", "f-4", "f-5"] });
+    expect(item?.enroll_until).not.toBeNull();
+  });
+
+  it.each([
+    [{ max_servers: 0 }, "max_servers"],
+    [{ max_servers: 1.5 }, "max_servers"],
+    [{ max_servers: 100_001 }, "max_servers"],
+    [{ max_servers: "1" }, "max_servers"],
+    [{ enroll_until: "tomorrow" }, "enroll_until"],
+    [{ enroll_until: new Date(Date.now() - 60_000).toISOString() }, "enroll_until"],
+  ])("refuses the limit %j with 400 naming %s, creating no key", async (limits, field) => {
+    const [before] = await d.sql`select count(*)::int as n from api_keys`;
+    const res = await d.api("POST", `/orgs/${d.orgA}/api-keys`, { as: d.users.member, body: limits });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain(field);
+    const [after] = await d.sql`select count(*)::int as n from api_keys`;
+    expect(after?.n).toBe(before?.n);
+  });
+});
+
 describe("channels", () => {
   let channel: ChannelItem;
 
