@@ -20,6 +20,7 @@ import { z } from "zod";
 import { CheckStatus } from "./agent.ts";
 import { OVERVIEW_METRICS } from "./overview-metrics.ts";
 import { IsoTime, JsonObject, SafeText } from "./primitives.ts";
+import { ProbeConfig } from "./probe-config.ts";
 import { ORG_ROLES } from "./roles.ts";
 
 /** Where these routes live under the Hono app (public URL: `<base>/functions/v1/api/v1/...`). */
@@ -733,10 +734,8 @@ export type AcceptedInvitation = z.infer<typeof AcceptedInvitation>;
 // ---- probes (backend checks: HTTP(S), TCP) -------------------------------------------------------
 
 /**
- * `config` by kind (validated by the backend; defaults filled in):
- * - http: { kind: "http", url, method?: GET|HEAD, expected_status?: number[], keyword?,
- *          keyword_absent?, tls_warn_days? (14), degraded_ms? (80), down_ms? (200), timeout_ms? (10000) }
- * - tcp:  { kind: "tcp", host, port, degraded_ms?, down_ms?, timeout_ms? }
+ * `config` is a ProbeConfig (probe-config.ts) with its defaults filled in: `kind` http (url,
+ * method, expected_status, keywords, TLS days) or tcp (host, port), and the latency thresholds.
  */
 export const ProbeItem = z.object({
   id: Id,
@@ -764,7 +763,7 @@ export const CreateProbeRequest = z.strictObject({
   interval_seconds: z.number().int().min(10).max(86_400).default(60),
   failures_to_open: z.number().int().min(1).max(100).default(2),
   successes_to_resolve: z.number().int().min(1).max(100).default(2),
-  config: JsonObject,
+  config: ProbeConfig,
 });
 export type CreateProbeRequest = z.output<typeof CreateProbeRequest>;
 
@@ -776,7 +775,7 @@ export const UpdateProbeRequest = z
     failures_to_open: z.number().int().min(1).max(100).optional(),
     successes_to_resolve: z.number().int().min(1).max(100).optional(),
     enabled: z.boolean().optional(),
-    config: JsonObject.optional(),
+    config: ProbeConfig.optional(),
   })
   .refine(atLeastOneField, NOTHING_TO_UPDATE);
 export type UpdateProbeRequest = z.infer<typeof UpdateProbeRequest>;

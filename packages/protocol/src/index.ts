@@ -12,4 +12,5 @@ export * from "./incident-key.ts";
 export * from "./monitors/index.ts";
 export * from "./overview-metrics.ts";
 export * from "./primitives.ts";
+export * from "./probe-config.ts";
 export * from "./roles.ts";

@@ -3,3 +3,4 @@
  * the browser bundle). Everything the app sends and receives is typed from here.
  */
 export type * from "@custos/protocol/dashboard";
+export type * from "@custos/protocol/probe-config";

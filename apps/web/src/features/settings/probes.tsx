@@ -6,7 +6,7 @@ import { Card, CardHeader } from "@/components/ui/card.tsx";
 import { SelectField, TextField } from "@/components/ui/field.tsx";
 import { EmptyState, ErrorState, LoadingState, MutationNote } from "@/components/ui/states.tsx";
 import { ApiError } from "@/lib/api.ts";
-import type { ProbeItem } from "@/lib/contract.ts";
+import type { ProbeConfigInput, ProbeItem } from "@/lib/contract.ts";
 import { formatAgo } from "@/lib/format.ts";
 import { useNow } from "@/lib/hooks/use-now.ts";
 import { useOrg } from "@/lib/org.tsx";
@@ -42,7 +42,7 @@ function AddProbe({ onDone }: { onDone: () => void }) {
   function submit(event: FormEvent) {
     event.preventDefault();
     setLocalError(undefined);
-    let config: Record<string, unknown>;
+    let config: ProbeConfigInput;
     if (kind === "http") config = { kind, url: target.trim() };
     else {
       const hp = parseHostPort(target);
