@@ -9,7 +9,7 @@ import { SelectField, TextField } from "@/components/ui/field.tsx";
 import { EmptyState, ErrorState, LoadingState, MutationNote } from "@/components/ui/states.tsx";
 import { AgentCommand } from "@/features/onboarding/install-command.tsx";
 import { useAuth } from "@/lib/auth/auth-provider.tsx";
-import type { CreatedApiKey } from "@/lib/contract.ts";
+import type { ApiKeyItem, CreatedApiKey } from "@/lib/contract.ts";
 import { formatAgo, formatDateTime } from "@/lib/format.ts";
 import { useNow } from "@/lib/hooks/use-now.ts";
 import { installCommand } from "@/lib/install.ts";
@@ -17,19 +17,59 @@ import { useOrg } from "@/lib/org.tsx";
 import { useApiKeys, useCreateApiKey, useRevokeApiKey } from "@/lib/queries.ts";
 import { Table, Td, Th, usePermission } from "./shared.tsx";
 
+type ServerLimit = "any" | "one" | "up-to";
+
+const SERVER_LIMIT_HINTS: Record<ServerLimit, string> = {
+  any: "Every server installed with it; revoking it stops them all.",
+  one: "Only the first server that registers; revoking it stops that server alone.",
+  "up-to": "Refuses more servers once this many use it.",
+};
+
+function maxServersOf(limit: ServerLimit, upTo: string): number | null {
+  if (limit === "one") return 1;
+  if (limit === "any") return null;
+  return Number(upTo);
+}
+
+/** "db-1, db-2 and 3 more": the servers a key is used by, as the list carries them. */
+function serversText(servers: ApiKeyItem["servers"]): string {
+  if (servers.count === 0) return "no server";
+  const more = servers.count - servers.names.length;
+  return more > 0 ? `${servers.names.join(", ")} and ${more} more` : servers.names.join(", ");
+}
+
+/** The key's limits in a few words, or nothing for a plain fleet key. */
+function limitsText(key: ApiKeyItem): string | null {
+  const parts: string[] = [];
+  if (key.max_servers === 1) parts.push("one server's own key");
+  else if (key.max_servers !== null) parts.push(`up to ${key.max_servers} servers`);
+  if (key.enroll_until) parts.push(`new servers until ${formatDateTime(key.enroll_until)}`);
+  return parts.length > 0 ? parts.join(" · ") : null;
+}
+
 function CreateKey() {
   const { orgId } = useOrg();
   const { config } = useAuth();
   const create = useCreateApiKey(orgId);
   const [name, setName] = useState("");
   const [scope, setScope] = useState<"agent" | "read">("agent");
+  const [servers, setServers] = useState<ServerLimit>("any");
+  const [maxServers, setMaxServers] = useState("10");
+  const [enrollUntil, setEnrollUntil] = useState("");
   const [created, setCreated] = useState<CreatedApiKey>();
   const agentUrl = config?.agentUrl ?? (typeof window === "undefined" ? "" : window.location.origin);
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    const agent = scope === "agent";
     create.mutate(
-      { name: name.trim() || (scope === "agent" ? "agent key" : "read key"), scope },
+      {
+        name: name.trim() || (agent ? "agent key" : "read key"),
+        scope,
+        max_servers: agent ? maxServersOf(servers, maxServers) : null,
+        // a date input means the end of that day where the person is
+        enroll_until: agent && enrollUntil ? new Date(`${enrollUntil}T23:59:59`).toISOString() : null,
+      },
       {
         onSuccess: (result) => {
           setCreated(result);
@@ -64,6 +104,38 @@ function CreateKey() {
         <Button type="submit" className="sm:mt-6" loading={create.isPending}>
           Create key
         </Button>
+        {scope === "agent" ? (
+          <div className="flex w-full flex-wrap items-start gap-3">
+            <SelectField
+              label="Servers"
+              value={servers}
+              onChange={(e) => setServers(e.target.value as ServerLimit)}
+              hint={SERVER_LIMIT_HINTS[servers]}
+            >
+              <option value="any">Any number (a fleet key)</option>
+              <option value="one">One server (its own key)</option>
+              <option value="up-to">Up to…</option>
+            </SelectField>
+            {servers === "up-to" ? (
+              <TextField
+                label="Most servers"
+                type="number"
+                min={2}
+                max={100000}
+                value={maxServers}
+                onChange={(e) => setMaxServers(e.target.value)}
+                className="w-32"
+              />
+            ) : null}
+            <TextField
+              label="Registers new servers until"
+              type="date"
+              value={enrollUntil}
+              onChange={(e) => setEnrollUntil(e.target.value)}
+              hint="Optional. Servers already using the key keep working after it."
+            />
+          </div>
+        ) : null}
       </form>
       <MutationNote error={create.error} />
       {created ? (
@@ -128,6 +200,7 @@ export function ApiKeysSettings() {
                 <Th>Name</Th>
                 <Th>Key</Th>
                 <Th>Scope</Th>
+                <Th>Used by</Th>
                 <Th>Created</Th>
                 <Th>Last used</Th>
                 <Th>
@@ -142,7 +215,13 @@ export function ApiKeysSettings() {
                     {k.name} {k.revoked_at ? <Badge tone="gray">revoked</Badge> : null}
                   </Td>
                   <Td className="font-mono text-xs">{k.prefix}…</Td>
-                  <Td>{k.scope === "agent" ? "Agent" : "Read"}</Td>
+                  <Td>
+                    {k.scope === "agent" ? "Agent" : "Read"}
+                    {limitsText(k) ? (
+                      <span className="block text-gray-500 text-xs">{limitsText(k)}</span>
+                    ) : null}
+                  </Td>
+                  <Td>{k.scope === "agent" ? serversText(k.servers) : "—"}</Td>
                   <Td className="whitespace-nowrap">
                     <span title={formatDateTime(k.created_at)}>{formatAgo(k.created_at, now)}</span>
                     {k.created_by?.email ? (
@@ -154,7 +233,14 @@ export function ApiKeysSettings() {
                   </Td>
                   <Td className="text-right">
                     {k.revoked_at || !allowed ? null : confirm === k.id ? (
-                      <span className="inline-flex gap-1">
+                      <span className="inline-flex flex-wrap items-center justify-end gap-1">
+                        {k.servers.count > 0 ? (
+                          <span role="alert" className="text-red-700 text-xs dark:text-red-400">
+                            {k.servers.count === 1 ? "1 server uses" : `${k.servers.count} servers use`} this
+                            key ({serversText(k.servers)}): {k.servers.count === 1 ? "it stops" : "they stop"}{" "}
+                            sending data.
+                          </span>
+                        ) : null}
                         <Button
                           size="sm"
                           variant="danger"
