@@ -15,6 +15,7 @@ import { ackRoutes } from "./routes/ack.ts";
 import { agentRoutes } from "./routes/agent.ts";
 import { cronRoutes } from "./routes/cron.ts";
 import { dashboardRoutes } from "./routes/dashboard/index.ts";
+import { DASHBOARD_MOUNT } from "./routes/dashboard/route.ts";
 
 export interface CreateAppOptions {
   sql: Sql;
@@ -91,7 +92,7 @@ export function createApp(options: CreateAppOptions | { ctx: Ctx }) {
   app.route("/agent", agentRoutes(ctx));
   app.route("/ack", ackRoutes(ctx));
   app.route("/cron", cronRoutes(ctx));
-  app.route("/v1", dashboardRoutes(ctx));
+  app.route(DASHBOARD_MOUNT, dashboardRoutes(ctx));
 
   app.notFound((c) =>
     c.json(errorBody(new AppError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`)), 404),

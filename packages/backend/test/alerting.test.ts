@@ -533,7 +533,12 @@ describe("escalation and repeats", () => {
 
     const user = randomUUID();
     await h.sql`insert into auth.users (id, email) values (${user}, 'oncall@example.com')`;
-    await acknowledgeIncident({ ctx: h, input: { incident_id: second?.id, user_id: user } });
+    await h.sql`insert into memberships (org_id, user_id, role) values (${h.orgId}, ${user}, 'member')`;
+    await acknowledgeIncident({
+      ctx: h,
+      caller: { sub: user, role: "authenticated" },
+      input: { org_id: h.orgId, incident_id: second?.id },
+    });
     await h.sql`update incidents set opened_at = now() - interval '6 minutes'`;
     await runEscalations({ ctx: h });
     await dispatchDue({ ctx: h.app.ctx });
@@ -557,7 +562,12 @@ describe("escalation and repeats", () => {
     await runEscalations({ ctx: h }); // queues repeat 3, not yet sent
     const user = randomUUID();
     await h.sql`insert into auth.users (id, email) values (${user}, 'me@example.com')`;
-    await acknowledgeIncident({ ctx: h, input: { incident_id: incident?.id, user_id: user } });
+    await h.sql`insert into memberships (org_id, user_id, role) values (${h.orgId}, ${user}, 'member')`;
+    await acknowledgeIncident({
+      ctx: h,
+      caller: { sub: user, role: "authenticated" },
+      input: { org_id: h.orgId, incident_id: incident?.id },
+    });
     await dispatchDue({ ctx: h.app.ctx });
     await h.sql`update incidents set opened_at = now() - interval '10 minutes'`;
     await runEscalations({ ctx: h });

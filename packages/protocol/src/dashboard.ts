@@ -18,6 +18,7 @@
  */
 import { z } from "zod";
 import { CheckStatus } from "./agent.ts";
+import { type DashboardEndpointName, DASHBOARD_ENDPOINTS as E } from "./dashboard-endpoints.ts";
 import { OVERVIEW_METRICS } from "./overview-metrics.ts";
 import { IsoTime, JsonObject, SafeText } from "./primitives.ts";
 import { ProbeConfig } from "./probe-config.ts";
@@ -918,188 +919,72 @@ export type PublicStatusPage = z.infer<typeof PublicStatusPage>;
 // ---- route table ---------------------------------------------------------------------------------
 
 /**
- * Every route, for typed clients. Paths are relative to DASHBOARD_API_PREFIX's parent (`/api`);
- * `:org_id` etc. are uuids (400 naming the parameter when not).
+ * Every route: its endpoint (method, path, success status; dashboard-endpoints.ts, where paths are
+ * written once) with the schemas of its body, query and answer. The backend registers and parses
+ * from this table; its tests parse every answer with it. Paths are relative to
+ * DASHBOARD_API_PREFIX's parent (`/api`); `:org_id` etc. are uuids (400 naming the parameter when not).
  */
 export const DASHBOARD_ROUTES = {
-  me: { method: "GET", path: "/v1/me", response: Me },
-  createOrg: { method: "POST", path: "/v1/orgs", body: CreateOrgRequest, response: OrgSettings },
-  getOrg: { method: "GET", path: "/v1/orgs/:org_id", response: OrgSettings },
-  updateSettings: {
-    method: "PATCH",
-    path: "/v1/orgs/:org_id/settings",
-    body: UpdateOrgSettingsRequest,
-    response: OrgSettings,
-  },
-  summary: { method: "GET", path: "/v1/orgs/:org_id/summary", response: OrgSummary },
-  servers: {
-    method: "GET",
-    path: "/v1/orgs/:org_id/servers",
-    query: ServersQuery,
-    response: ServersOverview,
-  },
-  server: { method: "GET", path: "/v1/orgs/:org_id/servers/:server_id", response: ServerDetail },
-  updateServer: {
-    method: "PATCH",
-    path: "/v1/orgs/:org_id/servers/:server_id",
-    body: UpdateServerRequest,
-    response: ServerInfo,
-  },
-  approveServer: {
-    method: "POST",
-    path: "/v1/orgs/:org_id/servers/:server_id/approve",
-    response: ServerInfo,
-  },
-  deleteServer: { method: "DELETE", path: "/v1/orgs/:org_id/servers/:server_id", response: OkResponse },
-  metrics: {
-    method: "GET",
-    path: "/v1/orgs/:org_id/servers/:server_id/metrics",
-    query: MetricsQuery,
-    response: MetricsResponse,
-  },
-  metricNames: {
-    method: "GET",
-    path: "/v1/orgs/:org_id/servers/:server_id/metric-names",
-    response: MetricNamesResponse,
-  },
-  incidents: {
-    method: "GET",
-    path: "/v1/orgs/:org_id/incidents",
-    query: IncidentsQuery,
-    response: IncidentList,
-  },
-  incident: { method: "GET", path: "/v1/orgs/:org_id/incidents/:incident_id", response: IncidentDetail },
-  acknowledge: {
-    method: "POST",
-    path: "/v1/orgs/:org_id/incidents/:incident_id/acknowledge",
-    response: IncidentItem,
-  },
-  resolve: {
-    method: "POST",
-    path: "/v1/orgs/:org_id/incidents/:incident_id/resolve",
-    response: IncidentItem,
-  },
-  apiKeys: { method: "GET", path: "/v1/orgs/:org_id/api-keys", response: ApiKeyList },
-  createApiKey: {
-    method: "POST",
-    path: "/v1/orgs/:org_id/api-keys",
-    body: CreateApiKeyRequest,
-    response: CreatedApiKey,
-  },
-  revokeApiKey: { method: "POST", path: "/v1/orgs/:org_id/api-keys/:key_id/revoke", response: ApiKeyItem },
-  channels: { method: "GET", path: "/v1/orgs/:org_id/channels", response: ChannelList },
-  createChannel: {
-    method: "POST",
-    path: "/v1/orgs/:org_id/channels",
-    body: CreateChannelRequest,
-    response: ChannelItem,
-  },
-  updateChannel: {
-    method: "PATCH",
-    path: "/v1/orgs/:org_id/channels/:channel_id",
-    body: UpdateChannelRequest,
-    response: ChannelItem,
-  },
-  deleteChannel: { method: "DELETE", path: "/v1/orgs/:org_id/channels/:channel_id", response: OkResponse },
-  testChannel: {
-    method: "POST",
-    path: "/v1/orgs/:org_id/channels/:channel_id/test",
-    response: ChannelTestResult,
-  },
-  alertRules: { method: "GET", path: "/v1/orgs/:org_id/alert-rules", response: AlertRuleList },
-  createAlertRule: {
-    method: "POST",
-    path: "/v1/orgs/:org_id/alert-rules",
-    body: CreateAlertRuleRequest,
-    response: AlertRuleItem,
-  },
-  updateAlertRule: {
-    method: "PATCH",
-    path: "/v1/orgs/:org_id/alert-rules/:rule_id",
-    body: UpdateAlertRuleRequest,
-    response: AlertRuleItem,
-  },
-  deleteAlertRule: { method: "DELETE", path: "/v1/orgs/:org_id/alert-rules/:rule_id", response: OkResponse },
-  members: { method: "GET", path: "/v1/orgs/:org_id/members", response: MemberList },
-  updateMember: {
-    method: "PATCH",
-    path: "/v1/orgs/:org_id/members/:user_id",
-    body: UpdateMemberRequest,
-    response: MemberItem,
-  },
-  removeMember: { method: "DELETE", path: "/v1/orgs/:org_id/members/:user_id", response: OkResponse },
-  invitations: { method: "GET", path: "/v1/orgs/:org_id/invitations", response: InvitationList },
-  createInvitation: {
-    method: "POST",
-    path: "/v1/orgs/:org_id/invitations",
-    body: CreateInvitationRequest,
-    response: CreatedInvitation,
-  },
-  revokeInvitation: {
-    method: "DELETE",
-    path: "/v1/orgs/:org_id/invitations/:invitation_id",
-    response: OkResponse,
-  },
-  acceptInvitation: {
-    method: "POST",
-    path: "/v1/invitations/accept",
-    body: AcceptInvitationRequest,
-    response: AcceptedInvitation,
-  },
-  probes: { method: "GET", path: "/v1/orgs/:org_id/probes", response: ProbeList },
-  createProbe: {
-    method: "POST",
-    path: "/v1/orgs/:org_id/probes",
-    body: CreateProbeRequest,
-    response: ProbeItem,
-  },
-  updateProbe: {
-    method: "PATCH",
-    path: "/v1/orgs/:org_id/probes/:probe_id",
-    body: UpdateProbeRequest,
-    response: ProbeItem,
-  },
-  deleteProbe: { method: "DELETE", path: "/v1/orgs/:org_id/probes/:probe_id", response: OkResponse },
+  me: { ...E.me, response: Me },
+  createOrg: { ...E.createOrg, body: CreateOrgRequest, response: OrgSettings },
+  getOrg: { ...E.getOrg, response: OrgSettings },
+  updateSettings: { ...E.updateSettings, body: UpdateOrgSettingsRequest, response: OrgSettings },
+  summary: { ...E.summary, response: OrgSummary },
+  servers: { ...E.servers, query: ServersQuery, response: ServersOverview },
+  server: { ...E.server, response: ServerDetail },
+  updateServer: { ...E.updateServer, body: UpdateServerRequest, response: ServerInfo },
+  approveServer: { ...E.approveServer, response: ServerInfo },
+  deleteServer: { ...E.deleteServer, response: OkResponse },
+  metrics: { ...E.metrics, query: MetricsQuery, response: MetricsResponse },
+  metricNames: { ...E.metricNames, response: MetricNamesResponse },
+  incidents: { ...E.incidents, query: IncidentsQuery, response: IncidentList },
+  incident: { ...E.incident, response: IncidentDetail },
+  acknowledge: { ...E.acknowledge, response: IncidentItem },
+  resolve: { ...E.resolve, response: IncidentItem },
+  apiKeys: { ...E.apiKeys, response: ApiKeyList },
+  createApiKey: { ...E.createApiKey, body: CreateApiKeyRequest, response: CreatedApiKey },
+  revokeApiKey: { ...E.revokeApiKey, response: ApiKeyItem },
+  channels: { ...E.channels, response: ChannelList },
+  createChannel: { ...E.createChannel, body: CreateChannelRequest, response: ChannelItem },
+  updateChannel: { ...E.updateChannel, body: UpdateChannelRequest, response: ChannelItem },
+  deleteChannel: { ...E.deleteChannel, response: OkResponse },
+  testChannel: { ...E.testChannel, response: ChannelTestResult },
+  alertRules: { ...E.alertRules, response: AlertRuleList },
+  createAlertRule: { ...E.createAlertRule, body: CreateAlertRuleRequest, response: AlertRuleItem },
+  updateAlertRule: { ...E.updateAlertRule, body: UpdateAlertRuleRequest, response: AlertRuleItem },
+  deleteAlertRule: { ...E.deleteAlertRule, response: OkResponse },
+  members: { ...E.members, response: MemberList },
+  updateMember: { ...E.updateMember, body: UpdateMemberRequest, response: MemberItem },
+  removeMember: { ...E.removeMember, response: OkResponse },
+  invitations: { ...E.invitations, response: InvitationList },
+  createInvitation: { ...E.createInvitation, body: CreateInvitationRequest, response: CreatedInvitation },
+  revokeInvitation: { ...E.revokeInvitation, response: OkResponse },
+  acceptInvitation: { ...E.acceptInvitation, body: AcceptInvitationRequest, response: AcceptedInvitation },
+  probes: { ...E.probes, response: ProbeList },
+  createProbe: { ...E.createProbe, body: CreateProbeRequest, response: ProbeItem },
+  updateProbe: { ...E.updateProbe, body: UpdateProbeRequest, response: ProbeItem },
+  deleteProbe: { ...E.deleteProbe, response: OkResponse },
   maintenanceWindows: {
-    method: "GET",
-    path: "/v1/orgs/:org_id/maintenance-windows",
+    ...E.maintenanceWindows,
     query: MaintenanceWindowsQuery,
     response: MaintenanceWindowList,
   },
   createMaintenanceWindow: {
-    method: "POST",
-    path: "/v1/orgs/:org_id/maintenance-windows",
+    ...E.createMaintenanceWindow,
     body: CreateMaintenanceWindowRequest,
     response: MaintenanceWindowItem,
   },
   updateMaintenanceWindow: {
-    method: "PATCH",
-    path: "/v1/orgs/:org_id/maintenance-windows/:window_id",
+    ...E.updateMaintenanceWindow,
     body: UpdateMaintenanceWindowRequest,
     response: MaintenanceWindowItem,
   },
-  deleteMaintenanceWindow: {
-    method: "DELETE",
-    path: "/v1/orgs/:org_id/maintenance-windows/:window_id",
-    response: OkResponse,
-  },
-  statusPages: { method: "GET", path: "/v1/orgs/:org_id/status-pages", response: StatusPageList },
-  createStatusPage: {
-    method: "POST",
-    path: "/v1/orgs/:org_id/status-pages",
-    body: CreateStatusPageRequest,
-    response: StatusPageItem,
-  },
-  updateStatusPage: {
-    method: "PATCH",
-    path: "/v1/orgs/:org_id/status-pages/:page_id",
-    body: UpdateStatusPageRequest,
-    response: StatusPageItem,
-  },
-  deleteStatusPage: {
-    method: "DELETE",
-    path: "/v1/orgs/:org_id/status-pages/:page_id",
-    response: OkResponse,
-  },
-  publicStatusPage: { method: "GET", path: "/v1/status/:slug", response: PublicStatusPage, public: true },
-} as const;
+  deleteMaintenanceWindow: { ...E.deleteMaintenanceWindow, response: OkResponse },
+  statusPages: { ...E.statusPages, response: StatusPageList },
+  createStatusPage: { ...E.createStatusPage, body: CreateStatusPageRequest, response: StatusPageItem },
+  updateStatusPage: { ...E.updateStatusPage, body: UpdateStatusPageRequest, response: StatusPageItem },
+  deleteStatusPage: { ...E.deleteStatusPage, response: OkResponse },
+  publicStatusPage: { ...E.publicStatusPage, response: PublicStatusPage },
+} as const satisfies {
+  [K in DashboardEndpointName]: (typeof E)[K] & { body?: z.ZodType; query?: z.ZodType; response: z.ZodType };
+};

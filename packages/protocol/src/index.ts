@@ -5,6 +5,7 @@ export * from "./app-metrics.ts";
 export * from "./check-status.ts";
 export * from "./config.ts";
 export * from "./dashboard.ts";
+export * from "./dashboard-endpoints.ts";
 export * from "./destinations.ts";
 export * from "./duration.ts";
 export * from "./duration-text.ts";

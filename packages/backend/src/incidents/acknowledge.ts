@@ -1,28 +1,45 @@
+import type { IncidentItem } from "@custos/protocol";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
+import type { CallerClaims } from "../db/as-caller.ts";
 import { AppError } from "../errors.ts";
+import { parseInput } from "../http/body.ts";
+import { inOrg } from "../orgs/access.ts";
+import { selectIncidents } from "./view.ts";
 
-export const IncidentActionInput = z.strictObject({ incident_id: z.uuid(), user_id: z.uuid() });
+export const IncidentActionInput = z.strictObject({ org_id: z.uuid(), incident_id: z.uuid() });
 export type IncidentActionInput = z.input<typeof IncidentActionInput>;
 
-/** Acknowledging stops escalation and repeats; pending ones are suppressed by the dispatcher. */
+/**
+ * A member acknowledges, as the caller, through private.acknowledge_incident: incidents are the
+ * engine's rows and `authenticated` cannot update them; the function changes only the
+ * acknowledgement, checks the member role in the incident's organization and records auth.uid().
+ * So there is no service variant: an acknowledgement is always someone's (links: acknowledge-by-link.ts).
+ * Acknowledging stops escalation and repeats; pending ones are suppressed by the dispatcher.
+ */
 export async function acknowledgeIncident({
   ctx,
+  caller,
   input,
 }: {
   ctx: Pick<Ctx, "sql">;
+  caller: CallerClaims;
   input: IncidentActionInput;
-}) {
-  const data = IncidentActionInput.parse(input);
-  const rows = await ctx.sql<{ id: string; status: string }[]>`
-    update public.incidents set status = 'acknowledged', acknowledged_at = now(), acknowledged_by = ${data.user_id}
-    where id = ${data.incident_id} and status = 'open'
-    returning id, status`;
-  if (rows[0]) return rows[0];
-  const [existing] = await ctx.sql<
-    { status: string }[]
-  >`select status from public.incidents where id = ${data.incident_id}`;
-  if (!existing)
-    throw new AppError("NOT_FOUND", `incident ${data.incident_id} not found`, { field: "incident_id" });
-  throw new AppError("CONFLICT", `incident is already ${existing.status}`, { field: "incident_id" });
+}): Promise<IncidentItem> {
+  const { org_id, incident_id } = parseInput(IncidentActionInput, input);
+  return inOrg(ctx, caller, org_id, "member", async (tx) => {
+    const [visible] =
+      await tx`select 1 from public.incidents where id = ${incident_id} and org_id = ${org_id}`;
+    if (!visible)
+      throw new AppError("NOT_FOUND", `incident ${incident_id} not found`, { field: "incident_id" });
+    const [done] = await tx<{ ok: boolean }[]>`select private.acknowledge_incident(${incident_id}) as ok`;
+    if (!done?.ok) {
+      const [current] = await tx<
+        { status: string }[]
+      >`select status from public.incidents where id = ${incident_id}`;
+      throw new AppError("CONFLICT", `incident is already ${current?.status}`, { field: "incident_id" });
+    }
+    const [item] = await selectIncidents(tx, org_id, tx`and i.id = ${incident_id}`, 1);
+    return item as IncidentItem;
+  });
 }

@@ -1,19 +1,52 @@
+import type { IncidentItem } from "@custos/protocol";
+import type { Sql } from "postgres";
 import type { Ctx } from "../context.ts";
+import { asCaller, type CallerClaims } from "../db/as-caller.ts";
 import { AppError } from "../errors.ts";
+import { parseInput } from "../http/body.ts";
+import { inOrg } from "../orgs/access.ts";
 import { IncidentActionInput } from "./acknowledge.ts";
+import { selectIncidents } from "./view.ts";
 
-/** Resolves by hand (e.g. a decommissioned server); queues "restored" like an automatic one. */
-export async function resolveIncident({ ctx, input }: { ctx: Pick<Ctx, "sql">; input: IncidentActionInput }) {
-  const data = IncidentActionInput.parse(input);
-  return ctx.sql.begin(async (tx) => {
+/**
+ * A member resolves by hand (e.g. a decommissioned server); "restored" is queued as for an
+ * automatic resolve. The state machine (private.resolve_subject, private.enqueue_notifications)
+ * is not executable by `authenticated`, so this verb holds two handles in turn: as the caller, the
+ * role and the incident's visibility are checked; with service access, in a transaction of its
+ * own, the incident is resolved recording the verified caller as `resolved_by`; as the caller
+ * again, the answer is read.
+ */
+export async function resolveIncident({
+  ctx,
+  caller,
+  input,
+}: {
+  ctx: Pick<Ctx, "sql">;
+  caller: CallerClaims;
+  input: IncidentActionInput;
+}): Promise<IncidentItem> {
+  const { org_id, incident_id } = parseInput(IncidentActionInput, input);
+  await inOrg(ctx, caller, org_id, "member", async (tx) => {
+    const [visible] =
+      await tx`select 1 from public.incidents where id = ${incident_id} and org_id = ${org_id}`;
+    if (!visible)
+      throw new AppError("NOT_FOUND", `incident ${incident_id} not found`, { field: "incident_id" });
+  });
+  await resolveAsService(ctx.sql, incident_id, caller.sub);
+  return asCaller(ctx.sql, caller, async (tx) => {
+    const [item] = await selectIncidents(tx, org_id, tx`and i.id = ${incident_id}`, 1);
+    return item as IncidentItem;
+  });
+}
+
+async function resolveAsService(sql: Sql, incidentId: string, userId: string): Promise<void> {
+  await sql.begin(async (tx) => {
     const [row] = await tx<{ id: string; subject_key: string; resolved_at: Date | null }[]>`
-      select id, subject_key, resolved_at from public.incidents where id = ${data.incident_id} for update`;
-    if (!row)
-      throw new AppError("NOT_FOUND", `incident ${data.incident_id} not found`, { field: "incident_id" });
+      select id, subject_key, resolved_at from public.incidents where id = ${incidentId} for update`;
+    if (!row) throw new AppError("NOT_FOUND", `incident ${incidentId} not found`, { field: "incident_id" });
     if (row.resolved_at)
       throw new AppError("CONFLICT", "incident is already resolved", { field: "incident_id" });
-    await tx`select private.resolve_subject(${row.subject_key}, ${data.user_id})`;
+    await tx`select private.resolve_subject(${row.subject_key}, ${userId})`;
     await tx`select private.enqueue_notifications(${row.id}, 'restored')`;
-    return { id: row.id, status: "resolved" as const };
-  }) as Promise<{ id: string; status: "resolved" }>;
+  });
 }

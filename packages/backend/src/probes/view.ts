@@ -1,10 +1,11 @@
 import type { CheckStatus, ProbeItem } from "@custos/protocol";
-import type { PendingQuery, Row, TransactionSql } from "postgres";
+import type { PendingQuery, Row } from "postgres";
+import type { Queryable } from "../db/queryable.ts";
 import { AppError } from "../errors.ts";
 import { iso, isoOrNull } from "../orgs/access.ts";
 
 export async function selectProbes(
-  tx: TransactionSql,
+  tx: Queryable,
   orgId: string,
   where: PendingQuery<Row[]>,
 ): Promise<ProbeItem[]> {
@@ -45,7 +46,7 @@ export async function selectProbes(
   }));
 }
 
-export async function readProbe(tx: TransactionSql, orgId: string, probeId: string): Promise<ProbeItem> {
+export async function readProbe(tx: Queryable, orgId: string, probeId: string): Promise<ProbeItem> {
   const [probe] = await selectProbes(tx, orgId, tx`and m.id = ${probeId}`);
   if (!probe) throw new AppError("NOT_FOUND", `probe ${probeId} not found`, { field: "probe_id" });
   return probe;

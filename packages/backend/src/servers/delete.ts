@@ -1,10 +1,13 @@
 import type { OkResponse } from "@custos/protocol";
+import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../http/body.ts";
 import { inOrg } from "../orgs/access.ts";
-import { ServerByUserInput as Input, type ServerByUserInput } from "./approve-by-user.ts";
+
+export const DeleteServerInput = z.strictObject({ org_id: z.uuid(), server_id: z.uuid() });
+export type DeleteServerInput = z.input<typeof DeleteServerInput>;
 
 /**
  * An admin deletes a server with its monitors, series, incidents (cascade). Its raw samples and
@@ -18,9 +21,9 @@ export async function deleteServer({
 }: {
   ctx: Pick<Ctx, "sql" | "approvedServers" | "series">;
   caller: CallerClaims;
-  input: ServerByUserInput;
+  input: DeleteServerInput;
 }): Promise<OkResponse> {
-  const { org_id, server_id } = parseInput(Input, input);
+  const { org_id, server_id } = parseInput(DeleteServerInput, input);
   await inOrg(ctx, caller, org_id, "admin", async (tx) => {
     const rows =
       await tx`delete from public.servers where id = ${server_id} and org_id = ${org_id} returning id`;

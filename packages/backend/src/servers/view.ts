@@ -1,5 +1,5 @@
 import type { ServerInfo, ServerState } from "@custos/protocol";
-import type { TransactionSql } from "postgres";
+import type { Queryable } from "../db/queryable.ts";
 import { AppError } from "../errors.ts";
 import { iso, isoOrNull } from "../orgs/access.ts";
 
@@ -58,7 +58,7 @@ export function toServerInfo(row: ServerRow): ServerInfo {
 }
 
 /** One server of the organization as the caller sees it; 404 when RLS or the org filter hides it. */
-export async function readServer(tx: TransactionSql, orgId: string, serverId: string): Promise<ServerRow> {
+export async function readServer(tx: Queryable, orgId: string, serverId: string): Promise<ServerRow> {
   const [row] = await tx<ServerRow[]>`
     select id, name, hostname, status, approval, agent_version, os, arch, last_heartbeat_at, clock_skew_ms,
            heartbeat_timeout_seconds, heartbeat_timeout_override_seconds, heartbeat_interval_seconds,

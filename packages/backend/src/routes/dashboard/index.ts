@@ -11,6 +11,7 @@ import { maintenanceWindowRoutes } from "./maintenance-windows.ts";
 import { memberRoutes } from "./members.ts";
 import { orgRoutes } from "./orgs.ts";
 import { probeRoutes } from "./probes.ts";
+import { dashboardRoute } from "./route.ts";
 import { serverRoutes } from "./servers.ts";
 import { publicStatusRoutes, statusPageRoutes } from "./status-pages.ts";
 
@@ -33,7 +34,8 @@ export function dashboardRoutes(ctx: Ctx) {
     }),
   );
 
-  publicStatusRoutes(app, ctx);
+  const route = dashboardRoute(app, ctx);
+  publicStatusRoutes(route, ctx);
 
   const auth = requireUser(ctx);
   app.use("/me", auth);
@@ -41,16 +43,16 @@ export function dashboardRoutes(ctx: Ctx) {
   app.use("/orgs/*", auth);
   app.use("/invitations/*", auth);
 
-  accountRoutes(app, ctx);
-  orgRoutes(app, ctx);
-  serverRoutes(app, ctx);
-  incidentRoutes(app, ctx);
-  apiKeyRoutes(app, ctx);
-  channelRoutes(app, ctx);
-  alertRuleRoutes(app, ctx);
-  memberRoutes(app, ctx);
-  probeRoutes(app, ctx);
-  maintenanceWindowRoutes(app, ctx);
-  statusPageRoutes(app, ctx);
+  accountRoutes(route, ctx);
+  orgRoutes(route, ctx);
+  serverRoutes(route, ctx);
+  incidentRoutes(route, ctx);
+  apiKeyRoutes(route, ctx);
+  channelRoutes(route, ctx);
+  alertRuleRoutes(route, ctx);
+  memberRoutes(route, ctx);
+  probeRoutes(route, ctx);
+  maintenanceWindowRoutes(route, ctx);
+  statusPageRoutes(route, ctx);
   return app;
 }
