@@ -1,7 +1,7 @@
 export { type DispatchResult, dispatchDue } from "./alerting/dispatch.ts";
 export { runEscalations } from "./alerting/escalate.ts";
 export { runSweep } from "./alerting/sweep.ts";
-export { type CreatedApiKey, createApiKey } from "./api-keys/create.ts";
+export { createApiKey, type NewApiKey } from "./api-keys/create.ts";
 export { installCommand } from "./api-keys/install-command.ts";
 export { revokeApiKey } from "./api-keys/revoke.ts";
 export { type CreateAppOptions, createApp, createContext, DEFAULT_NOTIFIER_ENV } from "./app.ts";

@@ -1,24 +1,27 @@
-import type { Ctx } from "../context.ts";
+import type { ApiKeyItem } from "@custos/protocol";
+import type { Queryable } from "../db/queryable.ts";
 import { AppError } from "../errors.ts";
+import { parseInput } from "../http/body.ts";
 import { CreateApiKeyInput } from "./schemas.ts";
 import { generateApiKey, hashApiKey, visiblePrefix } from "./secret.ts";
+import { selectApiKeys } from "./view.ts";
 
-export interface CreatedApiKey {
-  id: string;
-  /** The full key. Returned once; only its hash is stored. */
-  key: string;
-  prefix: string;
-  scope: "agent" | "read";
-}
+/** A new key as listed, with the full key: returned this once; only its hash is stored. */
+export type NewApiKey = ApiKeyItem & { key: string };
 
+/**
+ * Creates a key. Runs on the handle it is given: a member's in the dashboard (the policy "members
+ * and up create api keys" allows exactly that, and the caller only ever writes the hash of a key
+ * generated here, so no elevated rights are needed) or service access (the admin CLI).
+ */
 export async function createApiKey({
   ctx,
   input,
 }: {
-  ctx: Pick<Ctx, "sql">;
+  ctx: { sql: Queryable };
   input: CreateApiKeyInput;
-}): Promise<CreatedApiKey> {
-  const data = CreateApiKeyInput.parse(input);
+}): Promise<NewApiKey> {
+  const data = parseInput(CreateApiKeyInput, input);
   if (data.enroll_until !== null && Date.parse(data.enroll_until) <= Date.now()) {
     throw new AppError("VALIDATION", "enroll_until must lie ahead: a key past it registers no server", {
       field: "enroll_until",
@@ -34,5 +37,6 @@ export async function createApiKey({
     returning id`;
   const row = rows[0];
   if (!row) throw new AppError("NOT_FOUND", `organization ${data.org_id} not found`, { field: "org_id" });
-  return { id: row.id, key, prefix: visiblePrefix(key), scope: data.scope };
+  const [item] = await selectApiKeys(ctx.sql, data.org_id, ctx.sql`and k.id = ${row.id}`);
+  return { ...(item as ApiKeyItem), key };
 }

@@ -1,6 +1,3 @@
-import type { BackendConfig } from "../context.ts";
-import { dashboardElsewhere } from "../links.ts";
-
 /**
  * The one line that installs and registers the agent. Self-hosted, one base URL serves
  * /install.sh, /downloads/ and the API (custos-server). In the cloud the agents register with the
@@ -9,7 +6,11 @@ import { dashboardElsewhere } from "../links.ts";
  * `installFilesUrl`. Built by the protocol's builder, which the dashboard also uses, so both show
  * the same command.
  */
-export { installCommand } from "@custos/protocol/install";
+import { installCommand } from "@custos/protocol/install";
+import type { BackendConfig } from "../context.ts";
+import { dashboardElsewhere } from "../links.ts";
+
+export { installCommand };
 
 /**
  * Where install.sh and downloads/ are served when that is not the API: the dashboard's static
@@ -31,4 +32,18 @@ export function publicBaseUrl(configured: string | undefined, request: Request):
   const safeHost =
     host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : url.host;
   return `${protocol}://${safeHost}`;
+}
+
+/**
+ * The install command for a new key, as the dashboard shows it once. Agents talk to the API,
+ * which in the cloud is not where the dashboard is hosted; install.sh and the binaries are, there
+ * (published with it).
+ */
+export function installCommandFor(
+  config: Pick<BackendConfig, "agentUrl" | "dashboardUrl">,
+  request: Request,
+  key: string,
+): string {
+  const baseUrl = publicBaseUrl(config.agentUrl ?? config.dashboardUrl, request);
+  return installCommand(baseUrl, key, { filesUrl: installFilesUrl(config) });
 }

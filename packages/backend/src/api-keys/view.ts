@@ -1,5 +1,6 @@
 import type { ApiKeyItem } from "@custos/protocol";
-import type { PendingQuery, Row, TransactionSql } from "postgres";
+import type { PendingQuery, Row } from "postgres";
+import type { Queryable } from "../db/queryable.ts";
 import { iso, isoOrNull } from "../orgs/access.ts";
 
 /** How many names of the servers using a key the list carries (the count is whole). */
@@ -7,7 +8,7 @@ const SERVER_NAMES_SHOWN = 5;
 
 /** API keys as the caller sees them: the visible prefix, never the hash. */
 export async function selectApiKeys(
-  tx: TransactionSql,
+  tx: Queryable,
   orgId: string,
   where: PendingQuery<Row[]>,
 ): Promise<ApiKeyItem[]> {

@@ -1,19 +1,19 @@
-import { createApiKeyByUser } from "../../api-keys/create-by-user.ts";
-import { installFilesUrl, publicBaseUrl } from "../../api-keys/install-command.ts";
+import { createApiKey } from "../../api-keys/create.ts";
+import { installCommandFor } from "../../api-keys/install-command.ts";
 import { listApiKeys } from "../../api-keys/list.ts";
-import { revokeApiKeyByUser } from "../../api-keys/revoke-by-user.ts";
+import { revokeApiKey } from "../../api-keys/revoke.ts";
 import type { Ctx } from "../../context.ts";
 import type { RegisterRoute } from "./route.ts";
 
 export function apiKeyRoutes(route: RegisterRoute, ctx: Ctx) {
   route("apiKeys", ({ caller, params }) => listApiKeys({ ctx, caller, input: params }));
-  route("createApiKey", ({ caller, params, body, c }) => {
-    // agents talk to the API, which in the cloud is not where the dashboard is hosted; install.sh
-    // and the binaries are, there (published with it)
-    const base_url = publicBaseUrl(ctx.config.agentUrl ?? ctx.config.dashboardUrl, c.req.raw);
-    const files_url = installFilesUrl(ctx.config);
-    const input = { ...params, key: body, base_url, ...(files_url ? { files_url } : {}) };
-    return createApiKeyByUser({ ctx, caller, input });
+  route("createApiKey", async ({ caller, params, body, c, inOrg }) => {
+    const { key, ...api_key } = await inOrg("member", (sql) =>
+      createApiKey({ ctx: { sql }, input: { ...params, ...body, created_by: caller.sub } }),
+    );
+    return { api_key, key, install_command: installCommandFor(ctx.config, c.req.raw, key) };
   });
-  route("revokeApiKey", ({ caller, params }) => revokeApiKeyByUser({ ctx, caller, input: params }));
+  route("revokeApiKey", ({ params, inOrg }) =>
+    inOrg("member", (sql) => revokeApiKey({ ctx: { sql, keys: ctx.keys }, input: params })),
+  );
 }
