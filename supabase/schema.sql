@@ -3,7 +3,7 @@
 -- see a table whole; change the schema with a new migration, never here.
 
 create type public.api_key_scope as enum ('agent', 'read');
-create type public.channel_kind as enum ('email', 'slack', 'sms', 'ntfy', 'webhook', 'discord', 'telegram', 'gotify', 'pushover');
+create type public.channel_kind as enum ('email', 'slack', 'sms', 'ntfy', 'webhook', 'discord', 'telegram', 'gotify', 'pushover', 'pagerduty', 'matrix', 'teams');
 create type public.check_status as enum ('ok', 'degraded', 'down', 'unsupported');
 create type public.incident_status as enum ('open', 'acknowledged', 'resolved');
 create type public.org_role as enum ('owner', 'admin', 'member', 'viewer');
@@ -480,7 +480,7 @@ create table public.notification_outbox (
   delivered_at timestamp with time zone,
   claimed_at timestamp with time zone,
   suppressed_reason text,
-  constraint notification_outbox_event_check CHECK ((event = ANY (ARRAY['down'::text, 'restored'::text, 'escalation'::text, 'repeat'::text, 'flapping'::text, 'test'::text]))),
+  constraint notification_outbox_event_check CHECK ((event = ANY (ARRAY['down'::text, 'restored'::text, 'escalation'::text, 'repeat'::text, 'flapping'::text, 'acknowledged'::text, 'test'::text]))),
   constraint notification_outbox_channel_id_fkey FOREIGN KEY (org_id, channel_id) REFERENCES public.channels(org_id, id) ON DELETE CASCADE,
   constraint notification_outbox_incident_id_fkey FOREIGN KEY (org_id, incident_id) REFERENCES public.incidents(org_id, id) ON DELETE CASCADE,
   constraint notification_outbox_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE,
@@ -622,6 +622,7 @@ create policy "members read status pages" on public.status_pages for select to a
 -- private.maintain_rollups(days_ahead integer) returns jsonb
 -- private.open_incident(p_org uuid, p_server uuid, p_monitor uuid, p_subject text, p_kind text, p_severity public.severity, p_title text, p_cause text, p_started_at timestamp with time zone) returns uuid
 -- private.org_members(p_org uuid) returns TABLE(user_id uuid, email text, role public.org_role, joined_at timestamp with time zone) security definer
+-- private.queue_pagerduty_follow_ups() returns trigger security definer
 -- private.recover_server(p_server uuid) returns uuid
 -- private.refresh_rollups(p_late interval, p_max_span interval, p_budget interval) returns jsonb
 -- private.remove_deleted_channel_ids() returns trigger security definer

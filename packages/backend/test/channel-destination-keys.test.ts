@@ -2,7 +2,7 @@ import { destinationKeys, destinationNames } from "@custos/protocol";
 import { describe, expect, it } from "vitest";
 import { channelDestinationKeys } from "../src/channels/destination-keys.ts";
 
-describe("destination keys of the Discord, Telegram, Gotify and Pushover channels", () => {
+describe("destination keys of the chat and paging channels", () => {
   it("keys a Discord channel by its webhook URL, from the secret", async () => {
     const url = "https://discord.com/api/webhooks/1/s3cr3t";
     const [key] = await channelDestinationKeys("discord", {}, { webhook_url: url });
@@ -49,5 +49,40 @@ describe("destination keys of the Discord, Telegram, Gotify and Pushover channel
     expect(
       await channelDestinationKeys("pushover", {}, { app_token: "a".repeat(30), user_key: "v".repeat(30) }),
     ).not.toEqual(a);
+  });
+
+  it("keys a PagerDuty channel by its integration key, from the secret", async () => {
+    const [key] = await channelDestinationKeys("pagerduty", {}, { routing_key: "k".repeat(32) });
+    expect([key]).toEqual(await destinationKeys(destinationNames("pagerduty", { token: "k".repeat(32) })));
+    expect(await channelDestinationKeys("pagerduty", {}, { routing_key: "j".repeat(32) })).not.toEqual([key]);
+    expect(await channelDestinationKeys("pagerduty", {}, null)).toEqual([]);
+  });
+
+  it("keys a Matrix channel by homeserver and room, whichever account posts", async () => {
+    const a = await channelDestinationKeys(
+      "matrix",
+      { homeserver: "https://matrix.example.org/", room_id: "!ops:example.org" },
+      { access_token: "one" },
+    );
+    const b = await channelDestinationKeys(
+      "matrix",
+      { homeserver: "https://matrix.example.org", room_id: "!ops:example.org" },
+      { access_token: "two" },
+    );
+    const other = await channelDestinationKeys(
+      "matrix",
+      { homeserver: "https://matrix.example.org", room_id: "!dev:example.org" },
+      { access_token: "one" },
+    );
+    expect(a).toHaveLength(1);
+    expect(b).toEqual(a);
+    expect(other).not.toEqual(a);
+  });
+
+  it("keys a Teams channel by its workflow URL, from the secret", async () => {
+    const url = "https://prod-01.westus.logic.azure.com/workflows/1/triggers/manual/paths/invoke?sig=s3cr3t";
+    const [key] = await channelDestinationKeys("teams", {}, { webhook_url: url });
+    expect([key]).toEqual(await destinationKeys(destinationNames("teams", { url })));
+    expect(key).not.toContain("s3cr3t");
   });
 });

@@ -38,7 +38,19 @@ export interface AgentAckClaim {
   channel: AgentAckChannel;
 }
 
-export const AGENT_ACK_CHANNELS = ["email", "slack", "webhook", "ntfy"] as const;
+export const AGENT_ACK_CHANNELS = [
+  "email",
+  "slack",
+  "webhook",
+  "ntfy",
+  "discord",
+  "telegram",
+  "gotify",
+  "pushover",
+  "pagerduty",
+  "matrix",
+  "teams",
+] as const;
 export type AgentAckChannel = (typeof AGENT_ACK_CHANNELS)[number];
 
 export interface SignedAgentAck {

@@ -196,7 +196,20 @@ export const ChecksBatch = z.strictObject({
 });
 export type ChecksBatch = z.infer<typeof ChecksBatch>;
 
-export const AlertChannelKind = z.enum(["email", "slack", "webhook", "ntfy", "sms"]);
+export const AlertChannelKind = z.enum([
+  "email",
+  "slack",
+  "webhook",
+  "ntfy",
+  "sms",
+  "discord",
+  "telegram",
+  "gotify",
+  "pushover",
+  "pagerduty",
+  "matrix",
+  "teams",
+]);
 export type AlertChannelKind = z.infer<typeof AlertChannelKind>;
 
 /** The agent tells the backend which incidents it already paged for, and where. */

@@ -7,6 +7,20 @@
 import { z } from "zod";
 import { LIMITS } from "./agent.ts";
 import { ALERT_POLICY_DEFAULTS } from "./alert-policy.ts";
+import {
+  DiscordSecret,
+  GotifyConfig,
+  GotifySecret,
+  MatrixConfig,
+  MatrixSecret,
+  PagerDutySecret,
+  PushoverConfig,
+  PushoverSecret,
+  TeamsSecret,
+  TelegramConfig,
+  TelegramSecret,
+  webUrl,
+} from "./channel-settings.ts";
 import { Duration } from "./duration.ts";
 
 const BYTE_UNITS: Record<string, number> = {
@@ -102,11 +116,70 @@ export const NtfyChannel = z.strictObject({
 });
 export type NtfyChannel = z.output<typeof NtfyChannel>;
 
+// The chat and paging services below take exactly the fields of the backend's channels of the
+// same kind (channel-settings.ts: config and secret in one entry), checked by the same rules.
+
+/** A provider's API address, for a self-hosted Bot API server, a proxy, or a test. */
+const ApiUrl = webUrl({ httpsOnly: false });
+
+export const DiscordChannel = z.strictObject({ type: z.literal("discord"), ...DiscordSecret.shape });
+export type DiscordChannel = z.output<typeof DiscordChannel>;
+
+export const TelegramChannel = z.strictObject({
+  type: z.literal("telegram"),
+  ...TelegramConfig.shape,
+  ...TelegramSecret.shape,
+  /** Default https://api.telegram.org. */
+  api_url: ApiUrl.optional(),
+});
+export type TelegramChannel = z.output<typeof TelegramChannel>;
+
+export const GotifyChannel = z.strictObject({
+  type: z.literal("gotify"),
+  ...GotifyConfig.shape,
+  ...GotifySecret.shape,
+});
+export type GotifyChannel = z.output<typeof GotifyChannel>;
+
+export const PushoverChannel = z.strictObject({
+  type: z.literal("pushover"),
+  ...PushoverConfig.shape,
+  ...PushoverSecret.shape,
+  /** Default https://api.pushover.net. */
+  api_url: ApiUrl.optional(),
+});
+export type PushoverChannel = z.output<typeof PushoverChannel>;
+
+export const PagerDutyChannel = z.strictObject({
+  type: z.literal("pagerduty"),
+  ...PagerDutySecret.shape,
+  /** Default https://events.pagerduty.com (events.eu.pagerduty.com for an EU account). */
+  api_url: ApiUrl.optional(),
+});
+export type PagerDutyChannel = z.output<typeof PagerDutyChannel>;
+
+export const MatrixChannel = z.strictObject({
+  type: z.literal("matrix"),
+  ...MatrixConfig.shape,
+  ...MatrixSecret.shape,
+});
+export type MatrixChannel = z.output<typeof MatrixChannel>;
+
+export const TeamsChannel = z.strictObject({ type: z.literal("teams"), ...TeamsSecret.shape });
+export type TeamsChannel = z.output<typeof TeamsChannel>;
+
 export const LocalAlertChannel = z.discriminatedUnion("type", [
   EmailChannel,
   SlackChannel,
   WebhookChannel,
   NtfyChannel,
+  DiscordChannel,
+  TelegramChannel,
+  GotifyChannel,
+  PushoverChannel,
+  PagerDutyChannel,
+  MatrixChannel,
+  TeamsChannel,
 ]);
 export type LocalAlertChannel = z.output<typeof LocalAlertChannel>;
 

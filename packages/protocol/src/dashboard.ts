@@ -63,6 +63,9 @@ export const NotificationChannelKind = z.enum([
   "telegram",
   "gotify",
   "pushover",
+  "pagerduty",
+  "matrix",
+  "teams",
 ]);
 export type NotificationChannelKind = z.infer<typeof NotificationChannelKind>;
 
@@ -524,6 +527,10 @@ export type CreatedApiKey = z.infer<typeof CreatedApiKey>;
  * - telegram: config { chat_id (numeric id or @channel) }  secret { bot_token }
  * - gotify:  config { server }                             secret { app_token }
  * - pushover: config { device? }                          secret { app_token, user_key }
+ * - pagerduty: config {}                                   secret { routing_key }
+ * - matrix:  config { homeserver, room_id }                secret { access_token }
+ * - teams:   config {}                                     secret { webhook_url (workflow URL) }
+ * (schemas: channel-settings.ts)
  */
 export const ChannelItem = z.object({
   id: Id,

@@ -103,6 +103,14 @@ export async function dispatchDue({
 }
 
 async function deliverOne(ctx: Ctx, row: Claimed, now: Date, result: DispatchResult): Promise<void> {
+  // a PagerDuty acknowledgement (migration 20261205011300) follows its DOWN, never overtakes it;
+  // it goes whatever became of the DOWN otherwise (the agent may have opened the alert itself)
+  if (row.event === "acknowledged" && (row.down_status === "pending" || row.down_status === "sending")) {
+    await ctx.sql`
+      update public.notification_outbox set status = 'pending', attempts = attempts - 1,
+        next_attempt_at = now() + interval '5 seconds' where id = ${row.id}`;
+    return;
+  }
   if (row.event === "restored" && row.down_status !== "delivered") {
     if (row.down_status === "pending" || row.down_status === "sending") {
       // its down notice has not gone out yet: wait for it
@@ -137,7 +145,11 @@ async function deliverOne(ctx: Ctx, row: Claimed, now: Date, result: DispatchRes
     });
     return undefined;
   });
-  const message = buildMessage(row, now, dashboardLinkBase(ctx.config), ackUrl);
+  const message = {
+    ...buildMessage(row, now, dashboardLinkBase(ctx.config), ackUrl),
+    // the same on every retry of this row (Matrix's txnId)
+    notification_id: `outbox:${row.id}`,
+  };
   try {
     await ctx.notify.deliver(channel, message);
     await ctx.sql`

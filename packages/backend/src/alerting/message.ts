@@ -87,6 +87,11 @@ export function buildMessage(
         `Reminder ${row.sequence}: down for ${started ? formatDuration(now.getTime() - started.getTime()) : "a while"}.`,
       );
       break;
+    case "acknowledged":
+      // sent only to channels that mirror the incident's state (PagerDuty)
+      title = `ACKNOWLEDGED: ${subject}`;
+      lines.push(row.acknowledged_at ? `Acknowledged at ${utc(row.acknowledged_at)}.` : "Acknowledged.");
+      break;
     case "flapping":
       title = `FLAPPING: ${subject}`;
       lines.push("Changing state repeatedly; individual down/up notices are held back until it settles.");

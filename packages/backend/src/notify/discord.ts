@@ -11,89 +11,28 @@
  * Body", "code": 50035, "errors": {...} }` (400); none of them gets better by retrying. A rate limit
  * is 429 with `{ "message": "You are being rate limited.", "retry_after": 0.5, "global": false }`
  * (seconds, a float) and a Retry-After header (discord.com/developers/docs/topics/rate-limits).
- * Request and response shapes checked against Discord's documentation (via the discord-api-types
+ * The request is built by @custos/protocol discordRequest, shared with the agent. Request and
+ * response shapes checked against Discord's documentation (via the discord-api-types
  * typings) and uptime-kuma's server/notification-providers/discord.js.
  */
-import { eventEmoji, truncate } from "./format.ts";
+import { discordPayload as discordBody, discordRequest, type NotifyContent } from "@custos/protocol";
+import { notifyContent } from "./content.ts";
 import { httpError, parseJson, post, type Target } from "./http.ts";
 import { parseChannel } from "./schemas.ts";
 import type { NotificationMessage, Notifier } from "./types.ts";
 
-/** Discord's limits: message content 2000, embed title 256, embed description 4096 characters. */
-const CONTENT_MAX_CHARS = 2000;
-const TITLE_MAX_CHARS = 256;
-const DESCRIPTION_MAX_CHARS = 4096;
+export { discordColor, discordEscape, discordUrl } from "@custos/protocol";
 
-/** Embed colours (decimal RGB): red for an outage, orange for a warning, green for a recovery. */
-export function discordColor(message: Pick<NotificationMessage, "event" | "severity">): number {
-  switch (message.event) {
-    case "restored":
-      return 0x2eb67d;
-    case "test":
-      return 0x5865f2;
-    case "flapping":
-      return 0xe8912d;
-    default:
-      return message.severity === "critical"
-        ? 0xe01e5a
-        : message.severity === "warning"
-          ? 0xe8912d
-          : 0x5865f2;
-  }
-}
-
-/** Discord markdown control characters, escaped so a server named `*web*` is shown as written. */
-export function discordEscape(text: string): string {
-  return text.replace(/[\\*_~`|>[\]]/g, "\\$&");
-}
-
-export function discordPayload(message: NotificationMessage) {
-  const links = [
-    message.url ? `[Open in Custos](${message.url})` : undefined,
-    message.ack_url ? `**[Acknowledge](${message.ack_url})** (stops escalation and reminders)` : undefined,
-  ].filter(Boolean);
-  const footer = links.length > 0 ? `\n\n${links.join(" · ")}` : "";
-  // the links are never cut: the words make room for them
-  const description = `${truncate(discordEscape(message.text), DESCRIPTION_MAX_CHARS - footer.length)}${footer}`;
-  return {
-    content: truncate(`${eventEmoji(message)} ${message.title}`, CONTENT_MAX_CHARS),
-    embeds: [
-      {
-        title: truncate(message.title, TITLE_MAX_CHARS),
-        ...(message.url ? { url: message.url } : {}),
-        description,
-        color: discordColor(message),
-        footer: { text: truncate(message.org.name, 2048) },
-        ...(message.incident
-          ? { timestamp: message.incident.resolved_at ?? message.incident.opened_at }
-          : {}),
-      },
-    ],
-    // a name like "@everyone" in a title must not ping a whole server
-    allowed_mentions: { parse: [] as string[] },
-  };
-}
-
-/** The webhook URL with `wait=true` (and any `thread_id` the user gave kept). */
-export function discordUrl(webhookUrl: string): string {
-  const url = new URL(webhookUrl);
-  url.searchParams.set("wait", "true");
-  return url.href;
+/** The body sent for a message (built by the protocol's builder, as the agent's pages are). */
+export function discordPayload(message: NotificationMessage): ReturnType<typeof discordBody> {
+  return discordBody(notifyContent(message) satisfies NotifyContent);
 }
 
 export const discord: Notifier = async (channel, message, env) => {
   const { secret } = parseChannel("discord", channel);
-  const url = discordUrl(secret.webhook_url);
-  const target: Target = { label: "Discord", secrets: [url, secret.webhook_url] };
-  const answer = await post(
-    env,
-    url,
-    {
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(discordPayload(message)),
-    },
-    target,
-  );
+  const request = discordRequest(notifyContent(message), secret);
+  const target: Target = { label: "Discord", secrets: [request.url, secret.webhook_url] };
+  const answer = await post(env, request.url, request, target);
   if (answer.status >= 200 && answer.status < 300) return;
   const error = parseJson(answer.body) as
     | { message?: unknown; code?: unknown; retry_after?: unknown }

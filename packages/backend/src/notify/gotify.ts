@@ -12,63 +12,24 @@
  * 401 and 403 are permanent, 5xx (a server restarting, a proxy in front) are retried. Shapes checked
  * against gotify/server's sources and uptime-kuma's server/notification-providers/gotify.js.
  */
-import { plainText, truncate } from "./format.ts";
+import { gotifyPayload as gotifyBody, gotifyRequest } from "@custos/protocol";
+import { notifyContent } from "./content.ts";
 import { httpError, origin, parseJson, post, type Target } from "./http.ts";
 import { parseChannel } from "./schemas.ts";
 import type { NotificationMessage, Notifier } from "./types.ts";
 
-/**
- * Gotify's Android app: 0 shows nothing, 1-3 an icon only, 4-7 a notification with sound, 8-10
- * one that also pops up. An outage that needs a person now is 8; a recovery is still heard.
- */
-export function gotifyPriority(message: Pick<NotificationMessage, "event" | "severity">): number {
-  switch (message.event) {
-    case "down":
-    case "repeat":
-    case "escalation":
-      return message.severity === "critical" ? 8 : message.severity === "warning" ? 6 : 5;
-    case "flapping":
-      return 6;
-    case "restored":
-    case "test":
-      return 5;
-    default:
-      return message.severity === "critical" ? 8 : message.severity === "warning" ? 6 : 4;
-  }
-}
+export { gotifyPriority } from "@custos/protocol";
 
-export function gotifyPayload(message: NotificationMessage) {
-  let click: string | undefined;
-  if (message.url) {
-    try {
-      click = new URL(message.url).href;
-    } catch {
-      // a malformed link is left out rather than failing the page
-    }
-  }
-  return {
-    title: truncate(message.title, 250),
-    message: plainText(message),
-    priority: gotifyPriority(message),
-    extras: {
-      "client::display": { contentType: "text/plain" },
-      ...(click ? { "client::notification": { click: { url: click } } } : {}),
-    },
-  };
+/** The body sent for a message (the protocol's builder, shared with the agent). */
+export function gotifyPayload(message: NotificationMessage): ReturnType<typeof gotifyBody> {
+  return gotifyBody(notifyContent(message));
 }
 
 export const gotify: Notifier = async (channel, message, env) => {
   const { config, secret } = parseChannel("gotify", channel);
   const target: Target = { label: `Gotify ${origin(config.server)}`, secrets: [secret.app_token] };
-  const answer = await post(
-    env,
-    `${config.server.replace(/\/+$/, "")}/message`,
-    {
-      headers: { "content-type": "application/json", "X-Gotify-Key": secret.app_token },
-      body: JSON.stringify(gotifyPayload(message)),
-    },
-    target,
-  );
+  const request = gotifyRequest(notifyContent(message), { ...config, ...secret });
+  const answer = await post(env, request.url, request, target);
   if (answer.status >= 200 && answer.status < 300) return;
   const error = parseJson(answer.body) as { error?: unknown; errorDescription?: unknown } | undefined;
   const detail =

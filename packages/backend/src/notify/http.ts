@@ -28,13 +28,13 @@ const REDACTED = "[redacted]";
 export async function post(
   env: NotifierEnv,
   url: string,
-  init: { headers: HeadersInit; body: string },
+  init: { method?: "POST" | "PUT"; headers: HeadersInit; body: string },
   target: Target,
 ): Promise<HttpAnswer> {
   const signal = AbortSignal.timeout(env.timeoutMs);
   try {
     const response = await env.fetch(url, {
-      method: "POST",
+      method: init.method ?? "POST",
       headers: init.headers,
       body: init.body,
       signal,

@@ -6,10 +6,13 @@ import { discord } from "./discord.ts";
 import { email } from "./email.ts";
 import { gotify } from "./gotify.ts";
 import { redact, secretValues } from "./http.ts";
+import { matrix } from "./matrix.ts";
 import { ntfy } from "./ntfy.ts";
+import { pagerduty } from "./pagerduty.ts";
 import { pushover } from "./pushover.ts";
 import { slack } from "./slack.ts";
 import { sms } from "./sms.ts";
+import { teams } from "./teams.ts";
 import { telegram } from "./telegram.ts";
 import {
   type Channel,
@@ -21,6 +24,7 @@ import {
 } from "./types.ts";
 import { webhook } from "./webhook.ts";
 
+export { notifyContent } from "./content.ts";
 export { discordPayload } from "./discord.ts";
 export { type EmailEnv, emailContent } from "./email.ts";
 export { eventEmoji, plainText, smsText } from "./format.ts";
@@ -39,9 +43,15 @@ export {
   GotifyConfig,
   GotifySecret,
   GotifySettings,
+  MatrixConfig,
+  MatrixSecret,
+  MatrixSettings,
   NtfyConfig,
   NtfySecret,
   NtfySettings,
+  PagerDutyConfig,
+  PagerDutySecret,
+  PagerDutySettings,
   PushoverConfig,
   PushoverSecret,
   PushoverSettings,
@@ -53,6 +63,9 @@ export {
   SmsConfig,
   SmsSecret,
   SmsSettings,
+  TeamsConfig,
+  TeamsSecret,
+  TeamsSettings,
   TelegramConfig,
   TelegramSecret,
   TelegramSettings,
@@ -83,6 +96,9 @@ export const notifiers: Record<ChannelKind, Notifier> = {
   telegram,
   gotify,
   pushover,
+  pagerduty,
+  matrix,
+  teams,
 };
 
 /**

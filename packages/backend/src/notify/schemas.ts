@@ -1,339 +1,55 @@
 /**
- * Channel settings per kind: `config` (readable by every member of the org) and `secret` (tokens,
- * webhook URLs, passwords; never shown back). `ChannelSettings` is what the "create channel" API
- * parses; each notifier parses its own kind again before sending, so a row edited by hand cannot
- * make a notifier send somewhere unexpected. Unknown keys are errors that name the key.
+ * Channel settings per kind. The schemas live in @custos/protocol (channel-settings.ts), shared
+ * with the agent's local channels and, through their secret keys, the dashboard's form; the
+ * "create channel" API parses `ChannelSettings`, and each notifier parses its own kind again
+ * before sending (`parseChannel`), so a row edited by hand cannot make it send somewhere
+ * unexpected. Unknown keys are errors that name the key.
  */
-import { SafeText } from "@custos/protocol";
-import { z } from "zod";
+import { SETTINGS_BY_KIND } from "@custos/protocol";
+import type { z } from "zod";
 import type { Channel, ChannelKind } from "./types.ts";
 import { DeliveryError } from "./types.ts";
 
-const LOOPBACK_HOSTS = new Set(["localhost", "[::1]"]);
-
-function isLoopback(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
-
-/**
- * An absolute http(s) URL without credentials in it. `httpsOnly`: plain http is accepted only for
- * loopback hosts (local tests, a relay on the same machine).
- */
-function webUrl(options: { httpsOnly: boolean }) {
-  return SafeText.trim()
-    .max(2048)
-    .superRefine((value, ctx) => {
-      let url: URL;
-      try {
-        url = new URL(value);
-      } catch {
-        ctx.addIssue({ code: "custom", message: "must be an absolute URL, e.g. https://example.com/hook" });
-        return;
-      }
-      if (url.protocol !== "https:" && url.protocol !== "http:") {
-        ctx.addIssue({ code: "custom", message: "must be an http:// or https:// URL" });
-      } else if (options.httpsOnly && url.protocol === "http:" && !isLoopback(url.hostname)) {
-        ctx.addIssue({ code: "custom", message: "must be an https:// URL (http:// only for localhost)" });
-      } else if (url.username || url.password) {
-        ctx.addIssue({ code: "custom", message: "must not contain a user name or password" });
-      }
-    });
-}
-
-/** An API token or password that goes into an HTTP header: printable ASCII, no spaces. */
-const Token = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces");
-
-const PhoneNumber = z.e164({ message: "must be a phone number in E.164 form, e.g. +14155550123" });
-const EmailAddress = z.email({ message: "must be an email address" }).max(254);
-
-// Names of RFC 9110 token characters; values without CR/LF so nothing can be smuggled into other
-// headers, and Latin-1 because that is all an HTTP header can carry.
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
-const HeaderValue = z
-  .string()
-  .max(4096)
-  .regex(/^[\t\x20-\x7e\xa0-\xff]*$/, "must be printable Latin-1 text without line breaks");
-const Headers = z.record(SafeText, HeaderValue).superRefine((headers, ctx) => {
-  const names = Object.keys(headers);
-  if (names.length > 20) ctx.addIssue({ code: "custom", message: "at most 20 headers" });
-  for (const name of names) {
-    if (!HEADER_NAME.test(name)) {
-      ctx.addIssue({ code: "custom", path: [name], message: "must be an HTTP header name" });
-    } else if (isReservedHeader(name)) {
-      ctx.addIssue({ code: "custom", path: [name], message: "is set by Custos and cannot be overridden" });
-    }
-  }
-});
-
-function isReservedHeader(name: string): boolean {
-  const lower = name.toLowerCase();
-  return (
-    lower === "content-type" ||
-    lower === "content-length" ||
-    lower === "host" ||
-    lower.startsWith("x-custos-")
-  );
-}
-
-// ---- email ----------------------------------------------------------------------------------
-
-export const EmailConfig = z.strictObject({
-  to: z.array(EmailAddress).min(1, "at least one address").max(50, "at most 50 addresses"),
-});
-export type EmailConfig = z.infer<typeof EmailConfig>;
-
-export const EmailSecret = z.strictObject({
-  /** Used when email goes through Resend; without it the server-wide key (if any) is used. */
-  resend_api_key: Token.optional(),
-});
-export type EmailSecret = z.infer<typeof EmailSecret>;
-
-// ---- slack ----------------------------------------------------------------------------------
-
-export const SlackConfig = z.strictObject({});
-export type SlackConfig = z.infer<typeof SlackConfig>;
-
-export const SlackSecret = z.strictObject({
-  /**
-   * The incoming-webhook URL (https://hooks.slack.com/services/...). Any https host is accepted,
-   * so Slack-compatible receivers (Mattermost, Rocket.Chat) work too.
-   */
-  webhook_url: webUrl({ httpsOnly: true }),
-});
-export type SlackSecret = z.infer<typeof SlackSecret>;
-
-// ---- sms (Twilio) ---------------------------------------------------------------------------
-
-export const SmsConfig = z
-  .strictObject({
-    to: z.array(PhoneNumber).min(1, "at least one phone number").max(10, "at most 10 phone numbers"),
-    /** A Twilio number of the account, or ... */
-    from: PhoneNumber.optional(),
-    /** ... a Messaging Service that picks the sender. */
-    messaging_service_sid: z
-      .string()
-      .regex(/^MG[0-9a-fA-F]{32}$/, "must be a Messaging Service SID (MG followed by 32 hex digits)")
-      .optional(),
-  })
-  .superRefine((config, ctx) => {
-    if ((config.from === undefined) === (config.messaging_service_sid === undefined)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["from"],
-        message: "set exactly one of from and messaging_service_sid",
-      });
-    }
-  });
-export type SmsConfig = z.infer<typeof SmsConfig>;
-
-export const SmsSecret = z.strictObject({
-  account_sid: z
-    .string()
-    .regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio Account SID (AC followed by 32 hex digits)"),
-  auth_token: Token,
-});
-export type SmsSecret = z.infer<typeof SmsSecret>;
-
-// ---- ntfy -----------------------------------------------------------------------------------
-
-export const NtfyConfig = z.strictObject({
-  /** The ntfy server, optionally with a path prefix; self-hosted ones on a LAN may use http. */
-  server: webUrl({ httpsOnly: false }).default("https://ntfy.sh"),
-  /** ntfy's own rule for topic names. On ntfy.sh the topic acts as a password; prefer a token. */
-  topic: z.string().regex(/^[-_A-Za-z0-9]{1,64}$/, "must be 1-64 letters, digits, - or _"),
-});
-export type NtfyConfig = z.infer<typeof NtfyConfig>;
-
-export const NtfySecret = z.strictObject({
-  /** An ntfy access token (tk_...), sent as `Authorization: Bearer`. */
-  token: Token.optional(),
-});
-export type NtfySecret = z.infer<typeof NtfySecret>;
-
-// ---- webhook --------------------------------------------------------------------------------
-
-export const WebhookConfig = z.strictObject({
-  /** http is allowed: home-lab receivers (Home Assistant, n8n) often live on a LAN without TLS. */
-  url: webUrl({ httpsOnly: false }),
-  /** Extra headers that are not secret. */
-  headers: Headers.default({}),
-});
-export type WebhookConfig = z.infer<typeof WebhookConfig>;
-
-export const WebhookSecret = z.strictObject({
-  /** The HMAC-SHA256 key for X-Custos-Signature (see webhook.ts for the scheme). */
-  signing_secret: SafeText.min(16, "must be at least 16 characters").max(256),
-  /** Extra headers with credentials in them, e.g. Authorization. */
-  headers: Headers.default({}),
-});
-export type WebhookSecret = z.infer<typeof WebhookSecret>;
-
-// ---- discord --------------------------------------------------------------------------------
-
-/** `/api/webhooks/<id>/<token>` (optionally `/api/v10/...`): what Discord's "Copy Webhook URL" gives. */
-const DISCORD_WEBHOOK_PATH = /^\/api(\/v\d+)?\/webhooks\/\d{1,20}\/[A-Za-z0-9_-]{1,100}\/?$/;
-
-export const DiscordConfig = z.strictObject({});
-export type DiscordConfig = z.infer<typeof DiscordConfig>;
-
-export const DiscordSecret = z.strictObject({
-  /** The webhook URL (https://discord.com/api/webhooks/<id>/<token>); its token is the credential. */
-  webhook_url: webUrl({ httpsOnly: true }).refine(
-    (value) => {
-      try {
-        return DISCORD_WEBHOOK_PATH.test(new URL(value).pathname);
-      } catch {
-        return true; // webUrl has said what is wrong
-      }
-    },
-    { message: "must be a Discord webhook URL, e.g. https://discord.com/api/webhooks/<id>/<token>" },
-  ),
-});
-export type DiscordSecret = z.infer<typeof DiscordSecret>;
-
-// ---- telegram -------------------------------------------------------------------------------
-
-export const TelegramConfig = z.strictObject({
-  /** A user's or group's numeric id (groups are negative, supergroups -100...), or a public @channel. */
-  chat_id: z
-    .string()
-    .trim()
-    .regex(
-      /^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/,
-      "must be a numeric chat id (e.g. -1001234567890) or a public channel's @username",
-    ),
-});
-export type TelegramConfig = z.infer<typeof TelegramConfig>;
-
-export const TelegramSecret = z.strictObject({
-  /** The token @BotFather gives: `<bot id>:<secret>`. It goes into the request path. */
-  bot_token: z
-    .string()
-    .trim()
-    .regex(/^\d{1,20}:[A-Za-z0-9_-]{20,100}$/, "must be a bot token from @BotFather, e.g. 123456789:AAE…"),
-});
-export type TelegramSecret = z.infer<typeof TelegramSecret>;
-
-// ---- gotify ---------------------------------------------------------------------------------
-
-export const GotifyConfig = z.strictObject({
-  /** The Gotify server, optionally with a path prefix; self-hosted ones on a LAN may use http. */
-  server: webUrl({ httpsOnly: false }),
-});
-export type GotifyConfig = z.infer<typeof GotifyConfig>;
-
-export const GotifySecret = z.strictObject({
-  /** An application's token (Apps → Create Application), sent as X-Gotify-Key. */
-  app_token: Token,
-});
-export type GotifySecret = z.infer<typeof GotifySecret>;
-
-// ---- pushover -------------------------------------------------------------------------------
-
-/** Pushover's application tokens and user/group keys: 30 letters and digits. */
-const PushoverKey = (what: string) =>
-  z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9]{30}$/, `must be a Pushover ${what} (30 letters and digits)`);
-
-export const PushoverConfig = z.strictObject({
-  /** Only these of the user's devices (comma-separated names); all of them when absent. */
-  device: z
-    .string()
-    .trim()
-    .regex(
-      /^[A-Za-z0-9_-]{1,25}(\s*,\s*[A-Za-z0-9_-]{1,25})*$/,
-      "must be device names (letters, digits, _ or -, up to 25 each), separated by commas",
-    )
-    .transform((devices) => devices.split(/\s*,\s*/).join(","))
-    .optional(),
-});
-export type PushoverConfig = z.infer<typeof PushoverConfig>;
-
-export const PushoverSecret = z.strictObject({
-  /** The application's API token (pushover.net → Create an Application). */
-  app_token: PushoverKey("application token"),
-  /** The user key (or a delivery group's key) of who receives the messages. */
-  user_key: PushoverKey("user or group key"),
-});
-export type PushoverSecret = z.infer<typeof PushoverSecret>;
-
-// ---- all kinds ------------------------------------------------------------------------------
-
-export const EmailSettings = z.strictObject({
-  kind: z.literal("email"),
-  config: EmailConfig,
-  secret: EmailSecret.default({}),
-});
-export const SlackSettings = z.strictObject({
-  kind: z.literal("slack"),
-  config: SlackConfig.default({}),
-  secret: SlackSecret,
-});
-export const SmsSettings = z.strictObject({ kind: z.literal("sms"), config: SmsConfig, secret: SmsSecret });
-export const NtfySettings = z.strictObject({
-  kind: z.literal("ntfy"),
-  config: NtfyConfig,
-  secret: NtfySecret.default({}),
-});
-export const WebhookSettings = z.strictObject({
-  kind: z.literal("webhook"),
-  config: WebhookConfig,
-  secret: WebhookSecret,
-});
-export const DiscordSettings = z.strictObject({
-  kind: z.literal("discord"),
-  config: DiscordConfig.default({}),
-  secret: DiscordSecret,
-});
-export const GotifySettings = z.strictObject({
-  kind: z.literal("gotify"),
-  config: GotifyConfig,
-  secret: GotifySecret,
-});
-export const PushoverSettings = z.strictObject({
-  kind: z.literal("pushover"),
-  config: PushoverConfig.default({}),
-  secret: PushoverSecret,
-});
-export const TelegramSettings = z.strictObject({
-  kind: z.literal("telegram"),
-  config: TelegramConfig,
-  secret: TelegramSecret,
-});
-
-/** A channel's kind, config and secret, as the "create channel" API accepts them. */
-export const ChannelSettings = z.discriminatedUnion("kind", [
-  EmailSettings,
-  SlackSettings,
-  SmsSettings,
-  NtfySettings,
-  WebhookSettings,
+export {
+  ChannelSettings,
+  DiscordConfig,
+  DiscordSecret,
   DiscordSettings,
-  TelegramSettings,
+  EmailConfig,
+  EmailSecret,
+  EmailSettings,
+  GotifyConfig,
+  GotifySecret,
   GotifySettings,
+  MatrixConfig,
+  MatrixSecret,
+  MatrixSettings,
+  NtfyConfig,
+  NtfySecret,
+  NtfySettings,
+  PagerDutyConfig,
+  PagerDutySecret,
+  PagerDutySettings,
+  PushoverConfig,
+  PushoverSecret,
   PushoverSettings,
-]);
-export type ChannelSettings = z.infer<typeof ChannelSettings>;
-
-/** The config and secret schema of each kind. */
-export const SETTINGS_BY_KIND = {
-  email: { config: EmailConfig, secret: EmailSecret },
-  slack: { config: SlackConfig, secret: SlackSecret },
-  sms: { config: SmsConfig, secret: SmsSecret },
-  ntfy: { config: NtfyConfig, secret: NtfySecret },
-  webhook: { config: WebhookConfig, secret: WebhookSecret },
-  discord: { config: DiscordConfig, secret: DiscordSecret },
-  telegram: { config: TelegramConfig, secret: TelegramSecret },
-  gotify: { config: GotifyConfig, secret: GotifySecret },
-  pushover: { config: PushoverConfig, secret: PushoverSecret },
-} as const satisfies Record<ChannelKind, { config: z.ZodType; secret: z.ZodType }>;
+  SETTINGS_BY_KIND,
+  SlackConfig,
+  SlackSecret,
+  SlackSettings,
+  SmsConfig,
+  SmsSecret,
+  SmsSettings,
+  TeamsConfig,
+  TeamsSecret,
+  TeamsSettings,
+  TelegramConfig,
+  TelegramSecret,
+  TelegramSettings,
+  WebhookConfig,
+  WebhookSecret,
+  WebhookSettings,
+} from "@custos/protocol";
 
 /** "to.0: must be a phone number ..." for the first issue (and how many more there are). */
 export function describeIssues(error: z.ZodError, prefix = ""): string {

@@ -2,19 +2,12 @@
  * The contract between the dispatcher and the notifiers. A notifier turns one message into one
  * delivery on one channel; it throws DeliveryError on failure, saying whether a retry can help.
  */
-export type ChannelKind =
-  | "email"
-  | "slack"
-  | "sms"
-  | "ntfy"
-  | "webhook"
-  | "discord"
-  | "telegram"
-  | "gotify"
-  | "pushover";
+import type { NotificationChannelKind } from "@custos/protocol";
+
+export type ChannelKind = NotificationChannelKind;
 
 export interface NotificationMessage {
-  /** down | restored | escalation | repeat | flapping | test */
+  /** down | restored | escalation | repeat | flapping | acknowledged | test */
   event: string;
   severity: "critical" | "warning" | "info";
   /** One line, e.g. "DOWN: web-1 (heartbeat missed)". */
@@ -49,6 +42,11 @@ export interface NotificationMessage {
    * (it is not in `text`, which the outbox keeps for the dashboard).
    */
   ack_url?: string;
+  /**
+   * The same on every attempt to deliver this notification (the outbox row), so a provider that
+   * deduplicates retries (Matrix's txnId) can; absent for a test sent from the dashboard.
+   */
+  notification_id?: string;
 }
 
 export interface Channel {
@@ -85,6 +83,8 @@ export interface NotifierEnv {
   telegramBaseUrl?: string;
   /** https://api.pushover.net when unset. */
   pushoverBaseUrl?: string;
+  /** https://events.pagerduty.com when unset (https://events.eu.pagerduty.com for EU accounts). */
+  pagerdutyBaseUrl?: string;
   /** "smtp" (self-hosted default) or "resend" (Edge Functions cannot open SMTP ports). */
   emailTransport: "smtp" | "resend";
   smtp?: SmtpTransport;

@@ -20,7 +20,10 @@ let d: Dashboard;
 let sink: Awaited<ReturnType<typeof startSink>>;
 beforeAll(async () => {
   sink = await startSink();
-  d = await setupDashboard({}, { telegramBaseUrl: sink.url, pushoverBaseUrl: sink.url });
+  d = await setupDashboard(
+    {},
+    { telegramBaseUrl: sink.url, pushoverBaseUrl: sink.url, pagerdutyBaseUrl: sink.url },
+  );
 });
 afterAll(async () => {
   await d.close();
@@ -319,7 +322,7 @@ describe("channels", () => {
   });
 });
 
-describe("channels of the kinds people already use (Discord, Telegram, Gotify, Pushover)", () => {
+describe("channels of the kinds people already use (Discord, Telegram, Gotify, Pushover, PagerDuty, Matrix, Teams)", () => {
   /** Per kind: settings pointing at the loopback sink, the secret that must never come back. */
   const kinds = [
     {
@@ -368,6 +371,43 @@ describe("channels of the kinds people already use (Discord, Telegram, Gotify, P
           title: "Custos test notification",
         }),
     },
+    {
+      kind: "pagerduty",
+      config: () => ({}),
+      secret: () => ({ routing_key: "pAg3rDutyR0ut1ngK3yXXXXXXXXXXXXX" }),
+      hidden: "pAg3rDutyR0ut1ngK3y",
+      path: "/v2/enqueue",
+      sent: (body: any) =>
+        expect(body).toMatchObject({
+          event_action: "trigger",
+          payload: { summary: "Custos test notification", severity: "info" },
+        }),
+    },
+    {
+      kind: "matrix",
+      config: () => ({ homeserver: sink.url, room_id: "!ops:example.org" }),
+      secret: () => ({ access_token: "syt_m4tr1xS3cr3tT0ken" }),
+      hidden: "m4tr1xS3cr3t",
+      path: expect.stringMatching(
+        /^\/_matrix\/client\/v3\/rooms\/!ops%3Aexample\.org\/send\/m\.room\.message\/custos-[0-9a-f]{16}$/,
+      ),
+      sent: (body: any) =>
+        expect(body).toMatchObject({
+          msgtype: "m.text",
+          body: expect.stringContaining("Custos test notification"),
+        }),
+    },
+    {
+      kind: "teams",
+      config: () => ({}),
+      secret: () => ({
+        webhook_url: `${sink.url}/workflows/7/triggers/manual/paths/invoke?sig=t3amsS1gS3cr3t`,
+      }),
+      hidden: "t3amsS1gS3cr3t",
+      path: "/workflows/7/triggers/manual/paths/invoke?sig=t3amsS1gS3cr3t",
+      sent: (body: any) =>
+        expect(body.attachments[0]).toMatchObject({ contentType: "application/vnd.microsoft.card.adaptive" }),
+    },
   ] as const;
 
   it.each(kinds)(
@@ -411,6 +451,27 @@ describe("channels of the kinds people already use (Discord, Telegram, Gotify, P
         secret: { app_token: "x".repeat(30), user_key: "y".repeat(30) },
       },
       "config.device",
+    ],
+    [{ kind: "pagerduty", secret: { routing_key: "short" } }, "secret.routing_key"],
+    [
+      {
+        kind: "matrix",
+        config: { homeserver: "https://m.example.org", room_id: "#ops:m.example.org" },
+        secret: { access_token: "t" },
+      },
+      "config.room_id",
+    ],
+    [
+      {
+        kind: "matrix",
+        config: { homeserver: "https://m.example.org", room_id: "!ops:m.example.org" },
+        secret: {},
+      },
+      "secret.access_token",
+    ],
+    [
+      { kind: "teams", secret: { webhook_url: "http://prod-01.westus.logic.azure.com/workflows/1" } },
+      "secret.webhook_url",
     ],
   ])("refuses malformed %j settings, naming %s", async (settings, field) => {
     const res = await d.api("POST", `/orgs/${d.orgA}/channels`, {

@@ -1,5 +1,6 @@
 /**
- * What each chat-app channel kind (Discord, Telegram, Gotify, Pushover) owes the
+ * What each chat-app and paging channel kind (Discord, Telegram, Gotify, Pushover, PagerDuty,
+ * Matrix, Teams) owes the
  * recipient and the operator, checked the same way for each: the incident link always, the
  * acknowledge link on a page and never on a recovery, and no secret in an error even when the
  * provider echoes the whole request back.
@@ -11,7 +12,12 @@ import { channel, downMessage, failure, restoredMessage, type Sink, startSink, t
 
 const ACK_URL = "https://custos.example.com/ack/ak_0123456789abcdefghijklmnopqrstuv";
 
-const kinds: { kind: Channel["kind"]; make: (sink: Sink) => Channel }[] = [
+const kinds: {
+  kind: Channel["kind"];
+  make: (sink: Sink) => Channel;
+  /** PagerDuty's resolve names the alert by its dedup key only: the event takes no links. */
+  recoveryHasLink?: false;
+}[] = [
   {
     kind: "discord",
     make: (sink) =>
@@ -35,9 +41,32 @@ const kinds: { kind: Channel["kind"]; make: (sink: Sink) => Channel }[] = [
         { app_token: "aP0shoverAppT0kenXXXXXXXXXXXXX", user_key: "uP0shoverUserKeyXXXXXXXXXXXXXX" },
       ),
   },
+  {
+    kind: "pagerduty",
+    make: () => channel("pagerduty", {}, { routing_key: "pAg3rDutyR0ut1ngK3yXXXXXXXXXXXXX" }),
+    recoveryHasLink: false,
+  },
+  {
+    kind: "matrix",
+    make: (sink) =>
+      channel(
+        "matrix",
+        { homeserver: sink.url, room_id: "!ops:example.org" },
+        { access_token: "syt_m4tr1xS3cr3t" },
+      ),
+  },
+  {
+    kind: "teams",
+    make: (sink) =>
+      channel(
+        "teams",
+        {},
+        { webhook_url: `${sink.url}/workflows/1/triggers/manual/paths/invoke?sig=t3amsS1gS3cr3t` },
+      ),
+  },
 ];
 
-describe.each(kinds)("$kind", ({ make }) => {
+describe.each(kinds)("$kind", ({ make, recoveryHasLink }) => {
   let sink: Sink;
   let env: NotifierEnv;
   beforeEach(async () => {
@@ -46,7 +75,7 @@ describe.each(kinds)("$kind", ({ make }) => {
       headers: { "content-type": "application/json" },
       body: '{"ok":true,"status":1}',
     }));
-    env = testEnv({ telegramBaseUrl: sink.url, pushoverBaseUrl: sink.url });
+    env = testEnv({ telegramBaseUrl: sink.url, pushoverBaseUrl: sink.url, pagerdutyBaseUrl: sink.url });
   });
   afterEach(() => sink.close());
 
@@ -58,9 +87,15 @@ describe.each(kinds)("$kind", ({ make }) => {
   });
 
   it("links a recovery to its incident, without an acknowledge link", async () => {
-    await deliver(make(sink), restoredMessage, env);
+    await deliver(
+      make(sink),
+      { ...restoredMessage, incident_key: "s1:heartbeat:2026-03-01T10:00:00.000Z" },
+      env,
+    );
     const raw = JSON.stringify(sink.received[0]);
-    expect(raw).toContain(downMessage.url);
+    expect(raw).toContain(
+      recoveryHasLink === false ? "s1:heartbeat:2026-03-01T10:00:00.000Z" : downMessage.url,
+    );
     expect(raw).not.toContain("/ack/");
   });
 
@@ -68,7 +103,7 @@ describe.each(kinds)("$kind", ({ make }) => {
     const ch = make(sink);
     sink.reply((request) => ({
       status: 400,
-      body: `rejected ${request.path} ${String(request.headers["x-gotify-key"] ?? "")} ${request.body.slice(0, 120)}`,
+      body: `rejected ${request.path} ${String(request.headers["x-gotify-key"] ?? "")} ${String(request.headers.authorization ?? "")} ${request.body.slice(0, 120)}`,
     }));
     const error = await failure(deliver(ch, downMessage, env));
     expect(error.retryable).toBe(false);

@@ -1,3 +1,4 @@
+import { NotificationChannelKind } from "@custos/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Channel, ChannelSettings, deliver, notifiers } from "../../src/notify/index.ts";
 import { channel, downMessage, failure, type Sink, startSink, testEnv } from "./helpers.ts";
@@ -10,17 +11,7 @@ describe("deliver", () => {
   afterEach(() => sink.close());
 
   it("has a notifier for every channel kind", () => {
-    expect(Object.keys(notifiers).sort()).toEqual([
-      "discord",
-      "email",
-      "gotify",
-      "ntfy",
-      "pushover",
-      "slack",
-      "sms",
-      "telegram",
-      "webhook",
-    ]);
+    expect(Object.keys(notifiers).sort()).toEqual([...NotificationChannelKind.options].sort());
   });
 
   it("sends through the notifier of the channel's kind", async () => {

@@ -1,3 +1,4 @@
+import { SETTINGS_BY_KIND } from "@custos/protocol";
 import { NotificationChannelKind } from "@custos/protocol/dashboard";
 import { describe, expect, it } from "vitest";
 import { CHANNEL_FIELDS, channelPayload, channelTarget, KIND_LABEL } from "./channel-form.ts";
@@ -57,5 +58,44 @@ describe("channel form", () => {
     });
     expect(channelTarget("pushover", { device: "phone,tablet" })).toBe("Pushover (phone,tablet)");
     expect(channelTarget("pushover", {})).toBe("Pushover");
+  });
+
+  it("takes which settings are secrets from the protocol's schemas, for every kind", () => {
+    for (const kind of NotificationChannelKind.options) {
+      const { config, secret } = SETTINGS_BY_KIND[kind];
+      const secretKeys = Object.keys(secret.shape);
+      const configKeys = Object.keys(config.shape);
+      for (const field of CHANNEL_FIELDS[kind]) {
+        expect(secretKeys.includes(field.key) || configKeys.includes(field.key), `${kind}.${field.key}`).toBe(
+          true,
+        );
+        expect(field.secret, `${kind}.${field.key}`).toBe(secretKeys.includes(field.key));
+      }
+    }
+  });
+
+  it("sends PagerDuty's integration key, Matrix's access token and the Teams workflow URL as secrets", () => {
+    expect(channelPayload("pagerduty", { routing_key: "k".repeat(32) })).toEqual({
+      config: {},
+      secret: { routing_key: "k".repeat(32) },
+    });
+    expect(
+      channelPayload("matrix", {
+        homeserver: "https://matrix.example.org",
+        room_id: "!ops:example.org",
+        access_token: "syt_x",
+      }),
+    ).toEqual({
+      config: { homeserver: "https://matrix.example.org", room_id: "!ops:example.org" },
+      secret: { access_token: "syt_x" },
+    });
+    const url = "https://prod-01.westus.logic.azure.com/workflows/1/triggers/manual/paths/invoke?sig=s";
+    expect(channelPayload("teams", { webhook_url: url })).toEqual({
+      config: {},
+      secret: { webhook_url: url },
+    });
+    expect(channelTarget("matrix", { room_id: "!ops:example.org" })).toBe("Matrix !ops:example.org");
+    expect(channelTarget("teams", {})).toBe("Teams workflow");
+    expect(channelTarget("pagerduty", {})).toBe("PagerDuty service");
   });
 });

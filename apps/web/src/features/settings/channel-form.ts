@@ -1,9 +1,10 @@
+import { isSecretSetting } from "@custos/protocol/channel-secrets";
 import type { NotificationChannelKind } from "@/lib/contract.ts";
 
 export interface ChannelField {
   key: string;
   label: string;
-  /** stored as a secret (never shown again) */
+  /** stored as a secret (never shown again): from the protocol's schema, not written here */
   secret?: boolean;
   /** comma/space separated list */
   list?: boolean;
@@ -13,14 +14,16 @@ export interface ChannelField {
   type?: "text" | "url" | "password";
 }
 
-/** Each kind's settings, as the API documents them (dashboard.ts, ChannelItem). */
-export const CHANNEL_FIELDS: Record<NotificationChannelKind, ChannelField[]> = {
+/**
+ * Each kind's settings, as the API documents them (dashboard.ts, ChannelItem), in form order.
+ * Which of them are secrets is the protocol's (channel-secrets.ts, next to the schemas).
+ */
+const FIELDS: Record<NotificationChannelKind, Omit<ChannelField, "secret">[]> = {
   email: [{ key: "to", label: "Recipients", list: true, placeholder: "ops@example.com, me@example.com" }],
   slack: [
     {
       key: "webhook_url",
       label: "Incoming webhook URL",
-      secret: true,
       type: "url",
       placeholder: "https://hooks.slack.com/services/…",
     },
@@ -34,20 +37,19 @@ export const CHANNEL_FIELDS: Record<NotificationChannelKind, ChannelField[]> = {
       hint: "E.164 format, comma separated.",
     },
     { key: "from", label: "From number", optional: true, placeholder: "+15557654321" },
-    { key: "account_sid", label: "Twilio account SID", secret: true },
-    { key: "auth_token", label: "Twilio auth token", secret: true, type: "password" },
+    { key: "account_sid", label: "Twilio account SID" },
+    { key: "auth_token", label: "Twilio auth token", type: "password" },
   ],
   ntfy: [
     { key: "server", label: "Server", optional: true, type: "url", placeholder: "https://ntfy.sh" },
     { key: "topic", label: "Topic", placeholder: "custos-alerts-7f3a" },
-    { key: "token", label: "Access token", optional: true, secret: true, type: "password" },
+    { key: "token", label: "Access token", optional: true, type: "password" },
   ],
   webhook: [
     { key: "url", label: "URL", type: "url", placeholder: "https://example.com/hooks/custos" },
     {
       key: "signing_secret",
       label: "Signing secret",
-      secret: true,
       type: "password",
       hint: "At least 16 characters; requests carry an HMAC signature made with it.",
     },
@@ -56,7 +58,6 @@ export const CHANNEL_FIELDS: Record<NotificationChannelKind, ChannelField[]> = {
     {
       key: "webhook_url",
       label: "Webhook URL",
-      secret: true,
       type: "url",
       placeholder: "https://discord.com/api/webhooks/…",
       hint: "Server settings → Integrations → Webhooks → Copy Webhook URL.",
@@ -72,7 +73,6 @@ export const CHANNEL_FIELDS: Record<NotificationChannelKind, ChannelField[]> = {
     {
       key: "bot_token",
       label: "Bot token",
-      secret: true,
       type: "password",
       placeholder: "123456789:AAE…",
       hint: "From @BotFather (/newbot).",
@@ -83,7 +83,6 @@ export const CHANNEL_FIELDS: Record<NotificationChannelKind, ChannelField[]> = {
     {
       key: "app_token",
       label: "Application token",
-      secret: true,
       type: "password",
       hint: "Gotify → Apps → Create Application.",
     },
@@ -92,20 +91,60 @@ export const CHANNEL_FIELDS: Record<NotificationChannelKind, ChannelField[]> = {
     {
       key: "user_key",
       label: "User key",
-      secret: true,
       type: "password",
       hint: "On your Pushover dashboard (or a delivery group's key).",
     },
     {
       key: "app_token",
       label: "Application API token",
-      secret: true,
       type: "password",
       hint: "pushover.net → Create an Application/API Token.",
     },
     { key: "device", label: "Devices", optional: true, placeholder: "phone, tablet" },
   ],
+  pagerduty: [
+    {
+      key: "routing_key",
+      label: "Integration key",
+      type: "password",
+      hint: "Service → Integrations → Events API V2 (32 characters). Recoveries resolve the alert.",
+    },
+  ],
+  matrix: [
+    { key: "homeserver", label: "Homeserver", type: "url", placeholder: "https://matrix.example.org" },
+    {
+      key: "room_id",
+      label: "Room ID",
+      placeholder: "!AbCdEf123:example.org",
+      hint: "Room settings → Advanced. Invite the posting account to the room first.",
+    },
+    {
+      key: "access_token",
+      label: "Access token",
+      type: "password",
+      hint: "Of the account that posts (a bot user is best).",
+    },
+  ],
+  teams: [
+    {
+      key: "webhook_url",
+      label: "Workflow URL",
+      type: "url",
+      placeholder: "https://….logic.azure.com/workflows/…",
+      hint: 'Teams → Workflows → "Post to a channel when a webhook request is received".',
+    },
+  ],
 };
+
+export const CHANNEL_FIELDS: Record<NotificationChannelKind, ChannelField[]> = Object.fromEntries(
+  Object.entries(FIELDS).map(([kind, fields]) => [
+    kind,
+    fields.map((field) => ({
+      ...field,
+      secret: isSecretSetting(kind as NotificationChannelKind, field.key),
+    })),
+  ]),
+) as Record<NotificationChannelKind, ChannelField[]>;
 
 export const KIND_LABEL: Record<NotificationChannelKind, string> = {
   email: "Email",
@@ -117,6 +156,9 @@ export const KIND_LABEL: Record<NotificationChannelKind, string> = {
   telegram: "Telegram",
   gotify: "Gotify",
   pushover: "Pushover",
+  pagerduty: "PagerDuty",
+  matrix: "Matrix",
+  teams: "Microsoft Teams",
 };
 
 /** Pure: form values -> the API's { config, secret }; empty optional fields are left out. */
@@ -161,5 +203,11 @@ export function channelTarget(kind: NotificationChannelKind, config: Record<stri
       return `Gotify ${list(config.server)}`;
     case "pushover":
       return typeof config.device === "string" ? `Pushover (${config.device})` : "Pushover";
+    case "pagerduty":
+      return "PagerDuty service";
+    case "matrix":
+      return `Matrix ${list(config.room_id)}`;
+    case "teams":
+      return "Teams workflow";
   }
 }
