@@ -1,5 +1,5 @@
 /**
- * The spine benchmark (issue 2): metrics ingest and heartbeats over HTTP against a real
+ * The ingest benchmark (issue 2): metrics ingest and heartbeats over HTTP against a real
  * custos-server, beside the ceiling of the same writes over 8 direct PostgreSQL connections,
  * and the bytes on disk per stored sample. Prints tables and appends a dated section to
  * bench/RESULTS.md.

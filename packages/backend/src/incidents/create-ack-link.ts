@@ -1,6 +1,7 @@
 import { NotificationChannelKind } from "@custos/protocol";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
+import { parseInput } from "../http/body.ts";
 import { ACK_LINK_TTL_HOURS, generateAckToken, hashAckToken } from "./ack-token.ts";
 
 export const CreateAckLinkInput = z.strictObject({
@@ -24,7 +25,7 @@ export async function createAckLink({
   ctx: Pick<Ctx, "sql">;
   input: CreateAckLinkInput;
 }): Promise<string> {
-  const data = CreateAckLinkInput.parse(input);
+  const data = parseInput(CreateAckLinkInput, input);
   const token = generateAckToken();
   const hash = await hashAckToken(token);
   await ctx.sql`

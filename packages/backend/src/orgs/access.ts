@@ -1,5 +1,5 @@
 import { type OrgRole, roleAtLeast } from "@custos/protocol";
-import type { Sql, TransactionSql } from "postgres";
+import type { TransactionSql } from "postgres";
 import type { Ctx } from "../context.ts";
 import { asCaller, type CallerClaims } from "../db/as-caller.ts";
 import { AppError } from "../errors.ts";
@@ -49,15 +49,6 @@ export async function inOrg<T>(
     }
     throw error;
   }
-}
-
-/**
- * The spine's verbs take `ctx.sql: Sql`; inside asCaller we hold a TransactionSql, which supports
- * everything those verbs use (tagged queries, sql.json) but not `begin`. Only pass it to verbs
- * that do not open their own transaction.
- */
-export function txSql(tx: TransactionSql): Sql {
-  return tx as unknown as Sql;
 }
 
 export function iso(value: Date): string {

@@ -1,6 +1,7 @@
 import { SafeText } from "@custos/protocol";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
+import { parseInput } from "../http/body.ts";
 
 export const CreateOrganizationInput = z.strictObject({
   name: SafeText.trim().min(1).max(200),
@@ -17,7 +18,7 @@ export async function createOrganization({
   ctx: Pick<Ctx, "sql">;
   input: CreateOrganizationInput;
 }): Promise<{ id: string }> {
-  const data = CreateOrganizationInput.parse(input);
+  const data = parseInput(CreateOrganizationInput, input);
   return ctx.sql.begin(async (tx) => {
     const rows = await tx<{ id: string }[]>`
       insert into public.organizations (name, require_server_approval, raw_retention_days)
