@@ -185,10 +185,10 @@ describe("direct alerts", () => {
     expect(JSON.parse(hook?.body ?? "{}")).toMatchObject({
       incident_key: "7f9c0a6e-0000-4000-8000-000000000001:http:api:2026-05-01T10:00:00.000Z",
       monitor: "http:api",
-      state: "down",
+      event: "down",
       started_at: "2026-05-01T10:00:00.000Z",
       duration: null,
-      server: "web-1",
+      server: { name: "web-1" },
     });
 
     const ntfy = http.requests.find((r) => r.path === "/custos-alerts");
@@ -218,7 +218,7 @@ describe("direct alerts", () => {
     expect(smtp.mails[1]?.raw).toContain("Subject: RESTORED: http:api on web-1");
     expect(smtp.mails[1]?.raw).toContain("restored after 3m 12s");
     const hooks = http.requests.filter((r) => r.path === "/hook").map((r) => JSON.parse(r.body));
-    expect(hooks.map((h) => h.state)).toEqual(["down", "restored"]);
+    expect(hooks.map((h) => h.event)).toEqual(["down", "restored"]);
     expect(hooks[1]).toMatchObject({ duration: "3m 12s", duration_seconds: 192 });
   });
 
@@ -294,8 +294,8 @@ describe("direct alerts", () => {
     const hooks = http.requests
       .filter((r) => r.path === "/hook" && r.status === 200)
       .map((r) => JSON.parse(r.body));
-    expect(hooks.map((h) => h.state)).toEqual(["restored"]);
-    expect(hooks[0]?.message).toContain("restored after 4m (down since 2026-05-01T10:00:00.000Z)");
+    expect(hooks.map((h) => h.event)).toEqual(["restored"]);
+    expect(hooks[0]?.text).toContain("restored after 4m (down since 2026-05-01T10:00:00.000Z)");
   });
 
   it("does not page late the destinations the backend paged for the same incident while the channels failed, and still pages the others", async () => {

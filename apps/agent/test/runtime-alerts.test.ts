@@ -79,17 +79,17 @@ describe("the agent's own alerts", () => {
     await waitFor(() => hooks().length >= 2, 15_000, "DOWN and RESTORED");
     const [down, restored] = hooks();
     expect(down).toMatchObject({
+      source: "agent",
       monitor: "scripted:api",
-      state: "down",
-      server: "web-1",
-      server_id: backend.serverId,
+      event: "down",
+      server: { id: backend.serverId, name: "web-1" },
     });
     expect(restored).toMatchObject({
       monitor: "scripted:api",
-      state: "restored",
+      event: "restored",
       incident_key: down?.incident_key,
     });
-    expect(String(restored?.message)).toMatch(/restored after \d+s|restored after 0s/);
+    expect(String(restored?.text)).toMatch(/restored after \d+s|restored after 0s/);
     expect(String(down?.incident_key)).toMatch(new RegExp(`^${backend.serverId}:scripted:api:\\d{4}-`));
     await waitFor(() => backend.alerts.length >= 2, 10_000, "alert reports at the backend");
     expect(backend.alerts.map((a) => [a.state, a.channels])).toEqual([
@@ -105,15 +105,15 @@ describe("the agent's own alerts", () => {
     const cut = Date.now();
     await waitFor(() => hooks().length >= 1, 10_000, "unreachable alert");
     expect(Date.now() - cut).toBeGreaterThanOrEqual(900);
-    expect(hooks()[0]).toMatchObject({ monitor: "custos-backend", state: "backend_unreachable" });
+    expect(hooks()[0]).toMatchObject({ monitor: "custos-backend", event: "backend_unreachable" });
     await backend.start();
     await waitFor(() => hooks().length >= 2, 10_000, "reachable-again alert");
     expect(hooks()[1]).toMatchObject({
       monitor: "custos-backend",
-      state: "restored",
+      event: "restored",
       incident_key: hooks()[0]?.incident_key,
     });
-    expect(String(hooks()[1]?.message)).toMatch(/restored after \d+s/);
+    expect(String(hooks()[1]?.text)).toMatch(/restored after \d+s/);
     await waitFor(() => backend.alerts.length >= 2, 10_000, "reports of both");
     expect(backend.alerts.map((a) => a.state)).toEqual(["backend_unreachable", "restored"]);
   });
@@ -131,11 +131,11 @@ describe("the agent's own alerts", () => {
     expect(Date.now() - said).toBeGreaterThanOrEqual(900);
     expect(notPaging).toMatchObject({
       monitor: "custos-backend-schedule",
-      state: "backend_unreachable",
+      event: "backend_unreachable",
       title: "Custos backend is not paging (seen from web-1)",
       ack_url: null,
     });
-    expect(String(notPaging?.message)).toContain(
+    expect(String(notPaging?.text)).toContain(
       "its sweep and dispatch jobs have not run for several intervals; its sweep last ran at 2026-12-05T07:00:00.000Z",
     );
     // heartbeats keep saying so: still one page
@@ -147,7 +147,7 @@ describe("the agent's own alerts", () => {
     await waitFor(() => hooks().length >= 2, 10_000, "the paging-again alert");
     expect(hooks()[1]).toMatchObject({
       monitor: "custos-backend-schedule",
-      state: "restored",
+      event: "restored",
       incident_key: notPaging?.incident_key,
       title: "Custos backend is paging again (seen from web-1)",
     });
@@ -187,11 +187,11 @@ buffer:
 `;
     const requestsBefore = backend.requests.length;
     agent = await start(parseConfig(files.configPath, yaml, { plugins: testPlugins, env: {} }));
-    await waitFor(() => hooks().some((h) => h.state === "down"), 10_000, "the local DOWN page");
+    await waitFor(() => hooks().some((h) => h.event === "down"), 10_000, "the local DOWN page");
     expect(hooks()[0]).toMatchObject({
       monitor: "scripted:solo",
-      state: "down",
-      server: "solo-1",
+      event: "down",
+      server: { name: "solo-1" },
       ack_url: null,
     });
     // well past backend_unreachable_after: no backend is no outage

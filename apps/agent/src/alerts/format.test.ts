@@ -1,3 +1,4 @@
+import { WebhookPayload } from "@custos/protocol";
 import { describe, expect, it } from "vitest";
 import type { StoredAlert } from "../store/alerts.ts";
 import { ntfyHeaders } from "./channels/ntfy.ts";
@@ -69,18 +70,31 @@ describe("channel payloads", () => {
     durationMs: 192_000,
   };
 
-  it("gives webhooks the incident key, monitor, state, start, duration, message and server", () => {
-    expect(webhookPayload({ alert, serverName: "web-1", serverId: "srv" })).toMatchObject({
+  it("gives webhooks the shared payload: source agent, event, incident key, server, monitor, start and duration", () => {
+    const sentAt = new Date(started + 193_000);
+    const payload = webhookPayload({ alert, serverName: "web-1", serverId: "srv" }, sentAt);
+    expect(payload).toEqual({
+      source: "agent",
+      event: "restored",
+      title: "RESTORED: http:api on web-1",
+      text: "http:api on web-1 restored after 3m 12s",
       incident_key: "srv:http:api:2026-05-01T10:00:00.000Z",
+      server: { id: "srv", name: "web-1" },
       monitor: "http:api",
-      state: "restored",
       started_at: "2026-05-01T10:00:00.000Z",
-      duration: "3m 12s",
       duration_seconds: 192,
-      message: "http:api on web-1 restored after 3m 12s",
-      server: "web-1",
-      server_id: "srv",
+      duration: "3m 12s",
+      ack_url: null,
+      sent_at: "2026-05-01T10:03:13.000Z",
     });
+    // what a receiver parses, with nothing it would drop
+    expect(WebhookPayload.strict().parse(payload)).toEqual(payload);
+  });
+
+  it("sends a null server id from an agent that has not registered yet", () => {
+    const payload = webhookPayload({ alert, serverName: "web-1", serverId: undefined }, new Date(started));
+    expect(payload.server).toEqual({ id: null, name: "web-1" });
+    expect(WebhookPayload.safeParse(payload).success).toBe(true);
   });
 
   it("gives Slack the title in bold over the body", () => {

@@ -4,6 +4,7 @@
  * custos-server announced in a heartbeat answer, and POSTing it acknowledges the server's
  * incident for that check, recorded as acknowledged through the agent's channel.
  */
+import { WebhookPayload } from "@custos/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load.ts";
 import { silentLogger } from "../../src/log.ts";
@@ -62,8 +63,8 @@ buffer:
         () =>
           sink.requests
             .filter((r) => r.path === "/hook")
-            .map((r) => JSON.parse(r.body) as { state: string; ack_url: string | null })
-            .find((p) => p.state === "down"),
+            .map((r) => WebhookPayload.parse(JSON.parse(r.body)))
+            .find((p) => p.event === "down"),
         20_000,
         "the agent's DOWN page",
       );

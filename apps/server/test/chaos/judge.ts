@@ -7,6 +7,7 @@
  *                    state = the event in capitals (DOWN, RESTORED, FLAPPING, REPEAT, ESCALATION)
  *   agent webhook:   subject `monitor:<server>/<monitor>`, or `backend-link:<server>` for the
  *                    agent's own "backend unreachable" alerts; state DOWN / RESTORED / UNREACHABLE
+ *   (both bodies are the protocol's WebhookPayload; `source` tells the senders apart)
  * Findings:
  *   false     a page no expectation covers
  *   missed    fewer pages than expected (or none within the time bound)
@@ -14,6 +15,7 @@
  *   late      the first page came later than the expectation's bound after its mark
  *   no-ack    a DOWN or FLAPPING page, from either sender, without its one-click acknowledge link
  */
+import { WebhookPayload } from "@custos/protocol";
 import type { Mark, SinkRecord } from "./harness.ts";
 
 export type PageState = "DOWN" | "RESTORED" | "FLAPPING" | "UNREACHABLE" | "REPEAT" | "ESCALATION" | "TEST";
@@ -81,46 +83,36 @@ export interface Verdict {
 }
 
 export function readPage(record: SinkRecord): Page {
-  let json: Record<string, any> = {};
+  let json: unknown;
   try {
     json = JSON.parse(record.body);
   } catch {
     // not JSON: stays unknown
   }
+  // both senders post the protocol's WebhookPayload: `source` says who sent it, and the same
+  // incident paged by both carries the same incident_key
+  const parsed = WebhookPayload.safeParse(json);
+  const unknownPage = { subject: "unknown", state: "UNKNOWN", title: "", ackUrl: null };
+  const page = parsed.success ? pageOf(parsed.data) : { sender: "agent" as const, ...unknownPage };
+  return { at: record.at, channel: record.channel, path: record.path, body: record.body, ...page };
+}
+
+function pageOf(payload: WebhookPayload): Pick<Page, "sender" | "subject" | "state" | "title" | "ackUrl"> {
+  const server = payload.server?.name ?? "?";
   let subject = "unknown";
-  let state = "UNKNOWN";
-  let title = String(json.title ?? "");
-  // the payload says who sent it: the backend's has event + org (+ incident), the agent's
-  // state + monitor + server (both may carry incident_key: the shared incident identity)
-  const sender: Page["sender"] = "event" in json && "org" in json ? "backend" : "agent";
-  if (sender === "backend") {
-    state = String(json.event ?? "unknown").toUpperCase();
-    const incident = json.incident;
-    if (incident?.kind === "heartbeat") subject = `server:${incident.server?.name}`;
-    else if (incident?.monitor) subject = `monitor:${incident.server?.name ?? "?"}/${incident.monitor.name}`;
-    else if (incident) subject = `${incident.kind}:${incident.subject_key}`;
-  } else {
-    const server = String(json.server ?? "?");
-    const monitor = String(json.monitor ?? "?");
-    if (monitor === "custos-backend") {
-      subject = `backend-link:${server}`;
-      state = json.state === "backend_unreachable" ? "UNREACHABLE" : String(json.state).toUpperCase();
-    } else {
-      subject = `monitor:${server}/${monitor}`;
-      state = String(json.state ?? "unknown").toUpperCase();
-    }
-    title = title || String(json.message ?? "").split("\n")[0]!;
-  }
+  let state = payload.event.toUpperCase();
+  if (payload.source === "agent" && payload.monitor === "custos-backend") {
+    subject = `backend-link:${server}`;
+    if (payload.event === "backend_unreachable") state = "UNREACHABLE";
+  } else if (payload.incident?.kind === "heartbeat") subject = `server:${server}`;
+  else if (payload.monitor) subject = `monitor:${server}/${payload.monitor}`;
+  else if (payload.incident) subject = `${payload.incident.kind}:${payload.incident.subject_key}`;
   return {
-    at: record.at,
-    channel: record.channel,
-    sender,
+    sender: payload.source,
     subject,
     state,
-    title,
-    path: record.path,
-    body: record.body,
-    ackUrl: typeof json.ack_url === "string" ? json.ack_url : null,
+    title: payload.title || (payload.text.split("\n")[0] ?? ""),
+    ackUrl: payload.ack_url,
   };
 }
 

@@ -1,8 +1,18 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { WebhookPayload } from "@custos/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ChannelSettings, WebhookConfig } from "../../src/notify/index.ts";
 import { webhook } from "../../src/notify/webhook.ts";
-import { channel, downMessage, failure, type Received, type Sink, startSink, testEnv } from "./helpers.ts";
+import {
+  channel,
+  downMessage,
+  failure,
+  type Received,
+  restoredMessage,
+  type Sink,
+  startSink,
+  testEnv,
+} from "./helpers.ts";
 
 const SIGNING_SECRET = "whsec_0123456789abcdef0123456789abcdef";
 const API_TOKEN = "Bearer receiver-s3cr3t-token";
@@ -30,7 +40,7 @@ describe("webhook notifier", () => {
   });
   afterEach(() => sink.close());
 
-  it("posts the documented JSON body with event, timestamp and signature headers", async () => {
+  it("posts the shared WebhookPayload (source backend) with event, timestamp and signature headers", async () => {
     const before = Math.floor(Date.now() / 1000);
     await webhook(hook, downMessage, testEnv());
     const after = Math.floor(Date.now() / 1000);
@@ -46,29 +56,26 @@ describe("webhook notifier", () => {
     expect(timestamp).toBeLessThanOrEqual(after);
     expect(request?.headers["x-custos-signature"]).toMatch(/^sha256=[0-9a-f]{64}$/);
 
-    const payload = JSON.parse(request?.body ?? "");
-    expect(Object.keys(payload)).toEqual([
-      "event",
-      "severity",
-      "title",
-      "text",
-      "incident",
-      "incident_key",
-      "org",
-      "url",
-      "ack_url",
-      "sent_at",
-    ]);
-    expect(payload).toMatchObject({
+    const payload = WebhookPayload.strict().parse(JSON.parse(request?.body ?? ""));
+    expect(payload).toEqual({
+      source: "backend",
       event: "down",
-      severity: "critical",
       title: downMessage.title,
       text: downMessage.text,
-      incident: downMessage.incident,
-      org: downMessage.org,
-      url: downMessage.url,
+      // downMessage carries no incident key: the field is there, null
+      incident_key: null,
+      server: downMessage.incident?.server,
+      monitor: null,
+      started_at: downMessage.incident?.opened_at,
+      duration_seconds: null,
+      duration: null,
       // downMessage has no acknowledge link: the field is there, null
       ack_url: null,
+      sent_at: payload.sent_at,
+      severity: "critical",
+      org: downMessage.org,
+      url: downMessage.url,
+      incident: downMessage.incident,
     });
     expect(Math.abs(Date.parse(payload.sent_at) / 1000 - timestamp)).toBeLessThan(1);
   });
@@ -91,11 +98,16 @@ describe("webhook notifier", () => {
     expect(receiverAccepts(request, "another-secret-of-enough-length")).toBe(false);
   });
 
-  it("sends null incident and url for a test message without them", async () => {
+  it("sends null incident, server, start and url for a test message without them", async () => {
     await webhook(hook, { ...downMessage, event: "test", incident: undefined, url: undefined }, testEnv());
-    const payload = JSON.parse(sink.received[0]?.body ?? "");
-    expect(payload.incident).toBeNull();
-    expect(payload.url).toBeNull();
+    const payload = WebhookPayload.parse(JSON.parse(sink.received[0]?.body ?? ""));
+    expect(payload).toMatchObject({
+      incident: null,
+      server: null,
+      monitor: null,
+      started_at: null,
+      url: null,
+    });
     expect(sink.received[0]?.headers["x-custos-event"]).toBe("test");
   });
 
@@ -104,6 +116,12 @@ describe("webhook notifier", () => {
     expect(sink.received[0]?.headers["x-team"]).toBe("ops");
     expect(sink.received[0]?.headers.authorization).toBe(API_TOKEN);
     expect(sink.received[0]?.headers["user-agent"]).toBe("Custos-Webhook/1");
+  });
+
+  it("says how long a restored incident lasted, in seconds and in words", async () => {
+    await webhook(hook, restoredMessage, testEnv());
+    const payload = WebhookPayload.parse(JSON.parse(sink.received[0]?.body ?? ""));
+    expect(payload).toMatchObject({ event: "restored", duration_seconds: 750, duration: "12m 30s" });
   });
 
   it("treats a 410 from the receiver as permanent and a 503 as retryable with its Retry-After", async () => {
