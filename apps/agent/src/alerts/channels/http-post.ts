@@ -1,3 +1,4 @@
+import type { NotifyRequest } from "@custos/protocol";
 import { httpRequest } from "../../util/http-client.ts";
 import { AGENT_VERSION } from "../../version.ts";
 
@@ -13,11 +14,11 @@ const MAX_ERROR_BODY_BYTES = 16_384;
  */
 export async function postOrThrow(
   url: string,
-  init: { body: string; headers: Record<string, string> },
+  init: { method?: "POST" | "PUT"; body: string; headers: Record<string, string> },
   signal: AbortSignal,
 ): Promise<void> {
   const response = await httpRequest(url, {
-    method: "POST",
+    method: init.method ?? "POST",
     body: init.body,
     headers: { "user-agent": `custos-agent/${AGENT_VERSION}`, ...init.headers },
     signal,
@@ -28,4 +29,9 @@ export async function postOrThrow(
   if (response.status >= 200 && response.status <= 299) return;
   const text = response.body.toString("utf8").slice(0, 200).replace(/\s+/g, " ").trim();
   throw new Error(`HTTP ${response.status}${text ? `: ${text}` : ""}`);
+}
+
+/** Sends a request a protocol builder made (notify-requests): POST or PUT, as it says. */
+export function sendOrThrow(request: NotifyRequest, signal: AbortSignal): Promise<void> {
+  return postOrThrow(request.url, request, signal);
 }

@@ -1,4 +1,9 @@
-import { destinationKeys, destinationNames, type LocalAlertChannel } from "@custos/protocol";
+import {
+  destinationKeys,
+  destinationNames,
+  type LocalAlertChannel,
+  settingsDestinationNames,
+} from "@custos/protocol";
 import { describe, expect, it } from "vitest";
 import { destinationKeysSync } from "./index.ts";
 
@@ -16,12 +21,26 @@ const CHANNELS: LocalAlertChannel[] = [
   { type: "ntfy", server: "https://ntfy.sh/", topic: "custos-alerts" },
 ];
 
+const PROVIDERS: LocalAlertChannel[] = [
+  { type: "discord", webhook_url: "https://discord.com/api/webhooks/1/t0ken" },
+  { type: "telegram", chat_id: "@Custos_Alerts", bot_token: "1:AAAAAAAAAAAAAAAAAAAAAAAA" },
+  { type: "gotify", server: "https://push.example.com/", app_token: "AppToken.1" },
+  { type: "pushover", app_token: "a".repeat(30), user_key: "u".repeat(30) },
+  { type: "pagerduty", routing_key: "k".repeat(32) },
+  {
+    type: "matrix",
+    homeserver: "https://matrix.example.org",
+    room_id: "!ops:example.org",
+    access_token: "t",
+  },
+  { type: "teams", webhook_url: "https://prod-01.westus.logic.azure.com/workflows/1?sig=s" },
+];
+
 describe("the destinations a local channel reports", () => {
   it("are the protocol's keys, computed the same way the backend computes them for its channels", async () => {
-    for (const config of CHANNELS) {
-      const target = config.type === "slack" ? { url: config.webhook_url } : config;
+    for (const config of [...CHANNELS, ...PROVIDERS]) {
       expect(destinationKeysSync(config)).toEqual(
-        await destinationKeys(destinationNames(config.type, target)),
+        await destinationKeys(settingsDestinationNames(config.type, config)),
       );
     }
   });
@@ -41,5 +60,26 @@ describe("the destinations a local channel reports", () => {
       }),
     ).toEqual(email?.slice(0, 1));
     for (const key of [email, slack, webhook, ntfy].flat()) expect(key).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it("name the same destination the backend's channel of the kind names: a chat, a room, a service", async () => {
+    const [discord, telegram, gotify, pushover, pagerduty, matrix, teams] =
+      PROVIDERS.map(destinationKeysSync);
+    const expected = await Promise.all([
+      destinationKeys(destinationNames("discord", { url: "https://discord.com/api/webhooks/1/t0ken" })),
+      destinationKeys(destinationNames("telegram", { chat_id: "@custos_alerts" })),
+      destinationKeys(
+        destinationNames("gotify", { server: "https://push.example.com", token: "AppToken.1" }),
+      ),
+      destinationKeys(destinationNames("pushover", { user: "u".repeat(30) })),
+      destinationKeys(destinationNames("pagerduty", { token: "k".repeat(32) })),
+      destinationKeys(
+        destinationNames("matrix", { server: "https://matrix.example.org/", room: "!ops:example.org" }),
+      ),
+      destinationKeys(
+        destinationNames("teams", { url: "https://prod-01.westus.logic.azure.com/workflows/1?sig=s" }),
+      ),
+    ]);
+    expect([discord, telegram, gotify, pushover, pagerduty, matrix, teams]).toEqual(expected);
   });
 });

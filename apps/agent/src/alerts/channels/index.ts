@@ -1,8 +1,9 @@
 /** Builds the configured local alert channels. */
 import { createHash } from "node:crypto";
-import { destinationNames, type LocalAlertChannel } from "@custos/protocol";
+import { type LocalAlertChannel, settingsDestinationNames } from "@custos/protocol";
 import { emailChannel } from "./email.ts";
 import { ntfySender } from "./ntfy.ts";
+import { providerSender } from "./providers.ts";
 import { slackSender } from "./slack.ts";
 import type { Channel } from "./types.ts";
 import { webhookSender } from "./webhook.ts";
@@ -18,8 +19,8 @@ export function channelKey(config: LocalAlertChannel): string {
  * synchronously here: the protocol's async WebCrypto version gives the same (tested).
  */
 export function destinationKeysSync(config: LocalAlertChannel): string[] {
-  const target = config.type === "slack" ? { url: config.webhook_url } : config;
-  return destinationNames(config.type, target).map((name) =>
+  // an entry has the same field names as the backend's config and secret of its kind
+  return settingsDestinationNames(config.type, config).map((name) =>
     createHash("sha256").update(name).digest("hex").slice(0, 32),
   );
 }
@@ -36,6 +37,14 @@ export function createChannel(config: LocalAlertChannel): Channel {
       return { key, type: "webhook", destinations, send: webhookSender(config) };
     case "ntfy":
       return { key, type: "ntfy", destinations, send: ntfySender(config) };
+    case "discord":
+    case "telegram":
+    case "gotify":
+    case "pushover":
+    case "pagerduty":
+    case "matrix":
+    case "teams":
+      return { key, type: config.type, destinations, send: providerSender(config) };
   }
 }
 

@@ -1,3 +1,4 @@
+import type { LocalAlertChannel } from "@custos/protocol";
 import type { StoredAlert } from "../../store/alerts.ts";
 
 export interface AlertMessage {
@@ -14,7 +15,7 @@ export type Sender = (message: AlertMessage, signal: AbortSignal) => Promise<voi
 export interface Channel {
   /** Stable across restarts while the channel's config is unchanged (a hash, no secrets). */
   key: string;
-  type: "email" | "slack" | "webhook" | "ntfy";
+  type: LocalAlertChannel["type"];
   /**
    * Keys of where it pages (@custos/protocol destinations.ts), reported to the backend with each
    * page so the backend does not page the same destination again for the same incident.

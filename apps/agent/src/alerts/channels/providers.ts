@@ -1,0 +1,63 @@
+/**
+ * The chat and paging services reached over plain HTTPS: Discord, Telegram, Gotify, Pushover,
+ * PagerDuty, Matrix and Teams. Each request is the protocol's (notify-requests, decision 0033),
+ * the one the backend sends for the same provider; this file only picks the builder and its
+ * settings for a channel entry and sends the request with the agent's HTTP client.
+ */
+import {
+  type DiscordChannel,
+  discordRequest,
+  type GotifyChannel,
+  gotifyRequest,
+  type MatrixChannel,
+  matrixRequest,
+  type NotifyContent,
+  type NotifyRequest,
+  PAGERDUTY_BASE_URL,
+  type PagerDutyChannel,
+  PUSHOVER_BASE_URL,
+  type PushoverChannel,
+  pagerdutyRequest,
+  pushoverRequest,
+  TELEGRAM_BASE_URL,
+  type TeamsChannel,
+  type TelegramChannel,
+  teamsRequest,
+  telegramRequest,
+} from "@custos/protocol";
+import { alertContent } from "./content.ts";
+import { sendOrThrow } from "./http-post.ts";
+import type { Sender } from "./types.ts";
+
+export type ProviderChannel =
+  | DiscordChannel
+  | TelegramChannel
+  | GotifyChannel
+  | PushoverChannel
+  | PagerDutyChannel
+  | MatrixChannel
+  | TeamsChannel;
+
+/** The request for one alert on one channel entry. */
+export function providerRequest(channel: ProviderChannel, content: NotifyContent): NotifyRequest {
+  switch (channel.type) {
+    case "discord":
+      return discordRequest(content, channel);
+    case "telegram":
+      return telegramRequest(content, channel, channel.api_url ?? TELEGRAM_BASE_URL);
+    case "gotify":
+      return gotifyRequest(content, channel);
+    case "pushover":
+      return pushoverRequest(content, channel, channel.api_url ?? PUSHOVER_BASE_URL);
+    case "pagerduty":
+      return pagerdutyRequest(content, channel, channel.api_url ?? PAGERDUTY_BASE_URL);
+    case "matrix":
+      return matrixRequest(content, channel);
+    case "teams":
+      return teamsRequest(content, channel);
+  }
+}
+
+export function providerSender(channel: ProviderChannel): Sender {
+  return (message, signal) => sendOrThrow(providerRequest(channel, alertContent(message)), signal);
+}
