@@ -22,6 +22,7 @@ import {
   webUrl,
 } from "./channel-settings.ts";
 import { Duration } from "./duration.ts";
+import { WebhookSigningSecret } from "./webhook-signature.ts";
 
 const BYTE_UNITS: Record<string, number> = {
   b: 1,
@@ -104,6 +105,8 @@ export const WebhookChannel = z.strictObject({
   type: z.literal("webhook"),
   url: HttpUrl,
   headers: z.record(z.string().min(1), z.string()).optional(),
+  /** Signs each request as the backend does (X-Custos-Signature, webhook-signature.ts); usually ${ENV}. */
+  signing_secret: WebhookSigningSecret.optional(),
 });
 export type WebhookChannel = z.output<typeof WebhookChannel>;
 

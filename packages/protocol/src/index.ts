@@ -18,3 +18,5 @@ export * from "./overview-metrics.ts";
 export * from "./primitives.ts";
 export * from "./probe-config.ts";
 export * from "./roles.ts";
+export * from "./webhook-payload.ts";
+export * from "./webhook-signature.ts";
