@@ -10,6 +10,7 @@ import { z } from "zod";
 import { CHANNEL_SECRET_KEYS } from "./channel-secrets.ts";
 import type { NotificationChannelKind } from "./dashboard.ts";
 import { SafeText } from "./primitives.ts";
+import { WebhookSigningSecret } from "./webhook-signature.ts";
 
 const LOOPBACK_HOSTS = new Set(["localhost", "[::1]"]);
 
@@ -168,8 +169,8 @@ export const WebhookConfig = z.strictObject({
 export type WebhookConfig = z.infer<typeof WebhookConfig>;
 
 export const WebhookSecret = z.strictObject({
-  /** The HMAC-SHA256 key for X-Custos-Signature (see webhook.ts for the scheme). */
-  signing_secret: SafeText.min(16, "must be at least 16 characters").max(256),
+  /** The HMAC-SHA256 key for X-Custos-Signature (webhook-signature.ts has the scheme). */
+  signing_secret: WebhookSigningSecret,
   /** Extra headers with credentials in them, e.g. Authorization. */
   headers: Headers.default({}),
 });
