@@ -26,6 +26,19 @@ describe("incident timeline", () => {
     });
     expect(
       describeEntry({
+        type: "notification",
+        at: "2026-11-22T10:02:00Z",
+        channel: { id: "00000000-0000-0000-0000-000000000002", name: "Pager", kind: "pagerduty" },
+        event: "acknowledged",
+        status: "delivered",
+        reason: null,
+        error: null,
+        attempts: 1,
+        delivered_at: "2026-11-22T10:02:01Z",
+      }).title,
+    ).toBe("Notified Pager (pagerduty): acknowledgement");
+    expect(
+      describeEntry({
         type: "acknowledged",
         at: "2026-11-22T10:01:00Z",
         by: { id: "u", email: "ann@example.com" },

@@ -21,6 +21,7 @@ const EVENT_TEXT: Record<string, string> = {
   escalation: "escalation",
   repeat: "reminder",
   flapping: "flapping notice",
+  acknowledged: "acknowledgement",
   test: "test",
 };
 
