@@ -77,7 +77,8 @@ done
 if [ $# -gt 0 ]; then
   command=("$@")
 elif [ ${#filters[@]} -gt 0 ]; then
-  command=(pnpm --workspace-concurrency=1 "${filters[@]}" run test)
+  # the pinned pnpm (scripts/custos.mjs installs it), not whatever is on PATH
+  command=(node scripts/custos.mjs pnpm --workspace-concurrency=1 "${filters[@]}" run test)
 else
   command=(npm test)
 fi
