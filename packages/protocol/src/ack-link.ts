@@ -13,6 +13,7 @@
  * Token: `a1.<claim>.<signature>`, both base64url; the claim is
  * `<key prefix>\n<server id>\n<monitor>\n<started_at ms>\n<expires_at s>\n<channel kind>`.
  */
+import { AGENT_CHANNEL_KINDS } from "./channel-kinds.ts";
 
 export const AGENT_ACK_TOKEN_VERSION = "a1";
 /** How long any acknowledge link works (it also stops once its incident is acknowledged or resolved). */
@@ -38,19 +39,7 @@ export interface AgentAckClaim {
   channel: AgentAckChannel;
 }
 
-export const AGENT_ACK_CHANNELS = [
-  "email",
-  "slack",
-  "webhook",
-  "ntfy",
-  "discord",
-  "telegram",
-  "gotify",
-  "pushover",
-  "pagerduty",
-  "matrix",
-  "teams",
-] as const;
+export const AGENT_ACK_CHANNELS = AGENT_CHANNEL_KINDS;
 export type AgentAckChannel = (typeof AGENT_ACK_CHANNELS)[number];
 
 export interface SignedAgentAck {

@@ -4,6 +4,7 @@
  * documented in the README.
  */
 import { z } from "zod";
+import { CHANNEL_KINDS } from "./channel-kinds.ts";
 import { DESTINATION_KEY } from "./destinations.ts";
 import { AGENT_TIME_WINDOW, Measurement, SafeText, Timestamp } from "./primitives.ts";
 
@@ -196,20 +197,7 @@ export const ChecksBatch = z.strictObject({
 });
 export type ChecksBatch = z.infer<typeof ChecksBatch>;
 
-export const AlertChannelKind = z.enum([
-  "email",
-  "slack",
-  "webhook",
-  "ntfy",
-  "sms",
-  "discord",
-  "telegram",
-  "gotify",
-  "pushover",
-  "pagerduty",
-  "matrix",
-  "teams",
-]);
+export const AlertChannelKind = z.enum(CHANNEL_KINDS);
 export type AlertChannelKind = z.infer<typeof AlertChannelKind>;
 
 /** The agent tells the backend which incidents it already paged for, and where. */

@@ -18,6 +18,7 @@
  */
 import { z } from "zod";
 import { CheckStatus } from "./agent.ts";
+import { CHANNEL_KINDS } from "./channel-kinds.ts";
 import { type DashboardEndpointName, DASHBOARD_ENDPOINTS as E } from "./dashboard-endpoints.ts";
 import { OVERVIEW_METRICS } from "./overview-metrics.ts";
 import { IsoTime, JsonObject, SafeText } from "./primitives.ts";
@@ -53,20 +54,7 @@ export type Severity = z.infer<typeof Severity>;
 export const IncidentStatus = z.enum(["open", "acknowledged", "resolved"]);
 export type IncidentStatus = z.infer<typeof IncidentStatus>;
 
-export const NotificationChannelKind = z.enum([
-  "email",
-  "slack",
-  "sms",
-  "ntfy",
-  "webhook",
-  "discord",
-  "telegram",
-  "gotify",
-  "pushover",
-  "pagerduty",
-  "matrix",
-  "teams",
-]);
+export const NotificationChannelKind = z.enum(CHANNEL_KINDS);
 export type NotificationChannelKind = z.infer<typeof NotificationChannelKind>;
 
 export const ApiKeyScopeName = z.enum(["agent", "read"]);

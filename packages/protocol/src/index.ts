@@ -2,6 +2,7 @@ export * from "./ack-link.ts";
 export * from "./agent.ts";
 export * from "./alert-policy.ts";
 export * from "./app-metrics.ts";
+export * from "./channel-kinds.ts";
 export * from "./channel-secrets.ts";
 export * from "./channel-settings.ts";
 export * from "./check-status.ts";

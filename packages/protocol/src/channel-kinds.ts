@@ -1,0 +1,26 @@
+/**
+ * Every kind of notification channel, named once (zod-free, so the agent's ack links and the
+ * browser can use it too). The backend sends through all of them; the agent through all but SMS
+ * (it has no SMS provider of its own), and an agent's pages are listed under these names when it
+ * tells the backend where it paged.
+ */
+export const CHANNEL_KINDS = [
+  "email",
+  "slack",
+  "webhook",
+  "ntfy",
+  "sms",
+  "discord",
+  "telegram",
+  "gotify",
+  "pushover",
+  "pagerduty",
+  "matrix",
+  "teams",
+] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+/** The kinds the agent sends through itself. */
+export const AGENT_CHANNEL_KINDS = CHANNEL_KINDS.filter(
+  (kind): kind is Exclude<ChannelKind, "sms"> => kind !== "sms",
+);
