@@ -8,7 +8,7 @@ import type { ProcessMonitorOptions } from "@custos/protocol";
 import { NO_SYSTEMD, unitName } from "../systemd/parse.ts";
 import type { ExecResult, PluginContext } from "../types.ts";
 import { UnsupportedError } from "../types.ts";
-import { matchesCmdline, matchesName, type Target } from "./compute.ts";
+import { matchesCmdline, matchesName, type Target } from "./evaluate.ts";
 import {
   isRunning,
   type ProcStat,

@@ -18,7 +18,7 @@ import {
   type Previous,
   processSamples,
   summarize,
-} from "./compute.ts";
+} from "./evaluate.ts";
 import { findProcesses } from "./find.ts";
 import { measure } from "./procfs.ts";
 

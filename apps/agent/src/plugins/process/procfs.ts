@@ -4,7 +4,7 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Measured } from "./compute.ts";
+import type { Measured } from "./evaluate.ts";
 import { type ProcStat, parseCmdline, parseStat, parseStatus } from "./parse.ts";
 
 const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? "";

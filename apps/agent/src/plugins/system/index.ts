@@ -25,7 +25,7 @@ import {
   selectInterfaces,
   selectMounts,
   swapSamples,
-} from "./compute.ts";
+} from "./evaluate.ts";
 import {
   parseDiskstats,
   parseLoadavg,

@@ -1,7 +1,8 @@
 /**
- * Pure computations of the system plugin: which mounts, disks and interfaces count, CPU
- * percentages and byte rates from two counter snapshots, reboot detection, and the check status
- * from thresholds. The runner (index.ts) reads the files and hands the parsed values in here.
+ * Pure evaluation of the system plugin's readings (data -> verdict): which mounts, disks and
+ * interfaces count, CPU percentages and byte rates from two counter snapshots, reboot detection,
+ * and the check status from thresholds. The runner (index.ts) reads the files, parse.ts turns
+ * their text into the values handed in here.
  */
 import { type CheckStatus, formatDuration, OVERVIEW_METRICS, worseStatus } from "@custos/protocol";
 import type { CheckOutcome, Sample } from "../types.ts";

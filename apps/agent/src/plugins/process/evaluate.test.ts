@@ -16,7 +16,7 @@ import {
   matchesName,
   processSamples,
   summarize,
-} from "./compute.ts";
+} from "./evaluate.ts";
 import { parseCmdline, parseStat, parseStatus } from "./parse.ts";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "fixtures", name), "utf8");

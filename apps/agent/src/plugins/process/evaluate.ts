@@ -1,7 +1,7 @@
 /**
- * Pure computations of the process plugin: which processes match, CPU use from two readings,
- * restart detection, the samples and the check status. The runner (index.ts) reads /proc and
- * hands the parsed values in here.
+ * Pure evaluation of the process plugin's readings (data -> verdict): which processes match, CPU
+ * use from two readings, restart detection, the samples and the check status. The runner
+ * (index.ts) reads /proc, parse.ts turns the text into the values handed in here.
  */
 import { type CheckStatus, formatDuration, worseStatus } from "@custos/protocol";
 import type { Sample } from "../types.ts";

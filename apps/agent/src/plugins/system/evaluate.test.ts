@@ -15,7 +15,7 @@ import {
   selectInterfaces,
   selectMounts,
   swapSamples,
-} from "./compute.ts";
+} from "./evaluate.ts";
 import { parseDiskstats, parseMounts, parseNetDev, parseProcStat } from "./parse.ts";
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
