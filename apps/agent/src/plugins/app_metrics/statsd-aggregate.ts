@@ -8,7 +8,7 @@
 import { seriesKey } from "../../store/history.ts";
 import type { Sample } from "../types.ts";
 import type { IntakeLimits } from "./limits.ts";
-import type { StatsdMetric, StatsdType } from "./statsd-parse.ts";
+import type { StatsdMetric, StatsdType } from "./parse.ts";
 
 /** Timing values kept per series and interval for the percentile (reservoir sampling beyond). */
 export const TIMER_RESERVOIR = 512;

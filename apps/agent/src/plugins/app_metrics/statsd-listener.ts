@@ -6,7 +6,7 @@
 import { createSocket, type Socket } from "node:dgram";
 import { isIPv6 } from "node:net";
 import type { StatsdAggregator } from "./statsd-aggregate.ts";
-import { parseStatsdDatagram } from "./statsd-parse.ts";
+import { parseStatsdDatagram } from "./parse.ts";
 
 export interface StatsdCounters {
   lines: number;

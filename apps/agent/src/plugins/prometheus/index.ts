@@ -1,7 +1,7 @@
 /**
  * prometheus: scrapes one Prometheus text-format endpoint (an application's own `/metrics`) and
  * sends the allow-listed series. The thin runner here does the GET with a deadline and a body
- * size limit; ../shared/prometheus-text.ts parses and select.ts decides what is kept.
+ * size limit; ../shared/prometheus-text.ts parses and evaluate.ts decides what is kept.
  */
 
 import { PrometheusMonitorOptions } from "@custos/protocol";
@@ -17,7 +17,7 @@ import {
   selectSeries,
   summarize,
   unmatchedHint,
-} from "./select.ts";
+} from "./evaluate.ts";
 
 /** Ask for the classic text format (not OpenMetrics, not protobuf). */
 const ACCEPT = "text/plain;version=0.0.4;q=1,*/*;q=0.1";

@@ -1,6 +1,6 @@
 /**
  * ssl: one TLS handshake per target (in parallel), reading the peer certificate without trusting
- * it blindly: chain validity, host name and days left are judged by certificate.ts.
+ * it blindly: chain validity, host name and days left are judged by evaluate.ts.
  */
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
@@ -8,7 +8,7 @@ import { checkServerIdentity, connect, type PeerCertificate } from "node:tls";
 import { SslMonitorOptions } from "@custos/protocol";
 import type { CheckOutcome, Collected, PluginContext, PluginInstance, Sample } from "../types.ts";
 import { definePlugin } from "../types.ts";
-import { chainTrusted, evaluateCertificate, type Observation } from "./certificate.ts";
+import { chainTrusted, evaluateCertificate, type Observation } from "./evaluate.ts";
 
 export const plugin = definePlugin({
   type: "ssl",

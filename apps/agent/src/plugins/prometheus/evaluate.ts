@@ -1,7 +1,8 @@
 /**
- * Pure part of the prometheus plugin: from the parsed exposition, which series are sent and
- * which are dropped (and why), made safe for the wire; plus the plugin's own scrape metrics and
- * the check on what came back. No I/O here: tested on recorded expositions.
+ * Pure evaluation of a scrape (data -> verdict; ../shared/prometheus-text.ts parses the text):
+ * which series are sent and which are dropped (and why), made safe for the wire; plus the
+ * plugin's own scrape metrics and the check on what came back. No I/O here: tested on recorded
+ * expositions.
  */
 import { compileMetricPatterns } from "@custos/protocol";
 import type { PromParseResult, PromSample } from "../shared/prometheus-text.ts";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseStatsdDatagram, parseStatsdLine } from "./statsd-parse.ts";
+import { parseStatsdDatagram, parseStatsdLine } from "./parse.ts";
 
 const fixture = readFileSync(new URL("./fixtures/statsd-lines.txt", import.meta.url), "utf8");
 

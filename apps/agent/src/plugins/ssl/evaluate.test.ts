@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseSslTarget, SslMonitorOptions } from "@custos/protocol";
 import { describe, expect, it } from "vitest";
-import { chainTrusted, evaluateCertificate, type Observation } from "./certificate.ts";
+import { chainTrusted, evaluateCertificate, type Observation } from "./evaluate.ts";
 
 /** Handshakes recorded against certificates made by openssl (see fixtures/README.md). */
 const recorded = JSON.parse(

@@ -9,7 +9,7 @@ import {
   selectSeries,
   summarize,
   unmatchedHint,
-} from "./select.ts";
+} from "./evaluate.ts";
 
 const fixture = (name: string) =>
   parsePrometheusText(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8"));
