@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { IntakeLimits } from "./limits.ts";
-import { percentile, StatsdAggregator, TIMER_RESERVOIR } from "./statsd-aggregate.ts";
 import { parseStatsdLine, type StatsdMetric } from "./parse.ts";
+import { percentile, StatsdAggregator, TIMER_RESERVOIR } from "./statsd-aggregate.ts";
 
 function aggregator(options: Partial<{ maxNames: number; maxSeriesPerName: number }> = {}) {
   const limits = new IntakeLimits(

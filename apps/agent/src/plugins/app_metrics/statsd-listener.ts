@@ -5,8 +5,8 @@
  */
 import { createSocket, type Socket } from "node:dgram";
 import { isIPv6 } from "node:net";
-import type { StatsdAggregator } from "./statsd-aggregate.ts";
 import { parseStatsdDatagram } from "./parse.ts";
+import type { StatsdAggregator } from "./statsd-aggregate.ts";
 
 export interface StatsdCounters {
   lines: number;
