@@ -1,21 +1,20 @@
 /**
  * hikvision: polls an NVR, DVR or camera over ISAPI with digest authentication. The runner does
- * the GETs (client.ts); isapi.ts parses the XML and judges the snapshot.
+ * the GETs (client.ts); parse.ts reads the XML and evaluate.ts judges the snapshot.
  */
 
 import { HikvisionMonitorOptions } from "@custos/protocol";
 import type { Collected, PluginContext, PluginInstance } from "../types.ts";
 import { definePlugin } from "../types.ts";
 import { AuthError, IsapiClient } from "./client.ts";
+import { evaluateSnapshot, type Snapshot } from "./evaluate.ts";
 import {
-  evaluateSnapshot,
   parseChannelStatus,
   parseDeviceInfo,
   parseRecordTracks,
   parseStorage,
   parseSystemStatus,
-  type Snapshot,
-} from "./isapi.ts";
+} from "./parse.ts";
 
 export const plugin = definePlugin({
   type: "hikvision",
