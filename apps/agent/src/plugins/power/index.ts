@@ -10,14 +10,8 @@ import type { Collected, PluginContext, Sample } from "../types.ts";
 import { definePlugin, UnsupportedError } from "../types.ts";
 import { readUps, upsWatts } from "../ups/parse.ts";
 import { queryUpsc } from "../ups/upsc.ts";
-import {
-  type CpuTimes,
-  cpuFraction,
-  type EnergyState,
-  estimateWatts,
-  integrate,
-  parseProcStat,
-} from "./energy.ts";
+import { cpuFraction, type EnergyState, estimateWatts, integrate } from "./evaluate.ts";
+import { type CpuTimes, parseProcStat } from "./parse.ts";
 
 const STATE_KEY = "energy";
 

@@ -7,10 +7,10 @@ import {
   estimateWatts,
   integrate,
   localDay,
-  parseProcStat,
   startOfLocalDay,
   trapezoidKwh,
-} from "./energy.ts";
+} from "./evaluate.ts";
+import { parseProcStat } from "./parse.ts";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "fixtures", name), "utf8");
 const HOUR = 3_600_000;
@@ -28,13 +28,6 @@ describe("CPU-based estimate", () => {
     { cpu: -0.2, watts: 20 },
   ])("estimates $watts W at CPU fraction $cpu between 20 W idle and 100 W max", ({ cpu, watts }) => {
     expect(estimateWatts(cpu, 20, 100)).toBe(watts);
-  });
-
-  it("reads busy and total jiffies from a recorded /proc/stat", () => {
-    expect(parseProcStat(fixture("proc-stat-1.txt"))).toEqual({
-      busy: 8807 + 3298 + 84 + 2,
-      total: 8807 + 3298 + 84 + 2 + 247013 + 574,
-    });
   });
 
   it("computes utilisation between two recorded /proc/stat readings taken 2 s apart", () => {

@@ -1,34 +1,14 @@
 /**
- * Pure power math: the CPU-based estimate and the daily kWh integral. No clock, no files: the
- * caller passes timestamps and the time zone, so every edge (midnight, gaps, restarts) is
- * testable.
+ * Pure power math (data -> readings): the CPU-based estimate and the daily kWh integral. No
+ * clock, no files: the caller passes timestamps and the time zone, so every edge (midnight, gaps,
+ * restarts) is testable. parse.ts reads /proc/stat into the CPU times used here.
  */
+import type { CpuTimes } from "./parse.ts";
 
 /** Linear model: idle watts at 0% CPU, max watts at 100%. `cpuFraction` is clamped to 0..1. */
 export function estimateWatts(cpuFraction: number, idleWatts: number, maxWatts: number): number {
   const fraction = Math.min(1, Math.max(0, cpuFraction));
   return idleWatts + (maxWatts - idleWatts) * fraction;
-}
-
-/** Busy and total jiffies of the aggregate `cpu` line of /proc/stat. */
-export interface CpuTimes {
-  busy: number;
-  total: number;
-}
-
-/**
- * Parses the first line of /proc/stat (`cpu user nice system idle iowait irq softirq steal ...`,
- * proc(5)). Idle and iowait count as idle; guest time is already part of user time.
- */
-export function parseProcStat(text: string): CpuTimes {
-  const line = text.split("\n").find((l) => l.startsWith("cpu "));
-  if (!line) throw new Error("no aggregate cpu line in /proc/stat");
-  const fields = line.trim().split(/\s+/).slice(1, 9).map(Number);
-  if (fields.length < 4 || fields.some((n) => !Number.isFinite(n)))
-    throw new Error(`unreadable /proc/stat line: ${line}`);
-  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
-  const busy = user + nice + system + irq + softirq + steal;
-  return { busy, total: busy + idle + iowait };
 }
 
 /** CPU utilisation between two readings, 0..1; undefined when the counters did not advance or went back (reboot). */
