@@ -1,5 +1,6 @@
 import type { AuthenticatedKey } from "../api-keys/schemas.ts";
 import type { Ctx } from "../context.ts";
+import type { ServersRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 
 /** What requireApprovedServer remembers of an approved server. */
@@ -24,7 +25,7 @@ export async function requireApprovedServer(
   const approved = ctx.approvedServers;
   const known = approved.get(serverId);
   if (known?.orgId === auth.orgId && (!isServerOwnKey(auth) || known.keyId === auth.keyId)) return;
-  const rows = await ctx.sql<{ approval: "pending" | "approved"; registered_with_key: string | null }[]>`
+  const rows = await ctx.sql<Pick<ServersRow, "approval" | "registered_with_key">[]>`
     select approval, registered_with_key from public.servers where id = ${serverId} and org_id = ${auth.orgId}`;
   const row = rows[0];
   if (!row)

@@ -1,8 +1,9 @@
-import type { BarStatus, CheckStatus, MonitorDetail, ServerDetail } from "@custos/protocol";
+import type { BarStatus, MonitorDetail, ServerDetail } from "@custos/protocol";
 import type { TransactionSql } from "postgres";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
+import type { MetricSeriesRow, MonitorsRow, ServerVitalsRow } from "../db/rows.ts";
 import { parseInput } from "../http/body.ts";
 import { selectIncidents } from "../incidents/view.ts";
 import { inOrg, iso, isoOrNull } from "../orgs/access.ts";
@@ -35,25 +36,21 @@ export async function getServerDetail({
     const from = (grid as { from: Date }).from;
 
     const [latest] = await tx<
-      { cpu: number | null; mem: number | null; disk: number | null; metrics_at: Date | null }[]
+      (Pick<ServerVitalsRow, "metrics_at"> & {
+        cpu: number | null;
+        mem: number | null;
+        disk: number | null;
+      })[]
     >`
       select v.cpu_percent as cpu, v.memory_used_percent as mem, v.disk_used_percent as disk, v.metrics_at
       from public.server_vitals v
       where v.server_id = ${server_id} and v.org_id = ${org_id} and v.metrics_at > now() - interval '15 minutes'`;
 
     const monitors = await tx<
-      {
-        id: string;
-        name: string;
-        type: string;
-        source: "agent" | "probe";
-        enabled: boolean;
-        state: "ok" | "failing";
-        last_status: CheckStatus | null;
-        last_checked_at: Date | null;
-        last_message: string | null;
-        last_latency_ms: number | null;
-      }[]
+      (Pick<
+        MonitorsRow,
+        "id" | "name" | "type" | "source" | "enabled" | "state" | "last_status" | "last_checked_at"
+      > & { last_message: string | null; last_latency_ms: number | null })[]
     >`
       select m.id, m.name, m.type, m.source, m.enabled, m.state, m.last_status, m.last_checked_at,
              lr.message as last_message, lr.latency_ms as last_latency_ms
@@ -77,7 +74,7 @@ export async function getServerDetail({
       tx`and i.server_id = ${server_id} and i.resolved_at is null`,
       100,
     );
-    const series = await tx<{ name: string; labels: Record<string, string> }[]>`
+    const series = await tx<(Pick<MetricSeriesRow, "name"> & { labels: Record<string, string> })[]>`
       select name, labels from public.metric_series
       where server_id = ${server_id} and org_id = ${org_id} order by name, labels::text`;
 

@@ -1,6 +1,7 @@
 import type { HeartbeatRequest, HeartbeatResponse } from "@custos/protocol";
 import type { AuthenticatedKey } from "../api-keys/schemas.ts";
 import type { Ctx } from "../context.ts";
+import type { ServerApproval, ServersRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { pagingStaleness } from "../jobs/paging-staleness.ts";
 import { ackLinkBase } from "../links.ts";
@@ -28,11 +29,12 @@ export async function recordHeartbeat({
   ctx: Pick<Ctx, "sql" | "config" | "now" | "log">;
   auth: AuthenticatedKey;
   input: HeartbeatRequest;
-}): Promise<HeartbeatResponse & { approval: "pending" | "approved" }> {
+}): Promise<HeartbeatResponse & { approval: ServerApproval }> {
   const dropped = input.dropped_samples ?? 0;
   const rejected = input.rejected_items ?? 0;
+  // skew: clock_skew_ms as this statement sets it, never null
   const rows = await ctx.sql<
-    { approval: "pending" | "approved"; server_time: Date; skew: number; status: "unknown" | "up" | "down" }[]
+    (Pick<ServersRow, "approval" | "status"> & { server_time: Date; skew: number })[]
   >`
     update public.servers set
       last_heartbeat_at = now(),
@@ -81,7 +83,7 @@ async function missingServer(
   serverId: string,
 ): Promise<AppError> {
   if (isServerOwnKey(auth)) {
-    const [server] = await ctx.sql<{ registered_with_key: string | null }[]>`
+    const [server] = await ctx.sql<Pick<ServersRow, "registered_with_key">[]>`
       select registered_with_key from public.servers where id = ${serverId} and org_id = ${auth.orgId}`;
     const misuse = server && keyMisuse(auth, serverId, server.registered_with_key);
     if (misuse) return misuse;

@@ -2,9 +2,10 @@ import { OVERVIEW_METRICS, type ServersOverview, ServersQuery } from "@custos/pr
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
+import type { ServersRow } from "../db/rows.ts";
 import { parseInput } from "../http/body.ts";
 import { inOrg, iso } from "../orgs/access.ts";
-import { type ServerRow, serverState } from "./view.ts";
+import { serverState } from "./view.ts";
 
 export const ListServersInput = z.strictObject({ org_id: z.uuid(), query: ServersQuery });
 export type ListServersInput = z.input<typeof ListServersInput>;
@@ -18,7 +19,7 @@ export const TREND_STEP_SECONDS = 300;
  * array parser was a third of the request's CPU, for values that go straight back out as text.
  */
 type OverviewRow = Pick<
-  ServerRow,
+  ServersRow,
   | "id"
   | "name"
   | "hostname"

@@ -2,6 +2,7 @@ import type { RegisterRequest, RegisterResponse } from "@custos/protocol";
 import type { Sql, TransactionSql } from "postgres";
 import type { AuthenticatedKey } from "../api-keys/schemas.ts";
 import type { Ctx } from "../context.ts";
+import type { ServersRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 
 /**
@@ -35,9 +36,7 @@ async function upsertServer(
   input: RegisterRequest,
   identity: string,
 ): Promise<RegisterResponse> {
-  const rows = await sql<
-    { id: string; approval: "pending" | "approved"; heartbeat_timeout_seconds: number }[]
-  >`
+  const rows = await sql<Pick<ServersRow, "id" | "approval" | "heartbeat_timeout_seconds">[]>`
     insert into public.servers (org_id, name, hostname, identity_key, agent_version, os, arch, approval,
                                 registered_with_key, heartbeat_interval_seconds)
     select o.id, ${input.server_name}, ${input.hostname}, ${identity}, ${input.agent_version}, ${input.os}, ${input.arch},

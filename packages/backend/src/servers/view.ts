@@ -1,35 +1,36 @@
 import type { ServerInfo, ServerState } from "@custos/protocol";
 import type { Queryable } from "../db/queryable.ts";
+import type { ServersRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { iso, isoOrNull } from "../orgs/access.ts";
 
-export interface ServerRow {
-  id: string;
-  name: string;
-  hostname: string;
-  status: "unknown" | "up" | "down";
-  approval: "pending" | "approved";
-  agent_version: string | null;
-  os: string | null;
-  arch: string | null;
-  last_heartbeat_at: Date | null;
-  clock_skew_ms: number | null;
-  heartbeat_timeout_seconds: number;
-  heartbeat_timeout_override_seconds: number | null;
-  heartbeat_interval_seconds: number | null;
-  public_endpoint: string | null;
+export type ServerRow = Pick<
+  ServersRow,
+  | "id"
+  | "name"
+  | "hostname"
+  | "status"
+  | "approval"
+  | "agent_version"
+  | "os"
+  | "arch"
+  | "last_heartbeat_at"
+  | "clock_skew_ms"
+  | "heartbeat_timeout_seconds"
+  | "heartbeat_timeout_override_seconds"
+  | "heartbeat_interval_seconds"
+  | "public_endpoint"
+  | "data_loss_reported_at"
+  | "created_at"
+  | "updated_at"
+> & {
+  // bigint columns read as float8 (readServer): numbers, not postgres.js's strings
   dropped_samples_total: number;
   rejected_items_total: number;
-  data_loss_reported_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-}
+};
 
 /** The dashboard's state: waiting for approval wins over the sweep's up/down/unknown. */
-export function serverState(row: {
-  status: ServerRow["status"];
-  approval: ServerRow["approval"];
-}): ServerState {
+export function serverState(row: Pick<ServersRow, "status" | "approval">): ServerState {
   return row.approval === "pending" ? "pending" : row.status;
 }
 
