@@ -4,6 +4,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { DnsMonitorOptions } from "@custos/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Collected, PluginContext } from "../types.ts";
 import { plugin } from "./index.ts";
@@ -223,5 +224,29 @@ describe("DDNS mode", () => {
       ["dns:example.test/A", "ok"],
       ["dns:ddns", "ok"],
     ]);
+  });
+});
+
+describe("dns config", () => {
+  it("needs a query or ddns and names unknown keys", () => {
+    expect(DnsMonitorOptions.safeParse({}).success).toBe(false);
+    const unknown = DnsMonitorOptions.safeParse({ queries: [{ name: "example.com", typ: "A" }] });
+    expect(JSON.stringify(unknown.error?.issues)).toContain("typ");
+  });
+
+  it.each(["1.1.1.1", "127.0.0.1:5353", "2606:4700::1111", "[::1]:5353"])("accepts server %s", (server) => {
+    expect(DnsMonitorOptions.safeParse({ server, queries: [{ name: "example.com" }] }).success).toBe(true);
+  });
+
+  it.each(["dns.google", "1.1.1.1:99999", "[1.1.1.1]:53"])("rejects server %s", (server) => {
+    expect(DnsMonitorOptions.safeParse({ server, queries: [{ name: "example.com" }] }).success).toBe(false);
+  });
+
+  it("defaults DDNS to an A record looked up at api.ipify.org", () => {
+    expect(DnsMonitorOptions.parse({ ddns: { name: "home.example.net" } }).ddns).toEqual({
+      name: "home.example.net",
+      record: "A",
+      ip_lookup_url: "https://api.ipify.org",
+    });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * dns: resolution time and expected answers per query, and the DDNS check (the name's A/AAAA
  * record must equal this host's public address). The runner talks to node:dns and fetch;
- * answers.ts judges.
+ * parse.ts reads the answers and replies, evaluate.ts judges, address-history.ts remembers the
+ * public addresses seen.
  */
 import { Resolver } from "node:dns/promises";
 import { isIP } from "node:net";
@@ -9,15 +10,9 @@ import { type DdnsCheck, DnsMonitorOptions, type DnsRecordType } from "@custos/p
 import { HttpError, httpRequest } from "../../util/http-client.ts";
 import type { CheckOutcome, Collected, PluginContext, PluginInstance, Sample } from "../types.ts";
 import { definePlugin } from "../types.ts";
-import {
-  evaluateDdns,
-  evaluateQuery,
-  formatAnswers,
-  parsePublicAddress,
-  type RawAnswers,
-  readHistory,
-  recordAddress,
-} from "./answers.ts";
+import { readHistory, recordAddress } from "./address-history.ts";
+import { evaluateDdns, evaluateQuery } from "./evaluate.ts";
+import { formatAnswers, parsePublicAddress, type RawAnswers } from "./parse.ts";
 
 export const plugin = definePlugin({
   type: "dns",

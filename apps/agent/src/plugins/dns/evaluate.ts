@@ -1,47 +1,10 @@
 /**
- * Pure parts of the dns plugin: formatting and comparing answers, reading the public-address
- * lookup reply, judging a DDNS name and keeping the history of public address changes.
+ * Pure verdicts of the dns plugin (data -> verdict): a query's answers against the expected ones
+ * and the resolver's error, and a DDNS name against this host's public address. parse.ts turns
+ * the resolver's answers and the lookup reply into the text compared here.
  */
-import { isIP } from "node:net";
 import type { CheckStatus, DnsRecordType } from "@custos/protocol";
-
-/** node:dns answers as the Resolver returns them per type. */
-export type RawAnswers = string[] | { priority: number; exchange: string }[] | string[][];
-
-/** Answers as comparable text: addresses, names, `10 mail.example.com` for MX, joined TXT chunks. */
-export function formatAnswers(type: DnsRecordType, raw: RawAnswers): string[] {
-  return raw.map((entry) => {
-    if (type === "MX") {
-      const mx = entry as { priority: number; exchange: string };
-      return `${mx.priority} ${mx.exchange}`;
-    }
-    if (type === "TXT") return (entry as string[]).join("");
-    return entry as string;
-  });
-}
-
-export function normalize(type: DnsRecordType, value: string): string {
-  const trimmed = value.trim();
-  switch (type) {
-    case "A":
-      return trimmed;
-    case "AAAA":
-      return canonicalIpv6(trimmed);
-    case "CNAME":
-      return trimmed.toLowerCase().replace(/\.$/, "");
-    case "MX": {
-      const [priority, ...rest] = trimmed.split(/\s+/);
-      return `${Number(priority)} ${rest.join(" ").toLowerCase().replace(/\.$/, "")}`;
-    }
-    case "TXT":
-      return value;
-  }
-}
-
-function canonicalIpv6(value: string): string {
-  if (isIP(value) !== 6) return value.toLowerCase();
-  return new URL(`http://[${value}]/`).hostname.slice(1, -1);
-}
+import { normalize } from "./parse.ts";
 
 export interface Comparison {
   missing: string[];
@@ -108,57 +71,6 @@ export function describeDnsError(code: string | undefined): string {
   if (!code) return "no answer";
   const text = DNS_ERRORS[code];
   return text ? `${text} (${code})` : code;
-}
-
-/** The address in a lookup reply: plain text (api.ipify.org) or JSON with an `ip` field. */
-export function parsePublicAddress(body: string): string | { error: string } {
-  const text = body.trim();
-  let candidate = text;
-  if (text.startsWith("{")) {
-    try {
-      const json = JSON.parse(text) as { ip?: unknown };
-      candidate = typeof json.ip === "string" ? json.ip.trim() : "";
-    } catch {
-      return { error: "the lookup reply is not valid JSON" };
-    }
-  }
-  if (isIP(candidate) === 0) {
-    return { error: `the lookup reply is not an IP address: '${text.slice(0, 60)}'` };
-  }
-  return isIP(candidate) === 6 ? canonicalIpv6(candidate) : candidate;
-}
-
-export interface AddressChange {
-  address: string;
-  /** ISO time this host was first seen with the address. */
-  since: string;
-}
-
-export const HISTORY_LIMIT = 50;
-
-/**
- * Appends the address when it differs from the last one seen, keeping the newest `limit`
- * entries. Returns the previous address when it changed (not on the very first observation).
- */
-export function recordAddress(
-  history: readonly AddressChange[],
-  address: string,
-  now: Date,
-  limit = HISTORY_LIMIT,
-): { history: AddressChange[]; changedFrom?: string } {
-  const last = history.at(-1);
-  if (last?.address === address) return { history: [...history] };
-  const next = [...history, { address, since: now.toISOString() }].slice(-limit);
-  return last ? { history: next, changedFrom: last.address } : { history: next };
-}
-
-/** Reads the stored history defensively: state written by another version may not match. */
-export function readHistory(value: unknown): AddressChange[] {
-  if (!Array.isArray(value)) return [];
-  return value.filter(
-    (e): e is AddressChange =>
-      typeof e === "object" && e !== null && typeof e.address === "string" && typeof e.since === "string",
-  );
 }
 
 export function evaluateDdns(input: {
