@@ -1,6 +1,7 @@
 import { isAgentAckToken, parseAgentAck, verifyAgentAck } from "@custos/protocol";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
+import type { ApiKeysRow, IncidentsRow } from "../db/rows.ts";
 import { ACK_TOKEN_RE, hashAckToken } from "./ack-token.ts";
 
 /** Either kind of link token: the backend's stored one or one an agent signed (@custos/protocol ack-link). */
@@ -32,15 +33,12 @@ export interface AckLinkIncident {
   title: string;
 }
 
-interface LinkRow {
+type LinkRow = Pick<IncidentsRow, "title" | "status" | "acknowledged_at"> & {
   incident_id: string;
-  title: string;
-  status: "open" | "acknowledged" | "resolved";
-  acknowledged_at: Date | null;
   expired: boolean;
   /** How the incident's acknowledged_via reads when this link acknowledges it. */
   via: string;
-}
+};
 
 type Found = LinkRow | { outcome: "invalid" } | { outcome: "not_received"; expired: boolean };
 
@@ -66,7 +64,7 @@ async function findAgentLink(ctx: Pick<Ctx, "sql">, token: string): Promise<Foun
   const signed = parseAgentAck(token);
   if (!signed || !UUID_RE.test(signed.claim.serverId)) return { outcome: "invalid" };
   const { claim } = signed;
-  const keys = await ctx.sql<{ id: string; org_id: string; secret_hash: Uint8Array; own: boolean }[]>`
+  const keys = await ctx.sql<(Pick<ApiKeysRow, "id" | "org_id" | "secret_hash"> & { own: boolean | null })[]>`
     select id, org_id, secret_hash, max_servers = 1 as own from public.api_keys
     where prefix = ${claim.keyPrefix} and revoked_at is null and scope = 'agent'`;
   let signer: (typeof keys)[number] | undefined;
@@ -139,7 +137,9 @@ export async function acknowledgeByLink({
   const link = await findLink(ctx, input);
   const before = outcomeOf(link);
   if (before.outcome !== "ready" || "outcome" in link) return before;
-  const [done] = await ctx.sql<{ id: string; title: string; acknowledged_at: Date; via: string }[]>`
+  const [done] = await ctx.sql<
+    (Pick<IncidentsRow, "id" | "title"> & { acknowledged_at: Date; via: string })[]
+  >`
     update public.incidents
        set status = 'acknowledged', acknowledged_at = now(), acknowledged_via = ${link.via}
      where id = ${link.incident_id} and status = 'open'

@@ -2,6 +2,7 @@ import type { IncidentItem } from "@custos/protocol";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
+import type { IncidentsRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../http/body.ts";
 import { inOrg } from "../orgs/access.ts";
@@ -35,7 +36,7 @@ export async function acknowledgeIncident({
     const [done] = await tx<{ ok: boolean }[]>`select private.acknowledge_incident(${incident_id}) as ok`;
     if (!done?.ok) {
       const [current] = await tx<
-        { status: string }[]
+        Pick<IncidentsRow, "status">[]
       >`select status from public.incidents where id = ${incident_id}`;
       throw new AppError("CONFLICT", `incident is already ${current?.status}`, { field: "incident_id" });
     }

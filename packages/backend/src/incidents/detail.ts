@@ -1,7 +1,8 @@
-import type { IncidentDetail, NotificationChannelKind, OutboxStatus, TimelineEntry } from "@custos/protocol";
+import type { IncidentDetail, NotificationChannelKind, TimelineEntry } from "@custos/protocol";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
+import type { NotificationOutboxRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../http/body.ts";
 import { inOrg, iso, isoOrNull } from "../orgs/access.ts";
@@ -30,18 +31,14 @@ export async function getIncident({
     if (!incident)
       throw new AppError("NOT_FOUND", `incident ${incident_id} not found`, { field: "incident_id" });
     const notifications = await tx<
-      {
-        created_at: Date;
+      (Pick<
+        NotificationOutboxRow,
+        "created_at" | "event" | "status" | "suppressed_reason" | "last_error" | "attempts" | "delivered_at"
+      > & {
         channel_id: string | null;
         channel_name: string | null;
         channel_kind: NotificationChannelKind | null;
-        event: string;
-        status: OutboxStatus;
-        suppressed_reason: string | null;
-        last_error: string | null;
-        attempts: number;
-        delivered_at: Date | null;
-      }[]
+      })[]
     >`
       select o.created_at, c.id as channel_id, c.name as channel_name, c.kind as channel_kind, o.event,
              o.status, o.suppressed_reason, o.last_error, o.attempts, o.delivered_at

@@ -2,6 +2,7 @@ import type { IncidentItem } from "@custos/protocol";
 import type { Sql } from "postgres";
 import type { Ctx } from "../context.ts";
 import { asCaller, type CallerClaims } from "../db/as-caller.ts";
+import type { IncidentsRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../http/body.ts";
 import { inOrg } from "../orgs/access.ts";
@@ -41,7 +42,7 @@ export async function resolveIncident({
 
 async function resolveAsService(sql: Sql, incidentId: string, userId: string): Promise<void> {
   await sql.begin(async (tx) => {
-    const [row] = await tx<{ id: string; subject_key: string; resolved_at: Date | null }[]>`
+    const [row] = await tx<Pick<IncidentsRow, "id" | "subject_key" | "resolved_at">[]>`
       select id, subject_key, resolved_at from public.incidents where id = ${incidentId} for update`;
     if (!row) throw new AppError("NOT_FOUND", `incident ${incidentId} not found`, { field: "incident_id" });
     if (row.resolved_at)

@@ -1,30 +1,33 @@
-import type { IncidentItem, IncidentStatus, Severity } from "@custos/protocol";
+import type { IncidentItem } from "@custos/protocol";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
+import type { IncidentsRow } from "../db/rows.ts";
 import { iso, isoOrNull } from "../orgs/access.ts";
 
-interface IncidentRow {
-  id: string;
-  title: string;
-  status: IncidentStatus;
-  severity: Severity;
-  kind: IncidentItem["kind"];
-  cause: string | null;
-  flapping: boolean;
-  server_id: string | null;
+type IncidentRow = Pick<
+  IncidentsRow,
+  | "id"
+  | "title"
+  | "status"
+  | "severity"
+  | "kind"
+  | "cause"
+  | "flapping"
+  | "server_id"
+  | "monitor_id"
+  | "started_at"
+  | "opened_at"
+  | "acknowledged_at"
+  | "acknowledged_by"
+  | "acknowledged_via"
+  | "resolved_at"
+  | "resolved_by"
+> & {
   server_name: string | null;
-  monitor_id: string | null;
   monitor_name: string | null;
-  started_at: Date;
-  opened_at: Date;
-  acknowledged_at: Date | null;
-  acknowledged_by: string | null;
   acknowledged_email: string | null;
-  acknowledged_via: string | null;
-  resolved_at: Date | null;
-  resolved_by: string | null;
   resolved_email: string | null;
   now: Date;
-}
+};
 
 /**
  * Incidents of one organization as the caller sees them, newest first, with server/monitor
