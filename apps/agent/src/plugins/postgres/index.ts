@@ -1,23 +1,17 @@
 /**
  * postgres: connects with a short-lived postgres.js client per check (one connection, closed at
- * the end), runs STATS_SQL and the optional custom query, and hands the rows to stats.ts.
- * A slow server cannot hold the plugin past its deadline: statement_timeout bounds the server
- * side and a client-side race bounds the network.
+ * the end), runs STATS_SQL (sql.ts) and the optional custom query, and hands the rows to
+ * evaluate.ts. A slow server cannot hold the plugin past its deadline: statement_timeout bounds
+ * the server side and a client-side race bounds the network.
  */
 
 import { type PostgresCustomQuery, PostgresMonitorOptions } from "@custos/protocol";
 import type postgres from "postgres";
 import type { Collected, PluginContext, PluginInstance, Sample } from "../types.ts";
 import { definePlugin } from "../types.ts";
-import {
-  ALL_SIZES_SQL,
-  customValue,
-  evaluateCustom,
-  interpretStats,
-  redactSecrets,
-  STATS_SQL,
-  type StatsRow,
-} from "./stats.ts";
+import { customValue, evaluateCustom, interpretStats } from "./evaluate.ts";
+import { redactSecrets } from "./redact.ts";
+import { ALL_SIZES_SQL, STATS_SQL, type StatsRow } from "./sql.ts";
 
 export const plugin = definePlugin({
   type: "postgres",

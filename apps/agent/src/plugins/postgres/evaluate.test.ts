@@ -1,12 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { customValue, evaluateCustom, interpretStats, redactSecrets, type StatsRow } from "./stats.ts";
+import { customValue, evaluateCustom, interpretStats } from "./evaluate.ts";
+import type { StatsRow } from "./sql.ts";
 
 const primary: StatsRow = JSON.parse(
   readFileSync(new URL("./fixtures/stats-row-pg18-primary.json", import.meta.url), "utf8"),
-);
-const errors: Record<string, string> = JSON.parse(
-  readFileSync(new URL("./fixtures/errors-pg18.json", import.meta.url), "utf8"),
 );
 /** The recorded primary row as a replica would answer it (no replica can run here). */
 const replica = (lag: number | null): StatsRow => ({
@@ -114,24 +112,5 @@ describe("custom query values and thresholds", () => {
     [99, { direction: "above" }, "ok"],
   ] as const)("judges %d with %o as %s", (value, limits, status) => {
     expect(evaluateCustom(value, limits)).toBe(status);
-  });
-});
-
-describe("redactSecrets", () => {
-  const url = "postgres://monitor:p%40ss-W0rd@db.internal:5432/app";
-  it.each([
-    [`could not connect to ${url}`, "could not connect to ***"],
-    ["auth failed for p@ss-W0rd", "auth failed for ***"],
-    ["see postgresql://other:hunter22@x:5432/db", "see postgresql://other:***@x:5432/db"],
-    ["dsn host=x password=hunter22 user=y", "dsn host=x password=*** user=y"],
-  ])("removes secrets from %j", (message, expected) => {
-    expect(redactSecrets(message, url)).toBe(expected);
-  });
-
-  it("leaves recorded PostgreSQL errors readable", () => {
-    expect(redactSecrets(errors.wrong_password ?? "", url)).toBe(
-      'password authentication failed for user "custos_monitor" (28P01)',
-    );
-    expect(redactSecrets(errors.server_stopped ?? "", url)).toMatch(/^connect ECONNREFUSED 127\.0\.0\.1:\d+/);
   });
 });
