@@ -1,5 +1,6 @@
-import type { AlertRuleItem, RepeatMode, Severity } from "@custos/protocol";
+import type { AlertRuleItem } from "@custos/protocol";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
+import type { AlertRulesRow, ChannelsRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { iso } from "../orgs/access.ts";
 
@@ -9,19 +10,20 @@ export async function selectAlertRules(
   where: PendingQuery<Row[]>,
 ): Promise<AlertRuleItem[]> {
   const rows = await tx<
-    {
-      id: string;
-      name: string;
-      min_severity: Severity;
-      channel_ids: string[];
-      escalate_after_minutes: number | null;
-      escalation_channel_ids: string[];
-      repeat_mode: RepeatMode;
-      repeat_every_minutes: number | null;
-      notify_restored: boolean;
-      enabled: boolean;
-      created_at: Date;
-    }[]
+    Pick<
+      AlertRulesRow,
+      | "id"
+      | "name"
+      | "min_severity"
+      | "channel_ids"
+      | "escalate_after_minutes"
+      | "escalation_channel_ids"
+      | "repeat_mode"
+      | "repeat_every_minutes"
+      | "notify_restored"
+      | "enabled"
+      | "created_at"
+    >[]
   >`
     select id, name, min_severity, channel_ids::text[] as channel_ids, escalate_after_minutes,
            escalation_channel_ids::text[] as escalation_channel_ids, repeat_mode, repeat_every_minutes,
@@ -50,7 +52,7 @@ export async function checkChannelIds(
   field: "channel_ids" | "escalation_channel_ids",
 ): Promise<void> {
   if (ids.length === 0) return;
-  const found = await tx<{ id: string }[]>`
+  const found = await tx<Pick<ChannelsRow, "id">[]>`
     select id from public.channels where org_id = ${orgId} and id = any (${ids}::uuid[])`;
   const known = new Set(found.map((r) => r.id));
   const missing = ids.findIndex((id) => !known.has(id));

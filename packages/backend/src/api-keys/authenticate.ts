@@ -1,5 +1,6 @@
 import type { Sql } from "postgres";
 import { setBounded } from "../bounded-map.ts";
+import type { ApiKeysRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import type { ApiKeyScope, AuthenticatedKey } from "./schemas.ts";
 import { hashApiKey, KEY_RE } from "./secret.ts";
@@ -39,15 +40,7 @@ export class ApiKeyCache {
       auth = hit.key;
     } else {
       const hash = await hashApiKey(key);
-      const rows = await sql<
-        {
-          id: string;
-          org_id: string;
-          scope: ApiKeyScope;
-          max_servers: number | null;
-          enroll_until: Date | null;
-        }[]
-      >`
+      const rows = await sql<Pick<ApiKeysRow, "id" | "org_id" | "scope" | "max_servers" | "enroll_until">[]>`
         update public.api_keys set last_used_at = now()
         where secret_hash = ${hash} and revoked_at is null
         returning id, org_id, scope, max_servers, enroll_until`;

@@ -1,6 +1,7 @@
 import type { ApiKeyItem } from "@custos/protocol";
 import type { PendingQuery, Row } from "postgres";
 import type { Queryable } from "../db/queryable.ts";
+import type { ApiKeysRow } from "../db/rows.ts";
 import { iso, isoOrNull } from "../orgs/access.ts";
 
 /** How many names of the servers using a key the list carries (the count is whole). */
@@ -13,21 +14,19 @@ export async function selectApiKeys(
   where: PendingQuery<Row[]>,
 ): Promise<ApiKeyItem[]> {
   const rows = await tx<
-    {
-      id: string;
-      name: string;
-      prefix: string;
-      scope: ApiKeyItem["scope"];
-      created_at: Date;
-      created_by: string | null;
-      created_by_email: string | null;
-      last_used_at: Date | null;
-      revoked_at: Date | null;
-      max_servers: number | null;
-      enroll_until: Date | null;
-      server_count: number;
-      server_names: string[];
-    }[]
+    (Pick<
+      ApiKeysRow,
+      | "id"
+      | "name"
+      | "prefix"
+      | "scope"
+      | "created_at"
+      | "created_by"
+      | "last_used_at"
+      | "revoked_at"
+      | "max_servers"
+      | "enroll_until"
+    > & { created_by_email: string | null; server_count: number; server_names: string[] })[]
   >`
     select k.id, k.name, k.prefix, k.scope, k.created_at, k.created_by, mem.email as created_by_email,
            k.last_used_at, k.revoked_at, k.max_servers, k.enroll_until,

@@ -2,6 +2,7 @@ import type { ChannelTestResult } from "@custos/protocol";
 import { buildMessage } from "../alerting/message.ts";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
+import type { ChannelsRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../http/body.ts";
 import { dashboardLinkBase } from "../links.ts";
@@ -27,14 +28,11 @@ export async function testChannel({
   const { org_id, channel_id } = parseInput(ChannelByUserInput, input);
   const { channel, orgName } = await inOrg(ctx, caller, org_id, "admin", async (tx) => {
     const [row] = await tx<
-      {
-        id: string;
-        kind: Channel["kind"];
-        name: string;
+      (Pick<ChannelsRow, "id" | "kind" | "name"> & {
         config: Record<string, unknown>;
         secret: Record<string, unknown> | null;
         org_name: string;
-      }[]
+      })[]
     >`
       select c.id, c.kind, c.name, c.config, cs.secret, o.name as org_name
       from public.channels c

@@ -1,5 +1,6 @@
-import type { ChannelItem, NotificationChannelKind } from "@custos/protocol";
+import type { ChannelItem } from "@custos/protocol";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
+import type { ChannelsRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { iso } from "../orgs/access.ts";
 
@@ -10,15 +11,10 @@ export async function selectChannels(
   where: PendingQuery<Row[]>,
 ): Promise<ChannelItem[]> {
   const rows = await tx<
-    {
-      id: string;
-      name: string;
-      kind: NotificationChannelKind;
+    (Pick<ChannelsRow, "id" | "name" | "kind" | "enabled" | "created_at"> & {
       config: Record<string, unknown>;
-      enabled: boolean;
       fields: string[] | null;
-      created_at: Date;
-    }[]
+    })[]
   >`
     select c.id, c.name, c.kind, c.config, c.enabled, f.fields, c.created_at
     from public.channels c

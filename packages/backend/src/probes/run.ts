@@ -1,7 +1,10 @@
 import type { Ctx } from "../context.ts";
+import type { MonitorsRow } from "../db/rows.ts";
 import { evaluateProbe } from "./evaluate.ts";
 import { fetchProber } from "./fetch-prober.ts";
 import { ProbeConfig, type ProbeObservation, type Prober } from "./schemas.ts";
+
+type DueProbe = Pick<MonitorsRow, "id" | "org_id" | "config">;
 
 export interface ProbeRunResult {
   ran: number;
@@ -25,7 +28,7 @@ export async function runDueProbes({
   concurrency?: number;
   limit?: number;
 }): Promise<ProbeRunResult> {
-  const due = await ctx.sql<{ id: string; org_id: string; config: unknown }[]>`
+  const due = await ctx.sql<DueProbe[]>`
     update public.monitors m set next_run_at = m.next_run_at
       + make_interval(secs => m.interval_seconds)
         * (floor(extract(epoch from now() - m.next_run_at) / m.interval_seconds) + 1)
@@ -50,11 +53,7 @@ export async function runDueProbes({
   return result;
 }
 
-async function runOne(
-  ctx: Ctx,
-  prober: Prober,
-  probe: { id: string; org_id: string; config: unknown },
-): Promise<string> {
+async function runOne(ctx: Ctx, prober: Prober, probe: DueProbe): Promise<string> {
   const parsed = ProbeConfig.safeParse(probe.config);
   let observation: ProbeObservation;
   let status: "ok" | "degraded" | "down" | "unsupported";

@@ -1,6 +1,7 @@
-import type { CheckStatus, ProbeItem } from "@custos/protocol";
+import type { ProbeItem } from "@custos/protocol";
 import type { PendingQuery, Row } from "postgres";
 import type { Queryable } from "../db/queryable.ts";
+import type { MonitorsRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { iso, isoOrNull } from "../orgs/access.ts";
 
@@ -10,20 +11,20 @@ export async function selectProbes(
   where: PendingQuery<Row[]>,
 ): Promise<ProbeItem[]> {
   const rows = await tx<
-    {
-      id: string;
-      name: string;
-      type: string;
-      config: Record<string, unknown>;
-      interval_seconds: number | null;
-      failures_to_open: number;
-      successes_to_resolve: number;
-      enabled: boolean;
-      state: "ok" | "failing";
-      last_status: CheckStatus | null;
-      last_checked_at: Date | null;
-      created_at: Date;
-    }[]
+    (Pick<
+      MonitorsRow,
+      | "id"
+      | "name"
+      | "type"
+      | "interval_seconds"
+      | "failures_to_open"
+      | "successes_to_resolve"
+      | "enabled"
+      | "state"
+      | "last_status"
+      | "last_checked_at"
+      | "created_at"
+    > & { config: Record<string, unknown> })[]
   >`
     select id, name, type, config, interval_seconds, failures_to_open, successes_to_resolve, enabled, state,
            last_status, last_checked_at, created_at
