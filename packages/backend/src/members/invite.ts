@@ -2,6 +2,7 @@ import { type CreatedInvitation, CreateInvitationRequest } from "@custos/protoco
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
+import type { InvitationsRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../http/body.ts";
 import { dashboardLinkBase } from "../links.ts";
@@ -32,7 +33,7 @@ export async function inviteMember({
     if (member) {
       throw new AppError("CONFLICT", `${invitation.email} is already a member`, { field: "email" });
     }
-    const [row] = await tx<{ id: string }[]>`
+    const [row] = await tx<Pick<InvitationsRow, "id">[]>`
       insert into public.invitations (org_id, email, role, token_hash, invited_by)
       values (${org_id}, ${invitation.email}, ${invitation.role}, ${hash}, ${caller.sub})
       returning id`;

@@ -1,7 +1,8 @@
-import type { OkResponse, OrgRole } from "@custos/protocol";
+import type { OkResponse } from "@custos/protocol";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { asCaller, type CallerClaims } from "../db/as-caller.ts";
+import type { MembershipsRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../http/body.ts";
 import { inOrg, requireOrgRole } from "../orgs/access.ts";
@@ -38,7 +39,7 @@ export async function removeMember({
   }
   return inOrg(ctx, caller, org_id, "admin", async (tx, callerRole) => {
     await tx`select 1 from public.organizations where id = ${org_id} for update`;
-    const [target] = await tx<{ role: OrgRole }[]>`
+    const [target] = await tx<Pick<MembershipsRow, "role">[]>`
       select role from public.memberships where org_id = ${org_id} and user_id = ${user_id}`;
     if (!target) throw new AppError("NOT_FOUND", `user ${user_id} is not a member`, { field: "user_id" });
     if (target.role === "owner") {

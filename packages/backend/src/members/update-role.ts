@@ -1,8 +1,9 @@
-import { type MemberItem, type OrgRole, UpdateMemberRequest } from "@custos/protocol";
+import { type MemberItem, UpdateMemberRequest } from "@custos/protocol";
 import type { TransactionSql } from "postgres";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
+import type { MembershipsRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../http/body.ts";
 import { inOrg } from "../orgs/access.ts";
@@ -32,7 +33,7 @@ export async function updateMemberRole({
   const { org_id, user_id, changes } = parseInput(UpdateMemberRoleInput, input);
   return inOrg(ctx, caller, org_id, "admin", async (tx, callerRole) => {
     await tx`select 1 from public.organizations where id = ${org_id} for update`;
-    const [target] = await tx<{ role: OrgRole }[]>`
+    const [target] = await tx<Pick<MembershipsRow, "role">[]>`
       select role from public.memberships where org_id = ${org_id} and user_id = ${user_id}`;
     if (!target) throw new AppError("NOT_FOUND", `user ${user_id} is not a member`, { field: "user_id" });
     if ((target.role === "owner" || changes.role === "owner") && callerRole !== "owner") {

@@ -1,5 +1,6 @@
 import type { InvitationItem, MemberItem, OrgRole } from "@custos/protocol";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
+import type { InvitationsRow } from "../db/rows.ts";
 import { iso, isoOrNull } from "../orgs/access.ts";
 
 export async function selectMembers(
@@ -25,16 +26,10 @@ export async function selectInvitations(
   where: PendingQuery<Row[]>,
 ): Promise<InvitationItem[]> {
   const rows = await tx<
-    {
-      id: string;
-      email: string;
-      role: OrgRole;
-      invited_by: string | null;
-      invited_by_email: string | null;
-      created_at: Date;
-      expires_at: Date;
-      accepted_at: Date | null;
-    }[]
+    (Pick<
+      InvitationsRow,
+      "id" | "email" | "role" | "invited_by" | "created_at" | "expires_at" | "accepted_at"
+    > & { invited_by_email: string | null })[]
   >`
     select i.id, i.email, i.role, i.invited_by, mem.email as invited_by_email, i.created_at, i.expires_at, i.accepted_at
     from public.invitations i

@@ -2,6 +2,7 @@ import { type OrgRole, roleAtLeast } from "@custos/protocol";
 import type { TransactionSql } from "postgres";
 import type { Ctx } from "../context.ts";
 import { asCaller, type CallerClaims } from "../db/as-caller.ts";
+import type { MembershipsRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 
 const ARTICLE: Record<OrgRole, string> = {
@@ -17,7 +18,7 @@ const ARTICLE: Record<OrgRole, string> = {
  * 403 naming the role needed.
  */
 export async function requireOrgRole(tx: TransactionSql, orgId: string, min: OrgRole): Promise<OrgRole> {
-  const [row] = await tx<{ role: OrgRole }[]>`
+  const [row] = await tx<Pick<MembershipsRow, "role">[]>`
     select role from public.memberships where org_id = ${orgId} and user_id = (select auth.uid())`;
   if (!row) throw new AppError("NOT_FOUND", `organization ${orgId} not found`, { field: "org_id" });
   if (!roleAtLeast(row.role, min)) {

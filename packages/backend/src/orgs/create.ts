@@ -1,6 +1,7 @@
 import { SafeText } from "@custos/protocol";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
+import type { OrganizationsRow } from "../db/rows.ts";
 import { parseInput } from "../http/body.ts";
 
 export const CreateOrganizationInput = z.strictObject({
@@ -20,7 +21,7 @@ export async function createOrganization({
 }): Promise<{ id: string }> {
   const data = parseInput(CreateOrganizationInput, input);
   return ctx.sql.begin(async (tx) => {
-    const rows = await tx<{ id: string }[]>`
+    const rows = await tx<Pick<OrganizationsRow, "id">[]>`
       insert into public.organizations (name, require_server_approval, raw_retention_days)
       values (${data.name}, ${data.require_server_approval}, ${data.raw_retention_days}) returning id`;
     const org = rows[0] as { id: string };

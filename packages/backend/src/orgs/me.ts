@@ -1,6 +1,7 @@
-import type { Me, OrgRole } from "@custos/protocol";
+import type { Me } from "@custos/protocol";
 import type { Ctx } from "../context.ts";
 import { asCaller, type CallerClaims } from "../db/as-caller.ts";
+import type { MembershipsRow, OrganizationsRow } from "../db/rows.ts";
 
 /** The signed-in user and their organizations (as the caller: only their memberships). */
 export async function getMe({ ctx, caller }: { ctx: Pick<Ctx, "sql">; caller: CallerClaims }): Promise<Me> {
@@ -8,7 +9,7 @@ export async function getMe({ ctx, caller }: { ctx: Pick<Ctx, "sql">; caller: Ca
     ctx.sql,
     caller,
     (tx) =>
-      tx<{ id: string; name: string; role: OrgRole }[]>`
+      tx<(Pick<OrganizationsRow, "id" | "name"> & Pick<MembershipsRow, "role">)[]>`
       select o.id, o.name, m.role
       from public.memberships m join public.organizations o on o.id = m.org_id
       where m.user_id = (select auth.uid())

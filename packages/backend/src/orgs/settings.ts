@@ -1,19 +1,21 @@
 import type { OrgRole, OrgSettings } from "@custos/protocol";
 import type { TransactionSql } from "postgres";
+import type { OrganizationsRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { iso } from "./access.ts";
 
-interface OrgRow {
-  id: string;
-  name: string;
-  require_server_approval: boolean;
-  raw_retention_days: number;
-  flap_threshold: number;
-  flap_window_minutes: number;
-  agent_dedup_seconds: number;
-  default_heartbeat_timeout_seconds: number;
-  created_at: Date;
-}
+type OrgRow = Pick<
+  OrganizationsRow,
+  | "id"
+  | "name"
+  | "require_server_approval"
+  | "raw_retention_days"
+  | "flap_threshold"
+  | "flap_window_minutes"
+  | "agent_dedup_seconds"
+  | "default_heartbeat_timeout_seconds"
+  | "created_at"
+>;
 
 /** An organization's settings as the caller sees them (RLS: members only). */
 export async function readOrgSettings(

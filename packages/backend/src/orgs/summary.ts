@@ -1,7 +1,8 @@
-import type { IncidentStatus, OrgSummary, Severity } from "@custos/protocol";
+import type { OrgSummary } from "@custos/protocol";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
+import type { IncidentsRow, OrganizationsRow } from "../db/rows.ts";
 import { parseInput } from "../http/body.ts";
 import { readScheduleStaleness } from "../jobs/staleness.ts";
 import { inOrg, iso } from "./access.ts";
@@ -39,8 +40,7 @@ export async function getOrgSummary({
 function orgGlance(ctx: Pick<Ctx, "sql">, caller: CallerClaims, org_id: string): Promise<OrgSummary> {
   return inOrg(ctx, caller, org_id, "viewer", async (tx) => {
     const [counts] = await tx<
-      {
-        name: string;
+      (Pick<OrganizationsRow, "name"> & {
         now: Date;
         total: number;
         up: number;
@@ -49,7 +49,7 @@ function orgGlance(ctx: Pick<Ctx, "sql">, caller: CallerClaims, org_id: string):
         unknown: number;
         active: number;
         unacknowledged: number;
-      }[]
+      })[]
     >`
       select o.name, now() as now, c.*, i.*
       from public.organizations o,
@@ -67,14 +67,9 @@ function orgGlance(ctx: Pick<Ctx, "sql">, caller: CallerClaims, org_id: string):
       ) i
       where o.id = ${org_id}`;
     const top = await tx<
-      {
-        id: string;
-        title: string;
-        status: IncidentStatus;
-        severity: Severity;
-        started_at: Date;
+      (Pick<IncidentsRow, "id" | "title" | "status" | "severity" | "started_at"> & {
         server_name: string | null;
-      }[]
+      })[]
     >`
       select i.id, i.title, i.status, i.severity, i.started_at, s.name as server_name
       from public.incidents i left join public.servers s on s.id = i.server_id
