@@ -1,24 +1,23 @@
 import { channelDestinationKeys } from "../channels/destination-keys.ts";
 import type { Ctx } from "../context.ts";
+import type { ChannelKind, IncidentStatus, NotificationOutboxRow, OutboxStatus } from "../db/rows.ts";
 import { PAGING_EVENTS } from "../incidents/ack-token.ts";
 import { createAckLink } from "../incidents/create-ack-link.ts";
 import { ackLinkBase, dashboardLinkBase } from "../links.ts";
 import { type Channel, DeliveryError } from "../notify/types.ts";
 import { buildMessage, type OutboxContext } from "./message.ts";
 
-interface Claimed extends OutboxContext {
-  id: number;
-  attempts: number;
-  channel_id: string;
-  channel_kind: Channel["kind"];
+/** id: a bigint, so a string (postgres.js); create-ack-link takes it as one. */
+interface Claimed extends OutboxContext, Pick<NotificationOutboxRow, "id" | "attempts" | "channel_id"> {
+  channel_kind: ChannelKind;
   channel_name: string;
   channel_config: Record<string, unknown>;
   channel_secret: Record<string, unknown> | null;
-  incident_status: string | null;
+  incident_status: IncidentStatus | null;
   /** Destinations the agent itself paged for this incident and event (destinations.ts keys). */
   agent_destinations: string[];
   /** for restored: status of the down (or flapping) notice on the same channel */
-  down_status: string | null;
+  down_status: OutboxStatus | null;
 }
 
 export interface DispatchResult {
@@ -91,7 +90,7 @@ export async function dispatchDue({
   const now = new Date(ctx.now());
   // one channel's messages go out in order (down before restored); channels in parallel
   const byChannel = new Map<string, Claimed[]>();
-  for (const row of rows.sort((a, b) => a.id - b.id)) {
+  for (const row of rows.sort((a, b) => Number(a.id) - Number(b.id))) {
     byChannel.set(row.channel_id, [...(byChannel.get(row.channel_id) ?? []), row]);
   }
   await Promise.all(

@@ -1,4 +1,5 @@
 import type { Ctx } from "../context.ts";
+import type { JobStateRow } from "../db/rows.ts";
 import { type JobOutcome, runJob } from "./run.ts";
 import { JOBS, type Job } from "./table.ts";
 
@@ -31,7 +32,7 @@ export async function runDueJobs({
   ctx: Ctx;
   jobs?: readonly Job[];
 }): Promise<DueJobsResult> {
-  const claimed = await ctx.sql<{ job: string }[]>`
+  const claimed = await ctx.sql<Pick<JobStateRow, "job">[]>`
     insert into private.job_state as s (job, every_ms, claimed_at)
     select j.name, j.every_ms::integer, now()
     from unnest(${jobs.map((j) => j.name)}::text[], ${jobs.map((j) => String(j.everyMs))}::text[]) as j(name, every_ms)

@@ -1,5 +1,6 @@
 import type { MaintenanceWindowItem } from "@custos/protocol";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
+import type { MaintenanceWindowsRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { iso } from "../orgs/access.ts";
 
@@ -9,18 +10,10 @@ export async function selectWindows(
   where: PendingQuery<Row[]>,
 ): Promise<MaintenanceWindowItem[]> {
   const rows = await tx<
-    {
-      id: string;
-      server_id: string | null;
-      monitor_id: string | null;
-      starts_at: Date;
-      ends_at: Date;
-      reason: string | null;
-      created_by: string | null;
-      created_by_email: string | null;
-      created_at: Date;
-      active: boolean;
-    }[]
+    (Pick<
+      MaintenanceWindowsRow,
+      "id" | "server_id" | "monitor_id" | "starts_at" | "ends_at" | "reason" | "created_by" | "created_at"
+    > & { created_by_email: string | null; active: boolean })[]
   >`
     select w.id, w.server_id, w.monitor_id, w.starts_at, w.ends_at, w.reason, w.created_by,
            mem.email as created_by_email, w.created_at, (now() >= w.starts_at and now() < w.ends_at) as active

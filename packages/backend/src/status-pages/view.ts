@@ -1,5 +1,6 @@
 import type { StatusPageItem } from "@custos/protocol";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
+import type { MonitorsRow, ServersRow, StatusPagesRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { iso } from "../orgs/access.ts";
 
@@ -9,16 +10,10 @@ export async function selectStatusPages(
   where: PendingQuery<Row[]>,
 ): Promise<StatusPageItem[]> {
   const rows = await tx<
-    {
-      id: string;
-      slug: string;
-      title: string;
-      monitor_ids: string[];
-      server_ids: string[];
-      enabled: boolean;
-      created_at: Date;
-      updated_at: Date;
-    }[]
+    Pick<
+      StatusPagesRow,
+      "id" | "slug" | "title" | "monitor_ids" | "server_ids" | "enabled" | "created_at" | "updated_at"
+    >[]
   >`
     select p.id, p.slug, p.title, p.monitor_ids::text[] as monitor_ids, p.server_ids::text[] as server_ids,
            p.enabled, p.created_at, p.updated_at
@@ -47,7 +42,7 @@ async function checkIds(
   field: "monitor_ids" | "server_ids",
 ): Promise<void> {
   if (ids.length === 0) return;
-  const found = await tx<{ id: string }[]>`
+  const found = await tx<Pick<MonitorsRow | ServersRow, "id">[]>`
     select id from ${tx(`public.${table}`)} where org_id = ${orgId} and id = any (${ids}::uuid[])`;
   const known = new Set(found.map((r) => r.id));
   const missing = ids.findIndex((id) => !known.has(id));
