@@ -1,5 +1,6 @@
 import type { ApiKeyItem } from "@custos/protocol";
 import type { Queryable } from "../db/queryable.ts";
+import type { ApiKeysRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../http/body.ts";
 import { CreateApiKeyInput } from "./schemas.ts";
@@ -29,7 +30,7 @@ export async function createApiKey({
   }
   const key = generateApiKey();
   const hash = await hashApiKey(key);
-  const rows = await ctx.sql<{ id: string }[]>`
+  const rows = await ctx.sql<Pick<ApiKeysRow, "id">[]>`
     insert into public.api_keys (org_id, name, prefix, secret_hash, scope, created_by, max_servers, enroll_until)
     select ${data.org_id}, ${data.name}, ${visiblePrefix(key)}, ${hash}, ${data.scope}, ${data.created_by ?? null},
            ${data.max_servers}, ${data.enroll_until}

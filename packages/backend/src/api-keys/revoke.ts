@@ -1,6 +1,7 @@
 import type { ApiKeyItem } from "@custos/protocol";
 import type { Ctx } from "../context.ts";
 import type { Queryable } from "../db/queryable.ts";
+import type { ApiKeysRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../http/body.ts";
 import { RevokeApiKeyInput } from "./schemas.ts";
@@ -18,7 +19,7 @@ export async function revokeApiKey({
   input: RevokeApiKeyInput;
 }): Promise<ApiKeyItem> {
   const { org_id, key_id } = parseInput(RevokeApiKeyInput, input);
-  const rows = await ctx.sql<{ id: string }[]>`
+  const rows = await ctx.sql<Pick<ApiKeysRow, "id">[]>`
     update public.api_keys set revoked_at = coalesce(revoked_at, now())
     where id = ${key_id} and org_id = ${org_id}
     returning id`;

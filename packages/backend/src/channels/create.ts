@@ -2,6 +2,7 @@ import { type ChannelItem, CreateChannelRequest } from "@custos/protocol";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
+import type { ChannelsRow } from "../db/rows.ts";
 import { parseInput } from "../http/body.ts";
 import { ChannelSettings } from "../notify/index.ts";
 import { inOrg } from "../orgs/access.ts";
@@ -31,11 +32,11 @@ export async function createChannel({
     secret: channel.secret,
   });
   return inOrg(ctx, caller, org_id, "admin", async (tx) => {
-    const [row] = await tx<{ id: string }[]>`
+    const [row] = await tx<Pick<ChannelsRow, "id">[]>`
       insert into public.channels (org_id, name, kind, config, enabled)
       values (${org_id}, ${channel.name}, ${settings.kind}, ${tx.json(settings.config as never)}, ${channel.enabled})
       returning id`;
-    const id = (row as { id: string }).id;
+    const id = (row as NonNullable<typeof row>).id;
     await tx`
       insert into public.channel_secrets (channel_id, org_id, secret)
       values (${id}, ${org_id}, ${tx.json(settings.secret as never)})`;

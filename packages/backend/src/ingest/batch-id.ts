@@ -1,7 +1,9 @@
 import type { Sql, TransactionSql } from "postgres";
+import type { IngestBatchesRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 
-export type BatchKind = "metrics" | "checks" | "alerts";
+/** What a batch carries: the kinds ingest_batches' check allows. */
+export type BatchKind = IngestBatchesRow["kind"];
 
 /**
  * Whether this batch id was already stored for this server. A replay of the same kind is true
@@ -16,7 +18,7 @@ export async function batchSeen(
   batchId: string,
   kind: BatchKind,
 ): Promise<boolean> {
-  const [row] = await sql<{ kind: BatchKind }[]>`
+  const [row] = await sql<Pick<IngestBatchesRow, "kind">[]>`
     select kind from public.ingest_batches where server_id = ${serverId} and batch_id = ${batchId}`;
   if (!row) return false;
   if (row.kind !== kind) {

@@ -1,5 +1,6 @@
 import type { Sql } from "postgres";
 import { setBounded } from "../bounded-map.ts";
+import type { MetricSeriesRow } from "../db/rows.ts";
 
 /** Canonical form of a label set: keys sorted, so {a,b} and {b,a} are one series. */
 export function canonicalLabels(labels: Record<string, string> | undefined): string {
@@ -43,7 +44,7 @@ export class SeriesCache {
         insert into public.metric_series (org_id, server_id, name, labels)
         select ${orgId}, ${serverId}, n, l::jsonb from unnest(${names}::text[], ${labels}::text[]) as t(n, l)
         on conflict (server_id, name, labels) do nothing`;
-      const rows = await sql<{ id: number; name: string; labels: Record<string, string> }[]>`
+      const rows = await sql<(Pick<MetricSeriesRow, "id" | "name"> & { labels: Record<string, string> })[]>`
         select s.id, s.name, s.labels from public.metric_series s
         join unnest(${names}::text[], ${labels}::text[]) as t(n, l) on s.name = t.n and s.labels = t.l::jsonb
         where s.server_id = ${serverId}`;

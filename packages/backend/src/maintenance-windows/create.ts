@@ -3,6 +3,7 @@ import type { TransactionSql } from "postgres";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
+import type { MaintenanceWindowsRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../http/body.ts";
 import { inOrg } from "../orgs/access.ts";
@@ -25,12 +26,12 @@ export async function createMaintenanceWindow({
   const { org_id, window } = parseInput(CreateWindowInput, input);
   return inOrg(ctx, caller, org_id, "member", async (tx) => {
     await checkTargets(tx, org_id, window.server_id, window.monitor_id);
-    const [row] = await tx<{ id: string }[]>`
+    const [row] = await tx<Pick<MaintenanceWindowsRow, "id">[]>`
       insert into public.maintenance_windows (org_id, server_id, monitor_id, starts_at, ends_at, reason, created_by)
       values (${org_id}, ${window.server_id}, ${window.monitor_id}, ${window.starts_at}, ${window.ends_at},
               ${window.reason}, ${caller.sub})
       returning id`;
-    return readWindow(tx, org_id, (row as { id: string }).id);
+    return readWindow(tx, org_id, (row as NonNullable<typeof row>).id);
   });
 }
 

@@ -2,6 +2,7 @@ import { METRIC_NAMES_LIMIT, type MetricNamesResponse } from "@custos/protocol";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
+import type { MetricSeriesRow } from "../db/rows.ts";
 import { parseInput } from "../http/body.ts";
 import { inOrg } from "../orgs/access.ts";
 import { readServer } from "../servers/view.ts";
@@ -27,7 +28,7 @@ export async function listMetricNames({
   const { org_id, server_id } = parseInput(ListMetricNamesInput, input);
   return inOrg(ctx, caller, org_id, "viewer", async (tx) => {
     await readServer(tx, org_id, server_id);
-    const rows = await tx<{ name: string; series: number }[]>`
+    const rows = await tx<(Pick<MetricSeriesRow, "name"> & { series: number })[]>`
       select name, count(*)::int as series from public.metric_series
       where server_id = ${server_id} and org_id = ${org_id}
       group by name

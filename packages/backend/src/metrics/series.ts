@@ -2,6 +2,7 @@ import { type MetricPoint, MetricRange, type MetricsResponse, SafeText } from "@
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
+import type { MetricRollups1mRow, MetricSeriesRow } from "../db/rows.ts";
 import { parseInput } from "../http/body.ts";
 import { inOrg, iso } from "../orgs/access.ts";
 import { readServer } from "../servers/view.ts";
@@ -22,13 +23,8 @@ export const RANGE_TIERS = {
   "30d": { tier: "1h", stepSeconds: 3600, points: 720 },
 } as const;
 
-interface PointRow {
-  series_id: number;
-  bucket: Date;
-  avg: number;
-  min: number;
-  max: number;
-}
+/** A point of any tier: the three rollup tables have the same columns. */
+type PointRow = Pick<MetricRollups1mRow, "series_id" | "bucket"> & { avg: number; min: number; max: number };
 
 /**
  * Chart series of one server from the rollups, one per label set. The 1-hour tier holds hours
@@ -54,7 +50,7 @@ export async function getServerMetrics({
              date_bin(${`${spec.stepSeconds} seconds`}::interval, now(), timestamptz '2000-01-01 00:00:00+00')
                - ${`${(spec.points - 1) * spec.stepSeconds} seconds`}::interval as from`;
     const { now, from } = grid as { now: Date; from: Date };
-    const series = await tx<{ id: number; name: string; labels: Record<string, string> }[]>`
+    const series = await tx<(Pick<MetricSeriesRow, "id" | "name"> & { labels: Record<string, string> })[]>`
       select id, name, labels from public.metric_series
       where server_id = ${server_id} and org_id = ${org_id} and name = any (${query.names}::text[])
       order by name, labels::text`;

@@ -1,5 +1,6 @@
 import type { ProbeItem } from "@custos/protocol";
 import type { Queryable } from "../db/queryable.ts";
+import type { MonitorsRow } from "../db/rows.ts";
 import { parseInput } from "../http/body.ts";
 import { CreateProbeInput } from "./schemas.ts";
 import { readProbe } from "./view.ts";
@@ -18,12 +19,12 @@ export async function createProbe({
   input: CreateProbeInput;
 }): Promise<ProbeItem> {
   const data = parseInput(CreateProbeInput, input);
-  const [row] = await ctx.sql<{ id: string }[]>`
+  const [row] = await ctx.sql<Pick<MonitorsRow, "id">[]>`
     insert into public.monitors (org_id, source, name, type, config, interval_seconds, failures_to_open, successes_to_resolve, next_run_at)
     values (${data.org_id}, 'probe', ${data.name}, ${data.config.kind}, ${ctx.sql.json(data.config)}, ${data.interval_seconds},
             ${data.failures_to_open}, ${data.successes_to_resolve}, now())
     returning id`;
-  const id = (row as { id: string }).id;
+  const id = (row as NonNullable<typeof row>).id;
   await ctx.sql`
     update public.monitors set next_run_at = now() + make_interval(secs => abs(hashtext(id::text)) % interval_seconds)
     where id = ${id}`;

@@ -2,6 +2,7 @@ import { CreateStatusPageRequest, type StatusPageItem } from "@custos/protocol";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
+import type { StatusPagesRow } from "../db/rows.ts";
 import { parseInput } from "../http/body.ts";
 import { inOrg, isUniqueViolation } from "../orgs/access.ts";
 import { checkMonitorIds, checkServerIds, readStatusPage, SLUG_TAKEN } from "./view.ts";
@@ -24,11 +25,11 @@ export async function createStatusPage({
     return await inOrg(ctx, caller, org_id, "admin", async (tx) => {
       await checkMonitorIds(tx, org_id, page.monitor_ids);
       await checkServerIds(tx, org_id, page.server_ids);
-      const [row] = await tx<{ id: string }[]>`
+      const [row] = await tx<Pick<StatusPagesRow, "id">[]>`
         insert into public.status_pages (org_id, slug, title, monitor_ids, server_ids, enabled)
         values (${org_id}, ${page.slug}, ${page.title}, ${page.monitor_ids}::uuid[], ${page.server_ids}::uuid[], ${page.enabled})
         returning id`;
-      return readStatusPage(tx, org_id, (row as { id: string }).id);
+      return readStatusPage(tx, org_id, (row as NonNullable<typeof row>).id);
     });
   } catch (error) {
     if (isUniqueViolation(error, "status_pages_slug_key")) throw SLUG_TAKEN;
