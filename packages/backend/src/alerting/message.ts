@@ -1,4 +1,5 @@
 import { formatDuration, HEARTBEAT_MONITOR, incidentKey } from "@custos/protocol";
+import type { IncidentsRow } from "../db/rows.ts";
 import { PAGING_EVENTS } from "../incidents/ack-token.ts";
 import type { NotificationMessage } from "../notify/types.ts";
 
@@ -9,8 +10,8 @@ export interface OutboxContext {
   org_name: string;
   incident_id: string | null;
   subject_key: string | null;
-  kind: string | null;
-  severity: "critical" | "warning" | "info" | null;
+  kind: IncidentsRow["kind"] | null;
+  severity: IncidentsRow["severity"] | null;
   incident_title: string | null;
   cause: string | null;
   started_at: Date | null;

@@ -1,7 +1,7 @@
 import type { AwaitedPage, BackendPage } from "@custos/protocol";
 import { channelDestinationKeys } from "../channels/destination-keys.ts";
 import type { Ctx } from "../context.ts";
-import type { Channel } from "../notify/types.ts";
+import type { ChannelsRow } from "../db/rows.ts";
 
 /**
  * Which of the pages an agent is still trying to deliver the backend has delivered itself (its
@@ -25,14 +25,14 @@ export async function backendPages({
 }): Promise<BackendPage[]> {
   if (awaiting.length === 0) return [];
   const rows = await ctx.sql<
-    {
+    (Pick<ChannelsRow, "kind"> & {
+      config: Record<string, unknown>;
+      secret: Record<string, unknown> | null;
+      // the awaited page's, from unnest
       monitor: string;
       started_at: Date;
       state: BackendPage["state"];
-      kind: Channel["kind"];
-      config: Record<string, unknown>;
-      secret: Record<string, unknown> | null;
-    }[]
+    })[]
   >`
     select distinct on (a.ord, ch.id) a.monitor, a.started_at, a.state, ch.kind, ch.config, cs.secret
     from unnest(${awaiting.map((p) => p.monitor)}::text[],
