@@ -1,5 +1,5 @@
 import type { Ctx } from "../context.ts";
-import type { MonitorsRow } from "../db/rows.ts";
+import type { CheckStatus, MonitorsRow } from "../db/rows.ts";
 import { evaluateProbe } from "./evaluate.ts";
 import { fetchProber } from "./fetch-prober.ts";
 import { ProbeConfig, type ProbeObservation, type Prober } from "./schemas.ts";
@@ -56,7 +56,7 @@ export async function runDueProbes({
 async function runOne(ctx: Ctx, prober: Prober, probe: DueProbe): Promise<string> {
   const parsed = ProbeConfig.safeParse(probe.config);
   let observation: ProbeObservation;
-  let status: "ok" | "degraded" | "down" | "unsupported";
+  let status: CheckStatus;
   let message: string;
   if (!parsed.success) {
     status = "down";
