@@ -7,7 +7,8 @@ import { DockerMonitorOptions } from "@custos/protocol";
 import type { Collected } from "../types.ts";
 import { definePlugin, UnsupportedError } from "../types.ts";
 import { engineGet, SocketError, socketProblem } from "./client.ts";
-import { parseContainers, summarize } from "./parse.ts";
+import { summarize } from "./evaluate.ts";
+import { parseContainers } from "./parse.ts";
 
 async function isSocket(path: string): Promise<boolean> {
   try {
