@@ -85,7 +85,7 @@ export async function describeRowTypes(sql: Sql): Promise<string> {
 /**
  * What postgres.js parses by default (src/types.js, by type oid); anything else it returns as the
  * text PostgreSQL sends. Arrays of any of them come back as arrays (it reads the array types when
- * it connects).
+ * it connects). schema-file.test.ts checks these against the installed postgres.js.
  */
 const POSTGRES_JS_TYPES = new Map<number, string>([
   [21, "number"], // int2
