@@ -1,13 +1,13 @@
 /**
  * minio: liveness and cluster-quorum probes plus the v2 cluster metrics. The thin runner does the
- * three GETs; ../shared/prometheus-text.ts parses and parse.ts interprets.
+ * three GETs; ../shared/prometheus-text.ts parses and evaluate.ts interprets.
  */
 
 import { MinioMonitorOptions } from "@custos/protocol";
 import { HttpError, headerValue, httpRequest } from "../../util/http-client.ts";
 import { parsePrometheusText } from "../shared/prometheus-text.ts";
 import { definePlugin, type PluginContext, type PluginInstance } from "../types.ts";
-import { evaluate, type ProbeResult, summarizeCluster, summaryToSamples } from "./parse.ts";
+import { evaluate, type ProbeResult, summarizeCluster, summaryToSamples } from "./evaluate.ts";
 
 const MAX_METRICS_BYTES = 16 * 1024 * 1024;
 

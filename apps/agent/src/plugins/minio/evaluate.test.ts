@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parsePrometheusText } from "../shared/prometheus-text.ts";
-import { type ClusterSummary, evaluate, summarizeCluster, summaryToSamples } from "./parse.ts";
+import { type ClusterSummary, evaluate, summarizeCluster, summaryToSamples } from "./evaluate.ts";
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
 const summaryOf = (text: string) => summarizeCluster(parsePrometheusText(text).samples);

@@ -1,6 +1,7 @@
 /**
- * Pure interpretation of MinIO's replies: the cluster summary from the v2 cluster metrics and the
- * verdict from the two health endpoints plus that summary. No I/O here.
+ * Pure interpretation of MinIO's replies (data -> verdict): the cluster summary from the v2
+ * cluster metrics (../shared/prometheus-text.ts parses their text) and the verdict from the two
+ * health endpoints plus that summary. No I/O here.
  */
 import type { CheckStatus } from "@custos/protocol";
 import type { PromSample } from "../shared/prometheus-text.ts";
