@@ -1,14 +1,15 @@
 /**
  * Sensors plugin: temperatures and fan speeds from the kernel's hwmon sysfs tree
  * (`/sys/class/hwmon/hwmon*`), no lm-sensors needed. Reading files is all the runner does;
- * parse.ts interprets them.
+ * parse.ts turns them into readings and evaluate.ts judges those.
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { SensorsMonitorOptions } from "@custos/protocol";
 import type { Collected, Sample } from "../types.ts";
 import { definePlugin, UnsupportedError } from "../types.ts";
-import { ATTRIBUTE, evaluateSensors, filterReadings, type HwmonChip, readChips } from "./parse.ts";
+import { evaluateSensors, filterReadings } from "./evaluate.ts";
+import { ATTRIBUTE, type HwmonChip, readChips } from "./parse.ts";
 
 /** Reads the attribute files of every hwmonN directory; unreadable attributes (EIO, ENODATA) are skipped. */
 export async function readHwmonTree(root: string): Promise<HwmonChip[]> {
