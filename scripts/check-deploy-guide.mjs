@@ -13,7 +13,8 @@
 //   - `pnpm --filter <pkg> [script]` names a workspace package (and one of its scripts);
 //   - `node <file> [--option ...]` names a file of the repository, and each --option appears in it
 //     (scripts/publish-agent-downloads.mjs, the step that publishes the agent installer);
-//   - `/functions/v1/api/...` paths match a route of the Hono app (packages/backend/src/app.ts);
+//   - `/functions/v1/api/...` paths match a route of the Hono app (packages/backend/src/app.ts, and
+//     the dashboard's from packages/protocol/src/dashboard-endpoints.ts);
 //   - SQL: `private.|public.|published.<name>` objects are created by a migration, `custos-*` cron
 //     jobs are scheduled by one, Vault names match what the migrations read (both ways), every
 //     extension the migrations test for is enabled in the guide, and the guide tells to run
@@ -30,6 +31,8 @@ const DEFAULT_GUIDE = join(ROOT, "docs", "deploy-supabase.md");
 const FUNCTION_FILES = ["supabase/functions/api/env.ts", "supabase/functions/api/index.ts"];
 const MIGRATIONS_DIR = join(ROOT, "supabase", "migrations");
 const WEB_ENV = "apps/web/src/env.ts";
+/** The dashboard API's routes (method and path of each; packages/backend registers them from it). */
+const DASHBOARD_ENDPOINTS = "packages/protocol/src/dashboard-endpoints.ts";
 /** Build outputs and CLI state the guide names but a fresh clone lacks: the part before must exist. */
 const GENERATED = ["apps/web/out", "apps/agent/dist", "supabase/.temp"];
 /** Schemas whose objects the migrations create (extension schemas like cron, net, vault are Supabase's). */
@@ -129,6 +132,8 @@ function appRoutes() {
         : [file];
     for (const f of files) for (const r of read(f).matchAll(verbs)) routes.push(prefix + r[1]);
   }
+  // the dashboard's routes are registered from the contract, where each path is written once
+  for (const m of read(join(ROOT, DASHBOARD_ENDPOINTS)).matchAll(/\bpath:\s*"([^"]+)"/g)) routes.push(m[1]);
   return routes.map((r) => r.split("/").filter(Boolean));
 }
 
@@ -289,7 +294,9 @@ function checkRoutes(guide, problems) {
       (open ? route.length >= wanted.length : route.length === wanted.length) &&
       wanted.every((s, i) => route[i].startsWith(":") || /^[<$*{]/.test(s) || s === route[i]);
     if (!routes.some(fits))
-      problems.push(`route /functions/v1/api${raw}: no such route in packages/backend/src/app.ts`);
+      problems.push(
+        `route /functions/v1/api${raw}: no such route in packages/backend/src/app.ts or ${DASHBOARD_ENDPOINTS}`,
+      );
   }
 }
 
