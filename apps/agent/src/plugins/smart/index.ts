@@ -7,16 +7,8 @@ import { basename } from "node:path";
 import { SmartMonitorOptions } from "@custos/protocol";
 import type { CheckOutcome, Collected, ExecResult, PluginContext, Sample } from "../types.ts";
 import { definePlugin, UnsupportedError } from "../types.ts";
-import {
-  evaluateDisk,
-  exitBits,
-  parseScan,
-  parseSmartctl,
-  type ScannedDevice,
-  type SectorCounts,
-  type SmartReading,
-  sectorCounts,
-} from "./parse.ts";
+import { evaluateDisk, type SectorCounts, sectorCounts } from "./evaluate.ts";
+import { exitBits, parseScan, parseSmartctl, type ScannedDevice, type SmartReading } from "./parse.ts";
 
 const COUNTS_KEY = "sectors";
 const PERMISSION = /Permission denied|Operation not permitted/i;

@@ -1,9 +1,8 @@
 /**
- * Pure interpretation of `smartctl --json -a <device>` (ATA/SATA and NVMe) and of
- * `smartctl --scan --json`. smartctl's exit status is a bit mask (smartctl(8), "RETURN
+ * Pure parsers of `smartctl --json -a <device>` (ATA/SATA and NVMe) and of
+ * `smartctl --scan --json` (text -> data; evaluate.ts judges the reading). smartctl's exit status is a bit mask (smartctl(8), "RETURN
  * VALUES"): bits 0-1 mean the command itself failed, the other bits describe the disk.
  */
-import type { CheckStatus } from "@custos/protocol";
 
 export interface ExitBits {
   /** Bit 0: command line did not parse. */
@@ -139,89 +138,4 @@ export function parseScan(text: string): ScannedDevice[] {
     .map(obj)
     .filter((d) => typeof d.name === "string")
     .map((d) => ({ path: String(d.name), type: typeof d.type === "string" ? d.type : undefined }));
-}
-
-/** Bad-sector counters kept between checks to spot a rise. */
-export interface SectorCounts {
-  reallocated?: number;
-  pending?: number;
-  offlineUncorrectable?: number;
-  mediaErrors?: number;
-}
-
-export function sectorCounts(reading: SmartReading): SectorCounts {
-  return {
-    reallocated: reading.reallocatedSectors,
-    pending: reading.pendingSectors,
-    offlineUncorrectable: reading.offlineUncorrectable,
-    mediaErrors: reading.nvme?.mediaErrors,
-  };
-}
-
-export interface SmartLimits {
-  max_reallocated_sectors: number;
-  max_pending_sectors: number;
-  max_offline_uncorrectable: number;
-  max_media_errors: number;
-  max_percentage_used: number;
-  max_temperature_c?: number;
-}
-
-const LABELS: Record<keyof SectorCounts, string> = {
-  reallocated: "reallocated sectors",
-  pending: "pending sectors",
-  offlineUncorrectable: "offline uncorrectable sectors",
-  mediaErrors: "media errors",
-};
-
-/**
- * `down` when the disk's health self-assessment failed; `degraded` when bad-sector counts rose
- * since the last check, are above the limits, NVMe wear is above `max_percentage_used`, an
- * NVMe critical warning is set, or the temperature is above `max_temperature_c`.
- */
-export function evaluateDisk(
-  reading: SmartReading,
-  previous: SectorCounts | undefined,
-  limits: SmartLimits,
-): { status: CheckStatus; message: string } {
-  const name = reading.model ? `${reading.device} (${reading.model})` : reading.device;
-  if (reading.passed === false || exitBits(reading.exitStatus).diskFailing) {
-    return { status: "down", message: `${name}: SMART health check FAILED, back up and replace the disk` };
-  }
-
-  const problems: string[] = [];
-  const now = sectorCounts(reading);
-  const maxima: Record<keyof SectorCounts, number> = {
-    reallocated: limits.max_reallocated_sectors,
-    pending: limits.max_pending_sectors,
-    offlineUncorrectable: limits.max_offline_uncorrectable,
-    mediaErrors: limits.max_media_errors,
-  };
-  for (const key of Object.keys(LABELS) as (keyof SectorCounts)[]) {
-    const value = now[key];
-    if (value === undefined) continue;
-    const before = previous?.[key];
-    if (before !== undefined && value > before)
-      problems.push(`${LABELS[key]} rose from ${before} to ${value}`);
-    else if (value > maxima[key]) problems.push(`${value} ${LABELS[key]}`);
-  }
-  const nvme = reading.nvme;
-  if (nvme?.criticalWarning) problems.push(`NVMe critical warning 0x${nvme.criticalWarning.toString(16)}`);
-  if (nvme?.percentageUsed !== undefined && nvme.percentageUsed > limits.max_percentage_used) {
-    problems.push(`${nvme.percentageUsed}% of rated endurance used`);
-  }
-  if (
-    limits.max_temperature_c !== undefined &&
-    reading.temperatureC !== undefined &&
-    reading.temperatureC > limits.max_temperature_c
-  ) {
-    problems.push(`${reading.temperatureC} °C`);
-  }
-  if (problems.length > 0) return { status: "degraded", message: `${name}: ${problems.join(", ")}` };
-
-  const facts = [reading.passed === undefined ? "health not reported" : "health PASSED"];
-  if (reading.temperatureC !== undefined) facts.push(`${reading.temperatureC} °C`);
-  if (reading.powerOnHours !== undefined) facts.push(`${reading.powerOnHours} h powered on`);
-  if (nvme?.percentageUsed !== undefined) facts.push(`${nvme.percentageUsed}% used`);
-  return { status: "ok", message: `${name}: ${facts.join(", ")}` };
 }
