@@ -1,7 +1,8 @@
 /**
  * Pure parsers of `smartctl --json -a <device>` (ATA/SATA and NVMe) and of
- * `smartctl --scan --json` (text -> data; evaluate.ts judges the reading). smartctl's exit status is a bit mask (smartctl(8), "RETURN
- * VALUES"): bits 0-1 mean the command itself failed, the other bits describe the disk.
+ * `smartctl --scan --json` (text -> data; evaluate.ts judges the reading). smartctl's exit
+ * status is a bit mask (smartctl(8), "RETURN VALUES"): bits 0-1 mean the command itself failed,
+ * the other bits describe the disk.
  */
 
 export interface ExitBits {
