@@ -6,17 +6,14 @@
 import { formatDuration, SystemdMonitorOptions } from "@custos/protocol";
 import type { CheckOutcome, Collected, ExecResult, PluginContext, Sample } from "../types.ts";
 import { definePlugin, UnsupportedError } from "../types.ts";
+import { evaluateUnit, type RestartHistory, recordRestarts, secondsInState } from "./evaluate.ts";
 import {
-  evaluateUnit,
   type FailedUnit,
   NO_SYSTEMD,
   parseFailedJson,
   parseFailedPlain,
   parseShow,
-  type RestartHistory,
-  recordRestarts,
   SHOW_PROPERTIES,
-  secondsInState,
   toUnitStatus,
   unitName,
 } from "./parse.ts";

@@ -1,9 +1,8 @@
 /**
  * Pure interpretation of `systemctl show --property=... <units>` (one `Key=Value` block per unit,
  * blocks separated by a blank line, properties in systemd's order, not the requested one) and of
- * `systemctl list-units --state=failed` in JSON or plain form.
+ * `systemctl list-units --state=failed` in JSON or plain form (text -> data; evaluate.ts judges).
  */
-import type { CheckStatus } from "@custos/protocol";
 
 /** Properties the runner asks for. */
 export const SHOW_PROPERTIES = [
@@ -62,79 +61,15 @@ export function toUnitStatus(props: Record<string, string>): UnitStatus {
   };
 }
 
-/** Seconds since the unit's last state change, given the host's CLOCK_MONOTONIC in µs. */
-export function secondsInState(unit: UnitStatus, nowMonotonicUs: number): number | undefined {
-  if (unit.stateChangeMonotonicUs <= 0 || nowMonotonicUs < unit.stateChangeMonotonicUs) return undefined;
-  return Math.floor((nowMonotonicUs - unit.stateChangeMonotonicUs) / 1_000_000);
-}
-
-/** `nginx` -> `nginx.service`; names with a unit suffix stay as they are. */
 /** systemctl's own words when there is no systemd to talk to (containers, WSL1, non-systemd distros). */
 export const NO_SYSTEMD =
   /not been booted with systemd|Failed to connect to bus|Failed to get D-Bus connection/i;
 
+/** `nginx` -> `nginx.service`; names with a unit suffix stay as they are. */
 export function unitName(name: string): string {
   return /\.(service|socket|timer|mount|automount|path|target|slice|scope|swap|device)$/.test(name)
     ? name
     : `${name}.service`;
-}
-
-/** Earlier NRestarts observations of one unit, oldest first: [epoch ms, NRestarts]. */
-export type RestartHistory = [number, number][];
-
-/**
- * Restarts within `windowMs`: the rise of NRestarts over the observations kept in the window.
- * NRestarts going down (the unit was started by hand, the counter reset) starts a new history.
- */
-export function recordRestarts(
-  history: RestartHistory | undefined,
-  now: number,
-  restarts: number,
-  windowMs: number,
-): { history: RestartHistory; inWindow: number } {
-  let kept = (history ?? []).filter(([ts]) => now - ts <= windowMs);
-  if (kept.some(([, n]) => n > restarts)) kept = [];
-  kept.push([now, restarts]);
-  const oldest = kept[0]?.[1] ?? restarts;
-  return { history: kept, inWindow: restarts - oldest };
-}
-
-export interface UnitRules {
-  allow_inactive: boolean;
-  max_restarts: number;
-  windowText: string;
-}
-
-/**
- * `down` when the unit is failed, missing, inactive (unless allowed) or restarted more than
- * `max_restarts` times within the window; `degraded` while it is between states (activating,
- * auto-restart, deactivating, reloading).
- */
-export function evaluateUnit(
-  unit: UnitStatus,
-  restartsInWindow: number,
-  rules: UnitRules,
-): { status: CheckStatus; message: string } {
-  const state = `${unit.activeState} (${unit.subState})`;
-  if (unit.loadState === "not-found") return { status: "down", message: `${unit.id} not found` };
-  if (unit.activeState === "failed") {
-    return { status: "down", message: `${unit.id} failed (result: ${unit.result || "unknown"})` };
-  }
-  if (restartsInWindow > rules.max_restarts) {
-    return {
-      status: "down",
-      message: `${unit.id} restarted ${restartsInWindow} times in the last ${rules.windowText}, now ${state}`,
-    };
-  }
-  if (unit.activeState === "inactive") {
-    return rules.allow_inactive
-      ? { status: "ok", message: `${unit.id} ${state}` }
-      : { status: "down", message: `${unit.id} is not running: ${state}` };
-  }
-  if (unit.activeState === "active" && unit.subState !== "auto-restart") {
-    return { status: "ok", message: `${unit.id} ${state}` };
-  }
-  return { status: "degraded", message: `${unit.id} ${state}, ${unit.restarts} restarts so far` };
 }
 
 export interface FailedUnit {
