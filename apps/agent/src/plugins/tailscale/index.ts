@@ -6,7 +6,8 @@
 import { TailscaleMonitorOptions } from "@custos/protocol";
 import type { CheckOutcome, Collected, ExecResult, PluginContext, Sample } from "../types.ts";
 import { definePlugin, UnsupportedError } from "../types.ts";
-import { evaluateNode, evaluatePeer, parseStatus, type TailscaleStatus } from "./parse.ts";
+import { evaluateNode, evaluatePeer } from "./evaluate.ts";
+import { parseStatus, type TailscaleStatus } from "./parse.ts";
 
 export const plugin = definePlugin({
   type: "tailscale",
