@@ -1,12 +1,13 @@
 /**
  * NUT UPS plugin: runs `upsc <ups>` and reports status flags, charge, runtime, load and
- * voltages. The interpretation lives in parse.ts.
+ * voltages. parse.ts reads the output, evaluate.ts judges it.
  */
 
 import { UpsMonitorOptions } from "@custos/protocol";
 import type { Collected, Sample } from "../types.ts";
 import { definePlugin } from "../types.ts";
-import { evaluateUps, readUps, type UpsReading } from "./parse.ts";
+import { evaluateUps } from "./evaluate.ts";
+import { readUps, type UpsReading } from "./parse.ts";
 import { queryUpsc } from "./upsc.ts";
 
 export function upsSamples(reading: UpsReading, labels: Record<string, string>): Sample[] {
