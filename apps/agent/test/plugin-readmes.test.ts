@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config/load.ts";
 import { plugins } from "../src/plugins/registry.ts";
@@ -31,6 +31,19 @@ describe("plugin READMEs", () => {
     );
     expect(samples.length).toBeGreaterThan(1);
     for (const yaml of samples) expectAccepted("docs/app-metrics.md", yaml, "app_metrics");
+  });
+
+  it.each(Object.keys(plugins).sort())("%s: every .ts file its READMEs name exists", (type) => {
+    const folder = new URL(`../src/plugins/${type}/`, import.meta.url);
+    const repo = new URL("../../../", import.meta.url);
+    for (const readme of ["README.md", "fixtures/README.md"]) {
+      const url = new URL(readme, folder);
+      if (!existsSync(url)) continue;
+      for (const [, name = ""] of readFileSync(url, "utf8").matchAll(/`([\w./-]+\.ts)`/g)) {
+        const file = new URL(name, name.startsWith("packages/") || name.startsWith("apps/") ? repo : folder);
+        expect(existsSync(file), `${type}/${readme} names ${name}`).toBe(true);
+      }
+    }
   });
 });
 
