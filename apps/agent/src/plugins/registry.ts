@@ -47,7 +47,3 @@ export const plugins: Record<string, PluginDefinition> = {
   tailscale: tailscalePlugin,
   ups: upsPlugin,
 };
-
-export function pluginTypes(): string[] {
-  return Object.keys(plugins).sort();
-}

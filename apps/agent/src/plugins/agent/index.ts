@@ -6,7 +6,7 @@
 import { AgentMonitorOptions } from "@custos/protocol";
 import { definePlugin, type Sample } from "../types.ts";
 
-export const COLLECTIONS_KEY = "collections_total";
+const COLLECTIONS_KEY = "collections_total";
 
 /** Pure: the samples for one collection from the process figures. */
 export function agentSamples(input: {

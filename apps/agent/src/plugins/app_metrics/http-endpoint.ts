@@ -14,12 +14,12 @@ import { APP_METRICS_LIMITS, AppMetric, AppMetricList, LIMITS } from "@custos/pr
 import type { z } from "zod";
 import type { Sample } from "../types.ts";
 
-export interface Intake {
+interface Intake {
   /** Stores what fits the limits; throws when the buffer cannot take it. */
   accept(samples: Sample[], now: number): { accepted: number; dropped: Record<string, number> };
 }
 
-export interface HttpEndpointOptions {
+interface HttpEndpointOptions {
   bind: string;
   port: number;
   token: string | undefined;
@@ -144,7 +144,7 @@ export async function startHttpEndpoint(
 }
 
 /** Validates one metric or a list with the protocol's schemas; the first problem names its field. */
-export function parseMetrics(json: unknown, now: number): { samples: Sample[] } | { error: Reply } {
+function parseMetrics(json: unknown, now: number): { samples: Sample[] } | { error: Reply } {
   const list = Array.isArray(json);
   const result = list ? AppMetricList.safeParse(json) : AppMetric.safeParse(json);
   if (!result.success) {

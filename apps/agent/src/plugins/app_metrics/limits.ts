@@ -6,7 +6,7 @@
 
 export type DropReason = "names" | "series" | "rate" | "invalid";
 
-export interface LimitOptions {
+interface LimitOptions {
   maxNames: number;
   maxSeriesPerName: number;
   maxSamplesPerSecond: number;

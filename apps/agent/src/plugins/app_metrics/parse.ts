@@ -25,7 +25,7 @@ export interface StatsdMetric {
   labels?: Record<string, string>;
 }
 
-export type StatsdLine = { ok: true; metrics: StatsdMetric[] } | { ok: false; reason: string };
+type StatsdLine = { ok: true; metrics: StatsdMetric[] } | { ok: false; reason: string };
 
 const TYPES: Record<string, StatsdType> = { c: "c", g: "g", ms: "ms", h: "ms", d: "ms", s: "s" };
 const NAME_BAD = /[^A-Za-z0-9_.\-/]/g;

@@ -3,7 +3,7 @@
  * say how long ago the address changed. Neither a parser nor a verdict, so it has its own file.
  */
 
-export interface AddressChange {
+interface AddressChange {
   address: string;
   /** ISO time this host was first seen with the address. */
   since: string;

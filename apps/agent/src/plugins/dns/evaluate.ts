@@ -6,7 +6,7 @@
 import type { CheckStatus, DnsRecordType } from "@custos/protocol";
 import { normalize } from "./parse.ts";
 
-export interface Comparison {
+interface Comparison {
   missing: string[];
   unexpected: string[];
 }
@@ -67,7 +67,7 @@ const DNS_ERRORS: Record<string, string> = {
   ECONNREFUSED: "resolver not reachable",
 };
 
-export function describeDnsError(code: string | undefined): string {
+function describeDnsError(code: string | undefined): string {
   if (!code) return "no answer";
   const text = DNS_ERRORS[code];
   return text ? `${text} (${code})` : code;

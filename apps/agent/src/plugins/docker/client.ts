@@ -4,13 +4,13 @@ import { HttpError, httpRequest } from "../../util/http-client.ts";
 /** A container list of thousands of containers is a few MB; nothing the engine sends is near this. */
 const MAX_ANSWER_BYTES = 64 * 1_048_576;
 
-export interface EngineAnswer {
+interface EngineAnswer {
   status: number;
   body: string;
 }
 
 /** Why the socket could not be used: unsupported (this host cannot run the plugin) or down. */
-export interface SocketProblem {
+interface SocketProblem {
   unsupported: boolean;
   message: string;
 }

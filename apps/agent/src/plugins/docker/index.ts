@@ -19,7 +19,7 @@ async function isSocket(path: string): Promise<boolean> {
 }
 
 /** Unversioned on purpose: every engine answers it, whatever API versions it supports. */
-export const CONTAINERS_PATH = "/containers/json?all=true";
+const CONTAINERS_PATH = "/containers/json?all=true";
 
 export const plugin = definePlugin({
   type: "docker",

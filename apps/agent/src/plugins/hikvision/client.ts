@@ -13,12 +13,12 @@ export class AuthError extends Error {
   override name = "AuthError";
 }
 
-export interface IsapiResponse {
+interface IsapiResponse {
   status: number;
   body: string;
 }
 
-export interface IsapiClientOptions {
+interface IsapiClientOptions {
   baseUrl: string;
   username: string;
   password: string;

@@ -106,7 +106,7 @@ function splitChallenges(header: string): RawChallenge[] {
   return challenges;
 }
 
-export interface DigestRequest {
+interface DigestRequest {
   username: string;
   password: string;
   method: string;

@@ -17,7 +17,7 @@ export interface Snapshot {
   partialErrors: string[];
 }
 
-export interface EvaluateOptions {
+interface EvaluateOptions {
   /** Disk states that count as healthy. */
   okDiskStates: readonly string[];
   /** Degraded when an online camera's recording schedule is off. */

@@ -18,7 +18,7 @@ const parser = new XMLParser({
 type Node = Record<string, unknown>;
 
 /** Parses an ISAPI XML body; throws with a short reason when it is not XML with the expected root. */
-export function parseXml(xml: string, root: string): Node {
+function parseXml(xml: string, root: string): Node {
   let doc: Node;
   try {
     doc = parser.parse(xml) as Node;

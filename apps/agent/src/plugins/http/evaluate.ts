@@ -17,13 +17,13 @@ export interface AttemptResult {
   error?: AttemptError;
 }
 
-export interface AttemptError {
+interface AttemptError {
   kind: "timeout" | "tls" | "network";
   code?: string;
   message: string;
 }
 
-export interface Criteria {
+interface Criteria {
   expected_status?: HttpExpectedStatus | HttpExpectedStatus[];
   keyword?: string;
   keyword_absent?: string;
@@ -64,7 +64,7 @@ export function statusMatches(
   });
 }
 
-export function describeExpected(expected: HttpExpectedStatus | HttpExpectedStatus[] | undefined): string {
+function describeExpected(expected: HttpExpectedStatus | HttpExpectedStatus[] | undefined): string {
   const list = expected === undefined ? DEFAULT_EXPECTED : Array.isArray(expected) ? expected : [expected];
   return list.join(", ");
 }

@@ -10,7 +10,7 @@ import { type AttemptResult, describeError } from "./evaluate.ts";
 /** Enough for any health page; a keyword further down a huge page is not found. */
 export const MAX_BODY_BYTES = 1_048_576;
 
-export interface AttemptOptions {
+interface AttemptOptions {
   method: "GET" | "HEAD";
   headers: Record<string, string>;
   timeoutMs: number;

@@ -22,13 +22,13 @@ export interface OutageState {
   boot_id?: string;
 }
 
-export interface OutageEnd {
+interface OutageEnd {
   started_at: string;
   ended_at: string;
   duration_ms: number;
 }
 
-export interface OutageStep {
+interface OutageStep {
   state: OutageState | undefined;
   started?: OutageState;
   ended?: OutageEnd;

@@ -6,7 +6,7 @@ import net from "node:net";
 import type { PingResult } from "./parse.ts";
 
 /** "1.1.1.1:53" -> host and port; "[::1]:443" for IPv6; no port -> the default. */
-export function splitHostPort(target: string, defaultPort: number): { host: string; port: number } {
+function splitHostPort(target: string, defaultPort: number): { host: string; port: number } {
   const bracketed = /^\[(.+)\](?::(\d+))?$/.exec(target);
   if (bracketed?.[1]) return { host: bracketed[1], port: bracketed[2] ? Number(bracketed[2]) : defaultPort };
   const parts = target.split(":");

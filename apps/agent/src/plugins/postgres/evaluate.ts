@@ -13,7 +13,7 @@ export interface Thresholds {
   long_query_warn_seconds?: number;
 }
 
-export interface Interpretation {
+interface Interpretation {
   samples: Sample[];
   status: CheckStatus;
   message: string;

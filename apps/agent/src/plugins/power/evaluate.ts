@@ -27,12 +27,12 @@ export interface EnergyState {
   last?: { ts: number; watts: number };
 }
 
-export interface PowerSample {
+interface PowerSample {
   ts: number;
   watts: number;
 }
 
-export interface IntegrationResult {
+interface IntegrationResult {
   state: EnergyState;
   /** Days that ended with this sample (usually none, one at midnight). */
   closedDays: { day: string; kwh: number }[];

@@ -40,7 +40,7 @@ export interface Measured {
   openFds?: number;
 }
 
-export interface Identity {
+interface Identity {
   pid: number;
   start: number;
 }
@@ -125,7 +125,7 @@ export function detectRestart(
   return { from: previous.main.pid, to: main.pid };
 }
 
-export interface Summary {
+interface Summary {
   count: number;
   /** The main process, named in the check message. */
   mainPid?: number;

@@ -59,7 +59,7 @@ export function isRunning(stat: ProcStat): boolean {
   return stat.state !== "Z" && stat.state !== "X";
 }
 
-export interface ProcStatus {
+interface ProcStatus {
   /** Real user id: whose process it is. */
   uid?: number;
   /** VmRSS; zombies and kernel threads have none. */

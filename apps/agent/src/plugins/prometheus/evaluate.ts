@@ -55,7 +55,7 @@ export interface Selection {
 }
 
 /** Anything outside the wire's name alphabet becomes "_" (the exposition's names never need it). */
-export function sanitizeName(name: string): string {
+function sanitizeName(name: string): string {
   return name.replace(/[^A-Za-z0-9_.:\-/]/g, "_");
 }
 

@@ -20,7 +20,7 @@ export function matcher(patterns: string[]): (chip: string, sensor: string) => b
   return (chip, sensor) => regexes.some((re) => re.test(`${chip}/${sensor}`));
 }
 
-export interface SensorRules {
+interface SensorRules {
   /** Overrides the chip's own `_max` as the warning level. */
   warn_c?: number;
   /** Overrides the chip's own `_crit` as the critical level. */

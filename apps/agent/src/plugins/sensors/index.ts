@@ -12,7 +12,7 @@ import { evaluateSensors, filterReadings } from "./evaluate.ts";
 import { ATTRIBUTE, type HwmonChip, readChips } from "./parse.ts";
 
 /** Reads the attribute files of every hwmonN directory; unreadable attributes (EIO, ENODATA) are skipped. */
-export async function readHwmonTree(root: string): Promise<HwmonChip[]> {
+async function readHwmonTree(root: string): Promise<HwmonChip[]> {
   let entries: string[];
   try {
     entries = (await readdir(root)).filter((entry) => /^hwmon\d+$/.test(entry));

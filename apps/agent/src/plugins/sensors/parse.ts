@@ -12,7 +12,7 @@ export interface HwmonChip {
   files: Record<string, string>;
 }
 
-export interface Temperature {
+interface Temperature {
   chip: string;
   sensor: string;
   celsius: number;
@@ -21,7 +21,7 @@ export interface Temperature {
   critC?: number;
 }
 
-export interface Fan {
+interface Fan {
   chip: string;
   sensor: string;
   rpm: number;

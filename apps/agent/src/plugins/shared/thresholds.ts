@@ -9,19 +9,19 @@ import type { CheckStatus, MetricThreshold } from "@custos/protocol";
 import type { CheckOutcome, Sample } from "../types.ts";
 
 /** The newest value seen of a threshold's metric, and when. */
-export interface LastValue {
+interface LastValue {
   value: number;
   ts: number;
 }
 
 /** True when the sample is the threshold's metric with (at least) its labels. */
-export function thresholdMatches(threshold: MetricThreshold, sample: Sample): boolean {
+function thresholdMatches(threshold: MetricThreshold, sample: Sample): boolean {
   if (sample.name !== threshold.metric) return false;
   if (!threshold.labels) return true;
   return Object.entries(threshold.labels).every(([key, value]) => sample.labels?.[key] === value);
 }
 
-export function thresholdCheckName(threshold: MetricThreshold, monitorName: string): string {
+function thresholdCheckName(threshold: MetricThreshold, monitorName: string): string {
   return threshold.name ?? `${monitorName}:${threshold.metric}`;
 }
 

@@ -22,7 +22,7 @@ export function sectorCounts(reading: SmartReading): SectorCounts {
   };
 }
 
-export interface SmartLimits {
+interface SmartLimits {
   max_reallocated_sectors: number;
   max_pending_sectors: number;
   max_offline_uncorrectable: number;

@@ -5,7 +5,7 @@
  * the other bits describe the disk.
  */
 
-export interface ExitBits {
+interface ExitBits {
   /** Bit 0: command line did not parse. */
   badCommandLine: boolean;
   /** Bit 1: device open failed (missing, permission, or in a low-power mode). */

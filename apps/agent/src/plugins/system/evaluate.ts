@@ -9,7 +9,7 @@ import type { CheckOutcome, Sample } from "../types.ts";
 import type { CpuTimes, DiskCounters, Mount, NetCounters } from "./parse.ts";
 
 /** Filesystems that hold no user data or are always full (squashfs snaps, ISO images). */
-export const SKIPPED_FS_TYPES: ReadonlySet<string> = new Set([
+const SKIPPED_FS_TYPES: ReadonlySet<string> = new Set([
   "aufs",
   "autofs",
   "binfmt_misc",
@@ -117,7 +117,7 @@ export function selectInterfaces(
   return names.filter((name) => !ignored.has(name));
 }
 
-export interface CpuUsage {
+interface CpuUsage {
   percent: number;
   iowaitPercent: number;
   stealPercent: number;
@@ -312,7 +312,7 @@ export interface FsStats {
   ffree: number;
 }
 
-export interface FsUsage {
+interface FsUsage {
   usedPercent: number;
   usedBytes: number;
   freeBytes: number;

@@ -56,7 +56,7 @@ export function parseProcStat(text: string): ProcStat {
   return bootTime === undefined ? { total, cores } : { total, cores, bootTime };
 }
 
-export interface Meminfo {
+interface Meminfo {
   totalBytes: number;
   availableBytes: number;
   swapTotalBytes: number;

@@ -32,7 +32,7 @@ export function recordRestarts(
   return { history: kept, inWindow: restarts - oldest };
 }
 
-export interface UnitRules {
+interface UnitRules {
   allow_inactive: boolean;
   max_restarts: number;
   windowText: string;

@@ -16,7 +16,7 @@ export function findPeer(status: TailscaleStatus, wanted: string): PeerInfo | un
   );
 }
 
-export interface PeerVerdict {
+interface PeerVerdict {
   peer: string;
   found?: PeerInfo;
   handshakeAgeSeconds?: number;

@@ -6,7 +6,7 @@ import type { CheckStatus } from "@custos/protocol";
 import type { UpsReading } from "./parse.ts";
 
 /** Meaning of the `ups.status` flags, from NUT's docs/new-drivers.txt "Status data". */
-export const STATUS_FLAGS: Record<string, string> = {
+const STATUS_FLAGS: Record<string, string> = {
   OL: "online",
   OB: "on battery",
   LB: "low battery",
@@ -35,12 +35,12 @@ export function upsWatts(reading: UpsReading, nominalWattsOverride?: number): nu
   return (reading.loadPercent / 100) * nominal;
 }
 
-export interface UpsThresholds {
+interface UpsThresholds {
   min_charge_percent: number;
   min_runtime_seconds?: number;
 }
 
-export function describeFlags(flags: string[]): string {
+function describeFlags(flags: string[]): string {
   if (flags.length === 0) return "no status reported";
   return flags.map((flag) => STATUS_FLAGS[flag] ?? flag).join(", ");
 }

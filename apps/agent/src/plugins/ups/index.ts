@@ -10,7 +10,7 @@ import { evaluateUps } from "./evaluate.ts";
 import { readUps, type UpsReading } from "./parse.ts";
 import { queryUpsc } from "./upsc.ts";
 
-export function upsSamples(reading: UpsReading, labels: Record<string, string>): Sample[] {
+function upsSamples(reading: UpsReading, labels: Record<string, string>): Sample[] {
   const samples: Sample[] = [
     { name: "ups.online", value: reading.online ? 1 : 0, labels },
     { name: "ups.on_battery", value: reading.onBattery ? 1 : 0, labels },
