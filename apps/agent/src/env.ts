@@ -10,7 +10,7 @@ const EnvSchema = z.object({
   /** Config path when --config is not given. */
   CUSTOS_AGENT_CONFIG: z.string().min(1).optional(),
 });
-export type AgentEnv = z.infer<typeof EnvSchema>;
+type AgentEnv = z.infer<typeof EnvSchema>;
 
 let cached: AgentEnv | undefined;
 

@@ -16,7 +16,7 @@ export const EXIT = {
   noPermission: 77,
   config: 78,
 } as const;
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export class AgentError extends Error {
   readonly exitCode: ExitCode;
@@ -37,7 +37,7 @@ export interface ConfigIssue {
   message: string;
 }
 
-export function formatConfigIssue(issue: ConfigIssue): string {
+function formatConfigIssue(issue: ConfigIssue): string {
   const where = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}:${issue.column ?? 1}`;
   return issue.path ? `${where}: ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
 }

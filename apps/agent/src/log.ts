@@ -3,7 +3,7 @@
  * never reach the output: fields named like secrets are replaced and credentials inside URLs
  * are masked, wherever they appear.
  */
-export type LogLevel = "debug" | "info" | "warn" | "error";
+type LogLevel = "debug" | "info" | "warn" | "error";
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export interface Logger {
@@ -36,7 +36,7 @@ export function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
-export interface LoggerOptions {
+interface LoggerOptions {
   level?: LogLevel;
   write?: (line: string) => void;
   bindings?: object;

@@ -31,7 +31,7 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-export interface StartOptions {
+interface StartOptions {
   log: Logger;
   /** Overrides for tests (faster retries). */
   backoff?: BackoffOptions;

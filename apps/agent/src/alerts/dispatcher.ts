@@ -16,9 +16,9 @@ import type { Channel } from "./channels/types.ts";
 import { queueAlertReport } from "./report.ts";
 
 /** An awaited page as it travels in the heartbeat (times as ISO strings). */
-export type AwaitedPageWire = Omit<AwaitedPage, "started_at"> & { started_at: string };
+type AwaitedPageWire = Omit<AwaitedPage, "started_at"> & { started_at: string };
 
-export interface DispatcherOptions {
+interface DispatcherOptions {
   store: Store;
   channels: readonly Channel[];
   serverName: string;
@@ -35,7 +35,7 @@ export interface DispatcherOptions {
 }
 
 const MIN_RETRY_MS = 1_000;
-export const DEFAULT_ALERT_BACKOFF: BackoffOptions = { baseMs: 5_000, capMs: 300_000 };
+const DEFAULT_ALERT_BACKOFF: BackoffOptions = { baseMs: 5_000, capMs: 300_000 };
 
 export class AlertDispatcher {
   readonly #o: DispatcherOptions;

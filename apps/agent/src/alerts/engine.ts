@@ -23,12 +23,12 @@ import {
 import { queueAlertReport } from "./report.ts";
 import { type AlertPolicy, incidentKey, type Observation, observe } from "./state-machine.ts";
 
-export interface ChannelRef {
+interface ChannelRef {
   key: string;
   type: string;
 }
 
-export interface AlertEngineOptions {
+interface AlertEngineOptions {
   store: Store;
   serverName: string;
   serverId: () => string | undefined;

@@ -10,7 +10,7 @@ import { seriesKey } from "../store/history.ts";
 import type { Store } from "../store/store.ts";
 import { checkToWire, sampleToWire } from "./wire.ts";
 
-export interface RecorderOptions {
+interface RecorderOptions {
   store: Store;
   engine: AlertEngine;
   /** Keep per-minute history for the local dashboard's charts. */

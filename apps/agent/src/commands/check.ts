@@ -58,7 +58,7 @@ function toJson(result: RunResult) {
   };
 }
 
-export function formatResult(result: RunResult): string {
+function formatResult(result: RunResult): string {
   const lines = [`${result.monitor.name} (${result.monitor.type}, ${Math.round(result.durationMs)} ms)`];
   for (const check of result.checks) {
     const latency = check.latency_ms === undefined ? "" : `  ${Math.round(check.latency_ms)} ms`;

@@ -14,7 +14,7 @@ import { register, registerFailure } from "../push/register.ts";
 import { openStore } from "../store/store.ts";
 import { configPath, loadSettings, type Output } from "./shared.ts";
 
-export interface RegisterOptions {
+interface RegisterOptions {
   url: string;
   apiKey: string;
   config?: string;
@@ -23,7 +23,7 @@ export interface RegisterOptions {
   state?: string;
 }
 
-export function minimalConfig(options: {
+function minimalConfig(options: {
   url: string;
   apiKey: string;
   serverName: string;

@@ -58,7 +58,7 @@ function rejectedLines(status: AgentStatus, now: number): string[] {
   return lines;
 }
 
-export function formatStatus(status: AgentStatus, now: number): string {
+function formatStatus(status: AgentStatus, now: number): string {
   const b = status.buffer;
   const lines = [
     `server          ${status.server.name ?? "?"} (${status.server.id ? `id ${status.server.id}, ${status.server.approval ?? "?"}` : "not registered"})`,

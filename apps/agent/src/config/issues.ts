@@ -5,7 +5,7 @@ import { issueAt, type KeyPath, type YamlSource } from "./yaml-source.ts";
 
 type ZodIssue = z.ZodError["issues"][number];
 
-export interface IssueContext {
+interface IssueContext {
   source: YamlSource;
   /** Prepended to every issue path (e.g. ["monitors", 2] for a plugin's options). */
   prefix?: KeyPath;

@@ -11,7 +11,7 @@ import { issueAt, type KeyPath, type YamlSource } from "./yaml-source.ts";
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-export interface ExpandedEntry {
+interface ExpandedEntry {
   /** The entry's position in `monitors:`. */
   index: number;
   /** Where its keys are reported: `monitors[i]`, or `monitors[i].<key>[j]` for a list item. */

@@ -20,7 +20,7 @@ function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
   return [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
-export interface LoadOptions {
+interface LoadOptions {
   plugins: Readonly<Record<string, PluginDefinition>>;
   env: Readonly<Record<string, string | undefined>>;
 }
@@ -30,7 +30,7 @@ export function loadConfig(file: string, options: LoadOptions): AgentSettings {
   return parseConfig(path, readConfigText(path), options);
 }
 
-export function readConfigText(path: string): string {
+function readConfigText(path: string): string {
   const fail = (message: string): never => {
     throw new ConfigError([{ file: path, path: "", message }]);
   };

@@ -49,7 +49,7 @@ export function formatKeyPath(path: KeyPath): string {
  * Where `path` points in the file: the key of the last map entry found (or the sequence item),
  * else the deepest container that exists (for a missing key, the map that should hold it).
  */
-export function locate(source: YamlSource, path: KeyPath): { line: number; column: number } | undefined {
+function locate(source: YamlSource, path: KeyPath): { line: number; column: number } | undefined {
   let node: unknown = source.doc.contents;
   let best: Node | undefined = isNodeLike(node) ? node : undefined;
   for (const segment of path) {

@@ -1,12 +1,12 @@
 /** A small line chart as inline SVG (no script, no external asset). */
 import { escapeHtml } from "./html.ts";
 
-export interface ChartPoint {
+interface ChartPoint {
   t: number;
   v: number;
 }
 
-export function formatValue(value: number): string {
+function formatValue(value: number): string {
   const abs = Math.abs(value);
   if (abs >= 1e12) return `${(value / 1e12).toFixed(1)}T`;
   if (abs >= 1e9) return `${(value / 1e9).toFixed(1)}G`;

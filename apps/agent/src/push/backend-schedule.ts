@@ -12,9 +12,9 @@ import type { Logger } from "../log.ts";
 import { KV } from "../store/kv.ts";
 import type { Store } from "../store/store.ts";
 
-export type ScheduleStale = NonNullable<HeartbeatResponse["schedule_stale"]>;
+type ScheduleStale = NonNullable<HeartbeatResponse["schedule_stale"]>;
 
-export interface BackendScheduleOptions {
+interface BackendScheduleOptions {
   store: Store;
   engine: AlertEngine | undefined;
   notPagingAfterMs: number;
@@ -23,7 +23,7 @@ export interface BackendScheduleOptions {
   now?: () => number;
 }
 
-export function staleDetail(stale: ScheduleStale): string {
+function staleDetail(stale: ScheduleStale): string {
   const jobs = stale.jobs.join(" and ");
   const plural = stale.jobs.length > 1 ? "jobs have" : "job has";
   const since = stale.sweep_last_run_at ? `; its sweep last ran at ${stale.sweep_last_run_at}` : "";

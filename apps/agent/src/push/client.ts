@@ -34,13 +34,13 @@ export type SendOutcome =
     };
 
 /** The backend's JSON error (`ApiError`), or the start of a body that was not one. */
-export interface BackendError {
+interface BackendError {
   code: string | null;
   message: string;
   field: string | null;
 }
 
-export interface ClientOptions {
+interface ClientOptions {
   url: string;
   apiKey: string;
   timeoutMs?: number;

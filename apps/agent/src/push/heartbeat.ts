@@ -25,7 +25,7 @@ import type { BackendClient, SendOutcome } from "./client.ts";
 import type { BackendLink } from "./link.ts";
 import { intervalSeconds } from "./register.ts";
 
-export interface HeartbeatOptions {
+interface HeartbeatOptions {
   store: Store;
   client: BackendClient;
   link: BackendLink;

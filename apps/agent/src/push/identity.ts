@@ -4,7 +4,7 @@ import { arch, hostname, release, type } from "node:os";
 import type { RegisterRequest } from "@custos/protocol";
 import { AGENT_VERSION } from "../version.ts";
 
-export function readMachineId(path = "/etc/machine-id"): string | undefined {
+function readMachineId(path = "/etc/machine-id"): string | undefined {
   try {
     const id = readFileSync(path, "utf8").trim();
     return /^[A-Za-z0-9-]{8,128}$/.test(id) ? id : undefined;
@@ -14,7 +14,7 @@ export function readMachineId(path = "/etc/machine-id"): string | undefined {
 }
 
 /** PRETTY_NAME from /etc/os-release, else "Linux 6.8.0-45-generic". */
-export function describeOs(osReleasePath = "/etc/os-release"): string {
+function describeOs(osReleasePath = "/etc/os-release"): string {
   try {
     const text = readFileSync(osReleasePath, "utf8");
     const match = /^PRETTY_NAME=(?:"([^"]*)"|(.*))$/m.exec(text);

@@ -11,7 +11,7 @@ import { KV } from "../store/kv.ts";
 import type { Store } from "../store/store.ts";
 import type { SendOutcome } from "./client.ts";
 
-export interface LinkOptions {
+interface LinkOptions {
   store: Store;
   engine: AlertEngine | undefined;
   unreachableAfterMs: number;

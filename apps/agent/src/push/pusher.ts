@@ -27,13 +27,13 @@ export const PENDING_APPROVAL_RETRY_MS = 60_000;
 const MIN_RETRY_MS = 250;
 
 /** What one round of one kind did, and when that kind should run again. */
-export type RoundResult =
+type RoundResult =
   | { state: "idle"; sent: number; delayMs: number }
   | { state: "more"; sent: number; delayMs: number }
   | { state: "retry"; sent: number; delayMs: number; error: string }
   | { state: "paused"; sent: number; delayMs: number; reason: string };
 
-export interface PassResult {
+interface PassResult {
   state: RoundResult["state"];
   sent: number;
   delayMs: number;
@@ -53,7 +53,7 @@ type Verdict =
   | { state: "retry"; delayMs: number; error: string }
   | { state: "paused"; delayMs: number; reason: string };
 
-export interface PusherOptions {
+interface PusherOptions {
   store: Store;
   client: BackendClient;
   link: BackendLink;
@@ -69,7 +69,7 @@ export interface PusherOptions {
   now?: () => number;
 }
 
-export function batchBody(serverId: string, batch: OutgoingBatch): string {
+function batchBody(serverId: string, batch: OutgoingBatch): string {
   return `{"server_id":${JSON.stringify(serverId)},"batch_id":${JSON.stringify(batch.batchId)},"${ITEMS_KEY[batch.kind]}":[${batch.payloads.join(",")}]}`;
 }
 

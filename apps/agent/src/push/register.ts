@@ -11,7 +11,7 @@ import type { Store } from "../store/store.ts";
 import type { BackendClient, SendOutcome } from "./client.ts";
 import { registrationRequest } from "./identity.ts";
 
-export function apiKeyFingerprint(apiKey: string): string {
+function apiKeyFingerprint(apiKey: string): string {
   return createHash("sha256").update(apiKey).digest("hex").slice(0, 16);
 }
 
@@ -29,7 +29,7 @@ export function intervalSeconds(ms: number): number {
   return Math.min(86_400, Math.max(1, Math.ceil(ms / 1000)));
 }
 
-export type RegisterResult =
+type RegisterResult =
   | { ok: true; response: RegisterResponse }
   | { ok: false; outcome: SendOutcome; message: string };
 

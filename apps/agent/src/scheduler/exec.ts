@@ -9,7 +9,7 @@ import { type ExecResult, UnsupportedError } from "../plugins/types.ts";
 
 const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
 
-export interface ExecOptions {
+interface ExecOptions {
   timeoutMs?: number;
   env?: Record<string, string>;
   signal?: AbortSignal;

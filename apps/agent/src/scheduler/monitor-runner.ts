@@ -36,7 +36,7 @@ export interface RunResult {
 }
 
 /** Where ctx.emit() sends what a plugin records outside its schedule. */
-export type EmitSink = (result: RunResult) => void;
+type EmitSink = (result: RunResult) => void;
 
 export class MonitorRunner {
   readonly monitor: ResolvedMonitor;

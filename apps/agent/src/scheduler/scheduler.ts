@@ -8,7 +8,7 @@ import { errorMessage, type Logger } from "../log.ts";
 import { MonitorRunner, type RunResult, type StateReader } from "./monitor-runner.ts";
 import { firstRunAt, nextRunAt } from "./timing.ts";
 
-export interface SchedulerOptions {
+interface SchedulerOptions {
   monitors: readonly ResolvedMonitor[];
   clockAligned: boolean;
   state: StateReader;

@@ -8,7 +8,7 @@ import type { SqliteDatabase } from "./sqlite.ts";
 
 export type AlertState = PageState | "backend_unreachable";
 
-export interface NewAlert {
+interface NewAlert {
   incidentKey: string;
   monitor: string;
   state: AlertState;

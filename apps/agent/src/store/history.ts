@@ -1,10 +1,10 @@
 /** Per-minute averages of every series for the local dashboard's 24 h charts. */
 import type { SqliteDatabase } from "./sqlite.ts";
 
-export const HISTORY_BUCKET_MS = 60_000;
+const HISTORY_BUCKET_MS = 60_000;
 export const HISTORY_KEEP_MS = 86_400_000;
 
-export interface HistoryPoint {
+interface HistoryPoint {
   bucket: number;
   value: number;
 }

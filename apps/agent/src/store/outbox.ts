@@ -14,13 +14,13 @@ import type { SqliteDatabase } from "./sqlite.ts";
 export type OutboxKind = "metrics" | "checks" | "alerts";
 export const OUTBOX_KINDS: readonly OutboxKind[] = ["alerts", "checks", "metrics"];
 
-export const BATCH_ITEM_LIMITS: Record<OutboxKind, number> = {
+const BATCH_ITEM_LIMITS: Record<OutboxKind, number> = {
   metrics: LIMITS.maxSamplesPerBatch,
   checks: LIMITS.maxChecksPerBatch,
   alerts: LIMITS.maxAlertsPerBatch,
 };
 /** Uncompressed JSON per batch, well under the backend's inflated-body limit. */
-export const MAX_BATCH_PAYLOAD_BYTES = 4_000_000;
+const MAX_BATCH_PAYLOAD_BYTES = 4_000_000;
 const CAP_CHUNK = 1_000;
 
 export interface OutgoingBatch {
@@ -35,7 +35,7 @@ export interface OutboxCaps {
   maxBytes: number;
 }
 
-export interface OutboxDepth {
+interface OutboxDepth {
   items: Record<OutboxKind, number>;
   /** Bytes of pending samples and check results (what the byte cap counts). */
   bytes: number;

@@ -17,14 +17,14 @@ export interface Refusal {
   field: string | null;
 }
 
-export interface RejectedBatch extends Refusal {
+interface RejectedBatch extends Refusal {
   batchId: string;
   kind: OutboxKind;
   items: number;
   rejectedAt: number;
 }
 
-export interface RejectedKindSummary {
+interface RejectedKindSummary {
   /** Batches and items set aside since the state database was created. */
   batches: number;
   items: number;

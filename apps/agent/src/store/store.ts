@@ -44,7 +44,7 @@ export class Store {
   }
 }
 
-export interface OpenStoreOptions extends OpenOptions {
+interface OpenStoreOptions extends OpenOptions {
   caps?: OutboxCaps;
 }
 

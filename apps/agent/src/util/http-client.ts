@@ -17,7 +17,7 @@ import { createGunzip, createInflate } from "node:zlib";
 import { AGENT_VERSION } from "../version.ts";
 
 /** What `maxBodyBytes` is when not given. */
-export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
+const DEFAULT_MAX_BODY_BYTES = 1_048_576;
 
 /**
  * Idle kept-alive connections close after this (or earlier, when the server's `Keep-Alive:
@@ -37,7 +37,7 @@ export interface HttpHead {
   url: string;
 }
 
-export interface HttpResponse extends HttpHead {
+interface HttpResponse extends HttpHead {
   body: Buffer;
   /** The body passed `maxBodyBytes`: `body` holds its first `maxBodyBytes` and the rest was not read. */
   truncated: boolean;
@@ -45,7 +45,7 @@ export interface HttpResponse extends HttpHead {
   bodyRead: boolean;
 }
 
-export interface HttpRequestOptions {
+interface HttpRequestOptions {
   /** Default GET, or POST when there is a body. */
   method?: string;
   /** Header names in any case; `user-agent` defaults to custos-agent/<version>. */
@@ -73,7 +73,7 @@ export interface HttpRequestOptions {
   onSocket?: (socket: Socket) => void;
 }
 
-export type HttpErrorReason = "timeout" | "aborted" | "network";
+type HttpErrorReason = "timeout" | "aborted" | "network";
 
 /**
  * Why there is no answer: the deadline passed (`timeout`), the caller's signal aborted

@@ -6,7 +6,7 @@
 import { errorMessage, type Logger } from "../log.ts";
 
 /** Returns the delay before the next run, or "stop" to end the loop. */
-export type LoopTask = (signal: AbortSignal) => Promise<number | "stop"> | number | "stop";
+type LoopTask = (signal: AbortSignal) => Promise<number | "stop"> | number | "stop";
 
 export class Loop {
   readonly #name: string;

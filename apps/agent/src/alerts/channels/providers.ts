@@ -29,7 +29,7 @@ import { alertContent } from "./content.ts";
 import { sendOrThrow } from "./http-post.ts";
 import type { Sender } from "./types.ts";
 
-export type ProviderChannel =
+type ProviderChannel =
   | DiscordChannel
   | TelegramChannel
   | GotifyChannel
@@ -39,7 +39,7 @@ export type ProviderChannel =
   | TeamsChannel;
 
 /** The request for one alert on one channel entry. */
-export function providerRequest(channel: ProviderChannel, content: NotifyContent): NotifyRequest {
+function providerRequest(channel: ProviderChannel, content: NotifyContent): NotifyRequest {
   switch (channel.type) {
     case "discord":
       return discordRequest(content, channel);
