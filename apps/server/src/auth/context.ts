@@ -70,3 +70,11 @@ export interface Client {
   /** `iss` of the tokens issued to this caller. */
   issuer: string;
 }
+
+/** What a verb that signs a caller in is given: sign-up, password grant, refresh, recovery link. */
+export interface SessionRequest {
+  ctx: AuthCtx;
+  /** The request's JSON body, parsed by the verb itself. */
+  input: unknown;
+  client: Client;
+}

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Sql, TransactionSql } from "postgres";
 import { authenticate } from "./authenticate.ts";
 import { parseInput } from "./body.ts";
-import type { AuthCtx, Client } from "./context.ts";
+import type { AuthCtx, SessionRequest } from "./context.ts";
 import { AuthError } from "./errors.ts";
 import { assertAcceptablePassword, hashPassword } from "./passwords.ts";
 import { UpdateUserInput, VerifyInput } from "./schemas.ts";
@@ -48,15 +48,7 @@ export async function createRecoveryToken(
  * token — it works once — and signs the user in, so the dashboard can set the new password with
  * PUT /user. A wrong, used or expired token answers GoTrue's 403 otp_expired.
  */
-export async function verifyRecovery({
-  ctx,
-  input,
-  client,
-}: {
-  ctx: AuthCtx;
-  input: unknown;
-  client: Client;
-}): Promise<SessionResponse> {
+export async function verifyRecovery({ ctx, input, client }: SessionRequest): Promise<SessionResponse> {
   const data = parseInput(VerifyInput, input);
   const now = ctx.now();
   const at = new Date(now);

@@ -1,5 +1,5 @@
 import { parseInput } from "./body.ts";
-import type { AuthCtx, Client } from "./context.ts";
+import type { SessionRequest } from "./context.ts";
 import { AuthError } from "./errors.ts";
 import { RefreshGrantInput } from "./schemas.ts";
 import {
@@ -30,15 +30,7 @@ interface TokenRow {
  * and GET /user answers session_not_found. The token row is locked for the transaction, so
  * concurrent refreshes of one token are decided one after the other.
  */
-export async function refreshSession({
-  ctx,
-  input,
-  client,
-}: {
-  ctx: AuthCtx;
-  input: unknown;
-  client: Client;
-}): Promise<SessionResponse> {
+export async function refreshSession({ ctx, input, client }: SessionRequest): Promise<SessionResponse> {
   const data = parseInput(RefreshGrantInput, input);
   const hash = hashRefreshToken(data.refresh_token);
   const now = ctx.now();

@@ -1,5 +1,5 @@
 import { parseInput } from "./body.ts";
-import type { AuthCtx, Client } from "./context.ts";
+import type { SessionRequest } from "./context.ts";
 import { AuthError } from "./errors.ts";
 import { verifyPassword } from "./passwords.ts";
 import { PasswordGrantInput } from "./schemas.ts";
@@ -13,15 +13,7 @@ import { findUserByEmail, touchLastSignIn, userBlocked } from "./users.ts";
  * back only its own attempt from the address's count: guesses at other accounts from the same
  * address still count.
  */
-export async function signInWithPassword({
-  ctx,
-  input,
-  client,
-}: {
-  ctx: AuthCtx;
-  input: unknown;
-  client: Client;
-}): Promise<SessionResponse> {
+export async function signInWithPassword({ ctx, input, client }: SessionRequest): Promise<SessionResponse> {
   const data = parseInput(PasswordGrantInput, input);
   const now = ctx.now();
   const accountKey = data.email;

@@ -1,5 +1,5 @@
 import { parseInput } from "./body.ts";
-import type { AuthCtx, Client } from "./context.ts";
+import type { SessionRequest } from "./context.ts";
 import { AuthError } from "./errors.ts";
 import { assertAcceptablePassword, hashPassword } from "./passwords.ts";
 import { SignupInput } from "./schemas.ts";
@@ -14,15 +14,7 @@ import { insertUser } from "./users.ts";
  * migration 20261122000800 gives the new user a personal organization in the same transaction.
  * CUSTOS_SIGNUPS decides who may sign up once the first account exists (signups.ts).
  */
-export async function signUp({
-  ctx,
-  input,
-  client,
-}: {
-  ctx: AuthCtx;
-  input: unknown;
-  client: Client;
-}): Promise<SessionResponse> {
+export async function signUp({ ctx, input, client }: SessionRequest): Promise<SessionResponse> {
   const data = parseInput(SignupInput, input);
   assertAcceptablePassword(data.password);
   const passwordHash = await hashPassword(data.password);
