@@ -6,7 +6,7 @@ import type { IncidentsRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../http/body.ts";
 import { inOrg } from "../orgs/access.ts";
-import { selectIncidents } from "./view.ts";
+import { assertIncidentVisible, readIncident } from "./view.ts";
 
 export const IncidentActionInput = z.strictObject({ org_id: z.uuid(), incident_id: z.uuid() });
 export type IncidentActionInput = z.input<typeof IncidentActionInput>;
@@ -29,10 +29,7 @@ export async function acknowledgeIncident({
 }): Promise<IncidentItem> {
   const { org_id, incident_id } = parseInput(IncidentActionInput, input);
   return inOrg(ctx, caller, org_id, "member", async (tx) => {
-    const [visible] =
-      await tx`select 1 from public.incidents where id = ${incident_id} and org_id = ${org_id}`;
-    if (!visible)
-      throw new AppError("NOT_FOUND", `incident ${incident_id} not found`, { field: "incident_id" });
+    await assertIncidentVisible(tx, org_id, incident_id);
     const [done] = await tx<{ ok: boolean }[]>`select private.acknowledge_incident(${incident_id}) as ok`;
     if (!done?.ok) {
       const [current] = await tx<
@@ -40,7 +37,6 @@ export async function acknowledgeIncident({
       >`select status from public.incidents where id = ${incident_id}`;
       throw new AppError("CONFLICT", `incident is already ${current?.status}`, { field: "incident_id" });
     }
-    const [item] = await selectIncidents(tx, org_id, tx`and i.id = ${incident_id}`, 1);
-    return item as IncidentItem;
+    return readIncident(tx, org_id, incident_id);
   });
 }

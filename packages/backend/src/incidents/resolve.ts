@@ -7,7 +7,7 @@ import { AppError } from "../errors.ts";
 import { parseInput } from "../http/body.ts";
 import { inOrg } from "../orgs/access.ts";
 import { IncidentActionInput } from "./acknowledge.ts";
-import { selectIncidents } from "./view.ts";
+import { assertIncidentVisible, readIncident } from "./view.ts";
 
 /**
  * A member resolves by hand (e.g. a decommissioned server); "restored" is queued as for an
@@ -27,17 +27,9 @@ export async function resolveIncident({
   input: IncidentActionInput;
 }): Promise<IncidentItem> {
   const { org_id, incident_id } = parseInput(IncidentActionInput, input);
-  await inOrg(ctx, caller, org_id, "member", async (tx) => {
-    const [visible] =
-      await tx`select 1 from public.incidents where id = ${incident_id} and org_id = ${org_id}`;
-    if (!visible)
-      throw new AppError("NOT_FOUND", `incident ${incident_id} not found`, { field: "incident_id" });
-  });
+  await inOrg(ctx, caller, org_id, "member", (tx) => assertIncidentVisible(tx, org_id, incident_id));
   await resolveAsService(ctx.sql, incident_id, caller.sub);
-  return asCaller(ctx.sql, caller, async (tx) => {
-    const [item] = await selectIncidents(tx, org_id, tx`and i.id = ${incident_id}`, 1);
-    return item as IncidentItem;
-  });
+  return asCaller(ctx.sql, caller, (tx) => readIncident(tx, org_id, incident_id));
 }
 
 async function resolveAsService(sql: Sql, incidentId: string, userId: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type { IncidentItem } from "@custos/protocol";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
 import type { IncidentsRow } from "../db/rows.ts";
+import { AppError } from "../errors.ts";
 import { iso, isoOrNull } from "../orgs/access.ts";
 
 type IncidentRow = Pick<
@@ -55,6 +56,26 @@ export async function selectIncidents(
     order by i.opened_at desc, i.id desc
     limit ${limit}`;
   return rows.map(toIncidentItem);
+}
+
+/** 404 unless the incident is one of the organization's and the caller can see it. */
+export async function assertIncidentVisible(
+  tx: TransactionSql,
+  orgId: string,
+  incidentId: string,
+): Promise<void> {
+  const [visible] = await tx`select 1 from public.incidents where id = ${incidentId} and org_id = ${orgId}`;
+  if (!visible) throw new AppError("NOT_FOUND", `incident ${incidentId} not found`, { field: "incident_id" });
+}
+
+/** One incident as the list shows it, read after an action changed it. */
+export async function readIncident(
+  tx: TransactionSql,
+  orgId: string,
+  incidentId: string,
+): Promise<IncidentItem> {
+  const [item] = await selectIncidents(tx, orgId, tx`and i.id = ${incidentId}`, 1);
+  return item as IncidentItem;
 }
 
 export function toIncidentItem(r: IncidentRow): IncidentItem {

@@ -31,48 +31,7 @@ export { eventEmoji, plainText, smsText } from "./format.ts";
 export { gotifyPayload, gotifyPriority } from "./gotify.ts";
 export { ntfyPriority, ntfyRequest, ntfyTags } from "./ntfy.ts";
 export { PUSHOVER_BASE_URL, pushoverPayload, pushoverPriority } from "./pushover.ts";
-export {
-  ChannelSettings,
-  DiscordConfig,
-  DiscordSecret,
-  DiscordSettings,
-  describeIssues,
-  EmailConfig,
-  EmailSecret,
-  EmailSettings,
-  GotifyConfig,
-  GotifySecret,
-  GotifySettings,
-  MatrixConfig,
-  MatrixSecret,
-  MatrixSettings,
-  NtfyConfig,
-  NtfySecret,
-  NtfySettings,
-  PagerDutyConfig,
-  PagerDutySecret,
-  PagerDutySettings,
-  PushoverConfig,
-  PushoverSecret,
-  PushoverSettings,
-  parseChannel,
-  SETTINGS_BY_KIND,
-  SlackConfig,
-  SlackSecret,
-  SlackSettings,
-  SmsConfig,
-  SmsSecret,
-  SmsSettings,
-  TeamsConfig,
-  TeamsSecret,
-  TeamsSettings,
-  TelegramConfig,
-  TelegramSecret,
-  TelegramSettings,
-  WebhookConfig,
-  WebhookSecret,
-  WebhookSettings,
-} from "./schemas.ts";
+export * from "./schemas.ts";
 export { slackPayload } from "./slack.ts";
 export { TELEGRAM_BASE_URL, telegramPayload } from "./telegram.ts";
 export {

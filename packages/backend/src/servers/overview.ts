@@ -2,10 +2,9 @@ import { OVERVIEW_METRICS, type ServersOverview, ServersQuery } from "@custos/pr
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
-import type { ServersRow } from "../db/rows.ts";
 import { parseInput } from "../http/body.ts";
 import { inOrg, iso } from "../orgs/access.ts";
-import { serverState } from "./view.ts";
+import { type ServerSummaryColumns, serverState } from "./view.ts";
 
 export const ListServersInput = z.strictObject({ org_id: z.uuid(), query: ServersQuery });
 export type ListServersInput = z.input<typeof ListServersInput>;
@@ -18,18 +17,7 @@ export const TREND_STEP_SECONDS = 300;
  * because parsing 1,000 rows of timestamps into Date objects and float arrays with the driver's
  * array parser was a third of the request's CPU, for values that go straight back out as text.
  */
-type OverviewRow = Pick<
-  ServersRow,
-  | "id"
-  | "name"
-  | "hostname"
-  | "status"
-  | "approval"
-  | "agent_version"
-  | "os"
-  | "arch"
-  | "heartbeat_timeout_seconds"
-> & {
+type OverviewRow = ServerSummaryColumns & {
   last_heartbeat_at: string | null;
   created_at: string;
   cpu: number | null;

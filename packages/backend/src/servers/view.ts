@@ -4,7 +4,8 @@ import type { ServersRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { iso, isoOrNull } from "../orgs/access.ts";
 
-export type ServerRow = Pick<
+/** The columns every view of a server shows, the list's and the detail's. */
+export type ServerSummaryColumns = Pick<
   ServersRow,
   | "id"
   | "name"
@@ -14,20 +15,25 @@ export type ServerRow = Pick<
   | "agent_version"
   | "os"
   | "arch"
-  | "last_heartbeat_at"
-  | "clock_skew_ms"
   | "heartbeat_timeout_seconds"
-  | "heartbeat_timeout_override_seconds"
-  | "heartbeat_interval_seconds"
-  | "public_endpoint"
-  | "data_loss_reported_at"
-  | "created_at"
-  | "updated_at"
-> & {
-  // bigint columns read as float8 (readServer): numbers, not postgres.js's strings
-  dropped_samples_total: number;
-  rejected_items_total: number;
-};
+>;
+
+export type ServerRow = ServerSummaryColumns &
+  Pick<
+    ServersRow,
+    | "last_heartbeat_at"
+    | "clock_skew_ms"
+    | "heartbeat_timeout_override_seconds"
+    | "heartbeat_interval_seconds"
+    | "public_endpoint"
+    | "data_loss_reported_at"
+    | "created_at"
+    | "updated_at"
+  > & {
+    // bigint columns read as float8 (readServer): numbers, not postgres.js's strings
+    dropped_samples_total: number;
+    rejected_items_total: number;
+  };
 
 /** The dashboard's state: waiting for approval wins over the sweep's up/down/unknown. */
 export function serverState(row: Pick<ServersRow, "status" | "approval">): ServerState {
