@@ -12,113 +12,98 @@ export interface AlertText {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function downText(input: {
-  monitor: string;
+/** What every alert names: the server it is about and the incident it belongs to. */
+interface AlertSubject {
   server: string;
-  startedAt: number;
-  failures: number;
-  message?: string | null;
   incidentKey: string;
-}): AlertText {
-  const reason = input.message ? `\n${input.message}` : "";
-  return {
-    title: `DOWN: ${input.monitor} on ${input.server}`,
-    body:
-      `${input.monitor} on ${input.server} is down since ${iso(input.startedAt)} ` +
-      `(${input.failures} failed checks in a row).${reason}\nIncident: ${input.incidentKey}`,
-  };
 }
 
-export function flappingText(input: {
+/** A monitor's alert, with the check's own message when it gave one. */
+interface MonitorAlert extends AlertSubject {
   monitor: string;
-  server: string;
-  changes: number;
-  windowMs: number;
   message?: string | null;
-  incidentKey: string;
-}): AlertText {
-  const reason = input.message ? `\n${input.message}` : "";
-  return {
-    title: `FLAPPING: ${input.monitor} on ${input.server}`,
-    body:
-      `${input.monitor} on ${input.server} changed state ${input.changes} times in ` +
+}
+
+/** An alert that something is back: when it started and how long it lasted. */
+interface RecoveryAlert extends AlertSubject {
+  startedAt: number;
+  durationMs: number;
+}
+
+/** Every body ends with the incident's key, so replies and logs can be matched to it. */
+function alertText(title: string, body: string, incidentKey: string): AlertText {
+  return { title, body: `${body}\nIncident: ${incidentKey}` };
+}
+
+function reasonLine(message: string | null | undefined): string {
+  return message ? `\n${message}` : "";
+}
+
+export function downText(input: MonitorAlert & { startedAt: number; failures: number }): AlertText {
+  return alertText(
+    `DOWN: ${input.monitor} on ${input.server}`,
+    `${input.monitor} on ${input.server} is down since ${iso(input.startedAt)} ` +
+      `(${input.failures} failed checks in a row).${reasonLine(input.message)}`,
+    input.incidentKey,
+  );
+}
+
+export function flappingText(input: MonitorAlert & { changes: number; windowMs: number }): AlertText {
+  return alertText(
+    `FLAPPING: ${input.monitor} on ${input.server}`,
+    `${input.monitor} on ${input.server} changed state ${input.changes} times in ` +
       `${formatDuration(input.windowMs)} and is down now. Further DOWN alerts are held until it settles; ` +
-      `you will get a RESTORED for this one.${reason}\nIncident: ${input.incidentKey}`,
-  };
+      `you will get a RESTORED for this one.${reasonLine(input.message)}`,
+    input.incidentKey,
+  );
 }
 
-export function restoredText(input: {
-  monitor: string;
-  server: string;
-  startedAt: number;
-  durationMs: number;
-  incidentKey: string;
-}): AlertText {
-  return {
-    title: `RESTORED: ${input.monitor} on ${input.server}`,
-    body:
-      `${input.monitor} on ${input.server} restored after ${formatDuration(input.durationMs)} ` +
-      `(down since ${iso(input.startedAt)}).\nIncident: ${input.incidentKey}`,
-  };
+export function restoredText(input: RecoveryAlert & { monitor: string }): AlertText {
+  return alertText(
+    `RESTORED: ${input.monitor} on ${input.server}`,
+    `${input.monitor} on ${input.server} restored after ${formatDuration(input.durationMs)} ` +
+      `(down since ${iso(input.startedAt)}).`,
+    input.incidentKey,
+  );
 }
 
-export function backendUnreachableText(input: {
-  server: string;
-  startedAt: number;
-  now: number;
-  lastError?: string | null;
-  incidentKey: string;
-}): AlertText {
+export function backendUnreachableText(
+  input: AlertSubject & { startedAt: number; now: number; lastError?: string | null },
+): AlertText {
   const error = input.lastError ? ` Last error: ${input.lastError}.` : "";
-  return {
-    title: `Custos backend unreachable from ${input.server}`,
-    body:
-      `${input.server} has not reached the Custos backend for ${formatDuration(input.now - input.startedAt)} ` +
-      `(since ${iso(input.startedAt)}).${error} Metrics are kept in the local buffer and sent when it returns.` +
-      `\nIncident: ${input.incidentKey}`,
-  };
+  return alertText(
+    `Custos backend unreachable from ${input.server}`,
+    `${input.server} has not reached the Custos backend for ${formatDuration(input.now - input.startedAt)} ` +
+      `(since ${iso(input.startedAt)}).${error} Metrics are kept in the local buffer and sent when it returns.`,
+    input.incidentKey,
+  );
 }
 
-export function backendRestoredText(input: {
-  server: string;
-  startedAt: number;
-  durationMs: number;
-  incidentKey: string;
-}): AlertText {
-  return {
-    title: `Custos backend reachable again from ${input.server}`,
-    body:
-      `${input.server} reaches the Custos backend again: restored after ${formatDuration(input.durationMs)} ` +
-      `(unreachable since ${iso(input.startedAt)}).\nIncident: ${input.incidentKey}`,
-  };
+export function backendRestoredText(input: RecoveryAlert): AlertText {
+  return alertText(
+    `Custos backend reachable again from ${input.server}`,
+    `${input.server} reaches the Custos backend again: restored after ${formatDuration(input.durationMs)} ` +
+      `(unreachable since ${iso(input.startedAt)}).`,
+    input.incidentKey,
+  );
 }
 
-export function backendNotPagingText(input: {
-  server: string;
-  startedAt: number;
-  detail: string;
-  incidentKey: string;
-}): AlertText {
-  return {
-    title: `Custos backend is not paging (seen from ${input.server})`,
-    body:
-      `The Custos backend answers ${input.server}, but has reported since ${iso(input.startedAt)} that ${input.detail}. ` +
+export function backendNotPagingText(input: AlertSubject & { startedAt: number; detail: string }): AlertText {
+  return alertText(
+    `Custos backend is not paging (seen from ${input.server})`,
+    `The Custos backend answers ${input.server}, but has reported since ${iso(input.startedAt)} that ${input.detail}. ` +
       "Until its schedule runs again it notices no silent server and sends none of its own notifications; " +
       "this server's own alerts still go out from here. Check the backend's /api/health and its schedule " +
-      `(pg_cron in the cloud).\nIncident: ${input.incidentKey}`,
-  };
+      "(pg_cron in the cloud).",
+    input.incidentKey,
+  );
 }
 
-export function backendPagingAgainText(input: {
-  server: string;
-  startedAt: number;
-  durationMs: number;
-  incidentKey: string;
-}): AlertText {
-  return {
-    title: `Custos backend is paging again (seen from ${input.server})`,
-    body:
-      `The Custos backend's schedule runs again after ${formatDuration(input.durationMs)} ` +
-      `(not paging since ${iso(input.startedAt)}).\nIncident: ${input.incidentKey}`,
-  };
+export function backendPagingAgainText(input: RecoveryAlert): AlertText {
+  return alertText(
+    `Custos backend is paging again (seen from ${input.server})`,
+    `The Custos backend's schedule runs again after ${formatDuration(input.durationMs)} ` +
+      `(not paging since ${iso(input.startedAt)}).`,
+    input.incidentKey,
+  );
 }

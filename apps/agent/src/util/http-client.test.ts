@@ -1,5 +1,4 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import https from "node:https";
 import net, { type AddressInfo } from "node:net";
@@ -7,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { selfSignedCertificate } from "../../test/helpers/self-signed.ts";
 import { AGENT_VERSION } from "../version.ts";
 import { HttpError, httpRequest } from "./http-client.ts";
 
@@ -297,31 +297,9 @@ describe("http client over TLS to a loopback server with a self-signed certifica
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "custos-http-client-"));
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        join(dir, "key.pem"),
-        "-out",
-        join(dir, "cert.pem"),
-        "-days",
-        "2",
-        "-subj",
-        "/CN=localhost",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1,DNS:localhost",
-      ],
-      { stdio: "ignore" },
-    );
-    cert = readFileSync(join(dir, "cert.pem"), "utf8");
-    tlsServer = await server(routes, { key: readFileSync(join(dir, "key.pem"), "utf8"), cert });
+    const made = selfSignedCertificate(dir, { days: 2 });
+    cert = made.cert;
+    tlsServer = await server(routes, { key: made.key, cert });
   });
 
   afterAll(async () => {

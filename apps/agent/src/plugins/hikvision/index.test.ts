@@ -3,7 +3,6 @@
  * authentication (401 with a challenge, checks every response hash) and answers with the
  * recorded XML in fixtures/.
  */
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -12,6 +11,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { selfSignedCertificate } from "../../../test/helpers/self-signed.ts";
 import type { Collected, PluginContext } from "../types.ts";
 import { type DigestChallenge, digestResponse, parseAuthorization } from "./digest.ts";
 import { plugin } from "./index.ts";
@@ -126,33 +126,12 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // Most NVRs serve HTTPS with a self-signed certificate; make one like it.
   tlsDir = mkdtempSync(join(tmpdir(), "custos-hik-"));
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      "key.pem",
-      "-out",
-      "cert.pem",
-      "-days",
-      "30",
-      "-subj",
-      "/CN=IP Camera",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-    ],
-    { cwd: tlsDir, stdio: "ignore" },
-  );
-  httpsServer = createHttpsServer(
-    { key: readFileSync(join(tlsDir, "key.pem")), cert: readFileSync(join(tlsDir, "cert.pem")) },
-    nvr,
-  );
+  const { key, cert } = selfSignedCertificate(tlsDir, {
+    days: 30,
+    subject: "/CN=IP Camera",
+    altNames: "IP:127.0.0.1",
+  });
+  httpsServer = createHttpsServer({ key, cert }, nvr);
   await new Promise<void>((resolve) => httpsServer.listen(0, "127.0.0.1", resolve));
   httpsUrl = `https://127.0.0.1:${(httpsServer.address() as AddressInfo).port}`;
 }, 60_000);

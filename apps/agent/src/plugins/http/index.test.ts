@@ -1,5 +1,4 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
@@ -7,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HttpMonitorOptions } from "@custos/protocol";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { selfSignedCertificate } from "../../../test/helpers/self-signed.ts";
 import type { Collected, PluginContext } from "../types.ts";
 import { plugin } from "./index.ts";
 
@@ -191,40 +191,10 @@ describe("http plugin against a local HTTPS server", () => {
   let cert30: { key: string; cert: string; certFile: string };
   let cert5: { key: string; cert: string };
 
-  /** A self-signed certificate for 127.0.0.1, made with openssl at test time. */
-  function selfSigned(days: number) {
-    const key = join(dir, `key-${days}.pem`);
-    const cert = join(dir, `cert-${days}.pem`);
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        key,
-        "-out",
-        cert,
-        "-days",
-        String(days),
-        "-subj",
-        "/CN=localhost",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1,DNS:localhost",
-      ],
-      { stdio: "ignore" },
-    );
-    return { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8"), certFile: cert };
-  }
-
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "custos-http-"));
-    cert30 = selfSigned(30);
-    cert5 = selfSigned(5);
+    cert30 = selfSignedCertificate(dir, { days: 30 });
+    cert5 = selfSignedCertificate(dir, { days: 5 });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
