@@ -1,7 +1,8 @@
 import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { agentCall, startJsonSink } from "./helpers/agent-api.ts";
+import { startJsonSink } from "./helpers/agent-api.ts";
+import { alertEverythingToWebhook, registerServerWithShortTimeout } from "./helpers/alerting.ts";
 
 /**
  * The acknowledge link through a real custos-server: its scheduler sweeps and pages a real
@@ -10,13 +11,11 @@ import { agentCall, startJsonSink } from "./helpers/agent-api.ts";
  * deterministically in packages/backend/test/ack-links.test.ts.
  */
 let sink: Awaited<ReturnType<typeof startJsonSink>>;
-let sinkUrl: string;
 let server: CustosServerHandle;
 let sql: postgres.Sql;
 
 beforeAll(async () => {
   sink = await startJsonSink();
-  sinkUrl = sink.url;
   server = await startCustosServer({ adminUrl: inject("pgAdminUrl"), env: { HOST: "127.0.0.1" } });
   sql = postgres(server.databaseUrl, { max: 2, onnotice: () => undefined });
 });
@@ -26,28 +25,12 @@ afterAll(async () => {
   await sink.close();
 });
 
-const agent = (path: string, key: string, body: unknown) => agentCall(server.url, path, key, body);
-
 describe("acknowledge link in custos-server", () => {
   it("acknowledges from the page's link over HTTP (GET shows a form, POST acknowledges)", async () => {
     const org = await server.createOrg("Ack");
     const key = await server.createKey(org, "agent");
-    const [channel] = await sql`
-      insert into channels (org_id, name, kind, config)
-      values (${org}, 'hook', 'webhook', ${sql.json({ url: sinkUrl })}) returning id`;
-    await sql`
-      insert into channel_secrets (channel_id, org_id, secret)
-      values (${channel?.id}, ${org}, ${sql.json({ signing_secret: "a-signing-secret-of-some-length" })})`;
-    await sql`insert into alert_rules (org_id, name, channel_ids) values (${org}, 'all', ${[channel?.id]})`;
-    const reg = await agent("/register", key, {
-      hostname: "nas",
-      server_name: "nas",
-      agent_version: "1",
-      os: "linux",
-      arch: "x64",
-    });
-    await sql`update servers set heartbeat_timeout_seconds = 10 where id = ${reg.server_id}`;
-    await agent("/heartbeat", key, { server_id: reg.server_id, sent_at: new Date().toISOString() });
+    await alertEverythingToWebhook(sql, org, sink.url);
+    await registerServerWithShortTimeout(server.url, sql, key);
 
     // generous: the machine is shared and the sweep runs every 10 s
     const deadline = Date.now() + 90_000;

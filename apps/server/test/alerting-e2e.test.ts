@@ -2,7 +2,8 @@ import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { agentCall, until } from "./helpers/agent-api.ts";
+import { until } from "./helpers/agent-api.ts";
+import { registerServerWithShortTimeout, sendHeartbeat } from "./helpers/alerting.ts";
 
 /**
  * The dead man's switch end to end, in real processes: a custos-server, a real SMTP server on
@@ -43,8 +44,6 @@ afterAll(async () => {
   await new Promise<void>((resolve) => smtp.close(() => resolve()));
 });
 
-const agent = (path: string, key: string, body: unknown) => agentCall(server.url, path, key, body);
-
 describe("custos-server alerting", () => {
   // waits for real sweeps (10-s timeout, its grace, the 10-s sweep): 30 s is too tight on a busy 2-core machine
   it("emails once when an agent goes silent past its timeout and once when it is back", async () => {
@@ -53,15 +52,7 @@ describe("custos-server alerting", () => {
     const [channel] =
       await sql`insert into channels (org_id, name, kind, config) values (${org}, 'ops mail', 'email', ${sql.json({ to: ["ops@example.com"] })}) returning id`;
     await sql`insert into alert_rules (org_id, name, channel_ids) values (${org}, 'all', ${[channel?.id]})`;
-    const reg = await agent("/register", key, {
-      hostname: "nas",
-      server_name: "nas",
-      agent_version: "1",
-      os: "linux",
-      arch: "x64",
-    });
-    await sql`update servers set heartbeat_timeout_seconds = 10 where id = ${reg.server_id}`;
-    await agent("/heartbeat", key, { server_id: reg.server_id, sent_at: new Date().toISOString() });
+    const serverId = await registerServerWithShortTimeout(server.url, sql, key);
     const silentSince = Date.now();
 
     const down = await until("the DOWN mail", async () => mails.find((m) => m.body.includes("DOWN")), 45_000);
@@ -70,7 +61,7 @@ describe("custos-server alerting", () => {
     expect(down.to).toEqual(["ops@example.com"]);
     expect(down.body).toContain("nas stopped sending heartbeats");
 
-    await agent("/heartbeat", key, { server_id: reg.server_id, sent_at: new Date().toISOString() });
+    await sendHeartbeat(server.url, key, serverId);
     const restored = await until(
       "the RESTORED mail",
       async () => mails.find((m) => m.body.includes("RESTORED")),

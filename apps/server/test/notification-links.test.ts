@@ -2,7 +2,12 @@ import { networkInterfaces } from "node:os";
 import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { agentCall, startJsonSink } from "./helpers/agent-api.ts";
+import { startJsonSink } from "./helpers/agent-api.ts";
+import {
+  alertEverythingToWebhook,
+  registerServerWithShortTimeout,
+  sendHeartbeat,
+} from "./helpers/alerting.ts";
 
 /**
  * Links in notifications without CUSTOS_PUBLIC_URL: a real custos-server listening on every
@@ -10,13 +15,11 @@ import { agentCall, startJsonSink } from "./helpers/agent-api.ts";
  * request to take an origin from, so the link names the server's own address.
  */
 let sink: Awaited<ReturnType<typeof startJsonSink>>;
-let sinkUrl: string;
 let server: CustosServerHandle;
 let sql: postgres.Sql;
 
 beforeAll(async () => {
   sink = await startJsonSink();
-  sinkUrl = sink.url;
   server = await startCustosServer({
     adminUrl: inject("pgAdminUrl"),
     // every address, as custos-server listens by default; the test runner's env may carry a URL
@@ -29,8 +32,6 @@ afterAll(async () => {
   await server?.close();
   await sink.close();
 });
-
-const agent = (path: string, key: string, body: unknown) => agentCall(server.url, path, key, body);
 
 /** What custos-server should have picked: the first non-internal IPv4 address of this machine. */
 function expectedBase(): string {
@@ -55,28 +56,14 @@ describe("notification links without CUSTOS_PUBLIC_URL", () => {
   it("links every webhook notification to its incident at the server's own address", async () => {
     const org = await server.createOrg("Links");
     const key = await server.createKey(org, "agent");
-    const [channel] = await sql`
-      insert into channels (org_id, name, kind, config)
-      values (${org}, 'hook', 'webhook', ${sql.json({ url: sinkUrl })}) returning id`;
-    await sql`
-      insert into channel_secrets (channel_id, org_id, secret)
-      values (${channel?.id}, ${org}, ${sql.json({ signing_secret: "a-signing-secret-of-some-length" })})`;
-    await sql`insert into alert_rules (org_id, name, channel_ids) values (${org}, 'all', ${[channel?.id]})`;
-    const reg = await agent("/register", key, {
-      hostname: "nas",
-      server_name: "nas",
-      agent_version: "1",
-      os: "linux",
-      arch: "x64",
-    });
-    await sql`update servers set heartbeat_timeout_seconds = 10 where id = ${reg.server_id}`;
-    await agent("/heartbeat", key, { server_id: reg.server_id, sent_at: new Date().toISOString() });
+    await alertEverythingToWebhook(sql, org, sink.url);
+    const serverId = await registerServerWithShortTimeout(server.url, sql, key);
 
     const deadline = Date.now() + 45_000;
     while (Date.now() < deadline && !sink.payloads.some((p) => p.event === "down")) {
       await new Promise((r) => setTimeout(r, 250));
     }
-    await agent("/heartbeat", key, { server_id: reg.server_id, sent_at: new Date().toISOString() });
+    await sendHeartbeat(server.url, key, serverId);
     while (Date.now() < deadline + 15_000 && !sink.payloads.some((p) => p.event === "restored")) {
       await new Promise((r) => setTimeout(r, 250));
     }
