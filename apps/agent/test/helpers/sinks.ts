@@ -1,5 +1,5 @@
 /** Real delivery targets on loopback: an SMTP server (npm smtp-server) and an HTTP sink. */
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { SMTPServer } from "smtp-server";
 
@@ -103,4 +103,48 @@ export async function startHttpSink(): Promise<HttpSink> {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
   return sink;
+}
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface RecordingServer {
+  url: string;
+  /** Every request, in order, recorded once its body has arrived and before it is answered. */
+  received: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+/** A loopback HTTP server that records each request whole, then lets `answer` reply (or not). */
+export async function startRecordingServer(
+  answer: (request: RecordedRequest, response: ServerResponse) => void,
+): Promise<RecordingServer> {
+  const received: RecordedRequest[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const request = {
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
+      received.push(request);
+      answer(request, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -1,37 +1,28 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type RecordedRequest,
+  type RecordingServer,
+  startRecordingServer,
+} from "../../../test/helpers/sinks.ts";
 import { AGENT_VERSION } from "../../version.ts";
 import { postOrThrow } from "./http-post.ts";
 
-const received: { url: string; headers: IncomingHttpHeaders; body: string }[] = [];
-let server: Server;
+let sink: RecordingServer;
 let base: string;
+let received: RecordedRequest[];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      received.push({
-        url: req.url ?? "",
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString("utf8"),
-      });
-      if (req.url === "/hook") return void res.writeHead(200).end("ok ".repeat(100_000));
-      if (req.url === "/moved") return void res.writeHead(308, { location: "/hook" }).end();
-      if (req.url === "/hang") return;
-      res.writeHead(500, { "content-type": "text/html" }).end("<p>receiver\n  failed</p>");
-    });
+  sink = await startRecordingServer((req, res) => {
+    if (req.url === "/hook") return void res.writeHead(200).end("ok ".repeat(100_000));
+    if (req.url === "/moved") return void res.writeHead(308, { location: "/hook" }).end();
+    if (req.url === "/hang") return;
+    res.writeHead(500, { "content-type": "text/html" }).end("<p>receiver\n  failed</p>");
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = sink.url;
+  received = sink.received;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => sink.close());
 
 const post = (path: string, headers: Record<string, string> = {}, signal = AbortSignal.timeout(5_000)) =>
   postOrThrow(

@@ -5,48 +5,30 @@
  * the backend's test/notify/*.test.ts), sent with the agent's own HTTP client, with the agent's
  * acknowledge link on a page and none on a recovery.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { type LocalAlertChannel, LocalAlerts } from "@custos/protocol";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  type RecordedRequest,
+  type RecordingServer,
+  startRecordingServer,
+} from "../../../test/helpers/sinks.ts";
 import type { StoredAlert } from "../../store/alerts.ts";
 import { createChannel } from "./index.ts";
 import type { AlertMessage } from "./types.ts";
 
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-const received: Received[] = [];
 let status = 200;
-let server: Server;
+let sink: RecordingServer;
 let base: string;
+let received: RecordedRequest[];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      received.push({
-        method: req.method ?? "",
-        url: req.url ?? "",
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString("utf8"),
-      });
-      res
-        .writeHead(status, { "content-type": "application/json" })
-        .end(status < 300 ? "{}" : '{"error":"no"}');
-    });
+  sink = await startRecordingServer((_, res) => {
+    res.writeHead(status, { "content-type": "application/json" }).end(status < 300 ? "{}" : '{"error":"no"}');
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = sink.url;
+  received = sink.received;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => sink.close());
 beforeEach(() => {
   received.length = 0;
   status = 200;
