@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@custos/testkit";
 import { agentBackend, spawnAgent } from "./lib/agent-process.ts";
-import { boolFlag, numberFlag, readFlags } from "./lib/args.ts";
+import { boolFlag, numberFlag, readFlagsOrUsage, resultsFlag } from "./lib/args.ts";
 import {
   kbFields,
   loadAverage,
@@ -25,6 +25,7 @@ import {
   memory,
   processCpuWithChildren,
 } from "./lib/procfs.ts";
+import { log, runCleanup, runMain } from "./lib/script.ts";
 import { appendSection, gitState, machineLine } from "./lib/section.ts";
 import { table } from "./lib/stats.ts";
 
@@ -39,11 +40,7 @@ const USAGE = `node bench/agent-footprint.ts [flags]   (every flag also as env B
   --binary PATH        default apps/agent/dist/custos-agent-linux-x64
   --results FILE|none  default bench/RESULTS.md`;
 
-const flags = readFlags(process.argv.slice(2));
-if (flags.has("help")) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const flags = readFlagsOrUsage(USAGE);
 const ROOT = join(import.meta.dirname, "..");
 const cfg = {
   minutes: numberFlag(flags, "minutes", 10),
@@ -52,14 +49,13 @@ const cfg = {
   cold: boolFlag(flags, "cold", true),
   nodeExporter: boolFlag(flags, "node-exporter", true),
   binary: flags.get("binary") ?? join(ROOT, "apps/agent/dist/custos-agent-linux-x64"),
-  results: flags.get("results") ?? join(import.meta.dirname, "RESULTS.md"),
+  results: resultsFlag(flags),
 };
 const GOALS = { rssMiB: 60, cpuPct: 0.5, mbPerDay: 2 };
 const NODE_EXPORTER = "/usr/bin/prometheus-node-exporter";
 const SAMPLE_MS = 5_000;
 const SCRAPE_MS = 15_000;
 
-const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A TCP proxy counting the bytes each way (HTTP request and response bytes incl. headers). */
@@ -425,20 +421,8 @@ async function main(): Promise<void> {
       log(`appended to ${cfg.results}`);
     }
   } finally {
-    for (const fn of cleanup) {
-      try {
-        await fn();
-      } catch (error) {
-        console.error(`cleanup: ${String(error)}`);
-      }
-    }
+    await runCleanup(cleanup);
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -37,6 +37,7 @@ import { startFakeBackend } from "../apps/agent/test/helpers/fake-backend.ts";
 import { agentBackend } from "./lib/agent-process.ts";
 import { choiceFlag, numberFlag, readFlags } from "./lib/args.ts";
 import { kbFields, loadAverage, processCpuWithChildren } from "./lib/procfs.ts";
+import { log, runCleanup, runMain } from "./lib/script.ts";
 import { table } from "./lib/stats.ts";
 
 interface Variant {
@@ -57,7 +58,6 @@ const monitorsKind = choiceFlag(flags, "monitors", ["bench", "install"] as const
 /** real: custos-server with testkit PostgreSQL; fake: the agent tests' loopback backend (no database). */
 const backendKind = choiceFlag(flags, "backend", ["real", "fake"] as const, "real");
 
-const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mib = (kb: number) => (Number.isFinite(kb) ? (kb / 1024).toFixed(1) : "–");
 function median(values: number[]): number {
@@ -324,20 +324,8 @@ async function main(): Promise<void> {
         `- ${r.v.name}: ${r.v.binary} env ${JSON.stringify(r.v.env ?? {})} NODE_OPTIONS ${r.v.nodeOptions ?? "-"}`,
       );
   } finally {
-    for (const fn of cleanup) {
-      try {
-        await fn();
-      } catch (error) {
-        console.error(`cleanup: ${String(error)}`);
-      }
-    }
+    await runCleanup(cleanup);
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -8,13 +8,13 @@
  *   cd /work/main && node bench/alert-latency.ts [--rounds 3] [--timeout 90]
  */
 import http from "node:http";
-import { join } from "node:path";
 import { freePort, prepareTemplate, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
 import { agentPool, heartbeat, register } from "./lib/agents.ts";
-import { numberFlag, readFlags } from "./lib/args.ts";
+import { numberFlag, readFlagsOrUsage, resultsFlag } from "./lib/args.ts";
 import { clusterSettings, startBenchCluster } from "./lib/cluster.ts";
 import { loadAverage, machineCpu, machineFacts } from "./lib/procfs.ts";
+import { log, runCleanup, runMain } from "./lib/script.ts";
 import { appendSection, gitState, machineLine } from "./lib/section.ts";
 import { fmtInt, fmtMs, quantile, table } from "./lib/stats.ts";
 
@@ -32,11 +32,7 @@ const USAGE = `node bench/alert-latency.ts [flags]   (every flag also as env BEN
   --phases LIST        latency,sweep (default both)
   --results FILE|none  default bench/RESULTS.md`;
 
-const flags = readFlags(process.argv.slice(2));
-if (flags.has("help")) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const flags = readFlagsOrUsage(USAGE);
 const cfg = {
   servers: numberFlag(flags, "servers", 1000),
   stop: numberFlag(flags, "stop", 10),
@@ -48,12 +44,11 @@ const cfg = {
   downRuns: numberFlag(flags, "down-runs", 20),
   downAtOnce: numberFlag(flags, "down-at-once", 100),
   phases: new Set((flags.get("phases") ?? "latency,sweep").split(",").map((s) => s.trim())),
-  results: flags.get("results") ?? join(import.meta.dirname, "RESULTS.md"),
+  results: resultsFlag(flags),
 };
 const GOALS = { latencyP95S: 15, sweepMs: 100 };
 const SECRET = "bench-signing-secret-0123456789";
 
-const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function summary(values: number[]) {
@@ -417,20 +412,8 @@ async function main(): Promise<void> {
       log(`appended to ${cfg.results}`);
     }
   } finally {
-    for (const fn of cleanup) {
-      try {
-        await fn();
-      } catch (error) {
-        console.error(`cleanup: ${String(error)}`);
-      }
-    }
+    await runCleanup(cleanup);
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -17,8 +17,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@custos/testkit";
 import { agentBackend, spawnAgent } from "./lib/agent-process.ts";
-import { choiceFlag, listFlag, numberFlag, readFlags } from "./lib/args.ts";
+import { choiceFlag, listFlag, numberFlag, readFlagsOrUsage, resultsFlag } from "./lib/args.ts";
 import { kbFields, loadAverage, machineFacts, processCpu } from "./lib/procfs.ts";
+import { log } from "./lib/script.ts";
 import { appendSection, gitState, machineLine } from "./lib/section.ts";
 import { fmtMs, Latencies, table } from "./lib/stats.ts";
 
@@ -31,11 +32,7 @@ const USAGE = `node bench/app-metrics.ts [flags]   (every flag also as env BENCH
   --binary PATH         default apps/agent/dist/custos-agent-linux-x64
   --results FILE|none   default bench/RESULTS.md`;
 
-const flags = readFlags(process.argv.slice(2));
-if (flags.has("help")) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const flags = readFlagsOrUsage(USAGE);
 const ROOT = join(import.meta.dirname, "..");
 const cfg = {
   rates: listFlag(flags, "rates", [25_000, 50_000, 100_000]),
@@ -44,12 +41,11 @@ const cfg = {
   httpRequests: numberFlag(flags, "http-requests", 3000),
   runtime: choiceFlag(flags, "runtime", ["sea", "node"] as const, "sea"),
   binary: flags.get("binary") ?? join(ROOT, "apps/agent/dist/custos-agent-linux-x64"),
-  results: flags.get("results") ?? join(import.meta.dirname, "RESULTS.md"),
+  results: resultsFlag(flags),
 };
 const GOALS = { linesPerSecond: 50_000, rssMB: 80, httpP95Ms: 5 };
 const FLUSH_MS = 5_000;
 
-const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (kb: number) => (kb * 1024) / 1e6;
 

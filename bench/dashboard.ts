@@ -20,9 +20,10 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { prepareTemplate, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
-import { boolFlag, choiceFlag, listFlag, numberFlag, readFlags } from "./lib/args.ts";
+import { boolFlag, choiceFlag, listFlag, numberFlag, readFlagsOrUsage, resultsFlag } from "./lib/args.ts";
 import { clusterSettings, startBenchCluster } from "./lib/cluster.ts";
 import { machineFacts } from "./lib/procfs.ts";
+import { log } from "./lib/script.ts";
 import { fmtInt, fmtMs, Latencies, type LatencySummary, table } from "./lib/stats.ts";
 import { StatementStats } from "./lib/storage.ts";
 import { seriesFor } from "./lib/workload.ts";
@@ -40,11 +41,7 @@ const USAGE = `node bench/dashboard.ts [flags]   (every flag also as env BENCH_<
   --pgss true|false    pg_stat_statements, for the server-side share of each query (default true)
   --results FILE|none  where to append the results section (default bench/RESULTS.md)`;
 
-const flags = readFlags(process.argv.slice(2));
-if (flags.has("help")) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const flags = readFlagsOrUsage(USAGE);
 const cfg = {
   servers: numberFlag(flags, "servers", 1000),
   days: numberFlag(flags, "days", 30),
@@ -55,7 +52,7 @@ const cfg = {
   coldLoads: numberFlag(flags, "cold-loads", 5),
   pg: choiceFlag(flags, "pg", ["durable", "test"] as const, "test"),
   pgss: boolFlag(flags, "pgss", true),
-  results: flags.get("results") ?? join(import.meta.dirname, "RESULTS.md"),
+  results: resultsFlag(flags),
 };
 const GOALS = { overviewP95: 100, chartP95: 150, lcp: 1500 };
 const CHART_NAMES = "cpu.percent,load.1,memory.used_percent";
@@ -71,7 +68,6 @@ const CHROMIUM_FLAGS = [
 ];
 const ANON_KEY = "custos-self-hosted";
 
-const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 const load1 = () => loadavg()[0] as number;
 
 interface ApiLevel {

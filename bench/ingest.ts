@@ -13,7 +13,7 @@ import { prepareTemplate, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
 import type { Pool } from "undici";
 import { agentPool, type Fleet, heartbeat, register, sendBatch } from "./lib/agents.ts";
-import { boolFlag, choiceFlag, listFlag, numberFlag, readFlags } from "./lib/args.ts";
+import { boolFlag, choiceFlag, listFlag, numberFlag, readFlagsOrUsage, resultsFlag } from "./lib/args.ts";
 import { heartbeatDirect, loadSeriesIds, writeBatchDirect } from "./lib/ceiling.ts";
 import { clusterSettings, startBenchCluster } from "./lib/cluster.ts";
 import { formatProfile, type ProfileSummary, summariseProfile } from "./lib/cpuprofile.ts";
@@ -27,6 +27,7 @@ import {
 } from "./lib/load.ts";
 import { findServerPid, machineFacts, memory } from "./lib/procfs.ts";
 import { appendResults, type Report } from "./lib/report.ts";
+import { log, runMain } from "./lib/script.ts";
 import { measureStorage, StatementStats } from "./lib/storage.ts";
 import { BATCH_SAMPLES, BodySource, SERIES_PER_SERVER } from "./lib/workload.ts";
 
@@ -59,11 +60,7 @@ const USAGE = `node bench/ingest.ts [flags]   (every flag also as env BENCH_<NAM
   --retries N           repeats of a level disturbed by other processes; the cleanest is kept (default 1)
   --results FILE|none   where to append the results section (default bench/RESULTS.md)`;
 
-const flags = readFlags(process.argv.slice(2));
-if (flags.has("help")) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const flags = readFlagsOrUsage(USAGE);
 const profile = boolFlag(flags, "profile", false);
 const cfg = {
   duration: numberFlag(flags, "duration", 30),
@@ -87,14 +84,12 @@ const cfg = {
   quiet: numberFlag(flags, "quiet", 20),
   quietWait: numberFlag(flags, "quiet-wait", 30),
   retries: numberFlag(flags, "retries", 1),
-  results: flags.get("results") ?? join(import.meta.dirname, "RESULTS.md"),
+  results: resultsFlag(flags),
 };
 const CEILING_CONNECTIONS = 8;
 const SETUP_CONCURRENCY = 16;
 const METRICS_P95_GOAL = 50;
 const HEARTBEAT_P95_GOAL = 20;
-
-const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 async function main(): Promise<void> {
   const started = new Date();
@@ -482,10 +477,4 @@ function gitState(): string {
 
 /** Runs fn(0..n-1) with at most `limit` at a time; the first failure rejects. */
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -10,10 +10,11 @@
 import { prepareTemplate, startCustosServer } from "@custos/testkit";
 import type { Pool } from "undici";
 import { agentPool, type Fleet, heartbeat, register, sendBatch } from "./lib/agents.ts";
-import { numberFlag, readFlags } from "./lib/args.ts";
+import { numberFlag, readFlagsOrUsage, resultsFlag } from "./lib/args.ts";
 import { clusterSettings, startBenchCluster } from "./lib/cluster.ts";
 import { forEachLimited, steadyLoad } from "./lib/load.ts";
 import { findServerPid, machineFacts, memory } from "./lib/procfs.ts";
+import { log, runMain } from "./lib/script.ts";
 import { appendSection, gitState, machineLine } from "./lib/section.ts";
 import { BodySource, SERIES_PER_SERVER } from "./lib/workload.ts";
 
@@ -30,11 +31,7 @@ const USAGE = `node bench/soak.ts [flags]   (every flag also as env BENCH_<NAME>
   --sample S         seconds between two RSS samples (default 10)
   --results FILE|none     where to append the results section (default bench/RESULTS.md)`;
 
-const flags = readFlags(process.argv.slice(2));
-if (flags.has("help")) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const flags = readFlagsOrUsage(USAGE);
 const cfg = {
   minutes: numberFlag(flags, "minutes", 60),
   warmup: numberFlag(flags, "warmup", 10),
@@ -46,13 +43,12 @@ const cfg = {
   burstConcurrency: numberFlag(flags, "burst-concurrency", 32),
   idle: numberFlag(flags, "idle", 120),
   sample: numberFlag(flags, "sample", 10),
-  results: flags.get("results") ?? `${import.meta.dirname}/RESULTS.md`,
+  results: resultsFlag(flags),
 };
 /** The judged growth: RSS at the end of the steady load over RSS when warm-up ended. */
 const FLAT_GOAL_PERCENT = 10;
 const SETUP_CONCURRENCY = 16;
 
-const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 const mib = (kb: number) => Math.round(kb / 1024);
 
 interface Sample {
@@ -203,10 +199,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

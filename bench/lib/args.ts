@@ -1,3 +1,5 @@
+import { join } from "node:path";
+
 /**
  * Flags of the benchmark scripts: `--name value` or `--name=value`; every flag can also come from
  * the environment as BENCH_<NAME> (dashes become underscores), e.g. BENCH_DURATION=60.
@@ -25,6 +27,21 @@ export function readFlags(argv: string[]): Map<string, string> {
     }
   }
   return flags;
+}
+
+/** The flags of this process (as readFlags); with --help, prints `usage` and exits 0. */
+export function readFlagsOrUsage(usage: string): Map<string, string> {
+  const flags = readFlags(process.argv.slice(2));
+  if (flags.has("help")) {
+    console.log(usage);
+    process.exit(0);
+  }
+  return flags;
+}
+
+/** --results: the file the results section is appended to (default bench/RESULTS.md), or "none". */
+export function resultsFlag(flags: Map<string, string>): string {
+  return flags.get("results") ?? join(import.meta.dirname, "..", "RESULTS.md");
 }
 
 export function numberFlag(flags: Map<string, string>, name: string, fallback: number): number {
