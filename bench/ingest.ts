@@ -6,7 +6,6 @@
  *
  *   cd /work/main && node bench/ingest.ts [--duration 30] [--help]
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { prepareTemplate, startCustosServer } from "@custos/testkit";
@@ -28,6 +27,7 @@ import {
 import { findServerPid, machineFacts, memory } from "./lib/procfs.ts";
 import { appendResults, type Report } from "./lib/report.ts";
 import { log, runMain } from "./lib/script.ts";
+import { gitState } from "./lib/section.ts";
 import { measureStorage, StatementStats } from "./lib/storage.ts";
 import { BATCH_SAMPLES, BodySource, SERIES_PER_SERVER } from "./lib/workload.ts";
 
@@ -282,7 +282,7 @@ async function main(): Promise<void> {
     const report: Report = {
       started,
       command: `node bench/ingest.ts ${process.argv.slice(2).join(" ")}`.trim(),
-      git: gitState(),
+      git: gitState(["packages/", "apps/server/", "supabase/"]),
       rssAtStartKb: rssAtStart,
       rssAfterSetupKb: rssAfterSetup,
       facts,
@@ -447,32 +447,6 @@ async function main(): Promise<void> {
 function backgroundHeartbeats(pool: Pool, fleet: Fleet, servers: number) {
   let next = 0;
   return steadyLoad(60_000 / servers, () => heartbeat(pool, fleet, next++ % servers));
-}
-
-/** The commit under test and whether the working tree differs from it (other work in progress). */
-function gitState(): string {
-  const root = join(import.meta.dirname, "..");
-  try {
-    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
-      cwd: root,
-      encoding: "utf8",
-    }).trim();
-    const dirty = execFileSync(
-      "git",
-      ["status", "--porcelain", "--", "packages", "apps/server", "supabase"],
-      {
-        cwd: root,
-        encoding: "utf8",
-      },
-    )
-      .split("\n")
-      .filter(Boolean).length;
-    return dirty
-      ? `${head} + uncommitted changes in ${dirty} paths under packages/, apps/server/, supabase/`
-      : head;
-  } catch {
-    return "unknown";
-  }
 }
 
 /** Runs fn(0..n-1) with at most `limit` at a time; the first failure rejects. */
