@@ -62,6 +62,17 @@ function summary(values: number[]) {
   };
 }
 
+/** A row of the latency table: the measure, then n, p50, p95, max and min of its summary, each by `format`. */
+function summaryRow(
+  measure: string,
+  s: ReturnType<typeof summary>,
+  format: (value: number) => string,
+): string[] {
+  return [measure, String(s.n), format(s.p50), format(s.p95), format(s.max), format(s.min)];
+}
+
+const seconds = (value: number) => value.toFixed(2);
+
 interface Delivery {
   at: number;
   event: string;
@@ -250,30 +261,9 @@ async function main(): Promise<void> {
       const lt = table(
         ["measure", "n", "p50", "p95", "max", "min"],
         [
-          [
-            "timeout expiry → webhook at the sink (s)",
-            String(l.n),
-            l.p50.toFixed(2),
-            l.p95.toFixed(2),
-            l.max.toFixed(2),
-            l.min.toFixed(2),
-          ],
-          [
-            "timeout expiry → sweep found it (outbox row) (s)",
-            String(d.n),
-            d.p50.toFixed(2),
-            d.p95.toFixed(2),
-            d.max.toFixed(2),
-            d.min.toFixed(2),
-          ],
-          [
-            "outbox row → webhook at the sink (ms)",
-            String(dl.n),
-            fmtMs(dl.p50),
-            fmtMs(dl.p95),
-            fmtMs(dl.max),
-            fmtMs(dl.min),
-          ],
+          summaryRow("timeout expiry → webhook at the sink (s)", l, seconds),
+          summaryRow("timeout expiry → sweep found it (outbox row) (s)", d, seconds),
+          summaryRow("outbox row → webhook at the sink (ms)", dl, fmtMs),
         ],
       );
       printed.push(lt.text);

@@ -91,6 +91,18 @@ const SETUP_CONCURRENCY = 16;
 const METRICS_P95_GOAL = 50;
 const HEARTBEAT_P95_GOAL = 20;
 
+/** Measures one level: `op` run by `concurrency` workers, warmed up, then timed with the resources used. */
+type MeasureLevel = (
+  label: string,
+  concurrency: number,
+  warmupMs: number,
+  durationMs: number,
+  applicationName: string,
+  op: (worker: number) => Promise<string | undefined>,
+  samplesPerOp: number,
+  prepare?: () => void,
+) => Promise<LevelResult>;
+
 async function main(): Promise<void> {
   const started = new Date();
   const facts = machineFacts();
@@ -188,16 +200,16 @@ async function main(): Promise<void> {
     );
 
     /** one measured level with resources sampled over the window */
-    const measureOnce = async (
-      label: string,
-      concurrency: number,
-      warmupMs: number,
-      durationMs: number,
-      applicationName: string,
-      op: (worker: number) => Promise<string | undefined>,
-      samplesPerOp: number,
-      prepare?: () => void,
-    ): Promise<LevelResult> => {
+    const measureOnce: MeasureLevel = async (
+      label,
+      concurrency,
+      warmupMs,
+      durationMs,
+      applicationName,
+      op,
+      samplesPerOp,
+      prepare,
+    ) => {
       const quiet = await waitForQuiet({
         serverPid,
         postmasterPid,
@@ -248,28 +260,10 @@ async function main(): Promise<void> {
     };
 
     /** a level, repeated (up to --retries) when other processes took CPU during it; keeps the cleanest */
-    const measure = async (
-      label: string,
-      concurrency: number,
-      warmupMs: number,
-      durationMs: number,
-      applicationName: string,
-      op: (worker: number) => Promise<string | undefined>,
-      samplesPerOp: number,
-      prepare?: () => void,
-    ): Promise<LevelResult> => {
+    const measure: MeasureLevel = async (...level) => {
       let kept: LevelResult | undefined;
       for (let attempt = 1; attempt <= 1 + cfg.retries; attempt++) {
-        const r = await measureOnce(
-          label,
-          concurrency,
-          warmupMs,
-          durationMs,
-          applicationName,
-          op,
-          samplesPerOp,
-          prepare,
-        );
+        const r = await measureOnce(...level);
         r.attempts = attempt;
         if (!kept || r.use.otherCpu < kept.use.otherCpu) kept = { ...r, attempts: attempt };
         if (r.use.otherCpu <= cfg.quiet) break;
