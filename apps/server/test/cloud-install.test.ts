@@ -12,33 +12,26 @@
  * host), on custos-server's database and verifying custos-server's user tokens (its JWKS, as the
  * function verifies Supabase Auth's). The agent then registers with the real custos-server.
  */
-import { execFile, spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import {
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { spawnSync } from "node:child_process";
+import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { createApp } from "@custos/backend";
 import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import {
+  AGENT_BINARY,
+  AGENT_DIST,
+  buildAgentBinary,
+  REPO,
+  sha256File,
+  withAccountFiles,
+} from "./helpers/agent-binary.ts";
+import { runToEnd } from "./helpers/run.ts";
+import { tempDirsRemovedAfterAll } from "./helpers/temp-dirs.ts";
 
-const execFileAsync = promisify(execFile);
-const REPO = fileURLToPath(new URL("../../../", import.meta.url));
-const AGENT_DIST = join(REPO, "apps", "agent", "dist");
-const NAME = `custos-agent-linux-${process.arch === "arm64" ? "arm64" : "x64"}`;
 const PASSWORD = "correct horse battery staple";
 
 let server: CustosServerHandle;
@@ -47,13 +40,7 @@ let site: string;
 let staticHost: Server;
 let staticUrl: string;
 const requested: string[] = [];
-const cleanup: string[] = [];
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanup.push(dir);
-  return dir;
-}
+const tempDir = tempDirsRemovedAfterAll();
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -80,26 +67,8 @@ function serveStatic(root: string): Server {
   });
 }
 
-/** An empty system root with the account files useradd --prefix works on (as install.test.ts). */
-function makeRoot(): string {
-  const root = tempDir("custos-cloud-root-");
-  mkdirSync(join(root, "etc"));
-  writeFileSync(join(root, "etc", "passwd"), "root:x:0:0:root:/root:/bin/bash\n");
-  writeFileSync(join(root, "etc", "group"), "root:x:0:\n");
-  writeFileSync(join(root, "etc", "shadow"), "root:*:19000:0:99999:7:::\n", { mode: 0o640 });
-  writeFileSync(join(root, "etc", "gshadow"), "root:*::\n", { mode: 0o640 });
-  return root;
-}
-
-function sha256(path: string): string {
-  return createHash("sha256").update(readFileSync(path)).digest("hex");
-}
-
 beforeAll(async () => {
-  // the agent's single executable (skipped by the build script when it is up to date)
-  await execFileAsync(process.execPath, [join(REPO, "apps", "agent", "sea", "build.ts")], {
-    timeout: 600_000,
-  });
+  await buildAgentBinary();
   server = await startCustosServer({ adminUrl: inject("pgAdminUrl"), env: { CUSTOS_SCHEDULER: "off" } });
   sql = postgres(server.databaseUrl, { max: 2, onnotice: () => undefined });
 
@@ -115,7 +84,6 @@ afterAll(async () => {
   await sql?.end({ timeout: 5 });
   await server?.close();
   await new Promise<void>((resolve) => (staticHost ? staticHost.close(() => resolve()) : resolve()));
-  for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
 });
 
 /** A user of custos-server and their personal organization. */
@@ -185,41 +153,33 @@ describe("the cloud install command", () => {
     );
 
     // 3. pasted into bash as root, with a sudo that must not be called first on PATH
-    const root = makeRoot();
+    const root = withAccountFiles(tempDir("custos-cloud-root-"));
     const noSudo = tempDir("custos-cloud-bin-");
     writeFileSync(join(noSudo, "sudo"), '#!/bin/sh\necho "sudo was called: $*" >&2\nexit 97\n', {
       mode: 0o755,
     });
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn("bash", ["-c", `${command} --server-name=cloud-host --no-start`], {
-        env: {
-          ...process.env,
-          CUSTOS_INSTALL_ROOT: root,
-          PATH: `${noSudo}:${process.env.PATH ?? "/usr/bin:/bin"}`,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => {
-        stdout += d.toString();
-      });
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-      });
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    const run = await runToEnd("bash", ["-c", `${command} --server-name=cloud-host --no-start`], {
+      env: {
+        ...process.env,
+        CUSTOS_INSTALL_ROOT: root,
+        PATH: `${noSudo}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+      },
     });
     expect(run.stderr).toBe("");
     expect(run.code, run.stdout).toBe(0);
-    expect(run.stdout).toContain(`downloading ${NAME} from ${staticUrl}/downloads/`);
+    expect(run.stdout).toContain(`downloading ${AGENT_BINARY} from ${staticUrl}/downloads/`);
 
     // the script and the agent came from the static host
     expect(requested).toEqual(
-      expect.arrayContaining(["GET /install.sh", `GET /downloads/${NAME}.sha256`, `GET /downloads/${NAME}`]),
+      expect.arrayContaining([
+        "GET /install.sh",
+        `GET /downloads/${AGENT_BINARY}.sha256`,
+        `GET /downloads/${AGENT_BINARY}`,
+      ]),
     );
     const binary = join(root, "usr/local/bin/custos-agent");
     expect(statSync(binary).mode & 0o777).toBe(0o755);
-    expect(sha256(binary)).toBe(sha256(join(AGENT_DIST, NAME)));
+    expect(sha256File(binary)).toBe(sha256File(join(AGENT_DIST, AGENT_BINARY)));
 
     // the agent talks to the API
     const config = readFileSync(join(root, "etc/custos/agent.yaml"), "utf8");

@@ -5,7 +5,7 @@
  * installed agent registers with the server. systemd is not running here: the unit is checked by
  * its contents and by `systemctl --root` having enabled it.
  */
-import { execFile, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   chmodSync,
@@ -20,24 +20,25 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
-import { getRequestListener } from "@hono/node-server";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { downloadRoutes, templateInstallScript } from "../src/downloads.ts";
+import {
+  AGENT_BINARY,
+  AGENT_DIST,
+  buildAgentBinary,
+  downloadsServer,
+  REPO,
+  sha256File,
+  withAccountFiles,
+} from "./helpers/agent-binary.ts";
+import { type Run, runToEnd } from "./helpers/run.ts";
 
-const execFileAsync = promisify(execFile);
-const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const INSTALL_SH = join(REPO, "install.sh");
-const AGENT_DIST = join(REPO, "apps", "agent", "dist");
-const ARCH = process.arch === "arm64" ? "arm64" : "x64";
-const NAME = `custos-agent-linux-${ARCH}`;
 
 let server: CustosServerHandle;
 let sql: postgres.Sql;
@@ -45,22 +46,11 @@ let orgId: string;
 let apiKey: string;
 const roots: string[] = [];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** An empty system root with the account files useradd --prefix works on. */
 function makeRoot(): string {
   const root = mkdtempSync(join(tmpdir(), "custos-install-"));
   roots.push(root);
-  mkdirSync(join(root, "etc"));
-  writeFileSync(join(root, "etc", "passwd"), "root:x:0:0:root:/root:/bin/bash\n");
-  writeFileSync(join(root, "etc", "group"), "root:x:0:\n");
-  writeFileSync(join(root, "etc", "shadow"), "root:*:19000:0:99999:7:::\n", { mode: 0o640 });
-  writeFileSync(join(root, "etc", "gshadow"), "root:*::\n", { mode: 0o640 });
-  return root;
+  return withAccountFiles(root);
 }
 
 /** Every path below root, for "nothing was installed" comparisons. */
@@ -77,27 +67,11 @@ function install(
   args: string[],
   options: { script?: string; env?: Record<string, string> } = {},
 ): Promise<Run> {
-  return new Promise((resolve) => {
-    const bashArgs = options.script === undefined ? [INSTALL_SH, ...args] : ["-s", "--", ...args];
-    const child = spawn("bash", bashArgs, {
-      env: { ...process.env, CUSTOS_INSTALL_ROOT: root, ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.stdin.end(options.script ?? "");
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  const bashArgs = options.script === undefined ? [INSTALL_SH, ...args] : ["-s", "--", ...args];
+  return runToEnd("bash", bashArgs, {
+    env: { ...process.env, CUSTOS_INSTALL_ROOT: root, ...options.env },
+    stdin: options.script ?? "",
   });
-}
-
-function sha256(path: string): string {
-  return createHash("sha256").update(readFileSync(path)).digest("hex");
 }
 
 function passwdEntry(root: string): string[] | undefined {
@@ -112,19 +86,8 @@ async function serversOfOrg() {
     select id, name, last_heartbeat_at from public.servers where org_id = ${orgId}`;
 }
 
-/** A server that answers only /downloads/ from `dir`, through the real route code. */
-async function downloadsServer(dir: string): Promise<{ url: string; server: Server }> {
-  const app = downloadRoutes({ dir });
-  const srv = createServer(getRequestListener(app.fetch));
-  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, server: srv };
-}
-
 beforeAll(async () => {
-  // the agent's single executable (skipped by the build script when it is up to date)
-  await execFileAsync(process.execPath, [join(REPO, "apps", "agent", "sea", "build.ts")], {
-    timeout: 600_000,
-  });
+  await buildAgentBinary();
   server = await startCustosServer({ adminUrl: inject("pgAdminUrl") });
   orgId = await server.createOrg("Installed");
   apiKey = await server.createKey(orgId, "agent");
@@ -193,29 +156,29 @@ describe("install.sh", { timeout: 180_000 }, () => {
   });
 
   it("serves the binary and its sha256 from /downloads/, and nothing else", async () => {
-    const sum = await fetch(`${server.url}/downloads/${NAME}.sha256`);
+    const sum = await fetch(`${server.url}/downloads/${AGENT_BINARY}.sha256`);
     expect(sum.status).toBe(200);
-    expect(await sum.text()).toBe(readFileSync(join(AGENT_DIST, `${NAME}.sha256`), "utf8"));
+    expect(await sum.text()).toBe(readFileSync(join(AGENT_DIST, `${AGENT_BINARY}.sha256`), "utf8"));
 
-    const get = await fetch(`${server.url}/downloads/${NAME}`);
+    const get = await fetch(`${server.url}/downloads/${AGENT_BINARY}`);
     expect(get.headers.get("content-type")).toBe("application/octet-stream");
-    expect(Number(get.headers.get("content-length"))).toBe(statSync(join(AGENT_DIST, NAME)).size);
+    expect(Number(get.headers.get("content-length"))).toBe(statSync(join(AGENT_DIST, AGENT_BINARY)).size);
     const bytes = new Uint8Array(await get.arrayBuffer());
-    expect(createHash("sha256").update(bytes).digest("hex")).toBe(sha256(join(AGENT_DIST, NAME)));
+    expect(createHash("sha256").update(bytes).digest("hex")).toBe(sha256File(join(AGENT_DIST, AGENT_BINARY)));
 
-    const head = await fetch(`${server.url}/downloads/${NAME}`, { method: "HEAD" });
+    const head = await fetch(`${server.url}/downloads/${AGENT_BINARY}`, { method: "HEAD" });
     expect(head.status).toBe(200);
-    expect(Number(head.headers.get("content-length"))).toBe(statSync(join(AGENT_DIST, NAME)).size);
+    expect(Number(head.headers.get("content-length"))).toBe(statSync(join(AGENT_DIST, AGENT_BINARY)).size);
     const etag = head.headers.get("etag") ?? "";
     expect(etag).not.toBe("");
     expect(
-      (await fetch(`${server.url}/downloads/${NAME}`, { headers: { "if-none-match": etag } })).status,
+      (await fetch(`${server.url}/downloads/${AGENT_BINARY}`, { headers: { "if-none-match": etag } })).status,
     ).toBe(304);
 
     for (const path of [
       "/downloads/..%2Fpackage.json",
       "/downloads/%2E%2E%2F%2E%2E%2Fpackage.json",
-      `/downloads/${NAME}.sha256.bak`,
+      `/downloads/${AGENT_BINARY}.sha256.bak`,
       "/downloads/custos-agent-linux-riscv64",
       "/downloads/sea",
     ]) {
@@ -226,7 +189,7 @@ describe("install.sh", { timeout: 180_000 }, () => {
   it("answers 404 with how to build when the binary has not been built", async () => {
     const empty = mkdtempSync(join(tmpdir(), "custos-downloads-"));
     roots.push(empty);
-    const res = await downloadRoutes({ dir: empty }).request(`/downloads/${NAME}`);
+    const res = await downloadRoutes({ dir: empty }).request(`/downloads/${AGENT_BINARY}`);
     expect(res.status).toBe(404);
     expect(await res.text()).toContain("pnpm --filter @custos/agent build:binary");
   });
@@ -248,7 +211,7 @@ describe("install.sh", { timeout: 180_000 }, () => {
 
     const binary = join(root, "usr/local/bin/custos-agent");
     expect(statSync(binary).mode & 0o777).toBe(0o755);
-    expect(sha256(binary)).toBe(sha256(join(AGENT_DIST, NAME)));
+    expect(sha256File(binary)).toBe(sha256File(join(AGENT_DIST, AGENT_BINARY)));
 
     const configPath = join(root, "etc/custos/agent.yaml");
     const config = statSync(configPath);
@@ -342,15 +305,15 @@ describe("install.sh", { timeout: 180_000 }, () => {
   it("aborts on a checksum mismatch and installs nothing", async () => {
     const tampered = mkdtempSync(join(tmpdir(), "custos-tampered-"));
     roots.push(tampered);
-    writeFileSync(join(tampered, NAME), readFileSync(join(AGENT_DIST, NAME)));
-    writeFileSync(join(tampered, `${NAME}.sha256`), `${"0".repeat(64)}  ${NAME}\n`);
+    writeFileSync(join(tampered, AGENT_BINARY), readFileSync(join(AGENT_DIST, AGENT_BINARY)));
+    writeFileSync(join(tampered, `${AGENT_BINARY}.sha256`), `${"0".repeat(64)}  ${AGENT_BINARY}\n`);
     const { url, server: srv } = await downloadsServer(tampered);
     try {
       const root = makeRoot();
       const before = listing(root);
       const run = await install(root, [`--api-key=${apiKey}`, `--url=${url}`, "--no-start"]);
       expect(run.code).toBe(1);
-      expect(run.stderr).toContain(`SHA-256 mismatch for ${NAME}`);
+      expect(run.stderr).toContain(`SHA-256 mismatch for ${AGENT_BINARY}`);
       expect(run.stderr).toContain("nothing was installed");
       expect(listing(root)).toEqual(before);
       expect(readFileSync(join(root, "etc/passwd"), "utf8")).not.toContain("custos");
@@ -384,7 +347,7 @@ describe("install.sh", { timeout: 180_000 }, () => {
     expect(again.stdout).toContain("kept /etc/custos/agent.yaml");
     expect(readFileSync(configPath, "utf8")).toBe(edited);
     expect(statSync(binary).ino).not.toBe(inode); // replaced by a rename, not rewritten in place
-    expect(sha256(binary)).toBe(sha256(join(AGENT_DIST, NAME)));
+    expect(sha256File(binary)).toBe(sha256File(join(AGENT_DIST, AGENT_BINARY)));
     expect(readFileSync(join(root, "etc/passwd"), "utf8").match(/^custos:/gm)).toHaveLength(1);
 
     const newKey = await server.createKey(orgId, "agent");

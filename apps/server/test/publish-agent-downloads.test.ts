@@ -7,30 +7,20 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { lstatSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { REPO, THIS_ARCH } from "./helpers/agent-binary.ts";
+import { tempDirsRemovedAfterAll } from "./helpers/temp-dirs.ts";
 
-const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const SCRIPT = join(REPO, "scripts", "publish-agent-downloads.mjs");
 const INSTALL_SH = readFileSync(join(REPO, "install.sh"), "utf8");
-const HOST = process.arch === "arm64" ? "arm64" : "x64";
+const HOST = THIS_ARCH;
 const OTHER = HOST === "x64" ? "arm64" : "x64";
 const API = "https://abc.supabase.co";
 const DASHBOARD = "https://custos.example.com";
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirsRemovedAfterAll();
 
 /** A dashboard export (index.html only) and a dist with fake binaries for `arches`. */
 function fixture(arches: string[] = [HOST, OTHER]) {
@@ -55,6 +45,11 @@ function listing(dir: string, sub = ""): string[] {
     const path = join(sub, entry);
     return lstatSync(join(dir, path)).isDirectory() ? [`${path}/`, ...listing(dir, path)] : [path];
   });
+}
+
+/** Both URLs given as `--flag=value`, and the two directories. */
+function urlsAndDirs({ out, dist }: { out: string; dist: string }): string[] {
+  return [`--api-url=${API}`, `--dashboard-url=${DASHBOARD}`, `--out=${out}`, `--dist=${dist}`];
 }
 
 function publish(args: string[], env: Record<string, string> = {}) {
@@ -142,12 +137,7 @@ describe("publish-agent-downloads refuses", () => {
   it("an --out without a built dashboard, with the command that builds it", () => {
     const { dist } = fixture();
     const out = tempDir("custos-publish-empty-");
-    const run = publish([
-      `--api-url=${API}`,
-      `--dashboard-url=${DASHBOARD}`,
-      `--out=${out}`,
-      `--dist=${dist}`,
-    ]);
+    const run = publish(urlsAndDirs({ out, dist }));
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("no index.html");
     expect(run.stderr).toContain("pnpm --filter @custos/web build");
@@ -157,12 +147,7 @@ describe("publish-agent-downloads refuses", () => {
   it("to publish without this machine's architecture's binary, with the exact build command", () => {
     const { out, dist } = fixture([OTHER]);
     const before = listing(out);
-    const run = publish([
-      `--api-url=${API}`,
-      `--dashboard-url=${DASHBOARD}`,
-      `--out=${out}`,
-      `--dist=${dist}`,
-    ]);
+    const run = publish(urlsAndDirs({ out, dist }));
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(
       `custos-agent-linux-${HOST} (the agent for this machine's architecture) is not built`,
@@ -175,12 +160,7 @@ describe("publish-agent-downloads refuses", () => {
     const { out, dist } = fixture();
     const before = listing(out);
     writeFileSync(join(dist, `custos-agent-linux-${OTHER}`), "rebuilt, sum not updated");
-    const run = publish([
-      `--api-url=${API}`,
-      `--dashboard-url=${DASHBOARD}`,
-      `--out=${out}`,
-      `--dist=${dist}`,
-    ]);
+    const run = publish(urlsAndDirs({ out, dist }));
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(
       `custos-agent-linux-${OTHER}.sha256 does not match custos-agent-linux-${OTHER}`,
@@ -252,7 +232,7 @@ describe("publish-agent-downloads publishes", () => {
 
   it("this machine's architecture alone with one warning, and drops the other one published earlier", () => {
     const { out, dist } = fixture();
-    const args = [`--api-url=${API}`, `--dashboard-url=${DASHBOARD}`, `--out=${out}`, `--dist=${dist}`];
+    const args = urlsAndDirs({ out, dist });
     expect(publish(args).status).toBe(0);
     for (const file of [`custos-agent-linux-${OTHER}`, `custos-agent-linux-${OTHER}.sha256`]) {
       rmSync(join(dist, file));

@@ -14,6 +14,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@custos/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runToEnd } from "./helpers/run.ts";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -96,18 +97,7 @@ describe("the README's headless set-up", () => {
   it("makes an agent key that the server `npm start` runs accepts (one database for both)", async () => {
     // the block's only change: this server's port instead of 8080
     const block = headlessBlock().replaceAll("localhost:8080", `localhost:${port}`);
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn("bash", ["-euo", "pipefail", "-c", block], { cwd: REPO, env: env() });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => {
-        stdout += d.toString();
-      });
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-      });
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
+    const run = await runToEnd("bash", ["-euo", "pipefail", "-c", block], { cwd: REPO, env: env() });
     expect(run.code, run.stderr).toBe(0);
     const [key, health] = run.stdout.trim().split("\n");
     expect(health).toBe('{"ok":true}');

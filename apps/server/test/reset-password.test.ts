@@ -2,12 +2,12 @@
  * `custos-server admin reset-password` end to end: the real CLI against a real custos-server's
  * database, the link spent through /auth/v1 with the real supabase-js (as the dashboard does).
  */
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import { AuthApiError, createClient } from "@supabase/supabase-js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { runToEnd } from "./helpers/run.ts";
 
 const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 const OLD = "old password 1";
@@ -32,21 +32,9 @@ function client() {
 
 /** Runs `custos-server admin reset-password …` on the server's database; `stdin` is piped in. */
 function resetPassword(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [CLI, "admin", "reset-password", ...args], {
-      env: { ...process.env, DATABASE_URL: server.databaseUrl, PORT: String(server.port), ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.stdin.end(options.stdin ?? "");
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  return runToEnd(process.execPath, [CLI, "admin", "reset-password", ...args], {
+    env: { ...process.env, DATABASE_URL: server.databaseUrl, PORT: String(server.port), ...options.env },
+    stdin: options.stdin ?? "",
   });
 }
 
