@@ -11,6 +11,13 @@ import { assertIncidentVisible, readIncident } from "./view.ts";
 export const IncidentActionInput = z.strictObject({ org_id: z.uuid(), incident_id: z.uuid() });
 export type IncidentActionInput = z.input<typeof IncidentActionInput>;
 
+/** What a member's action on one incident (acknowledge, resolve) is called with. */
+export interface IncidentAction {
+  ctx: Pick<Ctx, "sql">;
+  caller: CallerClaims;
+  input: IncidentActionInput;
+}
+
 /**
  * A member acknowledges, as the caller, through private.acknowledge_incident: incidents are the
  * engine's rows and `authenticated` cannot update them; the function changes only the
@@ -18,15 +25,7 @@ export type IncidentActionInput = z.input<typeof IncidentActionInput>;
  * So there is no service variant: an acknowledgement is always someone's (links: acknowledge-by-link.ts).
  * Acknowledging stops escalation and repeats; pending ones are suppressed by the dispatcher.
  */
-export async function acknowledgeIncident({
-  ctx,
-  caller,
-  input,
-}: {
-  ctx: Pick<Ctx, "sql">;
-  caller: CallerClaims;
-  input: IncidentActionInput;
-}): Promise<IncidentItem> {
+export async function acknowledgeIncident({ ctx, caller, input }: IncidentAction): Promise<IncidentItem> {
   const { org_id, incident_id } = parseInput(IncidentActionInput, input);
   return inOrg(ctx, caller, org_id, "member", async (tx) => {
     await assertIncidentVisible(tx, org_id, incident_id);

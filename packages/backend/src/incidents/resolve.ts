@@ -1,12 +1,11 @@
 import type { IncidentItem } from "@custos/protocol";
 import type { Sql } from "postgres";
-import type { Ctx } from "../context.ts";
-import { asCaller, type CallerClaims } from "../db/as-caller.ts";
+import { asCaller } from "../db/as-caller.ts";
 import type { IncidentsRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../http/body.ts";
 import { inOrg } from "../orgs/access.ts";
-import { IncidentActionInput } from "./acknowledge.ts";
+import { type IncidentAction, IncidentActionInput } from "./acknowledge.ts";
 import { assertIncidentVisible, readIncident } from "./view.ts";
 
 /**
@@ -17,15 +16,7 @@ import { assertIncidentVisible, readIncident } from "./view.ts";
  * own, the incident is resolved recording the verified caller as `resolved_by`; as the caller
  * again, the answer is read.
  */
-export async function resolveIncident({
-  ctx,
-  caller,
-  input,
-}: {
-  ctx: Pick<Ctx, "sql">;
-  caller: CallerClaims;
-  input: IncidentActionInput;
-}): Promise<IncidentItem> {
+export async function resolveIncident({ ctx, caller, input }: IncidentAction): Promise<IncidentItem> {
   const { org_id, incident_id } = parseInput(IncidentActionInput, input);
   await inOrg(ctx, caller, org_id, "member", (tx) => assertIncidentVisible(tx, org_id, incident_id));
   await resolveAsService(ctx.sql, incident_id, caller.sub);
