@@ -4,19 +4,17 @@
  * /tmp, and no sudo), against a real custos-server reached at this machine's non-loopback address.
  * And the warning a user sees when the only address the dashboard knows is loopback.
  */
-import { execFile, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import type { Page } from "playwright-core";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { buildAgentBinary } from "../helpers/agent-binary.ts";
 import { type Browser, ensureDashboardBuilt, openBrowser, shoot } from "./browser.ts";
 
-const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
 const PASSWORD = "correct horse battery staple";
 
 /** The address another machine would use: this machine's first non-loopback IPv4 (eth0). */
@@ -30,10 +28,8 @@ const cleanup: string[] = [];
 
 beforeAll(async () => {
   ensureDashboardBuilt();
-  // the agent's single executable, served from /downloads/ (skipped when it is up to date)
-  await promisify(execFile)(process.execPath, [join(REPO, "apps", "agent", "sea", "build.ts")], {
-    timeout: 600_000,
-  });
+  // the agent's single executable, served from /downloads/
+  await buildAgentBinary();
   server = await startCustosServer({
     adminUrl: inject("pgAdminUrl"),
     // listening on every address as custos-server does by default, without a public URL
