@@ -3,9 +3,23 @@ import { z } from "zod";
 import {
   type Collected,
   definePlugin,
+  type PluginContext,
   type PluginDefinition,
   UnsupportedError,
 } from "../../src/plugins/types.ts";
+
+/** A plugin's state as the runtime keeps it: every value goes through JSON, as it does on disk. */
+export function jsonState(store = new Map<string, string>()): PluginContext["state"] {
+  return {
+    get: <T>(key: string) => {
+      const text = store.get(key);
+      return text === undefined ? undefined : (JSON.parse(text) as T);
+    },
+    set: (key, value) => {
+      store.set(key, JSON.stringify(value));
+    },
+  };
+}
 
 const asDefinition = (plugin: unknown) => plugin as PluginDefinition;
 

@@ -4,6 +4,7 @@ import net from "node:net";
 import { delimiter, join } from "node:path";
 import { PingMonitorOptions } from "@custos/protocol";
 import { afterEach, describe, expect, it } from "vitest";
+import { jsonState } from "../../../test/helpers/test-plugins.ts";
 import type { Collected, ExecResult, PluginContext } from "../types.ts";
 import { UnsupportedError } from "../types.ts";
 import { type PingClock, pingPlugin, plugin } from "./index.ts";
@@ -16,15 +17,7 @@ function testContext(exec: Exec, state = new Map<string, string>(), timeoutMs = 
     timeoutMs,
     log: { info() {}, warn() {} },
     exec,
-    state: {
-      get: <T>(key: string) => {
-        const text = state.get(key);
-        return text === undefined ? undefined : (JSON.parse(text) as T);
-      },
-      set: (key, value) => {
-        state.set(key, JSON.stringify(value));
-      },
-    },
+    state: jsonState(state),
   };
 }
 

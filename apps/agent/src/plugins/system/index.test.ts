@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SystemMonitorOptions } from "@custos/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { jsonState } from "../../../test/helpers/test-plugins.ts";
 import type { Collected, PluginContext, Sample } from "../types.ts";
 import { UnsupportedError } from "../types.ts";
 import { plugin } from "./index.ts";
@@ -14,15 +15,7 @@ function testContext(state = new Map<string, string>()): PluginContext {
     timeoutMs: 10_000,
     log: { info() {}, warn() {} },
     exec: () => Promise.reject(new Error("the system plugin runs no commands")),
-    state: {
-      get: <T>(key: string) => {
-        const text = state.get(key);
-        return text === undefined ? undefined : (JSON.parse(text) as T);
-      },
-      set: (key, value) => {
-        state.set(key, JSON.stringify(value));
-      },
-    },
+    state: jsonState(state),
   };
 }
 
