@@ -9,14 +9,14 @@
  *   cd /work/main && node bench/agent-footprint.ts [--minutes 10] [--warmup-minutes 1]
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import http from "node:http";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@custos/testkit";
 import { agentBackend, spawnAgent } from "./lib/agent-process.ts";
 import { boolFlag, numberFlag, readFlagsOrUsage, resultsFlag } from "./lib/args.ts";
+import { benchMonitors, startMonitorTargets } from "./lib/monitor-targets.ts";
 import {
   kbFields,
   loadAverage,
@@ -106,13 +106,6 @@ async function countingProxy(targetPort: number) {
   };
 }
 
-async function listen(server: http.Server, where: number | string): Promise<void> {
-  await new Promise<void>((r) => {
-    if (typeof where === "number") server.listen(where, "127.0.0.1", r);
-    else server.listen(where, r);
-  });
-}
-
 /** Drops a file's pages from the page cache (sync, then dd's nocache: POSIX_FADV_DONTNEED); false if it could not. */
 function dropFromPageCache(file: string): boolean {
   try {
@@ -161,42 +154,9 @@ async function main(): Promise<void> {
     const proxy = await countingProxy(server.port);
     cleanup.unshift(() => proxy.close());
 
-    // what the http monitor checks, and what the TCP "ping" connects to
-    let httpHits = 0;
-    const target = http.createServer((_req, res) => {
-      httpHits++;
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end('{"status":"ok"}');
-    });
-    const targetPort = await freePort();
-    await listen(target, targetPort);
-    cleanup.unshift(() => new Promise((r) => target.close(r)));
-
-    // a fake Docker Engine API on a unix socket, as the docker plugin's tests use
-    const containers = readFileSync(
-      join(ROOT, "apps/agent/src/plugins/docker/fixtures/containers-v1.47.json"),
-    );
-    let dockerHits = 0;
-    const docker = http.createServer((_req, res) => {
-      dockerHits++;
-      res.writeHead(200, { "content-type": "application/json", "api-version": "1.47" });
-      res.end(containers);
-    });
-    const socket = join(dir, "docker.sock");
-    await listen(docker, socket);
-    cleanup.unshift(() => new Promise((r) => docker.close(r)));
-
-    const monitors = [
-      "  - type: system",
-      "  - type: http",
-      `    url: http://127.0.0.1:${targetPort}/health`,
-      "  - type: ping",
-      "    method: tcp",
-      `    targets: ["127.0.0.1:${targetPort}", "127.0.0.1:${server.port}"]`,
-      "  - type: docker",
-      `    socket: ${socket}`,
-      ...(cfg.selfMonitor ? ["  - type: agent"] : []),
-    ];
+    // what the http monitor checks, what the TCP "ping" connects to, and a fake Docker Engine API
+    const targets = await startMonitorTargets(dir, cleanup);
+    const monitors = benchMonitors(targets, server.port, cfg.selfMonitor);
     const config = join(dir, "agent.yaml");
     writeFileSync(
       config,
@@ -387,7 +347,7 @@ async function main(): Promise<void> {
         `steady window ${(windowS / 60).toFixed(1)} min after ${cfg.warmupMinutes} min warm-up; RSS sampled every 5 s (${a.n} samples); ` +
         `${cold ? "cold start (the binary dropped from the page cache first)" : "the binary may have been in the page cache at the start (--cold false or dd failed)"}`,
       `backend received ${stored[0]?.n ?? 0} samples and ${checks[0]?.n ?? 0} check results over the whole run; heartbeat seen: ${hb[0]?.n ? "yes" : "no"}; ` +
-        `http target hit ${httpHits}×, fake Docker API ${dockerHits}×`,
+        `http target hit ${targets.hits.http}×, fake Docker API ${targets.hits.docker}×`,
       `bytes sent by request over the whole run: ${[...proxy.byRequest].map(([k, v]) => `${k} ${v.requests}× ${Math.round(v.bytes / Math.max(1, v.requests))} B avg`).join("; ")}`,
       `monitor states at the end: ${monitorStates.map((m) => `${m.name} ${m.status ?? "?"}${m.message && m.status !== "ok" ? ` (${m.message.slice(0, 80)})` : ""}`).join("; ") || "(none recorded)"}`,
     ];

@@ -29,13 +29,12 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "@custos/testkit";
 import { startFakeBackend } from "../apps/agent/test/helpers/fake-backend.ts";
 import { agentBackend } from "./lib/agent-process.ts";
 import { choiceFlag, numberFlag, readFlags } from "./lib/args.ts";
+import { benchMonitors, startMonitorTargets } from "./lib/monitor-targets.ts";
 import { kbFields, loadAverage, processCpuWithChildren } from "./lib/procfs.ts";
 import { log, runCleanup, runMain } from "./lib/script.ts";
 import { table } from "./lib/stats.ts";
@@ -48,7 +47,6 @@ interface Variant {
 }
 
 const flags = readFlags(process.argv.slice(2));
-const ROOT = join(import.meta.dirname, "..");
 const variantsFile = flags.get("variants");
 if (!variantsFile) throw new Error("--variants FILE (a JSON list, see the header)");
 const variants = JSON.parse(readFileSync(variantsFile, "utf8")) as Variant[];
@@ -151,40 +149,9 @@ async function main(): Promise<void> {
       fake.heartbeats.push = () => 0;
       server = { port: Number(new URL(fake.url).port), key: async () => fake.apiKey };
     }
-    let httpHits = 0;
-    const target = http.createServer((_req, res) => {
-      httpHits++;
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end('{"status":"ok"}');
-    });
-    const targetPort = await freePort();
-    await new Promise<void>((r) => target.listen(targetPort, "127.0.0.1", r));
-    cleanup.unshift(() => new Promise((r) => target.close(r)));
-    const containers = readFileSync(
-      join(ROOT, "apps/agent/src/plugins/docker/fixtures/containers-v1.47.json"),
-    );
-    const docker = http.createServer((_req, res) => {
-      res.writeHead(200, { "content-type": "application/json", "api-version": "1.47" });
-      res.end(containers);
-    });
-    const socket = join(dir, "docker.sock");
-    await new Promise<void>((r) => docker.listen(socket, r));
-    cleanup.unshift(() => new Promise((r) => docker.close(r)));
-
+    const targets = await startMonitorTargets(dir, cleanup);
     const monitors =
-      monitorsKind === "install"
-        ? ["  - type: system"]
-        : [
-            "  - type: system",
-            "  - type: http",
-            `    url: http://127.0.0.1:${targetPort}/health`,
-            "  - type: ping",
-            "    method: tcp",
-            `    targets: ["127.0.0.1:${targetPort}", "127.0.0.1:${server.port}"]`,
-            "  - type: docker",
-            `    socket: ${socket}`,
-            "  - type: agent",
-          ];
+      monitorsKind === "install" ? ["  - type: system"] : benchMonitors(targets, server.port, true);
 
     const running: { v: Variant; pid: number; dir: string; rss: number[]; anon: number[]; file: number[] }[] =
       [];
@@ -316,7 +283,7 @@ async function main(): Promise<void> {
       appendFileSync(out, `${lines.join("\n")}\n`);
     }
     console.log(
-      `- ${minutes} min, steady window ${(windowS / 60).toFixed(1)} min; ${monitorsKind} monitors, ${backendKind} backend; load ${loadAverage()}; http target hit ${httpHits}×`,
+      `- ${minutes} min, steady window ${(windowS / 60).toFixed(1)} min; ${monitorsKind} monitors, ${backendKind} backend; load ${loadAverage()}; http target hit ${targets.hits.http}×`,
     );
     for (const l of loaded) console.log(`- loaded: ${l}`);
     for (const r of running)
