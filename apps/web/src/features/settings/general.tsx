@@ -10,6 +10,31 @@ import { useOrg } from "@/lib/org.tsx";
 import { useOrgSettings, useUpdateSettings } from "@/lib/queries.ts";
 import { usePermission } from "./shared.tsx";
 
+/** The numeric settings: the form's field, the setting it edits, its label and the bounds the API takes. */
+const NUMBER_SETTINGS = {
+  retention: { setting: "raw_retention_days", label: "Keep raw samples (days)", min: 1, max: 3650 },
+  flapThreshold: { setting: "flap_threshold", label: "Flapping after (state changes)", min: 2, max: 100 },
+  flapWindow: { setting: "flap_window_minutes", label: "…within (minutes)", min: 1, max: 1440 },
+  dedup: {
+    setting: "agent_dedup_seconds",
+    label: "Agent already paged: skip for (seconds)",
+    min: 0,
+    max: 3600,
+    hint: "One failure pages once, not twice.",
+  },
+  timeout: {
+    setting: "default_heartbeat_timeout_seconds",
+    label: "Heartbeat timeout (seconds)",
+    min: 10,
+    max: 86400,
+    hint: "For every server without its own.",
+  },
+} as const satisfies Record<
+  string,
+  { setting: keyof OrgSettings; label: string; min: number; max: number; hint?: string }
+>;
+type NumberSetting = keyof typeof NUMBER_SETTINGS;
+
 /** Pure: only the fields that changed (the API refuses an empty PATCH). */
 export function settingsChanges(
   before: OrgSettings,
@@ -26,16 +51,10 @@ export function settingsChanges(
   const changes: Record<string, unknown> = {};
   if (form.name.trim() !== before.name) changes.name = form.name.trim();
   if (form.approval !== before.require_server_approval) changes.require_server_approval = form.approval;
-  const numbers: Array<[keyof OrgSettings, string]> = [
-    ["raw_retention_days", form.retention],
-    ["flap_threshold", form.flapThreshold],
-    ["flap_window_minutes", form.flapWindow],
-    ["agent_dedup_seconds", form.dedup],
-    ["default_heartbeat_timeout_seconds", form.timeout],
-  ];
-  for (const [key, value] of numbers) {
+  for (const [field, { setting }] of Object.entries(NUMBER_SETTINGS)) {
+    const value = form[field as NumberSetting];
     const n = Number(value);
-    if (value.trim() !== "" && Number.isFinite(n) && n !== before[key]) changes[key] = n;
+    if (value.trim() !== "" && Number.isFinite(n) && n !== before[setting]) changes[setting] = n;
   }
   return Object.keys(changes).length ? (changes as UpdateOrgSettingsRequest) : undefined;
 }
@@ -65,6 +84,21 @@ function SettingsForm({ settings }: { settings: OrgSettings }) {
   }
   const set = (key: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) =>
     setForm((f) => ({ ...f, [key]: e.target.type === "checkbox" ? e.target.checked : e.target.value }));
+  const numberField = (field: NumberSetting) => {
+    const { setting, label, min, max, ...rest } = NUMBER_SETTINGS[field];
+    return (
+      <TextField
+        label={label}
+        type="number"
+        min={min}
+        max={max}
+        value={form[field]}
+        onChange={set(field)}
+        hint={"hint" in rest ? rest.hint : undefined}
+        error={fieldError(setting)}
+      />
+    );
+  };
 
   return (
     <form onSubmit={submit} className="space-y-6">
@@ -94,25 +128,8 @@ function SettingsForm({ settings }: { settings: OrgSettings }) {
             description="Raw samples are kept this long; hourly rollups longer. A server is down when its heartbeat is older than its timeout: this default, or its own (on its page), never less than twice its agent's heartbeat interval."
           />
           <div className="grid gap-4 sm:grid-cols-2">
-            <TextField
-              label="Keep raw samples (days)"
-              type="number"
-              min={1}
-              max={3650}
-              value={form.retention}
-              onChange={set("retention")}
-              error={fieldError("raw_retention_days")}
-            />
-            <TextField
-              label="Heartbeat timeout (seconds)"
-              type="number"
-              min={10}
-              max={86400}
-              value={form.timeout}
-              onChange={set("timeout")}
-              hint="For every server without its own."
-              error={fieldError("default_heartbeat_timeout_seconds")}
-            />
+            {numberField("retention")}
+            {numberField("timeout")}
           </div>
         </Card>
         <Card>
@@ -121,34 +138,9 @@ function SettingsForm({ settings }: { settings: OrgSettings }) {
             description="When to call a check flapping, and how long to trust the agent's own alert."
           />
           <div className="grid gap-4 sm:grid-cols-3">
-            <TextField
-              label="Flapping after (state changes)"
-              type="number"
-              min={2}
-              max={100}
-              value={form.flapThreshold}
-              onChange={set("flapThreshold")}
-              error={fieldError("flap_threshold")}
-            />
-            <TextField
-              label="…within (minutes)"
-              type="number"
-              min={1}
-              max={1440}
-              value={form.flapWindow}
-              onChange={set("flapWindow")}
-              error={fieldError("flap_window_minutes")}
-            />
-            <TextField
-              label="Agent already paged: skip for (seconds)"
-              type="number"
-              min={0}
-              max={3600}
-              value={form.dedup}
-              onChange={set("dedup")}
-              hint="One failure pages once, not twice."
-              error={fieldError("agent_dedup_seconds")}
-            />
+            {numberField("flapThreshold")}
+            {numberField("flapWindow")}
+            {numberField("dedup")}
           </div>
         </Card>
         <div className="flex items-center gap-3">
