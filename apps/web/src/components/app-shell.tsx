@@ -26,6 +26,46 @@ function isActive(pathname: string, href: string) {
   return pathname === href || pathname.startsWith(`${href}/`);
 }
 
+type NavItem = (typeof NAV)[number];
+
+/** A main section's link, marked as the current page on that section's pages. */
+function SectionLink({
+  item,
+  pathname,
+  className,
+  current,
+  other,
+  children,
+}: {
+  item: NavItem;
+  pathname: string;
+  className: string;
+  current: string;
+  other: string;
+  children: ReactNode;
+}) {
+  const active = isActive(pathname, item.href);
+  return (
+    <Link
+      href={item.href}
+      aria-current={active ? "page" : undefined}
+      className={cx(className, active ? current : other)}
+    >
+      {children}
+    </Link>
+  );
+}
+
+/** A section's name, with the open-incident count on Incidents. */
+function SectionLabel({ item }: { item: NavItem }) {
+  return (
+    <>
+      {item.label}
+      {item.href === "/incidents" ? <IncidentCount /> : null}
+    </>
+  );
+}
+
 function NavIcon({ d }: { d: string }) {
   return (
     <svg
@@ -158,20 +198,16 @@ function Chrome({ children }: { children: ReactNode }) {
           <OrgSwitcher />
           <nav aria-label="Main" className="ml-2 hidden items-center gap-1 sm:flex">
             {NAV.map((item) => (
-              <Link
+              <SectionLink
                 key={item.href}
-                href={item.href}
-                aria-current={isActive(pathname, item.href) ? "page" : undefined}
-                className={cx(
-                  "flex items-center rounded-md px-3 py-1.5 font-medium text-sm",
-                  isActive(pathname, item.href)
-                    ? "bg-gray-100 text-gray-900 dark:bg-gray-800 dark:text-white"
-                    : "text-gray-600 hover:text-gray-900 dark:text-gray-400 dark:hover:text-white",
-                )}
+                item={item}
+                pathname={pathname}
+                className="flex items-center rounded-md px-3 py-1.5 font-medium text-sm"
+                current="bg-gray-100 text-gray-900 dark:bg-gray-800 dark:text-white"
+                other="text-gray-600 hover:text-gray-900 dark:text-gray-400 dark:hover:text-white"
               >
-                {item.label}
-                {item.href === "/incidents" ? <IncidentCount /> : null}
-              </Link>
+                <SectionLabel item={item} />
+              </SectionLink>
             ))}
           </nav>
           <div className="ml-auto">
@@ -189,23 +225,19 @@ function Chrome({ children }: { children: ReactNode }) {
         className="fixed inset-x-0 bottom-0 z-30 flex border-gray-200 border-t bg-white pb-[env(safe-area-inset-bottom)] sm:hidden dark:border-gray-800 dark:bg-gray-950"
       >
         {NAV.map((item) => (
-          <Link
+          <SectionLink
             key={item.href}
-            href={item.href}
-            aria-current={isActive(pathname, item.href) ? "page" : undefined}
-            className={cx(
-              "flex flex-1 flex-col items-center gap-0.5 py-2 font-medium text-xs",
-              isActive(pathname, item.href)
-                ? "text-blue-600 dark:text-blue-400"
-                : "text-gray-500 dark:text-gray-400",
-            )}
+            item={item}
+            pathname={pathname}
+            className="flex flex-1 flex-col items-center gap-0.5 py-2 font-medium text-xs"
+            current="text-blue-600 dark:text-blue-400"
+            other="text-gray-500 dark:text-gray-400"
           >
             <NavIcon d={item.icon} />
             <span className="flex items-center">
-              {item.label}
-              {item.href === "/incidents" ? <IncidentCount /> : null}
+              <SectionLabel item={item} />
             </span>
-          </Link>
+          </SectionLink>
         ))}
       </nav>
     </div>

@@ -28,6 +28,11 @@ export const CHECK_STATUS: Record<string, { tone: Tone; label: string }> = {
   unknown: { tone: "gray", label: "No data" },
 };
 
+/** A check's badge from its last status; a status this dashboard does not know shows as no data. */
+export function checkStatus(lastStatus: string | null | undefined): { tone: Tone; label: string } {
+  return CHECK_STATUS[lastStatus ?? "unknown"] ?? { tone: "gray", label: "No data" };
+}
+
 export const BAR_LABEL: Record<BarStatus, string> = {
   ok: "all checks passed",
   degraded: "degraded",

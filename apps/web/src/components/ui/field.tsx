@@ -88,3 +88,32 @@ export function Checkbox({
 }
 
 export const controlClass = CONTROL;
+
+/** A wrapping row of checkboxes, one per option, ticked when its id is selected. */
+export function CheckboxGroup<T extends { id: string; label: ReactNode }>({
+  options,
+  selected,
+  onToggle,
+}: {
+  options: readonly T[];
+  selected: readonly string[];
+  onToggle: (option: T, checked: boolean) => void;
+}) {
+  return (
+    <div className="flex flex-wrap gap-x-4 gap-y-1">
+      {options.map((option) => (
+        <Checkbox
+          key={option.id}
+          label={option.label}
+          checked={selected.includes(option.id)}
+          onChange={(e) => onToggle(option, e.target.checked)}
+        />
+      ))}
+    </div>
+  );
+}
+
+/** The selection with `id` added at the end (ticked) or removed (unticked). */
+export function toggleId(selected: readonly string[], id: string, checked: boolean): string[] {
+  return checked ? [...selected, id] : selected.filter((x) => x !== id);
+}

@@ -1,6 +1,6 @@
 "use client";
 import type { ReactNode } from "react";
-import { describeError } from "@/lib/api.ts";
+import { ApiError, describeError } from "@/lib/api.ts";
 import { Button } from "./button.tsx";
 import { cx } from "./cx.ts";
 
@@ -83,21 +83,46 @@ export function LoadingState({ label = "Loading", rows = 3 }: { label?: string; 
   );
 }
 
+/** An inline error in words, announced to screen readers at once; nothing when there is none. */
+export function ErrorNote({ children }: { children?: ReactNode }) {
+  return children ? (
+    <p role="alert" className="text-red-600 text-sm dark:text-red-400">
+      {children}
+    </p>
+  ) : null;
+}
+
+/** An inline success or notice, announced politely; nothing when there is none. */
+export function StatusNote({ children }: { children?: ReactNode }) {
+  return children ? (
+    <p role="status" className="text-emerald-700 text-sm dark:text-emerald-400">
+      {children}
+    </p>
+  ) : null;
+}
+
 /** Inline result of a mutation (saved / failed), announced to screen readers. */
 export function MutationNote({ error, success }: { error: unknown; success?: ReactNode }) {
-  if (error) {
-    return (
-      <p role="alert" className="text-red-600 text-sm dark:text-red-400">
-        {describeError(error)}
-      </p>
-    );
+  if (error) return <ErrorNote>{describeError(error)}</ErrorNote>;
+  return <StatusNote>{success}</StatusNote>;
+}
+
+/**
+ * What an item's page shows instead of the item: `notFound` when there is no id or the API has no
+ * such item (404, or 400 for an id that is not one), loading rows, or the error with a retry.
+ * Nothing once the item is there.
+ */
+export function itemFallback(
+  id: string,
+  query: { isPending: boolean; isError: boolean; data: unknown; error: unknown; refetch: () => unknown },
+  { loading, rows, notFound }: { loading: string; rows: number; notFound: ReactNode },
+): ReactNode | undefined {
+  if (!id) return notFound;
+  if (query.isPending) return <LoadingState label={loading} rows={rows} />;
+  if (query.isError && !query.data) {
+    if (query.error instanceof ApiError && (query.error.status === 404 || query.error.status === 400))
+      return notFound;
+    return <ErrorState error={query.error} retry={() => void query.refetch()} />;
   }
-  if (success) {
-    return (
-      <p role="status" className="text-emerald-700 text-sm dark:text-emerald-400">
-        {success}
-      </p>
-    );
-  }
-  return null;
+  return undefined;
 }

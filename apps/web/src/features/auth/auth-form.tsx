@@ -4,6 +4,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useEffect, useState } from "react";
 import { Button } from "@/components/ui/button.tsx";
 import { TextField } from "@/components/ui/field.tsx";
+import { ErrorNote, StatusNote } from "@/components/ui/states.tsx";
 import { AuthFailure, useAuth } from "@/lib/auth/auth-provider.tsx";
 import { safeNext } from "@/lib/safe-next.ts";
 import { useInstanceSettings } from "./use-instance-settings.ts";
@@ -140,16 +141,8 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
         value={password}
         onChange={(e) => setPassword(e.target.value)}
       />
-      {error ? (
-        <p role="alert" className="text-red-600 text-sm dark:text-red-400">
-          {error}
-        </p>
-      ) : null}
-      {notice ? (
-        <p role="status" className="text-emerald-700 text-sm dark:text-emerald-400">
-          {notice}
-        </p>
-      ) : null}
+      <ErrorNote>{error}</ErrorNote>
+      <StatusNote>{notice}</StatusNote>
       <Button type="submit" className="w-full" loading={busy}>
         {mode === "sign-in" ? "Sign in" : "Create account"}
       </Button>

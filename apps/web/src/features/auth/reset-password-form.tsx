@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useState } from "react";
 import { Button } from "@/components/ui/button.tsx";
 import { TextField } from "@/components/ui/field.tsx";
+import { ErrorNote } from "@/components/ui/states.tsx";
 import { authMessage } from "@/lib/auth/auth-provider.tsx";
 import { getSupabase } from "@/lib/supabase.ts";
 import { MIN_PASSWORD } from "./auth-form.tsx";
@@ -97,11 +98,7 @@ export function ResetPasswordForm() {
         value={password}
         onChange={(e) => setPassword(e.target.value)}
       />
-      {error ? (
-        <p role="alert" className="text-red-600 text-sm dark:text-red-400">
-          {error}
-        </p>
-      ) : null}
+      <ErrorNote>{error}</ErrorNote>
       <Button type="submit" className="w-full" loading={busy}>
         Set password
       </Button>

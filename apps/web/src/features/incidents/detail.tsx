@@ -6,8 +6,7 @@ import { Badge, type Tone } from "@/components/ui/badge.tsx";
 import { buttonClass } from "@/components/ui/button.tsx";
 import { Card, CardHeader, PageHeader } from "@/components/ui/card.tsx";
 import { cx } from "@/components/ui/cx.ts";
-import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states.tsx";
-import { ApiError } from "@/lib/api.ts";
+import { EmptyState, itemFallback } from "@/components/ui/states.tsx";
 import type { TimelineEntry } from "@/lib/contract.ts";
 import { formatDateTime, formatDuration } from "@/lib/format.ts";
 import { useOrg } from "@/lib/org.tsx";
@@ -150,13 +149,8 @@ export function IncidentDetailView() {
   const { orgId } = useOrg();
   const query = useIncident(orgId, id);
 
-  if (!id) return <NotFound />;
-  if (query.isPending) return <LoadingState label="Loading incident" rows={4} />;
-  if (query.isError && !query.data) {
-    if (query.error instanceof ApiError && (query.error.status === 404 || query.error.status === 400))
-      return <NotFound />;
-    return <ErrorState error={query.error} retry={() => void query.refetch()} />;
-  }
+  const fallback = itemFallback(id, query, { loading: "Loading incident", rows: 4, notFound: <NotFound /> });
+  if (fallback) return fallback;
   const data = query.data;
   if (!data) return null;
   const { incident, timeline } = data;

@@ -7,14 +7,14 @@ import { Badge } from "@/components/ui/badge.tsx";
 import { Button, buttonClass } from "@/components/ui/button.tsx";
 import { Card, CardHeader, PageHeader } from "@/components/ui/card.tsx";
 import { TextField } from "@/components/ui/field.tsx";
-import { EmptyState, ErrorState, LoadingState, MutationNote } from "@/components/ui/states.tsx";
+import { EmptyState, itemFallback, MutationNote } from "@/components/ui/states.tsx";
 import { ApiError } from "@/lib/api.ts";
 import type { BarStatus, MonitorDetail, ServerDetail } from "@/lib/contract.ts";
 import { formatAgo, formatDateTime, formatDuration, formatPercent } from "@/lib/format.ts";
 import { useNow } from "@/lib/hooks/use-now.ts";
 import { atLeast, useOrg } from "@/lib/org.tsx";
 import { useApproveServer, useDeleteServer, useServer, useUpdateServer } from "@/lib/queries.ts";
-import { BAR_LABEL, CHECK_STATUS, SERVER_STATE, trackerState } from "@/lib/status.ts";
+import { BAR_LABEL, checkStatus, SERVER_STATE, trackerState } from "@/lib/status.ts";
 import { IncidentListView } from "../incidents/incident-list.tsx";
 import { ServerMetrics } from "./custom-metrics.tsx";
 import { dataLossNote } from "./data-loss.ts";
@@ -83,10 +83,7 @@ function Monitors({ detail }: { detail: ServerDetail }) {
       </div>
       <ul className="divide-y divide-gray-100 dark:divide-gray-800">
         {monitors.map((m) => {
-          const status = CHECK_STATUS[m.last_status ?? "unknown"] ?? {
-            tone: "gray" as const,
-            label: "No data",
-          };
+          const status = checkStatus(m.last_status);
           return (
             <li key={m.id} className="py-3">
               <div className="flex flex-wrap items-center justify-between gap-2">
@@ -250,14 +247,8 @@ export function ServerDetailView() {
   const approve = useApproveServer(orgId);
   const now = useNow();
 
-  if (!id) return <NotFound />;
-  if (query.isPending) return <LoadingState label="Loading server" rows={5} />;
-  if (query.isError && !query.data) {
-    if (query.error instanceof ApiError && (query.error.status === 404 || query.error.status === 400)) {
-      return <NotFound />;
-    }
-    return <ErrorState error={query.error} retry={() => void query.refetch()} />;
-  }
+  const fallback = itemFallback(id, query, { loading: "Loading server", rows: 5, notFound: <NotFound /> });
+  if (fallback) return fallback;
   const detail = query.data;
   if (!detail) return null;
   const { server, latest } = detail;

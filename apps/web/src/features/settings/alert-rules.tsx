@@ -4,7 +4,7 @@ import { type FormEvent, useState } from "react";
 import { Badge } from "@/components/ui/badge.tsx";
 import { Button } from "@/components/ui/button.tsx";
 import { Card, CardHeader } from "@/components/ui/card.tsx";
-import { Checkbox, SelectField, TextField } from "@/components/ui/field.tsx";
+import { Checkbox, CheckboxGroup, SelectField, TextField, toggleId } from "@/components/ui/field.tsx";
 import { EmptyState, ErrorState, LoadingState, MutationNote } from "@/components/ui/states.tsx";
 import { ApiError } from "@/lib/api.ts";
 import type { AlertRuleItem, ChannelItem, RepeatMode, Severity } from "@/lib/contract.ts";
@@ -17,7 +17,7 @@ import {
   useUpdateAlertRule,
 } from "@/lib/queries.ts";
 import { SEVERITY } from "@/lib/status.ts";
-import { usePermission } from "./shared.tsx";
+import { EditorForm, usePermission } from "./shared.tsx";
 
 interface RuleForm {
   name: string;
@@ -85,18 +85,11 @@ function ChannelChecks({
           .
         </p>
       ) : (
-        <div className="flex flex-wrap gap-x-4 gap-y-1">
-          {channels.map((c) => (
-            <Checkbox
-              key={c.id}
-              label={`${c.name} (${c.kind})`}
-              checked={selected.includes(c.id)}
-              onChange={(e) =>
-                onChange(e.target.checked ? [...selected, c.id] : selected.filter((id) => id !== c.id))
-              }
-            />
-          ))}
-        </div>
+        <CheckboxGroup
+          options={channels.map((c) => ({ id: c.id, label: `${c.name} (${c.kind})` }))}
+          selected={selected}
+          onToggle={(c, on) => onChange(toggleId(selected, c.id, on))}
+        />
       )}
     </fieldset>
   );
@@ -126,7 +119,14 @@ function RuleEditor({
     else create.mutate(body, { onSuccess: onDone });
   }
   return (
-    <form onSubmit={submit} className="space-y-4 rounded-lg border border-gray-200 p-4 dark:border-gray-800">
+    <EditorForm
+      onSubmit={submit}
+      submitLabel={rule ? "Save rule" : "Add rule"}
+      pending={mutation.isPending}
+      submitDisabled={!form.name.trim()}
+      onCancel={onDone}
+      error={error?.field ? undefined : mutation.error}
+    >
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
           label="Name"
@@ -214,16 +214,7 @@ function RuleEditor({
           onChange={(e) => setForm({ ...form, enabled: e.target.checked })}
         />
       </div>
-      <div className="flex items-center gap-2">
-        <Button type="submit" loading={mutation.isPending} disabled={!form.name.trim()}>
-          {rule ? "Save rule" : "Add rule"}
-        </Button>
-        <Button variant="ghost" onClick={onDone}>
-          Cancel
-        </Button>
-        <MutationNote error={error?.field ? undefined : mutation.error} />
-      </div>
-    </form>
+    </EditorForm>
   );
 }
 

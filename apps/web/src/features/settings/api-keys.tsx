@@ -15,7 +15,7 @@ import { useNow } from "@/lib/hooks/use-now.ts";
 import { installCommand } from "@/lib/install.ts";
 import { useOrg } from "@/lib/org.tsx";
 import { useApiKeys, useCreateApiKey, useRevokeApiKey } from "@/lib/queries.ts";
-import { Table, Td, Th, usePermission } from "./shared.tsx";
+import { Table, Td, usePermission } from "./shared.tsx";
 
 type ServerLimit = "any" | "one" | "up-to";
 
@@ -194,20 +194,7 @@ export function ApiKeysSettings() {
         ) : query.data.api_keys.length === 0 ? (
           <EmptyState title="No API keys yet">Create one above to connect your first agent.</EmptyState>
         ) : (
-          <Table label="API keys">
-            <thead>
-              <tr>
-                <Th>Name</Th>
-                <Th>Key</Th>
-                <Th>Scope</Th>
-                <Th>Used by</Th>
-                <Th>Created</Th>
-                <Th>Last used</Th>
-                <Th>
-                  <span className="sr-only">Actions</span>
-                </Th>
-              </tr>
-            </thead>
+          <Table label="API keys" columns={["Name", "Key", "Scope", "Used by", "Created", "Last used"]}>
             <tbody>
               {query.data.api_keys.map((k) => (
                 <tr key={k.id} className={k.revoked_at ? "text-gray-400" : undefined}>

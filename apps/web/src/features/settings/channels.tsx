@@ -4,7 +4,14 @@ import { Badge } from "@/components/ui/badge.tsx";
 import { Button } from "@/components/ui/button.tsx";
 import { Card, CardHeader } from "@/components/ui/card.tsx";
 import { SelectField, TextField } from "@/components/ui/field.tsx";
-import { EmptyState, ErrorState, LoadingState, MutationNote } from "@/components/ui/states.tsx";
+import {
+  EmptyState,
+  ErrorNote,
+  ErrorState,
+  LoadingState,
+  MutationNote,
+  StatusNote,
+} from "@/components/ui/states.tsx";
 import { ApiError } from "@/lib/api.ts";
 import type { ChannelItem, ChannelTestResult, NotificationChannelKind } from "@/lib/contract.ts";
 import { useOrg } from "@/lib/org.tsx";
@@ -16,7 +23,7 @@ import {
   useUpdateChannel,
 } from "@/lib/queries.ts";
 import { CHANNEL_FIELDS, channelPayload, channelTarget, KIND_LABEL } from "./channel-form.ts";
-import { usePermission } from "./shared.tsx";
+import { EditorForm, usePermission } from "./shared.tsx";
 
 function AddChannel({ onDone }: { onDone: () => void }) {
   const { orgId } = useOrg();
@@ -38,7 +45,13 @@ function AddChannel({ onDone }: { onDone: () => void }) {
   const shownAtField =
     error?.field === "name" || CHANNEL_FIELDS[kind].some((f) => fieldError(f.key, f.secret) !== undefined);
   return (
-    <form onSubmit={submit} className="space-y-4 rounded-lg border border-gray-200 p-4 dark:border-gray-800">
+    <EditorForm
+      onSubmit={submit}
+      submitLabel="Add channel"
+      pending={create.isPending}
+      onCancel={onDone}
+      error={shownAtField ? undefined : create.error}
+    >
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectField
           label="Kind"
@@ -77,29 +90,18 @@ function AddChannel({ onDone }: { onDone: () => void }) {
           />
         ))}
       </div>
-      <div className="flex items-center gap-2">
-        <Button type="submit" loading={create.isPending}>
-          Add channel
-        </Button>
-        <Button variant="ghost" onClick={onDone}>
-          Cancel
-        </Button>
-        <MutationNote error={shownAtField ? undefined : create.error} />
-      </div>
-    </form>
+    </EditorForm>
   );
 }
 
 function TestResult({ result }: { result: ChannelTestResult }) {
   return result.delivered ? (
-    <p role="status" className="text-emerald-700 text-sm dark:text-emerald-400">
-      Test delivered in {result.duration_ms} ms.
-    </p>
+    <StatusNote>Test delivered in {result.duration_ms} ms.</StatusNote>
   ) : (
-    <p role="alert" className="text-red-600 text-sm dark:text-red-400">
+    <ErrorNote>
       Test failed: {result.error ?? "unknown error"}
       {result.retryable ? " (temporary; try again)" : ""}
-    </p>
+    </ErrorNote>
   );
 }
 

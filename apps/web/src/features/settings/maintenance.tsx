@@ -14,7 +14,7 @@ import {
   useMaintenanceWindows,
   useServers,
 } from "@/lib/queries.ts";
-import { usePermission } from "./shared.tsx";
+import { EditorForm, usePermission } from "./shared.tsx";
 
 /** `<input type="datetime-local">` value (local time, minutes) for a Date. */
 export function toLocalInput(date: Date): string {
@@ -45,9 +45,13 @@ function AddWindow({ onDone }: { onDone: () => void }) {
     );
   }
   return (
-    <form
+    <EditorForm
       onSubmit={submit}
-      className="mb-4 space-y-4 rounded-lg border border-gray-200 p-4 dark:border-gray-800"
+      spaced
+      submitLabel="Schedule"
+      pending={create.isPending}
+      onCancel={onDone}
+      error={error?.field === "ends_at" ? undefined : create.error}
     >
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
@@ -80,16 +84,7 @@ function AddWindow({ onDone }: { onDone: () => void }) {
           maxLength={500}
         />
       </div>
-      <div className="flex items-center gap-2">
-        <Button type="submit" loading={create.isPending}>
-          Schedule
-        </Button>
-        <Button variant="ghost" onClick={onDone}>
-          Cancel
-        </Button>
-        <MutationNote error={error?.field === "ends_at" ? undefined : create.error} />
-      </div>
-    </form>
+    </EditorForm>
   );
 }
 

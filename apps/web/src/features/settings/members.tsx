@@ -18,7 +18,7 @@ import {
   useRevokeInvitation,
   useUpdateMember,
 } from "@/lib/queries.ts";
-import { Table, Td, Th, usePermission } from "./shared.tsx";
+import { Table, Td, usePermission } from "./shared.tsx";
 
 const ROLE_TEXT: Record<OrgRole, string> = {
   owner: "Owner",
@@ -41,17 +41,7 @@ function Members() {
   if (query.isError) return <ErrorState error={query.error} retry={() => void query.refetch()} />;
   return (
     <>
-      <Table label="Members">
-        <thead>
-          <tr>
-            <Th>Email</Th>
-            <Th>Role</Th>
-            <Th>Joined</Th>
-            <Th>
-              <span className="sr-only">Actions</span>
-            </Th>
-          </tr>
-        </thead>
+      <Table label="Members" columns={["Email", "Role", "Joined"]}>
         <tbody>
           {query.data.members.map((m) => (
             <tr key={m.user_id}>
@@ -183,17 +173,7 @@ function Invitations() {
         ) : pending.length === 0 ? (
           <p className="text-gray-500 text-sm">No open invitations.</p>
         ) : (
-          <Table label="Open invitations">
-            <thead>
-              <tr>
-                <Th>Email</Th>
-                <Th>Role</Th>
-                <Th>Expires</Th>
-                <Th>
-                  <span className="sr-only">Actions</span>
-                </Th>
-              </tr>
-            </thead>
+          <Table label="Open invitations" columns={["Email", "Role", "Expires"]}>
             <tbody>
               {pending.map((i) => (
                 <tr key={i.id}>

@@ -11,8 +11,8 @@ import { formatAgo } from "@/lib/format.ts";
 import { useNow } from "@/lib/hooks/use-now.ts";
 import { useOrg } from "@/lib/org.tsx";
 import { useCreateProbe, useDeleteProbe, useProbes } from "@/lib/queries.ts";
-import { CHECK_STATUS } from "@/lib/status.ts";
-import { usePermission } from "./shared.tsx";
+import { checkStatus } from "@/lib/status.ts";
+import { EditorForm, usePermission } from "./shared.tsx";
 
 /** Pure: "host:port" -> { host, port } (IPv6 in brackets), or undefined. */
 export function parseHostPort(value: string): { host: string; port: number } | undefined {
@@ -58,9 +58,13 @@ function AddProbe({ onDone }: { onDone: () => void }) {
     );
   }
   return (
-    <form
+    <EditorForm
       onSubmit={submit}
-      className="mb-4 space-y-4 rounded-lg border border-gray-200 p-4 dark:border-gray-800"
+      spaced
+      submitLabel="Add probe"
+      pending={create.isPending}
+      onCancel={onDone}
+      error={error?.field ? undefined : create.error}
     >
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectField label="Kind" value={kind} onChange={(e) => setKind(e.target.value as "http" | "tcp")}>
@@ -93,16 +97,7 @@ function AddProbe({ onDone }: { onDone: () => void }) {
           error={error?.field === "interval_seconds" ? error.message : undefined}
         />
       </div>
-      <div className="flex items-center gap-2">
-        <Button type="submit" loading={create.isPending}>
-          Add probe
-        </Button>
-        <Button variant="ghost" onClick={onDone}>
-          Cancel
-        </Button>
-        <MutationNote error={error?.field ? undefined : create.error} />
-      </div>
-    </form>
+    </EditorForm>
   );
 }
 
@@ -135,10 +130,7 @@ export function ProbesSettings() {
       ) : (
         <ul className="divide-y divide-gray-100 dark:divide-gray-800">
           {query.data.probes.map((p) => {
-            const status = CHECK_STATUS[p.last_status ?? "unknown"] ?? {
-              tone: "gray" as const,
-              label: "No data",
-            };
+            const status = checkStatus(p.last_status);
             return (
               <li key={p.id} className="flex flex-wrap items-center justify-between gap-2 py-3">
                 <div className="min-w-0">

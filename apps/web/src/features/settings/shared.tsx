@@ -1,5 +1,8 @@
 "use client";
-import type { ReactNode } from "react";
+import type { FormEvent, ReactNode } from "react";
+import { Button } from "@/components/ui/button.tsx";
+import { cx } from "@/components/ui/cx.ts";
+import { MutationNote } from "@/components/ui/states.tsx";
 import type { OrgRole } from "@/lib/contract.ts";
 import { atLeast, useOrg } from "@/lib/org.tsx";
 
@@ -18,17 +21,36 @@ export function usePermission(needed: OrgRole): { allowed: boolean; note: ReactN
   };
 }
 
-export function Table({ children, label }: { children: ReactNode; label: string }) {
+/** A settings list as a table: its column headings, then a last, unlabelled column for the row's actions. */
+export function Table({
+  children,
+  label,
+  columns,
+}: {
+  children: ReactNode;
+  label: string;
+  columns: string[];
+}) {
   return (
     <div className="overflow-x-auto rounded-xl border border-gray-200 dark:border-gray-800">
       <table aria-label={label} className="w-full min-w-[36rem] text-left text-sm">
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <Th key={column}>{column}</Th>
+            ))}
+            <Th>
+              <span className="sr-only">Actions</span>
+            </Th>
+          </tr>
+        </thead>
         {children}
       </table>
     </div>
   );
 }
 
-export function Th({ children, className }: { children?: ReactNode; className?: string }) {
+function Th({ children, className }: { children?: ReactNode; className?: string }) {
   return (
     <th
       scope="col"
@@ -44,5 +66,47 @@ export function Td({ children, className }: { children?: ReactNode; className?: 
     <td className={`border-gray-100 border-b px-3 py-2 align-middle dark:border-gray-800 ${className ?? ""}`}>
       {children}
     </td>
+  );
+}
+
+/**
+ * A settings page's inline editor: a bordered form whose footer submits, cancels, and shows the
+ * mutation's error (pass none when a field already shows it). `spaced` keeps it apart from the list below.
+ */
+export function EditorForm({
+  onSubmit,
+  spaced = false,
+  submitLabel,
+  pending,
+  submitDisabled,
+  onCancel,
+  error,
+  children,
+}: {
+  onSubmit: (event: FormEvent) => void;
+  spaced?: boolean;
+  submitLabel: ReactNode;
+  pending: boolean;
+  submitDisabled?: boolean;
+  onCancel: () => void;
+  error: unknown;
+  children: ReactNode;
+}) {
+  return (
+    <form
+      onSubmit={onSubmit}
+      className={cx(spaced && "mb-4", "space-y-4 rounded-lg border border-gray-200 p-4 dark:border-gray-800")}
+    >
+      {children}
+      <div className="flex items-center gap-2">
+        <Button type="submit" loading={pending} disabled={submitDisabled}>
+          {submitLabel}
+        </Button>
+        <Button variant="ghost" onClick={onCancel}>
+          Cancel
+        </Button>
+        <MutationNote error={error} />
+      </div>
+    </form>
   );
 }

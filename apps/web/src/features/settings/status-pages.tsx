@@ -4,7 +4,7 @@ import { Badge } from "@/components/ui/badge.tsx";
 import { Button } from "@/components/ui/button.tsx";
 import { Card, CardHeader } from "@/components/ui/card.tsx";
 import { CodeBlock } from "@/components/ui/copy-button.tsx";
-import { Checkbox, SelectField, TextField } from "@/components/ui/field.tsx";
+import { Checkbox, CheckboxGroup, SelectField, TextField, toggleId } from "@/components/ui/field.tsx";
 import { EmptyState, ErrorState, LoadingState, MutationNote } from "@/components/ui/states.tsx";
 import { ApiError } from "@/lib/api.ts";
 import type { StatusPageItem } from "@/lib/contract.ts";
@@ -18,7 +18,7 @@ import {
   useStatusPages,
   useUpdateStatusPage,
 } from "@/lib/queries.ts";
-import { usePermission } from "./shared.tsx";
+import { EditorForm, usePermission } from "./shared.tsx";
 
 /** Pure: a slug suggestion from a title ("Acme Home Lab!" -> "acme-home-lab"). */
 export function slugify(title: string): string {
@@ -58,23 +58,18 @@ function MonitorPicker({
   const server = useServer(orgId, serverId);
   const toggle = (id: string, name: string, on: boolean) => {
     onNames({ [id]: name });
-    onChange(on ? [...selected, id] : selected.filter((x) => x !== id));
+    onChange(toggleId(selected, id, on));
   };
   return (
     <div className="space-y-3">
       <fieldset>
         <legend className="mb-1 font-medium text-gray-700 text-sm dark:text-gray-300">Probes</legend>
         {probes.data?.probes.length ? (
-          <div className="flex flex-wrap gap-x-4 gap-y-1">
-            {probes.data.probes.map((p) => (
-              <Checkbox
-                key={p.id}
-                label={p.name}
-                checked={selected.includes(p.id)}
-                onChange={(e) => toggle(p.id, p.name, e.target.checked)}
-              />
-            ))}
-          </div>
+          <CheckboxGroup
+            options={probes.data.probes.map((p) => ({ id: p.id, label: p.name }))}
+            selected={selected}
+            onToggle={(p, on) => toggle(p.id, p.label, on)}
+          />
         ) : (
           <p className="text-gray-500 text-sm">{probes.isPending ? "Loading…" : "No probes."}</p>
         )}
@@ -93,16 +88,15 @@ function MonitorPicker({
       </SelectField>
       {serverId && server.data ? (
         server.data.monitors.length ? (
-          <div className="flex flex-wrap gap-x-4 gap-y-1">
-            {server.data.monitors.map((m) => (
-              <Checkbox
-                key={m.id}
-                label={`${m.name} (${m.type})`}
-                checked={selected.includes(m.id)}
-                onChange={(e) => toggle(m.id, `${server.data.server.name}: ${m.name}`, e.target.checked)}
-              />
-            ))}
-          </div>
+          <CheckboxGroup
+            options={server.data.monitors.map((m) => ({
+              id: m.id,
+              label: `${m.name} (${m.type})`,
+              name: `${server.data.server.name}: ${m.name}`,
+            }))}
+            selected={selected}
+            onToggle={(m, on) => toggle(m.id, m.name, on)}
+          />
         ) : (
           <p className="text-gray-500 text-sm">This server has no monitors yet.</p>
         )
@@ -127,18 +121,11 @@ function ServerPicker({ selected, onChange }: { selected: string[]; onChange: (i
     <fieldset>
       <legend className="mb-1 font-medium text-gray-700 text-sm dark:text-gray-300">Servers</legend>
       {servers.data?.servers.length ? (
-        <div className="flex flex-wrap gap-x-4 gap-y-1">
-          {servers.data.servers.map((s) => (
-            <Checkbox
-              key={s.id}
-              label={s.name}
-              checked={selected.includes(s.id)}
-              onChange={(e) =>
-                onChange(e.target.checked ? [...selected, s.id] : selected.filter((x) => x !== s.id))
-              }
-            />
-          ))}
-        </div>
+        <CheckboxGroup
+          options={servers.data.servers.map((s) => ({ id: s.id, label: s.name }))}
+          selected={selected}
+          onToggle={(s, on) => onChange(toggleId(selected, s.id, on))}
+        />
       ) : (
         <p className="text-gray-500 text-sm">{servers.isPending ? "Loading…" : "No servers."}</p>
       )}
@@ -173,9 +160,14 @@ function PageEditor({ page, onDone }: { page?: StatusPageItem; onDone: () => voi
     else create.mutate(body, { onSuccess: onDone });
   }
   return (
-    <form
+    <EditorForm
       onSubmit={submit}
-      className="mb-4 space-y-4 rounded-lg border border-gray-200 p-4 dark:border-gray-800"
+      spaced
+      submitLabel={page ? "Save page" : "Create page"}
+      pending={mutation.isPending}
+      submitDisabled={!title.trim() || !slug.trim()}
+      onCancel={onDone}
+      error={error?.field || error?.status === 409 ? undefined : mutation.error}
     >
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
@@ -221,16 +213,7 @@ function PageEditor({ page, onDone }: { page?: StatusPageItem; onDone: () => voi
         checked={enabled}
         onChange={(e) => setEnabled(e.target.checked)}
       />
-      <div className="flex items-center gap-2">
-        <Button type="submit" loading={mutation.isPending} disabled={!title.trim() || !slug.trim()}>
-          {page ? "Save page" : "Create page"}
-        </Button>
-        <Button variant="ghost" onClick={onDone}>
-          Cancel
-        </Button>
-        <MutationNote error={error?.field || error?.status === 409 ? undefined : mutation.error} />
-      </div>
-    </form>
+    </EditorForm>
   );
 }
 
