@@ -19,6 +19,7 @@ import { KV } from "../src/store/kv.ts";
 import { openStore, type Store } from "../src/store/store.ts";
 import type { BackoffOptions } from "../src/util/backoff.ts";
 import { AGENT_VERSION } from "../src/version.ts";
+import { waitFor } from "./helpers/agent-files.ts";
 import { type FakeBackend, startFakeBackend } from "./helpers/fake-backend.ts";
 
 let backend: FakeBackend;
@@ -251,8 +252,17 @@ describe("pusher", () => {
     await pusher.pushOnce();
     expect(backend.replays).toBe(replaysBefore + 1);
     expect(values()).toEqual(range(0, 20));
-    const ids = backend.requests.filter((r) => r.endpoint === "metrics").map((r) => r.batchId);
-    expect(new Set(ids).size).toBe(1);
+    // The fake backend logs the first request only once its delayed answer is written (1 s after
+    // it came): wait for it here, or it lands in a later test's request log on a slow machine.
+    const metricsRequests = await waitFor(
+      () => {
+        const seen = backend.requests.filter((r) => r.endpoint === "metrics");
+        return seen.length >= 2 && seen;
+      },
+      10_000,
+      "the first, unanswered request in the backend's log",
+    );
+    expect(new Set(metricsRequests.map((r) => r.batchId)).size).toBe(1);
   });
 
   it("waits for registration before pushing", async () => {
