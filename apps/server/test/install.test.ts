@@ -12,16 +12,13 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   readlinkSync,
-  rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
@@ -37,6 +34,7 @@ import {
   withAccountFiles,
 } from "./helpers/agent-binary.ts";
 import { type Run, runToEnd } from "./helpers/run.ts";
+import { tempDirsRemovedAfterAll } from "./helpers/temp-dirs.ts";
 
 const INSTALL_SH = join(REPO, "install.sh");
 
@@ -44,13 +42,11 @@ let server: CustosServerHandle;
 let sql: postgres.Sql;
 let orgId: string;
 let apiKey: string;
-const roots: string[] = [];
+const tempDir = tempDirsRemovedAfterAll();
 
 /** An empty system root with the account files useradd --prefix works on. */
 function makeRoot(): string {
-  const root = mkdtempSync(join(tmpdir(), "custos-install-"));
-  roots.push(root);
-  return withAccountFiles(root);
+  return withAccountFiles(tempDir("custos-install-"));
 }
 
 /** Every path below root, for "nothing was installed" comparisons. */
@@ -97,7 +93,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sql?.end({ timeout: 5 });
   await server?.close();
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 
 // Each install runs bash, curl, useradd and the agent itself: 5-10 s here, and over 60 s seen on
@@ -187,8 +182,7 @@ describe("install.sh", { timeout: 180_000 }, () => {
   });
 
   it("answers 404 with how to build when the binary has not been built", async () => {
-    const empty = mkdtempSync(join(tmpdir(), "custos-downloads-"));
-    roots.push(empty);
+    const empty = tempDir("custos-downloads-");
     const res = await downloadRoutes({ dir: empty }).request(`/downloads/${AGENT_BINARY}`);
     expect(res.status).toBe(404);
     expect(await res.text()).toContain("pnpm --filter @custos/agent build:binary");
@@ -303,8 +297,7 @@ describe("install.sh", { timeout: 180_000 }, () => {
   });
 
   it("aborts on a checksum mismatch and installs nothing", async () => {
-    const tampered = mkdtempSync(join(tmpdir(), "custos-tampered-"));
-    roots.push(tampered);
+    const tampered = tempDir("custos-tampered-");
     writeFileSync(join(tampered, AGENT_BINARY), readFileSync(join(AGENT_DIST, AGENT_BINARY)));
     writeFileSync(join(tampered, `${AGENT_BINARY}.sha256`), `${"0".repeat(64)}  ${AGENT_BINARY}\n`);
     const { url, server: srv } = await downloadsServer(tampered);
@@ -461,8 +454,7 @@ describe("install.sh", { timeout: 180_000 }, () => {
     async () => {
       const org = await server.createOrg("Namespace");
       const key = await server.createKey(org, "agent");
-      const sandbox = mkdtempSync(join(tmpdir(), "custos-ns-"));
-      roots.push(sandbox);
+      const sandbox = tempDir("custos-ns-");
       const script = `
 set -eu
 export PATH="$PATH:/usr/sbin:/sbin"

@@ -5,14 +5,14 @@
  * And the warning a user sees when the only address the dashboard knows is loopback.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { networkInterfaces, tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { networkInterfaces } from "node:os";
 import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import type { Page } from "playwright-core";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildAgentBinary } from "../helpers/agent-binary.ts";
+import { tempDirsRemovedAfterAll } from "../helpers/temp-dirs.ts";
 import { type Browser, ensureDashboardBuilt, openBrowser, shoot } from "./browser.ts";
 
 const PASSWORD = "correct horse battery staple";
@@ -24,7 +24,7 @@ const LAN_ADDRESS = Object.values(networkInterfaces())
 
 let server: CustosServerHandle;
 let sql: postgres.Sql;
-const cleanup: string[] = [];
+const tempDir = tempDirsRemovedAfterAll();
 
 beforeAll(async () => {
   ensureDashboardBuilt();
@@ -40,7 +40,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sql?.end({ timeout: 5 });
   await server?.close();
-  for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
 });
 
 const EMAIL = `install${Date.now()}@example.com`;
@@ -106,8 +105,7 @@ describe.skipIf(!LAN_ADDRESS)("the install command from the onboarding screen", 
       // a non-loopback address: no warning
       expect(await page.getByText("This address only works on this machine.").count()).toBe(0);
 
-      const sandbox = mkdtempSync(join(tmpdir(), "custos-copied-"));
-      cleanup.push(sandbox);
+      const sandbox = tempDir("custos-copied-");
       const script = `
 set -eu
 export PATH="$PATH:/usr/sbin:/sbin"
