@@ -47,6 +47,12 @@ function limitsText(key: ApiKeyItem): string | null {
   return parts.length > 0 ? parts.join(" · ") : null;
 }
 
+/** The key's limits under its scope, or nothing for a plain fleet key. */
+function KeyLimits({ apiKey }: { apiKey: ApiKeyItem }) {
+  const text = limitsText(apiKey);
+  return text ? <span className="block text-gray-500 text-xs">{text}</span> : null;
+}
+
 function CreateKey() {
   const { orgId } = useOrg();
   const { config } = useAuth();
@@ -204,9 +210,7 @@ export function ApiKeysSettings() {
                   <Td className="font-mono text-xs">{k.prefix}…</Td>
                   <Td>
                     {k.scope === "agent" ? "Agent" : "Read"}
-                    {limitsText(k) ? (
-                      <span className="block text-gray-500 text-xs">{limitsText(k)}</span>
-                    ) : null}
+                    <KeyLimits apiKey={k} />
                   </Td>
                   <Td>{k.scope === "agent" ? serversText(k.servers) : "—"}</Td>
                   <Td className="whitespace-nowrap">
