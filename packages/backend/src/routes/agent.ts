@@ -1,4 +1,13 @@
-import { AlertsBatch, ChecksBatch, HeartbeatRequest, MetricsBatch, RegisterRequest } from "@custos/protocol";
+import {
+  AlertsBatch,
+  ChecksBatch,
+  ConfigReport,
+  ConfigRequest,
+  HeartbeatRequest,
+  MetricsBatch,
+  PushRequest,
+  RegisterRequest,
+} from "@custos/protocol";
 import { Hono } from "hono";
 import type { AuthenticatedKey } from "../api-keys/schemas.ts";
 import type { Ctx } from "../context.ts";
@@ -7,6 +16,9 @@ import { parseInput, readJsonBody } from "../http/body.ts";
 import { ingestAlerts } from "../ingest/alerts.ts";
 import { ingestChecks } from "../ingest/checks.ts";
 import { ingestMetrics } from "../ingest/metrics.ts";
+import { ingestPush } from "../ingest/push.ts";
+import { fetchAgentConfig } from "../monitor-config/fetch.ts";
+import { reportAgentConfig } from "../monitor-config/report.ts";
 import { recordHeartbeat } from "../servers/heartbeat.ts";
 import { registerServer } from "../servers/register.ts";
 
@@ -50,6 +62,23 @@ export function agentRoutes(ctx: Ctx) {
   app.post("/alerts", async (c) => {
     const input = parseInput(AlertsBatch, await readJsonBody(c.req.raw, ctx.gunzip));
     return c.json(await ingestAlerts({ ctx, auth: c.get("auth"), input }));
+  });
+
+  // the combined push (decision 0036): heartbeat and one batch per kind in one request
+  app.post("/push", async (c) => {
+    const input = parseInput(PushRequest, await readJsonBody(c.req.raw, ctx.gunzip));
+    return c.json(await ingestPush({ ctx, auth: c.get("auth"), input }));
+  });
+
+  // central configuration (decision 0037): the effective document, and what the agent did with it
+  app.post("/config", async (c) => {
+    const input = parseInput(ConfigRequest, await readJsonBody(c.req.raw, ctx.gunzip));
+    return c.json(await fetchAgentConfig({ ctx, auth: c.get("auth"), input }));
+  });
+
+  app.post("/config/report", async (c) => {
+    const input = parseInput(ConfigReport, await readJsonBody(c.req.raw, ctx.gunzip));
+    return c.json(await reportAgentConfig({ ctx, auth: c.get("auth"), input }));
   });
 
   return app;
