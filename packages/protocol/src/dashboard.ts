@@ -777,6 +777,115 @@ export const UpdateProbeRequest = z
 export type UpdateProbeRequest = z.infer<typeof UpdateProbeRequest>;
 // DELETE /v1/orgs/:org_id/probes/:probe_id (member): OkResponse.
 
+/** POST /v1/orgs/:org_id/probes/test (member): runs a probe config once, stores nothing. */
+export const ProbeTestRequest = z.strictObject({ config: ProbeConfig });
+export type ProbeTestRequest = z.input<typeof ProbeTestRequest>;
+
+/** What one run saw and what the thresholds made of it. */
+export const ProbeTestResult = z.object({
+  status: CheckStatus,
+  message: z.string(),
+  /** null when nothing answered */
+  latency_ms: z.number().nullable(),
+  status_code: z.number().int().nullable(),
+  tls_days_left: z.number().int().nullable(),
+});
+export type ProbeTestResult = z.infer<typeof ProbeTestResult>;
+
+// ---- monitor pages (a probe or an agent monitor: uptime, response times, result history) --------
+
+/** Uptime windows, each ending now and starting on the hour: 24, 168, 720 and 8,760 hours. */
+export const UptimeWindow = z.enum(["24h", "7d", "30d", "365d"]);
+export type UptimeWindow = z.infer<typeof UptimeWindow>;
+
+/**
+ * Uptime over one window: up_results / (up_results + down_results), in percent, null without
+ * results. ok and degraded are up; `unsupported` results and results inside a maintenance window
+ * of the monitor, its server or the organization count neither way; time without results (a
+ * silent agent, a disabled probe) is not in it at all. Decision 0038.
+ */
+export const MonitorUptime = z.object({
+  window: UptimeWindow,
+  /** the window's first hour */
+  from: Time,
+  up_results: z.number().int(),
+  down_results: z.number().int(),
+  percent: z.number().nullable(),
+});
+export type MonitorUptime = z.infer<typeof MonitorUptime>;
+
+/** bars[i] covers [from + i * step_seconds, + step_seconds). */
+export const StatusBars = z.object({ from: Time, step_seconds: z.number().int(), bars: z.array(BarStatus) });
+export type StatusBars = z.infer<typeof StatusBars>;
+
+/** GET /v1/orgs/:org_id/monitors/:monitor_id */
+export const MonitorPage = z.object({
+  monitor: z.object({
+    id: Id,
+    name: z.string(),
+    type: z.string(),
+    source: z.enum(["agent", "probe"]),
+    enabled: z.boolean(),
+    state: z.enum(["ok", "failing"]),
+    last_status: CheckStatus.nullable(),
+    last_checked_at: NullableTime,
+    /** the agent's server; null for a probe */
+    server: NamedRef.nullable(),
+    /** a probe's interval; null for agent monitors (the agent's config decides) */
+    interval_seconds: z.number().int().nullable(),
+    failures_to_open: z.number().int(),
+    successes_to_resolve: z.number().int(),
+    /** a probe's ProbeConfig (thresholds, keyword, TLS); null for agent monitors */
+    config: z.record(z.string(), z.unknown()).nullable(),
+    created_at: Time,
+  }),
+  uptime: z.array(MonitorUptime),
+  /** the last 72 hours, hourly */
+  hourly: StatusBars,
+  /** the last 90 UTC days, daily */
+  daily: StatusBars,
+});
+export type MonitorPage = z.infer<typeof MonitorPage>;
+
+/** GET /v1/orgs/:org_id/monitors/:monitor_id/response-times?range=24h */
+export const ResponseTimesQuery = z.object({ range: MetricRange.default("24h") });
+export type ResponseTimesQuery = z.output<typeof ResponseTimesQuery>;
+
+export const ResponseTimes = z.object({
+  range: MetricRange,
+  step_seconds: z.number().int(),
+  from: Time,
+  to: Time,
+  /** [bucket start ms, average, minimum, maximum] of results with a latency; empty buckets absent */
+  points: z.array(MetricPoint),
+});
+export type ResponseTimes = z.infer<typeof ResponseTimes>;
+
+/** Opaque to clients: pass next_cursor back as it came. */
+const ResultsCursor = z.string().regex(/^\d{1,17}\.\d{1,6}$/, "pass next_cursor back as it came");
+
+/** GET /v1/orgs/:org_id/monitors/:monitor_id/results?limit=50&cursor= ; newest first. */
+export const MonitorResultsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: ResultsCursor.optional(),
+});
+export type MonitorResultsQuery = z.output<typeof MonitorResultsQuery>;
+
+export const CheckResultItem = z.object({
+  at: Time,
+  status: CheckStatus,
+  latency_ms: z.number().nullable(),
+  message: z.string().nullable(),
+});
+export type CheckResultItem = z.infer<typeof CheckResultItem>;
+
+export const MonitorResults = z.object({
+  results: z.array(CheckResultItem),
+  /** null on the last page */
+  next_cursor: z.string().nullable(),
+});
+export type MonitorResults = z.infer<typeof MonitorResults>;
+
 // ---- maintenance windows -------------------------------------------------------------------------
 
 /** No notifications during a window (incidents are still recorded). Neither server nor monitor:
@@ -959,6 +1068,10 @@ export const DASHBOARD_ROUTES = {
   createProbe: { ...E.createProbe, body: CreateProbeRequest, response: ProbeItem },
   updateProbe: { ...E.updateProbe, body: UpdateProbeRequest, response: ProbeItem },
   deleteProbe: { ...E.deleteProbe, response: OkResponse },
+  testProbe: { ...E.testProbe, body: ProbeTestRequest, response: ProbeTestResult },
+  monitor: { ...E.monitor, response: MonitorPage },
+  monitorResponseTimes: { ...E.monitorResponseTimes, query: ResponseTimesQuery, response: ResponseTimes },
+  monitorResults: { ...E.monitorResults, query: MonitorResultsQuery, response: MonitorResults },
   maintenanceWindows: {
     ...E.maintenanceWindows,
     query: MaintenanceWindowsQuery,

@@ -278,6 +278,12 @@ export function dashboardExamples(ids: Record<string, string>): Record<RouteName
       },
     },
     deleteProbe: {},
+    testProbe: {
+      body: { config: { kind: "http", url: "http://127.0.0.1:9/", keyword: "ok", timeout_ms: 1000 } },
+    },
+    monitor: {},
+    monitorResponseTimes: { query: { range: "24h" } },
+    monitorResults: { query: { limit: "20" } },
     maintenanceWindows: { query: { when: "all" } },
     createMaintenanceWindow: {
       body: {

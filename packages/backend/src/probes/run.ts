@@ -53,34 +53,49 @@ export async function runDueProbes({
   return result;
 }
 
-async function runOne(ctx: Ctx, prober: Prober, probe: DueProbe): Promise<string> {
-  const parsed = ProbeConfig.safeParse(probe.config);
-  let observation: ProbeObservation;
-  let status: CheckStatus;
-  let message: string;
+/** One probe run's outcome, before anything is stored. */
+export interface ProbeOutcome {
+  status: CheckStatus;
+  message: string;
+  observation: ProbeObservation;
+}
+
+/**
+ * Runs a stored (unparsed) config once and applies its thresholds: the scheduled runs and the
+ * dashboard's "Test" share it. The request's own timeout (timeout_ms) bounds it; the prober
+ * never throws here (a thrown error is an unreachable target).
+ */
+export async function probeOnce(prober: Prober, rawConfig: unknown): Promise<ProbeOutcome> {
+  const parsed = ProbeConfig.safeParse(rawConfig);
   if (!parsed.success) {
-    status = "down";
-    message = `invalid probe configuration: ${parsed.error.issues[0]?.message ?? "unknown"}`;
-    observation = { reachable: false, latency_ms: 0 };
-  } else {
-    const config = parsed.data;
-    const observed = config.kind === "http" ? prober.http(config) : prober.tcp?.(config);
-    if (!observed) {
-      // the runtime's gap, not the target's failure: recorded, and the incident engine ignores it
-      status = "unsupported";
-      message = "TCP probes need custos-server's prober (this runtime cannot open raw TCP connections)";
-      observation = { reachable: false, latency_ms: 0 };
-    } else {
-      observation = await observed.catch(
-        (error: unknown): ProbeObservation => ({
-          reachable: false,
-          latency_ms: 0,
-          error: error instanceof Error ? error.message : String(error),
-        }),
-      );
-      ({ status, message } = evaluateProbe(config, observation));
-    }
+    return {
+      status: "down",
+      message: `invalid probe configuration: ${parsed.error.issues[0]?.message ?? "unknown"}`,
+      observation: { reachable: false, latency_ms: 0 },
+    };
   }
+  const config = parsed.data;
+  const observed = config.kind === "http" ? prober.http(config) : prober.tcp?.(config);
+  if (!observed) {
+    // the runtime's gap, not the target's failure: recorded, and the incident engine ignores it
+    return {
+      status: "unsupported",
+      message: "TCP probes need custos-server's prober (this runtime cannot open raw TCP connections)",
+      observation: { reachable: false, latency_ms: 0 },
+    };
+  }
+  const observation = await observed.catch(
+    (error: unknown): ProbeObservation => ({
+      reachable: false,
+      latency_ms: 0,
+      error: error instanceof Error ? error.message : String(error),
+    }),
+  );
+  return { ...evaluateProbe(config, observation), observation };
+}
+
+async function runOne(ctx: Ctx, prober: Prober, probe: DueProbe): Promise<string> {
+  const { status, message, observation } = await probeOnce(prober, probe.config);
   const latency = observation.reachable ? Math.round(observation.latency_ms * 10) / 10 : null;
   await ctx.sql.begin(async (tx) => {
     await tx`

@@ -155,7 +155,7 @@ async function hourlyBars(
   return result;
 }
 
-function worst(c: { ok: number; degraded: number; down: number }): BarStatus {
+export function worst(c: { ok: number; degraded: number; down: number }): BarStatus {
   if (c.down > 0) return "down";
   if (c.degraded > 0) return "degraded";
   if (c.ok > 0) return "ok";

@@ -36,6 +36,7 @@ const BAD_BODIES: Partial<Record<RouteName, [unknown, string]>> = {
   acceptInvitation: [{ token: 5 }, "token"],
   createProbe: [{ name: "p", config: { kind: "http", url: "not a url" } }, "config.url"],
   updateProbe: [{ interval_seconds: 1 }, "interval_seconds"],
+  testProbe: [{ config: { kind: "tcp", host: "db", port: 0 } }, "config.port"],
   createMaintenanceWindow: [{ starts_at: "yesterday", ends_at: "2030-01-01T00:00:00Z" }, "starts_at"],
   updateMaintenanceWindow: [{ ends_at: "soon" }, "ends_at"],
   createStatusPage: [{ slug: "-bad-", title: "x" }, "slug"],
@@ -51,6 +52,9 @@ const BAD_QUERIES: [RouteName, string, string][] = [
   ["incidents", "before=yesterday", "before"],
   ["incidents", "status=closed", "status"],
   ["maintenanceWindows", "when=soon", "when"],
+  ["monitorResults", "limit=500", "limit"],
+  ["monitorResults", "cursor=next", "cursor"],
+  ["monitorResponseTimes", "range=365d", "range"],
 ];
 
 describe("bad input", () => {

@@ -9,6 +9,7 @@ import { type DashboardEnv, requireUser } from "./http.ts";
 import { incidentRoutes } from "./incidents.ts";
 import { maintenanceWindowRoutes } from "./maintenance-windows.ts";
 import { memberRoutes } from "./members.ts";
+import { monitorRoutes } from "./monitors.ts";
 import { orgRoutes } from "./orgs.ts";
 import { probeRoutes } from "./probes.ts";
 import { dashboardRoute } from "./route.ts";
@@ -52,6 +53,7 @@ export function dashboardRoutes(ctx: Ctx) {
   alertRuleRoutes(route, ctx);
   memberRoutes(route, ctx);
   probeRoutes(route, ctx);
+  monitorRoutes(route, ctx);
   maintenanceWindowRoutes(route, ctx);
   statusPageRoutes(route, ctx);
   return app;

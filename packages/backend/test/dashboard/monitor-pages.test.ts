@@ -1,0 +1,392 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { MonitorPage, MonitorResults, ProbeItem, ProbeTestResult, ResponseTimes } from "@custos/protocol";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Dashboard, expectContract, setupDashboard } from "./helpers.ts";
+
+let d: Dashboard;
+let target: Server;
+let base: string;
+/** The current UTC hour as the database sees it (every window and bar is aligned to it). */
+let H: Date;
+const HOUR = 3_600_000;
+
+beforeAll(async () => {
+  d = await setupDashboard();
+  target = createServer((req, res) => {
+    if (req.url === "/hang") return; // never answers: the probe's timeout must end it
+    res.writeHead(req.url === "/missing" ? 404 : 200, { "content-type": "text/plain" });
+    res.end("custos says hello");
+  });
+  await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
+  await awayFromHourEdge();
+  H = (await d.sql<{ h: Date }[]>`select private.bucket_1h(now()) as h`)[0]?.h as Date;
+  // everything before this hour is "in the rollups"; results from it on are read raw
+  await d.sql`update private.rollup_state set checks_through = ${H}`;
+});
+afterAll(async () => {
+  target.closeAllConnections();
+  await new Promise<void>((resolve) => target.close(() => resolve()));
+  await d.close();
+});
+
+/** The figures below are aligned to the hour: a test that straddles one would shift them. */
+async function awayFromHourEdge() {
+  const msIntoHour = Date.now() % HOUR;
+  if (msIntoHour > HOUR - 90_000) await new Promise((r) => setTimeout(r, HOUR - msIntoHour + 2_000));
+}
+
+async function probe(name: string, org = d.orgA, as = d.users.member): Promise<string> {
+  const res = await d.api("POST", `/orgs/${org}/probes`, {
+    as,
+    body: { name, config: { kind: "http", url: `${base}/${name}` } },
+  });
+  return expectContract(res, 201, ProbeItem).id;
+}
+
+/** Hourly rollup counts as the refresh would have written them. */
+async function rollup(monitor: string, hoursBack: number, ok: number, degraded: number, down: number) {
+  await d.sql`
+    insert into check_rollups_1h (monitor_id, bucket, org_id, ok_count, degraded_count, down_count)
+    values (${monitor}, ${new Date(H.getTime() - hoursBack * HOUR)}, ${d.orgA}, ${ok}, ${degraded}, ${down})`;
+}
+
+/** Raw results at `secondsAgo` before now (as the database sees it). */
+async function raw(
+  monitor: string,
+  results: { secondsAgo: number; status: string; latency?: number | null; message?: string }[],
+) {
+  for (const r of results) {
+    await d.sql`
+      insert into check_results (ts, org_id, monitor_id, status, latency_ms, message)
+      values (now() - make_interval(secs => ${r.secondsAgo}), ${d.orgA}, ${monitor}, ${r.status},
+              ${r.latency ?? null}, ${r.message ?? null})`;
+  }
+}
+
+async function page(monitor: string, org = d.orgA, as = d.users.viewer) {
+  return d.api("GET", `/orgs/${org}/monitors/${monitor}`, { as });
+}
+
+function uptimeOf(body: MonitorPage) {
+  return Object.fromEntries(
+    body.uptime.map((u) => [u.window, { up: u.up_results, down: u.down_results, percent: u.percent }]),
+  );
+}
+
+describe("uptime", () => {
+  it("is null in every window for a monitor without results", async () => {
+    const id = await probe("fresh");
+    const body = expectContract(await page(id), 200, MonitorPage);
+    expect(body.uptime.map((u) => u.window)).toEqual(["24h", "7d", "30d", "365d"]);
+    for (const u of body.uptime) expect(u).toMatchObject({ up_results: 0, down_results: 0, percent: null });
+    expect(body.hourly.bars).toEqual(new Array(72).fill("none"));
+    expect(body.daily.bars).toEqual(new Array(90).fill("none"));
+  });
+
+  it("counts hourly rollups and the raw results after the watermark, each window from its first hour", async () => {
+    const id = await probe("math");
+    await rollup(id, 1, 50, 5, 5); // every window
+    await rollup(id, 23, 10, 0, 10); // the first hour of 24h
+    await rollup(id, 24, 0, 0, 40); // just outside 24h, inside 7d
+    await rollup(id, 168, 100, 0, 0); // just outside 7d, inside 30d
+    await rollup(id, 720, 0, 0, 100); // just outside 30d, inside 365d
+    await rollup(id, 8760, 1000, 0, 0); // just outside 365d
+    await raw(id, [
+      { secondsAgo: 5, status: "ok" },
+      { secondsAgo: 6, status: "degraded" },
+      { secondsAgo: 7, status: "ok" },
+      { secondsAgo: 8, status: "down" },
+      { secondsAgo: 9, status: "unsupported" }, // counts neither way
+    ]);
+    // before the watermark: the rollups already speak for it, so it is not counted again
+    await d.sql`
+      insert into check_results (ts, org_id, monitor_id, status)
+      values (${new Date(H.getTime() - HOUR / 2)}, ${d.orgA}, ${id}, 'down')`;
+
+    const body = expectContract(await page(id), 200, MonitorPage);
+    expect(uptimeOf(body)).toEqual({
+      "24h": { up: 68, down: 16, percent: 80.952 }, // 68/84 = 80.9523…, rounded down
+      "7d": { up: 68, down: 56, percent: 54.838 },
+      "30d": { up: 168, down: 56, percent: 75 },
+      "365d": { up: 168, down: 156, percent: 51.851 },
+    });
+    expect(body.uptime.map((u) => Date.parse(u.from))).toEqual(
+      [24, 168, 720, 8760].map((hours) => H.getTime() - (hours - 1) * HOUR),
+    );
+    // hourly bars: the hour 23 back is the first bar of the last 24; the current hour is the last
+    expect(body.hourly.bars[71]).toBe("down");
+    expect(body.hourly.bars[70]).toBe("down");
+    expect(body.hourly.bars[69]).toBe("none"); // a gap: no results, no bar
+    expect(body.hourly.bars[71 - 23]).toBe("down");
+    expect(Date.parse(body.hourly.from)).toBe(H.getTime() - 71 * HOUR);
+  });
+
+  it("never shows 100 % with a failure in the window", async () => {
+    const id = await probe("almost");
+    await rollup(id, 2, 999_999, 0, 1);
+    const body = expectContract(await page(id), 200, MonitorPage);
+    expect(uptimeOf(body)["24h"]).toEqual({ up: 999_999, down: 1, percent: 99.999 });
+  });
+
+  it("leaves results inside maintenance windows out, overlapping windows subtracted once", async () => {
+    const id = await probe("maintained");
+    const twin = await probe("unmaintained"); // the same results, no window
+    const otherServer = await d.register("elsewhere");
+    for (const m of [id, twin]) {
+      await raw(m, [
+        { secondsAgo: 10, status: "ok" },
+        { secondsAgo: 20, status: "ok" },
+        { secondsAgo: 30, status: "down" },
+        { secondsAgo: 40, status: "down" },
+        { secondsAgo: 50, status: "ok" },
+      ]);
+      // two hours back, already in the rollups: one down result, also still in raw
+      await rollup(m, 2, 0, 0, 1);
+      await d.sql`
+        insert into check_results (ts, org_id, monitor_id, status)
+        values (${new Date(H.getTime() - 2 * HOUR + 5 * 60_000)}, ${d.orgA}, ${m}, 'down')`;
+    }
+    await d.sql`
+      insert into maintenance_windows (org_id, monitor_id, starts_at, ends_at) values
+        (${d.orgA}, ${id}, now() - interval '45 seconds', now() - interval '25 seconds'),
+        (${d.orgA}, ${id}, ${new Date(H.getTime() - 2 * HOUR)}, ${new Date(H.getTime() - 2 * HOUR + 10 * 60_000)})`;
+    // overlaps the first: merged, not subtracted twice
+    await d.sql`
+      insert into maintenance_windows (org_id, starts_at, ends_at)
+      values (${d.orgA}, now() - interval '42 seconds', now() - interval '28 seconds')`;
+    // another server's window does not apply to the probe
+    await d.sql`
+      insert into maintenance_windows (org_id, server_id, starts_at, ends_at)
+      values (${d.orgA}, ${otherServer}, now() - interval '1 hour', now())`;
+
+    const maintained = uptimeOf(expectContract(await page(id), 200, MonitorPage));
+    const plain = uptimeOf(expectContract(await page(twin), 200, MonitorPage));
+    expect(maintained["24h"]).toEqual({ up: 3, down: 0, percent: 100 });
+    // the org-wide window covers every monitor of the org, the twin's two downs in its span too;
+    // the twin's own windows do not exist, so its down two hours back counts
+    expect(plain["24h"]).toEqual({ up: 3, down: 1, percent: 75 });
+    expect(maintained["365d"]).toEqual(maintained["24h"]);
+    await d.sql`delete from maintenance_windows where org_id = ${d.orgA}`;
+  });
+
+  it("shows an agent monitor with its server and without the agent's config", async () => {
+    const server = await d.register("db-1");
+    const now = Date.now();
+    await d.pushChecks(server, [
+      { monitor: "postgres", status: "ok", ts: now - 3_000, message: "accepting connections" },
+      { monitor: "postgres", status: "down", ts: now - 2_000, message: "connection refused" },
+    ]);
+    const [m] = await d.sql<{ id: string }[]>`select id from monitors where server_id = ${server}`;
+    const body = expectContract(await page(m?.id as string), 200, MonitorPage);
+    expect(body.monitor).toMatchObject({
+      source: "agent",
+      name: "postgres",
+      server: { id: server, name: "db-1" },
+      config: null,
+      interval_seconds: null,
+    });
+    expect(uptimeOf(body)["24h"]).toEqual({ up: 1, down: 1, percent: 50 });
+  });
+
+  it("shows a probe's thresholds, keyword and TLS settings with its defaults filled in", async () => {
+    const res = await d.api("POST", `/orgs/${d.orgA}/probes`, {
+      as: d.users.member,
+      body: {
+        name: "shop",
+        config: { kind: "http", url: `${base}/shop`, keyword: "hello", degraded_ms: 300, down_ms: 900 },
+      },
+    });
+    const id = expectContract(res, 201, ProbeItem).id;
+    const body = expectContract(await page(id), 200, MonitorPage);
+    expect(body.monitor).toMatchObject({ source: "probe", server: null, interval_seconds: 60 });
+    expect(body.monitor.config).toMatchObject({
+      keyword: "hello",
+      degraded_ms: 300,
+      down_ms: 900,
+      tls_warn_days: 14,
+      timeout_ms: 10_000,
+    });
+  });
+});
+
+describe("response times", () => {
+  it("averages results with a latency per bucket and leaves the others out", async () => {
+    const id = await probe("latency");
+    const [{ minute } = { minute: new Date() }] = await d.sql<{ minute: Date }[]>`
+      select date_bin('1 minute', now() - interval '3 minutes', timestamptz '2000-01-01 00:00:00+00') as minute`;
+    for (const [s, latency] of [
+      [1, 10],
+      [2, 20],
+      [3, 30],
+      [4, null],
+    ] as const) {
+      await d.sql`
+        insert into check_results (ts, org_id, monitor_id, status, latency_ms)
+        values (${new Date(minute.getTime() + s * 1000)}, ${d.orgA}, ${id}, ${latency === null ? "down" : "ok"}, ${latency})`;
+    }
+    const res = await d.api("GET", `/orgs/${d.orgA}/monitors/${id}/response-times?range=1h`, {
+      as: d.users.viewer,
+    });
+    const body = expectContract(res, 200, ResponseTimes);
+    expect(body).toMatchObject({ range: "1h", step_seconds: 60 });
+    expect(body.points).toEqual([[minute.getTime(), 20, 10, 30]]);
+    const day = expectContract(
+      await d.api("GET", `/orgs/${d.orgA}/monitors/${id}/response-times`, { as: d.users.viewer }),
+      200,
+      ResponseTimes,
+    );
+    expect(day).toMatchObject({ range: "24h", step_seconds: 300 });
+  });
+});
+
+describe("result history", () => {
+  it("pages newest first by keyset, rows at one instant neither lost nor repeated", async () => {
+    const id = await probe("history");
+    const other = await probe("history-other");
+    await raw(other, [{ secondsAgo: 1, status: "ok", message: "not mine" }]);
+    // three results at exactly one microsecond, the rest a second apart
+    await d.sql`
+      insert into check_results (ts, org_id, monitor_id, status, latency_ms, message)
+      select t.ts, ${d.orgA}, ${id}, s.status::check_status, s.latency, s.message
+      from (select date_trunc('second', now()) - interval '10 seconds' + interval '123456 microseconds' as ts) t,
+           (values ('ok', 1, 'same a'), ('ok', 2, 'same b'), ('down', null, 'same c')) as s(status, latency, message)`;
+    await raw(id, [
+      { secondsAgo: 2, status: "ok", latency: 12, message: "200 in 12 ms" },
+      { secondsAgo: 3, status: "down", message: "HTTP 503" },
+      { secondsAgo: 30, status: "degraded", latency: 150, message: "slow: 150 ms" },
+      { secondsAgo: 40, status: "ok", latency: 9, message: "oldest" },
+    ]);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const q: string = cursor ? `limit=2&cursor=${cursor}` : "limit=2";
+      const res = await d.api("GET", `/orgs/${d.orgA}/monitors/${id}/results?${q}`, { as: d.users.viewer });
+      const body: MonitorResults = expectContract(res, 200, MonitorResults);
+      expect(body.results.length).toBeLessThanOrEqual(2);
+      seen.push(...body.results.map((r) => r.message ?? ""));
+      cursor = body.next_cursor;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(seen).toEqual([
+      "200 in 12 ms",
+      "HTTP 503",
+      // one instant: ordered by status (the enum's order: ok, degraded, down), then latency
+      "same a",
+      "same b",
+      "same c",
+      "slow: 150 ms",
+      "oldest",
+    ]);
+    expect(pages).toBe(4);
+  });
+
+  it("answers one page of everything with no cursor to follow", async () => {
+    const id = await probe("short-history");
+    await raw(id, [{ secondsAgo: 1, status: "ok", latency: 5, message: "5 ms" }]);
+    const res = await d.api("GET", `/orgs/${d.orgA}/monitors/${id}/results`, { as: d.users.viewer });
+    const body = expectContract(res, 200, MonitorResults);
+    expect(body.next_cursor).toBeNull();
+    expect(body.results).toEqual([{ at: expect.any(String), status: "ok", latency_ms: 5, message: "5 ms" }]);
+  });
+});
+
+describe("bad query parameters", () => {
+  it.each([
+    ["results?limit=0", "limit"],
+    ["results?limit=201", "limit"],
+    ["results?limit=ten", "limit"],
+    ["results?cursor=abc", "cursor"],
+    ["results?cursor=1.2.3", "cursor"],
+    [`results?cursor=${"9".repeat(40)}.1`, "cursor"],
+    ["response-times?range=1y", "range"],
+    ["response-times?range=", "range"],
+  ])("GET …/%s is 400 naming %s", async (path, field) => {
+    const id = await probe(`bad-${field}-${path.length}`);
+    const res = await d.api("GET", `/orgs/${d.orgA}/monitors/${id}/${path}`, { as: d.users.viewer });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: "VALIDATION", field });
+  });
+});
+
+describe("tenancy", () => {
+  it("answers another organization's monitor with 404, through either organization", async () => {
+    const id = await probe("private");
+    for (const path of ["", "/results", "/response-times"]) {
+      const viaOwnOrg = await d.api("GET", `/orgs/${d.orgB}/monitors/${id}${path}`, { as: d.users.ownerB });
+      expect(viaOwnOrg.status).toBe(404);
+      expect(viaOwnOrg.body.error).toMatchObject({ code: "NOT_FOUND", field: "monitor_id" });
+      const viaTheirs = await d.api("GET", `/orgs/${d.orgA}/monitors/${id}${path}`, { as: d.users.ownerB });
+      expect(viaTheirs.status).toBe(404);
+    }
+  });
+});
+
+describe("testing a probe before saving it", () => {
+  const test = (config: unknown, as = d.users.member, org = d.orgA) =>
+    d.api("POST", `/orgs/${org}/probes/test`, { as, body: { config } });
+
+  it("runs the config once with its keyword and thresholds, and stores nothing", async () => {
+    const [before] = await d.sql<{ results: number; monitors: number }[]>`
+      select (select count(*)::int from check_results) as results, (select count(*)::int from monitors) as monitors`;
+    const ok = expectContract(
+      await test({ kind: "http", url: `${base}/up`, keyword: "hello", down_ms: 5000, degraded_ms: 5000 }),
+      200,
+      ProbeTestResult,
+    );
+    expect(ok).toMatchObject({ status: "ok", status_code: 200, tls_days_left: null });
+    expect(ok.latency_ms).toBeGreaterThan(0);
+    const missing = expectContract(
+      await test({ kind: "http", url: `${base}/up`, keyword: "goodbye", down_ms: 5000 }),
+      200,
+      ProbeTestResult,
+    );
+    expect(missing).toMatchObject({ status: "down", message: 'keyword "goodbye" not found' });
+    const notFound = expectContract(
+      await test({ kind: "http", url: `${base}/missing` }),
+      200,
+      ProbeTestResult,
+    );
+    expect(notFound).toMatchObject({ status: "down", message: "HTTP 404", status_code: 404 });
+    const [after] = await d.sql<{ results: number; monitors: number }[]>`
+      select (select count(*)::int from check_results) as results, (select count(*)::int from monitors) as monitors`;
+    expect(after).toEqual(before);
+  });
+
+  it("ends a target that never answers at the config's timeout", async () => {
+    const started = Date.now();
+    const res = expectContract(
+      await test({ kind: "http", url: `${base}/hang`, timeout_ms: 300 }),
+      200,
+      ProbeTestResult,
+    );
+    expect(res).toMatchObject({ status: "down", message: "no answer within 300 ms", latency_ms: null });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("says a TCP probe is unsupported where the runtime cannot open TCP", async () => {
+    const res = expectContract(await test({ kind: "tcp", host: "127.0.0.1", port: 1 }), 200, ProbeTestResult);
+    expect(res.status).toBe("unsupported");
+  });
+
+  it.each([
+    [{}, "config"],
+    [{ config: { kind: "http", url: "ftp://example.com" } }, "config.url"],
+    [{ config: { kind: "http", url: `${"x".repeat(10)}`, degraded_ms: 9, down_ms: 1 } }, "config.url"],
+    [{ config: { kind: "tcp", host: "a", port: 70_000 } }, "config.port"],
+    [{ config: { kind: "http", url: "http://a", degraded_ms: 900, down_ms: 100 } }, "config.degraded_ms"],
+    [{ config: { kind: "http", url: "http://a" }, name: "extra" }, "name"],
+  ])("refuses %j with 400 naming %s", async (body, field) => {
+    const res = await d.api("POST", `/orgs/${d.orgA}/probes/test`, { as: d.users.member, body });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: "VALIDATION", field });
+  });
+
+  it("is for members: a viewer is refused, another organization's owner finds nothing", async () => {
+    const config = { kind: "http", url: `${base}/up` };
+    expect((await test(config, d.users.viewer)).status).toBe(403);
+    expect((await test(config, d.users.ownerB)).status).toBe(404);
+  });
+});
