@@ -221,6 +221,27 @@ CREATE INDEX check_rollups_1h_org_id_idx ON public.check_rollups_1h USING btree 
 alter table public.check_rollups_1h enable row level security;
 create policy "members read check rollups" on public.check_rollups_1h for select to authenticated using ((org_id IN ( SELECT private.user_org_ids() AS user_org_ids)));
 
+create table public.incident_notes (
+  id uuid not null default gen_random_uuid(),
+  org_id uuid not null,
+  incident_id uuid not null,
+  author_id uuid,
+  body text not null,
+  created_at timestamp with time zone not null default now(),
+  constraint incident_notes_body_check CHECK (((char_length(body) >= 1) AND (char_length(body) <= 2000))),
+  constraint incident_notes_author_id_fkey FOREIGN KEY (author_id) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint incident_notes_incident_id_fkey FOREIGN KEY (org_id, incident_id) REFERENCES public.incidents(org_id, id) ON DELETE CASCADE,
+  constraint incident_notes_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE,
+  constraint incident_notes_pkey PRIMARY KEY (id)
+);
+CREATE INDEX incident_notes_incident_idx ON public.incident_notes USING btree (incident_id, created_at);
+CREATE INDEX incident_notes_org_id_idx ON public.incident_notes USING btree (org_id);
+alter table public.incident_notes enable row level security;
+create policy "authors and admins delete incident notes" on public.incident_notes for delete to authenticated using (((org_id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role)) OR ((author_id = ( SELECT auth.uid() AS uid)) AND (org_id IN ( SELECT private.user_org_ids_with_role('member'::public.org_role) AS user_org_ids_with_role)))));
+create policy "incident notes are written by the caller" on public.incident_notes as restrictive for insert to authenticated with check ((author_id = ( SELECT auth.uid() AS uid)));
+create policy "members add incident notes" on public.incident_notes for insert to authenticated with check ((org_id IN ( SELECT private.user_org_ids_with_role('member'::public.org_role) AS user_org_ids_with_role)));
+create policy "members read incident notes" on public.incident_notes for select to authenticated using ((org_id IN ( SELECT private.user_org_ids() AS user_org_ids)));
+
 create table public.incidents (
   id uuid not null default gen_random_uuid(),
   org_id uuid not null,
@@ -422,6 +443,34 @@ CREATE INDEX metric_series_org_name_idx ON public.metric_series USING btree (org
 alter table public.metric_series enable row level security;
 create policy "members read metric series" on public.metric_series for select to authenticated using ((org_id IN ( SELECT private.user_org_ids() AS user_org_ids)));
 
+create table public.monitor_configs (
+  id uuid not null default gen_random_uuid(),
+  org_id uuid not null,
+  scope text not null,
+  tag text,
+  server_id uuid,
+  monitors jsonb not null default '[]'::jsonb,
+  thresholds jsonb not null default '[]'::jsonb,
+  updated_by uuid,
+  updated_at timestamp with time zone not null default now(),
+  constraint monitor_configs_check CHECK ((((scope = 'org'::text) AND (tag IS NULL) AND (server_id IS NULL)) OR ((scope = 'tag'::text) AND (tag IS NOT NULL) AND (server_id IS NULL)) OR ((scope = 'server'::text) AND (tag IS NULL) AND (server_id IS NOT NULL)))),
+  constraint monitor_configs_monitors_check CHECK (((jsonb_typeof(monitors) = 'array'::text) AND (jsonb_array_length(monitors) <= 200))),
+  constraint monitor_configs_scope_check CHECK ((scope = ANY (ARRAY['org'::text, 'tag'::text, 'server'::text]))),
+  constraint monitor_configs_tag_check CHECK ((tag ~ '^[a-z0-9][a-z0-9_-]{0,63}$'::text)),
+  constraint monitor_configs_thresholds_check CHECK (((jsonb_typeof(thresholds) = 'array'::text) AND (jsonb_array_length(thresholds) <= 100))),
+  constraint monitor_configs_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE,
+  constraint monitor_configs_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE,
+  constraint monitor_configs_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint monitor_configs_pkey PRIMARY KEY (id)
+);
+CREATE INDEX monitor_configs_org_id_idx ON public.monitor_configs USING btree (org_id);
+CREATE UNIQUE INDEX monitor_configs_org_idx ON public.monitor_configs USING btree (org_id) WHERE (scope = 'org'::text);
+CREATE UNIQUE INDEX monitor_configs_server_idx ON public.monitor_configs USING btree (server_id) WHERE (scope = 'server'::text);
+CREATE UNIQUE INDEX monitor_configs_tag_idx ON public.monitor_configs USING btree (org_id, tag) WHERE (scope = 'tag'::text);
+alter table public.monitor_configs enable row level security;
+create policy "admins manage monitor configuration" on public.monitor_configs for all to authenticated using ((org_id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role))) with check ((org_id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role)));
+create policy "members read monitor configuration" on public.monitor_configs for select to authenticated using ((org_id IN ( SELECT private.user_org_ids() AS user_org_ids)));
+
 create table public.monitors (
   id uuid not null default gen_random_uuid(),
   org_id uuid not null,
@@ -514,6 +563,26 @@ alter table public.organizations enable row level security;
 create policy "admins update their organizations" on public.organizations for update to authenticated using ((id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role))) with check ((id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role)));
 create policy "members read their organizations" on public.organizations for select to authenticated using ((id IN ( SELECT private.user_org_ids() AS user_org_ids)));
 
+create table public.server_config_reports (
+  server_id uuid not null,
+  org_id uuid not null,
+  applied_version text,
+  refused_version text,
+  refused_reason text,
+  local_monitors text[] not null default '{}'::text[],
+  reported_at timestamp with time zone not null default now(),
+  constraint server_config_reports_applied_version_check CHECK ((applied_version ~ '^[0-9a-f]{64}$'::text)),
+  constraint server_config_reports_local_monitors_check CHECK ((cardinality(local_monitors) <= 200)),
+  constraint server_config_reports_refused_reason_check CHECK ((length(refused_reason) <= 2000)),
+  constraint server_config_reports_refused_version_check CHECK ((refused_version ~ '^[0-9a-f]{64}$'::text)),
+  constraint server_config_reports_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE,
+  constraint server_config_reports_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE,
+  constraint server_config_reports_pkey PRIMARY KEY (server_id)
+);
+CREATE INDEX server_config_reports_org_id_idx ON public.server_config_reports USING btree (org_id);
+alter table public.server_config_reports enable row level security;
+create policy "members read configuration reports" on public.server_config_reports for select to authenticated using ((org_id IN ( SELECT private.user_org_ids() AS user_org_ids)));
+
 create table public.server_vitals (
   server_id uuid not null,
   org_id uuid not null,
@@ -554,6 +623,7 @@ create table public.servers (
   dropped_samples_total bigint not null default 0,
   rejected_items_total bigint not null default 0,
   data_loss_reported_at timestamp with time zone,
+  tags text[] not null default '{}'::text[],
   constraint servers_dropped_samples_total_check CHECK ((dropped_samples_total >= 0)),
   constraint servers_heartbeat_interval_seconds_check CHECK (((heartbeat_interval_seconds >= 1) AND (heartbeat_interval_seconds <= 86400))),
   constraint servers_heartbeat_timeout_override_seconds_check CHECK (((heartbeat_timeout_override_seconds >= 10) AND (heartbeat_timeout_override_seconds <= 86400))),
@@ -561,6 +631,7 @@ create table public.servers (
   constraint servers_hostname_check CHECK (((length(hostname) >= 1) AND (length(hostname) <= 255))),
   constraint servers_name_check CHECK (((length(name) >= 1) AND (length(name) <= 255))),
   constraint servers_rejected_items_total_check CHECK ((rejected_items_total >= 0)),
+  constraint servers_tags_check CHECK (((cardinality(tags) <= 20) AND (array_to_string(tags, ','::text) ~ '^([a-z0-9][a-z0-9_-]{0,63}(,|$))*$'::text))),
   constraint servers_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE,
   constraint servers_registered_with_key_fkey FOREIGN KEY (org_id, registered_with_key) REFERENCES public.api_keys(org_id, id) ON DELETE SET NULL (registered_with_key),
   constraint servers_pkey PRIMARY KEY (id),
@@ -568,6 +639,7 @@ create table public.servers (
   constraint servers_org_id_identity_key_key UNIQUE (org_id, identity_key)
 );
 CREATE INDEX servers_registered_with_key_idx ON public.servers USING btree (registered_with_key) WHERE (registered_with_key IS NOT NULL);
+CREATE INDEX servers_tags_idx ON public.servers USING gin (tags);
 alter table public.servers enable row level security;
 create policy "admins delete servers" on public.servers for delete to authenticated using ((org_id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role)));
 create policy "admins manage servers" on public.servers for update to authenticated using ((org_id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role))) with check ((org_id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role)));
@@ -620,6 +692,7 @@ create policy "members read status pages" on public.status_pages for select to a
 -- private.keep_api_key_revoked() returns trigger
 -- private.maintain_partitions(days_ahead integer) returns jsonb
 -- private.maintain_rollups(days_ahead integer) returns jsonb
+-- private.monitor_config_server_in_org() returns trigger security definer
 -- private.open_incident(p_org uuid, p_server uuid, p_monitor uuid, p_subject text, p_kind text, p_severity public.severity, p_title text, p_cause text, p_started_at timestamp with time zone) returns uuid
 -- private.org_members(p_org uuid) returns TABLE(user_id uuid, email text, role public.org_role, joined_at timestamp with time zone) security definer
 -- private.queue_pagerduty_follow_ups() returns trigger security definer

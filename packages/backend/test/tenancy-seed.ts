@@ -77,4 +77,8 @@ export async function seedOrg(h: Harness, orgId: string, userId: string, email: 
     insert into check_rollups_1h (monitor_id, bucket, org_id, ok_count)
     values (${monitor?.id}, date_trunc('hour', now(), 'UTC') - interval '1 day', ${orgId}, 1)`;
   await h.sql`insert into status_pages (org_id, slug, title, monitor_ids) values (${orgId}, ${`status-${email.slice(0, 1)}`}, 'Status', ${[monitor?.id]})`;
+  // central configuration: an org-wide entry, a server's own, and what its agent reported
+  await h.sql`insert into monitor_configs (org_id, scope, monitors) values (${orgId}, 'org', '[{"type":"system","name":"system","options":{}}]')`;
+  await h.sql`insert into monitor_configs (org_id, scope, server_id, thresholds) values (${orgId}, 'server', ${serverId}, '[{"metric":"cpu.percent","crit_above":90}]')`;
+  await h.sql`insert into server_config_reports (server_id, org_id, applied_version) values (${serverId}, ${orgId}, ${"0".repeat(64)})`;
 }

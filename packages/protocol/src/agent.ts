@@ -160,6 +160,15 @@ export const HeartbeatResponse = z.object({
   schedule_stale: z
     .object({ jobs: z.array(z.string()).min(1), sweep_last_run_at: z.string().nullable() })
     .optional(),
+  /**
+   * The version (sha256) of this server's effective central configuration (central-config.ts):
+   * an agent whose applied version differs fetches it from /agent/config (decision 0037).
+   * Absent from backends older than central configuration.
+   */
+  config_version: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
 

@@ -60,12 +60,16 @@ export const DASHBOARD_ENDPOINTS = {
   updateStatusPage: { method: "PATCH", path: "/v1/orgs/:org_id/status-pages/:page_id" },
   deleteStatusPage: { method: "DELETE", path: "/v1/orgs/:org_id/status-pages/:page_id" },
   publicStatusPage: { method: "GET", path: "/v1/status/:slug", public: true },
+  monitorConfig: { method: "GET", path: "/v1/orgs/:org_id/monitor-config" },
+  putMonitorConfig: { method: "PUT", path: "/v1/orgs/:org_id/monitor-config" },
+  serverMonitorConfig: { method: "GET", path: "/v1/orgs/:org_id/servers/:server_id/monitor-config" },
+  putServerTags: { method: "PUT", path: "/v1/orgs/:org_id/servers/:server_id/tags" },
 } as const satisfies Record<string, DashboardEndpoint>;
 
 export type DashboardEndpointName = keyof typeof DASHBOARD_ENDPOINTS;
 
 export interface DashboardEndpoint {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: `/v1/${string}`;
   /** the status of a success when not 200 (201: created) */
   status?: 201;

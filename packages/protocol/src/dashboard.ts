@@ -18,6 +18,14 @@
  */
 import { z } from "zod";
 import { CheckStatus } from "./agent.ts";
+import {
+  ConfigScopeItem,
+  ConfigScopeList,
+  PutConfigRequest,
+  ServerConfigView,
+  ServerTagsRequest,
+  ServerTagsResponse,
+} from "./central-config.ts";
 import { CHANNEL_KINDS } from "./channel-kinds.ts";
 import { type DashboardEndpointName, DASHBOARD_ENDPOINTS as E } from "./dashboard-endpoints.ts";
 import { OVERVIEW_METRICS } from "./overview-metrics.ts";
@@ -1093,6 +1101,10 @@ export const DASHBOARD_ROUTES = {
   updateStatusPage: { ...E.updateStatusPage, body: UpdateStatusPageRequest, response: StatusPageItem },
   deleteStatusPage: { ...E.deleteStatusPage, response: OkResponse },
   publicStatusPage: { ...E.publicStatusPage, response: PublicStatusPage },
+  monitorConfig: { ...E.monitorConfig, response: ConfigScopeList },
+  putMonitorConfig: { ...E.putMonitorConfig, body: PutConfigRequest, response: ConfigScopeItem },
+  serverMonitorConfig: { ...E.serverMonitorConfig, response: ServerConfigView },
+  putServerTags: { ...E.putServerTags, body: ServerTagsRequest, response: ServerTagsResponse },
 } as const satisfies {
   [K in DashboardEndpointName]: (typeof E)[K] & { body?: z.ZodType; query?: z.ZodType; response: z.ZodType };
 };

@@ -3,6 +3,7 @@ export * from "./agent.ts";
 export * from "./agent-push.ts";
 export * from "./alert-policy.ts";
 export * from "./app-metrics.ts";
+export * from "./central-config.ts";
 export * from "./channel-kinds.ts";
 export * from "./channel-secrets.ts";
 export * from "./channel-settings.ts";

@@ -124,6 +124,16 @@ export interface CheckRollups1hRow {
   down_count: number;
 }
 
+/** public.incident_notes (table) */
+export interface IncidentNotesRow {
+  id: string;
+  org_id: string;
+  incident_id: string;
+  author_id: string | null;
+  body: string;
+  created_at: Date;
+}
+
 /** public.incidents (table) */
 export interface IncidentsRow {
   id: string;
@@ -245,6 +255,19 @@ export interface MetricSeriesRow {
   created_at: Date;
 }
 
+/** public.monitor_configs (table) */
+export interface MonitorConfigsRow {
+  id: string;
+  org_id: string;
+  scope: "org" | "tag" | "server";
+  tag: string | null;
+  server_id: string | null;
+  monitors: unknown;
+  thresholds: unknown;
+  updated_by: string | null;
+  updated_at: Date;
+}
+
 /** public.monitors (table) */
 export interface MonitorsRow {
   id: string;
@@ -302,6 +325,17 @@ export interface OrganizationsRow {
   default_heartbeat_timeout_seconds: number;
 }
 
+/** public.server_config_reports (table) */
+export interface ServerConfigReportsRow {
+  server_id: string;
+  org_id: string;
+  applied_version: string | null;
+  refused_version: string | null;
+  refused_reason: string | null;
+  local_monitors: string[];
+  reported_at: Date;
+}
+
 /** public.server_vitals (table) */
 export interface ServerVitalsRow {
   server_id: string;
@@ -340,6 +374,7 @@ export interface ServersRow {
   dropped_samples_total: string;
   rejected_items_total: string;
   data_loss_reported_at: Date | null;
+  tags: string[];
 }
 
 /** public.status_pages (table) */

@@ -1,6 +1,8 @@
 import {
   AlertsBatch,
   ChecksBatch,
+  ConfigReport,
+  ConfigRequest,
   HeartbeatRequest,
   MetricsBatch,
   PushRequest,
@@ -15,6 +17,8 @@ import { ingestAlerts } from "../ingest/alerts.ts";
 import { ingestChecks } from "../ingest/checks.ts";
 import { ingestMetrics } from "../ingest/metrics.ts";
 import { ingestPush } from "../ingest/push.ts";
+import { fetchAgentConfig } from "../monitor-config/fetch.ts";
+import { reportAgentConfig } from "../monitor-config/report.ts";
 import { recordHeartbeat } from "../servers/heartbeat.ts";
 import { registerServer } from "../servers/register.ts";
 
@@ -64,6 +68,17 @@ export function agentRoutes(ctx: Ctx) {
   app.post("/push", async (c) => {
     const input = parseInput(PushRequest, await readJsonBody(c.req.raw, ctx.gunzip));
     return c.json(await ingestPush({ ctx, auth: c.get("auth"), input }));
+  });
+
+  // central configuration (decision 0037): the effective document, and what the agent did with it
+  app.post("/config", async (c) => {
+    const input = parseInput(ConfigRequest, await readJsonBody(c.req.raw, ctx.gunzip));
+    return c.json(await fetchAgentConfig({ ctx, auth: c.get("auth"), input }));
+  });
+
+  app.post("/config/report", async (c) => {
+    const input = parseInput(ConfigReport, await readJsonBody(c.req.raw, ctx.gunzip));
+    return c.json(await reportAgentConfig({ ctx, auth: c.get("auth"), input }));
   });
 
   return app;

@@ -5,6 +5,7 @@ import type { ServerApproval, ServersRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { pagingStaleness } from "../jobs/paging-staleness.ts";
 import { ackLinkBase } from "../links.ts";
+import { serverConfig } from "../monitor-config/effective.ts";
 import { isServerOwnKey, keyMisuse } from "./access.ts";
 import { backendPages } from "./backend-pages.ts";
 
@@ -20,6 +21,7 @@ const MAX_TOTAL = Number.MAX_SAFE_INTEGER;
  * about pages it could not deliver learns which of them the backend delivered itself, and one
  * that asks for links learns where its own pages' acknowledge links point. While the backend's
  * own paging jobs are stale the answer says so (`schedule_stale`), so agents can page about it.
+ * Every answer carries the version of the server's central configuration (`config_version`).
  */
 export async function recordHeartbeat({
   ctx,
@@ -57,6 +59,8 @@ export async function recordHeartbeat({
   if (row.status === "down") await ctx.sql`select private.recover_server(${input.server_id})`;
   const awaiting = input.awaiting_pages ?? [];
   const stale = await pagingStaleness(ctx);
+  // the version of the server's central configuration: an agent running another one fetches it
+  const config = await serverConfig(ctx.sql, auth.orgId, input.server_id);
   return {
     ok: true,
     server_time: row.server_time.toISOString(),
@@ -68,6 +72,7 @@ export async function recordHeartbeat({
       : {}),
     ...(input.want_links ? ackBase(ctx.config) : {}),
     ...(stale ? { schedule_stale: stale } : {}),
+    ...(config ? { config_version: config.version } : {}),
   };
 }
 

@@ -41,6 +41,11 @@ const BAD_BODIES: Partial<Record<RouteName, [unknown, string]>> = {
   updateMaintenanceWindow: [{ ends_at: "soon" }, "ends_at"],
   createStatusPage: [{ slug: "-bad-", title: "x" }, "slug"],
   updateStatusPage: [{ monitor_ids: ["x"] }, "monitor_ids.0"],
+  putMonitorConfig: [
+    { scope: "org", monitors: [{ type: "http", name: "h", options: { url: "nope" } }] },
+    "monitors.0.options.url",
+  ],
+  putServerTags: [{ tags: ["Not A Tag"] }, "tags.0"],
 };
 
 const BAD_QUERIES: [RouteName, string, string][] = [

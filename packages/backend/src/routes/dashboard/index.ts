@@ -9,6 +9,7 @@ import { type DashboardEnv, requireUser } from "./http.ts";
 import { incidentRoutes } from "./incidents.ts";
 import { maintenanceWindowRoutes } from "./maintenance-windows.ts";
 import { memberRoutes } from "./members.ts";
+import { monitorConfigRoutes } from "./monitor-config.ts";
 import { monitorRoutes } from "./monitors.ts";
 import { orgRoutes } from "./orgs.ts";
 import { probeRoutes } from "./probes.ts";
@@ -29,7 +30,7 @@ export function dashboardRoutes(ctx: Ctx) {
     "*",
     cors({
       origin,
-      allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
       allowHeaders: ["Authorization", "Content-Type"],
       maxAge: 600,
     }),
@@ -56,5 +57,6 @@ export function dashboardRoutes(ctx: Ctx) {
   monitorRoutes(route, ctx);
   maintenanceWindowRoutes(route, ctx);
   statusPageRoutes(route, ctx);
+  monitorConfigRoutes(route, ctx);
   return app;
 }
