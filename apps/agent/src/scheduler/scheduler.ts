@@ -1,7 +1,9 @@
 /**
  * Runs every enabled monitor on its own timer. Runs of different monitors are independent: a
  * slow plugin holds only its own timer. A monitor whose previous run is still going past its
- * deadline skips a slot instead of piling up.
+ * deadline skips a slot instead of piling up. The set of monitors can be replaced while running
+ * (a new central configuration, decision 0037): removed ones stop, added ones start, changed
+ * ones restart, and the others keep their timers and plugin instances.
  */
 import type { ResolvedMonitor } from "../config/settings.ts";
 import { errorMessage, type Logger } from "../log.ts";
@@ -20,26 +22,84 @@ interface SchedulerOptions {
 
 interface Slot {
   runner: MonitorRunner;
+  /** What the monitor was started with, to tell a changed definition from the same one. */
+  fingerprint: string;
   timer: NodeJS.Timeout | undefined;
   nextAt: number;
   running: Promise<void> | undefined;
 }
 
+/** A monitor's definition as text: the same text means nothing to restart. */
+function fingerprint(monitor: ResolvedMonitor): string {
+  return JSON.stringify([monitor.type, monitor.intervalMs, monitor.timeoutMs, monitor.options]);
+}
+
 export class Scheduler {
   readonly #o: SchedulerOptions;
-  readonly #slots: Slot[];
+  #slots: Slot[];
+  #started = false;
   #stopped = false;
 
   constructor(options: SchedulerOptions) {
     this.#o = options;
-    this.#slots = options.monitors
-      .filter((monitor) => monitor.enabled)
-      .map((monitor) => ({
-        runner: new MonitorRunner(monitor, options.state, options.log, options.onResult),
-        timer: undefined,
-        nextAt: 0,
-        running: undefined,
-      }));
+    this.#slots = options.monitors.filter((monitor) => monitor.enabled).map((monitor) => this.#slot(monitor));
+  }
+
+  #slot(monitor: ResolvedMonitor): Slot {
+    const o = this.#o;
+    return {
+      runner: new MonitorRunner(monitor, o.state, o.log, o.onResult),
+      fingerprint: fingerprint(monitor),
+      timer: undefined,
+      nextAt: 0,
+      running: undefined,
+    };
+  }
+
+  /** The names of the monitors running now. */
+  get monitorNames(): string[] {
+    return this.#slots.map((slot) => slot.runner.monitor.name);
+  }
+
+  /**
+   * Runs `monitors` from now on: a monitor whose name and definition (type, interval, timeout,
+   * options, and the plugin itself) are unchanged keeps running untouched; the others are
+   * stopped (their run in progress awaited, bounded by its deadline, and the plugin closed) and
+   * the new ones started. Resolves when the stopped ones have closed.
+   */
+  async replace(monitors: readonly ResolvedMonitor[]): Promise<{ started: string[]; stopped: string[] }> {
+    if (this.#stopped) return { started: [], stopped: [] };
+    const wanted = monitors.filter((monitor) => monitor.enabled);
+    const current = new Map(this.#slots.map((slot) => [slot.runner.monitor.name, slot]));
+    const keep: Slot[] = [];
+    const added: Slot[] = [];
+    for (const monitor of wanted) {
+      const slot = current.get(monitor.name);
+      if (
+        slot &&
+        slot.fingerprint === fingerprint(monitor) &&
+        slot.runner.monitor.plugin === monitor.plugin
+      ) {
+        keep.push(slot);
+        current.delete(monitor.name);
+      } else {
+        added.push(this.#slot(monitor));
+      }
+    }
+    const removed = [...current.values()];
+    this.#slots = [...keep, ...added];
+    for (const slot of removed) clearTimeout(slot.timer);
+    if (this.#started) this.#startSlots(added);
+    await Promise.all(
+      removed.map(async (slot) => {
+        await slot.running;
+        await slot.runner.close();
+      }),
+    );
+    return {
+      started: added.map((slot) => slot.runner.monitor.name),
+      stopped: removed.map((slot) => slot.runner.monitor.name),
+    };
   }
 
   get #now(): number {
@@ -47,8 +107,13 @@ export class Scheduler {
   }
 
   start(): void {
+    this.#started = true;
+    this.#startSlots(this.#slots);
+  }
+
+  #startSlots(slots: readonly Slot[]): void {
     const now = this.#now;
-    this.#slots.forEach((slot, index) => {
+    slots.forEach((slot, index) => {
       // unaligned monitors start a few ms apart so they do not all run in the same tick
       const start = firstRunAt(now, slot.runner.monitor.intervalMs, this.#o.clockAligned);
       this.#arm(slot, this.#o.clockAligned ? start : start + index * 25);
@@ -56,7 +121,7 @@ export class Scheduler {
   }
 
   #arm(slot: Slot, at: number): void {
-    if (this.#stopped || slot.runner.disabled) return;
+    if (this.#stopped || slot.runner.disabled || !this.#slots.includes(slot)) return;
     slot.nextAt = at;
     slot.timer = setTimeout(() => this.#fire(slot), Math.max(0, at - this.#now));
   }
