@@ -65,6 +65,7 @@ export async function seedOrg(h: Harness, orgId: string, userId: string, email: 
     insert into incidents (org_id, server_id, monitor_id, subject_key, kind, title)
     values (${orgId}, ${serverId}, ${monitor?.id}, ${`monitor:${monitor?.id}`}, 'agent_check', 'site down') returning id`;
   await h.sql`insert into notification_outbox (org_id, incident_id, channel_id, event, payload) values (${orgId}, ${incident?.id}, ${channel?.id}, 'down', '{}')`;
+  await h.sql`insert into incident_notes (org_id, incident_id, author_id, body) values (${orgId}, ${incident?.id}, ${userId}, 'swapped the cable')`;
   await h.sql`insert into maintenance_windows (org_id, server_id, starts_at, ends_at, created_by) values (${orgId}, ${serverId}, now(), now() + interval '1 hour', ${userId})`;
   // dashboard: rollups (through the real refresh, plus the tiers it fills later), status page
   await h.sql`select private.refresh_rollups()`;

@@ -24,6 +24,15 @@ export const DASHBOARD_ENDPOINTS = {
   incident: { method: "GET", path: "/v1/orgs/:org_id/incidents/:incident_id" },
   acknowledge: { method: "POST", path: "/v1/orgs/:org_id/incidents/:incident_id/acknowledge" },
   resolve: { method: "POST", path: "/v1/orgs/:org_id/incidents/:incident_id/resolve" },
+  addIncidentNote: { method: "POST", path: "/v1/orgs/:org_id/incidents/:incident_id/notes", status: 201 },
+  deleteIncidentNote: { method: "DELETE", path: "/v1/orgs/:org_id/incidents/:incident_id/notes/:note_id" },
+  exportIncidents: { method: "GET", path: "/v1/orgs/:org_id/exports/incidents", download: true },
+  exportChecks: { method: "GET", path: "/v1/orgs/:org_id/servers/:server_id/exports/checks", download: true },
+  exportMetrics: {
+    method: "GET",
+    path: "/v1/orgs/:org_id/servers/:server_id/exports/metrics",
+    download: true,
+  },
   apiKeys: { method: "GET", path: "/v1/orgs/:org_id/api-keys" },
   createApiKey: { method: "POST", path: "/v1/orgs/:org_id/api-keys", status: 201 },
   revokeApiKey: { method: "POST", path: "/v1/orgs/:org_id/api-keys/:key_id/revoke" },
@@ -75,6 +84,8 @@ export interface DashboardEndpoint {
   status?: 201;
   /** answered without a signed-in user */
   public?: true;
+  /** answered as a file to save (CSV or JSON, `Content-Disposition: attachment`), not as JSON to read */
+  download?: true;
 }
 
 /** `/v1/orgs/:org_id/servers/:server_id` -> "org_id" | "server_id" */

@@ -421,6 +421,27 @@ export const IncidentList = z.object({
 });
 export type IncidentList = z.infer<typeof IncidentList>;
 
+/** The longest incident note, in characters: a paragraph or a pasted log excerpt, not a file. */
+export const INCIDENT_NOTE_MAX_LENGTH = 2000;
+
+/**
+ * POST /v1/orgs/:org_id/incidents/:incident_id/notes (member; 201 with the note): plain text,
+ * trimmed. Shown exactly as written: never rendered as markdown or HTML.
+ */
+export const CreateIncidentNoteRequest = z.strictObject({ text: Text(INCIDENT_NOTE_MAX_LENGTH) });
+export type CreateIncidentNoteRequest = z.infer<typeof CreateIncidentNoteRequest>;
+
+/** A member's note on an incident, as its timeline shows it. `by` is null once the author left. */
+export const IncidentNote = z.object({
+  type: z.literal("note"),
+  id: Id,
+  at: Time,
+  by: UserRef.nullable(),
+  text: z.string(),
+});
+export type IncidentNote = z.infer<typeof IncidentNote>;
+// DELETE .../incidents/:incident_id/notes/:note_id: its author (member or up) or an admin; OkResponse.
+
 export const OutboxStatus = z.enum(["pending", "sending", "delivered", "suppressed", "dead"]);
 export type OutboxStatus = z.infer<typeof OutboxStatus>;
 
@@ -454,6 +475,7 @@ export const TimelineEntry = z.discriminatedUnion("type", [
     by: UserRef.nullable(),
     duration_seconds: z.number().int(),
   }),
+  IncidentNote,
 ]);
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
@@ -462,6 +484,93 @@ export const IncidentDetail = z.object({ incident: IncidentItem, timeline: z.arr
 export type IncidentDetail = z.infer<typeof IncidentDetail>;
 // POST .../incidents/:incident_id/acknowledge and .../resolve (member): answer IncidentItem;
 // 409 CONFLICT when it is already acknowledged/resolved.
+
+// ---- exports (CSV or JSON files) -----------------------------------------------------------------
+
+/**
+ * An export is answered as a file (`Content-Disposition: attachment`): CSV (RFC 4180, a header
+ * row, times in UTC ISO-8601, text cells starting with = + - @ tab or CR prefixed with `'` so a
+ * spreadsheet does not run them as formulas) or JSON (an array of the rows below).
+ * Decision record: docs/decisions/0039-incident-notes-and-exports.md.
+ */
+export const ExportFormat = z.enum(["csv", "json"]);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+
+/** Bounds of one export: a longer range or more rows is a 400 naming `to` or `from`. */
+export const EXPORT_LIMITS = {
+  incidents: { days: 366, rows: 10_000 },
+  checks: { days: 31, rows: 100_000 },
+  metrics: { rows: 100_000 },
+} as const;
+
+const DAY_MS = 86_400_000;
+
+/** from <= to, at most `days` apart. */
+function exportRange(days: number) {
+  return z
+    .strictObject({ from: RequestTime, to: RequestTime, format: ExportFormat.default("csv") })
+    .superRefine((value, ctx) => {
+      const span = Date.parse(value.to) - Date.parse(value.from);
+      if (span <= 0) ctx.addIssue({ code: "custom", path: ["to"], message: "must be after from" });
+      else if (span > days * DAY_MS)
+        ctx.addIssue({ code: "custom", path: ["to"], message: `must be at most ${days} days after from` });
+    });
+}
+
+/** GET /v1/orgs/:org_id/exports/incidents?from=&to=&format= : incidents whose outage overlaps the range, oldest first. */
+export const IncidentsExportQuery = exportRange(EXPORT_LIMITS.incidents.days);
+export type IncidentsExportQuery = z.output<typeof IncidentsExportQuery>;
+
+export const IncidentExportRow = z.object({
+  started_at: Time,
+  /** when it was resolved; null while it lasts */
+  ended_at: NullableTime,
+  /** started_at to ended_at, or to the time of the export while it lasts */
+  duration_seconds: z.number().int(),
+  status: IncidentStatus,
+  severity: Severity,
+  kind: z.enum(["heartbeat", "probe", "agent_check"]),
+  server: z.string().nullable(),
+  monitor: z.string().nullable(),
+  title: z.string(),
+  cause: z.string().nullable(),
+  opened_at: Time,
+  acknowledged_at: NullableTime,
+  /** email, or how it was acknowledged without a user ("link in sms notification") */
+  acknowledged_by: z.string().nullable(),
+  resolved_by: z.string().nullable(),
+  id: Id,
+});
+export type IncidentExportRow = z.infer<typeof IncidentExportRow>;
+
+/** GET /v1/orgs/:org_id/servers/:server_id/exports/checks?from=&to=&format= : the server's check results, oldest first. */
+export const ChecksExportQuery = exportRange(EXPORT_LIMITS.checks.days);
+export type ChecksExportQuery = z.output<typeof ChecksExportQuery>;
+
+export const CheckExportRow = z.object({
+  at: Time,
+  monitor: z.string(),
+  status: CheckStatus,
+  latency_ms: z.number().nullable(),
+  message: z.string().nullable(),
+  monitor_id: Id,
+});
+export type CheckExportRow = z.infer<typeof CheckExportRow>;
+
+/** GET /v1/orgs/:org_id/servers/:server_id/exports/metrics?names=&range=&format= : a chart's series, as the chart reads them. */
+export const MetricsExportQuery = MetricsQuery.extend({ format: ExportFormat.default("csv") });
+export type MetricsExportQuery = z.output<typeof MetricsExportQuery>;
+
+/** One bucket of one series (CSV: labels as `key=value` pairs joined by `;`). */
+export const MetricExportRow = z.object({
+  at: Time,
+  name: z.string(),
+  labels: z.record(z.string(), z.string()),
+  avg: z.number(),
+  min: z.number(),
+  max: z.number(),
+});
+export type MetricExportRow = z.infer<typeof MetricExportRow>;
 
 // ---- API keys ------------------------------------------------------------------------------------
 
@@ -1053,6 +1162,15 @@ export const DASHBOARD_ROUTES = {
   incident: { ...E.incident, response: IncidentDetail },
   acknowledge: { ...E.acknowledge, response: IncidentItem },
   resolve: { ...E.resolve, response: IncidentItem },
+  addIncidentNote: { ...E.addIncidentNote, body: CreateIncidentNoteRequest, response: IncidentNote },
+  deleteIncidentNote: { ...E.deleteIncidentNote, response: OkResponse },
+  exportIncidents: {
+    ...E.exportIncidents,
+    query: IncidentsExportQuery,
+    response: z.array(IncidentExportRow),
+  },
+  exportChecks: { ...E.exportChecks, query: ChecksExportQuery, response: z.array(CheckExportRow) },
+  exportMetrics: { ...E.exportMetrics, query: MetricsExportQuery, response: z.array(MetricExportRow) },
   apiKeys: { ...E.apiKeys, response: ApiKeyList },
   createApiKey: { ...E.createApiKey, body: CreateApiKeyRequest, response: CreatedApiKey },
   revokeApiKey: { ...E.revokeApiKey, response: ApiKeyItem },

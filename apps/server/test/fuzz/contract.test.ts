@@ -104,6 +104,8 @@ const CROSS_FIELD: Record<string, string[]> = {
   repeat_every_minutes: ["repeat_every_minutes"],
   // a channel's settings are validated against its kind
   kind: ["config", "secret"],
+  // an export's range: `to` must be after `from` and at most so many days later
+  from: ["to"],
   // a probe's degraded_ms must not exceed down_ms
   "config.down_ms": ["config.degraded_ms"],
 };

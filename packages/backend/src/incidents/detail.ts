@@ -6,6 +6,7 @@ import type { NotificationOutboxRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
 import { parseInput } from "../http/body.ts";
 import { inOrg, iso, isoOrNull } from "../orgs/access.ts";
+import { selectNotes } from "./notes.ts";
 import { selectIncidents } from "./view.ts";
 
 export const GetIncidentInput = z.strictObject({ org_id: z.uuid(), incident_id: z.uuid() });
@@ -14,7 +15,7 @@ export type GetIncidentInput = z.input<typeof GetIncidentInput>;
 /**
  * One incident and its timeline: opened, every notification (where, which event, delivered /
  * suppressed with the reason / dead with the error / still pending), acknowledged by whom,
- * resolved (by whom, or automatically) with the outage's duration.
+ * resolved (by whom, or automatically) with the outage's duration, and members' notes among them.
  */
 export async function getIncident({
   ctx,
@@ -65,6 +66,7 @@ export async function getIncident({
         }),
       ),
     ];
+    timeline.push(...(await selectNotes(tx, org_id, incident_id)));
     if (incident.acknowledged_at) {
       timeline.push({
         type: "acknowledged",

@@ -105,7 +105,10 @@ export async function setupDashboard(
       status: response.status,
       headers: response.headers,
       text,
-      body: (text ? JSON.parse(text) : null) as any,
+      // a CSV export is read from `text`
+      body: (text && !response.headers.get("content-type")?.startsWith("text/csv")
+        ? JSON.parse(text)
+        : null) as any,
     };
   }
 

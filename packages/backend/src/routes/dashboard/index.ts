@@ -5,6 +5,7 @@ import { accountRoutes } from "./account.ts";
 import { alertRuleRoutes } from "./alert-rules.ts";
 import { apiKeyRoutes } from "./api-keys.ts";
 import { channelRoutes } from "./channels.ts";
+import { exportRoutes } from "./exports.ts";
 import { type DashboardEnv, requireUser } from "./http.ts";
 import { incidentRoutes } from "./incidents.ts";
 import { maintenanceWindowRoutes } from "./maintenance-windows.ts";
@@ -32,6 +33,8 @@ export function dashboardRoutes(ctx: Ctx) {
       origin,
       allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
       allowHeaders: ["Authorization", "Content-Type"],
+      // the dashboard names a downloaded export (CSV, JSON) after the file name the API gives
+      exposeHeaders: ["Content-Disposition"],
       maxAge: 600,
     }),
   );
@@ -58,5 +61,6 @@ export function dashboardRoutes(ctx: Ctx) {
   maintenanceWindowRoutes(route, ctx);
   statusPageRoutes(route, ctx);
   monitorConfigRoutes(route, ctx);
+  exportRoutes(route, ctx);
   return app;
 }

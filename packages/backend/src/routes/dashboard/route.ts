@@ -31,8 +31,14 @@ export type RouteRequest<K extends RouteName> = {
       }
     : unknown);
 
-/** What a handler answers: the contract's response for the route. */
-export type RouteAnswer<K extends RouteName> = z.output<Routes[K]["response"]>;
+/**
+ * What a handler answers: the contract's response for the route. A download route (`download`
+ * in the contract) answers a Response instead, the file in the format asked for (exports/response.ts);
+ * its contract response describes the JSON form.
+ */
+export type RouteAnswer<K extends RouteName> = Routes[K] extends { download: true }
+  ? Response
+  : z.output<Routes[K]["response"]>;
 
 /** Registers one route of the contract; see `dashboardRoute`. */
 export type RegisterRoute = <K extends RouteName>(
@@ -92,6 +98,7 @@ export function dashboardRoute(app: Hono<DashboardEnv>, ctx: Ctx): RegisterRoute
           inOrg(ctx, caller, params.org_id as string, min, work),
       };
       const answer = await handler(request as unknown as Parameters<typeof handler>[0]);
+      if (answer instanceof Response) return answer;
       return c.json(answer as object, spec.status ?? 200);
     });
   };
