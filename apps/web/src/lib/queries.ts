@@ -31,6 +31,7 @@ export const keys = {
   members: (orgId: string) => ["org", orgId, "members"] as const,
   invitations: (orgId: string) => ["org", orgId, "invitations"] as const,
   probes: (orgId: string) => ["org", orgId, "probes"] as const,
+  monitor: (orgId: string, id: string) => ["org", orgId, "monitor", id] as const,
   maintenance: (orgId: string) => ["org", orgId, "maintenance"] as const,
   statusPages: (orgId: string) => ["org", orgId, "status-pages"] as const,
   publicStatus: (slug: string) => ["status", slug] as const,
@@ -192,6 +193,43 @@ export function useProbes(orgId: string) {
     queryKey: keys.probes(orgId),
     queryFn: ({ signal }) => call("probes", { org_id: orgId }, { signal }),
     refetchInterval: 60_000,
+  });
+}
+
+/** A probe's or an agent monitor's page: what it is, uptime 24 h to 365 d, status bars. */
+export function useMonitor(orgId: string, monitorId: string) {
+  return useQuery({
+    queryKey: keys.monitor(orgId, monitorId),
+    queryFn: ({ signal }) => call("monitor", { org_id: orgId, monitor_id: monitorId }, { signal }),
+    refetchInterval: LIVE_MS,
+    enabled: monitorId !== "",
+  });
+}
+
+export function useResponseTimes(orgId: string, monitorId: string, range: MetricRange) {
+  return useQuery({
+    queryKey: [...keys.monitor(orgId, monitorId), "response-times", range],
+    queryFn: ({ signal }) =>
+      call("monitorResponseTimes", { org_id: orgId, monitor_id: monitorId }, { query: { range }, signal }),
+    refetchInterval: REFRESH_BY_RANGE[range],
+    placeholderData: keepPreviousData,
+    enabled: monitorId !== "",
+  });
+}
+
+/** A monitor's results, newest first, 50 at a time ("Load older"). */
+export function useMonitorResults(orgId: string, monitorId: string) {
+  return useInfiniteQuery({
+    queryKey: [...keys.monitor(orgId, monitorId), "results"],
+    queryFn: ({ signal, pageParam }) =>
+      call(
+        "monitorResults",
+        { org_id: orgId, monitor_id: monitorId },
+        { query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) }, signal },
+      ),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    enabled: monitorId !== "",
   });
 }
 
@@ -389,6 +427,21 @@ export function useCreateProbe(orgId: string) {
     (body: BodyOf<"createProbe">) => call("createProbe", { org_id: orgId }, { body }),
     [keys.probes(orgId)],
   );
+}
+
+export function useUpdateProbe(orgId: string) {
+  return useRefreshingMutation(
+    ({ id, changes }: { id: string; changes: BodyOf<"updateProbe"> }) =>
+      call("updateProbe", { org_id: orgId, probe_id: id }, { body: changes }),
+    [keys.probes(orgId), ["org", orgId, "monitor"]],
+  );
+}
+
+/** Runs a probe config once without saving it (the form's "Test"). */
+export function useTestProbe(orgId: string) {
+  return useMutation({
+    mutationFn: (config: BodyOf<"testProbe">["config"]) => call("testProbe", { org_id: orgId }, { body: { config } }),
+  });
 }
 
 export function useDeleteProbe(orgId: string) {

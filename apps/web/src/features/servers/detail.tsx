@@ -89,7 +89,12 @@ function Monitors({ detail }: { detail: ServerDetail }) {
               <div className="flex flex-wrap items-center justify-between gap-2">
                 <div className="flex min-w-0 flex-wrap items-center gap-2">
                   <Badge tone={status.tone}>{status.label}</Badge>
-                  <span className="font-medium">{m.name}</span>
+                  <Link
+                    href={`/monitors/detail?id=${m.id}`}
+                    className="font-medium text-blue-600 hover:underline dark:text-blue-400"
+                  >
+                    {m.name}
+                  </Link>
                   <span className="text-gray-500 text-xs dark:text-gray-400">
                     {m.type} · {m.source === "probe" ? "checked by Custos" : "checked by the agent"}
                     {m.enabled ? "" : " · disabled"}
