@@ -664,8 +664,10 @@ export const CreateChannelRequest = z.strictObject({
 });
 export type CreateChannelRequest = z.output<typeof CreateChannelRequest>;
 
-/** PATCH /v1/orgs/:org_id/channels/:channel_id (admin). The kind cannot change. `config` and
- * `secret` each replace the stored object as a whole when given; omitted, they are kept. */
+/** PATCH /v1/orgs/:org_id/channels/:channel_id (admin). The kind cannot change. `config`
+ * replaces the stored config as a whole when given. `secret` changes only the keys it gives
+ * (`null` removes an optional one); keys left out keep their stored value, since a secret is never
+ * shown back to be retyped. Omitted, both are kept. */
 export const UpdateChannelRequest = z
   .strictObject({
     name: Text(100).optional(),

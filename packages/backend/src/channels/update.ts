@@ -1,7 +1,9 @@
 import { type ChannelItem, UpdateChannelRequest } from "@custos/protocol";
+import type { TransactionSql } from "postgres";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
+import type { ChannelSecretsRow } from "../db/rows.ts";
 import { parseInput } from "../http/body.ts";
 import { SETTINGS_BY_KIND } from "../notify/index.ts";
 import { inOrg } from "../orgs/access.ts";
@@ -14,8 +16,8 @@ export const UpdateChannelInput = z.strictObject({
 });
 export type UpdateChannelInput = z.input<typeof UpdateChannelInput>;
 
-/** An admin renames, enables/disables, or replaces a channel's config or secret (validated for
- * the channel's kind, which cannot change). */
+/** An admin renames, enables/disables, replaces a channel's config, or changes keys of its secret
+ * (validated for the channel's kind, which cannot change). */
 export async function updateChannel({
   ctx,
   caller,
@@ -36,7 +38,9 @@ export async function updateChannel({
     const secret =
       changes.secret === undefined
         ? undefined
-        : parseInput(z.object({ secret: schemas.secret }), { secret: changes.secret }).secret;
+        : parseInput(z.object({ secret: schemas.secret }), {
+            secret: mergeSecret(await readSecret(tx, org_id, channel_id), changes.secret),
+          }).secret;
     await tx`
       update public.channels set
         name = coalesce(${changes.name ?? null}, name),
@@ -51,4 +55,33 @@ export async function updateChannel({
     }
     return readChannel(tx, org_id, channel_id);
   });
+}
+
+/** The stored secret (admins may read it under RLS; it is never answered). */
+async function readSecret(
+  tx: TransactionSql,
+  orgId: string,
+  channelId: string,
+): Promise<Record<string, unknown>> {
+  const [row] = await tx<Pick<ChannelSecretsRow, "secret">[]>`
+    select secret from public.channel_secrets where channel_id = ${channelId} and org_id = ${orgId}`;
+  return (row?.secret as Record<string, unknown> | undefined) ?? {};
+}
+
+/**
+ * The secret after a change: the keys given replace the stored ones, `null` removes one, keys left
+ * out keep their stored value. The dashboard never shows a secret back, so an edit form leaves
+ * a secret field empty to keep it (sms: a new auth_token without retyping the account_sid).
+ */
+export function mergeSecret(
+  stored: Record<string, unknown>,
+  changes: Record<string, unknown>,
+): Record<string, unknown> {
+  // a Map, not object assignment: a key named __proto__ stays a key (and the schema refuses it)
+  const merged = new Map(Object.entries(stored));
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) merged.delete(key);
+    else merged.set(key, value);
+  }
+  return Object.fromEntries(merged);
 }

@@ -6,8 +6,8 @@ import { iso } from "../orgs/access.ts";
 type NoteRow = Pick<IncidentNotesRow, "id" | "created_at" | "author_id" | "body"> & { email: string | null };
 
 /**
- * Notes on incidents of one organization as the caller sees them, oldest first, with their
- * authors' emails (co-members only, as private.org_members decides). `where` narrows further.
+ * The notes on one incident as the caller sees them, oldest first, with their authors' emails
+ * (co-members only, as private.org_members decides); only `noteId` when it is given.
  */
 export async function selectNotes(
   tx: TransactionSql,
