@@ -7,10 +7,14 @@ import { agentAckLinks } from "./alerts/ack-link.ts";
 import { createChannels } from "./alerts/channels/index.ts";
 import { AlertDispatcher } from "./alerts/dispatcher.ts";
 import { AlertEngine } from "./alerts/engine.ts";
+import { CentralConfig } from "./central/manager.ts";
 import { Recorder } from "./collect/recorder.ts";
 import type { AgentSettings } from "./config/settings.ts";
 import { startDashboard } from "./dashboard/server.ts";
+import { substitutionEnv } from "./env.ts";
 import type { Logger } from "./log.ts";
+import { plugins as registry } from "./plugins/registry.ts";
+import type { PluginDefinition } from "./plugins/types.ts";
 import { BackendSchedule } from "./push/backend-schedule.ts";
 import { BackendClient } from "./push/client.ts";
 import { Heartbeat } from "./push/heartbeat.ts";
@@ -37,6 +41,10 @@ interface StartOptions {
   backoff?: BackoffOptions;
   alertBackoff?: BackoffOptions;
   pendingApprovalRetryMs?: number;
+  /** What a central configuration's monitors may use (tests); the registry by default. */
+  plugins?: Readonly<Record<string, PluginDefinition>>;
+  /** `${VAR}` values for a central configuration; the process environment by default. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 const MAINTENANCE_EVERY_MS = 60_000;
@@ -48,15 +56,25 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
   const store = openStore(settings.buffer.path, {
     caps: { maxAgeMs: settings.buffer.maxAgeMs, maxBytes: settings.buffer.maxBytes },
   });
-  const forgotten = store.monitors.keepOnlyParents(settings.monitors.map((m) => m.name));
-  if (forgotten > 0) log.info("forgot the state of monitors removed from the config", { count: forgotten });
-
   // Without `url:` the agent runs on its own: it collects, alerts on its own channels and keeps
   // its buffer (capped as always), and nothing below that talks to a backend is started.
   const backendUrl = settings.url;
   let serverId = backendUrl ? storedServerId(store, backendUrl, settings.apiKey) : undefined;
   const getServerId = () => serverId;
   const client = new BackendClient({ url: backendUrl ?? "", apiKey: settings.apiKey });
+  // agent.yaml's monitors plus the central configuration kept from the last run (decision 0037)
+  const central = new CentralConfig({
+    store,
+    client: backendUrl ? client : undefined,
+    plugins: options.plugins ?? registry,
+    env: options.env ?? substitutionEnv(),
+    local: settings.monitors,
+    serverId: getServerId,
+    log: log.child({ component: "config" }),
+  });
+  await central.restore();
+  const forgotten = store.monitors.keepOnlyParents(central.monitors.map((m) => m.name));
+  if (forgotten > 0) log.info("forgot the state of monitors removed from the config", { count: forgotten });
 
   const channels = createChannels(settings.localAlerts.channels);
   const dispatcher = new AlertDispatcher({
@@ -91,12 +109,16 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
   });
   const recorder = new Recorder({ store, engine, history: settings.dashboard.enabled, log });
   const scheduler = new Scheduler({
-    monitors: settings.monitors,
+    monitors: central.monitors,
     clockAligned: settings.clockAligned,
     state: store.pluginState,
-    onResult: (result) => recorder.record(result),
+    onResult: (result) => {
+      central.observe(result.samples, Date.now());
+      recorder.record(result);
+    },
     log,
   });
+  central.attach(scheduler);
 
   const pusher = new Pusher({
     store,
@@ -125,6 +147,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     intervalMs: settings.heartbeatIntervalMs,
     log: log.child({ component: "heartbeat" }),
     pages: dispatcher,
+    config: central,
     schedule: new BackendSchedule({
       store,
       engine,
@@ -227,7 +250,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     version: AGENT_VERSION,
     config: settings.file,
     state: settings.buffer.path,
-    monitors: settings.monitors.filter((m) => m.enabled).map((m) => m.name),
+    monitors: central.monitors.filter((m) => m.enabled).map((m) => m.name),
     registered: serverId !== undefined,
   });
 
@@ -250,6 +273,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     stop() {
       stopping ??= (async () => {
         log.info("custos-agent stopping");
+        central.stop();
         await scheduler.stop();
         await Promise.all([
           registrationLoop.stop(),

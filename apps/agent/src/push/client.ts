@@ -11,7 +11,14 @@ import { AGENT_VERSION } from "../version.ts";
 
 const gzip = promisify(gzipCallback);
 
-export type AgentEndpoint = "register" | "heartbeat" | "metrics" | "checks" | "alerts";
+export type AgentEndpoint =
+  | "register"
+  | "heartbeat"
+  | "metrics"
+  | "checks"
+  | "alerts"
+  | "config"
+  | "config/report";
 
 export type SendOutcome =
   /** 2xx: the backend took it. */

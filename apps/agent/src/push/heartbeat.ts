@@ -40,6 +40,8 @@ interface HeartbeatOptions {
   pages?: Pick<AlertDispatcher, "awaitingPages" | "learnBackendPages">;
   /** Told what each answer says of the backend's own schedule. */
   schedule?: Pick<BackendSchedule, "observe">;
+  /** Shown each answer: its `config_version` says whether the central configuration changed. */
+  config?: { seen(answer: unknown): void };
 }
 
 const CLOCK_SKEW_WARN_MS = 60_000;
@@ -124,6 +126,7 @@ export class Heartbeat {
         rejected_items: rejected,
       });
     const response = HeartbeatResponse.safeParse(outcome.body);
+    this.#o.config?.seen(outcome.body);
     if (response.success && !this.#minimal && !this.#linksLearned) {
       this.#linksLearned = true;
       const base = response.data.ack_link_base;
