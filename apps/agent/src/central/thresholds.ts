@@ -44,7 +44,8 @@ export class CentralThresholds {
         this.#breachSince[index] = undefined;
         return check;
       }
-      const since = (this.#breachSince[index] ??= now);
+      this.#breachSince[index] ??= now;
+      const since = this.#breachSince[index];
       if (forMs === undefined || now - since >= forMs) return check;
       const held = Math.round((now - since) / 1000);
       return { ...check, status: "ok", message: `${check.message} (for ${held} s of ${forMs / 1000} s)` };
