@@ -17,6 +17,7 @@ import { plugins as registry } from "./plugins/registry.ts";
 import type { PluginDefinition } from "./plugins/types.ts";
 import { BackendSchedule } from "./push/backend-schedule.ts";
 import { BackendClient } from "./push/client.ts";
+import { CombinedPush } from "./push/combined.ts";
 import { Heartbeat } from "./push/heartbeat.ts";
 import { BackendLink } from "./push/link.ts";
 import { Pusher } from "./push/pusher.ts";
@@ -49,6 +50,13 @@ interface StartOptions {
 
 const MAINTENANCE_EVERY_MS = 60_000;
 const FIRST_PUSH_AFTER_MS = 1_000;
+/**
+ * After a check changed state or a page was reported, push this soon (not at the next beat):
+ * long enough to gather what one collection round changed into one push.
+ */
+const PROMPT_PUSH_AFTER_MS = 1_000;
+/** How long the single-kind loops sleep while the combined push is in use (they are woken). */
+const IDLE_WHILE_COMBINED_MS = 3_600_000;
 
 export async function startAgent(settings: AgentSettings, options: StartOptions): Promise<RunningAgent> {
   const { log } = options;
@@ -84,6 +92,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     serverId: getServerId,
     log: log.child({ component: "alerts" }),
     ...(options.alertBackoff ? { backoff: options.alertBackoff } : {}),
+    onReported: () => pushSoon(),
     ackLink: agentAckLinks({
       store,
       apiKey: settings.apiKey,
@@ -100,6 +109,8 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     log: log.child({ component: "alerts" }),
     onAlert: () => dispatcher.wake(),
   });
+  // set once the push loops exist: a change is pushed soon instead of at the next beat
+  let pushSoon = () => {};
   const link = new BackendLink({
     store,
     engine,
@@ -107,7 +118,13 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     processStartedAt: startedAt,
     log: log.child({ component: "link" }),
   });
-  const recorder = new Recorder({ store, engine, history: settings.dashboard.enabled, log });
+  const recorder = new Recorder({
+    store,
+    engine,
+    history: settings.dashboard.enabled,
+    log,
+    onStateChange: () => pushSoon(),
+  });
   const scheduler = new Scheduler({
     monitors: central.monitors,
     clockAligned: settings.clockAligned,
@@ -130,12 +147,19 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     ...(options.backoff ? { backoff: options.backoff } : {}),
     ...(options.pendingApprovalRetryMs ? { pendingApprovalRetryMs: options.pendingApprovalRetryMs } : {}),
   });
+  // Backends with the combined push (decision 0036) get everything in it; the loops of the
+  // single-kind routes below sleep until a backend without it is met.
   // one loop per kind: a kind the backend keeps refusing backs off alone, and a slow answer
   // (up to the 30 s timeout) to one kind delays no other kind's push
   const pushLoops = new Map(
     OUTBOX_KINDS.map((kind) => [
       kind,
-      new Loop(`push ${kind}`, async (signal) => (await pusher.pushKind(kind, signal)).delayMs, log),
+      new Loop(
+        `push ${kind}`,
+        async (signal) =>
+          combined.legacy ? (await pusher.pushKind(kind, signal)).delayMs : IDLE_WHILE_COMBINED_MS,
+        log,
+      ),
     ]),
   );
 
@@ -156,10 +180,53 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
       log: log.child({ component: "link" }),
     }),
   });
+  const combined = new CombinedPush({
+    store,
+    client,
+    link,
+    pusher,
+    heartbeat,
+    serverId: getServerId,
+    log: log.child({ component: "push" }),
+  });
   let beatAt = Date.now() + Heartbeat.phase(settings.heartbeatIntervalMs);
+  /** The next combined push carries a heartbeat whatever the time (start, registration). */
+  let beatNow = true;
+  const pushLoop = new Loop(
+    "push",
+    async (signal) => {
+      if (combined.legacy) return combined.legacyRemainingMs();
+      const started = Date.now();
+      const beat = beatNow || beatAt <= started;
+      beatNow = false;
+      const result = await combined.run(signal, { beat });
+      if (result.legacy) {
+        // an older backend: the single-kind loops take over (the heartbeat at once)
+        heartbeatLoop.wake();
+        for (const loop of pushLoops.values()) loop.wake();
+        return combined.legacyRemainingMs();
+      }
+      const now = Date.now();
+      if (beatAt <= now) beatAt = nextRunAt(beatAt, now, settings.heartbeatIntervalMs, false);
+      return Math.min(beatAt - now, result.dataDueInMs ?? Number.POSITIVE_INFINITY);
+    },
+    log,
+  );
+  let pushSoonTimer: NodeJS.Timeout | undefined;
+  pushSoon = () => {
+    if (!backendUrl || pushSoonTimer) return;
+    pushSoonTimer = setTimeout(() => {
+      pushSoonTimer = undefined;
+      if (combined.legacy) for (const kind of ["alerts", "checks"] as const) pushLoops.get(kind)?.wake();
+      else pushLoop.wake();
+    }, PROMPT_PUSH_AFTER_MS);
+    pushSoonTimer.unref();
+  };
   const heartbeatLoop = new Loop(
     "heartbeat",
     async (signal) => {
+      // the combined push carries the heartbeat; this loop beats only on the single-kind route
+      if (!combined.legacy) return IDLE_WHILE_COMBINED_MS;
       const outcome = await heartbeat.beat(signal);
       if (outcome?.kind === "ok") for (const kind of pusher.backendReachable()) pushLoops.get(kind)?.wake();
       const now = Date.now();
@@ -185,6 +252,8 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
         link.reachable();
         log.info("registered with the backend", { server_id: serverId, approval: result.response.approval });
         // one heartbeat right away (the installer waits for it), then the random phase
+        beatNow = true;
+        pushLoop.wake();
         heartbeatLoop.start(0);
         for (const loop of pushLoops.values()) loop.wake();
         return "stop";
@@ -260,6 +329,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
   watchLoop.start(watchEvery);
   if (backendUrl) {
     for (const loop of pushLoops.values()) loop.start(FIRST_PUSH_AFTER_MS);
+    pushLoop.start(serverId ? 0 : FIRST_PUSH_AFTER_MS);
     if (serverId) heartbeatLoop.start(0);
     else registrationLoop.start(0);
   } else {
@@ -274,10 +344,12 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
       stopping ??= (async () => {
         log.info("custos-agent stopping");
         central.stop();
+        clearTimeout(pushSoonTimer);
         await scheduler.stop();
         await Promise.all([
           registrationLoop.stop(),
           ...[...pushLoops.values()].map((loop) => loop.stop()),
+          pushLoop.stop(),
           heartbeatLoop.stop(),
           watchLoop.stop(),
           maintenanceLoop.stop(),

@@ -32,6 +32,8 @@ interface DispatcherOptions {
   now?: () => number;
   /** Makes the acknowledge link of a page for the channel carrying it (none without). */
   ackLink?: AckLinkMaker;
+  /** Called after reports of delivered pages were queued for the backend (pushed soon). */
+  onReported?: () => void;
 }
 
 const MIN_RETRY_MS = 1_000;
@@ -133,6 +135,7 @@ export class AlertDispatcher {
           queueAlertReport(store, delivery.alert, [], serverId, now);
       }
     });
+    if (deliveredByAlert.size > 0 || settledWithout.length > 0) this.#o.onReported?.();
     return due.length;
   }
 

@@ -17,6 +17,11 @@ interface RecorderOptions {
   history: boolean;
   log: Logger;
   now?: () => number;
+  /**
+   * Called after a collection in which a check's status differs from the one it had before in
+   * this process (or a first one is not ok): the pusher sends soon instead of at its next beat.
+   */
+  onStateChange?: () => void;
 }
 
 const CAP_WARN_EVERY_MS = 60_000;
@@ -25,6 +30,8 @@ export class Recorder {
   readonly #o: RecorderOptions;
   readonly #warnedInvalid = new Set<string>();
   #lastCapWarning = 0;
+  /** Each check's last status in this process, to notice a change. */
+  readonly #lastStatus = new Map<string, string>();
 
   constructor(options: RecorderOptions) {
     this.#o = options;
@@ -90,6 +97,13 @@ export class Recorder {
         });
       }
     });
+    let changed = false;
+    for (const check of checks) {
+      const before = this.#lastStatus.get(check.monitor);
+      if (before === undefined ? check.status !== "ok" : before !== check.status) changed = true;
+      this.#lastStatus.set(check.monitor, check.status);
+    }
+    if (changed) this.#o.onStateChange?.();
     for (const event of result.events) {
       log.info(`event: ${event.message}`, {
         monitor: monitor.name,

@@ -17,6 +17,7 @@ export type AgentEndpoint =
   | "metrics"
   | "checks"
   | "alerts"
+  | "push"
   | "config"
   | "config/report";
 
@@ -38,10 +39,12 @@ export type SendOutcome =
       message: string;
       retryAfterMs?: number;
       unreachable: boolean;
+      /** The backend's JSON error when it answered one (a 404 naming no field: no such route). */
+      error?: BackendError;
     };
 
 /** The backend's JSON error (`ApiError`), or the start of a body that was not one. */
-interface BackendError {
+export interface BackendError {
   code: string | null;
   message: string;
   field: string | null;
@@ -146,6 +149,7 @@ export function classify(status: number, text: string, retryAfter: string | null
     status,
     message,
     unreachable: status >= 500,
+    error,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   };
 }

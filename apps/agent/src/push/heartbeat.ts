@@ -46,6 +46,17 @@ interface HeartbeatOptions {
 
 const CLOCK_SKEW_WARN_MS = 60_000;
 
+/** One beat's content and what it reported, kept until the backend answers it. */
+export interface HeartbeatPart {
+  serverId: string;
+  /** The heartbeat's fields without `server_id`. */
+  fields: Record<string, unknown>;
+  minimal: boolean;
+  capped: number;
+  rejected: number;
+  now: number;
+}
+
 /** What one beat reports of a counter: a whole count within the protocol's bound. */
 function unreported(counter: number | undefined): number {
   return Math.min(Math.max(0, Math.floor(counter ?? 0)), LIMITS.maxLostItemsPerHeartbeat);
@@ -73,8 +84,13 @@ export class Heartbeat {
     return Math.floor(random() * intervalMs);
   }
 
-  async beat(signal?: AbortSignal): Promise<SendOutcome | undefined> {
-    const { store, log } = this.#o;
+  /**
+   * What the next beat carries, without `server_id` (the single-kind route adds it, the combined
+   * push carries it once for every part); undefined before registration. `minimal`: only the
+   * fields every backend knows, refused items summed into dropped_samples.
+   */
+  part(minimal = this.#minimal): HeartbeatPart | undefined {
+    const { store } = this.#o;
     const serverId = this.#o.serverId();
     if (!serverId) return undefined;
     const now = (this.#o.now ?? Date.now)();
@@ -82,39 +98,71 @@ export class Heartbeat {
     const rejected = unreported(store.kv.getNumber(KV.rejectedUnreported));
     const awaiting = this.#o.pages?.awaitingPages() ?? [];
     const essential = {
-      server_id: serverId,
       sent_at: new Date(now).toISOString(),
       agent_version: AGENT_VERSION,
       uptime_seconds: Math.round((this.#o.uptimeSeconds ?? uptime)()),
     };
-    const body = (minimal: boolean) =>
-      minimal
-        ? { ...essential, dropped_samples: capped + rejected }
-        : {
-            ...essential,
-            dropped_samples: capped,
-            ...(rejected > 0 ? { rejected_items: rejected } : {}),
-            ...(this.#o.intervalMs
-              ? { heartbeat_interval_seconds: intervalSeconds(this.#o.intervalMs) }
-              : {}),
-            ...(awaiting.length > 0 ? { awaiting_pages: awaiting } : {}),
-            ...(this.#linksLearned ? {} : { want_links: true }),
-          };
-    const send = (minimal: boolean) =>
-      this.#o.client.post("heartbeat", JSON.stringify(body(minimal)), signal ? { signal } : {});
-    let outcome = await send(this.#minimal);
-    if (!this.#minimal && outcome.kind === "rejected") {
-      log.warn("the backend refused this heartbeat's newer fields; sending only those every backend knows", {
-        error: outcome.message,
-      });
-      this.#minimal = true;
-      outcome = await send(true);
+    const fields = minimal
+      ? { ...essential, dropped_samples: capped + rejected }
+      : {
+          ...essential,
+          dropped_samples: capped,
+          ...(rejected > 0 ? { rejected_items: rejected } : {}),
+          ...(this.#o.intervalMs ? { heartbeat_interval_seconds: intervalSeconds(this.#o.intervalMs) } : {}),
+          ...(awaiting.length > 0 ? { awaiting_pages: awaiting } : {}),
+          ...(this.#linksLearned ? {} : { want_links: true as const }),
+        };
+    return { serverId, fields, minimal, capped, rejected, now };
+  }
+
+  /**
+   * The backend refused a beat's fields as invalid: from now on this process sends only those
+   * every backend knows. Returns false when it already did (nothing left to drop).
+   */
+  refused(message: string): boolean {
+    if (this.#minimal) return false;
+    this.#o.log.warn(
+      "the backend refused this heartbeat's newer fields; sending only those every backend knows",
+      {
+        error: message,
+      },
+    );
+    this.#minimal = true;
+    return true;
+  }
+
+  async beat(signal?: AbortSignal): Promise<SendOutcome | undefined> {
+    const { log } = this.#o;
+    let part = this.part();
+    if (!part) return undefined;
+    const send = (p: HeartbeatPart) =>
+      this.#o.client.post(
+        "heartbeat",
+        JSON.stringify({ server_id: p.serverId, ...p.fields }),
+        signal ? { signal } : {},
+      );
+    let outcome = await send(part);
+    if (!part.minimal && outcome.kind === "rejected" && this.refused(outcome.message)) {
+      part = this.part(true) ?? part;
+      outcome = await send(part);
     }
     this.#o.link.record(outcome);
     if (outcome.kind !== "ok") {
       log[outcome.kind === "retry" ? "debug" : "warn"]("heartbeat not accepted", { error: outcome.message });
       return outcome;
     }
+    this.accepted(part, outcome.body);
+    return outcome;
+  }
+
+  /**
+   * The backend acknowledged `part` with `answer` (the heartbeat's answer, on its own route or
+   * inside a combined push's): the reported counts are taken off, and what the answer says of
+   * links, the backend's schedule, its pages and the clock is acted on.
+   */
+  accepted(part: HeartbeatPart, answer: unknown): void {
+    const { store, log } = this.#o;
+    const { capped, rejected, now } = part;
     store.transaction(() => {
       store.kv.set(KV.lastHeartbeatAt, now);
       if (capped > 0) store.kv.add(KV.droppedSamples, -capped);
@@ -125,9 +173,9 @@ export class Heartbeat {
         dropped_samples: capped,
         rejected_items: rejected,
       });
-    const response = HeartbeatResponse.safeParse(outcome.body);
-    this.#o.config?.seen(outcome.body);
-    if (response.success && !this.#minimal && !this.#linksLearned) {
+    const response = HeartbeatResponse.safeParse(answer);
+    this.#o.config?.seen(answer);
+    if (response.success && !part.minimal && !this.#linksLearned) {
       this.#linksLearned = true;
       const base = response.data.ack_link_base;
       if (base) store.kv.set(KV.ackLinkBase, base);
@@ -142,6 +190,5 @@ export class Heartbeat {
       });
       this.#skewWarned = true;
     }
-    return outcome;
   }
 }

@@ -49,7 +49,7 @@ export interface PushFailure {
   retry_at: number;
 }
 
-type Verdict =
+export type Verdict =
   | { state: "retry"; delayMs: number; error: string }
   | { state: "paused"; delayMs: number; reason: string };
 
@@ -171,6 +171,20 @@ export class Pusher {
       woken.push(kind);
     }
     return woken;
+  }
+
+  /**
+   * A batch's outcome when it went another way (the combined push, push/combined.ts): acted on
+   * as for one sent here. undefined: the kind goes on with its next batch.
+   */
+  settle(batch: OutgoingBatch, outcome: SendOutcome): Verdict | undefined {
+    return this.#handle(batch, outcome);
+  }
+
+  /** When every kind may send again after a pause for the API key, approval or rate limit. */
+  pausedUntil(): { until: number; reason: string } | undefined {
+    const pause = this.#pause;
+    return pause && this.#now < pause.until ? pause : undefined;
   }
 
   /** undefined: go on with the next batch. */

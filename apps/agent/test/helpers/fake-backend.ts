@@ -8,7 +8,16 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { gunzipSync } from "node:zlib";
-import { AlertsBatch, ChecksBatch, HeartbeatRequest, MetricsBatch, RegisterRequest } from "@custos/protocol";
+import {
+  AlertsBatch,
+  ChecksBatch,
+  expandCompactMetrics,
+  HeartbeatRequest,
+  MetricsBatch,
+  PUSH_KINDS,
+  PushRequest,
+  RegisterRequest,
+} from "@custos/protocol";
 import type { z } from "zod";
 
 export type FakeMode =
@@ -31,6 +40,13 @@ export interface FakeBackend {
   ackDelayMs: number;
   /** Validate heartbeats as the first backends did (strict, without the later fields). */
   legacyHeartbeat: boolean;
+  /**
+   * Whether it has the combined push (`/push`, decision 0036); without, it answers 404 there
+   * as backends before it did. Off by default, so the single-kind tests keep testing them.
+   */
+  combined: boolean;
+  /** Heartbeat fields the combined push refuses (a backend that predates them). */
+  refusedHeartbeatFields: string[];
   /** What heartbeat answers say of the backend's schedule (`schedule_stale`); none when unset. */
   scheduleStale: { jobs: string[]; sweep_last_run_at: string | null } | undefined;
   registrations: z.output<typeof RegisterRequest>[];
@@ -46,6 +62,10 @@ export interface FakeBackend {
     gzip: boolean;
     batchId?: string;
     items?: number;
+    /** Combined pushes: whether it carried a heartbeat, and the kinds of batch it carried. */
+    heartbeat?: boolean;
+    kinds?: string[];
+    bytes?: number;
     at: number;
   }[];
   replays: number;
@@ -89,6 +109,8 @@ export async function startFakeBackend(
     maxItemsPerBatch: Number.MAX_SAFE_INTEGER,
     ackDelayMs: 0,
     legacyHeartbeat: false,
+    combined: false,
+    refusedHeartbeatFields: [],
     scheduleStale: undefined,
     registrations: [],
     heartbeats: [],
@@ -112,8 +134,20 @@ export async function startFakeBackend(
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const gzip = req.headers["content-encoding"] === "gzip";
     const endpoint = (req.url ?? "").replace(/^\/functions\/v1\/api\/agent\//, "");
-    const log = (status: number, extra: { batchId?: string; items?: number } = {}) =>
-      state.requests.push({ endpoint, status, gzip, ...extra, at: Date.now() });
+    const log = (
+      status: number,
+      extra: { batchId?: string; items?: number; heartbeat?: boolean; kinds?: string[] } = {},
+    ) =>
+      state.requests.push({
+        endpoint,
+        status,
+        gzip,
+        bytes: Buffer.concat(chunks).length,
+        ...extra,
+        at: Date.now(),
+      });
+    if (endpoint === "push" && state.combined && req.method === "POST")
+      return handlePush(req, res, chunks, gzip, log);
     if (req.method !== "POST" || !(endpoint in SCHEMAS)) {
       log(404);
       return send(res, 404, { error: { code: "NOT_FOUND", message: "no such route" } });
@@ -227,6 +261,130 @@ export async function startFakeBackend(
     if (state.ackDelayMs > 0) await new Promise((r) => setTimeout(r, state.ackDelayMs));
     log(200, { batchId: batch.batch_id, items: items.length });
     return send(res, 200, { ok: true, batch_id: batch.batch_id, stored, accepted: items.length });
+  }
+
+  /** The combined push as the backend does it: shape first (400 writes nothing), then each part. */
+  async function handlePush(
+    req: IncomingMessage,
+    res: ServerResponse,
+    chunks: Buffer[],
+    gzip: boolean,
+    log: (status: number, extra?: { heartbeat?: boolean; kinds?: string[] }) => void,
+  ) {
+    const mode = state.modes.push ?? state.mode;
+    if (req.headers.authorization !== `Bearer ${apiKey}` || mode === "unauthorized") {
+      log(401);
+      return send(res, 401, { error: { code: "UNAUTHORIZED", message: "invalid API key" } });
+    }
+    if (mode === "rate_limited") {
+      log(429);
+      res.setHeader("retry-after", "1");
+      return send(res, 429, { error: { code: "RATE_LIMITED", message: "too many requests for the test" } });
+    }
+    if (mode === "unavailable") {
+      log(503);
+      return send(res, 503, { error: { code: "INTERNAL", message: "down for the test" } });
+    }
+    let body: unknown;
+    try {
+      const raw = Buffer.concat(chunks);
+      body = JSON.parse((gzip ? gunzipSync(raw) : raw).toString("utf8"));
+    } catch {
+      log(400);
+      return send(res, 400, { error: { code: "VALIDATION", message: "body is not JSON", field: "body" } });
+    }
+    const parsed = PushRequest.safeParse(body);
+    const kinds = PUSH_KINDS.filter((kind) => (body as Record<string, unknown>)?.[kind] !== undefined);
+    const carried = { heartbeat: (body as Record<string, unknown>)?.heartbeat !== undefined, kinds };
+    const refuse = (field: string, message: string) => {
+      log(400, carried);
+      return send(res, 400, { error: { code: "VALIDATION", message: `${field}: ${message}`, field } });
+    };
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return refuse(issue?.path.join(".") || "body", issue?.message ?? "invalid");
+    }
+    const push = parsed.data;
+    if (push.server_id !== state.serverId) {
+      log(404, carried);
+      return send(res, 404, {
+        error: { code: "NOT_FOUND", message: "server is not registered", field: "server_id" },
+      });
+    }
+    const refusedField = state.refusedHeartbeatFields.find((f) => push.heartbeat && f in push.heartbeat);
+    if (refusedField) return refuse(`heartbeat.${refusedField}`, "unknown field");
+    for (const kind of kinds)
+      if ((state.modes[kind] ?? "ok") === "invalid")
+        return refuse(`${kind}.batch_id`, "refused for the test");
+    const items = {
+      alerts: push.alerts?.alerts.length ?? 0,
+      checks: push.checks?.results.length ?? 0,
+      metrics: push.metrics ? expandCompactMetrics(push.metrics).length : 0,
+    };
+    if (kinds.some((kind) => items[kind] > state.maxItemsPerBatch)) {
+      log(413, carried);
+      return send(res, 413, { error: { code: "PAYLOAD_TOO_LARGE", message: "too many items" } });
+    }
+    if (push.heartbeat) state.heartbeats.push({ ...push.heartbeat, server_id: push.server_id });
+    const acks: Record<string, unknown> = {};
+    const refused: Record<string, unknown> = {};
+    for (const kind of kinds) {
+      const batchId = (push[kind] as { batch_id: string }).batch_id;
+      const kindMode = state.modes[kind] ?? (mode === "pending_approval" ? mode : "ok");
+      if (kindMode === "pending_approval") {
+        refused[kind] = {
+          status: 403,
+          error: { code: "PENDING_APPROVAL", message: "approve the server first" },
+        };
+        continue;
+      }
+      if (kindMode === "unavailable") {
+        refused[kind] = { status: 500, error: { code: "INTERNAL", message: "down for the test" } };
+        continue;
+      }
+      const stored = !batches.has(batchId);
+      if (stored) {
+        batches.add(batchId);
+        if (kind === "metrics" && push.metrics) {
+          for (const s of expandCompactMetrics(push.metrics))
+            state.samples.push({
+              ts: s.ts.getTime(),
+              name: s.name,
+              ...(s.labels ? { labels: s.labels } : {}),
+              value: s.value,
+              batchId,
+            });
+        } else if (kind === "checks" && push.checks) {
+          for (const c of push.checks.results)
+            state.checks.push({
+              monitor: c.monitor,
+              status: c.status,
+              ...(c.message ? { message: c.message } : {}),
+              ts: c.ts.getTime(),
+            });
+        } else if (push.alerts) state.alerts.push(...push.alerts.alerts);
+      } else state.replays++;
+      acks[kind] = { ok: true, batch_id: batchId, stored, accepted: items[kind] };
+    }
+    if (state.ackDelayMs > 0) await new Promise((r) => setTimeout(r, state.ackDelayMs));
+    log(200, carried);
+    return send(res, 200, {
+      ok: true,
+      v: 1,
+      ...(push.heartbeat
+        ? {
+            heartbeat: {
+              ok: true,
+              server_time: new Date().toISOString(),
+              clock_skew_ms: 0,
+              approval: mode === "pending_approval" ? "pending" : "approved",
+              ...(state.scheduleStale ? { schedule_stale: state.scheduleStale } : {}),
+            },
+          }
+        : {}),
+      acks,
+      ...(Object.keys(refused).length > 0 ? { refused } : {}),
+    });
   }
 
   async function start() {
