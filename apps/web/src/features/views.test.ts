@@ -57,6 +57,19 @@ describe("incident timeline", () => {
       describeEntry({ type: "resolved", at: "2026-11-22T10:30:00Z", by: null, duration_seconds: 1800 }),
     ).toMatchObject({ title: "Resolved automatically (recovered)", detail: "after 30m" });
   });
+
+  it("names a note's author, or a former member once the account is gone", () => {
+    const note = {
+      type: "note",
+      id: "00000000-0000-4000-8000-000000000001",
+      at: "2026-11-22T10:05:00Z",
+      text: "<b>x</b>",
+    } as const;
+    expect(describeEntry({ ...note, by: { id: note.id, email: "ann@example.com" } }).title).toBe(
+      "Note by ann@example.com",
+    );
+    expect(describeEntry({ ...note, by: null }).title).toBe("Note by a former member");
+  });
 });
 
 describe("status bars", () => {

@@ -88,8 +88,15 @@ async function parseError(res: Response): Promise<ApiError> {
 
 /** Calls the dashboard API as the signed-in user; resolves to the parsed JSON body. */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const res = await apiResponse(path, options, "application/json");
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+/** Calls the dashboard API as the signed-in user; resolves to the successful response (files). */
+export async function apiResponse(path: string, options: RequestOptions, accept: string): Promise<Response> {
   const { supabase, config } = await getSupabase();
-  const headers: Record<string, string> = { apikey: config.anonKey, accept: "application/json" };
+  const headers: Record<string, string> = { apikey: config.anonKey, accept };
   if (!options.anonymous) {
     const { data } = await supabase.auth.getSession();
     const token = data.session?.access_token;
@@ -117,6 +124,5 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     if (error.status === 401 && !options.anonymous) onUnauthorized?.();
     throw error;
   }
-  if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
+  return res;
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { formatAgo, formatBytes, formatDuration, formatPercent, formatRate } from "./format.ts";
+import {
+  formatAgo,
+  formatBytes,
+  formatDateTimeSeconds,
+  formatDuration,
+  formatPercent,
+  formatRate,
+} from "./format.ts";
 
 describe("formatting", () => {
   it("says durations as notifications do (milliseconds in)", () => {
@@ -15,6 +22,17 @@ describe("formatting", () => {
     expect(formatAgo("2026-11-22T11:59:55Z", now)).toBe("just now");
     expect(formatAgo("2026-11-22T11:57:00Z", now)).toBe("3m ago");
     expect(formatAgo("garbage", now)).toBe("–");
+  });
+  it("gives incident times to the second, in the viewer's zone, and a dash for none", () => {
+    const utc = { locale: "en-US", timeZone: "UTC" };
+    expect(formatDateTimeSeconds("2026-12-05T13:02:07.900Z", utc)).toBe("Dec 5, 2026, 13:02:07");
+    expect(formatDateTimeSeconds("2026-12-05T00:00:09Z", utc)).toBe("Dec 5, 2026, 00:00:09");
+    expect(formatDateTimeSeconds("2026-12-05T13:02:07Z", { locale: "en-US", timeZone: "Asia/Kolkata" })).toBe(
+      "Dec 5, 2026, 18:32:07",
+    );
+    expect(formatDateTimeSeconds(null)).toBe("–");
+    expect(formatDateTimeSeconds("garbage")).toBe("–");
+    expect(formatDateTimeSeconds("2026-12-05T13:02:07Z")).toMatch(/:07/);
   });
   it("never prints NaN", () => {
     expect(formatPercent(null)).toBe("–");

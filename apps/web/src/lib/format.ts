@@ -49,6 +49,34 @@ export function formatDateTime(iso: string | null | undefined): string {
   return Number.isFinite(t) ? dateTime.format(t) : "–";
 }
 
+const secondsOptions: Intl.DateTimeFormatOptions = {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+};
+const dateTimeSeconds = new Intl.DateTimeFormat(undefined, secondsOptions);
+/**
+ * To the second, for incidents (when exactly did it start, when was it acknowledged): "Dec 5,
+ * 2026, 13:02:07" in the viewer's locale and time zone; `zone` fixes both for tests.
+ */
+export function formatDateTimeSeconds(
+  iso: string | null | undefined,
+  zone?: { locale: string; timeZone: string },
+): string {
+  if (!iso) return "–";
+  const t = Date.parse(iso);
+  if (!Number.isFinite(t)) return "–";
+  return (
+    zone
+      ? new Intl.DateTimeFormat(zone.locale, { ...secondsOptions, timeZone: zone.timeZone })
+      : dateTimeSeconds
+  ).format(t);
+}
+
 const dayFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
 export function formatUtcDay(epochMs: number): string {
   return dayFormat.format(epochMs);

@@ -322,6 +322,21 @@ export function useIncidentAction(orgId: string) {
   );
 }
 
+export function useAddIncidentNote(orgId: string, incidentId: string) {
+  return useRefreshingMutation(
+    (text: string) => call("addIncidentNote", { org_id: orgId, incident_id: incidentId }, { body: { text } }),
+    [keys.incident(orgId, incidentId)],
+  );
+}
+
+export function useDeleteIncidentNote(orgId: string, incidentId: string) {
+  return useRefreshingMutation(
+    (noteId: string) =>
+      call("deleteIncidentNote", { org_id: orgId, incident_id: incidentId, note_id: noteId }),
+    [keys.incident(orgId, incidentId)],
+  );
+}
+
 export function useCreateApiKey(orgId: string) {
   return useRefreshingMutation(
     (body: BodyOf<"createApiKey">) => call("createApiKey", { org_id: orgId }, { body }),
@@ -440,7 +455,8 @@ export function useUpdateProbe(orgId: string) {
 /** Runs a probe config once without saving it (the form's "Test"). */
 export function useTestProbe(orgId: string) {
   return useMutation({
-    mutationFn: (config: BodyOf<"testProbe">["config"]) => call("testProbe", { org_id: orgId }, { body: { config } }),
+    mutationFn: (config: BodyOf<"testProbe">["config"]) =>
+      call("testProbe", { org_id: orgId }, { body: { config } }),
   });
 }
 

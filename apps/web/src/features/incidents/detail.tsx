@@ -8,11 +8,12 @@ import { Card, CardHeader, PageHeader } from "@/components/ui/card.tsx";
 import { cx } from "@/components/ui/cx.ts";
 import { EmptyState, itemFallback } from "@/components/ui/states.tsx";
 import type { TimelineEntry } from "@/lib/contract.ts";
-import { formatDateTime, formatDuration } from "@/lib/format.ts";
+import { formatDateTimeSeconds, formatDuration } from "@/lib/format.ts";
 import { useOrg } from "@/lib/org.tsx";
 import { useIncident } from "@/lib/queries.ts";
 import { INCIDENT_STATUS, SEVERITY } from "@/lib/status.ts";
 import { IncidentActions } from "./actions.tsx";
+import { IncidentNoteForm, NoteText } from "./notes.tsx";
 
 const EVENT_TEXT: Record<string, string> = {
   down: "down alert",
@@ -38,7 +39,7 @@ export function describeEntry(entry: TimelineEntry): { title: string; detail?: s
     case "opened":
       return {
         title: "Incident opened",
-        detail: `Failure began ${formatDateTime(entry.started_at)}${entry.cause ? ` · ${entry.cause}` : ""}`,
+        detail: `Failure began ${formatDateTimeSeconds(entry.started_at)}${entry.cause ? ` · ${entry.cause}` : ""}`,
         tone: "red",
       };
     case "notification": {
@@ -46,7 +47,7 @@ export function describeEntry(entry: TimelineEntry): { title: string; detail?: s
       const what = EVENT_TEXT[entry.event] ?? entry.event;
       const parts: string[] = [];
       if (entry.status === "delivered" && entry.delivered_at)
-        parts.push(`delivered ${formatDateTime(entry.delivered_at)}`);
+        parts.push(`delivered ${formatDateTimeSeconds(entry.delivered_at)}`);
       if (entry.status === "suppressed" && entry.reason) parts.push(`not sent: ${entry.reason}`);
       if (entry.error) parts.push(`error: ${entry.error}`);
       if (entry.attempts > 1) parts.push(`${entry.attempts} attempts`);
@@ -66,6 +67,9 @@ export function describeEntry(entry: TimelineEntry): { title: string; detail?: s
         detail: `after ${formatDuration(entry.duration_seconds * 1000)}`,
         tone: "green",
       };
+    case "note":
+      // the text itself is shown below the title, as written (NoteText)
+      return { title: `Note by ${entry.by?.email ?? "a former member"}`, tone: "blue" };
   }
 }
 
@@ -86,7 +90,7 @@ const DOT: Record<Tone, string> = {
   blue: "bg-blue-500",
 };
 
-function Timeline({ entries }: { entries: readonly TimelineEntry[] }) {
+function Timeline({ entries, incidentId }: { entries: readonly TimelineEntry[]; incidentId: string }) {
   return (
     <ol className="relative ml-2 border-gray-200 border-l dark:border-gray-800">
       {entries.map((entry, i) => {
@@ -102,7 +106,7 @@ function Timeline({ entries }: { entries: readonly TimelineEntry[] }) {
               )}
             />
             <time dateTime={entry.at} className="block text-gray-500 text-xs dark:text-gray-400">
-              {formatDateTime(entry.at)}
+              {formatDateTimeSeconds(entry.at)}
             </time>
             <p className="font-medium text-gray-900 text-sm dark:text-gray-100">
               {text.title}
@@ -113,6 +117,7 @@ function Timeline({ entries }: { entries: readonly TimelineEntry[] }) {
               ) : null}
             </p>
             {text.detail ? <p className="text-gray-600 text-sm dark:text-gray-400">{text.detail}</p> : null}
+            {entry.type === "note" ? <NoteText note={entry} incidentId={incidentId} /> : null}
           </li>
         );
       })}
@@ -194,19 +199,19 @@ export function IncidentDetailView() {
             <Fact label="Monitor">
               {incident.monitor?.name ?? (incident.kind === "heartbeat" ? "heartbeat" : "–")}
             </Fact>
-            <Fact label="Started">{formatDateTime(incident.started_at)}</Fact>
-            <Fact label="Detected">{formatDateTime(incident.opened_at)}</Fact>
+            <Fact label="Started">{formatDateTimeSeconds(incident.started_at)}</Fact>
+            <Fact label="Detected">{formatDateTimeSeconds(incident.opened_at)}</Fact>
             <Fact label={incident.status === "resolved" ? "Duration" : "Ongoing for"}>
               {formatDuration(incident.duration_seconds * 1000)}
             </Fact>
             <Fact label="Acknowledged">
               {incident.acknowledged_at
-                ? `${formatDateTime(incident.acknowledged_at)} ${acknowledger(incident.acknowledged_by, incident.acknowledged_via)}`
+                ? `${formatDateTimeSeconds(incident.acknowledged_at)} ${acknowledger(incident.acknowledged_by, incident.acknowledged_via)}`
                 : "not yet"}
             </Fact>
             <Fact label="Resolved">
               {incident.resolved_at
-                ? `${formatDateTime(incident.resolved_at)}${incident.resolved_by ? ` by ${incident.resolved_by.email ?? "a former member"}` : " (recovered)"}`
+                ? `${formatDateTimeSeconds(incident.resolved_at)}${incident.resolved_by ? ` by ${incident.resolved_by.email ?? "a former member"}` : " (recovered)"}`
                 : "not yet"}
             </Fact>
           </dl>
@@ -214,13 +219,14 @@ export function IncidentDetailView() {
         <Card>
           <CardHeader
             title="Timeline"
-            description="Opened, who was notified where, acknowledged, resolved."
+            description="Opened, who was notified where, notes, acknowledged, resolved."
           />
           {timeline.length === 0 ? (
             <p className="text-gray-500 text-sm">No events yet.</p>
           ) : (
-            <Timeline entries={timeline} />
+            <Timeline entries={timeline} incidentId={incident.id} />
           )}
+          <IncidentNoteForm incidentId={incident.id} />
         </Card>
       </div>
     </div>

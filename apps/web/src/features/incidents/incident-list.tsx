@@ -3,7 +3,7 @@ import Link from "next/link";
 import { memo } from "react";
 import { Badge } from "@/components/ui/badge.tsx";
 import type { IncidentItem } from "@/lib/contract.ts";
-import { formatAgo, formatDateTime, formatDuration } from "@/lib/format.ts";
+import { formatAgo, formatDateTimeSeconds, formatDuration } from "@/lib/format.ts";
 import { INCIDENT_STATUS, SEVERITY } from "@/lib/status.ts";
 import { IncidentActions } from "./actions.tsx";
 
@@ -42,10 +42,8 @@ export const IncidentRow = memo(function IncidentRow({
             </>
           ) : null}
           {incident.cause ? `${incident.cause} · ` : null}
-          <span title={formatDateTime(incident.started_at)}>
-            started {formatAgo(incident.started_at, now)}
-          </span>
-          {" · "}
+          started <time dateTime={incident.started_at}>{formatDateTimeSeconds(incident.started_at)}</time> (
+          {formatAgo(incident.started_at, now)}){" · "}
           {incident.status === "resolved" ? "lasted" : "for"}{" "}
           {formatDuration(incident.duration_seconds * 1000)}
           {incident.acknowledged_by

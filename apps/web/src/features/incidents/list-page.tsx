@@ -7,6 +7,7 @@ import type { IncidentsQuery } from "@/lib/contract.ts";
 import { useNow } from "@/lib/hooks/use-now.ts";
 import { useOrg } from "@/lib/org.tsx";
 import { useIncidentPages } from "@/lib/queries.ts";
+import { IncidentsExport } from "./export.tsx";
 import { IncidentListView } from "./incident-list.tsx";
 
 type Filter = IncidentsQuery["status"];
@@ -35,8 +36,11 @@ export function IncidentsPage() {
 
   return (
     <div>
-      <div className="mb-3 overflow-x-auto">
-        <Segmented label="Show incidents" value={filter} options={FILTERS} onChange={setFilter} />
+      <div className="mb-3 flex flex-wrap items-end justify-between gap-3">
+        <div className="max-w-full overflow-x-auto">
+          <Segmented label="Show incidents" value={filter} options={FILTERS} onChange={setFilter} />
+        </div>
+        <IncidentsExport />
       </div>
       {query.isPending ? (
         <LoadingState label="Loading incidents" />

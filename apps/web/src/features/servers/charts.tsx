@@ -10,6 +10,7 @@ import { formatBytes, formatNumber, formatPercent, formatRate } from "@/lib/form
 import { useOrg } from "@/lib/org.tsx";
 import { useMetrics } from "@/lib/queries.ts";
 import { type ChartColumn, labelValues, lastValue, type MetricSeries, toRows } from "@/lib/series.ts";
+import { ChartExport } from "./exports.tsx";
 import { CHART_METRICS } from "./metric-list.ts";
 
 export const RANGES: ReadonlyArray<{ value: MetricRange; label: string }> = [
@@ -126,8 +127,22 @@ export function buildCharts(data: MetricsResponse): ChartSpec[] {
   return specs;
 }
 
-function ChartCard({ spec, data, range }: { spec: ChartSpec; data: MetricsResponse; range: MetricRange }) {
+function ChartCard({
+  spec,
+  data,
+  range,
+  serverId,
+}: {
+  spec: ChartSpec;
+  data: MetricsResponse;
+  range: MetricRange;
+  serverId: string;
+}) {
   const rows = useMemo(() => toRows(data, spec.columns), [data, spec.columns]);
+  const names = useMemo(
+    () => [...new Set(data.series.filter((s) => spec.columns.some((c) => c.match(s))).map((s) => s.name))],
+    [data, spec.columns],
+  );
   const hasData = rows.some((r) => spec.columns.some((c) => r[c.key] !== null));
   const headline = hasData ? spec.headline(rows) : "no data";
   return (
@@ -152,6 +167,7 @@ function ChartCard({ spec, data, range }: { spec: ChartSpec; data: MetricsRespon
           No {spec.title.toLowerCase()} data in {RANGE_TEXT[range]}.
         </p>
       )}
+      {hasData ? <ChartExport serverId={serverId} title={spec.title} names={names} range={range} /> : null}
     </Card>
   );
 }
@@ -195,7 +211,13 @@ export function ServerCharts({
       ) : query.data ? (
         <div className={`grid gap-4 lg:grid-cols-2 ${query.isPlaceholderData ? "opacity-60" : ""}`}>
           {charts.map((spec) => (
-            <ChartCard key={spec.id} spec={spec} data={query.data} range={query.data.range} />
+            <ChartCard
+              key={spec.id}
+              spec={spec}
+              data={query.data}
+              range={query.data.range}
+              serverId={serverId}
+            />
           ))}
         </div>
       ) : null}

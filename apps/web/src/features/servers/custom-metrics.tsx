@@ -10,6 +10,7 @@ import { useOrg } from "@/lib/org.tsx";
 import { useMetricNames, useMetrics } from "@/lib/queries.ts";
 import { lastValue, toRows } from "@/lib/series.ts";
 import { RANGE_TEXT, ServerCharts } from "./charts.tsx";
+import { ChartExport } from "./exports.tsx";
 import {
   batches,
   CHARTS_PER_PAGE,
@@ -37,7 +38,9 @@ function MetricCard({
   loading,
   stale,
   range,
+  serverId,
 }: {
+  serverId: string;
   metric: MetricNameInfo;
   data: MetricsResponse | undefined;
   loading: boolean;
@@ -86,6 +89,7 @@ function MetricCard({
               The first {chart.columns.length} of {metric.series} series; {chart.hidden} not drawn.
             </p>
           ) : null}
+          <ChartExport serverId={serverId} title={name} names={[name]} range={range} />
         </>
       ) : (
         <p className="flex h-[180px] items-center justify-center text-center text-gray-500 text-sm dark:text-gray-400">
@@ -128,6 +132,7 @@ function MetricBatch({
       {metrics.map((metric) => (
         <MetricCard
           key={metric.name}
+          serverId={serverId}
           metric={metric}
           data={query.data}
           loading={!query.data || (previous && !present.has(metric.name))}

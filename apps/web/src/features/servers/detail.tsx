@@ -18,6 +18,7 @@ import { BAR_LABEL, checkStatus, SERVER_STATE, trackerState } from "@/lib/status
 import { IncidentListView } from "../incidents/incident-list.tsx";
 import { ServerMetrics } from "./custom-metrics.tsx";
 import { dataLossNote } from "./data-loss.ts";
+import { CheckHistoryExport } from "./exports.tsx";
 
 const hourFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit" });
 
@@ -343,6 +344,7 @@ export function ServerDetailView() {
         <CardHeader
           title="Monitors"
           description="Hourly results over the last 72 hours, and uptime over that time."
+          actions={<CheckHistoryExport serverId={server.id} />}
         />
         <Monitors detail={detail} />
       </Card>

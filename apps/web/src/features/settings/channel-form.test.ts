@@ -1,7 +1,14 @@
 import { SETTINGS_BY_KIND } from "@custos/protocol";
 import { NotificationChannelKind } from "@custos/protocol/dashboard";
 import { describe, expect, it } from "vitest";
-import { CHANNEL_FIELDS, channelPayload, channelTarget, KIND_LABEL } from "./channel-form.ts";
+import {
+  CHANNEL_FIELDS,
+  channelFormValues,
+  channelPayload,
+  channelTarget,
+  channelUpdate,
+  KIND_LABEL,
+} from "./channel-form.ts";
 
 describe("channel form", () => {
   it("offers every channel kind the API accepts, each with a label and at least one field", () => {
@@ -97,5 +104,35 @@ describe("channel form", () => {
     expect(channelTarget("matrix", { room_id: "!ops:example.org" })).toBe("Matrix !ops:example.org");
     expect(channelTarget("teams", {})).toBe("Teams workflow");
     expect(channelTarget("pagerduty", {})).toBe("PagerDuty service");
+  });
+
+  it("fills an edit form from the stored config and leaves every secret field empty", () => {
+    expect(channelFormValues("sms", { to: ["+14155550123", "+14155550199"], from: "+14155550100" })).toEqual({
+      to: "+14155550123, +14155550199",
+      from: "+14155550100",
+    });
+    expect(
+      channelFormValues("webhook", { url: "https://example.com/h", headers: { "X-Team": "ops" } }),
+    ).toEqual({
+      url: "https://example.com/h",
+    });
+  });
+
+  it("sends an edit without a secret when no secret field was typed in, so the stored one is kept", () => {
+    const stored = { to: ["+14155550123"], from: "+14155550100" };
+    expect(channelUpdate("sms", stored, { to: "+14155550123, +14155550199", from: "+14155550100" })).toEqual({
+      config: { to: ["+14155550123", "+14155550199"], from: "+14155550100" },
+    });
+    expect(channelUpdate("sms", stored, { to: "+14155550123", auth_token: " new-token " })).toEqual({
+      config: { to: ["+14155550123"] },
+      secret: { auth_token: "new-token" },
+    });
+  });
+
+  it("keeps config the form does not show (a webhook's plain headers) when editing", () => {
+    const stored = { url: "https://example.com/old", headers: { "X-Team": "ops" } };
+    expect(channelUpdate("webhook", stored, { url: "https://example.com/new" })).toEqual({
+      config: { url: "https://example.com/new", headers: { "X-Team": "ops" } },
+    });
   });
 });

@@ -182,6 +182,42 @@ export function channelPayload(
   return { config, secret };
 }
 
+/** Pure: an existing channel's settings as form text; secret fields start empty (never shown back). */
+export function channelFormValues(
+  kind: NotificationChannelKind,
+  config: Record<string, unknown>,
+): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const field of CHANNEL_FIELDS[kind]) {
+    const value = config[field.key];
+    if (field.secret || value === undefined || value === null) continue;
+    if (Array.isArray(value)) values[field.key] = value.join(", ");
+    else if (typeof value === "string" || typeof value === "number") values[field.key] = String(value);
+  }
+  return values;
+}
+
+/**
+ * Pure: an edit form -> the PATCH body. The config is the stored one with the form's fields put
+ * in (a cleared optional field removed), so settings the form does not show (a webhook's plain
+ * headers) survive; the secret holds only the fields typed in, and is left out when none was,
+ * so the API keeps every stored secret value that was left empty.
+ */
+export function channelUpdate(
+  kind: NotificationChannelKind,
+  stored: Record<string, unknown>,
+  values: Record<string, string>,
+): { config: Record<string, unknown>; secret?: Record<string, unknown> } {
+  const { config: typed, secret } = channelPayload(kind, values);
+  const config: Record<string, unknown> = { ...stored };
+  for (const field of CHANNEL_FIELDS[kind]) {
+    if (field.secret) continue;
+    if (field.key in typed) config[field.key] = typed[field.key];
+    else delete config[field.key];
+  }
+  return Object.keys(secret).length > 0 ? { config, secret } : { config };
+}
+
 /** A one-line description of where a channel sends (non-secret settings only). */
 export function channelTarget(kind: NotificationChannelKind, config: Record<string, unknown>): string {
   const list = (v: unknown) => (Array.isArray(v) ? v.join(", ") : typeof v === "string" ? v : "");

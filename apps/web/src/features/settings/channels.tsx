@@ -22,7 +22,14 @@ import {
   useTestChannel,
   useUpdateChannel,
 } from "@/lib/queries.ts";
-import { CHANNEL_FIELDS, channelPayload, channelTarget, KIND_LABEL } from "./channel-form.ts";
+import {
+  CHANNEL_FIELDS,
+  channelFormValues,
+  channelPayload,
+  channelTarget,
+  channelUpdate,
+  KIND_LABEL,
+} from "./channel-form.ts";
 import { EditorForm, usePermission } from "./shared.tsx";
 
 function AddChannel({ onDone }: { onDone: () => void }) {
@@ -75,22 +82,104 @@ function AddChannel({ onDone }: { onDone: () => void }) {
           maxLength={100}
           error={error?.field === "name" ? error.message : undefined}
         />
-        {CHANNEL_FIELDS[kind].map((field) => (
-          <TextField
-            key={`${kind}.${field.key}`}
-            label={`${field.label}${field.optional ? " (optional)" : ""}`}
-            type={field.type ?? "text"}
-            placeholder={field.placeholder}
-            hint={field.hint ?? (field.secret ? "Stored as a secret; never shown again." : undefined)}
-            required={!field.optional}
-            autoComplete="off"
-            value={values[field.key] ?? ""}
-            onChange={(e) => setValues((v) => ({ ...v, [field.key]: e.target.value }))}
-            error={fieldError(field.key, field.secret)}
-          />
-        ))}
+        <SettingsFields kind={kind} values={values} setValues={setValues} fieldError={fieldError} />
       </div>
     </EditorForm>
+  );
+}
+
+/**
+ * A kind's settings as text fields. Editing (`storedSecrets` given), a secret field starts empty
+ * and may stay empty: the stored value is kept, since it is never shown back.
+ */
+function SettingsFields({
+  kind,
+  values,
+  setValues,
+  fieldError,
+  storedSecrets,
+}: {
+  kind: NotificationChannelKind;
+  values: Record<string, string>;
+  setValues: (update: (v: Record<string, string>) => Record<string, string>) => void;
+  fieldError: (key: string, secret?: boolean) => string | undefined;
+  storedSecrets?: readonly string[];
+}) {
+  return CHANNEL_FIELDS[kind].map((field) => {
+    const kept = field.secret && storedSecrets?.includes(field.key);
+    return (
+      <TextField
+        key={`${kind}.${field.key}`}
+        label={`${field.label}${field.optional ? " (optional)" : ""}`}
+        type={field.type ?? "text"}
+        placeholder={kept ? "•••••••• (unchanged)" : field.placeholder}
+        hint={
+          kept
+            ? "Stored as a secret. Leave empty to keep it; type a new value to replace it."
+            : (field.hint ?? (field.secret ? "Stored as a secret; never shown again." : undefined))
+        }
+        required={!field.optional && !kept}
+        autoComplete="off"
+        value={values[field.key] ?? ""}
+        onChange={(e) => setValues((v) => ({ ...v, [field.key]: e.target.value }))}
+        error={fieldError(field.key, field.secret)}
+      />
+    );
+  });
+}
+
+/** Edit a channel in place: its name and settings; the kind stays, secrets are kept unless retyped. */
+function EditChannel({ channel, onDone }: { channel: ChannelItem; onDone: () => void }) {
+  const { orgId } = useOrg();
+  const update = useUpdateChannel(orgId);
+  const [name, setName] = useState(channel.name);
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    channelFormValues(channel.kind, channel.config),
+  );
+  const error = update.error instanceof ApiError ? update.error : undefined;
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const body = {
+      name: name.trim() || channel.name,
+      ...channelUpdate(channel.kind, channel.config, values),
+    };
+    update.mutate({ id: channel.id, body }, { onSuccess: onDone });
+  }
+  const fieldError = (key: string, secret?: boolean) => {
+    const path = `${secret ? "secret" : "config"}.${key}`;
+    return error?.field === path || error?.field?.startsWith(`${path}.`) ? error.message : undefined;
+  };
+  const shownAtField =
+    error?.field === "name" ||
+    CHANNEL_FIELDS[channel.kind].some((f) => fieldError(f.key, f.secret) !== undefined);
+  return (
+    <div className="mt-3">
+      <EditorForm
+        onSubmit={submit}
+        submitLabel="Save changes"
+        pending={update.isPending}
+        onCancel={onDone}
+        error={shownAtField ? undefined : update.error}
+      >
+        <div className="grid gap-4 sm:grid-cols-2">
+          <TextField
+            label="Name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={100}
+            required
+            error={error?.field === "name" ? error.message : undefined}
+          />
+          <SettingsFields
+            kind={channel.kind}
+            values={values}
+            setValues={setValues}
+            fieldError={fieldError}
+            storedSecrets={channel.secret_fields}
+          />
+        </div>
+      </EditorForm>
+    </div>
   );
 }
 
@@ -111,6 +200,7 @@ function ChannelRow({ channel, canManage }: { channel: ChannelItem; canManage: b
   const update = useUpdateChannel(orgId);
   const remove = useDeleteChannel(orgId);
   const [confirm, setConfirm] = useState(false);
+  const [editing, setEditing] = useState(false);
   return (
     <li className="py-3">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -133,6 +223,9 @@ function ChannelRow({ channel, canManage }: { channel: ChannelItem; canManage: b
               onClick={() => test.mutate(channel.id)}
             >
               Send test<span className="sr-only"> to {channel.name}</span>
+            </Button>
+            <Button size="sm" variant="ghost" onClick={() => setEditing(true)} disabled={editing}>
+              Edit<span className="sr-only"> {channel.name}</span>
             </Button>
             <Button
               size="sm"
@@ -164,6 +257,7 @@ function ChannelRow({ channel, canManage }: { channel: ChannelItem; canManage: b
           </div>
         ) : null}
       </div>
+      {editing ? <EditChannel channel={channel} onDone={() => setEditing(false)} /> : null}
       {test.data ? <TestResult result={test.data} /> : null}
       <MutationNote error={test.error ?? update.error ?? remove.error} />
     </li>
