@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { createApiKey, createOrganization, createProbe, JOBS } from "@custos/backend";
+import { compactMetrics } from "@custos/protocol";
 import { createTestDatabase, freePort } from "@custos/testkit";
 import postgres, { type Sql } from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -203,6 +204,59 @@ describe("Supabase function `api` in Deno", () => {
     const response = await post("/metrics", bad, { gzip: true });
     expect(response.status).toBe(400);
     expect(response.body.error).toMatchObject({ code: "VALIDATION", field: "samples.1.value" });
+  });
+
+  it("takes a gzip combined push (decision 0036), a gzip bomb 413 naming the limit, broken gzip 400", async () => {
+    const registered = await post("/register", {
+      hostname: "edge-3",
+      server_name: "edge-3",
+      agent_version: "0.1.0",
+      os: "linux",
+      arch: "x64",
+    });
+    const serverId = registered.body.server_id as string;
+    const wire = samples(60).map((s) => ({ ...s, ts: Date.parse(s.ts) }));
+    const push = {
+      v: 1,
+      server_id: serverId,
+      heartbeat: { sent_at: new Date().toISOString() },
+      checks: { batch_id: randomUUID(), results: [{ monitor: "http:edge", status: "down", ts: Date.now() }] },
+      metrics: compactMetrics(randomUUID(), wire),
+    };
+    const response = await post("/push", push, { gzip: true });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      ok: true,
+      heartbeat: { ok: true },
+      acks: { checks: { stored: true, accepted: 1 }, metrics: { stored: true, accepted: 60 } },
+    });
+    const [row] = await sql<{ samples: number; checks: number; beat: Date | null }[]>`
+      select (select count(*)::int from public.metric_samples s join public.metric_series ms on ms.id = s.series_id
+               where ms.server_id = ${serverId}) as samples,
+             (select count(*)::int from public.check_results where server_id = ${serverId}) as checks,
+             (select last_heartbeat_at from public.servers where id = ${serverId}) as beat`;
+    expect(row).toMatchObject({ samples: 60, checks: 1 });
+    expect(row?.beat).toBeInstanceOf(Date);
+
+    const raw = async (body: Uint8Array) => {
+      const answer = await fetch(`${baseUrl}/api/agent/push`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${key}`,
+          "content-type": "application/json",
+          "content-encoding": "gzip",
+        },
+        body,
+      });
+      return { status: answer.status, body: (await answer.json()) as Record<string, any> };
+    };
+    const bomb = await raw(gzipSync(JSON.stringify({ ...push, pad: "0".repeat(9_000_000) })));
+    expect(bomb.status).toBe(413);
+    expect(bomb.body.error.message).toContain("8388608");
+    const whole = gzipSync(JSON.stringify(push));
+    const broken = await raw(whole.subarray(0, whole.length - 12));
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.field).toBe("body");
   });
 
   it("runs every job of the table from the cron route: an HTTP probe through fetch, a TCP probe unsupported", async () => {
