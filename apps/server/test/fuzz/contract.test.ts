@@ -181,7 +181,7 @@ function bodyMutation(example: Json, pick: number, op: BodyOp): { body: string; 
 }
 
 describe("agent routes under hostile input", () => {
-  const ROUTES = ["register", "heartbeat", "metrics", "checks", "alerts"] as const;
+  const ROUTES = ["register", "heartbeat", "metrics", "checks", "alerts", "config", "config/report"] as const;
 
   it(
     "never answer 5xx, name the field of a 400, and store nothing they refuse",

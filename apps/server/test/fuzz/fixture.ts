@@ -311,6 +311,18 @@ export function dashboardExamples(ids: Record<string, string>): Record<RouteName
     updateStatusPage: { body: { title: "Fuzz", monitor_ids: [ids.monitor_id as string], enabled: true } },
     deleteStatusPage: {},
     publicStatusPage: {},
+    monitorConfig: {},
+    putMonitorConfig: {
+      body: {
+        scope: "org",
+        monitors: [
+          { type: "http", name: "site", check_interval: "30s", options: { url: "http://127.0.0.1:9/" } },
+        ],
+        thresholds: [{ metric: "cpu.percent", crit_above: 90, for: "5m" }],
+      },
+    },
+    serverMonitorConfig: {},
+    putServerTags: { body: { tags: ["web", "db"] } },
   };
 }
 
@@ -363,6 +375,14 @@ export function agentExamples(serverId: string): Record<string, Json> {
           message: "site down",
         },
       ],
+    },
+    config: { server_id: serverId },
+    "config/report": {
+      server_id: serverId,
+      version: "0".repeat(64),
+      status: "refused",
+      reason: "monitors[0].options.url: invalid URL",
+      local_monitors: ["system"],
     },
   };
 }
