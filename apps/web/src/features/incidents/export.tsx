@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useId, useState } from "react";
 import { DownloadButtons } from "@/components/download-buttons.tsx";
 import { controlClass } from "@/components/ui/field.tsx";
 import { downloadExport } from "@/lib/download.ts";
@@ -7,7 +7,7 @@ import { useOrg } from "@/lib/org.tsx";
 import { localDateValue, localDaysRange } from "./export-range.ts";
 
 const SPANS = [
-  { days: 1, label: "that day" },
+  { days: 1, label: "1 day" },
   { days: 7, label: "7 days" },
   { days: 30, label: "30 days" },
   { days: 365, label: "a year" },
@@ -22,20 +22,27 @@ export function IncidentsExport() {
   const [day, setDay] = useState(() => localDateValue(new Date()));
   const [days, setDays] = useState<number>(1);
   const range = localDaysRange(day, days);
+  const id = useId();
   return (
     <div className="flex flex-wrap items-end gap-2">
-      <label className="text-sm">
-        <span className="mb-1 block font-medium text-gray-700 dark:text-gray-300">Export from</span>
+      <div className="text-sm">
+        <label htmlFor={`${id}-day`} className="mb-1 block font-medium text-gray-700 dark:text-gray-300">
+          Export from
+        </label>
         <input
+          id={`${id}-day`}
           type="date"
           value={day}
           onChange={(e) => setDay(e.target.value)}
           className={`${controlClass} w-auto`}
         />
-      </label>
-      <label className="text-sm">
-        <span className="mb-1 block font-medium text-gray-700 dark:text-gray-300">for</span>
+      </div>
+      <div className="text-sm">
+        <label htmlFor={`${id}-days`} className="mb-1 block font-medium text-gray-700 dark:text-gray-300">
+          Export length
+        </label>
         <select
+          id={`${id}-days`}
           value={days}
           onChange={(e) => setDays(Number(e.target.value))}
           className={`${controlClass} w-auto`}
@@ -46,7 +53,7 @@ export function IncidentsExport() {
             </option>
           ))}
         </select>
-      </label>
+      </div>
       <DownloadButtons
         what="incidents"
         disabled={range === null}
