@@ -3,6 +3,8 @@ import type { Queryable } from "../db/queryable.ts";
 import { iso } from "../orgs/access.ts";
 import type { MonitorRow } from "./view.ts";
 
+const HOUR_MS = 3_600_000;
+
 /** Each window ends now and starts on the hour, this many hours back (the current hour counts). */
 export const UPTIME_WINDOW_HOURS: Record<UptimeWindow, number> = {
   "24h": 24,
@@ -17,35 +19,35 @@ export const UPTIME_WINDOW_HOURS: Record<UptimeWindow, number> = {
  * raw results that fall inside a maintenance window of the monitor, its server or the
  * organization (windows merged first, so overlapping ones subtract once). 365 days read at most
  * 8,760 rollup rows through the primary key; the raw reads are the last minutes and the
- * maintenance spans only.
+ * maintenance spans only. One pass sums every window (`filter (where ts >= from)`).
  *
  * Windows start on the hour because the rollups are hourly: "24h" is the current hour and the 23
  * before it. The percent is rounded down to 3 decimals, so one failure never shows as 100 %.
  */
 export async function selectUptime(tx: Queryable, monitor: MonitorRow): Promise<MonitorUptime[]> {
-  const windows = Object.entries(UPTIME_WINDOW_HOURS).map(([name, hours], ord) => ({ name, hours, ord }));
-  const rows = await tx<{ window: UptimeWindow; from: Date; up: number; down: number }[]>`
-    with windows as (
-      select w.name, w.ord, private.bucket_1h(now()) - make_interval(hours => w.hours - 1) as from_ts
-      from jsonb_to_recordset(${tx.json(windows)}::jsonb) as w(name text, hours int, ord int)
-    ),
-    earliest as (select min(from_ts) as t from windows),
-    maintenance as (
-      select unnest(range_agg(tstzrange(greatest(mw.starts_at, e.t), least(mw.ends_at, now())))) as span
-      from public.maintenance_windows mw, earliest e
-      where mw.org_id = ${monitor.org_id} and mw.ends_at > e.t and mw.starts_at < now()
+  // the hour first, so every bound below is a constant the planner can prune partitions and
+  // pick the primary key with (one transaction: now() is the same in both statements)
+  const [grid] = await tx<{ hour: Date }[]>`select private.bucket_1h(now()) as hour`;
+  const hour = (grid as { hour: Date }).hour.getTime();
+  const from = (window: UptimeWindow) => new Date(hour - (UPTIME_WINDOW_HOURS[window] - 1) * HOUR_MS);
+  const [f24, f7, f30, f365] = [from("24h"), from("7d"), from("30d"), from("365d")];
+  const [row] = await tx<Record<string, number>[]>`
+    with maintenance as (
+      select unnest(range_agg(tstzrange(greatest(mw.starts_at, ${f365}), least(mw.ends_at, now())))) as span
+      from public.maintenance_windows mw
+      where mw.org_id = ${monitor.org_id} and mw.ends_at > ${f365} and mw.starts_at < now()
         and ((mw.server_id is null and mw.monitor_id is null)
              or mw.server_id = ${monitor.server_id} or mw.monitor_id = ${monitor.id})
     ),
     counts as (
       select r.bucket as ts, r.ok_count + r.degraded_count as up, r.down_count as down
-      from public.check_rollups_1h r, earliest e
-      where r.monitor_id = ${monitor.id} and r.bucket >= e.t
+      from public.check_rollups_1h r
+      where r.monitor_id = ${monitor.id} and r.bucket >= ${f365}
       union all
       select c.ts, (c.status <> 'down')::int, (c.status = 'down')::int
-      from public.check_results c, earliest e
+      from public.check_results c
       where c.monitor_id = ${monitor.id} and c.status <> 'unsupported'
-        and c.ts >= greatest(e.t, (select w.checks_through from private.rollup_watermarks() w))
+        and c.ts >= greatest(${f365}::timestamptz, (select w.checks_through from private.rollup_watermarks() w))
       union all
       select c.ts, -(c.status <> 'down')::int, -(c.status = 'down')::int
       from maintenance x
@@ -53,18 +55,27 @@ export async function selectUptime(tx: Queryable, monitor: MonitorRow): Promise<
         on c.monitor_id = ${monitor.id} and c.ts >= lower(x.span) and c.ts < upper(x.span)
       where c.status <> 'unsupported'
     )
-    select w.name as window, w.from_ts as from,
-           greatest(coalesce(sum(c.up), 0), 0)::int as up, greatest(coalesce(sum(c.down), 0), 0)::int as down
-    from windows w left join counts c on c.ts >= w.from_ts
-    group by w.name, w.ord, w.from_ts
-    order by w.ord`;
-  return rows.map((r) => ({
-    window: r.window,
-    from: iso(r.from),
-    up_results: r.up,
-    down_results: r.down,
-    percent: uptimePercent(r.up, r.down),
-  }));
+    select coalesce(sum(up) filter (where ts >= ${f24}), 0)::int as up_24h,
+           coalesce(sum(down) filter (where ts >= ${f24}), 0)::int as down_24h,
+           coalesce(sum(up) filter (where ts >= ${f7}), 0)::int as up_7d,
+           coalesce(sum(down) filter (where ts >= ${f7}), 0)::int as down_7d,
+           coalesce(sum(up) filter (where ts >= ${f30}), 0)::int as up_30d,
+           coalesce(sum(down) filter (where ts >= ${f30}), 0)::int as down_30d,
+           coalesce(sum(up), 0)::int as up_365d,
+           coalesce(sum(down), 0)::int as down_365d
+    from counts`;
+  return (["24h", "7d", "30d", "365d"] as const).map((window) => {
+    // a result in a maintenance span still waiting in the rollup backlog could go below zero
+    const up = Math.max(0, row?.[`up_${window}`] ?? 0);
+    const down = Math.max(0, row?.[`down_${window}`] ?? 0);
+    return {
+      window,
+      from: iso(from(window)),
+      up_results: up,
+      down_results: down,
+      percent: uptimePercent(up, down),
+    };
+  });
 }
 
 /** Pure: up / (up + down) in percent, rounded down to 3 decimals; null without results. */
