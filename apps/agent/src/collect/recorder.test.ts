@@ -120,4 +120,32 @@ describe("recording a collection", () => {
     for (let i = 0; i < 20; i++) recorder.record(result({ samples: [{ name: "m", value: i }] }));
     expect(store.outbox.bufferedBytes()).toBeLessThanOrEqual(400);
   });
+
+  it("asks for a prompt push on a change of state and the results that confirm it, not while a state holds", () => {
+    const { store: s } = setup();
+    const engine = new AlertEngine({
+      store: s,
+      serverName: "h",
+      serverId: () => "s",
+      policy: DEFAULT_ALERT_POLICY,
+      channels: [],
+      log: silentLogger,
+    });
+    let asked = 0;
+    const recorder = new Recorder({
+      store: s,
+      engine,
+      history: false,
+      log: silentLogger,
+      onStateChange: () => asked++,
+    });
+    const seq = ["ok", "ok", "down", "down", "down", "down", "down", "ok", "ok", "ok", "ok"] as const;
+    const prompts = seq.map((status) => {
+      const before = asked;
+      recorder.record(result({ checks: [{ status }] }));
+      return asked > before;
+    });
+    // first ok: nothing to confirm; down and its next two results; ok (restored) and its next two
+    expect(prompts).toEqual([false, false, true, true, true, false, false, true, true, true, false]);
+  });
 });

@@ -18,20 +18,25 @@ interface RecorderOptions {
   log: Logger;
   now?: () => number;
   /**
-   * Called after a collection in which a check's status differs from the one it had before in
-   * this process (or a first one is not ok): the pusher sends soon instead of at its next beat.
+   * Called after a collection with a check result the backend's incident engine is waiting for:
+   * a status other than the check's last one in this process (or a first one that is not ok),
+   * and the next PROMPT_RESULTS_AFTER_CHANGE - 1 results after it, which are what confirms a
+   * DOWN or a RESTORED (2 in a row by default). The pusher then sends soon instead of at its
+   * next beat; a check that stays in one state pushes nothing extra.
    */
   onStateChange?: () => void;
 }
 
 const CAP_WARN_EVERY_MS = 60_000;
+/** Results pushed promptly from a change of state on (the change included); see onStateChange. */
+export const PROMPT_RESULTS_AFTER_CHANGE = 3;
 
 export class Recorder {
   readonly #o: RecorderOptions;
   readonly #warnedInvalid = new Set<string>();
   #lastCapWarning = 0;
-  /** Each check's last status in this process, to notice a change. */
-  readonly #lastStatus = new Map<string, string>();
+  /** Each check's last status in this process and how many results in a row had it. */
+  readonly #lastStatus = new Map<string, { status: string; streak: number }>();
 
   constructor(options: RecorderOptions) {
     this.#o = options;
@@ -97,13 +102,22 @@ export class Recorder {
         });
       }
     });
-    let changed = false;
+    let prompt = false;
     for (const check of checks) {
       const before = this.#lastStatus.get(check.monitor);
-      if (before === undefined ? check.status !== "ok" : before !== check.status) changed = true;
-      this.#lastStatus.set(check.monitor, check.status);
+      // a first result counts as a change unless it is ok (nothing for the backend to confirm)
+      const streak =
+        before === undefined
+          ? check.status === "ok"
+            ? PROMPT_RESULTS_AFTER_CHANGE + 1
+            : 1
+          : before.status === check.status
+            ? before.streak + 1
+            : 1;
+      if (streak <= PROMPT_RESULTS_AFTER_CHANGE) prompt = true;
+      this.#lastStatus.set(check.monitor, { status: check.status, streak: Math.min(streak, 1_000) });
     }
-    if (changed) this.#o.onStateChange?.();
+    if (prompt) this.#o.onStateChange?.();
     for (const event of result.events) {
       log.info(`event: ${event.message}`, {
         monitor: monitor.name,
