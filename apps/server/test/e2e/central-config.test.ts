@@ -1,23 +1,22 @@
 /**
  * Central configuration end to end in real processes (decision 0037): a custos-server, a real
- * agent (`custos-agent run` from source, as a child process) and two webhook receivers on
- * loopback. An admin changes a threshold through the dashboard's REST API; the agent applies it
- * within one heartbeat (the answer carries the new version, the agent fetches it) and the next
- * breach opens an incident through both alert paths: the backend's incident, and the agent's
- * own page on its local channel, which the backend records so it does not page that
- * destination twice (decision 0024).
+ * agent (`custos-agent run` from source, as a child process) and a webhook receiver on loopback
+ * for the agent's own channel. An admin changes a threshold through the dashboard's REST API; the
+ * agent applies it within one heartbeat (the answer carries the new version, the agent fetches
+ * it) and the next breach opens an incident through both alert paths: the backend's incident,
+ * and the agent's own page on its local channel, which the backend records so it does not page
+ * that destination twice (decision 0024). The same through the dashboard's editor:
+ * central-config-browser.test.ts.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type CustosServerHandle, freePort, startCustosServer } from "@custos/testkit";
+import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startJsonSink, until } from "../helpers/agent-api.ts";
+import { type AppMetricsAgent, startAppMetricsAgent } from "../helpers/central-agent.ts";
 
-const AGENT_MAIN = fileURLToPath(new URL("../../../agent/src/main.ts", import.meta.url));
 const HEARTBEAT_SECONDS = 2;
 const PASSWORD = "correct horse battery staple";
 
@@ -25,8 +24,7 @@ let server: CustosServerHandle;
 let sql: postgres.Sql;
 let agentSink: Awaited<ReturnType<typeof startJsonSink>>;
 let dir: string;
-let agent: ReturnType<typeof spawn> | undefined;
-let agentOutput = "";
+let agent: AppMetricsAgent | undefined;
 
 beforeAll(async () => {
   agentSink = await startJsonSink();
@@ -35,11 +33,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "custos-central-e2e-"));
 }, 300_000);
 afterAll(async () => {
-  if (agent && agent.exitCode === null) {
-    const exited = new Promise((resolve) => agent?.once("exit", resolve));
-    agent.kill("SIGTERM");
-    await exited;
-  }
+  await agent?.stop();
   await sql?.end();
   await server?.close();
   await agentSink?.close();
@@ -63,52 +57,25 @@ describe("central configuration through a real custos-server and a real agent", 
       body: JSON.stringify({ email: "admin@example.com", password: PASSWORD }),
     });
     const token = ((await signUp.json()) as { access_token: string }).access_token;
-    const org = await api(token, "POST", "/orgs", { name: "Central" });
-    expect(org.status).toBe(201);
-    const orgId = org.body.id as string;
+    const me = await api(token, "GET", "/me");
+    const orgId = me.body.orgs[0]?.id as string;
     const key = await server.createKey(orgId, "agent");
 
     // a generous threshold first: the application's queue is far below it
     const threshold = { metric: "queue_depth", crit_above: 100_000 };
-    expect(
-      (await api(token, "PUT", `/orgs/${orgId}/monitor-config`, { scope: "org", thresholds: [threshold] }))
-        .status,
-    ).toBe(200);
+    const first = await api(token, "PUT", `/orgs/${orgId}/monitor-config`, {
+      scope: "org",
+      thresholds: [threshold],
+    });
+    expect(first.status).toBe(200);
 
-    const port = await freePort();
-    const configPath = join(dir, "agent.yaml");
-    writeFileSync(
-      configPath,
-      `
-api_key: ${key}
-url: ${server.url}
-server_name: central-e2e
-heartbeat_interval: ${HEARTBEAT_SECONDS}s
-metrics_push_interval: 1s
-monitors:
-  - type: app_metrics
-    http_port: ${port}
-    statsd_port: false
-    check_interval: 500ms
-local_alerts:
-  channels:
-    - type: webhook
-      url: ${agentSink.url}
-buffer:
-  path: ${join(dir, "state.db")}
-`,
-    );
-    agent = spawn(process.execPath, [AGENT_MAIN, "run", "--config", configPath], {
-      env: { ...process.env, CUSTOS_LOG_LEVEL: "info" },
-      stdio: ["ignore", "pipe", "pipe"],
+    agent = await startAppMetricsAgent({
+      serverUrl: server.url,
+      key,
+      dir,
+      heartbeatSeconds: HEARTBEAT_SECONDS,
+      webhookUrl: agentSink.url,
     });
-    agent.stdout?.on("data", (d: Buffer) => {
-      agentOutput += d.toString();
-    });
-    agent.stderr?.on("data", (d: Buffer) => {
-      agentOutput += d.toString();
-    });
-
     const serverId = await until(
       "registration",
       async () => (await sql<{ id: string }[]>`select id from servers where org_id = ${orgId}`)[0]?.id,
@@ -120,15 +87,9 @@ buffer:
       async () => ((await view()).body.in_sync ? true : undefined),
       60_000,
     );
-    const post = (value: number) =>
-      fetch(`http://127.0.0.1:${port}/v1/metrics`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ name: "queue_depth", value }),
-      }).then((r) => r.status);
     await until(
       "the application endpoint",
-      async () => ((await post(5000).catch(() => 0)) === 202 ? true : undefined),
+      async () => ((await agent?.post(5000)) === 202 ? true : undefined),
       20_000,
     );
     await until(
@@ -161,7 +122,7 @@ buffer:
     expect(Date.now() - changedAt).toBeLessThan(HEARTBEAT_SECONDS * 1000 + 4_000);
     expect(applied.agent.local_monitors).toEqual(["app_metrics"]);
 
-    await post(5000);
+    await agent.post(5000);
     const incident = await until(
       "the incident",
       async () =>

@@ -19,6 +19,7 @@ import { IncidentListView } from "../incidents/incident-list.tsx";
 import { ServerMetrics } from "./custom-metrics.tsx";
 import { dataLossNote } from "./data-loss.ts";
 import { CheckHistoryExport } from "./exports.tsx";
+import { MonitorConfigSection } from "./monitor-config.tsx";
 
 const hourFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit" });
 
@@ -348,6 +349,8 @@ export function ServerDetailView() {
         />
         <Monitors detail={detail} />
       </Card>
+
+      <MonitorConfigSection serverId={server.id} />
 
       {atLeast(role, "admin") ? <ServerSettings key={server.id} detail={detail} /> : null}
     </div>
