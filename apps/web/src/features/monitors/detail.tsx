@@ -22,8 +22,10 @@ import { describeProbeSettings } from "../settings/probe-form-model.ts";
 import {
   dailyBlocks,
   formatLatency,
+  formatResultTime,
   formatUptime,
   responseRows,
+  resultMessage,
   UPTIME_LABEL,
   uptimeNote,
 } from "./view-model.ts";
@@ -223,7 +225,7 @@ function History({ monitorId }: { monitorId: string }) {
                   className="grid grid-cols-[auto_1fr] items-baseline gap-x-3 gap-y-0.5 py-2 sm:grid-cols-[11rem_6rem_5rem_1fr]"
                 >
                   <time dateTime={r.at} className="text-gray-500 tabular-nums dark:text-gray-400">
-                    {formatDateTime(r.at)}
+                    {formatResultTime(r.at)}
                   </time>
                   <span>
                     <Badge tone={status.tone}>{status.label}</Badge>
@@ -232,7 +234,7 @@ function History({ monitorId }: { monitorId: string }) {
                     {formatLatency(r.latency_ms)}
                   </span>
                   <span className="min-w-0 break-words text-gray-900 dark:text-gray-100">
-                    {r.message ?? "—"}
+                    {resultMessage(r) ?? ""}
                   </span>
                 </li>
               );

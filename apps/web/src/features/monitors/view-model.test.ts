@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { dailyBlocks, formatLatency, formatUptime, responseRows, uptimeNote } from "./view-model.ts";
+import {
+  dailyBlocks,
+  formatLatency,
+  formatResultTime,
+  formatUptime,
+  responseRows,
+  resultMessage,
+  uptimeNote,
+} from "./view-model.ts";
 
 describe("monitor page figures", () => {
   it("never shows a window with a failure as 100%", () => {
@@ -41,5 +49,12 @@ describe("monitor page figures", () => {
       points: [[Date.parse("2026-12-05T10:01:00Z"), 42, 40, 44]],
     });
     expect(rows.map((r) => r.avg)).toEqual([null, 42, null, null]);
+  });
+
+  it("gives a result's time to the second and drops a message that only repeats its latency", () => {
+    expect(formatResultTime("2026-12-05T10:01:07Z")).toMatch(/:07/);
+    expect(resultMessage({ message: "42 ms", latency_ms: 41.6 })).toBeNull();
+    expect(resultMessage({ message: "HTTP 503", latency_ms: 12 })).toBe("HTTP 503");
+    expect(resultMessage({ message: null, latency_ms: null })).toBeNull();
   });
 });

@@ -54,3 +54,27 @@ export function responseRows(data: ResponseTimes): ChartRow[] {
   for (const [t, avg] of data.points) if (!onGrid.has(t)) rows.push({ t, avg });
   return rows.sort((a, b) => a.t - b.t);
 }
+
+const resultTime = new Intl.DateTimeFormat(undefined, {
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
+
+/** Pure: a result's time to the second (a 10-s probe's results differ only there). */
+export function formatResultTime(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? resultTime.format(t) : "–";
+}
+
+/**
+ * Pure: a result's message unless it only repeats the latency column (a passing probe's message
+ * is its time, "42 ms"); null then.
+ */
+export function resultMessage(r: { message: string | null; latency_ms: number | null }): string | null {
+  if (r.message === null) return null;
+  if (r.latency_ms !== null && r.message === `${Math.round(r.latency_ms)} ms`) return null;
+  return r.message;
+}
