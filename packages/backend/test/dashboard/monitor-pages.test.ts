@@ -291,6 +291,16 @@ describe("result history", () => {
     expect(body.next_cursor).toBeNull();
     expect(body.results).toEqual([{ at: expect.any(String), status: "ok", latency_ms: 5, message: "5 ms" }]);
   });
+  it("answers well-formed cursors from before the first and after the last result without an error", async () => {
+    const id = await probe("edge-cursors");
+    await raw(id, [{ secondsAgo: 1, status: "ok", message: "only" }]);
+    const get = (cursor: string) =>
+      d.api("GET", `/orgs/${d.orgA}/monitors/${id}/results?cursor=${cursor}`, { as: d.users.viewer });
+    const future = expectContract(await get("99999999999999999.999999"), 200, MonitorResults);
+    expect(future.results.map((r) => r.message)).toEqual(["only"]);
+    const past = expectContract(await get("0.0"), 200, MonitorResults);
+    expect(past).toEqual({ results: [], next_cursor: null });
+  });
 });
 
 describe("bad query parameters", () => {
