@@ -376,6 +376,20 @@ describe("testing a probe before saving it", () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it("runs a few tests of one organization at once and refuses more with 429", async () => {
+    const slow = { kind: "http", url: `${base}/hang`, timeout_ms: 1500 };
+    const running = [test(slow), test(slow), test(slow)];
+    await new Promise((r) => setTimeout(r, 300));
+    const refused = await test(slow);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe("RATE_LIMITED");
+    // another organization is not held up by this one's
+    expect((await test({ kind: "http", url: `${base}/up` }, d.users.ownerB, d.orgB)).status).toBe(200);
+    expect((await Promise.all(running)).map((r) => r.status)).toEqual([200, 200, 200]);
+    // and once they end, the next one runs
+    expect((await test({ kind: "http", url: `${base}/up` })).status).toBe(200);
+  });
+
   it("says a TCP probe is unsupported where the runtime cannot open TCP", async () => {
     const res = expectContract(await test({ kind: "tcp", host: "127.0.0.1", port: 1 }), 200, ProbeTestResult);
     expect(res.status).toBe("unsupported");
