@@ -238,7 +238,7 @@ describe("Supabase function `api` in Deno", () => {
     expect(row).toMatchObject({ samples: 60, checks: 1 });
     expect(row?.beat).toBeInstanceOf(Date);
 
-    const raw = async (body: Uint8Array) => {
+    const raw = async (body: Uint8Array<ArrayBuffer>) => {
       const answer = await fetch(`${baseUrl}/api/agent/push`, {
         method: "POST",
         headers: {
@@ -254,7 +254,7 @@ describe("Supabase function `api` in Deno", () => {
     expect(bomb.status).toBe(413);
     expect(bomb.body.error.message).toContain("8388608");
     const whole = gzipSync(JSON.stringify(push));
-    const broken = await raw(whole.subarray(0, whole.length - 12));
+    const broken = await raw(new Uint8Array(whole.subarray(0, whole.length - 12)));
     expect(broken.status).toBe(400);
     expect(broken.body.error.field).toBe("body");
   });
