@@ -54,6 +54,8 @@ describe("monitor page figures", () => {
   it("gives a result's time to the second and drops a message that only repeats its latency", () => {
     expect(formatResultTime("2026-12-05T10:01:07Z")).toMatch(/:07/);
     expect(resultMessage({ message: "42 ms", latency_ms: 41.6 })).toBeNull();
+    expect(resultMessage({ message: "7 ms", latency_ms: 7.5 })).toBeNull();
+    expect(resultMessage({ message: "900 ms", latency_ms: 12 })).toBe("900 ms");
     expect(resultMessage({ message: "HTTP 503", latency_ms: 12 })).toBe("HTTP 503");
     expect(resultMessage({ message: null, latency_ms: null })).toBeNull();
   });

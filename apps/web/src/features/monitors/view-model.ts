@@ -75,6 +75,8 @@ export function formatResultTime(iso: string): string {
  */
 export function resultMessage(r: { message: string | null; latency_ms: number | null }): string | null {
   if (r.message === null) return null;
-  if (r.latency_ms !== null && r.message === `${Math.round(r.latency_ms)} ms`) return null;
+  const timed = /^(\d+) ms$/.exec(r.message);
+  // the message rounds the unrounded time; the stored latency was rounded to 0.1 ms first
+  if (timed && r.latency_ms !== null && Math.abs(Number(timed[1]) - r.latency_ms) <= 1) return null;
   return r.message;
 }
