@@ -189,6 +189,7 @@ describe("incident notes, exports and channel editing in Chromium", () => {
         .slice(1, -1)
         .map((l) => l.split(",").slice(1, 5).join(",")),
     ).toEqual(["ping:isp,ok,12,", "ping:isp,down,,100% packet loss"]);
+    await shoot(page, "server-check-history-export-desktop", { fullPage: false });
 
     // a channel edited in place: same channel, new name and URL, the secret kept
     const channel = await api<{ id: string }>(token, `/orgs/${orgId}/channels`, {
