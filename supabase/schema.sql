@@ -468,7 +468,7 @@ CREATE UNIQUE INDEX monitor_configs_org_idx ON public.monitor_configs USING btre
 CREATE UNIQUE INDEX monitor_configs_server_idx ON public.monitor_configs USING btree (server_id) WHERE (scope = 'server'::text);
 CREATE UNIQUE INDEX monitor_configs_tag_idx ON public.monitor_configs USING btree (org_id, tag) WHERE (scope = 'tag'::text);
 alter table public.monitor_configs enable row level security;
-create policy "admins manage monitor configuration" on public.monitor_configs for all to authenticated using ((org_id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role))) with check ((org_id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role)));
+create policy "admins manage monitor configuration" on public.monitor_configs for all to authenticated using ((org_id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role))) with check (((org_id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role)) AND ((updated_by IS NULL) OR (updated_by = ( SELECT auth.uid() AS uid)))));
 create policy "members read monitor configuration" on public.monitor_configs for select to authenticated using ((org_id IN ( SELECT private.user_org_ids() AS user_org_ids)));
 
 create table public.monitors (

@@ -59,7 +59,11 @@ create policy "members read monitor configuration" on public.monitor_configs
 create policy "admins manage monitor configuration" on public.monitor_configs
   for all to authenticated
   using (org_id in (select private.user_org_ids_with_role('admin')))
-  with check (org_id in (select private.user_org_ids_with_role('admin')));
+  -- an entry names its editor, and only the caller: nobody writes in another user's name
+  with check (
+    org_id in (select private.user_org_ids_with_role('admin'))
+    and (updated_by is null or updated_by = (select auth.uid()))
+  );
 
 grant select, delete on public.monitor_configs to authenticated;
 grant insert (org_id, scope, tag, server_id, monitors, thresholds, updated_by, updated_at),
