@@ -253,7 +253,7 @@ describe("acknowledge links in notifications", () => {
     const body = new URLSearchParams(sinks.sms.received.at(-1)?.body ?? "").get("Body") ?? "";
     expect(lastLinks().sms).toMatch(LINK_RE);
     expect(body.length).toBeLessThanOrEqual(320);
-    expect(body).toMatch(/…\nAck: /);
+    expect(body).toMatch(/…\nhttps?:\/\/\S+\nAck: /);
   });
 });
 

@@ -82,7 +82,7 @@ describe("agent-signed acknowledge tokens", () => {
       token.replace(/^a1/, "a2"),
       `a1.${"A".repeat(2000)}.${"B".repeat(22)}`,
       `a1.${b64url("only\ntwo")}.${"B".repeat(22)}`,
-      `a1.${b64url("cus_AbCdEfGh\ns\nm\n1\n1\nsms")}.${"B".repeat(22)}`,
+      `a1.${b64url("cus_AbCdEfGh\ns\nm\n1\n1\nfax")}.${"B".repeat(22)}`,
       `a1.${b64url("cus_AbCdEfGh\ns\nm\n1\n1")}.${"B".repeat(22)}`,
       `a1.${b64url("cus_AbCdEfGh\ns\nm\nnot-a-number\n1\nntfy")}.${"B".repeat(22)}`,
       `a1.${b64url("short\ns\nm\n1\n1\nntfy")}.${"B".repeat(22)}`,

@@ -1,8 +1,8 @@
 /**
  * Every kind of notification channel, named once (zod-free, so the agent's ack links and the
- * browser can use it too). The backend sends through all of them; the agent through all but SMS
- * (it has no SMS provider of its own), and an agent's pages are listed under these names when it
- * tells the backend where it paged.
+ * browser can use it too). The backend and the agent send through all of them (the agent's SMS
+ * since decision 0041), and an agent's pages are listed under these names when it tells the
+ * backend where it paged.
  */
 export const CHANNEL_KINDS = [
   "email",
@@ -20,7 +20,5 @@ export const CHANNEL_KINDS = [
 ] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
-/** The kinds the agent sends through itself. */
-export const AGENT_CHANNEL_KINDS = CHANNEL_KINDS.filter(
-  (kind): kind is Exclude<ChannelKind, "sms"> => kind !== "sms",
-);
+/** The kinds the agent sends through itself: every kind. */
+export const AGENT_CHANNEL_KINDS = CHANNEL_KINDS;

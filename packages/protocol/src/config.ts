@@ -16,6 +16,8 @@ import {
   PagerDutySecret,
   PushoverConfig,
   PushoverSecret,
+  SmsConfig,
+  SmsSecret,
   TeamsSecret,
   TelegramConfig,
   TelegramSecret,
@@ -171,6 +173,26 @@ export type MatrixChannel = z.output<typeof MatrixChannel>;
 export const TeamsChannel = z.strictObject({ type: z.literal("teams"), ...TeamsSecret.shape });
 export type TeamsChannel = z.output<typeof TeamsChannel>;
 
+export const SmsChannel = z
+  .strictObject({
+    type: z.literal("sms"),
+    ...SmsConfig.shape,
+    ...SmsSecret.shape,
+    /** Default https://api.twilio.com. */
+    api_url: ApiUrl.optional(),
+  })
+  .superRefine((entry, ctx) => {
+    // the backend's SMS channel's rule (SmsConfig), restated: spreading a shape drops refinements
+    if ((entry.from === undefined) === (entry.messaging_service_sid === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["from"],
+        message: "set exactly one of from and messaging_service_sid",
+      });
+    }
+  });
+export type SmsChannel = z.output<typeof SmsChannel>;
+
 export const LocalAlertChannel = z.discriminatedUnion("type", [
   EmailChannel,
   SlackChannel,
@@ -183,6 +205,7 @@ export const LocalAlertChannel = z.discriminatedUnion("type", [
   PagerDutyChannel,
   MatrixChannel,
   TeamsChannel,
+  SmsChannel,
 ]);
 export type LocalAlertChannel = z.output<typeof LocalAlertChannel>;
 

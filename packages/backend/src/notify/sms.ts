@@ -8,20 +8,19 @@
  * any failure is, and a retry sends to every number again (the contract has no per-recipient
  * state), so a number that already got the SMS may get it twice. That is preferred to a page lost.
  */
-import { smsText } from "./format.ts";
+import { type NotifyRequest, smsRequests } from "@custos/protocol";
+import { notifyContent } from "./content.ts";
 import { type HttpAnswer, httpError, parseJson, post, secretValues, type Target } from "./http.ts";
 import { parseChannel } from "./schemas.ts";
 import { DeliveryError, type Notifier, type NotifierEnv } from "./types.ts";
+
+export { twilioMessagesUrl } from "@custos/protocol";
 
 /** Twilio codes that come with a 4xx but clear up by themselves. */
 const TRANSIENT_TWILIO_CODES = new Set([
   20429, // too many requests
   21611, // the From number's queue of unsent messages is full
 ]);
-
-export function twilioMessagesUrl(baseUrl: string, accountSid: string): string {
-  return `${baseUrl.replace(/\/+$/, "")}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`;
-}
 
 function twilioError(answer: HttpAnswer, target: Target): DeliveryError {
   const error = parseJson(answer.body) as { code?: unknown; message?: unknown } | undefined;
@@ -33,45 +32,20 @@ function twilioError(answer: HttpAnswer, target: Target): DeliveryError {
     : httpError(answer, target, detail);
 }
 
-async function sendOne(
-  env: NotifierEnv,
-  request: { url: string; authorization: string; sender: Record<string, string>; body: string },
-  to: string,
-  target: Target,
-): Promise<void> {
-  const form = new URLSearchParams({ To: to, ...request.sender, Body: request.body });
-  const answer = await post(
-    env,
-    request.url,
-    {
-      headers: {
-        authorization: request.authorization,
-        "content-type": "application/x-www-form-urlencoded",
-        accept: "application/json",
-      },
-      body: form.toString(),
-    },
-    target,
-  );
+async function sendOne(env: NotifierEnv, request: NotifyRequest, target: Target): Promise<void> {
+  const answer = await post(env, request.url, request, target);
   if (answer.status >= 200 && answer.status < 300) return;
   throw twilioError(answer, target);
 }
 
 export const sms: Notifier = async (channel, message, env) => {
   const { config, secret } = parseChannel("sms", channel);
-  const authorization = `Basic ${btoa(`${secret.account_sid}:${secret.auth_token}`)}`;
+  // the request is the protocol's (decision 0033), the one the agent's local SMS channel sends
+  const requests = smsRequests(notifyContent(message), { ...config, ...secret }, env.twilioBaseUrl);
+  const authorization = requests[0]?.request.headers.authorization ?? "";
   const target: Target = { label: "Twilio", secrets: [...secretValues(secret), authorization] };
-  const sender: Record<string, string> = config.messaging_service_sid
-    ? { MessagingServiceSid: config.messaging_service_sid }
-    : { From: config.from ?? "" };
-  const request = {
-    url: twilioMessagesUrl(env.twilioBaseUrl, secret.account_sid),
-    authorization,
-    sender,
-    body: smsText(message),
-  };
-  const recipients = [...new Set(config.to)];
-  const results = await Promise.allSettled(recipients.map((to) => sendOne(env, request, to, target)));
+  const recipients = requests.map((r) => r.to);
+  const results = await Promise.allSettled(requests.map(({ request }) => sendOne(env, request, target)));
 
   const failed = results.flatMap((result, i) =>
     result.status === "rejected" ? [{ to: recipients[i] ?? "?", error: asDeliveryError(result.reason) }] : [],

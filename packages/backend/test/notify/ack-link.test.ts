@@ -37,11 +37,13 @@ describe("acknowledge link on each channel's message", () => {
     expect(slackPayload(downMessage).blocks.map((b) => b.type)).toEqual(["section", "context"]);
   });
 
-  it("puts the link under the dashboard link in email and at the end of the SMS", () => {
+  it("puts the link under the dashboard link in email and in the SMS", () => {
     expect(emailContent(paged).text).toContain(
       `${downMessage.url}\n\nAcknowledge (stops escalation and reminders): ${ACK}\n`,
     );
-    expect(smsText(paged)).toBe(`${downMessage.title}\n${downMessage.text.split("\n")[0]}\nAck: ${ACK}`);
+    expect(smsText(paged)).toBe(
+      `${downMessage.title}\n${downMessage.text.split("\n")[0]}\n${downMessage.url}\nAck: ${ACK}`,
+    );
   });
 
   it("sends webhooks the link as ack_url, null when there is none", () => {

@@ -73,7 +73,7 @@ describe("sms notifier (Twilio)", () => {
     expect(form(sink.received[0])).toEqual({
       To: expect.any(String),
       From: "+14155550100",
-      Body: "DOWN: web-1 (heartbeat missed)\nweb-1 has not sent a heartbeat since 10:00:00 UTC (timeout 120 s).",
+      Body: `DOWN: web-1 (heartbeat missed)\nweb-1 has not sent a heartbeat since 10:00:00 UTC (timeout 120 s).\n${downMessage.url}`,
     });
   });
 
@@ -84,13 +84,13 @@ describe("sms notifier (Twilio)", () => {
     expect(form(sink.received[0]).From).toBeUndefined();
   });
 
-  it("keeps the body to the title and first line, at most 320 characters", async () => {
+  it("keeps the body to the title, first line and the incident's link whole, at most 320 characters", async () => {
     const long = { ...downMessage, text: `${"x".repeat(500)}\nsecond line` };
     await sms(phones(["+14155550123"]), long, env());
     const body = form(sink.received[0]).Body ?? "";
     expect(Array.from(body)).toHaveLength(320);
     expect(body.startsWith("DOWN: web-1 (heartbeat missed)\nxxx")).toBe(true);
-    expect(body.endsWith("…")).toBe(true);
+    expect(body.endsWith(`…\n${downMessage.url}`)).toBe(true);
     expect(body).not.toContain("second line");
   });
 

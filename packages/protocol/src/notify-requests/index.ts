@@ -8,5 +8,6 @@ export * from "./gotify.ts";
 export * from "./matrix.ts";
 export * from "./pagerduty.ts";
 export * from "./pushover.ts";
+export * from "./sms.ts";
 export * from "./teams.ts";
 export * from "./telegram.ts";

@@ -44,6 +44,7 @@ export function createChannel(config: LocalAlertChannel): Channel {
     case "pagerduty":
     case "matrix":
     case "teams":
+    case "sms":
       return { key, type: config.type, destinations, send: providerSender(config) };
   }
 }

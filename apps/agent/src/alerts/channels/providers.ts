@@ -1,6 +1,6 @@
 /**
  * The chat and paging services reached over plain HTTPS: Discord, Telegram, Gotify, Pushover,
- * PagerDuty, Matrix and Teams. Each request is the protocol's (notify-requests, decision 0033),
+ * PagerDuty, Matrix, Teams and SMS (Twilio). Each request is the protocol's (notify-requests, decision 0033),
  * the one the backend sends for the same provider; this file only picks the builder and its
  * settings for a channel entry and sends the request with the agent's HTTP client.
  */
@@ -19,9 +19,12 @@ import {
   type PushoverChannel,
   pagerdutyRequest,
   pushoverRequest,
+  type SmsChannel,
+  smsRequests,
   TELEGRAM_BASE_URL,
   type TeamsChannel,
   type TelegramChannel,
+  TWILIO_BASE_URL,
   teamsRequest,
   telegramRequest,
 } from "@custos/protocol";
@@ -37,6 +40,25 @@ type ProviderChannel =
   | PagerDutyChannel
   | MatrixChannel
   | TeamsChannel;
+
+/**
+ * One Twilio request per number, in parallel; the page fails if any number failed (naming the
+ * numbers, never the credentials), and its retry sends to every number again: a second SMS to a
+ * number is preferred to a page lost, as the backend's SMS channel does.
+ */
+function smsSender(channel: SmsChannel): Sender {
+  return async (message, signal) => {
+    const requests = smsRequests(alertContent(message), channel, channel.api_url ?? TWILIO_BASE_URL);
+    const results = await Promise.allSettled(requests.map(({ request }) => sendOrThrow(request, signal)));
+    const failed = results.flatMap((result, i) =>
+      result.status === "rejected"
+        ? [`${requests[i]?.to ?? "?"}: ${result.reason instanceof Error ? result.reason.message : "error"}`]
+        : [],
+    );
+    if (failed.length > 0)
+      throw new Error(`SMS failed for ${failed.length} of ${requests.length} numbers (${failed.join("; ")})`);
+  };
+}
 
 /** The request for one alert on one channel entry. */
 function providerRequest(channel: ProviderChannel, content: NotifyContent): NotifyRequest {
@@ -58,6 +80,7 @@ function providerRequest(channel: ProviderChannel, content: NotifyContent): Noti
   }
 }
 
-export function providerSender(channel: ProviderChannel): Sender {
+export function providerSender(channel: ProviderChannel | SmsChannel): Sender {
+  if (channel.type === "sms") return smsSender(channel);
   return (message, signal) => sendOrThrow(providerRequest(channel, alertContent(message)), signal);
 }
