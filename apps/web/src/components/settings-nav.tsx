@@ -10,6 +10,7 @@ const TABS = [
   { href: "/settings/channels", label: "Channels" },
   { href: "/settings/alerts", label: "Alert rules" },
   { href: "/settings/probes", label: "Probes" },
+  { href: "/settings/configuration", label: "Configuration" },
   { href: "/settings/maintenance", label: "Maintenance" },
   { href: "/settings/status-pages", label: "Status pages" },
 ];

@@ -5,27 +5,34 @@
  * monitors agent.yaml keeps local, and for admins its tags and its own entry.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useId, useState } from "react";
+import Link from "next/link";
+import { type FormEvent, useState } from "react";
 import { Badge } from "@/components/ui/badge.tsx";
 import { Button } from "@/components/ui/button.tsx";
 import { Card, CardHeader } from "@/components/ui/card.tsx";
-import { cx } from "@/components/ui/cx.ts";
-import { controlClass, TextField } from "@/components/ui/field.tsx";
+import { TextField } from "@/components/ui/field.tsx";
 import { ErrorNote, MutationNote, StatusNote } from "@/components/ui/states.tsx";
+import { EntryEditor, monitorConfigKey } from "@/features/config/entry-editor.tsx";
 import { ApiError } from "@/lib/api.ts";
 import { atLeast, useOrg } from "@/lib/org.tsx";
 import { LIVE_MS } from "@/lib/queries.ts";
 import { type BodyOf, call, type ResponseOf } from "@/lib/routes.ts";
 
 type ServerConfigView = ResponseOf<"serverMonitorConfig">;
-type ConfigScopeItem = ResponseOf<"putMonitorConfig">;
 
 const configKey = (orgId: string, serverId: string) => ["org", orgId, "monitor-config", serverId] as const;
-const scopesKey = (orgId: string) => ["org", orgId, "monitor-config"] as const;
+const scopesKey = monitorConfigKey;
 
 /** Pure: a version as people compare it (the first 12 hex digits). */
 export function shortVersion(version: string | null | undefined): string {
   return version ? version.slice(0, 12) : "none";
+}
+
+/** Pure: the scope an effective item comes from, in words ("org", "tag:web", "server"). */
+export function sourceText(source: string): string {
+  if (source === "org") return "organization";
+  if (source === "server") return "this server";
+  return source.startsWith("tag:") ? `tag ${source.slice(4)}` : source;
 }
 
 /** Pure: the bounds of a threshold in words ("crit above 90, for 5m"). */
@@ -39,11 +46,6 @@ export function thresholdText(t: ServerConfigView["thresholds"][number]["thresho
     t.for !== undefined ? `for ${t.for}` : "",
   ];
   return parts.filter(Boolean).join(", ");
-}
-
-/** Pure: the server's own entry as the editor shows it (monitors and thresholds, JSON). */
-export function entryText(entry: Pick<ConfigScopeItem, "monitors" | "thresholds"> | undefined): string {
-  return JSON.stringify({ monitors: entry?.monitors ?? [], thresholds: entry?.thresholds ?? [] }, null, 2);
 }
 
 function SyncNote({ view }: { view: ServerConfigView }) {
@@ -95,7 +97,7 @@ function Effective({ view }: { view: ServerConfigView }) {
                 {monitor.check_interval !== undefined ? ` · every ${monitor.check_interval}` : ""}
                 {monitor.enabled === false ? " · disabled" : ""}
               </span>
-              <Badge tone="gray">{source}</Badge>
+              <Badge tone="gray">from {sourceText(source)}</Badge>
               {local.has(monitor.name) ? <Badge tone="amber">local: agent.yaml wins</Badge> : null}
             </li>
           ))}
@@ -110,7 +112,7 @@ function Effective({ view }: { view: ServerConfigView }) {
             >
               <span className="font-medium font-mono">{threshold.name ?? threshold.metric}</span>
               <span className="text-gray-500 dark:text-gray-400">{thresholdText(threshold)}</span>
-              <Badge tone="gray">{source}</Badge>
+              <Badge tone="gray">from {sourceText(source)}</Badge>
             </li>
           ))}
         </ul>
@@ -164,75 +166,6 @@ function TagsForm({ serverId, tags }: { serverId: string; tags: readonly string[
   );
 }
 
-function OwnEntryEditor({ serverId, entry }: { serverId: string; entry: ConfigScopeItem | undefined }) {
-  const { orgId } = useOrg();
-  const client = useQueryClient();
-  const id = useId();
-  const [text, setText] = useState(() => entryText(entry));
-  const [parseError, setParseError] = useState<string>();
-  const save = useMutation({
-    mutationFn: (body: BodyOf<"putMonitorConfig">) => call("putMonitorConfig", { org_id: orgId }, { body }),
-    onSettled: () => client.invalidateQueries({ queryKey: scopesKey(orgId) }),
-  });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    let parsed: { monitors?: unknown; thresholds?: unknown };
-    try {
-      parsed = JSON.parse(text) as typeof parsed;
-    } catch (error) {
-      setParseError(`Not JSON: ${(error as Error).message}`);
-      return;
-    }
-    setParseError(undefined);
-    save.mutate({
-      scope: "server",
-      server_id: serverId,
-      monitors: parsed.monitors ?? [],
-      thresholds: parsed.thresholds ?? [],
-    } as BodyOf<"putMonitorConfig">);
-  }
-  const apiError = save.error instanceof ApiError ? save.error : undefined;
-  const fieldError =
-    parseError ??
-    (apiError?.field ? `${apiError.field}: ${apiError.message.replace(/^[^:]*: /, "")}` : undefined);
-  return (
-    <form onSubmit={submit} className="space-y-2">
-      <label htmlFor={id} className="block font-medium text-gray-700 text-sm dark:text-gray-300">
-        This server's own monitors and thresholds
-      </label>
-      <textarea
-        id={id}
-        rows={12}
-        spellCheck={false}
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        aria-invalid={fieldError ? true : undefined}
-        aria-describedby={`${id}-note`}
-        className={cx(controlClass, "font-mono text-xs", fieldError && "border-red-500 dark:border-red-500")}
-      />
-      <p
-        id={`${id}-note`}
-        className={cx(
-          "text-sm",
-          fieldError ? "text-red-600 dark:text-red-400" : "text-gray-500 dark:text-gray-400",
-        )}
-      >
-        {fieldError ??
-          "They replace the organization's and the tags' entries of the same name. Options as in the plugin's README; credentials as ${VAR}, resolved on the server."}
-      </p>
-      <div className="flex items-center gap-2">
-        <Button type="submit" loading={save.isPending}>
-          Save configuration
-        </Button>
-        <MutationNote
-          error={fieldError ? undefined : save.error}
-          success={save.isSuccess ? "Saved." : undefined}
-        />
-      </div>
-    </form>
-  );
-}
-
 export function MonitorConfigSection({ serverId }: { serverId: string }) {
   const { orgId, role } = useOrg();
   const view = useQuery({
@@ -261,7 +194,31 @@ export function MonitorConfigSection({ serverId }: { serverId: string }) {
           {admin ? (
             <div className="space-y-4 border-gray-100 border-t pt-4 dark:border-gray-800">
               <TagsForm key={serverId} serverId={serverId} tags={view.data.tags} />
-              {scopes.data ? <OwnEntryEditor key={serverId} serverId={serverId} entry={own} /> : null}
+              {scopes.data ? (
+                <div className="space-y-2">
+                  <h3 className="font-medium text-gray-900 text-sm dark:text-gray-100">
+                    This server's own entry
+                  </h3>
+                  <p className="text-gray-500 text-sm dark:text-gray-400">
+                    It replaces the organization's and the tags' items of the same name (
+                    <Link
+                      href="/settings/configuration"
+                      className="text-blue-700 hover:underline dark:text-blue-300"
+                    >
+                      Settings → Configuration
+                    </Link>
+                    ).
+                  </p>
+                  <EntryEditor
+                    key={serverId}
+                    scope={{ scope: "server", server_id: serverId }}
+                    title="This server's own entry"
+                    monitors={own?.monitors ?? []}
+                    thresholds={own?.thresholds ?? []}
+                    readOnly={false}
+                  />
+                </div>
+              ) : null}
             </div>
           ) : null}
         </div>
