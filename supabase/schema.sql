@@ -6,6 +6,7 @@ create type public.api_key_scope as enum ('agent', 'read');
 create type public.channel_kind as enum ('email', 'slack', 'sms', 'ntfy', 'webhook', 'discord', 'telegram', 'gotify', 'pushover', 'pagerduty', 'matrix', 'teams');
 create type public.check_status as enum ('ok', 'degraded', 'down', 'unsupported');
 create type public.incident_status as enum ('open', 'acknowledged', 'resolved');
+create type public.invitation_email_status as enum ('pending', 'sending', 'sent', 'failed');
 create type public.org_role as enum ('owner', 'admin', 'member', 'viewer');
 create type public.outbox_status as enum ('pending', 'sending', 'delivered', 'dead', 'suppressed');
 create type public.server_approval as enum ('pending', 'approved');
@@ -44,6 +45,19 @@ create table private.installation (
   constraint installation_id_check CHECK (id),
   constraint installation_pkey PRIMARY KEY (id)
 );
+
+create table private.invitation_email_tokens (
+  invitation_id uuid not null,
+  org_id uuid not null,
+  token text not null,
+  created_at timestamp with time zone not null default now(),
+  constraint invitation_email_tokens_token_check CHECK (((length(token) >= 10) AND (length(token) <= 200))),
+  constraint invitation_email_tokens_invitation_id_fkey FOREIGN KEY (invitation_id) REFERENCES public.invitations(id) ON DELETE CASCADE,
+  constraint invitation_email_tokens_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE,
+  constraint invitation_email_tokens_pkey PRIMARY KEY (invitation_id)
+);
+CREATE INDEX invitation_email_tokens_org_id_idx ON private.invitation_email_tokens USING btree (org_id);
+alter table private.invitation_email_tokens enable row level security;
 
 create table private.job_runs (
   job text not null,
@@ -306,13 +320,21 @@ create table public.invitations (
   expires_at timestamp with time zone not null default (now() + '7 days'::interval),
   accepted_at timestamp with time zone,
   created_at timestamp with time zone not null default now(),
+  email_status public.invitation_email_status,
+  email_attempts integer not null default 0,
+  email_next_attempt_at timestamp with time zone,
+  email_claimed_at timestamp with time zone,
+  email_error text,
+  email_sent_at timestamp with time zone,
   constraint invitations_email_check CHECK (((length(email) >= 3) AND (length(email) <= 320))),
+  constraint invitations_email_error_check CHECK ((length(email_error) <= 500)),
   constraint invitations_role_check CHECK ((role <> 'owner'::public.org_role)),
   constraint invitations_invited_by_fkey FOREIGN KEY (invited_by) REFERENCES auth.users(id) ON DELETE SET NULL,
   constraint invitations_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE,
   constraint invitations_pkey PRIMARY KEY (id),
   constraint invitations_token_hash_key UNIQUE (token_hash)
 );
+CREATE INDEX invitations_email_due ON public.invitations USING btree (email_next_attempt_at) WHERE (email_status = 'pending'::public.invitation_email_status);
 CREATE INDEX invitations_org_id_idx ON public.invitations USING btree (org_id);
 alter table public.invitations enable row level security;
 create policy "admins manage invitations" on public.invitations for all to authenticated using ((org_id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role))) with check ((org_id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role)));
@@ -695,6 +717,7 @@ create policy "members read status pages" on public.status_pages for select to a
 -- private.monitor_config_server_in_org() returns trigger security definer
 -- private.open_incident(p_org uuid, p_server uuid, p_monitor uuid, p_subject text, p_kind text, p_severity public.severity, p_title text, p_cause text, p_started_at timestamp with time zone) returns uuid
 -- private.org_members(p_org uuid) returns TABLE(user_id uuid, email text, role public.org_role, joined_at timestamp with time zone) security definer
+-- private.queue_invitation_email(p_invitation_id uuid, p_token text) returns boolean security definer
 -- private.queue_pagerduty_follow_ups() returns trigger security definer
 -- private.recover_server(p_server uuid) returns uuid
 -- private.refresh_rollups(p_late interval, p_max_span interval, p_budget interval) returns jsonb

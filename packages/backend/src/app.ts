@@ -9,6 +9,7 @@ import { AppError, errorBody, STATUS_BY_CODE } from "./errors.ts";
 import { RateLimiter } from "./http/rate-limit.ts";
 import { SeriesCache } from "./ingest/series-cache.ts";
 import { readScheduleStaleness } from "./jobs/staleness.ts";
+import { canSendMail, sendMail } from "./notify/email.ts";
 import { deliver } from "./notify/index.ts";
 import type { NotifierEnv } from "./notify/types.ts";
 import { ackRoutes } from "./routes/ack.ts";
@@ -111,5 +112,8 @@ export function createApp(options: CreateAppOptions | { ctx: Ctx }) {
 }
 
 function notifyWith(env: NotifierEnv): Ctx["notify"] {
-  return { deliver: (channel, message) => deliver(channel, message, env) };
+  return {
+    deliver: (channel, message) => deliver(channel, message, env),
+    ...(canSendMail(env) ? { mail: (mail) => sendMail(env, { from: env.emailFrom, ...mail }) } : {}),
+  };
 }

@@ -73,7 +73,14 @@ export interface Ctx {
   limiter: RateLimiter;
   /** server id -> org and key of servers known to be approved (approval is never withdrawn). */
   approvedServers: Map<string, ApprovedServer>;
-  notify: { deliver(channel: Channel, message: NotificationMessage): Promise<void> };
+  notify: {
+    deliver(channel: Channel, message: NotificationMessage): Promise<void>;
+    /**
+     * Sends one plain-text email from the server's sender (invitations). Absent where no email
+     * can be sent without a channel's own key: the dashboard then shares links by hand.
+     */
+    mail?(mail: { to: string[]; subject: string; text: string }): Promise<void>;
+  };
   /** Verifies user access tokens (dashboard routes). Absent: those routes answer 401. */
   userKeys?: JWTVerifyGetKey;
   /** Runs backend probes; custos-server passes a Node prober (TCP, TLS certificate days). */

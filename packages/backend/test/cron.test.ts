@@ -67,7 +67,7 @@ describe("cron route", () => {
     // 15 s later (the next pg_cron tick): the 2-s, 5-s and 10-s jobs, not the 30-s or hourly ones
     await later(15);
     const second = (await tickJson()).body;
-    expect(Object.keys(second.jobs)).toEqual(["sweep", "probes", "dispatch"]);
+    expect(Object.keys(second.jobs)).toEqual(["sweep", "probes", "dispatch", "invitation-emails"]);
     expect(second.not_due).toEqual(["escalations", "rollups", "maintain-partitions", "maintain-rollups"]);
     // a tick right behind it runs only what is due on every tick
     expect(Object.keys((await tickJson()).body.jobs)).toEqual(["dispatch"]);
@@ -78,6 +78,7 @@ describe("cron route", () => {
       "probes",
       "escalations",
       "dispatch",
+      "invitation-emails",
       "rollups",
     ]);
     await later(3600);

@@ -815,6 +815,13 @@ export const InvitationItem = z.object({
   created_at: Time,
   expires_at: Time,
   accepted_at: NullableTime,
+  /**
+   * The invitation email (decision 0041): null when none was sent (no email configured here, the
+   * link was shared by hand); pending/sending while it is being sent or retried; sent; failed
+   * (given up, `email_error` says why: share the link by hand or invite again).
+   */
+  email_status: z.enum(["pending", "sending", "sent", "failed"]).nullable(),
+  email_error: z.string().nullable(),
 });
 export type InvitationItem = z.infer<typeof InvitationItem>;
 
@@ -835,6 +842,13 @@ export const CreatedInvitation = z.object({
   invitation: InvitationItem,
   token: z.string(),
   accept_url: z.string().nullable(),
+  /**
+   * "queued": an email with the link goes to the invitee (its progress is the invitation's
+   * `email_status`); "not_configured": this server sends no email (or does not know its public
+   * URL), so the link must be shared by hand, as `email_note` says.
+   */
+  email: z.enum(["queued", "not_configured"]),
+  email_note: z.string(),
 });
 export type CreatedInvitation = z.infer<typeof CreatedInvitation>;
 // DELETE /v1/orgs/:org_id/invitations/:invitation_id (admin): OkResponse.

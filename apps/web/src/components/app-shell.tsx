@@ -292,7 +292,9 @@ export function AppShell({ children }: { children: ReactNode }) {
     if (state.status !== "signed-out") return;
     // the hash too: an invitation link carries its token there
     const next = encodeURIComponent(`${pathname}${window.location.search}${window.location.hash}`);
-    router.replace(`/sign-in?next=${next}${state.reason === "expired" ? "&expired=1" : ""}`);
+    // an invitee usually has no account yet: sign-up first (it links to sign-in), not "Welcome back"
+    const page = pathname.startsWith("/invite") && state.reason !== "expired" ? "/sign-up" : "/sign-in";
+    router.replace(`${page}?next=${next}${state.reason === "expired" ? "&expired=1" : ""}`);
   }, [state, pathname, router]);
 
   const noOrg = me.data !== undefined && me.data.orgs.length === 0;

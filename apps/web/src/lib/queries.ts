@@ -185,6 +185,13 @@ export function useInvitations(orgId: string, enabled: boolean) {
     queryKey: keys.invitations(orgId),
     queryFn: ({ signal }) => call("invitations", { org_id: orgId }, { signal }),
     enabled,
+    // while an invitation email is on its way, so the list shows when it was sent or failed
+    refetchInterval: (query) =>
+      query.state.data?.invitations.some(
+        (i) => !i.accepted_at && (i.email_status === "pending" || i.email_status === "sending"),
+      )
+        ? 3_000
+        : false,
   });
 }
 

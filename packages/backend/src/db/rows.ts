@@ -27,6 +27,8 @@ export type CheckStatus = "ok" | "degraded" | "down" | "unsupported";
 
 export type IncidentStatus = "open" | "acknowledged" | "resolved";
 
+export type InvitationEmailStatus = "pending" | "sending" | "sent" | "failed";
+
 export type OrgRole = "owner" | "admin" | "member" | "viewer";
 
 export type OutboxStatus = "pending" | "sending" | "delivered" | "dead" | "suppressed";
@@ -178,6 +180,12 @@ export interface InvitationsRow {
   expires_at: Date;
   accepted_at: Date | null;
   created_at: Date;
+  email_status: InvitationEmailStatus | null;
+  email_attempts: number;
+  email_next_attempt_at: Date | null;
+  email_claimed_at: Date | null;
+  email_error: string | null;
+  email_sent_at: Date | null;
 }
 
 /** public.maintenance_windows (table) */
@@ -414,6 +422,14 @@ export interface CheckRollupBacklogRow {
 export interface InstallationRow {
   id: boolean;
   installed_at: Date;
+}
+
+/** private.invitation_email_tokens (table) */
+export interface InvitationEmailTokensRow {
+  invitation_id: string;
+  org_id: string;
+  token: string;
+  created_at: Date;
 }
 
 /** private.job_runs (table) */

@@ -2,6 +2,7 @@ import { dispatchDue } from "../alerting/dispatch.ts";
 import { runEscalations } from "../alerting/escalate.ts";
 import { runSweep } from "../alerting/sweep.ts";
 import type { Ctx } from "../context.ts";
+import { sendInvitationEmails } from "../members/send-invitation-emails.ts";
 import { maintainPartitions } from "../metrics/maintain-partitions.ts";
 import { maintainRollups } from "../metrics/maintain-rollups.ts";
 import { refreshRollups } from "../metrics/refresh-rollups.ts";
@@ -47,6 +48,8 @@ export const JOBS = [
   { name: "escalations", everyMs: 30_000, run: (ctx) => runEscalations({ ctx }) },
   // 200 a run: the cloud delivers once per 15-s tick (plus the sweep's own round)
   { name: "dispatch", everyMs: 2_000, run: (ctx) => dispatchDue({ ctx, limit: 200 }) },
+  // invitation emails (decision 0041): queued by the invite, sent and retried here, never in the API call
+  { name: "invitation-emails", everyMs: 5_000, run: (ctx) => sendInvitationEmails({ ctx }) },
   // chart rollups from the raw data; reported only when catching up or merging late samples
   {
     name: "rollups",

@@ -14,13 +14,16 @@ export const InviteMemberInput = z.strictObject({ org_id: z.uuid(), invitation: 
 export type InviteMemberInput = z.input<typeof InviteMemberInput>;
 
 /** An admin invites an email address; the token is returned once (its hash is stored), as the
- * caller under "admins manage invitations". Valid 7 days. */
+ * caller under "admins manage invitations". Valid 7 days. Where this backend can send email and
+ * knows the dashboard's URL, an email with the link is queued in the same transaction and sent by
+ * the invitation-emails job (never while the API answers); otherwise the answer says to share the
+ * link by hand. */
 export async function inviteMember({
   ctx,
   caller,
   input,
 }: {
-  ctx: Pick<Ctx, "sql" | "config">;
+  ctx: Pick<Ctx, "sql" | "config" | "notify">;
   caller: CallerClaims;
   input: InviteMemberInput;
 }): Promise<CreatedInvitation> {
@@ -37,11 +40,25 @@ export async function inviteMember({
       insert into public.invitations (org_id, email, role, token_hash, invited_by)
       values (${org_id}, ${invitation.email}, ${invitation.role}, ${hash}, ${caller.sub})
       returning id`;
-    const [item] = await selectInvitations(tx, org_id, tx`and i.id = ${(row as { id: string }).id}`);
+    const id = (row as { id: string }).id;
+    const link = acceptUrl(dashboardLinkBase(ctx.config), token);
+    let email: CreatedInvitation["email"] = "not_configured";
+    if (link && ctx.notify.mail) {
+      const [queued] = await tx<
+        { ok: boolean }[]
+      >`select private.queue_invitation_email(${id}, ${token}) as ok`;
+      if (queued?.ok) email = "queued";
+    }
+    const [item] = await selectInvitations(tx, org_id, tx`and i.id = ${id}`);
     return {
       invitation: item as NonNullable<typeof item>,
       token,
-      accept_url: acceptUrl(dashboardLinkBase(ctx.config), token),
+      accept_url: link,
+      email,
+      email_note:
+        email === "queued"
+          ? `An email with the link is being sent to ${invitation.email}.`
+          : "This server sends no email (or does not know its public URL): share the link with the invitee yourself.",
     };
   });
 }

@@ -29,9 +29,14 @@ export async function selectInvitations(
     (Pick<
       InvitationsRow,
       "id" | "email" | "role" | "invited_by" | "created_at" | "expires_at" | "accepted_at"
-    > & { invited_by_email: string | null })[]
+    > & {
+      invited_by_email: string | null;
+      email_status: InvitationItem["email_status"];
+      email_error: string | null;
+    })[]
   >`
-    select i.id, i.email, i.role, i.invited_by, mem.email as invited_by_email, i.created_at, i.expires_at, i.accepted_at
+    select i.id, i.email, i.role, i.invited_by, mem.email as invited_by_email, i.created_at, i.expires_at, i.accepted_at,
+           i.email_status, i.email_error
     from public.invitations i
     left join private.org_members(${orgId}) mem on mem.user_id = i.invited_by
     where i.org_id = ${orgId} ${where}
@@ -44,5 +49,7 @@ export async function selectInvitations(
     created_at: iso(i.created_at),
     expires_at: iso(i.expires_at),
     accepted_at: isoOrNull(i.accepted_at),
+    email_status: i.email_status,
+    email_error: i.email_error,
   }));
 }

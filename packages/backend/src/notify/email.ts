@@ -24,21 +24,34 @@ export function emailContent(message: NotificationMessage): { subject: string; t
 export const email: Notifier = async (channel, message, env: EmailEnv) => {
   const { config, secret } = parseChannel("email", channel);
   const mail = { from: env.emailFrom, to: [...new Set(config.to)], ...emailContent(message) };
+  return sendMail(env, mail, secret.resend_api_key);
+};
+
+/**
+ * Whether this backend can send email without a channel's own key: SMTP where custos-server
+ * configured it, Resend with the operator's key in the cloud. Invitation emails need it.
+ */
+export function canSendMail(env: EmailEnv): boolean {
+  return env.emailTransport === "smtp" ? env.smtp !== undefined : Boolean(env.resendApiKey);
+}
+
+/** One plain-text email through the configured transport; `apiKey` is a channel's own Resend key. */
+export async function sendMail(env: EmailEnv, mail: Mail, apiKey?: string): Promise<void> {
   if (env.emailTransport === "smtp") return sendSmtp(env, mail);
 
-  const apiKey = secret.resend_api_key ?? env.resendApiKey;
-  if (!apiKey) {
+  const key = apiKey ?? env.resendApiKey;
+  if (!key) {
     throw new DeliveryError(
       "Resend: no API key (set the channel's resend_api_key or the server's key)",
       false,
     );
   }
-  const target: Target = { label: "Resend", secrets: [apiKey] };
+  const target: Target = { label: "Resend", secrets: [key] };
   const answer = await post(
     env,
     `${env.resendBaseUrl.replace(/\/+$/, "")}/emails`,
     {
-      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
       body: JSON.stringify(mail),
     },
     target,
@@ -50,9 +63,9 @@ export const email: Notifier = async (channel, message, env: EmailEnv) => {
       ? `${typeof error.name === "string" ? `${error.name}: ` : ""}${error.message}`
       : answer.body;
   throw httpError(answer, target, detail);
-};
+}
 
-type Mail = { from: string; to: string[]; subject: string; text: string };
+export type Mail = { from: string; to: string[]; subject: string; text: string };
 
 async function sendSmtp(env: NotifierEnv, mail: Mail): Promise<void> {
   const smtp = env.smtp;

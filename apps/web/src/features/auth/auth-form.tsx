@@ -96,10 +96,22 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
       </div>
     );
   }
-  const heading =
-    mode === "sign-in" ? "Sign in" : firstAccount ? "Create the first account" : "Create your account";
-  const lead =
-    mode === "sign-in"
+  // on the way to accepting an invitation (the link's /invite#token=… is in `next`)
+  const invited = next.startsWith("/invite");
+  const heading = invited
+    ? mode === "sign-in"
+      ? "Sign in to accept your invitation"
+      : "Create your account to accept your invitation"
+    : mode === "sign-in"
+      ? "Sign in"
+      : firstAccount
+        ? "Create the first account"
+        : "Create your account";
+  const lead = invited
+    ? mode === "sign-in"
+      ? "Sign in with the address the invitation was sent to; you then join the organization."
+      : "Use the address the invitation was sent to. Already have an account? Sign in below instead."
+    : mode === "sign-in"
       ? "Welcome back. Your servers are waiting."
       : firstAccount
         ? "This Custos has no accounts yet. The first one owns it: you get an organization and can invite your team."

@@ -7,7 +7,7 @@ import { CodeBlock } from "@/components/ui/copy-button.tsx";
 import { controlClass, SelectField, TextField } from "@/components/ui/field.tsx";
 import { EmptyState, ErrorState, LoadingState, MutationNote } from "@/components/ui/states.tsx";
 import { ApiError } from "@/lib/api.ts";
-import type { CreatedInvitation, OrgRole } from "@/lib/contract.ts";
+import type { CreatedInvitation, InvitationItem, OrgRole } from "@/lib/contract.ts";
 import { formatDateTime } from "@/lib/format.ts";
 import { atLeast, useOrg } from "@/lib/org.tsx";
 import {
@@ -104,6 +104,25 @@ function Members() {
   );
 }
 
+/** Where the invitation email is: failures say why, so the admin knows to share the link by hand. */
+function EmailStatus({ status, error }: { status: InvitationItem["email_status"]; error: string | null }) {
+  switch (status) {
+    case "sent":
+      return <span className="text-green-700 dark:text-green-400">Email sent</span>;
+    case "pending":
+    case "sending":
+      return <span className="text-gray-500">{error ? "Email failed, retrying…" : "Sending email…"}</span>;
+    case "failed":
+      return (
+        <span className="text-red-700 dark:text-red-400" title={error ?? undefined}>
+          Email failed{error ? `: ${error}` : ""}. Share the link by hand or invite again.
+        </span>
+      );
+    default:
+      return <span className="text-gray-500">No email (link shared by hand)</span>;
+  }
+}
+
 function Invitations() {
   const { orgId } = useOrg();
   const query = useInvitations(orgId, true);
@@ -151,11 +170,19 @@ function Invitations() {
       </form>
       <MutationNote error={error?.field === "email" ? undefined : create.error} />
       {created ? (
-        <div className="mt-4 space-y-2 rounded-lg bg-blue-50 p-3 text-sm dark:bg-blue-500/10">
-          <p>
-            Invitation for <strong>{created.invitation.email}</strong> created. Send them this link (shown
-            once):
-          </p>
+        <div role="status" className="mt-4 space-y-2 rounded-lg bg-blue-50 p-3 text-sm dark:bg-blue-500/10">
+          {created.email === "queued" ? (
+            <p>
+              Invitation for <strong>{created.invitation.email}</strong> created. An email with the link is on
+              its way (its progress is in the list below); you can also share the link yourself (shown once):
+            </p>
+          ) : (
+            <p>
+              Invitation for <strong>{created.invitation.email}</strong> created.{" "}
+              <strong>No email was sent: this server has no email configured.</strong> Share this link with
+              them yourself (shown once):
+            </p>
+          )}
           <CodeBlock
             text={
               created.accept_url ??
@@ -173,12 +200,15 @@ function Invitations() {
         ) : pending.length === 0 ? (
           <p className="text-gray-500 text-sm">No open invitations.</p>
         ) : (
-          <Table label="Open invitations" columns={["Email", "Role", "Expires"]}>
+          <Table label="Open invitations" columns={["Email", "Role", "Invitation email", "Expires"]}>
             <tbody>
               {pending.map((i) => (
                 <tr key={i.id}>
                   <Td>{i.email}</Td>
                   <Td>{ROLE_TEXT[i.role]}</Td>
+                  <Td>
+                    <EmailStatus status={i.email_status} error={i.email_error} />
+                  </Td>
                   <Td className="whitespace-nowrap text-gray-500">{formatDateTime(i.expires_at)}</Td>
                   <Td className="text-right">
                     <Button
