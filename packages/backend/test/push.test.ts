@@ -212,17 +212,17 @@ describe("POST /agent/push", () => {
       "a sample value that is not a number",
       (p: ReturnType<typeof fullPush>) => ({
         ...p,
-        metrics: { ...p.metrics, at: [{ t: Date.now(), v: { 0: "12" } }] },
+        metrics: { ...p.metrics, at: [{ t: Date.now(), s: 0, v: [1, "12"] }] },
       }),
-      "metrics.at.0.v.0",
+      "metrics.at.0.v.1",
     ],
     [
-      "a series key beyond the series list",
+      "values beyond the series list",
       (p: ReturnType<typeof fullPush>) => ({
         ...p,
-        metrics: { ...p.metrics, at: [{ t: Date.now(), v: { 99: 1 } }] },
+        metrics: { ...p.metrics, at: [{ t: Date.now(), s: 3, v: [1, 2] }] },
       }),
-      "metrics.at.0.v.99",
+      "metrics.at.0.v",
     ],
     [
       "a hostile series label",
@@ -236,7 +236,7 @@ describe("POST /agent/push", () => {
       "a sample time older than seven days",
       (p: ReturnType<typeof fullPush>) => ({
         ...p,
-        metrics: { ...p.metrics, at: [...p.metrics.at, { t: Date.now() - 8 * 86_400_000, v: { 0: 1 } }] },
+        metrics: { ...p.metrics, at: [...p.metrics.at, { t: Date.now() - 8 * 86_400_000, s: 0, v: [1] }] },
       }),
       `metrics.at.2.t`,
     ],

@@ -32,11 +32,16 @@ describe("compact metrics", () => {
       ["disk.used_percent", { mount: "/data" }],
     ]);
     expect(compact.at).toEqual([
-      { t: T, v: { 0: 12.5, 1: 41 } },
-      { t: T + 30_000, v: { 0: 9, 2: 97 } },
+      { t: T, s: 0, v: [12.5, 41] },
+      { t: T + 30_000, s: 0, v: [9] },
+      { t: T + 30_000, s: 2, v: [97] },
     ]);
     const expanded = expandCompactMetrics(CompactMetrics.parse(JSON.parse(JSON.stringify(compact))));
-    expect(expanded.map((s) => ({ ...s, ts: s.ts.getTime() }))).toEqual(samples);
+    const byTime = (a: { ts: number; value: number }, b: { ts: number; value: number }) =>
+      a.ts - b.ts || a.value - b.value;
+    expect(expanded.map((s) => ({ ...s, ts: s.ts.getTime() })).sort(byTime)).toEqual(
+      [...samples].sort(byTime),
+    );
   });
 
   it("keeps a series met twice at one timestamp as two samples", () => {
@@ -45,6 +50,19 @@ describe("compact metrics", () => {
       { ts: T, name: "x", value: 2 },
     ]);
     expect(expandCompactMetrics(CompactMetrics.parse(compact)).map((s) => s.value)).toEqual([1, 2]);
+  });
+
+  it("makes one group of a collection's samples, and one per run when series are not consecutive", () => {
+    const compact = compactMetrics(BATCH, [
+      { ts: T, name: "a", value: 1 },
+      { ts: T, name: "b", value: 2 },
+      { ts: T + 1, name: "c", value: 3 },
+      { ts: T, name: "c", value: 4 },
+    ]);
+    expect(compact.at).toEqual([
+      { t: T, s: 0, v: [1, 2, 4] },
+      { t: T + 1, s: 2, v: [3] },
+    ]);
   });
 
   it("is smaller than the same samples in the single-kind format", () => {
@@ -81,7 +99,7 @@ describe("push request", () => {
         ],
       },
       checks: { batch_id: BATCH, results: [{ monitor: "http:api", status: "down", ts: T }] },
-      metrics: { batch_id: BATCH, series: [["cpu.percent"]], at: [{ t: T, v: { 0: 1 } }] },
+      metrics: { batch_id: BATCH, series: [["cpu.percent"]], at: [{ t: T, s: 0, v: [1] }] },
     });
     expect(full.metrics?.at[0]?.t).toBeInstanceOf(Date);
   });
@@ -103,25 +121,29 @@ describe("push request", () => {
       "checks.results.0.status",
     ],
     [
-      "a series key with no series",
-      { v: 1, server_id: SERVER, metrics: { batch_id: BATCH, series: [["x"]], at: [{ t: T, v: { 1: 1 } }] } },
-      "metrics.at.0.v.1",
-    ],
-    [
-      "a series key with a leading zero",
+      "values past the end of the series",
       {
         v: 1,
         server_id: SERVER,
-        metrics: { batch_id: BATCH, series: [["x"]], at: [{ t: T, v: { "00": 1 } }] },
+        metrics: { batch_id: BATCH, series: [["x"]], at: [{ t: T, s: 0, v: [1, 2] }] },
       },
-      "metrics.at.0.v.00",
+      "metrics.at.0.v",
+    ],
+    [
+      "a first series beyond the series",
+      {
+        v: 1,
+        server_id: SERVER,
+        metrics: { batch_id: BATCH, series: [["x"]], at: [{ t: T, s: 4_000, v: [1] }] },
+      },
+      "metrics.at.0.s",
     ],
     [
       "a non-finite value",
       {
         v: 1,
         server_id: SERVER,
-        metrics: { batch_id: BATCH, series: [["x"]], at: [{ t: T, v: { 0: "NaN" } }] },
+        metrics: { batch_id: BATCH, series: [["x"]], at: [{ t: T, s: 0, v: ["NaN"] }] },
       },
       "metrics.at.0.v.0",
     ],
@@ -130,7 +152,7 @@ describe("push request", () => {
       {
         v: 1,
         server_id: SERVER,
-        metrics: { batch_id: BATCH, series: [["a b"]], at: [{ t: T, v: { 0: 1 } }] },
+        metrics: { batch_id: BATCH, series: [["a b"]], at: [{ t: T, s: 0, v: [1] }] },
       },
       "metrics.series.0.0",
     ],
@@ -139,18 +161,27 @@ describe("push request", () => {
       {
         v: 1,
         server_id: SERVER,
-        metrics: { batch_id: BATCH, series: [["x", { "__proto__-x": "1" }]], at: [{ t: T, v: { 0: 1 } }] },
+        metrics: { batch_id: BATCH, series: [["x", { "__proto__-x": "1" }]], at: [{ t: T, s: 0, v: [1] }] },
       },
       "metrics.series.0.1.__proto__-x",
     ],
     [
       "a group without values",
-      { v: 1, server_id: SERVER, metrics: { batch_id: BATCH, series: [["x"]], at: [{ t: T, v: {} }] } },
+      { v: 1, server_id: SERVER, metrics: { batch_id: BATCH, series: [["x"]], at: [{ t: T, s: 0, v: [] }] } },
       "metrics.at.0.v",
     ],
     [
+      "a negative or fractional series index",
+      {
+        v: 1,
+        server_id: SERVER,
+        metrics: { batch_id: BATCH, series: [["x"]], at: [{ t: T, s: -1, v: [1] }] },
+      },
+      "metrics.at.0.s",
+    ],
+    [
       "metrics without a batch id",
-      { v: 1, server_id: SERVER, metrics: { series: [["x"]], at: [{ t: T, v: { 0: 1 } }] } },
+      { v: 1, server_id: SERVER, metrics: { series: [["x"]], at: [{ t: T, s: 0, v: [1] }] } },
       "metrics.batch_id",
     ],
   ])("refuses %s, naming the field", (_what, body, path) => {
@@ -161,7 +192,8 @@ describe("push request", () => {
     const per = 1_000;
     const groups = Array.from({ length: LIMITS.maxSamplesPerBatch / per + 1 }, (_, g) => ({
       t: T + g,
-      v: Object.fromEntries(Array.from({ length: per }, (_, i) => [String(i), 1])),
+      s: 0,
+      v: Array.from({ length: per }, () => 1),
     }));
     const series = Array.from({ length: per }, (_, i) => [`s${i}`]);
     expect(

@@ -13,22 +13,24 @@
  * draining a backlog) records no liveness.
  *
  * Compact metrics encoding (`metrics`): samples are grouped by timestamp and name their series
- * by a short key, the series' index in `series`:
+ * by a short key, the series' index in `series`; a group holds the values of consecutive
+ * series, from index `s` on:
  *
  *   "metrics": {
  *     "batch_id": "…",
- *     "series": [["cpu.percent"], ["disk.used_percent", {"mount": "/"}]],
- *     "at": [{"t": 1795000000000, "v": {"0": 12.5, "1": 41}},
- *            {"t": 1795000030000, "v": {"0": 9}}]
+ *     "series": [["cpu.percent"], ["disk.used_percent", {"mount": "/"}], ["load.1"]],
+ *     "at": [{"t": 1795000000000, "s": 0, "v": [12.5, 41, 0.3]},
+ *            {"t": 1795000030000, "s": 0, "v": [9]}]
  *   }
  *
- * stands for three samples: cpu.percent 12.5 and disk.used_percent{mount="/"} 41 at t, and
- * cpu.percent 9 thirty seconds later. `t` is a Timestamp (epoch milliseconds or ISO); each
- * `v` maps series keys (decimal indexes into `series`, no leading zeros) to values. Names,
- * labels, values and the item limit (LIMITS.maxSamplesPerBatch samples) are those of
- * MetricsBatch; a refused value is named by its place here, e.g. `metrics.at.3.v.1`.
- * Readable keys stay readable: the gain is in not repeating a series' name and labels per
- * sample and a timestamp per series, which is what gzip could not remove.
+ * stands for four samples: cpu.percent 12.5, disk.used_percent{mount="/"} 41 and load.1 0.3 at
+ * t, and cpu.percent 9 thirty seconds later. `t` is a Timestamp (epoch milliseconds or ISO);
+ * `v[j]` is the value of series `s + j`. Series are numbered in the order the agent met them, so
+ * one collection's samples are one run; a timestamp whose series are not consecutive takes one
+ * group per run. Names, labels, values and the item limit (LIMITS.maxSamplesPerBatch samples)
+ * are those of MetricsBatch; a refused value is named by its place here, e.g. `metrics.at.3.v.1`.
+ * The gain over one object per sample is in not repeating a series' name and labels per sample,
+ * a timestamp per series, or a key per value: what gzip could not remove (decision 0036).
  */
 import { z } from "zod";
 import {
@@ -58,14 +60,11 @@ const SeriesName = SafeText.min(1)
 /** `[name]` or `[name, labels]`: one series, named in the push by its index. */
 export const CompactSeries = z.tuple([SeriesName, MetricLabels.optional()]);
 
-/** A decimal index into `series`, without leading zeros: "0", "17". */
-const SeriesKey = z.string().regex(/^(0|[1-9][0-9]{0,5})$/, "a series key is its index in series");
-
 export const CompactGroup = z.strictObject({
   t: Timestamp,
-  v: z
-    .record(SeriesKey, Measurement)
-    .refine((values) => Object.keys(values).length > 0, "at least one value"),
+  /** The index in `series` of the first value's series. */
+  s: z.number().int().min(0).max(LIMITS.maxSamplesPerBatch),
+  v: z.array(Measurement).min(1).max(LIMITS.maxSamplesPerBatch),
 });
 
 export const CompactMetrics = z
@@ -77,15 +76,14 @@ export const CompactMetrics = z
   .superRefine((metrics, context) => {
     let samples = 0;
     metrics.at.forEach((group, index) => {
-      for (const key of Object.keys(group.v)) {
-        samples++;
-        if (Number(key) >= metrics.series.length)
-          context.addIssue({
-            code: "custom",
-            path: ["at", index, "v", key],
-            message: `no series ${key}: series has ${metrics.series.length}`,
-          });
-      }
+      samples += group.v.length;
+      const last = group.s + group.v.length - 1;
+      if (last >= metrics.series.length)
+        context.addIssue({
+          code: "custom",
+          path: ["at", index, group.s >= metrics.series.length ? "s" : "v"],
+          message: `values for series ${group.s} to ${last}, but series has ${metrics.series.length}`,
+        });
     });
     if (samples > LIMITS.maxSamplesPerBatch)
       context.addIssue({
@@ -145,33 +143,36 @@ export function expandCompactMetrics(
 ): { ts: Date; name: string; labels?: Record<string, string>; value: number }[] {
   const samples: { ts: Date; name: string; labels?: Record<string, string>; value: number }[] = [];
   for (const group of metrics.at) {
-    for (const [key, value] of Object.entries(group.v)) {
-      const [name, labels] = metrics.series[Number(key)] as CompactSeries;
+    group.v.forEach((value, j) => {
+      const [name, labels] = metrics.series[group.s + j] as CompactSeries;
       samples.push({ ts: group.t, name, ...(labels ? { labels } : {}), value });
-    }
+    });
   }
   return samples;
 }
 type CompactSeries = z.infer<typeof CompactSeries>;
 
+/** One group of the wire form: the values of series `s`, `s + 1`, … at `t`. */
+interface WireGroup {
+  t: number;
+  s: number;
+  v: number[];
+}
+
 /**
  * Wire samples (as the agent buffers them: `{ts, name, labels?, value}`) into compact metrics:
- * one series entry per distinct name and labels, one group per distinct timestamp, in order of
- * first appearance. A series met twice at one timestamp (never by the agent's plugins) starts
- * a second group for that timestamp, so no sample is lost.
+ * one series entry per distinct name and labels, numbered in order of first appearance, and per
+ * timestamp one group per run of consecutive series. A series met twice at one timestamp (never
+ * by the agent's plugins) goes in a later group of that timestamp, so no sample is lost.
  */
 export function compactMetrics(
   batchId: string,
   samples: readonly { ts: number; name: string; labels?: Record<string, string>; value: number }[],
-): {
-  batch_id: string;
-  series: [string, Record<string, string>?][];
-  at: { t: number; v: Record<string, number> }[];
-} {
+): { batch_id: string; series: [string, Record<string, string>?][]; at: WireGroup[] } {
   const series: [string, Record<string, string>?][] = [];
   const keys = new Map<string, number>();
-  const at: { t: number; v: Record<string, number> }[] = [];
-  const groupOf = new Map<number, { t: number; v: Record<string, number> }>();
+  // per timestamp, in order of first appearance: layers of series index -> value
+  const layers = new Map<number, Map<number, number>[]>();
   for (const sample of samples) {
     const id = sample.labels ? `${sample.name}\u0000${JSON.stringify(sample.labels)}` : sample.name;
     let key = keys.get(id);
@@ -180,13 +181,30 @@ export function compactMetrics(
       keys.set(id, key);
       series.push(sample.labels ? [sample.name, sample.labels] : [sample.name]);
     }
-    let group = groupOf.get(sample.ts);
-    if (!group || String(key) in group.v) {
-      group = { t: sample.ts, v: {} };
-      groupOf.set(sample.ts, group);
-      at.push(group);
+    let atTs = layers.get(sample.ts);
+    if (!atTs) {
+      atTs = [];
+      layers.set(sample.ts, atTs);
     }
-    group.v[key] = sample.value;
+    let layer = atTs.find((l) => !l.has(key));
+    if (!layer) {
+      layer = new Map();
+      atTs.push(layer);
+    }
+    layer.set(key, sample.value);
+  }
+  const at: WireGroup[] = [];
+  for (const [t, atTs] of layers) {
+    for (const layer of atTs) {
+      let group: WireGroup | undefined;
+      for (const key of [...layer.keys()].sort((a, b) => a - b)) {
+        if (!group || key !== group.s + group.v.length) {
+          group = { t, s: key, v: [] };
+          at.push(group);
+        }
+        group.v.push(layer.get(key) as number);
+      }
+    }
   }
   return { batch_id: batchId, series, at };
 }

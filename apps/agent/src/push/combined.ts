@@ -66,7 +66,18 @@ function payloadBytes(batch: OutgoingBatch): number {
   return bytes;
 }
 
-/** The push body as text: buffered items are JSON already, and only metrics are re-encoded. */
+/**
+ * A check result without its `type` when the backend would derive the same from the monitor's
+ * name (`http:api` -> http; the backend takes the name's prefix when the type is absent).
+ */
+function checkPayload(payload: string): string {
+  const result = JSON.parse(payload) as { monitor?: string; type?: string };
+  if (result.type === undefined || result.type !== result.monitor?.split(":")[0]) return payload;
+  const { type: _derivable, ...rest } = result;
+  return JSON.stringify(rest);
+}
+
+/** The push body as text: buffered items are JSON already; metrics are re-encoded, checks trimmed. */
 function pushBody(serverId: string, heartbeat: HeartbeatPart | undefined, batches: OutgoingBatch[]): string {
   const parts = [`"v":${PUSH_VERSION}`, `"server_id":${JSON.stringify(serverId)}`];
   if (heartbeat) parts.push(`"heartbeat":${JSON.stringify(heartbeat.fields)}`);
@@ -76,9 +87,8 @@ function pushBody(serverId: string, heartbeat: HeartbeatPart | undefined, batche
       const samples = batch.payloads.map((p) => JSON.parse(p));
       parts.push(`"metrics":${JSON.stringify(compactMetrics(batch.batchId, samples))}`);
     } else {
-      parts.push(
-        `"${batch.kind}":{"batch_id":${id},"${ITEMS_KEY[batch.kind]}":[${batch.payloads.join(",")}]}`,
-      );
+      const items = batch.kind === "checks" ? batch.payloads.map(checkPayload) : batch.payloads;
+      parts.push(`"${batch.kind}":{"batch_id":${id},"${ITEMS_KEY[batch.kind]}":[${items.join(",")}]}`);
     }
   }
   return `{${parts.join(",")}}`;
