@@ -1,6 +1,6 @@
 /**
  * The issue's own test (issue 15) in Chromium: an admin changes a threshold in the server page's
- * central configuration editor; a real agent applies it within one heartbeat and the next breach
+ * central configuration form; a real agent applies it within one heartbeat and the next breach
  * opens an incident. On the way, the editor shows the field the backend refused in an invalid
  * configuration, and the page shows whether the agent runs the current version.
  */
@@ -85,18 +85,21 @@ describe("the server page's central configuration in Chromium", () => {
     await page.goto(`${server.url}/servers/detail?id=${serverId}`);
     await page.getByText("The agent runs this configuration").waitFor({ timeout: 60_000 });
     await page.getByText("crit above 100000").waitFor();
-    const editor = page.getByLabel("This server's own monitors and thresholds");
-    const save = page.getByRole("button", { name: "Save configuration" });
+    const own = page.getByRole("form", { name: "This server's own entry" });
+    const monitors = own.getByLabel("Monitors (JSON)");
+    const save = own.getByRole("button", { name: "Save configuration" });
 
     // an invalid plugin option is refused by the backend, naming the field
-    await editor.fill(
-      JSON.stringify({ monitors: [{ type: "http", name: "site", options: { url: "nope" } }] }),
-    );
+    await monitors.fill(JSON.stringify([{ type: "http", name: "site", options: { url: "nope" } }]));
     await save.click();
-    await page.getByText("monitors.0.options.url").waitFor();
+    await own.getByText("monitors.0.options.url").first().waitFor();
 
-    // this server's own threshold replaces the organization's (same metric)
-    await editor.fill(JSON.stringify({ thresholds: [{ metric: "queue_depth", crit_above: 1000 }] }));
+    // this server's own threshold replaces the organization's (same metric), set in the form
+    await monitors.fill("[]");
+    await own.getByRole("button", { name: "Other metric" }).click();
+    const row = own.getByRole("group", { name: "Threshold 1" });
+    await row.getByLabel("Metric").fill("queue_depth");
+    await row.getByLabel("Critical above").fill("1000");
     const changedAt = Date.now();
     await save.click();
     await page.getByText("Saved.").waitFor();

@@ -77,7 +77,7 @@ function ThresholdFieldset({
             key={input.field}
             label={input.label}
             value={row[input.field]}
-            placeholder={input.placeholder}
+            placeholder={readOnly ? undefined : input.placeholder}
             inputMode={
               input.field.endsWith("_above") || input.field.endsWith("_below") ? "decimal" : undefined
             }
