@@ -108,6 +108,12 @@ const CROSS_FIELD: Record<string, string[]> = {
   from: ["to"],
   // a probe's degraded_ms must not exceed down_ms
   "config.down_ms": ["config.degraded_ms"],
+  // a combined push's samples name their series by index: fewer series leave a key pointing nowhere
+  "metrics.series": ["metrics.at"],
+  "metrics.series.0": ["metrics.at"],
+  "metrics.series.1": ["metrics.at"],
+  // a group's first series and its values must stay within the series list together
+  "metrics.at.0.s": ["metrics.at.0.v"],
 };
 
 /** Whether the error's field points at the change (or at the body, for whole-body problems). */
@@ -181,7 +187,16 @@ function bodyMutation(example: Json, pick: number, op: BodyOp): { body: string; 
 }
 
 describe("agent routes under hostile input", () => {
-  const ROUTES = ["register", "heartbeat", "metrics", "checks", "alerts", "config", "config/report"] as const;
+  const ROUTES = [
+    "register",
+    "heartbeat",
+    "metrics",
+    "checks",
+    "alerts",
+    "push",
+    "config",
+    "config/report",
+  ] as const;
 
   it(
     "never answer 5xx, name the field of a 400, and store nothing they refuse",

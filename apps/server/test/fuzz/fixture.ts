@@ -376,6 +376,21 @@ export function agentExamples(serverId: string): Record<string, Json> {
         },
       ],
     },
+    // the combined push (decision 0036): every part, metrics in the compact encoding
+    push: {
+      v: 1,
+      server_id: serverId,
+      heartbeat: { sent_at: now, agent_version: "1.0.0", uptime_seconds: 12, dropped_samples: 0 },
+      checks: {
+        batch_id: batch(),
+        results: [{ monitor: "http:site", type: "http", status: "ok", latency_ms: 12, ts: Date.now() }],
+      },
+      metrics: {
+        batch_id: batch(),
+        series: [["cpu.percent"], ["disk.used_percent", { mount: "/" }]],
+        at: [{ t: Date.now(), s: 0, v: [3.5, 41] }],
+      },
+    },
     config: { server_id: serverId },
     "config/report": {
       server_id: serverId,
