@@ -159,6 +159,28 @@ describe("POST /agent/push", () => {
     expect(await counts(serverId)).toMatchObject({ samples: 16, checks: 2 });
   });
 
+  it("answers a kind that fails inside the backend 500 for that kind only: the heartbeat and the other kinds go in", async () => {
+    const serverId = await h.register("push-kind-fails");
+    const push = fullPush(serverId);
+    await h.sql`alter table public.metric_samples rename to metric_samples_away`;
+    let res: Awaited<ReturnType<typeof h.call>>;
+    try {
+      res = await h.call("/push", push);
+    } finally {
+      await h.sql`alter table public.metric_samples_away rename to metric_samples`;
+    }
+    expect(res.status).toBe(200);
+    expect(res.body.heartbeat).toMatchObject({ ok: true });
+    expect(res.body.acks.checks).toMatchObject({ stored: true });
+    expect(res.body.refused).toEqual({
+      metrics: { status: 500, error: expect.objectContaining({ code: "INTERNAL" }) },
+    });
+    expect(await counts(serverId)).toMatchObject({ samples: 0, checks: 2, alerts: 1 });
+    // nothing of the failed kind was kept: the agent's retry stores it
+    const again = await h.call("/push", push);
+    expect(again.body.acks.metrics).toMatchObject({ stored: true, accepted: 8 });
+  });
+
   it("records a pending server's heartbeat and refuses its data per kind until it is approved", async () => {
     const pendingOrg = await setup({}, { require_server_approval: true });
     try {

@@ -19,8 +19,10 @@ import { checkTimestamps } from "./timestamps.ts";
 /**
  * What stops one kind of a push but not the others: the state of the server or of the batch id
  * (awaiting approval, an id used by another kind, a time with no partition), as the kind's own
- * route would have answered it. Anything else (the key, the server unknown, a failure) answers
- * the whole push.
+ * route would have answered it, and a failure inside one kind's ingest (500, logged), which
+ * would have failed only that kind's request before the combined push: the heartbeat already
+ * went in, and its answer must reach the agent. What concerns the key or the server (unknown,
+ * not this key's) answers the whole push.
  */
 const PER_KIND_CODES = new Set(["PENDING_APPROVAL", "CONFLICT", "VALIDATION", "PAYLOAD_TOO_LARGE"]);
 
@@ -69,8 +71,19 @@ export async function ingestPush({
       const ack = await ingest[kind]();
       if (ack) acks[kind] = ack;
     } catch (error) {
-      if (!(error instanceof AppError) || !PER_KIND_CODES.has(error.code)) throw error;
-      refused[kind] = refusal(kind, error);
+      if (error instanceof AppError && PER_KIND_CODES.has(error.code)) refused[kind] = refusal(kind, error);
+      else if (error instanceof AppError) throw error;
+      else {
+        ctx.log.error("push: one kind failed", {
+          kind,
+          server_id,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        refused[kind] = {
+          status: 500,
+          error: { code: "INTERNAL", message: `storing the ${kind} failed; it has been logged` },
+        };
+      }
     }
   }
   return {
