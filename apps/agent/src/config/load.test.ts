@@ -155,7 +155,7 @@ buffer: { max_age: 12h, max_bytes: 50MB, path: state/agent.db }
 
   it("refuses an unknown alert channel type", () => {
     expect(errorsOf(`${BASE}local_alerts:\n  channels:\n    - type: pager\n`)).toEqual([
-      `${FILE}:5:7: local_alerts.channels[0].type: unknown type (known: email, slack, webhook, ntfy, discord, telegram, gotify, pushover, pagerduty, matrix, teams)`,
+      `${FILE}:5:7: local_alerts.channels[0].type: unknown type (known: email, slack, webhook, ntfy, discord, telegram, gotify, pushover, pagerduty, matrix, teams, sms)`,
     ]);
   });
 
