@@ -206,6 +206,8 @@ export const ServerOverviewItem = z.object({
   /** cpu.percent averages on the grid given by ServersOverview.trend; null where no data. */
   cpu_trend: z.array(z.number().nullable()),
   open_incidents: z.number().int(),
+  /** The server's tags (central configuration groups, decision 0037). */
+  tags: z.array(z.string()),
 });
 export type ServerOverviewItem = z.infer<typeof ServerOverviewItem>;
 

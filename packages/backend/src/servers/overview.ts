@@ -28,6 +28,7 @@ type OverviewRow = ServerSummaryColumns & {
   cpu_trend: string | null;
   fresh: boolean | null;
   open_incidents: number;
+  tags: string[];
 };
 
 /**
@@ -67,7 +68,7 @@ export async function listServers({
              to_char(v.metrics_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as metrics_at,
              (extract(epoch from v.trend_from) * 1000)::float8 as trend_from_ms,
              array_to_json(v.cpu_trend)::text as cpu_trend, v.metrics_at > now() - interval '15 minutes' as fresh,
-             coalesce(inc.n, 0) as open_incidents
+             coalesce(inc.n, 0) as open_incidents, s.tags
       from public.servers s
       left join public.server_vitals v on v.server_id = s.id
       left join inc on inc.server_id = s.id
@@ -115,6 +116,7 @@ export async function listServers({
           metrics_at: r.metrics_at,
           cpu_trend: trend,
           open_incidents: r.open_incidents,
+          tags: r.tags,
         };
       }),
     };

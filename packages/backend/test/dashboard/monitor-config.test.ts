@@ -6,6 +6,7 @@ import {
   EffectiveConfig,
   HeartbeatResponse,
   ServerConfigView,
+  ServersOverview,
 } from "@custos/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Dashboard, expectContract, setupDashboard } from "./helpers.ts";
@@ -64,6 +65,9 @@ describe("central configuration: scopes", () => {
     const tags = await d.api("PUT", `/orgs/${d.orgA}/servers/${serverA}/tags`, { body: { tags: ["web"] } });
     expect(tags.status).toBe(200);
     expect(tags.body).toEqual({ server_id: serverA, tags: ["web"] });
+    // the servers list carries them too: the configuration page groups the fleet by tag from it
+    const fleet = expectContract(await d.api("GET", `/orgs/${d.orgA}/servers`), 200, ServersOverview);
+    expect(fleet.servers.find((s) => s.id === serverA)?.tags).toEqual(["web"]);
     const site = { type: "http", name: "site", options: { url: "https://example.com/" } };
     expect(
       (await put({ scope: "tag", tag: "web", monitors: [site, { ...systemMonitor, check_interval: "10s" }] }))

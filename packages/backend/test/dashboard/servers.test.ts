@@ -48,6 +48,7 @@ describe("servers overview", () => {
       memory_used_percent: 61.3,
       disk_used_percent: 91.5,
       open_incidents: 0,
+      tags: [],
     });
     expect(w?.last_heartbeat_at).not.toBeNull();
     // timestamps formatted by PostgreSQL read exactly as Date#toISOString() would write them

@@ -24,6 +24,7 @@ function server(
     metrics_at: null,
     cpu_trend: [],
     open_incidents: 0,
+    tags: [],
   };
 }
 

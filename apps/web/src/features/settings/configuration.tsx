@@ -5,7 +5,7 @@
  * everyone else reads them (they hold no secrets). A server's own entry is edited on its page.
  */
 import type { ConfigScopeItem } from "@custos/protocol";
-import { useQueries, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
 import { Badge } from "@/components/ui/badge.tsx";
@@ -94,19 +94,12 @@ export function ConfigurationSettings() {
   });
   const servers = useServers(orgId, { refetchInterval: 0 });
   const list = servers.data?.servers ?? [];
-  // a server's tags come with its configuration view (one small read per server; see 0037)
-  const views = useQueries({
-    queries: list.map((s) => ({
-      queryKey: [...monitorConfigKey(orgId), s.id],
-      queryFn: ({ signal }: { signal: AbortSignal }) =>
-        call("serverMonitorConfig", { org_id: orgId, server_id: s.id }, { signal }),
-    })),
-  });
   if (scopes.error) return <ErrorState error={scopes.error} retry={() => void scopes.refetch()} />;
   if (!scopes.data) return <LoadingState label="Loading the configuration" />;
 
   const entries = scopes.data.entries;
-  const tagsOf = list.map((s, i) => ({ server: s, tags: views[i]?.data?.tags ?? [] }));
+  // the servers list carries each server's tags: one request for the whole fleet
+  const tagsOf = list.map((s) => ({ server: s, tags: s.tags }));
   const tags = tagsToShow(
     entries,
     tagsOf.map((t) => t.tags),
