@@ -347,13 +347,13 @@ describe("with a real custos-agent", () => {
     await page.getByText("system", { exact: true }).first().waitFor();
     await shoot(page, "22-server-detail-live-charts");
     for (const range of ["24 h", "7 d", "30 d"]) {
-      await page.getByRole("button", { name: range }).click();
+      await page.getByRole("button", { name: range, exact: true }).click();
       await page.waitForFunction(
         (label) => document.querySelector(`button[aria-pressed="true"]`)?.textContent === label,
         range,
       );
     }
-    await page.getByRole("button", { name: "1 h" }).click();
+    await page.getByRole("button", { name: "1 h", exact: true }).click();
 
     // the same on a phone
     await phone.page.goto(`${server.url}/sign-in`);
