@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startJsonSink } from "../helpers/agent-api.ts";
 import { type AppMetricsAgent, startAppMetricsAgent } from "../helpers/central-agent.ts";
 import { type Browser, ensureDashboardBuilt, openBrowser, shoot, waitFor } from "./browser.ts";
+import { apiCall, signUpInBrowser } from "./session.ts";
 
 const HEARTBEAT_SECONDS = 2;
-const PASSWORD = "correct horse battery staple";
 
 let server: CustosServerHandle;
 let sql: postgres.Sql;
@@ -41,29 +41,13 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function api(token: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${server.url}/functions/v1/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
-
 describe("the server page's central configuration in Chromium", () => {
   it("changes a threshold that a real agent applies within one heartbeat; the next breach opens an incident", async () => {
     const { page } = browser;
-    await page.goto(`${server.url}/sign-up`);
-    await page.getByLabel("Email").fill(`central${Date.now()}@example.com`);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(/\/onboarding/);
-    const raw = await page.evaluate(() => window.localStorage.getItem("custos.auth"));
-    const token = (JSON.parse(raw ?? "{}") as { access_token: string }).access_token;
-    const orgId = (await api(token, "GET", "/me")).body.orgs[0]?.id as string;
+    const { token, orgId } = await signUpInBrowser(server, page, `central${Date.now()}@example.com`);
     const key = await server.createKey(orgId, "agent");
     // the organization's default: far above the application's queue
-    await api(token, "PUT", `/orgs/${orgId}/monitor-config`, {
+    await apiCall(server, token, "PUT", `/orgs/${orgId}/monitor-config`, {
       scope: "org",
       thresholds: [{ metric: "queue_depth", crit_above: 100_000 }],
     });
@@ -105,7 +89,9 @@ describe("the server page's central configuration in Chromium", () => {
     await page.getByText("Saved.").waitFor();
     await page.getByText("crit above 1000", { exact: true }).waitFor({ timeout: 20_000 });
     await waitFor(
-      async () => (await api(token, "GET", `/orgs/${orgId}/servers/${serverId}/monitor-config`)).body.in_sync,
+      async () =>
+        (await apiCall(server, token, "GET", `/orgs/${orgId}/servers/${serverId}/monitor-config`)).body
+          .in_sync,
       20_000,
       "the agent applying the change",
     );

@@ -8,8 +8,7 @@ import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Browser, ensureDashboardBuilt, openBrowser, shoot, waitFor } from "./browser.ts";
-
-const PASSWORD = "correct horse battery staple";
+import { apiCall, registerMachine, signUpInBrowser } from "./session.ts";
 
 let server: CustosServerHandle;
 let sql: postgres.Sql;
@@ -30,56 +29,23 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function api(token: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${server.url}/functions/v1/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
-
-async function signUp(browser: Browser, email: string): Promise<string> {
-  const { page } = browser;
-  await page.goto(`${server.url}/sign-up`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(/\/onboarding/);
-  const raw = await page.evaluate(() => window.localStorage.getItem("custos.auth"));
-  return (JSON.parse(raw ?? "{}") as { access_token: string }).access_token;
-}
-
-async function registerServer(key: string, name: string): Promise<void> {
-  const response = await fetch(`${server.url}/functions/v1/api/agent/register`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-    body: JSON.stringify({
-      hostname: name,
-      server_name: name,
-      agent_version: "1.0.0",
-      os: "linux",
-      arch: "x64",
-      machine_id: `machine-${name}`,
-    }),
-  });
-  await response.body?.cancel();
-  expect(response.status).toBeLessThan(300);
-}
-
 describe("Settings → Configuration in Chromium", () => {
   it("an admin sets an org-wide CPU preset and a tag's entry; the tagged server shows them merged; a viewer reads them", async () => {
     const stamp = Date.now();
-    const token = await signUp(desktop, `central-settings${stamp}@example.com`);
-    const orgId = (await api(token, "GET", "/me")).body.orgs[0]?.id as string;
-    await registerServer(await server.createKey(orgId, "agent"), "web-1");
+    const { token, orgId } = await signUpInBrowser(
+      server,
+      desktop.page,
+      `central-settings${stamp}@example.com`,
+    );
+    expect(await registerMachine(server, await server.createKey(orgId, "agent"), "web-1")).toBeLessThan(300);
     const serverId = await waitFor(
       async () => (await sql<{ id: string }[]>`select id from servers where org_id = ${orgId}`)[0]?.id,
       30_000,
       "registration",
     );
     expect(
-      (await api(token, "PUT", `/orgs/${orgId}/servers/${serverId}/tags`, { tags: ["web"] })).status,
+      (await apiCall(server, token, "PUT", `/orgs/${orgId}/servers/${serverId}/tags`, { tags: ["web"] }))
+        .status,
     ).toBe(200);
 
     const { page } = desktop;
@@ -104,7 +70,7 @@ describe("Settings → Configuration in Chromium", () => {
     expect(await cpu.getByLabel("Critical above").inputValue()).toBe("97");
     expect(await cpu.getByLabel("For").inputValue()).toBe("5m");
     await shoot(page, "51-settings-configuration-invalid");
-    expect((await api(token, "GET", `/orgs/${orgId}/monitor-config`)).body.entries).toEqual([]);
+    expect((await apiCall(server, token, "GET", `/orgs/${orgId}/monitor-config`)).body.entries).toEqual([]);
 
     await cpu.getByLabel("Warn above").fill("85");
     await org.getByRole("button", { name: "Save configuration" }).click();
@@ -121,7 +87,8 @@ describe("Settings → Configuration in Chromium", () => {
     await tagForm.getByText("Saved.").waitFor();
     await shoot(page, "52-settings-configuration-saved");
 
-    const entries = (await api(token, "GET", `/orgs/${orgId}/monitor-config`)).body.entries as any[];
+    const entries = (await apiCall(server, token, "GET", `/orgs/${orgId}/monitor-config`)).body
+      .entries as any[];
     expect(entries.find((e) => e.scope === "org").thresholds).toEqual([
       { metric: "cpu.percent", warn_above: 85, crit_above: 97, for: "5m" },
     ]);
@@ -146,8 +113,11 @@ describe("Settings → Configuration in Chromium", () => {
     await shoot(page, "53-server-central-configuration-merged");
 
     // a viewer (on a phone) reads the same entries, without anything to change them
-    const viewerToken = await signUp(phone, `central-viewer${stamp}@example.com`);
-    const viewerId = (await api(viewerToken, "GET", "/me")).body.user.id as string;
+    const { token: viewerToken, userId: viewerId } = await signUpInBrowser(
+      server,
+      phone.page,
+      `central-viewer${stamp}@example.com`,
+    );
     await sql`insert into memberships (org_id, user_id, role) values (${orgId}, ${viewerId}, 'viewer')`;
     await phone.page.evaluate((id) => window.localStorage.setItem("custos.org", id), orgId);
     await phone.page.goto(`${server.url}/settings/configuration`);
@@ -164,9 +134,9 @@ describe("Settings → Configuration in Chromium", () => {
     expect(await phone.page.getByRole("button", { name: /^Remove threshold/ }).count()).toBe(0);
     await shoot(phone.page, "54-phone-settings-configuration-viewer");
     // and the API agrees: a viewer's write is refused
-    expect((await api(viewerToken, "PUT", `/orgs/${orgId}/monitor-config`, { scope: "org" })).status).toBe(
-      403,
-    );
+    expect(
+      (await apiCall(server, viewerToken, "PUT", `/orgs/${orgId}/monitor-config`, { scope: "org" })).status,
+    ).toBe(403);
 
     expect(desktop.problems).toEqual([]);
     expect(phone.problems).toEqual([]);

@@ -16,9 +16,9 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startJsonSink, until } from "../helpers/agent-api.ts";
 import { type AppMetricsAgent, startAppMetricsAgent } from "../helpers/central-agent.ts";
+import { apiCall, signUpByApi } from "./session.ts";
 
 const HEARTBEAT_SECONDS = 2;
-const PASSWORD = "correct horse battery staple";
 
 let server: CustosServerHandle;
 let sql: postgres.Sql;
@@ -40,30 +40,17 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function api(token: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${server.url}/functions/v1/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
-
 describe("central configuration through a real custos-server and a real agent", () => {
   it("applies a threshold changed through the REST API within one heartbeat; the next breach opens an incident", async () => {
-    const signUp = await fetch(`${server.url}/auth/v1/signup`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "admin@example.com", password: PASSWORD }),
-    });
+    const signUp = await signUpByApi(server, "admin@example.com");
     const token = ((await signUp.json()) as { access_token: string }).access_token;
-    const me = await api(token, "GET", "/me");
+    const me = await apiCall(server, token, "GET", "/me");
     const orgId = me.body.orgs[0]?.id as string;
     const key = await server.createKey(orgId, "agent");
 
     // a generous threshold first: the application's queue is far below it
     const threshold = { metric: "queue_depth", crit_above: 100_000 };
-    const first = await api(token, "PUT", `/orgs/${orgId}/monitor-config`, {
+    const first = await apiCall(server, token, "PUT", `/orgs/${orgId}/monitor-config`, {
       scope: "org",
       thresholds: [threshold],
     });
@@ -81,7 +68,7 @@ describe("central configuration through a real custos-server and a real agent", 
       async () => (await sql<{ id: string }[]>`select id from servers where org_id = ${orgId}`)[0]?.id,
       60_000,
     );
-    const view = () => api(token, "GET", `/orgs/${orgId}/servers/${serverId}/monitor-config`);
+    const view = () => apiCall(server, token, "GET", `/orgs/${orgId}/servers/${serverId}/monitor-config`);
     await until(
       "the first version applied",
       async () => ((await view()).body.in_sync ? true : undefined),
@@ -105,7 +92,7 @@ describe("central configuration through a real custos-server and a real agent", 
 
     // the admin lowers the threshold below the queue
     const changedAt = Date.now();
-    const put = await api(token, "PUT", `/orgs/${orgId}/monitor-config`, {
+    const put = await apiCall(server, token, "PUT", `/orgs/${orgId}/monitor-config`, {
       scope: "org",
       thresholds: [{ ...threshold, crit_above: 1000 }],
     });

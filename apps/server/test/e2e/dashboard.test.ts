@@ -22,6 +22,7 @@ import {
   shoot,
   waitFor,
 } from "./browser.ts";
+import { accessToken, agent, api, PASSWORD, submitSignUp } from "./session.ts";
 
 let server: CustosServerHandle;
 beforeAll(async () => {
@@ -34,44 +35,14 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => server?.close());
 
-const PASSWORD = "correct horse battery staple";
 let counter = 0;
 const newEmail = () => `user${Date.now()}${counter++}@example.com`;
 
-async function signUp(page: Page, email: string): Promise<void> {
-  await page.goto(`${server.url}/sign-up`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-}
-
-/** The signed-in user's access token, from supabase-js's storage in the page. */
-async function accessToken(page: Page): Promise<string> {
-  const raw = await page.evaluate(() => window.localStorage.getItem("custos.auth"));
-  const token = raw ? (JSON.parse(raw) as { access_token?: string }).access_token : undefined;
-  if (!token) throw new Error("no session in localStorage");
-  return token;
-}
-
-/** An agent API call with an agent key, as custos-agent makes it. */
-async function agentCall(key: string, path: string, body: unknown): Promise<{ server_id: string }> {
-  const r = await fetch(`${server.url}/functions/v1/api/agent/${path}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-  return (await r.json()) as { server_id: string };
-}
-
-async function apiAs<T>(token: string, path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(`${server.url}/functions/v1/api/v1${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...init.headers },
-  });
-  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+// this file's server bound into the shared session helpers (session.ts), as its tests call them
+const signUp = (page: Page, email: string) => submitSignUp(server, page, email);
+const agentCall = (key: string, path: string, body: unknown) =>
+  agent<{ server_id: string }>(server, key, path, body);
+const apiAs = <T>(token: string, path: string, init?: RequestInit) => api<T>(server, token, path, init);
 
 describe("dashboard in Chromium", () => {
   let browser: Browser;

@@ -10,10 +10,10 @@ import { promisify } from "node:util";
 import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Browser, ensureDashboardBuilt, openBrowser, shoot } from "./browser.ts";
+import { PASSWORD, signUpByApi } from "./session.ts";
 
 const run = promisify(execFile);
 const CLI = fileURLToPath(new URL("../../src/cli.ts", import.meta.url));
-const PASSWORD = "correct horse battery staple";
 
 let server: CustosServerHandle;
 let browser: Browser;
@@ -150,11 +150,7 @@ describe("an instance with CUSTOS_SIGNUPS=closed in Chromium", () => {
     });
     const visitor = await openBrowser();
     try {
-      const owner = await fetch(`${closed.url}/auth/v1/signup`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ email: "owner@example.com", password: PASSWORD }),
-      });
+      const owner = await signUpByApi(closed, "owner@example.com");
       expect(owner.status).toBe(200);
       const { page } = visitor;
       await page.goto(`${closed.url}/sign-up`);

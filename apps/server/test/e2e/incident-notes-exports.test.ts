@@ -3,14 +3,12 @@
  * custos-server, on a desktop and a phone viewport. Screenshots land in
  * test-artifacts/dashboard/incident-notes-*.png, incidents-export-*.png and channel-edit-*.png.
  */
-import { readFileSync } from "node:fs";
 import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
-import type { Page } from "playwright-core";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Browser, ensureDashboardBuilt, openBrowser, shoot } from "./browser.ts";
+import { agent, api, download, fitsWidth, signIn, signUpByApi, signUpInBrowser } from "./session.ts";
 
-const PASSWORD = "correct horse battery staple";
 const SIGNING_SECRET = "e2e-signing-secret-0123456789";
 let server: CustosServerHandle;
 let sql: postgres.Sql;
@@ -24,35 +22,6 @@ afterAll(async () => {
   await sql?.end();
   await server?.close();
 });
-
-async function api<T>(token: string, path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(`${server.url}/functions/v1/api/v1${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...init.headers },
-  });
-  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function signIn(page: Page, email: string) {
-  await page.goto(`${server.url}/sign-in`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
-}
-
-/** The page fits the viewport: nothing wider than the screen makes it scroll sideways. */
-async function fitsWidth(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
-}
-
-/** Clicks `button` and answers the text of the file the browser downloads, and its name. */
-async function download(page: Page, button: ReturnType<Page["getByRole"]>) {
-  const [file] = await Promise.all([page.waitForEvent("download"), button.click()]);
-  const path = await file.path();
-  return { name: file.suggestedFilename(), text: readFileSync(path, "utf8") };
-}
 
 describe("incident notes, exports and channel editing in Chromium", () => {
   let desktop: Browser;
@@ -71,21 +40,10 @@ describe("incident notes, exports and channel editing in Chromium", () => {
 
   it("adds a note to an incident, downloads the day's outages as CSV, and edits a channel in place", async () => {
     // someone owns the instance already, so the browser's sign-up is an ordinary one
-    await fetch(`${server.url}/auth/v1/signup`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: `owner${Date.now()}@example.com`, password: PASSWORD }),
-    });
+    await signUpByApi(server);
     const { page } = desktop;
     email = `notes${Date.now()}@example.com`;
-    await page.goto(`${server.url}/sign-up`);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(/\/onboarding/);
-    const raw = await page.evaluate(() => window.localStorage.getItem("custos.auth"));
-    const token = (JSON.parse(raw ?? "{}") as { access_token: string }).access_token;
-    const orgId = (await api<{ orgs: { id: string }[] }>(token, "/me")).orgs[0]?.id as string;
+    const { token, orgId } = await signUpInBrowser(server, page, email);
 
     // two outages at midday UTC on 2026-01-10 (that local day in any zone within ±11 h), one of
     // them with a cause a spreadsheet would run as a formula
@@ -118,6 +76,7 @@ describe("incident notes, exports and channel editing in Chromium", () => {
     expect(await timeline.locator("b").count()).toBe(0);
     expect(await page.getByLabel("Add a note").inputValue()).toBe("");
     const detail = await api<{ timeline: { type: string; text?: string }[] }>(
+      server,
       token,
       `/orgs/${orgId}/incidents/${incidentId}`,
     );
@@ -143,28 +102,19 @@ describe("incident notes, exports and channel editing in Chromium", () => {
     await shoot(page, "incidents-export-desktop");
 
     // a server's check history from its page
-    const { key } = await api<{ key: string }>(token, `/orgs/${orgId}/api-keys`, {
+    const { key } = await api<{ key: string }>(server, token, `/orgs/${orgId}/api-keys`, {
       method: "POST",
       body: JSON.stringify({ name: "gw", scope: "agent" }),
     });
-    const agent = (path: string, body: unknown) =>
-      fetch(`${server.url}/functions/v1/api/agent/${path}`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-        body: JSON.stringify(body),
-      }).then(async (res) => {
-        if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-        return res.json() as Promise<{ server_id: string }>;
-      });
-    const { server_id } = await agent("register", {
+    const { server_id } = await agent<{ server_id: string }>(server, key, "register", {
       hostname: "gw-1.lan",
       server_name: "gw-1",
       agent_version: "0.1.0",
       os: "linux",
       arch: "x64",
     });
-    await agent("heartbeat", { server_id, sent_at: new Date().toISOString() });
-    await agent("checks", {
+    await agent(server, key, "heartbeat", { server_id, sent_at: new Date().toISOString() });
+    await agent(server, key, "checks", {
       server_id,
       batch_id: crypto.randomUUID(),
       results: [
@@ -192,7 +142,7 @@ describe("incident notes, exports and channel editing in Chromium", () => {
     await shoot(page, "server-check-history-export-desktop", { fullPage: false });
 
     // a channel edited in place: same channel, new name and URL, the secret kept
-    const channel = await api<{ id: string }>(token, `/orgs/${orgId}/channels`, {
+    const channel = await api<{ id: string }>(server, token, `/orgs/${orgId}/channels`, {
       method: "POST",
       body: JSON.stringify({
         name: "ops hook",
@@ -215,6 +165,7 @@ describe("incident notes, exports and channel editing in Chromium", () => {
     await page.getByRole("button", { name: "Edit ops pager" }).waitFor();
     expect(await page.getByRole("button", { name: "Save changes" }).count()).toBe(0);
     const channels = await api<{ channels: { id: string; name: string; secret_fields: string[] }[] }>(
+      server,
       token,
       `/orgs/${orgId}/channels`,
     );
@@ -230,7 +181,7 @@ describe("incident notes, exports and channel editing in Chromium", () => {
 
   it("fits the timeline, the export controls and the channel editor on a phone", async () => {
     const { page } = phone;
-    await signIn(page, email);
+    await signIn(server, page, email);
     await page.goto(`${server.url}/incidents/detail?id=${incidentId}`);
     await page.getByText("Modem lost sync; ISP ticket #4711.", { exact: false }).waitFor();
     expect(await fitsWidth(page)).toBe(true);

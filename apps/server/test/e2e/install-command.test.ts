@@ -14,8 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildAgentBinary } from "../helpers/agent-binary.ts";
 import { tempDirsRemovedAfterAll } from "../helpers/temp-dirs.ts";
 import { type Browser, ensureDashboardBuilt, openBrowser, shoot } from "./browser.ts";
-
-const PASSWORD = "correct horse battery staple";
+import { PASSWORD } from "./session.ts";
 
 /** The address another machine would use: this machine's first non-loopback IPv4 (eth0). */
 const LAN_ADDRESS = Object.values(networkInterfaces())

@@ -12,6 +12,7 @@ import postgres from "postgres";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Browser, ensureDashboardBuilt, openBrowser, shoot, waitFor } from "./browser.ts";
+import { accessToken, apiCall, PASSWORD, signUpInBrowser } from "./session.ts";
 
 interface Mail {
   to: string[];
@@ -78,8 +79,6 @@ afterAll(async () => {
   await new Promise<void>((resolve) => smtp.close(() => resolve()));
 });
 
-const PASSWORD = "correct horse battery staple";
-
 /** The headers (unfolded) and the body of a raw message, the body's quoted-printable decoded. */
 function parse(raw: string): { headers: string[]; body: string } {
   const split = raw.indexOf("\r\n\r\n");
@@ -102,22 +101,6 @@ const header = (headers: string[], name: string) =>
 const mailTo = (address: string) =>
   waitFor(() => mails.find((m) => m.to.includes(address)), 30_000, `mail to ${address}`);
 
-async function accessToken(browser: Browser): Promise<string> {
-  const raw = await browser.page.evaluate(() => window.localStorage.getItem("custos.auth"));
-  const token = raw ? (JSON.parse(raw) as { access_token?: string }).access_token : undefined;
-  if (!token) throw new Error("no session in localStorage");
-  return token;
-}
-
-async function api(token: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${server.url}/functions/v1/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
-
 describe("invitation emails", () => {
   const ownerEmail = `owner${Date.now()}@example.com`;
   const inviteeEmail = `invitee${Date.now()}@example.com`;
@@ -125,13 +108,7 @@ describe("invitation emails", () => {
 
   it("emails the invitee the accept link, and the invitee signs up from it and joins", async () => {
     // the first account owns this custos-server and its organization
-    await owner.page.goto(`${server.url}/sign-up`);
-    await owner.page.getByLabel("Email").fill(ownerEmail);
-    await owner.page.getByLabel("Password").fill(PASSWORD);
-    await owner.page.getByRole("button", { name: "Create account" }).click();
-    await owner.page.waitForURL(/\/onboarding/);
-    const me = await api(await accessToken(owner), "GET", "/me");
-    orgId = me.body.orgs[0].id;
+    ({ orgId } = await signUpInBrowser(server, owner.page, ownerEmail));
     await sql`update organizations set name = 'Acme Ops' where id = ${orgId}`;
 
     await owner.page.goto(`${server.url}/settings/members`);
@@ -177,12 +154,12 @@ describe("invitation emails", () => {
   }, 120_000);
 
   it("sends hostile names as plain text on one line: no injected header, no markup", async () => {
-    const token = await accessToken(owner);
+    const token = await accessToken(owner.page);
     await sql`update organizations set name = ${"Acme\r\nBcc: victim@example.com\r\n<b>bold</b>"} where id = ${orgId}`;
     await sql`update auth.users set raw_user_meta_data = ${sql.json({ full_name: "Eve\r\nX-Injected: yes\r\n\r\n<script>alert(1)</script>" })}
               where email = ${ownerEmail}`;
     const target = `hostile${Date.now()}@example.com`;
-    const created = await api(token, "POST", `/orgs/${orgId}/invitations`, { email: target });
+    const created = await apiCall(server, token, "POST", `/orgs/${orgId}/invitations`, { email: target });
     expect(created.status).toBe(201);
     expect(created.body.email).toBe("queued");
 
@@ -201,14 +178,14 @@ describe("invitation emails", () => {
   }, 60_000);
 
   it("shows a refused email as failed in the member list, and the API answered at once", async () => {
-    const token = await accessToken(owner);
+    const token = await accessToken(owner.page);
     const started = Date.now();
-    const created = await api(token, "POST", `/orgs/${orgId}/invitations`, { email: REFUSED });
+    const created = await apiCall(server, token, "POST", `/orgs/${orgId}/invitations`, { email: REFUSED });
     expect(created.status).toBe(201);
     expect(Date.now() - started).toBeLessThan(5_000);
     const failed = await waitFor(
       async () => {
-        const list = await api(token, "GET", `/orgs/${orgId}/invitations`);
+        const list = await apiCall(server, token, "GET", `/orgs/${orgId}/invitations`);
         const item = list.body.invitations.find((i: { email: string }) => i.email === REFUSED);
         return item?.email_status === "failed" ? item : undefined;
       },

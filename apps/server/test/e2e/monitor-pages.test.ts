@@ -9,8 +9,8 @@ import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Browser, ensureDashboardBuilt, openBrowser, shoot, waitFor } from "./browser.ts";
+import { agent, api, fitsWidth, signIn, signUpByApi, signUpInBrowser } from "./session.ts";
 
-const PASSWORD = "correct horse battery staple";
 let server: CustosServerHandle;
 let target: Server;
 let targetUrl: string;
@@ -31,42 +31,10 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function api<T>(token: string, path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(`${server.url}/functions/v1/api/v1${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...init.headers },
-  });
-  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function agent<T>(key: string, path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${server.url}/functions/v1/api/agent/${path}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function signIn(page: Page, email: string) {
-  await page.goto(`${server.url}/sign-in`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
-}
-
 /** The uptime figure shown for a window ("24 hours", "365 days"). */
 async function uptimeShown(page: Page, window: string): Promise<string> {
   const card = page.locator("dl > div", { hasText: `Uptime ${window}` });
   return ((await card.locator("dd").first().textContent()) ?? "").trim();
-}
-
-/** The page fits the viewport: nothing wider than the screen makes it scroll sideways. */
-async function fitsWidth(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 }
 
 describe("monitor pages in Chromium", () => {
@@ -87,25 +55,14 @@ describe("monitor pages in Chromium", () => {
 
   it("shows a probe's uptime, response times, history and settings, and tests an edit before saving", async () => {
     // someone owns the instance already, so the browser's sign-up is an ordinary one
-    await fetch(`${server.url}/auth/v1/signup`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: `owner${Date.now()}@example.com`, password: PASSWORD }),
-    });
+    await signUpByApi(server);
     const { page } = desktop;
     email = `monitors${Date.now()}@example.com`;
-    await page.goto(`${server.url}/sign-up`);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(/\/onboarding/);
-    const raw = await page.evaluate(() => window.localStorage.getItem("custos.auth"));
-    const token = (JSON.parse(raw ?? "{}") as { access_token: string }).access_token;
-    const orgId = (await api<{ orgs: { id: string }[] }>(token, "/me")).orgs[0]?.id as string;
+    const { token, orgId } = await signUpInBrowser(server, page, email);
 
     // a probe of a loopback shop, every 10 s, that must find "Welcome"
     probeId = (
-      await api<{ id: string }>(token, `/orgs/${orgId}/probes`, {
+      await api<{ id: string }>(server, token, `/orgs/${orgId}/probes`, {
         method: "POST",
         body: JSON.stringify({
           name: "Shop",
@@ -115,20 +72,20 @@ describe("monitor pages in Chromium", () => {
       })
     ).id;
     // an agent monitor with known results: three passed, one failed
-    const { key } = await api<{ key: string }>(token, `/orgs/${orgId}/api-keys`, {
+    const { key } = await api<{ key: string }>(server, token, `/orgs/${orgId}/api-keys`, {
       method: "POST",
       body: JSON.stringify({ name: "db", scope: "agent" }),
     });
-    const { server_id } = await agent<{ server_id: string }>(key, "register", {
+    const { server_id } = await agent<{ server_id: string }>(server, key, "register", {
       hostname: "db-1.lan",
       server_name: "db-1",
       agent_version: "0.1.0",
       os: "linux",
       arch: "x64",
     });
-    await agent(key, "heartbeat", { server_id, sent_at: new Date().toISOString() });
+    await agent(server, key, "heartbeat", { server_id, sent_at: new Date().toISOString() });
     const now = Date.now();
-    await agent(key, "checks", {
+    await agent(server, key, "checks", {
       server_id,
       batch_id: crypto.randomUUID(),
       results: [
@@ -166,6 +123,7 @@ describe("monitor pages in Chromium", () => {
       ],
     });
     const detail = await api<{ monitors: { id: string; name: string }[] }>(
+      server,
       token,
       `/orgs/${orgId}/servers/${server_id}`,
     );
@@ -174,8 +132,8 @@ describe("monitor pages in Chromium", () => {
     // the scheduler runs the probe (its first run within one interval)
     await waitFor(
       async () =>
-        (await api<{ results: unknown[] }>(token, `/orgs/${orgId}/monitors/${probeId}/results`)).results
-          .length >= 2,
+        (await api<{ results: unknown[] }>(server, token, `/orgs/${orgId}/monitors/${probeId}/results`))
+          .results.length >= 2,
       60_000,
       "two results of the probe",
     );
@@ -213,6 +171,7 @@ describe("monitor pages in Chromium", () => {
     await page.getByRole("button", { name: "Save probe" }).click();
     await page.getByText('"Welcome to the shop"').waitFor();
     const saved = await api<{ monitor: { config: { keyword: string } } }>(
+      server,
       token,
       `/orgs/${orgId}/monitors/${probeId}`,
     );
@@ -236,7 +195,7 @@ describe("monitor pages in Chromium", () => {
 
   it("fits both pages on a phone", async () => {
     const { page } = phone;
-    await signIn(page, email);
+    await signIn(server, page, email);
     await page.goto(`${server.url}/monitors/detail?id=${probeId}`);
     await page.getByRole("heading", { name: "Response time" }).waitFor();
     expect(await uptimeShown(page, "30 days")).toBe("100%");

@@ -6,8 +6,7 @@
 import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Browser, ensureDashboardBuilt, openBrowser, shoot } from "./browser.ts";
-
-const PASSWORD = "correct horse battery staple";
+import { registerMachine, submitSignUp } from "./session.ts";
 
 let server: CustosServerHandle;
 let browser: Browser;
@@ -22,30 +21,10 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function register(key: string, machine: string): Promise<number> {
-  const response = await fetch(`${server.url}/functions/v1/api/agent/register`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-    body: JSON.stringify({
-      hostname: machine,
-      server_name: machine,
-      agent_version: "1.0.0",
-      os: "linux",
-      arch: "x64",
-      machine_id: `machine-${machine}`,
-    }),
-  });
-  await response.body?.cancel();
-  return response.status;
-}
-
 describe("a server's own key in the dashboard", () => {
   it("is created with 'One server', used by one machine only, and its revoke warns which server stops", async () => {
     const { page } = browser;
-    await page.goto(`${server.url}/sign-up`);
-    await page.getByLabel("Email").fill(`keys${Date.now()}@example.com`);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Create account" }).click();
+    await submitSignUp(server, page, `keys${Date.now()}@example.com`);
     await page.waitForURL((url) => !url.pathname.startsWith("/sign-up"));
 
     await page.goto(`${server.url}/settings/api-keys`);
@@ -57,8 +36,8 @@ describe("a server's own key in the dashboard", () => {
     const key = (await shown.textContent()) ?? "";
     expect(key).toMatch(/^cus_/);
 
-    expect(await register(key, "db-1")).toBe(200);
-    expect(await register(key, "db-2")).toBe(403);
+    expect(await registerMachine(server, key, "db-1")).toBe(200);
+    expect(await registerMachine(server, key, "db-2")).toBe(403);
 
     await page.reload();
     const row = page.getByRole("row", { name: /db-1 only/ });

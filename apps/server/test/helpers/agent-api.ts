@@ -1,13 +1,18 @@
 import { createServer } from "node:http";
 /** What the server tests share: an agent's call to a running custos-server, and polling. */
 
-/** POSTs to /functions/v1/api/agent<path> with an agent key; the JSON answer. */
-export async function agentCall(baseUrl: string, path: string, key: string, body: unknown) {
-  const res = await fetch(`${baseUrl}/functions/v1/api/agent${path}`, {
+/** POSTs `body` to /functions/v1/api/agent<path> with an agent key, as custos-agent does; the response. */
+export function agentPost(baseUrl: string, path: string, key: string, body: unknown): Promise<Response> {
+  return fetch(`${baseUrl}/functions/v1/api/agent${path}`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
     body: JSON.stringify(body),
   });
+}
+
+/** POSTs to /functions/v1/api/agent<path> with an agent key; the JSON answer, whatever its status. */
+export async function agentCall(baseUrl: string, path: string, key: string, body: unknown) {
+  const res = await agentPost(baseUrl, path, key, body);
   return (await res.json()) as Record<string, any>;
 }
 
