@@ -18,8 +18,10 @@ const TABS = [
 export function SettingsNav() {
   const pathname = usePathname().replace(/\/$/, "");
   return (
-    <nav aria-label="Settings" className="-mx-4 mb-5 overflow-x-auto px-4 sm:mx-0 sm:px-0">
-      <ul className="flex min-w-max gap-1 border-gray-200 border-b dark:border-gray-800">
+    // the tabs wrap onto a second row on a phone: every label stays whole and in view (a row that
+    // scrolled sideways cut "Alert rules" to "Al…" at the screen's edge)
+    <nav aria-label="Settings" className="mb-5">
+      <ul className="flex flex-wrap gap-x-1 border-gray-200 border-b dark:border-gray-800">
         {TABS.map((tab) => {
           const active = pathname === tab.href;
           return (
@@ -28,7 +30,7 @@ export function SettingsNav() {
                 href={tab.href}
                 aria-current={active ? "page" : undefined}
                 className={cx(
-                  "-mb-px block border-b-2 px-3 py-2 font-medium text-sm",
+                  "-mb-px block whitespace-nowrap border-b-2 px-2.5 py-2 font-medium text-sm sm:px-3",
                   active
                     ? "border-blue-600 text-blue-700 dark:border-blue-400 dark:text-blue-300"
                     : "border-transparent text-gray-600 hover:text-gray-900 dark:text-gray-400 dark:hover:text-gray-100",

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { MetricsResponse, MonitorDetail, PublicStatusPage } from "@/lib/contract.ts";
 import { describeEntry } from "./incidents/detail.tsx";
-import { buildCharts } from "./servers/charts.tsx";
+import { buildChart } from "./servers/charts.tsx";
 import { barsToBlocks, worstBars } from "./servers/detail.tsx";
+import { SECTIONS } from "./servers/sections.ts";
 import { dayBlocks } from "./status/public-status.tsx";
 
 describe("incident timeline", () => {
@@ -100,7 +101,7 @@ describe("status bars", () => {
 });
 
 describe("server charts", () => {
-  it("builds CPU, load, memory, disk and network charts from one metrics answer", () => {
+  it("draws the disk chart with a line per mount from one metrics answer", () => {
     const data: MetricsResponse = {
       range: "24h",
       step_seconds: 300,
@@ -111,8 +112,8 @@ describe("server charts", () => {
         { name: "disk.used_percent", labels: { mount: "/srv" }, points: [] },
       ],
     };
-    const charts = buildCharts(data);
-    expect(charts.map((c) => c.id)).toEqual(["cpu", "load", "memory", "disk", "network"]);
-    expect(charts.find((c) => c.id === "disk")?.series.map((s) => s.label)).toEqual(["/", "/srv"]);
+    const disk = SECTIONS[0]?.charts.find((c) => c.id === "disk");
+    if (!disk) throw new Error("the system section has a disk chart");
+    expect(buildChart(disk, data).series.map((s) => s.label)).toEqual(["/", "/srv"]);
   });
 });

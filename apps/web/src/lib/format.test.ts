@@ -40,7 +40,7 @@ describe("formatting", () => {
     expect(formatPercent(42.345, 1)).toBe("42.3%");
     expect(formatBytes(1_500_000)).toBe("1.5 MB");
     expect(formatBytes(999)).toBe("999 B");
-    expect(formatRate(2048)).toBe("2.0 KB/s");
+    expect(formatRate(2048)).toBe("2.05 KB/s");
     expect(formatRate(undefined)).toBe("–");
   });
 });

@@ -1,17 +1,18 @@
 "use client";
-import { OVERVIEW_METRICS } from "@custos/protocol/overview-metrics";
+import { useQueries } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { AreaChart, paletteColor, type Series } from "@/components/charts/area-chart.tsx";
-import { Card, CardHeader } from "@/components/ui/card.tsx";
+import { Badge } from "@/components/ui/badge.tsx";
+import { Card } from "@/components/ui/card.tsx";
 import { ErrorState, Skeleton } from "@/components/ui/states.tsx";
-import { Segmented } from "@/components/ui/tabs.tsx";
 import type { MetricRange, MetricsResponse } from "@/lib/contract.ts";
-import { formatBytes, formatNumber, formatPercent, formatRate } from "@/lib/format.ts";
+import { formatBytes, formatUnit } from "@/lib/format.ts";
 import { useOrg } from "@/lib/org.tsx";
-import { useMetrics } from "@/lib/queries.ts";
-import { type ChartColumn, labelValues, lastValue, type MetricSeries, toRows } from "@/lib/series.ts";
+import { metricsQuery } from "@/lib/queries.ts";
+import { type ChartColumn, lastValue, type MetricSeries, seriesKey, toRows } from "@/lib/series.ts";
 import { ChartExport } from "./exports.tsx";
-import { CHART_METRICS } from "./metric-list.ts";
+import { batches, SERIES_PER_CHART } from "./metric-list.ts";
+import type { CuratedChart, PluginSection, StateList } from "./sections.ts";
 
 export const RANGES: ReadonlyArray<{ value: MetricRange; label: string }> = [
   { value: "1h", label: "1 h" },
@@ -27,104 +28,147 @@ export const RANGE_TEXT: Record<MetricRange, string> = {
   "30d": "the last 30 days",
 };
 
-const named = (name: string) => (s: MetricSeries) => s.name === name;
-
-interface ChartSpec {
-  id: string;
-  title: string;
+export interface BuiltChart {
+  spec: CuratedChart;
   columns: ChartColumn[];
   series: Series[];
-  format: (v: number) => string;
-  max?: number;
-  headline: (rows: ReturnType<typeof toRows>) => string;
+  /** the metric names drawn (what the export downloads) */
+  names: string[];
 }
 
-/** The five charts of the issue (CPU, load, memory, disk, network) from one metrics answer. */
-export function buildCharts(data: MetricsResponse): ChartSpec[] {
-  const mounts = labelValues(data.series, OVERVIEW_METRICS.disk, "mount").slice(0, 8);
-  const hasSwap = data.series.some((s) => s.name === "swap.used_percent");
-  const specs: ChartSpec[] = [
-    {
-      id: "cpu",
-      title: "CPU",
-      columns: [
-        { key: "cpu", match: named(OVERVIEW_METRICS.cpu) },
-        { key: "iowait", match: named("cpu.iowait_percent") },
-      ],
-      series: [
-        { key: "cpu", label: "CPU used", color: paletteColor(0) },
-        { key: "iowait", label: "I/O wait", color: paletteColor(2) },
-      ],
-      format: (v) => formatPercent(v),
-      max: 100,
-      headline: (rows) => formatPercent(lastValue(rows, "cpu"), 1),
+/** Pure: a label set as a short legend entry ("coretemp · Package id 0" for a chip and sensor). */
+export function legendOf(labels: Record<string, string>, by: readonly string[]): string {
+  return by
+    .map((key) => {
+      const value = labels[key] ?? "";
+      // lm-sensors chips read "coretemp-isa-0000": the driver is the part a person knows
+      return key === "chip" ? (value.split("-")[0] ?? value) : value;
+    })
+    .filter(Boolean)
+    .join(" · ");
+}
+
+/**
+ * Pure: one curated chart's columns from a metrics answer: a line per metric (its series summed,
+ * e.g. every network interface), or with `by` a line per label set (each mount), at most 8.
+ */
+export function buildChart(spec: CuratedChart, data: MetricsResponse): BuiltChart {
+  const columns: ChartColumn[] = [];
+  const series: Series[] = [];
+  spec.lines.forEach((line, i) => {
+    if (!data.series.some((s) => s.name === line.name)) return;
+    const by = line.by;
+    if (!by) {
+      columns.push({ key: `l${i}`, match: (s: MetricSeries) => s.name === line.name });
+      series.push({ key: `l${i}`, label: line.label, color: paletteColor(series.length) });
+      return;
+    }
+    const sets = new Map<string, Record<string, string>>();
+    for (const s of data.series) if (s.name === line.name) sets.set(seriesKey(s.name, s.labels), s.labels);
+    const sorted = [...sets.entries()].sort(([a], [b]) => a.localeCompare(b)).slice(0, SERIES_PER_CHART);
+    sorted.forEach(([key, labels], j) => {
+      columns.push({ key: `l${i}_${j}`, match: (s: MetricSeries) => seriesKey(s.name, s.labels) === key });
+      series.push({ key: `l${i}_${j}`, label: legendOf(labels, by), color: paletteColor(series.length) });
+    });
+  });
+  return { spec, columns, series, names: [...new Set(spec.lines.map((l) => l.name))] };
+}
+
+/** Pure: the newest value of a metric (summed over label sets matching `labels`), null without data. */
+export function latestOf(
+  data: MetricsResponse,
+  name: string,
+  labels: Record<string, string> = {},
+): number | null {
+  let newest = -1;
+  let sum: number | null = null;
+  for (const s of data.series) {
+    if (s.name !== name || Object.entries(labels).some(([k, v]) => s.labels[k] !== v)) continue;
+    const last = s.points.at(-1);
+    if (!last) continue;
+    if (last[0] > newest) {
+      newest = last[0];
+      sum = last[1];
+    } else if (last[0] === newest) sum = (sum ?? 0) + last[1];
+  }
+  return sum;
+}
+
+/** Pure: the number in a chart card's corner. */
+export function headlineOf(
+  built: BuiltChart,
+  rows: ReturnType<typeof toRows>,
+  data: MetricsResponse,
+): string {
+  const { spec, columns } = built;
+  const unit = (v: number | null) => formatUnit(spec.unit, v);
+  if (spec.headline === "in-out") {
+    const [rx, tx] = columns;
+    return `↓ ${unit(rx ? lastValue(rows, rx.key) : null)} ↑ ${unit(tx ? lastValue(rows, tx.key) : null)}`;
+  }
+  if (spec.headline === "highest") {
+    const values = columns.map((c) => lastValue(rows, c.key)).filter((v): v is number => v !== null);
+    return values.length
+      ? `${unit(Math.max(...values))} ${spec.unit === "celsius" ? "hottest" : "fullest"}`
+      : "–";
+  }
+  const first = columns[0];
+  const value = unit(first ? lastValue(rows, first.key) : null);
+  const totalName = spec.context?.[0];
+  const total = totalName ? latestOf(data, totalName) : null;
+  const percent = first ? lastValue(rows, first.key) : null;
+  if (spec.unit === "percent" && total && percent !== null)
+    return `${value} · ${formatBytes((percent / 100) * total)} of ${formatBytes(total)}`;
+  return value;
+}
+
+/** Pure: per mount, how full and how much of how much ("/data 87% · 87 GB of 100 GB"). */
+export function mountLines(data: MetricsResponse): { mount: string; text: string }[] {
+  const mounts = new Set<string>();
+  for (const s of data.series)
+    if (s.name === "disk.used_percent" && s.labels.mount) mounts.add(s.labels.mount);
+  return [...mounts].sort().map((mount) => {
+    const percent = latestOf(data, "disk.used_percent", { mount });
+    const total = latestOf(data, "disk.total_bytes", { mount });
+    const size =
+      percent !== null && total ? ` · ${formatBytes((percent / 100) * total)} of ${formatBytes(total)}` : "";
+    return { mount, text: `${formatUnit("percent", percent)}${size}` };
+  });
+}
+
+/** Pure: a 0/1 metric's latest state per label value, the ones off first. */
+export function stateItems(list: StateList, data: MetricsResponse): { name: string; on: boolean }[] {
+  const items: { name: string; on: boolean }[] = [];
+  for (const s of data.series) {
+    const name = s.labels[list.label];
+    const last = s.points.at(-1);
+    if (s.name !== list.name || name === undefined || !last) continue;
+    items.push({ name, on: last[1] >= 0.5 });
+  }
+  return items.sort((a, b) => Number(a.on) - Number(b.on) || a.name.localeCompare(b.name));
+}
+
+/** The page's curated series: every name the sections read, in as few requests as the API allows (one, usually). */
+export function useCuratedSeries(serverId: string, range: MetricRange, names: readonly string[]) {
+  const { orgId } = useOrg();
+  const groups = useMemo(() => batches(names), [names]);
+  return useQueries({
+    queries: groups.map((group) => metricsQuery(orgId, serverId, range, group)),
+    combine: (results) => {
+      const first = results[0]?.data;
+      const data: MetricsResponse | undefined =
+        first && results.every((r) => r.data)
+          ? { ...first, series: results.flatMap((r) => r.data?.series ?? []) }
+          : undefined;
+      return {
+        data,
+        isPending: results.some((r) => r.isPending),
+        stale: results.some((r) => r.isPlaceholderData),
+        error: results.find((r) => r.isError && !r.data)?.error ?? null,
+        refetch: () => results.forEach((r) => void r.refetch()),
+      };
     },
-    {
-      id: "load",
-      title: "Load average",
-      columns: [
-        { key: "load1", match: named(OVERVIEW_METRICS.load1) },
-        { key: "load5", match: named("load.5") },
-        { key: "load15", match: named("load.15") },
-      ],
-      series: [
-        { key: "load1", label: "1 min", color: paletteColor(0) },
-        { key: "load5", label: "5 min", color: paletteColor(1) },
-        { key: "load15", label: "15 min", color: paletteColor(3) },
-      ],
-      format: (v) => formatNumber(v, 2),
-      headline: (rows) => formatNumber(lastValue(rows, "load1"), 2),
-    },
-    {
-      id: "memory",
-      title: "Memory",
-      columns: [
-        { key: "mem", match: named(OVERVIEW_METRICS.memory) },
-        ...(hasSwap ? [{ key: "swap", match: named("swap.used_percent") }] : []),
-      ],
-      series: [
-        { key: "mem", label: "Memory used", color: paletteColor(1) },
-        ...(hasSwap ? [{ key: "swap", label: "Swap used", color: paletteColor(4) }] : []),
-      ],
-      format: (v) => formatPercent(v),
-      max: 100,
-      headline: (rows) => formatPercent(lastValue(rows, "mem"), 1),
-    },
-    {
-      id: "disk",
-      title: "Disk used",
-      columns: mounts.map((m, i) => ({
-        key: `disk${i}`,
-        match: (s: MetricSeries) => s.name === OVERVIEW_METRICS.disk && s.labels.mount === m,
-      })),
-      series: mounts.map((m, i) => ({ key: `disk${i}`, label: m, color: paletteColor(i) })),
-      format: (v) => formatPercent(v),
-      max: 100,
-      headline: (rows) => {
-        let worst: number | null = null;
-        mounts.forEach((_, i) => {
-          const v = lastValue(rows, `disk${i}`);
-          if (v !== null && (worst === null || v > worst)) worst = v;
-        });
-        return `${formatPercent(worst, 1)} fullest`;
-      },
-    },
-    {
-      id: "network",
-      title: "Network (all interfaces)",
-      columns: [
-        { key: "rx", match: named("net.rx_bytes_per_s") },
-        { key: "tx", match: named("net.tx_bytes_per_s") },
-      ],
-      series: [
-        { key: "rx", label: "Received", color: paletteColor(0) },
-        { key: "tx", label: "Sent", color: paletteColor(1) },
-      ],
-      format: (v) => formatBytes(v, 0),
-      headline: (rows) => `↓ ${formatRate(lastValue(rows, "rx"))} ↑ ${formatRate(lastValue(rows, "tx"))}`,
-    },
-  ];
-  return specs;
+  });
 }
 
 function ChartCard({
@@ -133,21 +177,19 @@ function ChartCard({
   range,
   serverId,
 }: {
-  spec: ChartSpec;
+  spec: CuratedChart;
   data: MetricsResponse;
   range: MetricRange;
   serverId: string;
 }) {
-  const rows = useMemo(() => toRows(data, spec.columns), [data, spec.columns]);
-  const names = useMemo(
-    () => [...new Set(data.series.filter((s) => spec.columns.some((c) => c.match(s))).map((s) => s.name))],
-    [data, spec.columns],
-  );
-  const hasData = rows.some((r) => spec.columns.some((c) => r[c.key] !== null));
-  const headline = hasData ? spec.headline(rows) : "no data";
+  const built = useMemo(() => buildChart(spec, data), [spec, data]);
+  const rows = useMemo(() => toRows(data, built.columns), [data, built]);
+  const hasData = rows.some((r) => built.columns.some((c) => r[c.key] !== null));
+  const headline = hasData ? headlineOf(built, rows, data) : "no data";
+  const mounts = useMemo(() => (spec.id === "disk" ? mountLines(data) : []), [spec.id, data]);
   return (
     <Card>
-      <div className="mb-2 flex items-baseline justify-between gap-2">
+      <div className="mb-2 flex flex-wrap items-baseline justify-between gap-x-2">
         <h3 className="font-medium text-gray-700 text-sm dark:text-gray-300">{spec.title}</h3>
         <span className="font-semibold text-gray-900 text-sm tabular-nums dark:text-gray-100">
           {headline}
@@ -156,9 +198,9 @@ function ChartCard({
       {hasData ? (
         <AreaChart
           data={rows}
-          series={spec.series}
+          series={built.series}
           range={range}
-          valueFormatter={spec.format}
+          unit={spec.unit}
           {...(spec.max !== undefined ? { maxValue: spec.max } : {})}
           summary={`${spec.title} over ${RANGE_TEXT[range]}: now ${headline}.`}
         />
@@ -167,60 +209,115 @@ function ChartCard({
           No {spec.title.toLowerCase()} data in {RANGE_TEXT[range]}.
         </p>
       )}
-      {hasData ? <ChartExport serverId={serverId} title={spec.title} names={names} range={range} /> : null}
+      {mounts.length > 0 ? (
+        <ul className="mt-2 space-y-0.5 text-gray-600 text-xs tabular-nums dark:text-gray-400">
+          {mounts.map((m) => (
+            <li key={m.mount} className="flex justify-between gap-2">
+              <span className="min-w-0 truncate font-mono">{m.mount}</span>
+              <span>{m.text}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {hasData ? (
+        <ChartExport serverId={serverId} title={spec.title} names={built.names} range={range} />
+      ) : null}
     </Card>
   );
 }
 
-/** The built-in charts; the range is the page's (the application metrics below share it). */
-export function ServerCharts({
+function StateCard({ list, data }: { list: StateList; data: MetricsResponse }) {
+  const items = useMemo(() => stateItems(list, data), [list, data]);
+  const off = items.filter((i) => !i.on).length;
+  return (
+    <Card>
+      <div className="mb-2 flex items-baseline justify-between gap-2">
+        <h3 className="font-medium text-gray-700 text-sm dark:text-gray-300">{list.title}</h3>
+        <span className="font-semibold text-gray-900 text-sm tabular-nums dark:text-gray-100">
+          {items.length - off} of {items.length} {list.on}
+        </span>
+      </div>
+      <ul className="max-h-[220px] divide-y divide-gray-100 overflow-y-auto dark:divide-gray-800">
+        {items.map((item) => (
+          <li key={item.name} className="flex items-center justify-between gap-2 py-1.5 text-sm">
+            <span className="min-w-0 truncate font-mono">{item.name}</span>{" "}
+            <Badge tone={item.on ? "green" : "red"}>{item.on ? list.on : list.off}</Badge>
+          </li>
+        ))}
+      </ul>
+    </Card>
+  );
+}
+
+/** One plugin's section: its charts and state lists, from the page's one metrics answer. */
+export function PluginSectionView({
+  section,
+  data,
+  range,
+  serverId,
+}: {
+  section: PluginSection;
+  data: MetricsResponse;
+  range: MetricRange;
+  serverId: string;
+}) {
+  return (
+    <section data-plugin={section.id} aria-labelledby={`section-${section.id}`} className="mt-6">
+      <header className="mb-2">
+        <h2 id={`section-${section.id}`} className="font-semibold text-gray-900 dark:text-gray-100">
+          {section.title}
+        </h2>
+      </header>
+      <div className="grid gap-4 lg:grid-cols-2">
+        {section.charts.map((spec) => (
+          <ChartCard key={spec.id} spec={spec} data={data} range={range} serverId={serverId} />
+        ))}
+        {section.lists.map((list) => (
+          <StateCard key={list.id} list={list} data={data} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+/** The curated sections (system first), or their loading and error states. */
+export function PluginSections({
   serverId,
   range,
-  onRangeChange,
+  sections,
+  names,
 }: {
   serverId: string;
   range: MetricRange;
-  onRangeChange: (range: MetricRange) => void;
+  sections: readonly PluginSection[];
+  names: readonly string[];
 }) {
-  const { orgId } = useOrg();
-  const query = useMetrics(orgId, serverId, range, CHART_METRICS);
-  const charts = useMemo(() => (query.data ? buildCharts(query.data) : []), [query.data]);
+  const query = useCuratedSeries(serverId, range, names);
+  if (names.length === 0) return null;
+  if (query.isPending && !query.data) {
+    return (
+      <div className="mt-6 grid gap-4 lg:grid-cols-2" role="status" aria-label="Loading charts">
+        {["a", "b", "c", "d"].map((id) => (
+          <Skeleton key={id} className="h-[240px]" />
+        ))}
+      </div>
+    );
+  }
+  if (!query.data) {
+    return <ErrorState error={query.error} retry={query.refetch} title="Could not load the charts" />;
+  }
+  const data = query.data;
   return (
-    <section aria-labelledby="charts-title" className="mt-6">
-      <CardHeader
-        title={<span id="charts-title">Metrics</span>}
-        description={
-          query.data
-            ? `Averages per ${query.data.step_seconds >= 3600 ? "hour" : query.data.step_seconds >= 300 ? "5 minutes" : "minute"}`
-            : undefined
-        }
-        actions={<Segmented label="Time range" value={range} options={RANGES} onChange={onRangeChange} />}
-      />
-      {query.isPending ? (
-        <div className="grid gap-4 lg:grid-cols-2" role="status" aria-label="Loading charts">
-          {["cpu", "load", "memory", "disk", "network"].map((id) => (
-            <Skeleton key={id} className="h-[240px]" />
-          ))}
-        </div>
-      ) : query.isError && !query.data ? (
-        <ErrorState
-          error={query.error}
-          retry={() => void query.refetch()}
-          title="Could not load the charts"
+    <div className={query.stale ? "opacity-60" : undefined}>
+      {sections.map((section) => (
+        <PluginSectionView
+          key={section.id}
+          section={section}
+          data={data}
+          range={data.range}
+          serverId={serverId}
         />
-      ) : query.data ? (
-        <div className={`grid gap-4 lg:grid-cols-2 ${query.isPlaceholderData ? "opacity-60" : ""}`}>
-          {charts.map((spec) => (
-            <ChartCard
-              key={spec.id}
-              spec={spec}
-              data={query.data}
-              range={query.data.range}
-              serverId={serverId}
-            />
-          ))}
-        </div>
-      ) : null}
-    </section>
+      ))}
+    </div>
   );
 }

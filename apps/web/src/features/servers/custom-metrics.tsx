@@ -1,33 +1,113 @@
 "use client";
-import { useDeferredValue, useMemo, useState } from "react";
+import { type ReactNode, useDeferredValue, useMemo, useState } from "react";
 import { AreaChart, paletteColor, type Series } from "@/components/charts/area-chart.tsx";
 import { Button } from "@/components/ui/button.tsx";
 import { Card, CardHeader } from "@/components/ui/card.tsx";
 import { TextField } from "@/components/ui/field.tsx";
 import { EmptyState, ErrorState, Skeleton } from "@/components/ui/states.tsx";
+import { Segmented } from "@/components/ui/tabs.tsx";
 import type { MetricRange, MetricsResponse } from "@/lib/contract.ts";
+import { formatUnit, UNIT_NAME, unitOfMetric } from "@/lib/format.ts";
 import { useOrg } from "@/lib/org.tsx";
 import { useMetricNames, useMetrics } from "@/lib/queries.ts";
 import { lastValue, toRows } from "@/lib/series.ts";
-import { RANGE_TEXT, ServerCharts } from "./charts.tsx";
+import { PluginSections, RANGE_TEXT, RANGES, useCuratedSeries } from "./charts.tsx";
 import { ChartExport } from "./exports.tsx";
 import {
   batches,
   CHARTS_PER_PAGE,
-  customMetricNames,
   filterMetricNames,
   type MetricNameInfo,
   metricChart,
-  metricFormatter,
 } from "./metric-list.ts";
+import { pageLayout } from "./sections.ts";
 
-/** The server page's metrics: the built-in charts, then every other metric, on one time range. */
+/** Pure-ish: the page's layout from the metric names query (shared, so asked once). */
+export function useServerLayout(serverId: string) {
+  const { orgId } = useOrg();
+  const names = useMetricNames(orgId, serverId);
+  const layout = useMemo(() => pageLayout((names.data?.names ?? []).map((n) => n.name)), [names.data]);
+  return { names, layout };
+}
+
+/** The series the sections draw over the last hour (the page's default range: the same request). */
+export function useLatestCurated(serverId: string) {
+  const { layout } = useServerLayout(serverId);
+  return useCuratedSeries(serverId, "1h", layout.curatedNames);
+}
+
+/**
+ * The server page's metrics on one time range: a section per plugin (system first) from one
+ * request, the applications' metrics, and every other metric folded under "All metrics".
+ */
 export function ServerMetrics({ serverId }: { serverId: string }) {
   const [range, setRange] = useState<MetricRange>("1h");
+  const { names, layout } = useServerLayout(serverId);
+  const byName = useMemo(() => new Map((names.data?.names ?? []).map((n) => [n.name, n])), [names.data]);
+  const application = useMemo(
+    () => layout.applicationNames.flatMap((n) => byName.get(n) ?? []),
+    [layout, byName],
+  );
+  const raw = useMemo(() => layout.rawNames.flatMap((n) => byName.get(n) ?? []), [layout, byName]);
+  const [allOpen, setAllOpen] = useState(false);
   return (
     <>
-      <ServerCharts serverId={serverId} range={range} onRangeChange={setRange} />
-      <CustomMetrics key={serverId} serverId={serverId} range={range} />
+      <section aria-labelledby="charts-title" className="mt-6">
+        <CardHeader
+          title={<span id="charts-title">Metrics</span>}
+          description={`Averages over ${RANGE_TEXT[range]}, per plugin of the agent.`}
+          actions={<Segmented label="Time range" value={range} options={RANGES} onChange={setRange} />}
+        />
+        {names.isPending ? (
+          <div className="grid gap-4 lg:grid-cols-2" role="status" aria-label="Loading charts">
+            {["cpu", "memory", "disk", "network"].map((id) => (
+              <Skeleton key={id} className="h-[240px]" />
+            ))}
+          </div>
+        ) : names.isError && !names.data ? (
+          <ErrorState
+            error={names.error}
+            retry={() => void names.refetch()}
+            title="Could not load this server's metric names"
+          />
+        ) : layout.sections.length === 0 ? (
+          <EmptyState title="No metrics yet">
+            The agent sends CPU, memory, disk and network every minute; its first sample shows here.
+          </EmptyState>
+        ) : (
+          <PluginSections
+            serverId={serverId}
+            range={range}
+            sections={layout.sections}
+            names={layout.curatedNames}
+          />
+        )}
+      </section>
+      <CustomMetrics
+        key={serverId}
+        serverId={serverId}
+        range={range}
+        metrics={application}
+        loading={names.isPending}
+        truncated={names.data?.truncated ?? false}
+      />
+      {raw.length > 0 ? (
+        <details
+          className="mt-6 rounded-xl border border-gray-200 p-4 dark:border-gray-800"
+          onToggle={(e) => setAllOpen(e.currentTarget.open)}
+        >
+          <summary className="cursor-pointer font-semibold text-gray-900 dark:text-gray-100">
+            <span>All metrics</span>
+            <span className="ml-2 font-normal text-gray-500 text-sm dark:text-gray-400">
+              {raw.length} more {raw.length === 1 ? "metric" : "metrics"} the plugins send, each on its own
+              chart with its unit
+            </span>
+          </summary>
+          {allOpen ? (
+            <MetricList serverId={serverId} range={range} metrics={raw} label="All metrics" />
+          ) : null}
+        </details>
+      ) : null}
     </>
   );
 }
@@ -50,7 +130,8 @@ function MetricCard({
   const { name } = metric;
   const chart = useMemo(() => metricChart(name, data?.series ?? []), [name, data]);
   const rows = useMemo(() => (data ? toRows(data, chart.columns) : []), [data, chart]);
-  const format = useMemo(() => metricFormatter(name), [name]);
+  const unit = unitOfMetric(name);
+  const format = (v: number) => formatUnit(unit, v);
   const series: Series[] = chart.columns.map((c, i) => ({
     key: c.key,
     label: chart.labels[i] ?? name,
@@ -73,6 +154,7 @@ function MetricCard({
           {loading ? "" : headline}
         </span>
       </div>
+      <p className="-mt-1 mb-2 text-gray-500 text-xs dark:text-gray-400">unit: {UNIT_NAME[unit]}</p>
       {loading ? (
         <Skeleton className="h-[180px]" />
       ) : hasData ? (
@@ -81,7 +163,7 @@ function MetricCard({
             data={rows}
             series={series}
             range={range}
-            valueFormatter={format}
+            unit={unit}
             summary={`${name} over ${RANGE_TEXT[range]}: ${headline}.`}
           />
           {chart.hidden > 0 ? (
@@ -145,70 +227,52 @@ function MetricBatch({
 }
 
 /**
- * Every metric of the server the built-in charts do not draw (what applications send through
- * the agent, and the agent's other metrics), a chart each, with a filter and "show more".
+ * A chart per metric, with a filter and "show more" (24 at a time, 20 names per request): the
+ * applications' metrics, and inside "All metrics" the plugins' raw ones.
  */
-export function CustomMetrics({ serverId, range }: { serverId: string; range: MetricRange }) {
-  const { orgId } = useOrg();
-  const names = useMetricNames(orgId, serverId);
+function MetricList({
+  serverId,
+  range,
+  metrics,
+  label,
+  truncated = false,
+}: {
+  serverId: string;
+  range: MetricRange;
+  metrics: readonly MetricNameInfo[];
+  label: string;
+  truncated?: boolean;
+}) {
   const [search, setSearch] = useState("");
   const deferredSearch = useDeferredValue(search);
   const [limit, setLimit] = useState(CHARTS_PER_PAGE);
-  const custom = useMemo(() => (names.data ? customMetricNames(names.data.names) : []), [names.data]);
-  const matching = useMemo(() => filterMetricNames(custom, deferredSearch), [custom, deferredSearch]);
+  const matching = useMemo(() => filterMetricNames(metrics, deferredSearch), [metrics, deferredSearch]);
   const visible = useMemo(() => matching.slice(0, limit), [matching, limit]);
   const groups = useMemo(() => batches(visible), [visible]);
   const more = matching.length - visible.length;
-
   return (
-    <section aria-labelledby="custom-metrics-title" className="mt-6">
-      <CardHeader
-        title={<span id="custom-metrics-title">Application &amp; other metrics</span>}
-        description={
-          custom.length > 0
-            ? `${custom.length.toLocaleString()} ${custom.length === 1 ? "metric" : "metrics"} the charts above do not show: what applications send through the agent, and the agent's other metrics.`
-            : undefined
-        }
-        actions={
-          custom.length > 0 ? (
-            <TextField
-              label={<span className="sr-only">Filter metrics by name</span>}
-              type="search"
-              placeholder="Filter metrics"
-              value={search}
-              onChange={(e) => {
-                setSearch(e.target.value);
-                setLimit(CHARTS_PER_PAGE);
-              }}
-              className="w-64 max-w-full"
-            />
-          ) : undefined
-        }
-      />
-      {names.isPending ? (
-        <div className="grid gap-4 lg:grid-cols-2" role="status" aria-label="Loading metric names">
-          <Skeleton className="h-[240px]" />
-          <Skeleton className="h-[240px]" />
-        </div>
-      ) : names.isError && !names.data ? (
-        <ErrorState
-          error={names.error}
-          retry={() => void names.refetch()}
-          title="Could not load this server's metric names"
+    <>
+      {metrics.length > CHARTS_PER_PAGE / 4 ? (
+        <TextField
+          label={<span className="sr-only">Filter metrics by name</span>}
+          title={`Filter ${label.toLowerCase()} by name`}
+          type="search"
+          placeholder="Filter metrics"
+          value={search}
+          onChange={(e) => {
+            setSearch(e.target.value);
+            setLimit(CHARTS_PER_PAGE);
+          }}
+          className="my-3 w-64 max-w-full"
         />
-      ) : custom.length === 0 ? (
-        <EmptyState title="No application metrics yet">
-          Applications on this server can send their own metrics (a queue's depth, jobs done, errors) to the
-          agent over HTTP, StatsD or a Prometheus scrape; each name gets a chart here. How:{" "}
-          <code className="whitespace-nowrap font-mono">docs/app-metrics.md</code> in the Custos repository.
-        </EmptyState>
-      ) : matching.length === 0 ? (
+      ) : null}
+      {matching.length === 0 ? (
         <EmptyState title="No metric matches">
           No metric name contains “{deferredSearch.trim()}”. Try part of a name, such as a prefix.
         </EmptyState>
       ) : (
         <>
-          <div className="grid gap-4 lg:grid-cols-2">
+          <div className="mt-3 grid gap-4 lg:grid-cols-2">
             {groups.map((group, i) => (
               // by position: a batch keeps its request (and shows its last answer) while names change
               // biome-ignore lint/suspicious/noArrayIndexKey: batches are positional on purpose
@@ -219,9 +283,7 @@ export function CustomMetrics({ serverId, range }: { serverId: string; range: Me
             <span>
               {visible.length.toLocaleString()} of {matching.length.toLocaleString()}{" "}
               {matching.length === 1 ? "metric" : "metrics"}
-              {names.data?.truncated
-                ? `; this server has more than ${names.data.names.length.toLocaleString()} metric names, the rest are not listed`
-                : ""}
+              {truncated ? "; this server has more metric names than are listed" : ""}
             </span>
             {more > 0 ? (
               <Button variant="secondary" size="sm" onClick={() => setLimit((n) => n + CHARTS_PER_PAGE)}>
@@ -230,6 +292,53 @@ export function CustomMetrics({ serverId, range }: { serverId: string; range: Me
             ) : null}
           </div>
         </>
+      )}
+    </>
+  );
+}
+
+/** What applications send through the agent (names no plugin emits), a chart each. */
+export function CustomMetrics({
+  serverId,
+  range,
+  metrics,
+  loading,
+  truncated,
+}: {
+  serverId: string;
+  range: MetricRange;
+  metrics: readonly MetricNameInfo[];
+  loading: boolean;
+  truncated: boolean;
+}): ReactNode {
+  return (
+    <section aria-labelledby="custom-metrics-title" className="mt-6">
+      <CardHeader
+        title={<span id="custom-metrics-title">Application &amp; other metrics</span>}
+        description={
+          metrics.length > 0
+            ? `${metrics.length.toLocaleString()} ${metrics.length === 1 ? "metric" : "metrics"} no plugin of the agent sends: what applications send through it.`
+            : undefined
+        }
+      />
+      {loading ? (
+        <div className="grid gap-4 lg:grid-cols-2" role="status" aria-label="Loading metric names">
+          <Skeleton className="h-[240px]" />
+        </div>
+      ) : metrics.length === 0 ? (
+        <EmptyState title="No application metrics yet">
+          Applications on this server can send their own metrics (a queue's depth, jobs done, errors) to the
+          agent over HTTP, StatsD or a Prometheus scrape; each name gets a chart here. How:{" "}
+          <code className="whitespace-nowrap font-mono">docs/app-metrics.md</code> in the Custos repository.
+        </EmptyState>
+      ) : (
+        <MetricList
+          serverId={serverId}
+          range={range}
+          metrics={metrics}
+          label="Application metrics"
+          truncated={truncated}
+        />
       )}
     </section>
   );

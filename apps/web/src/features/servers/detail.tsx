@@ -19,6 +19,7 @@ import { IncidentListView } from "../incidents/incident-list.tsx";
 import { ServerMetrics } from "./custom-metrics.tsx";
 import { dataLossNote } from "./data-loss.ts";
 import { CheckHistoryExport } from "./exports.tsx";
+import { ServerGlance } from "./glance.tsx";
 import { MonitorConfigSection } from "./monitor-config.tsx";
 
 const hourFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit" });
@@ -47,16 +48,6 @@ export function worstBars(monitors: readonly MonitorDetail[], buckets: number): 
     }
     return worst;
   });
-}
-
-function Stat({ label, value, note }: { label: string; value: string; note?: string }) {
-  return (
-    <Card className="p-4">
-      <p className="text-gray-500 text-sm dark:text-gray-400">{label}</p>
-      <p className="mt-1 font-semibold text-2xl text-gray-900 tabular-nums dark:text-gray-50">{value}</p>
-      {note ? <p className="mt-0.5 text-gray-500 text-xs dark:text-gray-400">{note}</p> : null}
-    </Card>
-  );
 }
 
 function Monitors({ detail }: { detail: ServerDetail }) {
@@ -319,11 +310,7 @@ export function ServerDetailView() {
         </p>
       ) : null}
 
-      <div className="grid grid-cols-3 gap-3 sm:gap-4">
-        <Stat label="CPU" value={formatPercent(latest.cpu_percent, 1)} />
-        <Stat label="Memory" value={formatPercent(latest.memory_used_percent, 1)} />
-        <Stat label="Disk (fullest)" value={formatPercent(latest.disk_used_percent, 1)} />
-      </div>
+      <ServerGlance serverId={server.id} detail={detail} />
       {latest.metrics_at ? (
         <p className="mt-1 text-gray-500 text-xs dark:text-gray-400">
           Latest sample {formatAgo(latest.metrics_at, now)}

@@ -3,13 +3,9 @@ import type { MetricsResponse } from "@/lib/contract.ts";
 import { toRows } from "@/lib/series.ts";
 import {
   batches,
-  CHART_METRICS,
-  customMetricNames,
   filterMetricNames,
-  formatMetricNumber,
   type MetricNameInfo,
   metricChart,
-  metricFormatter,
   NAMES_PER_REQUEST,
   SERIES_PER_CHART,
   seriesLabel,
@@ -28,36 +24,8 @@ const serverNames = [
   info("queue_depth", 2),
 ];
 
-describe("which metrics are custom", () => {
-  it("keeps every name no built-in chart draws: application metrics and the agent's other metrics", () => {
-    expect(customMetricNames(serverNames).map((n) => n.name)).toEqual([
-      "jobs_done",
-      "memory.used_bytes",
-      "myapp.errors",
-      "queue_depth",
-    ]);
-  });
-
-  it("orders names naturally, numbers by value", () => {
-    const names = ["worker_10", "Queue", "worker_2", "alpha", "worker_1"].map((n) => info(n));
-    expect(customMetricNames(names).map((n) => n.name)).toEqual([
-      "alpha",
-      "Queue",
-      "worker_1",
-      "worker_2",
-      "worker_10",
-    ]);
-  });
-
-  it("takes the built-in list from the charts, each name once", () => {
-    expect(new Set(CHART_METRICS).size).toBe(CHART_METRICS.length);
-    expect(customMetricNames(CHART_METRICS.map((n) => info(n)))).toEqual([]);
-    expect(CHART_METRICS.length).toBeLessThanOrEqual(NAMES_PER_REQUEST);
-  });
-});
-
 describe("filtering metric names", () => {
-  const custom = customMetricNames(serverNames);
+  const custom = serverNames;
 
   it("finds names containing the search, any case", () => {
     expect(filterMetricNames(custom, "MYAPP").map((n) => n.name)).toEqual(["myapp.errors"]);
@@ -141,23 +109,5 @@ describe("a chart per metric", () => {
 
   it("labels label sets by sorted key", () => {
     expect(seriesLabel("x", { shard: "2", queue: "emails" })).toBe("queue=emails, shard=2");
-  });
-});
-
-describe("metric values", () => {
-  it("formats by the unit the name ends with, a plain number otherwise", () => {
-    expect(metricFormatter("memory.used_bytes")(2_500_000)).toBe("2.5 MB");
-    expect(metricFormatter("app.upload_bytes_per_s")(1500)).toBe("1.5 KB/s");
-    expect(metricFormatter("pool.used_percent")(42.25)).toBe("42.3%");
-    expect(metricFormatter("job.duration_seconds")(1.5)).toBe("1.5 s");
-    expect(metricFormatter("api.latency_ms")(12)).toBe("12 ms");
-    expect(metricFormatter("queue_depth")(7)).toBe("7");
-  });
-
-  it("keeps big and small numbers short", () => {
-    expect(formatMetricNumber(0.123456)).toBe("0.12");
-    expect(formatMetricNumber(1234.5)).toBe("1,234.5");
-    expect(formatMetricNumber(12_345)).toBe("12.35K");
-    expect(formatMetricNumber(Number.NaN)).toBe("–");
   });
 });

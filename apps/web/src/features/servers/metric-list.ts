@@ -1,21 +1,5 @@
-import { OVERVIEW_METRICS } from "@custos/protocol/overview-metrics";
 import type { MetricNamesResponse } from "@/lib/contract.ts";
-import { formatBytes, formatPercent, formatRate } from "@/lib/format.ts";
 import { type ChartColumn, type MetricSeries, seriesKey } from "@/lib/series.ts";
-
-/** Every metric the built-in charts (CPU, load, memory, disk, network) draw, fetched in one request. */
-export const CHART_METRICS = [
-  OVERVIEW_METRICS.cpu,
-  "cpu.iowait_percent",
-  OVERVIEW_METRICS.load1,
-  "load.5",
-  "load.15",
-  OVERVIEW_METRICS.memory,
-  "swap.used_percent",
-  OVERVIEW_METRICS.disk,
-  "net.rx_bytes_per_s",
-  "net.tx_bytes_per_s",
-] as const;
 
 /** The metrics endpoint takes at most this many names per request. */
 export const NAMES_PER_REQUEST = 20;
@@ -25,20 +9,6 @@ export const CHARTS_PER_PAGE = 24;
 export const SERIES_PER_CHART = 8;
 
 export type MetricNameInfo = MetricNamesResponse["names"][number];
-
-const natural = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
-
-/**
- * Pure: the names no built-in chart draws (application metrics, and the agent's other metrics),
- * in natural order (`worker_2` before `worker_10`).
- */
-export function customMetricNames(
-  names: readonly MetricNameInfo[],
-  builtIn: readonly string[] = CHART_METRICS,
-): MetricNameInfo[] {
-  const drawn = new Set(builtIn);
-  return names.filter((n) => !drawn.has(n.name)).sort((a, b) => natural.compare(a.name, b.name));
-}
 
 /**
  * Pure: the names containing every word of the search, any case ("queue emails" finds
@@ -96,27 +66,4 @@ export function metricChart(name: string, series: readonly MetricSeries[]): Metr
     labels: drawn.map((s) => seriesLabel(name, s.labels)),
     hidden: own.length - drawn.length,
   };
-}
-
-const plain = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
-const compact = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 2 });
-
-/** A number for people: 0.25, 1,234.5, 12.35K, 3.1M. */
-export function formatMetricNumber(value: number): string {
-  if (!Number.isFinite(value)) return "–";
-  return Math.abs(value) >= 10_000 ? compact.format(value) : plain.format(value);
-}
-
-/**
- * Pure: how to show a metric's values, guessed from the unit its name ends with (the
- * Prometheus habit: `_bytes`, `_seconds`, `_percent`); a plain number otherwise.
- */
-export function metricFormatter(name: string): (value: number) => string {
-  const n = name.toLowerCase();
-  if (/bytes_per_s(ec(ond)?)?$/.test(n)) return (v) => formatRate(v);
-  if (/bytes$/.test(n)) return (v) => formatBytes(v);
-  if (/(percent|_pct)$/.test(n)) return (v) => formatPercent(v, 1);
-  if (/seconds$/.test(n)) return (v) => `${formatMetricNumber(v)} s`;
-  if (/(_ms|millis(econds)?)$/.test(n)) return (v) => `${formatMetricNumber(v)} ms`;
-  return formatMetricNumber;
 }
