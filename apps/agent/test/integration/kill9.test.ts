@@ -79,9 +79,10 @@ buffer:
   }, async () => {
     for (let round = 0; round < 3; round++) {
       agent = spawnAgent(["run", "--config", files.configPath]);
-      // hold the answer to the next stored metrics batch, then kill the agent while it waits
-      const held = await proxy.holdNext("/agent/metrics", '"stored":true');
-      expect(JSON.parse(held.body)).toMatchObject({ ok: true, stored: true });
+      // hold the answer to the next push that stored a batch, then kill the agent while it waits
+      // (the combined push, decision 0036: every kind's batch in one request)
+      const held = await proxy.holdNext("/agent/push", '"stored":true');
+      expect(held.body).toContain('"stored":true');
       await agent.kill9();
       proxy.release();
     }
@@ -91,7 +92,7 @@ buffer:
     await waitFor(
       async () => {
         const replays = proxy.exchanges.filter(
-          (e) => e.path.endsWith("/agent/metrics") && e.body.includes('"stored":false'),
+          (e) => e.path.endsWith("/agent/push") && e.body.includes('"stored":false'),
         );
         return replays.length >= 3 && (await backend.samples(COUNTER)).length >= 30;
       },
@@ -123,7 +124,7 @@ buffer:
     expect((await backend.checks("agent")).length + waitingChecks).toBe(made);
     // the killed runs really left batches the server had stored: they came back as replays
     const replays = proxy.exchanges.filter(
-      (e) => e.path.endsWith("/agent/metrics") && e.body.includes('"stored":false'),
+      (e) => e.path.endsWith("/agent/push") && e.body.includes('"stored":false'),
     );
     expect(replays.length).toBeGreaterThanOrEqual(3);
   });

@@ -31,6 +31,11 @@ describe("a real custos-server behind a proxy that refuses check results", () =>
   });
 
   it("keeps storing samples in PostgreSQL while every check results batch is refused (400), sets the refused ones aside, and stores new results once they are accepted again", async () => {
+    // a backend without the combined push (decision 0036): the agent uses the single-kind
+    // routes, where one of them can refuse (the combined push's per-kind refusals: combined-push.test.ts)
+    proxy.refuse("/agent/push", 404, {
+      error: { code: "NOT_FOUND", message: "no route for POST /api/agent/push" },
+    });
     proxy.refuse("/agent/checks", 400, {
       error: { code: "VALIDATION", message: "refused by the test proxy", field: "results.0" },
     });
@@ -67,6 +72,9 @@ buffer:
 
       // the backend accepts check results again: the next ones are stored
       proxy.forwardAll();
+      proxy.refuse("/agent/push", 404, {
+        error: { code: "NOT_FOUND", message: "no route for POST /api/agent/push" },
+      });
       await waitFor(async () => (await backend.checks("agent")).length >= 3, 15_000, "check results stored");
     } finally {
       await agent.stop();
