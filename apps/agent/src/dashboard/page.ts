@@ -50,7 +50,7 @@ header p{margin:2px 0 0;color:#b8c0cf;font-size:13px}main{padding:16px 20px;max-
 section{background:#fff;border:1px solid #dde1e8;border-radius:6px;padding:12px 16px;margin-bottom:16px}
 h2{font-size:15px;margin:0 0 8px}table{border-collapse:collapse;width:100%}
 td,th{text-align:left;padding:4px 8px;border-bottom:1px solid #eef0f4;vertical-align:top}th{font-weight:600;color:#505a6b}
-.s{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff}
+.s{display:inline-block;white-space:nowrap;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff}
 .ok{background:#1f9d55}.degraded{background:#d69e2e}.down{background:#d64545}.unsupported{background:#8a94a6}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,340px),1fr));gap:12px}
 .kv td:first-child{color:#505a6b;width:40%}td{overflow-wrap:anywhere}header p{overflow-wrap:anywhere}
