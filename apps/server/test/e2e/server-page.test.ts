@@ -11,8 +11,8 @@ import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ARTIFACTS, type Browser, ensureDashboardBuilt, openBrowser, shoot, waitFor } from "./browser.ts";
+import * as session from "./session.ts";
 
-const PASSWORD = "correct horse battery staple";
 let server: CustosServerHandle;
 
 beforeAll(async () => {
@@ -23,32 +23,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function api<T>(token: string, path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(`${server.url}/functions/v1/api/v1${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...init.headers },
-  });
-  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function agent<T>(key: string, path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${server.url}/functions/v1/api/agent/${path}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function signIn(page: Page, email: string) {
-  await page.goto(`${server.url}/sign-in`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
-}
+const api = <T>(token: string, path: string, init: RequestInit = {}) =>
+  session.api<T>(server, token, path, init);
+const agent = <T>(key: string, path: string, body: unknown) => session.agent<T>(server, key, path, body);
 
 type Sample = { ts: string; name: string; value: number; labels?: Record<string, string> };
 
@@ -185,21 +162,11 @@ describe("the server page in Chromium", () => {
   });
 
   it("shows the host's sections in order, the raw metrics only under All metrics, and clean axes", async () => {
-    await fetch(`${server.url}/auth/v1/signup`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: `owner${Date.now()}@example.com`, password: PASSWORD }),
-    });
+    // someone owns the instance already, so the browser's sign-up is an ordinary one
+    await session.signUpByApi(server);
     const { page } = desktop;
     email = `serverpage${Date.now()}@example.com`;
-    await page.goto(`${server.url}/sign-up`);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(/\/onboarding/);
-    const raw = await page.evaluate(() => window.localStorage.getItem("custos.auth"));
-    const token = (JSON.parse(raw ?? "{}") as { access_token: string }).access_token;
-    const orgId = (await api<{ orgs: { id: string }[] }>(token, "/me")).orgs[0]?.id as string;
+    const { token, orgId } = await session.signUpInBrowser(server, page, email);
     const { key } = await api<{ key: string }>(token, `/orgs/${orgId}/api-keys`, {
       method: "POST",
       body: JSON.stringify({ name: "nas", scope: "agent" }),
@@ -299,10 +266,10 @@ describe("the server page in Chromium", () => {
 
   it("fits a phone: no sideways scroll, clean axes, and every settings tab readable", async () => {
     const { page } = phone;
-    await signIn(page, email);
+    await session.signIn(server, page, email);
     await page.goto(`${server.url}/servers/detail?id=${serverId}`);
     heights.phone = await settled(page);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await session.fitsWidth(page)).toBe(true);
     const axes = await tickProblems(page);
     expect(axes.clipped).toEqual([]);
     expect(axes.repeated).toEqual([]);
