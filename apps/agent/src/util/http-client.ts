@@ -21,9 +21,11 @@ const DEFAULT_MAX_BODY_BYTES = 1_048_576;
 
 /**
  * Idle kept-alive connections close after this (or earlier, when the server's `Keep-Alive:
- * timeout=` hint says so): long enough to outlive the 30 s push interval.
+ * timeout=` hint says so: custos-server's 65 s). Longer than the 60 s heartbeat interval, which
+ * the combined push rides on (decision 0036): at 50 s every push opened a new connection, a TLS
+ * handshake a minute over HTTPS, more bytes than the push itself.
  */
-const IDLE_SOCKET_MS = 50_000;
+const IDLE_SOCKET_MS = 90_000;
 const agentOptions = { keepAlive: true, keepAliveMsecs: 15_000, maxSockets: 8, maxFreeSockets: 4 };
 const httpAgent = new http.Agent({ ...agentOptions, timeout: IDLE_SOCKET_MS });
 const httpsAgent = new https.Agent({ ...agentOptions, timeout: IDLE_SOCKET_MS });
