@@ -39,6 +39,13 @@ admin
     new Option("--scope <scope>", "what the key may do").choices(["agent", "read"]).makeOptionMandatory(),
   )
   .option("--name <name>", "a label for the key")
+  .option("--max-servers <n>", "an agent key for a fleet: registers at most n servers", (v) =>
+    positiveInt(v, "--max-servers"),
+  )
+  .option(
+    "--enroll-until <time>",
+    "an agent key registers new servers only until this ISO 8601 time (e.g. 2027-01-31T00:00:00Z)",
+  )
   .action(createKeyCommand);
 admin
   .command("reset-password")

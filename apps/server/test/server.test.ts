@@ -125,4 +125,46 @@ describe("custos-server", () => {
     expect(badOrg.code).toBe(2);
     expect(badOrg.stderr).toContain("org_id");
   });
+
+  it("creates a fleet key limited to N servers and an enrolment deadline with admin create-key", async () => {
+    const env = { ...process.env, DATABASE_URL: server.databaseUrl };
+    const org = await server.createOrg("Fleet");
+    const until = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const args = ["admin", "create-key", "--org", org, "--scope", "agent", "--name", "fleet"];
+    const { stdout } = await run(
+      process.execPath,
+      [CLI, ...args, "--max-servers", "2", "--enroll-until", until],
+      { env },
+    );
+    const key = stdout.trim();
+    const register = (name: string) =>
+      post("/register", key, {
+        hostname: name,
+        server_name: name,
+        agent_version: "1",
+        os: "linux",
+        arch: "x64",
+      });
+    expect((await register("a")).status).toBe(200);
+    expect((await register("b")).status).toBe(200);
+    // the third server is over the key's limit
+    expect((await register("c")).status).toBe(403);
+
+    const refused = async (extra: string[]) =>
+      (await run(process.execPath, [CLI, ...args, ...extra], { env }).catch((e) => e)) as {
+        code: number;
+        stderr: string;
+      };
+    for (const [extra, named] of [
+      [["--max-servers", "0"], "--max-servers"],
+      [["--max-servers", "two"], "--max-servers"],
+      [["--max-servers", "1e9"], "max_servers"],
+      [["--enroll-until", "next tuesday"], "enroll_until"],
+      [["--enroll-until", "2020-01-01T00:00:00Z"], "enroll_until"],
+    ] as const) {
+      const result = await refused([...extra]);
+      expect(result.code, extra.join(" ")).toBe(2);
+      expect(result.stderr, extra.join(" ")).toContain(named);
+    }
+  });
 });

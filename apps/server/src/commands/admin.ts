@@ -55,7 +55,14 @@ export async function createOrgCommand(options: {
   process.stdout.write(`${org.id}\n`);
 }
 
-export async function createKeyCommand(options: { org: string; scope: string; name?: string }) {
+export async function createKeyCommand(options: {
+  org: string;
+  scope: string;
+  name?: string;
+  maxServers?: number;
+  enrollUntil?: string;
+}) {
+  // the limits of a fleet key (decision 0032), checked by the same schema as the dashboard's
   const key = await withDatabase((sql) =>
     createApiKey({
       ctx: { sql },
@@ -63,6 +70,8 @@ export async function createKeyCommand(options: { org: string; scope: string; na
         org_id: options.org,
         scope: options.scope as "agent" | "read",
         ...(options.name ? { name: options.name } : {}),
+        ...(options.maxServers !== undefined ? { max_servers: options.maxServers } : {}),
+        ...(options.enrollUntil !== undefined ? { enroll_until: options.enrollUntil } : {}),
       },
     }),
   );
