@@ -66,7 +66,12 @@ describe("one axis", () => {
   });
   it("keeps one unit on an axis that spans MB and GB", () => {
     const axis = axisScale("bytes_per_s", 1.3e9);
-    expect(axis.ticks.map(axis.format)).toEqual(["0.0\u00a0GB/s", "0.5\u00a0GB/s", "1.0\u00a0GB/s", "1.5\u00a0GB/s"]);
+    expect(axis.ticks.map(axis.format)).toEqual([
+      "0.0\u00a0GB/s",
+      "0.5\u00a0GB/s",
+      "1.0\u00a0GB/s",
+      "1.5\u00a0GB/s",
+    ]);
   });
   it("gives small percents enough decimals that no two labels are equal", () => {
     const axis = axisScale("percent", 0.13);
