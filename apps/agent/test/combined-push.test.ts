@@ -354,14 +354,27 @@ buffer:
     return parseConfig(files.configPath, yaml, { plugins: testPlugins, env: {} });
   }
 
-  it("beats within a second of start, then makes one request per beat carrying everything", async () => {
+  it("beats at start, not one interval later", async () => {
     backend.combined = true;
     const files = agentDir();
     try {
-      const started = Date.now();
+      // with an hour between beats, a first beat within seconds can only be the one at start
+      // (how fast it comes is measured in bench/agent-footprint.ts, not asserted here)
+      agent = await startAgent(settings(files, "1h"), { log: silentLogger });
+      await waitFor(() => backend.heartbeats.length >= 1, 10_000, "first heartbeat");
+      expect(pushes().some((r) => r.heartbeat === true)).toBe(true);
+    } finally {
+      await agent?.stop();
+      agent = undefined;
+      files.remove();
+    }
+  });
+
+  it("makes one request per beat carrying everything", async () => {
+    backend.combined = true;
+    const files = agentDir();
+    try {
       agent = await startAgent(settings(files, "2s"), { log: silentLogger });
-      await waitFor(() => backend.heartbeats.length >= 1, 5_000, "first heartbeat");
-      expect(Date.now() - started).toBeLessThan(1_000);
       await waitFor(() => backend.heartbeats.length >= 3, 10_000, "three beats");
       const endpoints = new Set(backend.requests.map((r) => r.endpoint));
       expect([...endpoints].sort()).toEqual(expect.arrayContaining(["push"]));
