@@ -58,6 +58,6 @@ describe("local dashboard of a running agent", () => {
     const html = await (await fetch(url)).text();
     expect(html).toContain("<h1>lab-2</h1>");
     expect(html).toContain("scripted:dash");
-    expect(html).toMatch(/aria-label="scripted_value\{i=&quot;0&quot;\}"/);
+    expect(html).toMatch(/aria-label="scripted_value\{i=&quot;0&quot;\} \(count\)"/);
   });
 });
