@@ -92,6 +92,8 @@ const LEGACY_HEARTBEAT = HeartbeatRequest.omit({
   heartbeat_interval_seconds: true,
 });
 
+const NOT_JSON = Symbol("not JSON");
+
 export async function startFakeBackend(
   options: { apiKey?: string; port?: number } = {},
 ): Promise<FakeBackend> {
@@ -129,6 +131,50 @@ export async function startFakeBackend(
     res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
   }
 
+  /** The answers every route gives before its body: a wrong key, or the mode a test set. True when answered. */
+  function refuseByMode(
+    req: IncomingMessage,
+    res: ServerResponse,
+    mode: string,
+    log: (status: number) => void,
+  ) {
+    if (req.headers.authorization !== `Bearer ${apiKey}` || mode === "unauthorized") {
+      log(401);
+      send(res, 401, { error: { code: "UNAUTHORIZED", message: "invalid API key" } });
+      return true;
+    }
+    if (mode === "rate_limited") {
+      log(429);
+      res.setHeader("retry-after", "1");
+      send(res, 429, { error: { code: "RATE_LIMITED", message: "too many requests for the test" } });
+      return true;
+    }
+    if (mode === "unavailable") {
+      log(503);
+      send(res, 503, { error: { code: "INTERNAL", message: "down for the test" } });
+      return true;
+    }
+    return false;
+  }
+
+  /** The body as JSON (gunzipped when sent so), or NOT_JSON after answering 400. */
+  function readJson(
+    res: ServerResponse,
+    chunks: Buffer[],
+    gzip: boolean,
+    log: (status: number) => void,
+    named: { field?: string },
+  ): unknown {
+    try {
+      const raw = Buffer.concat(chunks);
+      return JSON.parse((gzip ? gunzipSync(raw) : raw).toString("utf8"));
+    } catch {
+      log(400);
+      send(res, 400, { error: { code: "VALIDATION", message: "body is not JSON", ...named } });
+      return NOT_JSON;
+    }
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -153,27 +199,9 @@ export async function startFakeBackend(
       return send(res, 404, { error: { code: "NOT_FOUND", message: "no such route" } });
     }
     const mode = state.modes[endpoint] ?? state.mode;
-    if (req.headers.authorization !== `Bearer ${apiKey}` || mode === "unauthorized") {
-      log(401);
-      return send(res, 401, { error: { code: "UNAUTHORIZED", message: "invalid API key" } });
-    }
-    if (mode === "rate_limited") {
-      log(429);
-      res.setHeader("retry-after", "1");
-      return send(res, 429, { error: { code: "RATE_LIMITED", message: "too many requests for the test" } });
-    }
-    if (mode === "unavailable") {
-      log(503);
-      return send(res, 503, { error: { code: "INTERNAL", message: "down for the test" } });
-    }
-    let body: unknown;
-    try {
-      const raw = Buffer.concat(chunks);
-      body = JSON.parse((gzip ? gunzipSync(raw) : raw).toString("utf8"));
-    } catch {
-      log(400);
-      return send(res, 400, { error: { code: "VALIDATION", message: "body is not JSON" } });
-    }
+    if (refuseByMode(req, res, mode, log)) return;
+    const body = readJson(res, chunks, gzip, log, {});
+    if (body === NOT_JSON) return;
     const schema =
       endpoint === "heartbeat" && state.legacyHeartbeat
         ? LEGACY_HEARTBEAT
@@ -272,27 +300,9 @@ export async function startFakeBackend(
     log: (status: number, extra?: { heartbeat?: boolean; kinds?: string[] }) => void,
   ) {
     const mode = state.modes.push ?? state.mode;
-    if (req.headers.authorization !== `Bearer ${apiKey}` || mode === "unauthorized") {
-      log(401);
-      return send(res, 401, { error: { code: "UNAUTHORIZED", message: "invalid API key" } });
-    }
-    if (mode === "rate_limited") {
-      log(429);
-      res.setHeader("retry-after", "1");
-      return send(res, 429, { error: { code: "RATE_LIMITED", message: "too many requests for the test" } });
-    }
-    if (mode === "unavailable") {
-      log(503);
-      return send(res, 503, { error: { code: "INTERNAL", message: "down for the test" } });
-    }
-    let body: unknown;
-    try {
-      const raw = Buffer.concat(chunks);
-      body = JSON.parse((gzip ? gunzipSync(raw) : raw).toString("utf8"));
-    } catch {
-      log(400);
-      return send(res, 400, { error: { code: "VALIDATION", message: "body is not JSON", field: "body" } });
-    }
+    if (refuseByMode(req, res, mode, log)) return;
+    const body = readJson(res, chunks, gzip, log, { field: "body" });
+    if (body === NOT_JSON) return;
     const parsed = PushRequest.safeParse(body);
     const kinds = PUSH_KINDS.filter((kind) => (body as Record<string, unknown>)?.[kind] !== undefined);
     const carried = { heartbeat: (body as Record<string, unknown>)?.heartbeat !== undefined, kinds };
