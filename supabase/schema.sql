@@ -36,7 +36,11 @@ create table private.check_rollup_backlog (
   minute timestamp with time zone not null,
   ok_count integer not null,
   degraded_count integer not null,
-  down_count integer not null
+  down_count integer not null,
+  latency_sum_ms double precision,
+  latency_count integer not null default 0,
+  latency_min_ms real,
+  latency_max_ms real
 );
 
 create table private.installation (
@@ -228,6 +232,10 @@ create table public.check_rollups_1h (
   ok_count integer not null default 0,
   degraded_count integer not null default 0,
   down_count integer not null default 0,
+  latency_sum_ms double precision,
+  latency_count integer,
+  latency_min_ms real,
+  latency_max_ms real,
   constraint check_rollups_1h_pkey PRIMARY KEY (monitor_id, bucket)
 );
 CREATE INDEX check_rollups_1h_bucket_brin ON public.check_rollups_1h USING brin (bucket);
@@ -573,17 +581,52 @@ create table public.organizations (
   flap_window_minutes integer not null default 30,
   agent_dedup_seconds integer not null default 60,
   default_heartbeat_timeout_seconds integer not null default 120,
+  plan_id text not null,
   constraint organizations_agent_dedup_seconds_check CHECK (((agent_dedup_seconds >= 0) AND (agent_dedup_seconds <= 3600))),
   constraint organizations_default_heartbeat_timeout_seconds_check CHECK (((default_heartbeat_timeout_seconds >= 10) AND (default_heartbeat_timeout_seconds <= 86400))),
   constraint organizations_flap_threshold_check CHECK (((flap_threshold >= 2) AND (flap_threshold <= 100))),
   constraint organizations_flap_window_minutes_check CHECK (((flap_window_minutes >= 1) AND (flap_window_minutes <= 1440))),
   constraint organizations_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
   constraint organizations_raw_retention_days_check CHECK (((raw_retention_days >= 1) AND (raw_retention_days <= 3650))),
+  constraint organizations_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES public.plans(id) ON UPDATE CASCADE,
   constraint organizations_pkey PRIMARY KEY (id)
 );
+CREATE INDEX organizations_plan_id_idx ON public.organizations USING btree (plan_id);
 alter table public.organizations enable row level security;
 create policy "admins update their organizations" on public.organizations for update to authenticated using ((id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role))) with check ((id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role)));
 create policy "members read their organizations" on public.organizations for select to authenticated using ((id IN ( SELECT private.user_org_ids() AS user_org_ids)));
+
+create table public.plans (
+  id text not null,
+  name text not null,
+  is_default boolean not null default false,
+  max_servers integer,
+  max_members integer,
+  max_probes integer,
+  channel_limits jsonb not null default '{}'::jsonb,
+  retention_raw_days integer not null,
+  retention_1m_days integer not null,
+  retention_5m_days integer not null,
+  retention_1h_days integer not null,
+  created_at timestamp with time zone not null default now(),
+  updated_at timestamp with time zone not null default now(),
+  constraint plans_channel_limits_check CHECK (((jsonb_typeof(channel_limits) = 'object'::text) AND (NOT jsonb_path_exists(channel_limits, '$.*?((@.type() != "number" || @ < 0) || @ != @.floor())'::jsonpath)))),
+  constraint plans_id_check CHECK ((id ~ '^[a-z][a-z0-9_-]{0,39}$'::text)),
+  constraint plans_max_members_check CHECK ((max_members >= 1)),
+  constraint plans_max_probes_check CHECK ((max_probes >= 0)),
+  constraint plans_max_servers_check CHECK ((max_servers >= 0)),
+  constraint plans_name_check CHECK (((length(name) >= 1) AND (length(name) <= 100))),
+  constraint plans_retention_1h_days_check CHECK (((retention_1h_days >= 1) AND (retention_1h_days <= 3650))),
+  constraint plans_retention_1m_days_check CHECK (((retention_1m_days >= 1) AND (retention_1m_days <= 3650))),
+  constraint plans_retention_5m_days_check CHECK (((retention_5m_days >= 1) AND (retention_5m_days <= 3650))),
+  constraint plans_retention_raw_days_check CHECK (((retention_raw_days >= 1) AND (retention_raw_days <= 3650))),
+  constraint plans_pkey PRIMARY KEY (id)
+);
+CREATE UNIQUE INDEX plans_one_default_idx ON public.plans USING btree (is_default) WHERE is_default;
+alter table public.plans enable row level security;
+create policy "members read their organizations' plans" on public.plans for select to authenticated using ((id IN ( SELECT o.plan_id
+   FROM public.organizations o
+  WHERE (o.id IN ( SELECT private.user_org_ids() AS user_org_ids)))));
 
 create table public.server_config_reports (
   server_id uuid not null,
@@ -717,6 +760,7 @@ create policy "members read status pages" on public.status_pages for select to a
 -- private.monitor_config_server_in_org() returns trigger security definer
 -- private.open_incident(p_org uuid, p_server uuid, p_monitor uuid, p_subject text, p_kind text, p_severity public.severity, p_title text, p_cause text, p_started_at timestamp with time zone) returns uuid
 -- private.org_members(p_org uuid) returns TABLE(user_id uuid, email text, role public.org_role, joined_at timestamp with time zone) security definer
+-- private.organization_default_plan() returns trigger security definer
 -- private.queue_invitation_email(p_invitation_id uuid, p_token text) returns boolean security definer
 -- private.queue_pagerduty_follow_ups() returns trigger security definer
 -- private.recover_server(p_server uuid) returns uuid

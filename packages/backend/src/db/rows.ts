@@ -124,6 +124,10 @@ export interface CheckRollups1hRow {
   ok_count: number;
   degraded_count: number;
   down_count: number;
+  latency_sum_ms: number | null;
+  latency_count: number | null;
+  latency_min_ms: number | null;
+  latency_max_ms: number | null;
 }
 
 /** public.incident_notes (table) */
@@ -331,6 +335,24 @@ export interface OrganizationsRow {
   flap_window_minutes: number;
   agent_dedup_seconds: number;
   default_heartbeat_timeout_seconds: number;
+  plan_id: string;
+}
+
+/** public.plans (table) */
+export interface PlansRow {
+  id: string;
+  name: string;
+  is_default: boolean;
+  max_servers: number | null;
+  max_members: number | null;
+  max_probes: number | null;
+  channel_limits: unknown;
+  retention_raw_days: number;
+  retention_1m_days: number;
+  retention_5m_days: number;
+  retention_1h_days: number;
+  created_at: Date;
+  updated_at: Date;
 }
 
 /** public.server_config_reports (table) */
@@ -416,6 +438,10 @@ export interface CheckRollupBacklogRow {
   ok_count: number;
   degraded_count: number;
   down_count: number;
+  latency_sum_ms: number | null;
+  latency_count: number;
+  latency_min_ms: number | null;
+  latency_max_ms: number | null;
 }
 
 /** private.installation (table) */
