@@ -74,6 +74,9 @@ beforeAll(async () => {
   orgs.b = (await createOrganization({ ctx: { sql: h.sql }, input: { name: "B" } })).id;
   await seedOrg(h, orgs.a, users.a, "a@example.com");
   await seedOrg(h, orgs.b, users.b, "b@example.com");
+  // different plans, so organizations.plan_id has a "B's object" to name
+  await h.sql`update organizations set plan_id = 'free' where id = ${orgs.a}`;
+  await h.sql`update organizations set plan_id = 'pro' where id = ${orgs.b}`;
 });
 afterAll(() => h.close());
 
@@ -153,6 +156,11 @@ async function objectOf(ref: Reference, who: "a" | "b"): Promise<string | number
   const { schema, table, column } = ref.target;
   if (schema === "auth" && table === "users") return users[who];
   if (schema === "public" && table === "organizations") return orgs[who];
+  // plans are global: an organization's "own" plan is the one it is on
+  if (schema === "public" && table === "plans") {
+    const [row] = await h.sql`select plan_id from public.organizations where id = ${orgs[who]}`;
+    return row?.plan_id as string | undefined;
+  }
   if (schema !== "public") throw new Error(`${ref.table}.${ref.column} references ${schema}.${table}`);
   const [row] = await h.sql.unsafe(
     `select ${column} as id from public.${table} where org_id = $1 order by 1 limit 1`,
@@ -411,7 +419,9 @@ const ENGINE_OWNED: Record<string, string[] | "*"> = {
   memberships: ["org_id", "user_id", "created_at"],
   invitations: ["accepted_at", "expires_at", "created_at"],
   api_keys: ["last_used_at", "created_at"],
-  organizations: ["id", "created_at"],
+  organizations: ["id", "plan_id", "created_at"],
+  // plans are the operator's (admin set-plan, the billing hook): members only read them
+  plans: "*",
 };
 
 describe("engine-owned columns", () => {

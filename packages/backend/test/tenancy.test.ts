@@ -18,12 +18,18 @@ beforeAll(async () => {
   orgs.b = (await createOrganization({ ctx: { sql: h.sql }, input: { name: "B" } })).id;
   await seedOrg(h, orgs.a, users.a, "a@example.com");
   await seedOrg(h, orgs.b, users.b, "b@example.com");
+  // plans are global rows; with A and B on different plans, "A sees only its own" means
+  // A reads its own plan and not B's
+  await h.sql`update organizations set plan_id = 'free' where id = ${orgs.a}`;
+  await h.sql`update organizations set plan_id = 'pro' where id = ${orgs.b}`;
 });
 afterAll(() => h.close());
 
 /** How to tell a row's organization, per table. Unknown tables fail the test on purpose. */
 function orgFilter(table: string, columns: string[], org: string): string {
   if (table === "organizations") return `id = '${org}'`;
+  // global (no org_id): an organization's row is the plan it is on
+  if (table === "plans") return `id = (select plan_id from public.organizations where id = '${org}')`;
   if (columns.includes("org_id")) return `org_id = '${org}'`;
   if (columns.includes("series_id"))
     return `series_id in (select id from public.metric_series where org_id = '${org}')`;
@@ -73,6 +79,40 @@ describe("row-level security", () => {
     }
     expect(unseeded, "every tenant table must hold rows of B for this test to mean something").toEqual([]);
     expect(leaks).toEqual([]);
+  });
+
+  it("shows a member only the plans of their own organizations and lets nobody but the service write plans", async () => {
+    const seen = await asCaller(h.sql, { sub: users.a, role: "authenticated" }, async (tx) =>
+      (await tx<{ id: string }[]>`select id from plans order by id`).map((r) => r.id),
+    );
+    // A's organizations: A (free) and the personal one made at sign-up (the default, unlimited);
+    // B is on pro, which A must not see
+    expect(seen).toEqual(["free", "unlimited"]);
+    const attempts = {
+      insertPlan: `insert into public.plans (id, name, retention_raw_days, retention_1m_days, retention_5m_days, retention_1h_days) values ('mine', 'Mine', 1, 1, 1, 1)`,
+      raiseLimit: "update public.plans set max_servers = null where id = 'free'",
+      deletePlan: "delete from public.plans where id = 'free'",
+      changeOwnPlan: `update public.organizations set plan_id = 'enterprise' where id = '${orgs.a}'`,
+    };
+    const codes: Record<string, string | null> = {};
+    for (const [name, statement] of Object.entries(attempts)) {
+      codes[name] = await asCaller(h.sql, { sub: users.a, role: "authenticated" }, (tx) =>
+        tx.unsafe(statement),
+      ).then(
+        () => null,
+        (error: { code?: string }) => error.code ?? "no code",
+      );
+    }
+    expect(codes).toEqual({
+      insertPlan: "42501",
+      raiseLimit: "42501",
+      deletePlan: "42501",
+      changeOwnPlan: "42501",
+    });
+    const [after] = await h.sql`
+      select (select max_servers from plans where id = 'free') as max_servers,
+             (select plan_id from organizations where id = ${orgs.a}) as plan_id`;
+    expect(after).toEqual({ max_servers: 1, plan_id: "free" });
   });
 
   it("lets only admins read channel secrets", async () => {
