@@ -169,6 +169,11 @@ export const HeartbeatResponse = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/)
     .optional(),
+  /**
+   * Present (true) while a monitor test for this server waits to be claimed from
+   * /agent/monitor-tests/claim (decision 0045). Absent from older backends; older agents ignore it.
+   */
+  tests_pending: z.literal(true).optional(),
 });
 export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
 

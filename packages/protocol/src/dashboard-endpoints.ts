@@ -73,6 +73,12 @@ export const DASHBOARD_ENDPOINTS = {
   putMonitorConfig: { method: "PUT", path: "/v1/orgs/:org_id/monitor-config" },
   serverMonitorConfig: { method: "GET", path: "/v1/orgs/:org_id/servers/:server_id/monitor-config" },
   putServerTags: { method: "PUT", path: "/v1/orgs/:org_id/servers/:server_id/tags" },
+  createMonitorTest: {
+    method: "POST",
+    path: "/v1/orgs/:org_id/servers/:server_id/monitor-tests",
+    status: 201,
+  },
+  monitorTest: { method: "GET", path: "/v1/orgs/:org_id/monitor-tests/:test_id" },
 } as const satisfies Record<string, DashboardEndpoint>;
 
 export type DashboardEndpointName = keyof typeof DASHBOARD_ENDPOINTS;

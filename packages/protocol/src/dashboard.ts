@@ -949,8 +949,17 @@ export const MonitorUptime = z.object({
 });
 export type MonitorUptime = z.infer<typeof MonitorUptime>;
 
-/** bars[i] covers [from + i * step_seconds, + step_seconds). */
-export const StatusBars = z.object({ from: Time, step_seconds: z.number().int(), bars: z.array(BarStatus) });
+/**
+ * bars[i] covers [from + i * step_seconds, + step_seconds). maintenance_seconds[i]: how much of
+ * that bar lies in a maintenance window of the monitor, its server or the organization (windows
+ * merged, up to now); 0 when none. A window ending exactly where a bar starts does not touch it.
+ */
+export const StatusBars = z.object({
+  from: Time,
+  step_seconds: z.number().int(),
+  bars: z.array(BarStatus),
+  maintenance_seconds: z.array(z.number().int().min(0)),
+});
 export type StatusBars = z.infer<typeof StatusBars>;
 
 /** GET /v1/orgs/:org_id/monitors/:monitor_id */
@@ -982,17 +991,30 @@ export const MonitorPage = z.object({
 });
 export type MonitorPage = z.infer<typeof MonitorPage>;
 
+/**
+ * The metric charts' ranges plus 90 and 365 days, which read the hourly check rollups' latency
+ * aggregates (6-hour and 1-day points); 30 days and less read raw results. Decision 0046.
+ */
+export const ResponseTimeRange = z.enum(["1h", "24h", "7d", "30d", "90d", "365d"]);
+export type ResponseTimeRange = z.infer<typeof ResponseTimeRange>;
+
 /** GET /v1/orgs/:org_id/monitors/:monitor_id/response-times?range=24h */
-export const ResponseTimesQuery = z.object({ range: MetricRange.default("24h") });
+export const ResponseTimesQuery = z.object({ range: ResponseTimeRange.default("24h") });
 export type ResponseTimesQuery = z.output<typeof ResponseTimesQuery>;
 
 export const ResponseTimes = z.object({
-  range: MetricRange,
+  range: ResponseTimeRange,
   step_seconds: z.number().int(),
   from: Time,
   to: Time,
   /** [bucket start ms, average, minimum, maximum] of results with a latency; empty buckets absent */
   points: z.array(MetricPoint),
+  /**
+   * Set when the range reaches back to hours counted before the rollups kept response times: no
+   * response times exist before this instant (the chart says so rather than drawing a gap as
+   * "nothing answered"). Null when the whole range could be measured.
+   */
+  response_times_since: NullableTime,
 });
 export type ResponseTimes = z.infer<typeof ResponseTimes>;
 

@@ -2,6 +2,8 @@ import type { StatusBars } from "@custos/protocol";
 import type { Queryable } from "../db/queryable.ts";
 import { iso } from "../orgs/access.ts";
 import { worst } from "../servers/detail.ts";
+import { maintenanceSpans } from "./maintenance.ts";
+import type { MonitorRow } from "./view.ts";
 
 export const HOURLY_BARS = 72;
 export const DAILY_BARS = 90;
@@ -11,12 +13,14 @@ const DAY_MS = 24 * HOUR_MS;
 /**
  * A monitor's status bars: the last 72 hours and the last 90 UTC days, the worst result of each
  * (hourly rollups plus the raw results after the watermark, read once for both). Bars show what
- * happened, maintenance included; uptime leaves maintenance out.
+ * happened, maintenance included; uptime leaves maintenance out. Each bar also says how many
+ * seconds of it lay in maintenance (the spans uptime subtracts), so the page can draw it as such.
  */
 export async function selectBars(
   tx: Queryable,
-  monitorId: string,
+  monitor: Pick<MonitorRow, "id" | "org_id" | "server_id">,
 ): Promise<{ hourly: StatusBars; daily: StatusBars }> {
+  const monitorId = monitor.id;
   const [grid] = await tx<{ hour: Date; day: Date }[]>`
     select private.bucket_1h(now()) - make_interval(hours => ${HOURLY_BARS - 1}) as hour,
            date_bin('1 day', now(), timestamptz '2000-01-01 00:00:00+00') - make_interval(days => ${DAILY_BARS - 1}) as day`;
@@ -34,6 +38,7 @@ export async function selectBars(
     )
     select bucket as at, sum(ok)::int as ok, sum(degraded)::int as degraded, sum(down)::int as down
     from counts group by 1`;
+  const maintenance = await selectMaintenanceSeconds(tx, monitor, hour, day);
   const hourly = emptyCounts(HOURLY_BARS);
   const daily = emptyCounts(DAILY_BARS);
   for (const row of rows) {
@@ -41,9 +46,51 @@ export async function selectBars(
     add(daily, Math.floor((row.at.getTime() - day.getTime()) / DAY_MS), row);
   }
   return {
-    hourly: { from: iso(hour), step_seconds: 3600, bars: hourly.map(worst) },
-    daily: { from: iso(day), step_seconds: 86_400, bars: daily.map(worst) },
+    hourly: {
+      from: iso(hour),
+      step_seconds: 3600,
+      bars: hourly.map(worst),
+      maintenance_seconds: maintenance.hourly,
+    },
+    daily: {
+      from: iso(day),
+      step_seconds: 86_400,
+      bars: daily.map(worst),
+      maintenance_seconds: maintenance.daily,
+    },
   };
+}
+
+/**
+ * Seconds of each bar inside the monitor's merged maintenance spans (up to now), rounded up so a
+ * bar touched for a fraction of a second still reads as touched. Ranges are half-open: a window
+ * that ends exactly where a bar starts (or starts where it ends) leaves it at 0. Days are 24
+ * hours from a UTC midnight, whatever the session's time zone.
+ */
+async function selectMaintenanceSeconds(
+  tx: Queryable,
+  monitor: Pick<MonitorRow, "id" | "org_id" | "server_id">,
+  hour: Date,
+  day: Date,
+): Promise<{ hourly: number[]; daily: number[] }> {
+  const rows = await tx<{ daily: boolean; i: number; seconds: number }[]>`
+    with maintenance as (${maintenanceSpans(tx, monitor, day)}),
+    bars as (
+      select false as daily, i, tstzrange(${hour}::timestamptz + i * interval '1 hour',
+                                         ${hour}::timestamptz + (i + 1) * interval '1 hour') as bar
+      from generate_series(0, ${HOURLY_BARS - 1}) as i
+      union all
+      select true, i, tstzrange(${day}::timestamptz + i * interval '24 hours',
+                                ${day}::timestamptz + (i + 1) * interval '24 hours')
+      from generate_series(0, ${DAILY_BARS - 1}) as i
+    )
+    select b.daily, b.i, ceil(extract(epoch from sum(upper(m.span * b.bar) - lower(m.span * b.bar))))::int as seconds
+    from bars b join maintenance m on m.span && b.bar
+    group by 1, 2`;
+  const hourly = new Array<number>(HOURLY_BARS).fill(0);
+  const daily = new Array<number>(DAILY_BARS).fill(0);
+  for (const row of rows) (row.daily ? daily : hourly)[row.i] = row.seconds;
+  return { hourly, daily };
 }
 
 type Counts = { ok: number; degraded: number; down: number };

@@ -25,7 +25,7 @@ export async function getMonitorPage({
   return inOrg(ctx, caller, org_id, "viewer", async (tx) => {
     const monitor = await readMonitor(tx, org_id, monitor_id);
     const uptime = await selectUptime(tx, monitor);
-    const bars = await selectBars(tx, monitor.id);
+    const bars = await selectBars(tx, monitor);
     return { monitor: toMonitorInfo(monitor), uptime, ...bars };
   });
 }

@@ -1,6 +1,7 @@
 import type { MonitorUptime, UptimeWindow } from "@custos/protocol";
 import type { Queryable } from "../db/queryable.ts";
 import { iso } from "../orgs/access.ts";
+import { maintenanceSpans } from "./maintenance.ts";
 import type { MonitorRow } from "./view.ts";
 
 const HOUR_MS = 3_600_000;
@@ -32,13 +33,7 @@ export async function selectUptime(tx: Queryable, monitor: MonitorRow): Promise<
   const from = (window: UptimeWindow) => new Date(hour - (UPTIME_WINDOW_HOURS[window] - 1) * HOUR_MS);
   const [f24, f7, f30, f365] = [from("24h"), from("7d"), from("30d"), from("365d")];
   const [row] = await tx<Record<string, number>[]>`
-    with maintenance as (
-      select unnest(range_agg(tstzrange(greatest(mw.starts_at, ${f365}), least(mw.ends_at, now())))) as span
-      from public.maintenance_windows mw
-      where mw.org_id = ${monitor.org_id} and mw.ends_at > ${f365} and mw.starts_at < now()
-        and ((mw.server_id is null and mw.monitor_id is null)
-             or mw.server_id = ${monitor.server_id} or mw.monitor_id = ${monitor.id})
-    ),
+    with maintenance as (${maintenanceSpans(tx, monitor, f365)}),
     counts as (
       select r.bucket as ts, r.ok_count + r.degraded_count as up, r.down_count as down
       from public.check_rollups_1h r

@@ -83,6 +83,8 @@ describe("uptime", () => {
     for (const u of body.uptime) expect(u).toMatchObject({ up_results: 0, down_results: 0, percent: null });
     expect(body.hourly.bars).toEqual(new Array(72).fill("none"));
     expect(body.daily.bars).toEqual(new Array(90).fill("none"));
+    expect(body.hourly.maintenance_seconds).toEqual(new Array(72).fill(0));
+    expect(body.daily.maintenance_seconds).toEqual(new Array(90).fill(0));
   });
 
   it("counts hourly rollups and the raw results after the watermark, each window from its first hour", async () => {
@@ -211,6 +213,96 @@ describe("uptime", () => {
   });
 });
 
+describe("status bars in maintenance", () => {
+  /** Seconds of [from, to) in each bar of `bars`, rounded up as the API does. */
+  function expectedSeconds(
+    bars: { from: string; step_seconds: number },
+    n: number,
+    spans: [number, number][],
+  ) {
+    const out = new Array<number>(n).fill(0);
+    const start = Date.parse(bars.from);
+    const step = bars.step_seconds * 1000;
+    for (let i = 0; i < n; i++) {
+      let ms = 0;
+      for (const [a, b] of spans)
+        ms += Math.max(0, Math.min(b, start + (i + 1) * step) - Math.max(a, start + i * step));
+      out[i] = Math.ceil(ms / 1000);
+    }
+    return out;
+  }
+
+  it("marks each bar with its seconds in the monitor's, its server's or the org's windows, exactly at the edges", async () => {
+    const id = await probe("maintenance-bars");
+    const otherServer = await d.register("maintenance-elsewhere");
+    const at = (hoursBack: number, extraMs = 0) => new Date(H.getTime() - hoursBack * HOUR + extraMs);
+    await d.sql`
+      insert into maintenance_windows (org_id, monitor_id, starts_at, ends_at) values
+        -- exactly the hours 5 and 4 back: the bars either side stay unmarked
+        (${d.orgA}, ${id}, ${at(5)}, ${at(3)}),
+        -- half a second either side of the hour 9 back starting: two bars touched, 1 s each
+        (${d.orgA}, ${id}, ${at(9, -500)}, ${at(9, 500)}),
+        -- 30 days back: only a daily bar
+        (${d.orgA}, ${id}, ${at(720)}, ${at(719)})`;
+    // the organization's window overlaps the monitor's: merged, not counted twice
+    await d.sql`
+      insert into maintenance_windows (org_id, starts_at, ends_at)
+      values (${d.orgA}, ${at(4)}, ${at(4, 30 * 60_000)})`;
+    // another server's window is not this probe's; a window not started yet is not history
+    await d.sql`
+      insert into maintenance_windows (org_id, server_id, starts_at, ends_at) values
+        (${d.orgA}, ${otherServer}, ${at(12)}, ${at(11)})`;
+    await d.sql`
+      insert into maintenance_windows (org_id, monitor_id, starts_at, ends_at)
+      values (${d.orgA}, ${id}, now() + interval '1 minute', now() + interval '2 hours')`;
+    try {
+      const body = expectContract(await page(id), 200, MonitorPage);
+      const hourly = body.hourly.maintenance_seconds;
+      expect(hourly[71 - 5]).toBe(3600);
+      expect(hourly[71 - 4]).toBe(3600);
+      expect(hourly[71 - 3]).toBe(0); // the window ends exactly where this bar starts
+      expect(hourly[71 - 6]).toBe(0); // and starts exactly where this one ends
+      expect(hourly[71 - 10]).toBe(1);
+      expect(hourly[71 - 9]).toBe(1);
+      expect(hourly[71 - 12]).toBe(0);
+      expect(hourly[71]).toBe(0);
+      expect(hourly.filter((s) => s > 0)).toHaveLength(4);
+      const spans: [number, number][] = [
+        [at(5).getTime(), at(3).getTime()],
+        [at(9, -500).getTime(), at(9, 500).getTime()],
+        [at(720).getTime(), at(719).getTime()],
+      ];
+      expect(body.daily.maintenance_seconds).toEqual(expectedSeconds(body.daily, 90, spans));
+      // 2 h + 1 s (+1 more if hour 9 back is a midnight) + 1 h
+      expect(body.daily.maintenance_seconds.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(
+        7200 + 1 + 3600,
+      );
+      // the bars still say what happened; maintenance is drawn over them, not instead
+      expect(body.hourly.bars[71 - 5]).toBe("none");
+    } finally {
+      await d.sql`delete from maintenance_windows where org_id = ${d.orgA}`;
+    }
+  });
+
+  it("marks the current hour up to now for a window that is running", async () => {
+    const id = await probe("maintenance-running");
+    await d.sql`
+      insert into maintenance_windows (org_id, monitor_id, starts_at, ends_at)
+      values (${d.orgA}, ${id}, ${H}, now() + interval '3 hours')`;
+    try {
+      const [{ elapsed } = { elapsed: 0 }] = await d.sql<{ elapsed: number }[]>`
+        select extract(epoch from now() - ${H}::timestamptz)::float8 as elapsed`;
+      const body = expectContract(await page(id), 200, MonitorPage);
+      const last = body.hourly.maintenance_seconds[71] as number;
+      expect(last).toBeGreaterThan(0);
+      expect(last).toBeLessThanOrEqual(Math.ceil(elapsed) + 60);
+      expect(body.hourly.maintenance_seconds.slice(0, 71).every((s) => s === 0)).toBe(true);
+    } finally {
+      await d.sql`delete from maintenance_windows where org_id = ${d.orgA}`;
+    }
+  });
+});
+
 describe("response times", () => {
   it("averages results with a latency per bucket and leaves the others out", async () => {
     const id = await probe("latency");
@@ -238,6 +330,85 @@ describe("response times", () => {
       ResponseTimes,
     );
     expect(day).toMatchObject({ range: "24h", step_seconds: 300 });
+  });
+});
+
+describe("response times beyond 30 days", () => {
+  /** An hourly rollup row with latency aggregates (null count: counted before they existed). */
+  async function latencyHour(
+    monitor: string,
+    hoursBack: number,
+    lat: { sum: number | null; n: number | null; min: number | null; max: number | null },
+  ) {
+    await d.sql`
+      insert into check_rollups_1h (monitor_id, bucket, org_id, ok_count, latency_sum_ms, latency_count,
+                                    latency_min_ms, latency_max_ms)
+      values (${monitor}, ${new Date(H.getTime() - hoursBack * HOUR)}, ${d.orgA}, 10, ${lat.sum}, ${lat.n},
+              ${lat.min}, ${lat.max})`;
+  }
+  const get = (id: string, range: string) =>
+    d.api("GET", `/orgs/${d.orgA}/monitors/${id}/response-times?range=${range}`, { as: d.users.viewer });
+
+  it("sums the hourly rollups into 6-hour (90 d) and daily (365 d) points, raw results after the watermark too", async () => {
+    const id = await probe("latency-long");
+    await latencyHour(id, 2, { sum: 300, n: 3, min: 50, max: 150 });
+    await latencyHour(id, 50 * 24, { sum: 100, n: 1, min: 100, max: 100 }); // 50 days: 90 d, not 30 d
+    await latencyHour(id, 100 * 24, { sum: null, n: 0, min: null, max: null }); // results, none timed
+    await latencyHour(id, 200 * 24, { sum: null, n: null, min: null, max: null }); // before the latency rollup
+    await raw(id, [
+      { secondsAgo: 5, status: "ok", latency: 40 },
+      { secondsAgo: 6, status: "down" }, // no time: not a point
+    ]);
+    // before the watermark and already in the rollups: not counted again
+    await d.sql`
+      insert into check_results (ts, org_id, monitor_id, status, latency_ms)
+      values (${new Date(H.getTime() - 2 * HOUR + 60_000)}, ${d.orgA}, ${id}, 'ok', 5000)`;
+    const [{ now } = { now: new Date() }] = await d.sql<{ now: Date }[]>`select now() as now`;
+
+    /** Expected points: the rows above grouped by the range's step, as date_bin from 2000-01-01 does. */
+    const expected = (stepMs: number) => {
+      const rows: [number, number, number, number, number][] = [
+        [H.getTime() - 2 * HOUR, 300, 3, 50, 150],
+        [H.getTime() - 50 * 24 * HOUR, 100, 1, 100, 100],
+        [now.getTime() - 5_000, 40, 1, 40, 40],
+      ];
+      const buckets = new Map<number, { sum: number; n: number; min: number; max: number }>();
+      for (const [t, sum, n, min, max] of rows) {
+        const b = Math.floor(t / stepMs) * stepMs;
+        const o = buckets.get(b) ?? { sum: 0, n: 0, min: Infinity, max: -Infinity };
+        buckets.set(b, {
+          sum: o.sum + sum,
+          n: o.n + n,
+          min: Math.min(o.min, min),
+          max: Math.max(o.max, max),
+        });
+      }
+      return [...buckets]
+        .sort(([a], [b]) => a - b)
+        .map(([b, o]) => [b, Math.round((o.sum / o.n) * 10) / 10, o.min, o.max]);
+    };
+
+    const quarter = expectContract(await get(id, "90d"), 200, ResponseTimes);
+    expect(quarter).toMatchObject({ range: "90d", step_seconds: 21_600, response_times_since: null });
+    expect(quarter.points).toEqual(expected(6 * HOUR));
+    expect(Date.parse(quarter.from)).toBe(Math.floor(now.getTime() / (6 * HOUR)) * 6 * HOUR - 359 * 6 * HOUR);
+
+    const year = expectContract(await get(id, "365d"), 200, ResponseTimes);
+    expect(year).toMatchObject({ range: "365d", step_seconds: 86_400 });
+    expect(year.points).toEqual(expected(24 * HOUR));
+    // the newest hour without latency aggregates ends where response times begin
+    expect(year.response_times_since).toBe(new Date(H.getTime() - 200 * 24 * HOUR + HOUR).toISOString());
+
+    // 30 days and less still read raw results: the 5-s-old result, and the one the rollups hold
+    const month = expectContract(await get(id, "30d"), 200, ResponseTimes);
+    expect(month.response_times_since).toBeNull();
+    expect(month.points.map((p) => p[3])).toEqual([5000, 40]);
+  });
+
+  it("answers no points and no 'since' for a monitor without rollups", async () => {
+    const id = await probe("latency-none");
+    const body = expectContract(await get(id, "365d"), 200, ResponseTimes);
+    expect(body).toMatchObject({ points: [], response_times_since: null });
   });
 });
 
@@ -313,11 +484,25 @@ describe("bad query parameters", () => {
     [`results?cursor=${"9".repeat(40)}.1`, "cursor"],
     ["response-times?range=1y", "range"],
     ["response-times?range=", "range"],
+    ["response-times?range=400d", "range"],
+    ["response-times?range=90D", "range"],
   ])("GET …/%s is 400 naming %s", async (path, field) => {
     const id = await probe(`bad-${field}-${path.length}`);
     const res = await d.api("GET", `/orgs/${d.orgA}/monitors/${id}/${path}`, { as: d.users.viewer });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: "VALIDATION", field });
+  });
+  it("answers an oversized range with 400 naming range", async () => {
+    const id = await probe("bad-range-oversized");
+    const res = await d.api(
+      "GET",
+      `/orgs/${d.orgA}/monitors/${id}/response-times?range=${"9".repeat(5000)}d`,
+      {
+        as: d.users.viewer,
+      },
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: "VALIDATION", field: "range" });
   });
 });
 

@@ -188,7 +188,7 @@ describe("rollup retention", () => {
     expect(row?.parts).toBeGreaterThanOrEqual(2 * 12);
   });
 
-  it("deletes an organization's rollups past its own retention and keeps other organizations'", async () => {
+  it("deletes an organization's rollups past its plan's 1-hour tier and keeps other organizations'", async () => {
     const serverB = await d.register("b-1", d.agentKeyB);
     await d.pushMetrics(serverB, [{ ts: Date.now() - 10_000, name: "cpu.percent", value: 1 }], d.agentKeyB);
     const ids = await d.sql<
@@ -199,8 +199,13 @@ describe("rollup retention", () => {
         insert into metric_rollups_1h (series_id, bucket, sum_value, sample_count, min_value, max_value)
         values (${s.id}, date_trunc('hour', now(), 'UTC') - interval '40 days', 1, 1, 1, 1)`;
     }
-    await d.sql`update organizations set raw_retention_days = 30 where id = ${d.orgA}`;
+    // rollups follow the plan (decision 0043): Free keeps 1-hour rollups 7 days; B stays on
+    // 'unlimited' (3650 days), whatever raw_retention_days says
+    await d.sql`update organizations set plan_id = 'free' where id = ${d.orgA}`;
+    await d.sql`update organizations set raw_retention_days = 30 where id = ${d.orgB}`;
     const result = await maintainRollups({ ctx: d.app.ctx });
+    await d.sql`update organizations set plan_id = 'unlimited' where id = ${d.orgA}`;
+    await d.sql`update organizations set raw_retention_days = 90 where id = ${d.orgB}`;
     expect(result.deleted_rows).toBeGreaterThanOrEqual(1);
     const left = await d.sql<{ org_id: string }[]>`
       select s.org_id from metric_rollups_1h r join metric_series s on s.id = r.series_id
