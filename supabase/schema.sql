@@ -501,6 +501,32 @@ alter table public.monitor_configs enable row level security;
 create policy "admins manage monitor configuration" on public.monitor_configs for all to authenticated using ((org_id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role))) with check (((org_id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role)) AND ((updated_by IS NULL) OR (updated_by = ( SELECT auth.uid() AS uid)))));
 create policy "members read monitor configuration" on public.monitor_configs for select to authenticated using ((org_id IN ( SELECT private.user_org_ids() AS user_org_ids)));
 
+create table public.monitor_test_runs (
+  id uuid not null default gen_random_uuid(),
+  org_id uuid not null,
+  server_id uuid not null,
+  monitor jsonb not null,
+  status text not null default 'pending'::text,
+  result jsonb,
+  requested_by uuid,
+  created_at timestamp with time zone not null default now(),
+  claimed_at timestamp with time zone,
+  finished_at timestamp with time zone,
+  constraint monitor_test_runs_monitor_check CHECK (((jsonb_typeof(monitor) = 'object'::text) AND (pg_column_size(monitor) <= 65536))),
+  constraint monitor_test_runs_result_check CHECK (((result IS NULL) OR ((jsonb_typeof(result) = 'object'::text) AND (pg_column_size(result) <= 65536)))),
+  constraint monitor_test_runs_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'running'::text, 'done'::text, 'failed'::text, 'expired'::text]))),
+  constraint monitor_test_runs_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE,
+  constraint monitor_test_runs_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint monitor_test_runs_server_id_fkey FOREIGN KEY (server_id) REFERENCES public.servers(id) ON DELETE CASCADE,
+  constraint monitor_test_runs_pkey PRIMARY KEY (id)
+);
+CREATE INDEX monitor_test_runs_org_id_idx ON public.monitor_test_runs USING btree (org_id);
+CREATE INDEX monitor_test_runs_pending_idx ON public.monitor_test_runs USING btree (server_id) WHERE (status = 'pending'::text);
+CREATE INDEX monitor_test_runs_server_idx ON public.monitor_test_runs USING btree (server_id, created_at);
+alter table public.monitor_test_runs enable row level security;
+create policy "admins request monitor tests" on public.monitor_test_runs for insert to authenticated with check (((org_id IN ( SELECT private.user_org_ids_with_role('admin'::public.org_role) AS user_org_ids_with_role)) AND (requested_by = ( SELECT auth.uid() AS uid)) AND (status = 'pending'::text) AND (result IS NULL) AND (claimed_at IS NULL) AND (finished_at IS NULL)));
+create policy "members read monitor tests" on public.monitor_test_runs for select to authenticated using ((org_id IN ( SELECT private.user_org_ids() AS user_org_ids)));
+
 create table public.monitors (
   id uuid not null default gen_random_uuid(),
   org_id uuid not null,
@@ -758,6 +784,7 @@ create policy "members read status pages" on public.status_pages for select to a
 -- private.maintain_partitions(days_ahead integer) returns jsonb
 -- private.maintain_rollups(days_ahead integer) returns jsonb
 -- private.monitor_config_server_in_org() returns trigger security definer
+-- private.monitor_test_runs_pending_limit() returns trigger security definer
 -- private.open_incident(p_org uuid, p_server uuid, p_monitor uuid, p_subject text, p_kind text, p_severity public.severity, p_title text, p_cause text, p_started_at timestamp with time zone) returns uuid
 -- private.org_members(p_org uuid) returns TABLE(user_id uuid, email text, role public.org_role, joined_at timestamp with time zone) security definer
 -- private.organization_default_plan() returns trigger security definer

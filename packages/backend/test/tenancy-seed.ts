@@ -82,4 +82,6 @@ export async function seedOrg(h: Harness, orgId: string, userId: string, email: 
   await h.sql`insert into monitor_configs (org_id, scope, monitors) values (${orgId}, 'org', '[{"type":"system","name":"system","options":{}}]')`;
   await h.sql`insert into monitor_configs (org_id, scope, server_id, thresholds) values (${orgId}, 'server', ${serverId}, '[{"metric":"cpu.percent","crit_above":90}]')`;
   await h.sql`insert into server_config_reports (server_id, org_id, applied_version) values (${serverId}, ${orgId}, ${"0".repeat(64)})`;
+  // a monitor test waiting for the server's agent (decision 0045)
+  await h.sql`insert into monitor_test_runs (org_id, server_id, monitor, requested_by) values (${orgId}, ${serverId}, '{"type":"system","name":"system"}', ${userId})`;
 }

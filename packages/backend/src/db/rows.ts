@@ -280,6 +280,20 @@ export interface MonitorConfigsRow {
   updated_at: Date;
 }
 
+/** public.monitor_test_runs (table) */
+export interface MonitorTestRunsRow {
+  id: string;
+  org_id: string;
+  server_id: string;
+  monitor: unknown;
+  status: "pending" | "running" | "done" | "failed" | "expired";
+  result: unknown | null;
+  requested_by: string | null;
+  created_at: Date;
+  claimed_at: Date | null;
+  finished_at: Date | null;
+}
+
 /** public.monitors (table) */
 export interface MonitorsRow {
   id: string;

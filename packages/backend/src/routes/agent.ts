@@ -3,8 +3,10 @@ import {
   ChecksBatch,
   ConfigReport,
   ConfigRequest,
+  EventsBatch,
   HeartbeatRequest,
   MetricsBatch,
+  MonitorTestClaimRequest,
   PushRequest,
   RegisterRequest,
 } from "@custos/protocol";
@@ -15,10 +17,13 @@ import { AppError } from "../errors.ts";
 import { parseInput, readJsonBody } from "../http/body.ts";
 import { ingestAlerts } from "../ingest/alerts.ts";
 import { ingestChecks } from "../ingest/checks.ts";
+import { ingestEvents } from "../ingest/events.ts";
 import { ingestMetrics } from "../ingest/metrics.ts";
 import { ingestPush } from "../ingest/push.ts";
 import { fetchAgentConfig } from "../monitor-config/fetch.ts";
 import { reportAgentConfig } from "../monitor-config/report.ts";
+import { claimMonitorTests } from "../monitor-tests/claim.ts";
+import { ReportMonitorTestInput, reportMonitorTest } from "../monitor-tests/report.ts";
 import { recordHeartbeat } from "../servers/heartbeat.ts";
 import { registerServer } from "../servers/register.ts";
 
@@ -64,6 +69,12 @@ export function agentRoutes(ctx: Ctx) {
     return c.json(await ingestAlerts({ ctx, auth: c.get("auth"), input }));
   });
 
+  // the outage log's events (decision 0044); agents on a backend with the push send them there
+  app.post("/events", async (c) => {
+    const input = parseInput(EventsBatch, await readJsonBody(c.req.raw, ctx.gunzip));
+    return c.json(await ingestEvents({ ctx, auth: c.get("auth"), input }));
+  });
+
   // the combined push (decision 0036): heartbeat and one batch per kind in one request
   app.post("/push", async (c) => {
     const input = parseInput(PushRequest, await readJsonBody(c.req.raw, ctx.gunzip));
@@ -79,6 +90,21 @@ export function agentRoutes(ctx: Ctx) {
   app.post("/config/report", async (c) => {
     const input = parseInput(ConfigReport, await readJsonBody(c.req.raw, ctx.gunzip));
     return c.json(await reportAgentConfig({ ctx, auth: c.get("auth"), input }));
+  });
+
+  // monitor tests (decision 0045): the tests waiting for this server, and what one run found
+  app.post("/monitor-tests/claim", async (c) => {
+    const input = parseInput(MonitorTestClaimRequest, await readJsonBody(c.req.raw, ctx.gunzip));
+    return c.json(await claimMonitorTests({ ctx, auth: c.get("auth"), input }));
+  });
+
+  app.post("/monitor-tests/:test_id/result", async (c) => {
+    const body = await readJsonBody(c.req.raw, ctx.gunzip);
+    const input = parseInput(ReportMonitorTestInput, {
+      ...(typeof body === "object" && body !== null ? body : {}),
+      test_id: c.req.param("test_id"),
+    });
+    return c.json(await reportMonitorTest({ ctx, auth: c.get("auth"), input }));
   });
 
   return app;

@@ -6,6 +6,7 @@ import { AppError } from "../errors.ts";
 import { pagingStaleness } from "../jobs/paging-staleness.ts";
 import { ackLinkBase } from "../links.ts";
 import { serverConfig } from "../monitor-config/effective.ts";
+import { monitorTestsPending } from "../monitor-tests/claim.ts";
 import { isServerOwnKey, keyMisuse } from "./access.ts";
 import { backendPages } from "./backend-pages.ts";
 
@@ -21,7 +22,8 @@ const MAX_TOTAL = Number.MAX_SAFE_INTEGER;
  * about pages it could not deliver learns which of them the backend delivered itself, and one
  * that asks for links learns where its own pages' acknowledge links point. While the backend's
  * own paging jobs are stale the answer says so (`schedule_stale`), so agents can page about it.
- * Every answer carries the version of the server's central configuration (`config_version`).
+ * Every answer carries the version of the server's central configuration (`config_version`),
+ * and `tests_pending` while a monitor test waits for this server's agent (decision 0045).
  */
 export async function recordHeartbeat({
   ctx,
@@ -61,6 +63,7 @@ export async function recordHeartbeat({
   const stale = await pagingStaleness(ctx);
   // the version of the server's central configuration: an agent running another one fetches it
   const config = await serverConfig(ctx.sql, auth.orgId, input.server_id);
+  const testsPending = await monitorTestsPending(ctx, input.server_id);
   return {
     ok: true,
     server_time: row.server_time.toISOString(),
@@ -73,6 +76,7 @@ export async function recordHeartbeat({
     ...(input.want_links ? ackBase(ctx.config) : {}),
     ...(stale ? { schedule_stale: stale } : {}),
     ...(config ? { config_version: config.version } : {}),
+    ...(testsPending ? { tests_pending: true as const } : {}),
   };
 }
 

@@ -47,6 +47,10 @@ const BAD_BODIES: Partial<Record<RouteName, [unknown, string]>> = {
     "monitors.0.options.url",
   ],
   putServerTags: [{ tags: ["Not A Tag"] }, "tags.0"],
+  createMonitorTest: [
+    { monitor: { type: "http", name: "h", options: { url: "nope" } } },
+    "monitor.options.url",
+  ],
 };
 
 const BAD_QUERIES: [RouteName, string, string][] = [
