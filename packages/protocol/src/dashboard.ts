@@ -28,6 +28,7 @@ import {
 } from "./central-config.ts";
 import { CHANNEL_KINDS } from "./channel-kinds.ts";
 import { type DashboardEndpointName, DASHBOARD_ENDPOINTS as E } from "./dashboard-endpoints.ts";
+import { CreateMonitorTestRequest, MonitorTestRun } from "./monitor-tests.ts";
 import { OVERVIEW_METRICS } from "./overview-metrics.ts";
 import { IsoTime, JsonObject, SafeText } from "./primitives.ts";
 import { ProbeConfig } from "./probe-config.ts";
@@ -1263,6 +1264,8 @@ export const DASHBOARD_ROUTES = {
   putMonitorConfig: { ...E.putMonitorConfig, body: PutConfigRequest, response: ConfigScopeItem },
   serverMonitorConfig: { ...E.serverMonitorConfig, response: ServerConfigView },
   putServerTags: { ...E.putServerTags, body: ServerTagsRequest, response: ServerTagsResponse },
+  createMonitorTest: { ...E.createMonitorTest, body: CreateMonitorTestRequest, response: MonitorTestRun },
+  monitorTest: { ...E.monitorTest, response: MonitorTestRun },
 } as const satisfies {
   [K in DashboardEndpointName]: (typeof E)[K] & { body?: z.ZodType; query?: z.ZodType; response: z.ZodType };
 };

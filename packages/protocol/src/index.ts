@@ -1,6 +1,5 @@
 export * from "./ack-link.ts";
 export * from "./agent.ts";
-export * from "./agent-events.ts";
 export * from "./agent-push.ts";
 export * from "./alert-policy.ts";
 export * from "./app-metrics.ts";
@@ -20,7 +19,6 @@ export * from "./monitor-tests.ts";
 export * from "./monitors/index.ts";
 export * from "./notify-requests/index.ts";
 export * from "./overview-metrics.ts";
-export * from "./plans.ts";
 export * from "./primitives.ts";
 export * from "./probe-config.ts";
 export * from "./roles.ts";
