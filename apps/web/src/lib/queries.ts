@@ -7,7 +7,7 @@ import {
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
-import type { IncidentsQuery, MetricRange, OrgRole } from "./contract.ts";
+import type { IncidentsQuery, MetricRange, OrgRole, ResponseTimeRange } from "./contract.ts";
 import { type BodyOf, call } from "./routes.ts";
 
 /** How often live views ask again (the agent pushes every 30 s, heartbeats every 60 s). */
@@ -213,12 +213,13 @@ export function useMonitor(orgId: string, monitorId: string) {
   });
 }
 
-export function useResponseTimes(orgId: string, monitorId: string, range: MetricRange) {
+export function useResponseTimes(orgId: string, monitorId: string, range: ResponseTimeRange) {
   return useQuery({
     queryKey: [...keys.monitor(orgId, monitorId), "response-times", range],
     queryFn: ({ signal }) =>
       call("monitorResponseTimes", { org_id: orgId, monitor_id: monitorId }, { query: { range }, signal }),
-    refetchInterval: REFRESH_BY_RANGE[range],
+    // 90 and 365 days change by the hour: refetched like 30 days
+    refetchInterval: REFRESH_BY_RANGE[range === "90d" || range === "365d" ? "30d" : range],
     placeholderData: keepPreviousData,
     enabled: monitorId !== "",
   });

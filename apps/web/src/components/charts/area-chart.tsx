@@ -17,7 +17,8 @@ export function paletteColor(i: number): string {
   return PALETTE[i % PALETTE.length] ?? "#3b82f6";
 }
 
-type Range = "1h" | "24h" | "7d" | "30d";
+/** the metric charts' ranges and the response-time chart's longer ones */
+type Range = "1h" | "24h" | "7d" | "30d" | "90d" | "365d";
 
 function timeTick(range: Range) {
   const opts: Intl.DateTimeFormatOptions =
@@ -35,16 +36,19 @@ const TIME_STEP: Record<Range, number> = {
   "24h": 6 * 60 * MINUTE,
   "7d": 24 * 60 * MINUTE,
   "30d": 7 * 24 * 60 * MINUTE,
+  "90d": 14 * 24 * 60 * MINUTE,
+  "365d": 60 * 24 * 60 * MINUTE,
 };
 
 /**
- * Pure: x ticks at whole multiples of the range's step (every 15 minutes, 6 hours, day, week)
+ * Pure: x ticks at whole multiples of the range's step (every 15 minutes, 6 hours, day, week,
+ * 2 weeks, 60 days)
  * inside [from, to]; days start at local midnight so a day's label sits on its own day.
  */
 export function timeTicks(from: number, to: number, range: Range): number[] {
   if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from) return [];
   const step = TIME_STEP[range];
-  const offset = range === "7d" || range === "30d" ? new Date(from).getTimezoneOffset() * MINUTE : 0;
+  const offset = range === "1h" || range === "24h" ? 0 : new Date(from).getTimezoneOffset() * MINUTE;
   const ticks: number[] = [];
   for (let t = Math.ceil((from + offset) / step) * step - offset; t <= to && ticks.length < 50; t += step)
     ticks.push(t);

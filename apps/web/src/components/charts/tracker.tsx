@@ -2,8 +2,11 @@ import { memo } from "react";
 import { cx } from "@/components/ui/cx.ts";
 
 export interface TrackerBlock {
-  /** ok: all up; partial: some failures; down: mostly down; none: no data */
-  state: "ok" | "partial" | "down" | "none";
+  /**
+   * ok: all up; partial: some failures; down: mostly down; none: no data; maintenance: the bucket
+   * lay (partly) in a maintenance window, whatever its results (the tooltip names both)
+   */
+  state: "ok" | "partial" | "down" | "none" | "maintenance";
   tooltip: string;
 }
 
@@ -12,6 +15,12 @@ const COLORS: Record<TrackerBlock["state"], string> = {
   partial: "bg-amber-400",
   down: "bg-red-500",
   none: "bg-gray-200 dark:bg-gray-700",
+  maintenance: "bg-blue-500",
+};
+
+/** Maintenance is hatched as well as blue, so it reads apart from the status colours without colour. */
+const HATCH = {
+  backgroundImage: "repeating-linear-gradient(135deg, rgb(255 255 255 / 0.45) 0 2px, transparent 2px 5px)",
 };
 
 /**
@@ -34,6 +43,8 @@ export const Tracker = memo(function Tracker({
           // biome-ignore lint/suspicious/noArrayIndexKey: buckets are positional
           key={i}
           title={block.tooltip}
+          data-state={block.state}
+          style={block.state === "maintenance" ? HATCH : undefined}
           className={cx("min-w-0 flex-1 rounded-[1px] first:rounded-l last:rounded-r", COLORS[block.state])}
         />
       ))}

@@ -9,23 +9,25 @@ import { Button, buttonClass } from "@/components/ui/button.tsx";
 import { Card, CardHeader, PageHeader } from "@/components/ui/card.tsx";
 import { EmptyState, ErrorState, itemFallback, Skeleton } from "@/components/ui/states.tsx";
 import { Segmented } from "@/components/ui/tabs.tsx";
-import type { MetricRange, MonitorPage, ProbeItem } from "@/lib/contract.ts";
+import type { MonitorPage, ProbeItem, ResponseTimeRange } from "@/lib/contract.ts";
 import { formatAgo, formatDateTime } from "@/lib/format.ts";
 import { useNow } from "@/lib/hooks/use-now.ts";
 import { atLeast, useOrg } from "@/lib/org.tsx";
 import { useMonitor, useMonitorResults, useResponseTimes } from "@/lib/queries.ts";
 import { checkStatus } from "@/lib/status.ts";
-import { RANGE_TEXT, RANGES } from "../servers/charts.tsx";
-import { barsToBlocks } from "../servers/detail.tsx";
 import { ProbeForm } from "../settings/probe-form.tsx";
 import { describeProbeSettings } from "../settings/probe-form-model.ts";
 import {
-  dailyBlocks,
   formatLatency,
   formatResultTime,
   formatUptime,
+  maintenanceCount,
+  RESPONSE_RANGE_TEXT as RANGE_TEXT,
+  RESPONSE_RANGES as RANGES,
   responseRows,
+  responseTimesSinceNote,
   resultMessage,
+  statusBlocks,
   UPTIME_LABEL,
   uptimeNote,
 } from "./view-model.ts";
@@ -58,9 +60,31 @@ function Uptime({ page }: { page: MonitorPage }) {
 function StatusBarsCard({ page }: { page: MonitorPage }) {
   const hourlyDown = page.hourly.bars.filter((b) => b === "down").length;
   const dailyDown = page.daily.bars.filter((b) => b === "down").length;
+  const hourlyMaintenance = maintenanceCount(page.hourly);
+  const dailyMaintenance = maintenanceCount(page.daily);
+  const inMaintenance = (n: number, unit: string) => (n > 0 ? `, ${n} ${unit} in maintenance` : "");
   return (
     <Card className="mt-6">
-      <CardHeader title="Status" description="The worst result of each hour and of each day (UTC)." />
+      <CardHeader
+        title="Status"
+        description={
+          <>
+            The worst result of each hour and of each day (UTC);{" "}
+            <span className="inline-flex items-center gap-1">
+              <span
+                aria-hidden="true"
+                className="inline-block h-3 w-2 rounded-[1px] bg-blue-500"
+                style={{
+                  backgroundImage:
+                    "repeating-linear-gradient(135deg, rgb(255 255 255 / 0.45) 0 2px, transparent 2px 5px)",
+                }}
+              />
+              hatched blue
+            </span>{" "}
+            marks maintenance.
+          </>
+        }
+      />
       <div className="space-y-4">
         <div>
           <div className="mb-1 flex justify-between text-gray-500 text-xs dark:text-gray-400">
@@ -68,8 +92,8 @@ function StatusBarsCard({ page }: { page: MonitorPage }) {
             <span>now</span>
           </div>
           <Tracker
-            blocks={barsToBlocks(page.hourly.bars, page.hourly.from, page.hourly.step_seconds)}
-            label={`Last 72 hours: ${hourlyDown} hours with failures`}
+            blocks={statusBlocks(page.hourly)}
+            label={`Last 72 hours: ${hourlyDown} hours with failures${inMaintenance(hourlyMaintenance, "hours")}`}
           />
         </div>
         <div>
@@ -77,7 +101,10 @@ function StatusBarsCard({ page }: { page: MonitorPage }) {
             <span>Last 90 days</span>
             <span>today</span>
           </div>
-          <Tracker blocks={dailyBlocks(page.daily)} label={`Last 90 days: ${dailyDown} days with failures`} />
+          <Tracker
+            blocks={statusBlocks(page.daily)}
+            label={`Last 90 days: ${dailyDown} days with failures${inMaintenance(dailyMaintenance, "days")}`}
+          />
         </div>
       </div>
     </Card>
@@ -86,11 +113,14 @@ function StatusBarsCard({ page }: { page: MonitorPage }) {
 
 function ResponseTimeChart({ monitorId }: { monitorId: string }) {
   const { orgId } = useOrg();
-  const [range, setRange] = useState<MetricRange>("24h");
+  const [range, setRange] = useState<ResponseTimeRange>("24h");
   const query = useResponseTimes(orgId, monitorId, range);
   const rows = useMemo(() => (query.data ? responseRows(query.data) : []), [query.data]);
   const values = query.data?.points.map((p) => p[1]) ?? [];
+  // the points' own averages, weighted alike (a 6-hour point counts as much as a quiet one)
   const average = values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+  const since = query.data ? responseTimesSinceNote(query.data) : null;
+  const longRange = range === "90d" || range === "365d";
   return (
     <Card className="mt-6">
       <CardHeader
@@ -108,16 +138,28 @@ function ResponseTimeChart({ monitorId }: { monitorId: string }) {
         <ErrorState error={query.error} retry={() => void query.refetch()} />
       ) : values.length === 0 ? (
         <p className="text-gray-500 text-sm dark:text-gray-400">
-          Nothing answered with a time in {RANGE_TEXT[range]}.
+          Nothing answered with a time in {RANGE_TEXT[range]}.{since ? ` ${since}` : ""}
         </p>
       ) : (
-        <AreaChart
-          data={rows}
-          series={[{ key: "avg", label: "Response time", color: "#3b82f6" }]}
-          range={query.data.range}
-          valueFormatter={formatLatency}
-          summary={`Response time over ${RANGE_TEXT[range]}: average ${formatLatency(average)}.`}
-        />
+        <>
+          <AreaChart
+            data={rows}
+            series={
+              longRange
+                ? [
+                    { key: "avg", label: "Average", color: "#3b82f6" },
+                    { key: "max", label: "Slowest", color: "#f59e0b" },
+                  ]
+                : [{ key: "avg", label: "Response time", color: "#3b82f6" }]
+            }
+            range={query.data.range}
+            valueFormatter={formatLatency}
+            summary={`Response time over ${RANGE_TEXT[range]}: average ${formatLatency(average)}${
+              longRange ? `, slowest ${formatLatency(Math.max(...query.data.points.map((p) => p[3])))}` : ""
+            }.`}
+          />
+          {since ? <p className="mt-2 text-gray-500 text-xs dark:text-gray-400">{since}</p> : null}
+        </>
       )}
     </Card>
   );

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
-  dailyBlocks,
   formatLatency,
+  formatMaintenance,
   formatResultTime,
   formatUptime,
   responseRows,
+  responseTimesSinceNote,
   resultMessage,
+  statusBlocks,
   uptimeNote,
 } from "./view-model.ts";
 
@@ -31,13 +33,41 @@ describe("monitor page figures", () => {
   });
 
   it("labels daily bars with their UTC day and result", () => {
-    const blocks = dailyBlocks({
+    const blocks = statusBlocks({
       from: "2026-12-01T00:00:00.000Z",
       step_seconds: 86_400,
       bars: ["ok", "down", "none"],
+      maintenance_seconds: [0, 0, 0],
     });
     expect(blocks.map((b) => b.state)).toEqual(["ok", "down", "none"]);
     expect(blocks[1]?.tooltip).toMatch(/^Dec 2: down$/);
+  });
+
+  it("draws a bar with any time in maintenance as maintenance, naming how long and what the checks saw", () => {
+    const blocks = statusBlocks({
+      from: "2026-12-01T00:00:00.000Z",
+      step_seconds: 86_400,
+      bars: ["down", "ok", "none", "ok"],
+      maintenance_seconds: [86_400, 1, 2700, 0],
+    });
+    expect(blocks.map((b) => b.state)).toEqual(["maintenance", "maintenance", "maintenance", "ok"]);
+    expect(blocks[0]?.tooltip).toBe("Dec 1: maintenance (all day), down");
+    expect(blocks[1]?.tooltip).toBe("Dec 2: maintenance (< 1 min), all checks passed");
+    expect(blocks[2]?.tooltip).toBe("Dec 3: maintenance (45 min), no data");
+    const hourly = statusBlocks({
+      from: "2026-12-01T10:00:00.000Z",
+      step_seconds: 3600,
+      bars: ["ok"],
+      maintenance_seconds: [3600],
+    });
+    expect(hourly[0]?.tooltip).toMatch(/maintenance \(whole hour\), all checks passed$/);
+  });
+
+  it("writes maintenance time in minutes and hours", () => {
+    expect(formatMaintenance(7500, 86_400)).toBe("2 h 5 min");
+    expect(formatMaintenance(7200, 86_400)).toBe("2 h");
+    expect(formatMaintenance(59, 3600)).toBe("< 1 min");
+    expect(formatMaintenance(3601, 3600)).toBe("whole hour");
   });
 
   it("puts response times on the range's grid with gaps where nothing answered", () => {
@@ -47,8 +77,17 @@ describe("monitor page figures", () => {
       from: "2026-12-05T10:00:00.000Z",
       to: "2026-12-05T10:03:30.000Z",
       points: [[Date.parse("2026-12-05T10:01:00Z"), 42, 40, 44]],
+      response_times_since: null,
     });
     expect(rows.map((r) => r.avg)).toEqual([null, 42, null, null]);
+    expect(rows.map((r) => r.max)).toEqual([null, 44, null, null]);
+  });
+
+  it("says from when response times exist rather than showing older time as quiet", () => {
+    expect(responseTimesSinceNote({ response_times_since: "2026-12-05T18:00:00.000Z" })).toMatch(
+      /^No response times before Dec [56], 2026\.$/,
+    );
+    expect(responseTimesSinceNote({ response_times_since: null })).toBeNull();
   });
 
   it("gives a result's time to the second and drops a message that only repeats its latency", () => {

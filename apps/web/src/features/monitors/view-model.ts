@@ -1,6 +1,12 @@
 import type { ChartRow } from "@/components/charts/area-chart.tsx";
 import type { TrackerBlock } from "@/components/charts/tracker.tsx";
-import type { MonitorUptime, ResponseTimes, StatusBars, UptimeWindow } from "@/lib/contract.ts";
+import type {
+  MonitorUptime,
+  ResponseTimeRange,
+  ResponseTimes,
+  StatusBars,
+  UptimeWindow,
+} from "@/lib/contract.ts";
 import { formatUtcDay } from "@/lib/format.ts";
 import { timeGrid } from "@/lib/series.ts";
 import { BAR_LABEL, trackerState } from "@/lib/status.ts";
@@ -36,22 +42,85 @@ export function formatLatency(ms: number | null | undefined): string {
   return `${new Intl.NumberFormat("en-US").format(Math.round(ms))} ms`;
 }
 
-/** Pure: tracker blocks for daily bars (UTC days, like the public status page). */
-export function dailyBlocks(bars: StatusBars): TrackerBlock[] {
+const hourFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit" });
+
+/**
+ * Pure: tracker blocks for status bars, hourly (local hours) or daily (UTC days, like the public
+ * status page). A bar with any time in maintenance is drawn as maintenance; its tooltip (and so
+ * its title) says "maintenance", for how long, and what the checks still saw.
+ */
+export function statusBlocks(bars: StatusBars): TrackerBlock[] {
   const from = Date.parse(bars.from);
-  return bars.bars.map((bar, i) => ({
-    state: trackerState(bar),
-    tooltip: `${formatUtcDay(from + i * bars.step_seconds * 1000)}: ${BAR_LABEL[bar]}`,
-  }));
+  const daily = bars.step_seconds >= 86_400;
+  return bars.bars.map((bar, i) => {
+    const at = from + i * bars.step_seconds * 1000;
+    const when = daily ? formatUtcDay(at) : hourFormat.format(at);
+    const seconds = bars.maintenance_seconds[i] ?? 0;
+    if (seconds <= 0) return { state: trackerState(bar), tooltip: `${when}: ${BAR_LABEL[bar]}` };
+    return {
+      state: "maintenance",
+      tooltip: `${when}: maintenance (${formatMaintenance(seconds, bars.step_seconds)}), ${BAR_LABEL[bar]}`,
+    };
+  });
 }
 
-/** Pure: chart rows on the range's grid (average response time; empty buckets stay gaps). */
+/** Pure: "45 min", "2 h 5 min", "all day"/"whole hour" for a bar fully in maintenance, "< 1 min". */
+export function formatMaintenance(seconds: number, stepSeconds: number): string {
+  if (seconds >= stepSeconds) return stepSeconds >= 86_400 ? "all day" : "whole hour";
+  if (seconds < 60) return "< 1 min";
+  const minutes = Math.round(seconds / 60);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h === 0 ? `${m} min` : m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
+
+/** Pure: how many bars were (partly) in maintenance, for the bar row's description. */
+export function maintenanceCount(bars: StatusBars): number {
+  return bars.maintenance_seconds.filter((s) => s > 0).length;
+}
+
+/** The response-time chart's ranges: the metric charts' and two longer ones from the rollups. */
+export const RESPONSE_RANGES: ReadonlyArray<{ value: ResponseTimeRange; label: string }> = [
+  { value: "1h", label: "1 h" },
+  { value: "24h", label: "24 h" },
+  { value: "7d", label: "7 d" },
+  { value: "30d", label: "30 d" },
+  { value: "90d", label: "90 d" },
+  { value: "365d", label: "365 d" },
+];
+
+export const RESPONSE_RANGE_TEXT: Record<ResponseTimeRange, string> = {
+  "1h": "the last hour",
+  "24h": "the last 24 hours",
+  "7d": "the last 7 days",
+  "30d": "the last 30 days",
+  "90d": "the last 90 days",
+  "365d": "the last 365 days",
+};
+
+const sinceFormat = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric" });
+
+/**
+ * Pure: what the chart says when the range reaches back before response times were kept in the
+ * hourly rollups ("No response times before Dec 5, 2026."); null when all of it is measured.
+ */
+export function responseTimesSinceNote(data: Pick<ResponseTimes, "response_times_since">): string | null {
+  if (!data.response_times_since) return null;
+  const t = Date.parse(data.response_times_since);
+  return Number.isFinite(t) ? `No response times before ${sinceFormat.format(t)}.` : null;
+}
+
+/** Pure: chart rows on the range's grid (average and slowest response time; empty buckets stay gaps). */
 export function responseRows(data: ResponseTimes): ChartRow[] {
-  const byTime = new Map(data.points.map(([t, avg]) => [t, avg]));
+  const byTime = new Map(data.points.map(([t, avg, , max]) => [t, { avg, max }]));
   const grid = timeGrid(data.from, data.to, data.step_seconds);
-  const rows: ChartRow[] = grid.map((t) => ({ t, avg: byTime.get(t) ?? null }));
+  const rows: ChartRow[] = grid.map((t) => ({
+    t,
+    avg: byTime.get(t)?.avg ?? null,
+    max: byTime.get(t)?.max ?? null,
+  }));
   const onGrid = new Set(grid);
-  for (const [t, avg] of data.points) if (!onGrid.has(t)) rows.push({ t, avg });
+  for (const [t, avg, , max] of data.points) if (!onGrid.has(t)) rows.push({ t, avg, max });
   return rows.sort((a, b) => a.t - b.t);
 }
 
