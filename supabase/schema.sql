@@ -92,6 +92,23 @@ create table private.metric_rollup_backlog (
   max_value double precision not null
 );
 
+create table private.retention_applied (
+  org_id uuid not null,
+  tier text not null,
+  days integer not null,
+  constraint retention_applied_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE,
+  constraint retention_applied_pkey PRIMARY KEY (org_id, tier)
+);
+alter table private.retention_applied enable row level security;
+
+create table private.retention_runs (
+  tier text not null,
+  ran_at timestamp with time zone not null,
+  longest_days integer not null,
+  constraint retention_runs_pkey PRIMARY KEY (tier)
+);
+alter table private.retention_runs enable row level security;
+
 create table private.rollup_state (
   id boolean not null default true,
   metrics_through timestamp with time zone not null,
@@ -776,6 +793,7 @@ create policy "members read status pages" on public.status_pages for select to a
 -- private.derive_heartbeat_timeout() returns trigger security definer
 -- private.derived_heartbeat_timeout(p_override integer, p_default integer, p_interval integer) returns integer
 -- private.drop_daily_partitions_before(parent regclass, keep_from date) returns integer
+-- private.enforce_retention(p_table regclass, p_resolution text, p_time_column text, p_by_series boolean) returns jsonb
 -- private.enqueue_notifications(p_incident uuid, p_event text, p_sequence integer, p_channel_ids uuid[]) returns integer
 -- private.ensure_daily_partitions(parent regclass, days_behind integer, days_ahead integer) returns integer
 -- private.ensure_schedule() returns jsonb security definer
@@ -796,6 +814,7 @@ create policy "members read status pages" on public.status_pages for select to a
 -- private.remove_deleted_monitor_ids() returns trigger security definer
 -- private.remove_deleted_server_ids() returns trigger security definer
 -- private.resolve_subject(p_subject text, p_by uuid) returns uuid
+-- private.retention_days(p_resolution text) returns TABLE(org_id uuid, days integer)
 -- private.rollup_watermarks() returns TABLE(hours_through timestamp with time zone, checks_through timestamp with time zone) security definer
 -- private.sweep_heartbeats(p_sweep_interval interval, p_backend_started boolean) returns TABLE(server_id uuid, incident_id uuid, public_endpoint text)
 -- private.user_org_ids() returns SETOF uuid security definer

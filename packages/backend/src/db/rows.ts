@@ -501,6 +501,20 @@ export interface MetricRollupBacklogRow {
   max_value: number;
 }
 
+/** private.retention_applied (table) */
+export interface RetentionAppliedRow {
+  org_id: string;
+  tier: string;
+  days: number;
+}
+
+/** private.retention_runs (table) */
+export interface RetentionRunsRow {
+  tier: string;
+  ran_at: Date;
+  longest_days: number;
+}
+
 /** private.rollup_state (table) */
 export interface RollupStateRow {
   id: boolean;
