@@ -39,6 +39,8 @@ export type { Channel, NotificationMessage, NotifierEnv, SmtpTransport } from ".
 export { DeliveryError } from "./notify/types.ts";
 export { createOrganization } from "./orgs/create.ts";
 export { createOrganizationForUser } from "./orgs/create-for-user.ts";
+export { listPlans, setOrganizationPlan } from "./plans/set-plan.ts";
+export { readPlanUsage } from "./plans/usage.ts";
 export { createProbe } from "./probes/create.ts";
 export { evaluateProbe } from "./probes/evaluate.ts";
 export { fetchProber } from "./probes/fetch-prober.ts";

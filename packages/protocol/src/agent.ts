@@ -258,6 +258,8 @@ export const ApiErrorCode = z.enum([
   "UNSUPPORTED_MEDIA_TYPE",
   "RATE_LIMITED",
   "PENDING_APPROVAL",
+  /** 402: the organization's plan allows no more of this (servers, members, probes, channels); the message names the plan, the limit and the usage (docs/plans.md). */
+  "PLAN_LIMIT",
   "INTERNAL",
 ]);
 export type ApiErrorCode = z.infer<typeof ApiErrorCode>;

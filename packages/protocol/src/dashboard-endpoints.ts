@@ -13,6 +13,7 @@ export const DASHBOARD_ENDPOINTS = {
   getOrg: { method: "GET", path: "/v1/orgs/:org_id" },
   updateSettings: { method: "PATCH", path: "/v1/orgs/:org_id/settings" },
   summary: { method: "GET", path: "/v1/orgs/:org_id/summary" },
+  plan: { method: "GET", path: "/v1/orgs/:org_id/plan" },
   servers: { method: "GET", path: "/v1/orgs/:org_id/servers" },
   server: { method: "GET", path: "/v1/orgs/:org_id/servers/:server_id" },
   updateServer: { method: "PATCH", path: "/v1/orgs/:org_id/servers/:server_id" },

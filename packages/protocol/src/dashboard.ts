@@ -30,6 +30,7 @@ import { CHANNEL_KINDS } from "./channel-kinds.ts";
 import { type DashboardEndpointName, DASHBOARD_ENDPOINTS as E } from "./dashboard-endpoints.ts";
 import { CreateMonitorTestRequest, MonitorTestRun } from "./monitor-tests.ts";
 import { OVERVIEW_METRICS } from "./overview-metrics.ts";
+import { PlanUsage } from "./plans.ts";
 import { IsoTime, JsonObject, SafeText } from "./primitives.ts";
 import { ProbeConfig } from "./probe-config.ts";
 import { ORG_ROLES } from "./roles.ts";
@@ -1192,6 +1193,7 @@ export const DASHBOARD_ROUTES = {
   getOrg: { ...E.getOrg, response: OrgSettings },
   updateSettings: { ...E.updateSettings, body: UpdateOrgSettingsRequest, response: OrgSettings },
   summary: { ...E.summary, response: OrgSummary },
+  plan: { ...E.plan, response: PlanUsage },
   servers: { ...E.servers, query: ServersQuery, response: ServersOverview },
   server: { ...E.server, response: ServerDetail },
   updateServer: { ...E.updateServer, body: UpdateServerRequest, response: ServerInfo },

@@ -19,6 +19,7 @@ export * from "./monitor-tests.ts";
 export * from "./monitors/index.ts";
 export * from "./notify-requests/index.ts";
 export * from "./overview-metrics.ts";
+export * from "./plans.ts";
 export * from "./primitives.ts";
 export * from "./probe-config.ts";
 export * from "./roles.ts";

@@ -6,6 +6,7 @@ import type { ChannelsRow } from "../db/rows.ts";
 import { parseInput } from "../http/body.ts";
 import { ChannelSettings } from "../notify/index.ts";
 import { inOrg } from "../orgs/access.ts";
+import { requireRoomForChannel } from "../plans/room.ts";
 import { readChannel } from "./view.ts";
 
 export const CreateChannelInput = z.strictObject({ org_id: z.uuid(), channel: CreateChannelRequest });
@@ -32,6 +33,8 @@ export async function createChannel({
     secret: channel.secret,
   });
   return inOrg(ctx, caller, org_id, "admin", async (tx) => {
+    // channels of this kind within the plan's channel_limits (402 PLAN_LIMIT)
+    await requireRoomForChannel(tx, org_id, settings.kind);
     const [row] = await tx<Pick<ChannelsRow, "id">[]>`
       insert into public.channels (org_id, name, kind, config, enabled)
       values (${org_id}, ${channel.name}, ${settings.kind}, ${tx.json(settings.config as never)}, ${channel.enabled})

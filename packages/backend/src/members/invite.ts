@@ -7,6 +7,7 @@ import { AppError } from "../errors.ts";
 import { parseInput } from "../http/body.ts";
 import { dashboardLinkBase } from "../links.ts";
 import { inOrg } from "../orgs/access.ts";
+import { requireRoomForMember } from "../plans/room.ts";
 import { acceptUrl, generateInvitationToken, hashInvitationToken } from "./token.ts";
 import { selectInvitations } from "./view.ts";
 
@@ -36,6 +37,8 @@ export async function inviteMember({
     if (member) {
       throw new AppError("CONFLICT", `${invitation.email} is already a member`, { field: "email" });
     }
+    // members and pending invitations together within the plan's max_members (402 PLAN_LIMIT)
+    await requireRoomForMember(tx, org_id);
     const [row] = await tx<Pick<InvitationsRow, "id">[]>`
       insert into public.invitations (org_id, email, role, token_hash, invited_by)
       values (${org_id}, ${invitation.email}, ${invitation.role}, ${hash}, ${caller.sub})

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
 import { parseInput } from "../http/body.ts";
+import { requireRetentionWithinPlan } from "../plans/room.ts";
 import { inOrg } from "./access.ts";
 import { readOrgSettings } from "./settings.ts";
 
@@ -21,6 +22,9 @@ export async function updateOrgSettings({
 }): Promise<OrgSettings> {
   const { org_id, changes } = parseInput(UpdateOrgSettingsInput, input);
   return inOrg(ctx, caller, org_id, "admin", async (tx, role) => {
+    // an organization chooses its raw retention within its plan's (402 PLAN_LIMIT)
+    if (changes.raw_retention_days !== undefined)
+      await requireRetentionWithinPlan(tx, org_id, changes.raw_retention_days);
     await tx`
       update public.organizations set
         name = coalesce(${changes.name ?? null}, name),

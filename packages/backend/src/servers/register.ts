@@ -4,13 +4,15 @@ import type { AuthenticatedKey } from "../api-keys/schemas.ts";
 import type { Ctx } from "../context.ts";
 import type { ServersRow } from "../db/rows.ts";
 import { AppError } from "../errors.ts";
+import { requireRoomForServer as requirePlanRoomForServer } from "../plans/room.ts";
 
 /**
  * Creates the server or finds it again: identity is the machine id when the agent could read
  * it, else the hostname, so re-registering the same machine never makes a duplicate. The
  * server remembers the key it registered with last (the key it uses now). A key with limits
  * (max_servers, enroll_until) is checked under a lock on the key, so two machines racing for
- * a server's own key cannot both get it.
+ * a server's own key cannot both get it; the organization's plan (max_servers) under the plan
+ * lock, so two new machines racing for the last place cannot both get it (402 PLAN_LIMIT).
  */
 export async function registerServer({
   ctx,
@@ -22,10 +24,11 @@ export async function registerServer({
   input: RegisterRequest;
 }): Promise<RegisterResponse> {
   const identity = input.machine_id ? `machine:${input.machine_id}` : `host:${input.hostname.toLowerCase()}`;
-  if (auth.maxServers === null && auth.enrollUntil === null)
-    return upsertServer(ctx.sql, auth, input, identity);
   return ctx.sql.begin(async (tx) => {
-    await requireRoomForServer(tx, auth, identity);
+    if (auth.maxServers !== null || auth.enrollUntil !== null) await requireRoomForServer(tx, auth, identity);
+    // the plan's max_servers, under the organization's plan lock (a machine already registered
+    // always passes: a downgrade never cuts off an existing server)
+    await requirePlanRoomForServer(tx, auth.orgId, identity);
     return upsertServer(tx, auth, input, identity);
   });
 }

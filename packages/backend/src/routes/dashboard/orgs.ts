@@ -2,6 +2,7 @@ import type { Ctx } from "../../context.ts";
 import { getOrganization } from "../../orgs/get.ts";
 import { getOrgSummary } from "../../orgs/summary.ts";
 import { updateOrgSettings } from "../../orgs/update-settings.ts";
+import { getPlanUsage } from "../../plans/usage.ts";
 import type { RegisterRoute } from "./route.ts";
 
 export function orgRoutes(route: RegisterRoute, ctx: Ctx) {
@@ -10,4 +11,5 @@ export function orgRoutes(route: RegisterRoute, ctx: Ctx) {
     updateOrgSettings({ ctx, caller, input: { ...params, changes: body } }),
   );
   route("summary", ({ caller, params }) => getOrgSummary({ ctx, caller, input: params }));
+  route("plan", ({ caller, params }) => getPlanUsage({ ctx, caller, input: params }));
 }
