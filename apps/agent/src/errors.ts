@@ -79,6 +79,14 @@ export class BackendAuthError extends AgentError {
   }
 }
 
+/** The backend refused what the key may otherwise do: the organization's plan has no room (402). */
+export class BackendRefusedError extends AgentError {
+  constructor(message: string) {
+    super(message, EXIT.noPermission);
+    this.name = "BackendRefusedError";
+  }
+}
+
 /** `check` found a monitor down; not a failure of the agent itself. */
 export class CheckFailedError extends AgentError {
   constructor(message: string) {

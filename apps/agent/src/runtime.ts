@@ -21,7 +21,7 @@ import { CombinedPush } from "./push/combined.ts";
 import { Heartbeat } from "./push/heartbeat.ts";
 import { BackendLink } from "./push/link.ts";
 import { Pusher } from "./push/pusher.ts";
-import { register, storedServerId } from "./push/register.ts";
+import { PLAN_LIMIT_RETRY_MS, register, storedServerId } from "./push/register.ts";
 import { Scheduler } from "./scheduler/scheduler.ts";
 import { nextRunAt } from "./scheduler/timing.ts";
 import { OUTBOX_KINDS } from "./store/outbox.ts";
@@ -42,6 +42,8 @@ interface StartOptions {
   backoff?: BackoffOptions;
   alertBackoff?: BackoffOptions;
   pendingApprovalRetryMs?: number;
+  /** How often to try registering again after the plan refused it (402 PLAN_LIMIT). */
+  planLimitRetryMs?: number;
   /** What a central configuration's monitors may use (tests); the registry by default. */
   plugins?: Readonly<Record<string, PluginDefinition>>;
   /** `${VAR}` values for a central configuration; the process environment by default. */
@@ -259,6 +261,15 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
         return "stop";
       }
       link.record(result.outcome);
+      if (result.outcome.kind === "plan_limit") {
+        // an operator must act (remove a server, change the plan): one error per attempt, in
+        // minutes; collecting, buffering and local alerts go on meanwhile
+        const delay = options.planLimitRetryMs ?? PLAN_LIMIT_RETRY_MS;
+        log.error(`the backend refused to register this server: ${result.outcome.message}`, {
+          retry_in_ms: delay,
+        });
+        return delay;
+      }
       const delay =
         result.outcome.kind === "auth"
           ? 300_000

@@ -11,6 +11,9 @@ describe("answers from the agent API", () => {
     [401, error("UNAUTHORIZED"), "auth"],
     [403, error("FORBIDDEN"), "auth"],
     [403, error("PENDING_APPROVAL"), "pending_approval"],
+    [402, error("PLAN_LIMIT"), "plan_limit"],
+    // a 402 that is not the backend's plan answer (a proxy's paywall page): retried like others
+    [402, "<html>Payment Required</html>", "retry"],
     [422, error("VALIDATION"), "rejected"],
     // the batch id was stored for another kind: this id can never be accepted, so resending it
     // forever would only hold back the batches behind it
@@ -33,6 +36,23 @@ describe("answers from the agent API", () => {
       unreachable: false,
     });
     expect(classify(502, "", null)).toMatchObject({ kind: "retry", unreachable: true });
+  });
+
+  it("carries the plan's refusal as the backend worded it, for the agent to log as is", () => {
+    const body = JSON.stringify({
+      error: {
+        code: "PLAN_LIMIT",
+        message:
+          "the Free plan allows 1 server and this organization has 1: remove a server or change the plan",
+        field: "plan.max_servers",
+      },
+    });
+    expect(classify(402, body, null)).toEqual({
+      kind: "plan_limit",
+      status: 402,
+      message:
+        "the Free plan allows 1 server and this organization has 1: remove a server or change the plan",
+    });
   });
 
   it("keeps the backend's error code, message and field for the log", () => {

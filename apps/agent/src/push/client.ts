@@ -32,6 +32,11 @@ export type SendOutcome =
   | { kind: "auth"; status: number; message: string }
   /** 403 PENDING_APPROVAL: the server is registered but not approved yet. */
   | { kind: "pending_approval"; status: number; message: string }
+  /**
+   * 402 PLAN_LIMIT: the organization's plan has no room for this (a new server); `message` is
+   * the backend's own (plan, limit, usage). Retry slowly: an operator must act.
+   */
+  | { kind: "plan_limit"; status: number; message: string }
   /** 429, 5xx, network error, timeout, anything unexpected: retry with backoff. */
   | {
       kind: "retry";
@@ -142,6 +147,8 @@ export function classify(status: number, text: string, retryAfter: string | null
   if (status === 400 || status === 409 || status === 422) return { kind: "rejected", status, message, error };
   if (status === 413) return { kind: "too_large", status, message, error };
   if (status === 403 && code === "PENDING_APPROVAL") return { kind: "pending_approval", status, message };
+  if (status === 402 && code === "PLAN_LIMIT" && parsed.success)
+    return { kind: "plan_limit", status, message: parsed.data.error.message };
   if (status === 401 || status === 403) return { kind: "auth", status, message };
   const retryAfterMs = parseRetryAfter(retryAfter);
   return {

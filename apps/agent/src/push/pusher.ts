@@ -250,6 +250,13 @@ export class Pusher {
         log.info("server awaits approval in the dashboard; buffering until then");
         return this.#pauseAll(this.#o.pendingApprovalRetryMs ?? PENDING_APPROVAL_RETRY_MS, outcome.message);
       }
+      case "plan_limit": {
+        // the data routes do not answer this today; if one does, wait like for approval
+        log.error("the organization's plan refused the data; buffering until it changes", {
+          error: outcome.message,
+        });
+        return this.#pauseAll(this.#o.pendingApprovalRetryMs ?? PENDING_APPROVAL_RETRY_MS, outcome.message);
+      }
       case "retry": {
         const state = this.#state(batch.kind);
         const delay = Math.max(

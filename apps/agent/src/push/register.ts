@@ -5,11 +5,17 @@
  */
 import { createHash } from "node:crypto";
 import { RegisterResponse } from "@custos/protocol";
-import { BackendAuthError, BackendUnavailableError } from "../errors.ts";
+import { BackendAuthError, BackendRefusedError, BackendUnavailableError } from "../errors.ts";
 import { KV } from "../store/kv.ts";
 import type { Store } from "../store/store.ts";
 import type { BackendClient, SendOutcome } from "./client.ts";
 import { registrationRequest } from "./identity.ts";
+
+/**
+ * Pace of registration attempts after the organization's plan refused a new server (402
+ * PLAN_LIMIT): an operator has to act, so minutes, not the backoff's seconds.
+ */
+export const PLAN_LIMIT_RETRY_MS = 5 * 60_000;
 
 function apiKeyFingerprint(apiKey: string): string {
   return createHash("sha256").update(apiKey).digest("hex").slice(0, 16);
@@ -84,5 +90,7 @@ export function registerFailure(result: Extract<RegisterResult, { ok: false }>):
   const { outcome } = result;
   if (outcome.kind === "auth")
     return new BackendAuthError(`the backend rejected the API key (${result.message})`);
+  if (outcome.kind === "plan_limit")
+    return new BackendRefusedError(`the backend refused to register this server: ${outcome.message}`);
   return new BackendUnavailableError(`registration failed: ${result.message}`);
 }
