@@ -808,6 +808,7 @@ create policy "members read status pages" on public.status_pages for select to a
 -- private.organization_default_plan() returns trigger security definer
 -- private.queue_invitation_email(p_invitation_id uuid, p_token text) returns boolean security definer
 -- private.queue_pagerduty_follow_ups() returns trigger security definer
+-- private.raw_retention_days(p_org uuid) returns integer
 -- private.recover_server(p_server uuid) returns uuid
 -- private.refresh_rollups(p_late interval, p_max_span interval, p_budget interval) returns jsonb
 -- private.remove_deleted_channel_ids() returns trigger security definer

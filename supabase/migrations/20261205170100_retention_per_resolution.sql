@@ -40,12 +40,22 @@ alter table private.retention_runs enable row level security;
 alter table private.retention_applied enable row level security;
 revoke all on private.retention_runs, private.retention_applied from public, anon, authenticated;
 
+-- Days an organization keeps raw samples and check results: its own setting within its plan's.
+-- Not security definer: the dashboard calls it as the caller (RLS: their organizations only), to
+-- read the hourly rollups where raw rows are gone (monitors/response-times.ts).
+create function private.raw_retention_days(p_org uuid) returns integer
+language sql stable set search_path = '' as $$
+  select least(o.raw_retention_days, p.retention_raw_days)
+  from public.organizations o join public.plans p on p.id = o.plan_id
+  where o.id = p_org
+$$;
+
 -- Days each organization keeps a resolution ('raw', '1m', '5m', '1h').
 create function private.retention_days(p_resolution text) returns table (org_id uuid, days integer)
 language sql stable set search_path = '' as $$
   select o.id,
          case p_resolution
-           when 'raw' then least(o.raw_retention_days, p.retention_raw_days)
+           when 'raw' then private.raw_retention_days(o.id)
            when '1m' then p.retention_1m_days
            when '5m' then p.retention_5m_days
            when '1h' then p.retention_1h_days
@@ -186,6 +196,8 @@ begin
 end
 $$;
 
+revoke all on function private.raw_retention_days(uuid) from public, anon;
+grant execute on function private.raw_retention_days(uuid) to authenticated, service_role;
 revoke all on function private.retention_days(text) from public, anon, authenticated;
 revoke all on function private.enforce_retention(regclass, text, text, boolean) from public, anon, authenticated;
 revoke all on function private.maintain_partitions(integer) from public, anon, authenticated;

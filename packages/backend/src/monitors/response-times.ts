@@ -2,6 +2,7 @@ import type { MetricPoint, ResponseTimeRange, ResponseTimes, ResponseTimesQuery 
 import type { Queryable } from "../db/queryable.ts";
 import { RANGE_TIERS } from "../metrics/series.ts";
 import { iso } from "../orgs/access.ts";
+import { rawResultsKeptFrom } from "./raw-retention.ts";
 
 /**
  * The grid of each range. Up to 30 days: the metric charts' grid, from raw results. Beyond: the
@@ -43,7 +44,7 @@ export async function selectResponseTimes(
   const { now, from } = grid as { now: Date; from: Date };
   const { rows, since } = spec.fromRollups
     ? await fromRollups(tx, monitorId, step, from)
-    : { rows: await fromRaw(tx, monitorId, step, from), since: null };
+    : await fromRawWhileKept(tx, monitorId, step, from);
   const round = (v: number) => Math.round(v * 10) / 10;
   return {
     range: query.range,
@@ -53,6 +54,23 @@ export async function selectResponseTimes(
     points: rows.map((r): MetricPoint => [r.at.getTime(), round(r.avg), round(r.min), round(r.max)]),
     response_times_since: since ? iso(since) : null,
   };
+}
+
+/**
+ * Raw results where the plan still keeps them; the hours before that (a 30d range on Pro, which
+ * keeps raw results 14 days) from the hourly rollups, whose buckets are the 7d/30d grid's.
+ */
+async function fromRawWhileKept(
+  tx: Queryable,
+  monitorId: string,
+  step: string,
+  from: Date,
+): Promise<{ rows: PointRow[]; since: Date | null }> {
+  const keptFrom = await rawResultsKeptFrom(tx, monitorId);
+  if (keptFrom.getTime() <= from.getTime())
+    return { rows: await fromRaw(tx, monitorId, step, from), since: null };
+  const older = await fromRollups(tx, monitorId, step, from, keptFrom);
+  return { rows: [...older.rows, ...(await fromRaw(tx, monitorId, step, keptFrom))], since: older.since };
 }
 
 function fromRaw(tx: Queryable, monitorId: string, step: string, from: Date) {
@@ -74,18 +92,20 @@ async function fromRollups(
   monitorId: string,
   step: string,
   from: Date,
+  until: Date | null = null,
 ): Promise<{ rows: PointRow[]; since: Date | null }> {
   const rows = await tx<(PointRow & { n: number; unmeasured: Date | null })[]>`
     with hours as (
       select r.bucket as ts, r.latency_sum_ms as total, r.latency_count as n,
              r.latency_min_ms as lo, r.latency_max_ms as hi
       from public.check_rollups_1h r
-      where r.monitor_id = ${monitorId} and r.bucket >= ${from}
+      where r.monitor_id = ${monitorId} and r.bucket >= ${from} and r.bucket < coalesce(${until}::timestamptz, 'infinity')
       union all
       select c.ts, c.latency_ms::float8, 1, c.latency_ms, c.latency_ms
       from public.check_results c
       where c.monitor_id = ${monitorId} and c.status <> 'unsupported' and c.latency_ms is not null
         and c.ts >= greatest(${from}::timestamptz, (select w.checks_through from private.rollup_watermarks() w))
+        and c.ts < coalesce(${until}::timestamptz, 'infinity')
     )
     select date_bin(${step}::interval, ts, timestamptz '2000-01-01 00:00:00+00') as at,
            (sum(total) / nullif(sum(n), 0))::float8 as avg, min(lo)::float8 as min, max(hi)::float8 as max,
