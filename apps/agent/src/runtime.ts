@@ -8,6 +8,7 @@ import { createChannels } from "./alerts/channels/index.ts";
 import { AlertDispatcher } from "./alerts/dispatcher.ts";
 import { AlertEngine } from "./alerts/engine.ts";
 import { CentralConfig } from "./central/manager.ts";
+import { MonitorTests } from "./central/monitor-tests.ts";
 import { Recorder } from "./collect/recorder.ts";
 import type { AgentSettings } from "./config/settings.ts";
 import { startDashboard } from "./dashboard/server.ts";
@@ -83,6 +84,14 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     log: log.child({ component: "config" }),
   });
   await central.restore();
+  // tests of a monitor from the dashboard, run once when a heartbeat answer says one waits (0045)
+  const monitorTests = new MonitorTests({
+    client,
+    plugins: options.plugins ?? registry,
+    env: options.env ?? substitutionEnv(),
+    serverId: getServerId,
+    log: log.child({ component: "monitor-test" }),
+  });
   const forgotten = store.monitors.keepOnlyParents(central.monitors.map((m) => m.name));
   if (forgotten > 0) log.info("forgot the state of monitors removed from the config", { count: forgotten });
 
@@ -173,7 +182,12 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     intervalMs: settings.heartbeatIntervalMs,
     log: log.child({ component: "heartbeat" }),
     pages: dispatcher,
-    config: central,
+    config: {
+      seen: (answer) => {
+        central.seen(answer);
+        monitorTests.seen(answer);
+      },
+    },
     schedule: new BackendSchedule({
       store,
       engine,
@@ -355,6 +369,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
       stopping ??= (async () => {
         log.info("custos-agent stopping");
         central.stop();
+        monitorTests.stop();
         clearTimeout(pushSoonTimer);
         await scheduler.stop();
         await Promise.all([

@@ -5,10 +5,9 @@
 import { CheckFailedError, UsageError } from "../errors.ts";
 import { createLogger } from "../log.ts";
 import type { PluginDefinition } from "../plugins/types.ts";
-import { MonitorRunner, type RunResult } from "../scheduler/monitor-runner.ts";
+import type { RunResult } from "../scheduler/monitor-runner.ts";
+import { runOnce } from "../scheduler/run-once.ts";
 import { configPath, loadSettings, type Output } from "./shared.ts";
-
-const memoryState = { get: () => undefined };
 
 export async function checkCommand(
   monitorName: string | undefined,
@@ -27,16 +26,7 @@ export async function checkCommand(
     monitors = [found];
   }
   const log = createLogger({ level: "warn" });
-  const results = await Promise.all(
-    monitors.map(async (monitor) => {
-      const runner = new MonitorRunner(monitor, memoryState, log);
-      try {
-        return await runner.run(Date.now());
-      } finally {
-        await runner.close();
-      }
-    }),
-  );
+  const results = await Promise.all(monitors.map((monitor) => runOnce(monitor, log)));
   output.out(
     options.json ? JSON.stringify(results.map(toJson), null, 2) : results.map(formatResult).join("\n"),
   );

@@ -19,7 +19,9 @@ export type AgentEndpoint =
   | "alerts"
   | "push"
   | "config"
-  | "config/report";
+  | "config/report"
+  | "monitor-tests/claim"
+  | `monitor-tests/${string}/result`;
 
 export type SendOutcome =
   /** 2xx: the backend took it. */
