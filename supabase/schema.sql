@@ -142,6 +142,32 @@ CREATE INDEX agent_alerts_org_id_idx ON public.agent_alerts USING btree (org_id)
 alter table public.agent_alerts enable row level security;
 create policy "members read agent alerts" on public.agent_alerts for select to authenticated using ((org_id IN ( SELECT private.user_org_ids() AS user_org_ids)));
 
+create table public.agent_events (
+  org_id uuid not null,
+  server_id uuid not null,
+  id uuid not null,
+  kind text not null,
+  monitor text not null,
+  occurred_at timestamp with time zone not null,
+  started_at timestamp with time zone,
+  ended_at timestamp with time zone,
+  duration_ms bigint,
+  message text not null,
+  data jsonb,
+  received_at timestamp with time zone not null default now(),
+  constraint agent_events_duration_ms_check CHECK ((duration_ms >= 0)),
+  constraint agent_events_kind_check CHECK ((kind = ANY (ARRAY['outage_started'::text, 'outage_ended'::text, 'reboot'::text]))),
+  constraint agent_events_message_check CHECK (((char_length(message) >= 1) AND (char_length(message) <= 500))),
+  constraint agent_events_monitor_check CHECK (((char_length(monitor) >= 1) AND (char_length(monitor) <= 200))),
+  constraint agent_events_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE,
+  constraint agent_events_server_id_fkey FOREIGN KEY (org_id, server_id) REFERENCES public.servers(org_id, id) ON DELETE CASCADE,
+  constraint agent_events_pkey PRIMARY KEY (server_id, id)
+);
+CREATE INDEX agent_events_org_recent_idx ON public.agent_events USING btree (org_id, occurred_at DESC, id DESC);
+CREATE INDEX agent_events_server_recent_idx ON public.agent_events USING btree (server_id, occurred_at DESC, id DESC);
+alter table public.agent_events enable row level security;
+create policy "members read agent events" on public.agent_events for select to authenticated using ((org_id IN ( SELECT private.user_org_ids() AS user_org_ids)));
+
 create table public.alert_rules (
   id uuid not null default gen_random_uuid(),
   org_id uuid not null,
@@ -326,7 +352,7 @@ create table public.ingest_batches (
   kind text not null,
   item_count integer not null,
   received_at timestamp with time zone not null default now(),
-  constraint ingest_batches_kind_check CHECK ((kind = ANY (ARRAY['metrics'::text, 'checks'::text, 'alerts'::text]))),
+  constraint ingest_batches_kind_check CHECK ((kind = ANY (ARRAY['metrics'::text, 'checks'::text, 'alerts'::text, 'events'::text]))),
   constraint ingest_batches_server_id_fkey FOREIGN KEY (org_id, server_id) REFERENCES public.servers(org_id, id) ON DELETE CASCADE,
   constraint ingest_batches_pkey PRIMARY KEY (server_id, batch_id)
 );
@@ -806,6 +832,7 @@ create policy "members read status pages" on public.status_pages for select to a
 -- private.open_incident(p_org uuid, p_server uuid, p_monitor uuid, p_subject text, p_kind text, p_severity public.severity, p_title text, p_cause text, p_started_at timestamp with time zone) returns uuid
 -- private.org_members(p_org uuid) returns TABLE(user_id uuid, email text, role public.org_role, joined_at timestamp with time zone) security definer
 -- private.organization_default_plan() returns trigger security definer
+-- private.prune_agent_events(keep_days integer, batch integer) returns bigint security definer
 -- private.queue_invitation_email(p_invitation_id uuid, p_token text) returns boolean security definer
 -- private.queue_pagerduty_follow_ups() returns trigger security definer
 -- private.raw_retention_days(p_org uuid) returns integer

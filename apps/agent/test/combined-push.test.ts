@@ -166,7 +166,7 @@ describe("combined push", () => {
     expect(backend.checks.map((c) => c.status)).toEqual(["ok", "down"]);
     expect(backend.alerts).toHaveLength(1);
     expect(backend.heartbeats).toHaveLength(1);
-    expect(pending(s)).toEqual({ metrics: 0, checks: 0, alerts: 0 });
+    expect(pending(s)).toEqual({ metrics: 0, checks: 0, alerts: 0, events: 0 });
     expect(s.kv.getNumber(KV.lastHeartbeatAt)).toBeGreaterThan(Date.now() - 5_000);
   });
 
@@ -219,7 +219,7 @@ describe("combined push", () => {
     expect(backend.heartbeats).toHaveLength(1);
     expect(s.rejected.summary().checks).toMatchObject({ batches: 1, items: 1 });
     expect(s.rejected.summary().metrics).toMatchObject({ batches: 0 });
-    expect(pending(s)).toEqual({ metrics: 0, checks: 0, alerts: 0 });
+    expect(pending(s)).toEqual({ metrics: 0, checks: 0, alerts: 0, events: 0 });
   });
 
   it("drops heartbeat fields the backend refuses and beats with those every backend knows", async () => {
@@ -257,7 +257,7 @@ describe("combined push", () => {
     const result = await combined.run(undefined, { beat: true });
     expect(result.beat?.kind).toBe("ok");
     expect(backend.heartbeats).toHaveLength(1);
-    expect(pending(s)).toEqual({ metrics: 3, checks: 0, alerts: 0 });
+    expect(pending(s)).toEqual({ metrics: 3, checks: 0, alerts: 0, events: 0 });
     expect(result.dataDueInMs).toBeGreaterThan(0);
     expect(s.kv.get(KV.backendFailingSince)).toBeUndefined();
     backend.modes = {};
@@ -275,7 +275,7 @@ describe("combined push", () => {
     expect(backend.samples.map((x) => x.value).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(backend.checks).toHaveLength(2);
     expect(pushes()[0]).toMatchObject({ status: 413, kinds: ["checks", "metrics"] });
-    expect(pending(s)).toEqual({ metrics: 0, checks: 0, alerts: 0 });
+    expect(pending(s)).toEqual({ metrics: 0, checks: 0, alerts: 0, events: 0 });
   });
 
   it("keeps every row and backs the kinds off while the backend is down", async () => {

@@ -68,7 +68,13 @@ describe("cron route", () => {
     await later(15);
     const second = (await tickJson()).body;
     expect(Object.keys(second.jobs)).toEqual(["sweep", "probes", "dispatch", "invitation-emails"]);
-    expect(second.not_due).toEqual(["escalations", "rollups", "maintain-partitions", "maintain-rollups"]);
+    expect(second.not_due).toEqual([
+      "escalations",
+      "rollups",
+      "maintain-partitions",
+      "maintain-rollups",
+      "prune-agent-events",
+    ]);
     // a tick right behind it runs only what is due on every tick
     expect(Object.keys((await tickJson()).body.jobs)).toEqual(["dispatch"]);
 

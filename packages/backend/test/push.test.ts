@@ -216,7 +216,8 @@ describe("POST /agent/push", () => {
     ["an empty body", () => "", "body"],
     ["a missing version", (p: Record<string, unknown>) => ({ ...p, v: undefined }), "v"],
     ["a version this backend does not know", (p: Record<string, unknown>) => ({ ...p, v: 2 }), "v"],
-    ["an unknown part", (p: Record<string, unknown>) => ({ ...p, events: [] }), "events"],
+    ["an unknown part", (p: Record<string, unknown>) => ({ ...p, bogus: {} }), "bogus"],
+    ["an events part that is not a batch", (p: Record<string, unknown>) => ({ ...p, events: [] }), "events"],
     [
       "a heartbeat without sent_at",
       (p: Record<string, unknown>) => ({ ...p, heartbeat: {} }),

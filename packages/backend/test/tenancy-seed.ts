@@ -52,6 +52,27 @@ export async function seedOrg(h: Harness, orgId: string, userId: string, email: 
     },
     { key },
   );
+  // the outage log (decision 0044)
+  await h.call(
+    "/events",
+    {
+      server_id: serverId,
+      batch_id: randomUUID(),
+      events: [
+        {
+          id: randomUUID(),
+          kind: "outage_ended",
+          monitor: "internet",
+          occurred_at: new Date(now).toISOString(),
+          started_at: new Date(now - 60_000).toISOString(),
+          ended_at: new Date(now).toISOString(),
+          duration_ms: 60_000,
+          message: "internet outage: 1m",
+        },
+      ],
+    },
+    { key },
+  );
   const [monitor] = await h.sql`select id from monitors where server_id = ${serverId}`;
   await h.sql`
     insert into monitors (org_id, source, name, type, config, interval_seconds, next_run_at)

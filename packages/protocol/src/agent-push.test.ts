@@ -108,7 +108,8 @@ describe("push request", () => {
     ["a missing version", { server_id: SERVER }, "v"],
     ["an unknown version", { v: 2, server_id: SERVER }, "v"],
     ["a server id that is not a uuid", { v: 1, server_id: "x" }, "server_id"],
-    ["an unknown part", { v: 1, server_id: SERVER, events: [] }, ""],
+    ["an unknown part", { v: 1, server_id: SERVER, bogus: [] }, ""],
+    ["an events part that is not a batch", { v: 1, server_id: SERVER, events: [] }, "events"],
     [
       "a heartbeat naming a server",
       { v: 1, server_id: SERVER, heartbeat: { server_id: SERVER, sent_at: T } },

@@ -44,13 +44,14 @@ import {
   MetricLabels,
   ServerId,
 } from "./agent.ts";
+import { EventsBatch } from "./agent-events.ts";
 import { Measurement, SafeText, Timestamp } from "./primitives.ts";
 
 /** The combined-push versions this protocol defines. */
 export const PUSH_VERSION = 1;
 
 /** The kinds of batch a push carries, in the order the backend stores them. */
-export const PUSH_KINDS = ["alerts", "checks", "metrics"] as const;
+export const PUSH_KINDS = ["alerts", "checks", "metrics", "events"] as const;
 export type PushKind = (typeof PUSH_KINDS)[number];
 
 const SeriesName = SafeText.min(1)
@@ -101,6 +102,12 @@ export const PushRequest = z.strictObject({
   alerts: AlertsBatch.omit({ server_id: true }).optional(),
   checks: ChecksBatch.omit({ server_id: true }).optional(),
   metrics: CompactMetrics.optional(),
+  /**
+   * The outage log's events (decision 0044). A backend older than this part refuses the push
+   * with 400 naming `events` (the schema is strict); the agent then leaves events out of its
+   * pushes for a while and keeps them buffered, so heartbeats and the other kinds go on.
+   */
+  events: EventsBatch.omit({ server_id: true }).optional(),
 });
 export type PushRequest = z.infer<typeof PushRequest>;
 
@@ -125,6 +132,7 @@ export const PushResponse = z.object({
     alerts: IngestResponse.optional(),
     checks: IngestResponse.optional(),
     metrics: IngestResponse.optional(),
+    events: IngestResponse.optional(),
   }),
   /** Per kind sent but not taken (see PushRefusal); absent when every part was taken. */
   refused: z
@@ -132,6 +140,7 @@ export const PushResponse = z.object({
       alerts: PushRefusal.optional(),
       checks: PushRefusal.optional(),
       metrics: PushRefusal.optional(),
+      events: PushRefusal.optional(),
     })
     .optional(),
 });

@@ -18,6 +18,7 @@
  */
 import { z } from "zod";
 import { CheckStatus } from "./agent.ts";
+import { AGENT_EVENT_LIMITS, AgentEventKind } from "./agent-events.ts";
 import {
   ConfigScopeItem,
   ConfigScopeList,
@@ -509,12 +510,18 @@ export const EXPORT_LIMITS = {
 
 const DAY_MS = 86_400_000;
 
-/** from <= to, at most `days` apart. */
-function exportRange(days: number) {
+/** from <= to, at most `days` apart; `extra` adds an export's own filters. */
+function exportRange<Extra extends z.ZodRawShape = Record<never, never>>(days: number, extra?: Extra) {
   return z
-    .strictObject({ from: RequestTime, to: RequestTime, format: ExportFormat.default("csv") })
+    .strictObject({
+      from: RequestTime,
+      to: RequestTime,
+      format: ExportFormat.default("csv"),
+      ...(extra as Extra),
+    })
     .superRefine((value, ctx) => {
-      const span = Date.parse(value.to) - Date.parse(value.from);
+      const { from, to } = value as { from: string; to: string };
+      const span = Date.parse(to) - Date.parse(from);
       if (span <= 0) ctx.addIssue({ code: "custom", path: ["to"], message: "must be after from" });
       else if (span > days * DAY_MS)
         ctx.addIssue({ code: "custom", path: ["to"], message: `must be at most ${days} days after from` });
@@ -575,6 +582,83 @@ export const MetricExportRow = z.object({
   max: z.number(),
 });
 export type MetricExportRow = z.infer<typeof MetricExportRow>;
+
+// ---- outage log (agent events, decision 0044) -----------------------------------------------------
+
+/**
+ * GET /v1/orgs/:org_id/events and /v1/orgs/:org_id/servers/:server_id/events
+ * ?kind=&from=&to=&limit=&before=&before_id= : the agents' events (internet outages, reboots),
+ * newest first. Keyset paging: pass `next` back as `before` and `before_id`.
+ */
+export const AgentEventsQuery = z
+  .strictObject({
+    kind: AgentEventKind.optional(),
+    /** occurred_at >= from */
+    from: RequestTime.optional(),
+    /** occurred_at < to */
+    to: RequestTime.optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    before: RequestTime.optional(),
+    before_id: Id.optional(),
+  })
+  .superRefine((value, ctx) => {
+    if ((value.before === undefined) !== (value.before_id === undefined))
+      ctx.addIssue({ code: "custom", path: ["before_id"], message: "before and before_id go together" });
+    if (value.from && value.to && Date.parse(value.to) <= Date.parse(value.from))
+      ctx.addIssue({ code: "custom", path: ["to"], message: "must be after from" });
+  });
+export type AgentEventsQuery = z.output<typeof AgentEventsQuery>;
+
+export const AgentEventItem = z.object({
+  id: Id,
+  server_id: Id,
+  /** the server's name */
+  server: z.string(),
+  kind: AgentEventKind,
+  monitor: z.string(),
+  occurred_at: Time,
+  started_at: NullableTime,
+  ended_at: NullableTime,
+  duration_ms: z.number().int().nullable(),
+  message: z.string(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+  received_at: Time,
+});
+export type AgentEventItem = z.infer<typeof AgentEventItem>;
+
+export const AgentEventList = z.object({
+  events: z.array(AgentEventItem),
+  /** the cursor of the next (older) page, null on the last one */
+  next: z.object({ before: Time, before_id: Id }).nullable(),
+});
+export type AgentEventList = z.infer<typeof AgentEventList>;
+
+/**
+ * GET /v1/orgs/:org_id/exports/events?from=&to=&format=&kind=&server_id= : the outage log as a
+ * file (seed 000's daily CSV), oldest first; at most 400 days and 50,000 rows.
+ */
+export const EVENTS_EXPORT_LIMITS = { days: AGENT_EVENT_LIMITS.keepDays, rows: 50_000 } as const;
+export const AgentEventsExportQuery = exportRange(EVENTS_EXPORT_LIMITS.days, {
+  kind: AgentEventKind.optional(),
+  server_id: Id.optional(),
+});
+export type AgentEventsExportQuery = z.output<typeof AgentEventsExportQuery>;
+
+export const AgentEventExportRow = z.object({
+  occurred_at: Time,
+  kind: AgentEventKind,
+  server: z.string(),
+  monitor: z.string(),
+  started_at: NullableTime,
+  ended_at: NullableTime,
+  duration_seconds: z.number().nullable(),
+  message: z.string(),
+  /** an outage's ping targets (CSV: joined by a space) */
+  targets: z.array(z.string()),
+  server_id: Id,
+  id: Id,
+});
+export type AgentEventExportRow = z.infer<typeof AgentEventExportRow>;
 
 // ---- API keys ------------------------------------------------------------------------------------
 
@@ -1214,6 +1298,13 @@ export const DASHBOARD_ROUTES = {
   },
   exportChecks: { ...E.exportChecks, query: ChecksExportQuery, response: z.array(CheckExportRow) },
   exportMetrics: { ...E.exportMetrics, query: MetricsExportQuery, response: z.array(MetricExportRow) },
+  orgEvents: { ...E.orgEvents, query: AgentEventsQuery, response: AgentEventList },
+  serverEvents: { ...E.serverEvents, query: AgentEventsQuery, response: AgentEventList },
+  exportEvents: {
+    ...E.exportEvents,
+    query: AgentEventsExportQuery,
+    response: z.array(AgentEventExportRow),
+  },
   apiKeys: { ...E.apiKeys, response: ApiKeyList },
   createApiKey: { ...E.createApiKey, body: CreateApiKeyRequest, response: CreatedApiKey },
   revokeApiKey: { ...E.revokeApiKey, response: ApiKeyItem },

@@ -1,5 +1,6 @@
 export * from "./ack-link.ts";
 export * from "./agent.ts";
+export * from "./agent-events.ts";
 export * from "./agent-push.ts";
 export * from "./alert-policy.ts";
 export * from "./app-metrics.ts";

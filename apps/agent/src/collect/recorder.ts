@@ -1,6 +1,6 @@
 /**
- * Writes one collection to the state database in one transaction: samples and check results
- * into the outbox, the plugin's state changes, its events, chart history, and each check's
+ * Writes one collection to the state database in one transaction: samples, check results and
+ * outage-log events into the outbox, the plugin's state changes, its events, chart history, and each check's
  * effect on the monitor's alert state. Then applies the buffer caps.
  */
 import type { AlertEngine } from "../alerts/engine.ts";
@@ -8,7 +8,8 @@ import { errorMessage, type Logger } from "../log.ts";
 import type { RunResult } from "../scheduler/monitor-runner.ts";
 import { seriesKey } from "../store/history.ts";
 import type { Store } from "../store/store.ts";
-import { checkToWire, sampleToWire } from "./wire.ts";
+import { eventToWire } from "./event-wire.ts";
+import { checkToWire, sampleToWire, wireMonitorName } from "./wire.ts";
 
 interface RecorderOptions {
   store: Store;
@@ -68,6 +69,14 @@ export class Recorder {
       if (this.#o.history) historyPoints.push([seriesKey(sample.name, sample.labels), wire.ts, sample.value]);
     }
     const checks = result.checks.map((check) => checkToWire(check, monitor.name, monitor.type, now));
+    // the outage log's events also go to the backend (decision 0044); the local table keeps all
+    const wireEvents: string[] = [];
+    for (const event of result.events) {
+      const wire = eventToWire(event, wireMonitorName(monitor.name), now);
+      if (wire && "error" in wire)
+        log.warn("event not sent to the backend: invalid", { kind: event.kind, error: wire.error });
+      else if (wire) wireEvents.push(wire.json);
+    }
 
     store.transaction(() => {
       store.outbox.enqueue("metrics", samples, now);
@@ -76,6 +85,7 @@ export class Recorder {
         checks.map((check) => JSON.stringify(check)),
         now,
       );
+      store.outbox.enqueue("events", wireEvents, now);
       if (result.stagedState.size > 0) store.pluginState.commit(monitor.name, result.stagedState);
       for (const [series, ts, value] of historyPoints) store.history.add(series, ts, value);
       for (const check of checks) {

@@ -28,7 +28,7 @@ export function sampleToWire(
 }
 
 /** A monitor name safe for the wire: invalid characters become "_", at most 200 characters. */
-function wireMonitorName(name: string): string {
+export function wireMonitorName(name: string): string {
   if (NAME_RE.test(name) && name.length <= 200) return name;
   const cleaned = name.replace(/[^A-Za-z0-9_.:\-/]/g, "_").slice(0, 200);
   return cleaned || "unnamed";

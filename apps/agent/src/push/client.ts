@@ -17,6 +17,7 @@ export type AgentEndpoint =
   | "metrics"
   | "checks"
   | "alerts"
+  | "events"
   | "push"
   | "config"
   | "config/report"

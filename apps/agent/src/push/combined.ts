@@ -14,7 +14,9 @@
  *
  * A backend older than the route answers 404 naming no field: the agent then uses the
  * single-kind routes (`legacy`) and asks again after LEGACY_RETRY_MS, so a backend upgraded
- * under a running agent is noticed.
+ * under a running agent is noticed. A backend with the push but older than its `events` part
+ * refuses the part as an unknown field: events then stay buffered for LEGACY_RETRY_MS while the
+ * rest goes on (decision 0044).
  */
 import { compactMetrics, PUSH_VERSION, type PushRefusal, PushResponse } from "@custos/protocol";
 import type { Logger } from "../log.ts";
@@ -58,7 +60,11 @@ export interface RunResult {
   dataDueInMs: number | undefined;
 }
 
-const ITEMS_KEY: Record<Exclude<OutboxKind, "metrics">, string> = { checks: "results", alerts: "alerts" };
+const ITEMS_KEY: Record<Exclude<OutboxKind, "metrics">, string> = {
+  checks: "results",
+  alerts: "alerts",
+  events: "events",
+};
 
 function payloadBytes(batch: OutgoingBatch): number {
   let bytes = 0;
@@ -99,6 +105,8 @@ export class CombinedPush {
   /** Per kind: not before this time (its backoff after a failed push). */
   readonly #retryAt = new Map<OutboxKind, number>();
   #legacyUntil: number | undefined;
+  /** The backend refused the push's `events` part as unknown (it predates it): not before then. */
+  #eventsRefusedUntil: number | undefined;
 
   constructor(options: CombinedOptions) {
     this.#o = options;
@@ -153,6 +161,10 @@ export class CombinedPush {
       }
       if (outcome.kind === "rejected") {
         const kind = outcome.error.field?.split(".")[0];
+        if (outcome.error.field === "events" && batches.some((b) => b.kind === "events")) {
+          this.#eventsNotKnown(outcome.message);
+          continue;
+        }
         if (kind === "heartbeat" && heartbeat && this.#o.heartbeat.refused(outcome.message)) {
           heartbeat = this.#o.heartbeat.part(true);
           continue;
@@ -198,6 +210,7 @@ export class CombinedPush {
     let bytes = 0;
     for (const kind of OUTBOX_KINDS) {
       if ((this.#retryAt.get(kind) ?? 0) > now) continue;
+      if (kind === "events" && (this.#eventsRefusedUntil ?? 0) > now) continue;
       const batch = this.#o.store.outbox.nextBatch(kind, now);
       if (!batch) continue;
       const size = payloadBytes(batch);
@@ -239,6 +252,20 @@ export class CombinedPush {
     }
     // kinds that backed off because the network failed go again now that it answers
     for (const kind of this.#o.pusher.backendReachable()) this.#retryAt.delete(kind);
+  }
+
+  /**
+   * A backend older than the outage log (decision 0044) refuses a push with an `events` part as
+   * a whole (400 naming `events`: its schema is strict), so it stored nothing, heartbeat
+   * included. The events stay buffered and out of the pushes for LEGACY_RETRY_MS; the same
+   * push goes again at once without them, so heartbeats and the other kinds never wait on them.
+   */
+  #eventsNotKnown(message: string): void {
+    this.#eventsRefusedUntil = this.#now + LEGACY_RETRY_MS;
+    this.#o.log.info("the backend does not take events yet; they stay buffered", {
+      error: message,
+      retry_events_in_ms: LEGACY_RETRY_MS,
+    });
   }
 
   #settle(batch: OutgoingBatch, outcome: SendOutcome): void {

@@ -1,5 +1,5 @@
 /**
- * Sends the outbox to the backend. Each kind (alert reports, check results, samples) drains on
+ * Sends the outbox to the backend. Each kind (alert reports, events, check results, samples) drains on
  * its own: oldest first in batches with stable ids, with its own backoff and failure count, so
  * a batch the backend keeps refusing stalls only its own kind and never the others.
  * Rows are deleted only after a 2xx. 413 splits the batch; a batch that can never be accepted
@@ -18,7 +18,12 @@ import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "../util/back
 import type { AgentEndpoint, BackendClient, SendOutcome } from "./client.ts";
 import type { BackendLink } from "./link.ts";
 
-const ITEMS_KEY: Record<OutboxKind, string> = { metrics: "samples", checks: "results", alerts: "alerts" };
+const ITEMS_KEY: Record<OutboxKind, string> = {
+  metrics: "samples",
+  checks: "results",
+  alerts: "alerts",
+  events: "events",
+};
 /** Pause after the backend refused the API key; keeps buffering meanwhile. */
 export const AUTH_PAUSE_MS = 300_000;
 /** Retry pace while the server waits for approval in the dashboard. */

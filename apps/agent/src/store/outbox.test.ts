@@ -132,7 +132,7 @@ describe("outbox", () => {
     store.outbox.enqueue("alerts", ['{"incident_key":"x"}'], 1_500);
     store.outbox.enqueue("metrics", [sample(2)], 2_600);
     expect(store.outbox.enforceCaps(3_000)).toBe(2);
-    expect(store.outbox.depth().items).toEqual({ metrics: 1, checks: 0, alerts: 1 });
+    expect(store.outbox.depth().items).toEqual({ metrics: 1, checks: 0, alerts: 1, events: 0 });
     expect(store.kv.getNumber(KV.droppedSamples)).toBe(2);
   });
 

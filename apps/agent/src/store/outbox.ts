@@ -3,21 +3,31 @@
  * backend acknowledged the batch that carried them. A batch is formed once, oldest rows first,
  * and keeps its id until acknowledged, so a resend after a crash is recognised as a replay.
  * Caps by age and by bytes drop the oldest samples and check results first (never alert
- * reports) and count them for the next heartbeat.
+ * reports or outage-log events) and count them for the next heartbeat. Events have their own
+ * bound instead: older than the backend's data window, they could only be refused.
  */
 import { randomUUID } from "node:crypto";
-import { LIMITS } from "@custos/protocol";
+import { AGENT_EVENT_LIMITS, LIMITS } from "@custos/protocol";
 import { KV, type Kv } from "./kv.ts";
 import type { Refusal, RejectedBatches } from "./rejected.ts";
 import type { SqliteDatabase } from "./sqlite.ts";
 
-export type OutboxKind = "metrics" | "checks" | "alerts";
-export const OUTBOX_KINDS: readonly OutboxKind[] = ["alerts", "checks", "metrics"];
+export type OutboxKind = "metrics" | "checks" | "alerts" | "events";
+export const OUTBOX_KINDS: readonly OutboxKind[] = ["alerts", "events", "checks", "metrics"];
+/** Kinds the caps never drop: few, small, and each one matters (an alert report, an outage). */
+const UNCAPPED = "('alerts', 'events')";
+/**
+ * Events are dropped once older than the backend's data window (7 days, less an hour of slack),
+ * which would refuse them and the batch they are in; checked at most this often.
+ */
+const EVENT_MAX_AGE_MS = LIMITS.maxSampleAgeMs - 3_600_000;
+const EVENT_PRUNE_EVERY_MS = 3_600_000;
 
 const BATCH_ITEM_LIMITS: Record<OutboxKind, number> = {
   metrics: LIMITS.maxSamplesPerBatch,
   checks: LIMITS.maxChecksPerBatch,
   alerts: LIMITS.maxAlertsPerBatch,
+  events: AGENT_EVENT_LIMITS.maxEventsPerBatch,
 };
 /** Uncompressed JSON per batch, well under the backend's inflated-body limit. */
 const MAX_BATCH_PAYLOAD_BYTES = 4_000_000;
@@ -46,12 +56,17 @@ interface OutboxDepth {
 
 type Row = { seq: number; payload: string; bytes: number };
 
+function capped(kind: string): boolean {
+  return kind !== "alerts" && kind !== "events";
+}
+
 export class Outbox {
   readonly #db: SqliteDatabase;
   readonly #kv: Kv;
   readonly #rejected: RejectedBatches;
   #caps: OutboxCaps;
   #bytes: number;
+  #lastEventPrune = Number.NEGATIVE_INFINITY;
   readonly #q;
 
   constructor(db: SqliteDatabase, kv: Kv, rejected: RejectedBatches, caps: OutboxCaps) {
@@ -88,19 +103,20 @@ export class Outbox {
         "select kind, sum(bytes) as bytes from outbox where batch_id = ? group by kind",
       ),
       oldestCapped: db.prepare<[number], { seq: number; enqueued_at: number; bytes: number }>(
-        "select seq, enqueued_at, bytes from outbox where kind != 'alerts' order by seq limit ?",
+        `select seq, enqueued_at, bytes from outbox where kind not in ${UNCAPPED} order by seq limit ?`,
       ),
-      deleteCappedUpTo: db.prepare<[number]>("delete from outbox where kind != 'alerts' and seq <= ?"),
+      deleteCappedUpTo: db.prepare<[number]>(`delete from outbox where kind not in ${UNCAPPED} and seq <= ?`),
       deleteEmptyBatches: db.prepare(
         "delete from batches where not exists (select 1 from outbox o where o.batch_id = batches.batch_id)",
       ),
       cappedBytes: db.prepare<[], { bytes: number | null }>(
-        "select sum(bytes) as bytes from outbox where kind != 'alerts'",
+        `select sum(bytes) as bytes from outbox where kind not in ${UNCAPPED}`,
       ),
       depth: db.prepare<[], { kind: OutboxKind; n: number; bytes: number | null; oldest: number | null }>(
         "select kind, count(*) as n, sum(bytes) as bytes, min(enqueued_at) as oldest from outbox group by kind",
       ),
       batchCount: db.prepare<[], { n: number }>("select count(*) as n from batches"),
+      deleteStaleEvents: db.prepare<[number]>("delete from outbox where kind = 'events' and enqueued_at < ?"),
     };
     this.#bytes = this.#q.cappedBytes.get()?.bytes ?? 0;
   }
@@ -114,12 +130,13 @@ export class Outbox {
     for (const payload of payloads) {
       const bytes = Buffer.byteLength(payload);
       this.#q.insert.run(kind, payload, now, bytes);
-      if (kind !== "alerts") this.#bytes += bytes;
+      if (capped(kind)) this.#bytes += bytes;
     }
   }
 
   /** Drops the oldest samples and check results beyond the caps; returns how many. */
   enforceCaps(now: number): number {
+    this.#pruneStaleEvents(now);
     const cutoff = now - this.#caps.maxAgeMs;
     // Drop a little below the byte cap so a full buffer does not delete on every insert.
     const target = Math.floor(this.#caps.maxBytes * 0.99);
@@ -148,6 +165,18 @@ export class Outbox {
         this.#kv.add(KV.droppedSamples, dropped);
       }
       return dropped;
+    })();
+  }
+
+  /** Events the backend would refuse as too old go (rarely needed: only a backend gone for a week). */
+  #pruneStaleEvents(now: number): void {
+    if (now - this.#lastEventPrune < EVENT_PRUNE_EVERY_MS) return;
+    this.#lastEventPrune = now;
+    this.#db.transaction(() => {
+      const result = this.#q.deleteStaleEvents.run(now - EVENT_MAX_AGE_MS);
+      if (result.changes === 0) return;
+      this.#q.deleteEmptyBatches.run();
+      this.#kv.add(KV.droppedSamples, result.changes);
     })();
   }
 
@@ -216,7 +245,7 @@ export class Outbox {
       const sizes = this.#q.bytesOfBatch.all(batchId);
       const result = this.#q.deleteRowsOfBatch.run(batchId);
       this.#q.deleteBatch.run(batchId);
-      for (const size of sizes) if (size.kind !== "alerts") this.#bytes -= size.bytes ?? 0;
+      for (const size of sizes) if (capped(size.kind)) this.#bytes -= size.bytes ?? 0;
       return result.changes;
     })();
   }
@@ -253,12 +282,12 @@ export class Outbox {
   }
 
   depth(): OutboxDepth {
-    const items: Record<OutboxKind, number> = { metrics: 0, checks: 0, alerts: 0 };
+    const items: Record<OutboxKind, number> = { metrics: 0, checks: 0, alerts: 0, events: 0 };
     let bytes = 0;
     let oldest: number | undefined;
     for (const row of this.#q.depth.all()) {
       items[row.kind] = row.n;
-      if (row.kind !== "alerts") bytes += row.bytes ?? 0;
+      if (capped(row.kind)) bytes += row.bytes ?? 0;
       if (row.oldest !== null) oldest = oldest === undefined ? row.oldest : Math.min(oldest, row.oldest);
     }
     return { items, bytes, oldestEnqueuedAt: oldest, batchesInFlight: this.#q.batchCount.get()?.n ?? 0 };

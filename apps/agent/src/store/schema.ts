@@ -145,6 +145,24 @@ const STEPS: string[] = [
   alter table alert_deliveries_next rename to alert_deliveries;
   create index alert_deliveries_pending on alert_deliveries (channel_key, id) where status = 'pending';
   `,
+  `
+  -- The outage log's events (decision 0044) travel through the outbox too: the kind check grows.
+  -- SQLite cannot alter a check, so the table is copied (seq values kept: they order batches).
+  create table outbox_next (
+    seq integer primary key autoincrement,
+    kind text not null check (kind in ('metrics', 'checks', 'alerts', 'events')),
+    payload text not null,
+    enqueued_at integer not null,
+    bytes integer not null,
+    batch_id text
+  );
+  insert into outbox_next (seq, kind, payload, enqueued_at, bytes, batch_id)
+    select seq, kind, payload, enqueued_at, bytes, batch_id from outbox;
+  drop table outbox;
+  alter table outbox_next rename to outbox;
+  create index outbox_pending on outbox (kind, seq) where batch_id is null;
+  create index outbox_by_batch on outbox (batch_id, seq) where batch_id is not null;
+  `,
 ];
 
 export const SCHEMA_VERSION = STEPS.length;

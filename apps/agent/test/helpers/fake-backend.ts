@@ -11,6 +11,7 @@ import { gunzipSync } from "node:zlib";
 import {
   AlertsBatch,
   ChecksBatch,
+  EventsBatch,
   expandCompactMetrics,
   HeartbeatRequest,
   MetricsBatch,
@@ -45,6 +46,12 @@ export interface FakeBackend {
    * as backends before it did. Off by default, so the single-kind tests keep testing them.
    */
   combined: boolean;
+  /**
+   * Whether it knows the outage log's events (decision 0044): `/events` and the push's `events`
+   * part. Without, it answers as backends before them: 404 on `/events`, and a push carrying
+   * `events` refused as a whole with 400 naming `events` (unknown field). On by default.
+   */
+  knowsEvents: boolean;
   /** Heartbeat fields the combined push refuses (a backend that predates them). */
   refusedHeartbeatFields: string[];
   /** What heartbeat answers say of the backend's schedule (`schedule_stale`); none when unset. */
@@ -55,6 +62,8 @@ export interface FakeBackend {
   samples: { ts: number; name: string; labels?: Record<string, string>; value: number; batchId: string }[];
   checks: { monitor: string; status: string; message?: string; ts: number }[];
   alerts: z.output<typeof AlertsBatch>["alerts"];
+  /** Events in the order they were stored (replays are not stored twice). */
+  events: z.output<typeof EventsBatch>["events"];
   /** Every request: endpoint, status answered, gzip or not, batch id, when it was answered. */
   requests: {
     endpoint: string;
@@ -82,6 +91,7 @@ const SCHEMAS = {
   metrics: MetricsBatch,
   checks: ChecksBatch,
   alerts: AlertsBatch,
+  events: EventsBatch,
 } as const;
 
 /** The heartbeat schema before `rejected_items`: strict, so the field is refused. */
@@ -112,6 +122,7 @@ export async function startFakeBackend(
     ackDelayMs: 0,
     legacyHeartbeat: false,
     combined: false,
+    knowsEvents: true,
     refusedHeartbeatFields: [],
     scheduleStale: undefined,
     registrations: [],
@@ -119,6 +130,7 @@ export async function startFakeBackend(
     samples: [],
     checks: [],
     alerts: [],
+    events: [],
     requests: [],
     replays: 0,
     serverId: randomUUID(),
@@ -194,7 +206,7 @@ export async function startFakeBackend(
       });
     if (endpoint === "push" && state.combined && req.method === "POST")
       return handlePush(req, res, chunks, gzip, log);
-    if (req.method !== "POST" || !(endpoint in SCHEMAS)) {
+    if (req.method !== "POST" || !(endpoint in SCHEMAS) || (endpoint === "events" && !state.knowsEvents)) {
       log(404);
       return send(res, 404, { error: { code: "NOT_FOUND", message: "no such route" } });
     }
@@ -242,15 +254,16 @@ export async function startFakeBackend(
       samples?: unknown[];
       results?: unknown[];
       alerts?: unknown[];
+      events?: unknown[];
     };
-    const items = batch.samples ?? batch.results ?? batch.alerts ?? [];
+    const items = batch.samples ?? batch.results ?? batch.alerts ?? batch.events ?? [];
     if (mode === "invalid") {
       log(400, { batchId: batch.batch_id, items: items.length });
       return send(res, 400, {
         error: {
           code: "VALIDATION",
           message: "refused for the test",
-          field: `${batch.samples ? "samples" : batch.results ? "results" : "alerts"}.0`,
+          field: `${batch.samples ? "samples" : batch.results ? "results" : batch.events ? "events" : "alerts"}.0`,
         },
       });
     }
@@ -280,6 +293,8 @@ export async function startFakeBackend(
             ts: c.ts.getTime(),
           });
         }
+      } else if (endpoint === "events") {
+        state.events.push(...(parsed.data as z.output<typeof EventsBatch>).events);
       } else {
         state.alerts.push(...(parsed.data as z.output<typeof AlertsBatch>).alerts);
       }
@@ -310,6 +325,8 @@ export async function startFakeBackend(
       log(400, carried);
       return send(res, 400, { error: { code: "VALIDATION", message: `${field}: ${message}`, field } });
     };
+    if (!state.knowsEvents && (body as Record<string, unknown>)?.events !== undefined)
+      return refuse("events", "unknown field");
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       return refuse(issue?.path.join(".") || "body", issue?.message ?? "invalid");
@@ -330,6 +347,7 @@ export async function startFakeBackend(
       alerts: push.alerts?.alerts.length ?? 0,
       checks: push.checks?.results.length ?? 0,
       metrics: push.metrics ? expandCompactMetrics(push.metrics).length : 0,
+      events: push.events?.events.length ?? 0,
     };
     if (kinds.some((kind) => items[kind] > state.maxItemsPerBatch)) {
       log(413, carried);
@@ -372,7 +390,8 @@ export async function startFakeBackend(
               ...(c.message ? { message: c.message } : {}),
               ts: c.ts.getTime(),
             });
-        } else if (push.alerts) state.alerts.push(...push.alerts.alerts);
+        } else if (kind === "events" && push.events) state.events.push(...push.events.events);
+        else if (kind === "alerts" && push.alerts) state.alerts.push(...push.alerts.alerts);
       } else state.replays++;
       acks[kind] = { ok: true, batch_id: batchId, stored, accepted: items[kind] };
     }

@@ -55,6 +55,22 @@ export interface AgentAlertsRow {
   destinations: string[];
 }
 
+/** public.agent_events (table) */
+export interface AgentEventsRow {
+  org_id: string;
+  server_id: string;
+  id: string;
+  kind: "outage_started" | "outage_ended" | "reboot";
+  monitor: string;
+  occurred_at: Date;
+  started_at: Date | null;
+  ended_at: Date | null;
+  duration_ms: string | null;
+  message: string;
+  data: unknown | null;
+  received_at: Date;
+}
+
 /** public.alert_rules (table) */
 export interface AlertRulesRow {
   id: string;
@@ -168,7 +184,7 @@ export interface IngestBatchesRow {
   server_id: string;
   batch_id: string;
   org_id: string;
-  kind: "metrics" | "checks" | "alerts";
+  kind: "metrics" | "checks" | "alerts" | "events";
   item_count: number;
   received_at: Date;
 }

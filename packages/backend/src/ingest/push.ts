@@ -13,6 +13,7 @@ import { AppError, STATUS_BY_CODE } from "../errors.ts";
 import { recordHeartbeat } from "../servers/heartbeat.ts";
 import { ingestAlerts } from "./alerts.ts";
 import { ingestChecks } from "./checks.ts";
+import { ingestEvents } from "./events.ts";
 import { ingestMetrics } from "./metrics.ts";
 import { checkTimestamps } from "./timestamps.ts";
 
@@ -30,7 +31,7 @@ const PER_KIND_CODES = new Set(["PENDING_APPROVAL", "CONFLICT", "VALIDATION", "P
  * The combined push (decision 0036) through the single-kind functions, never a copy of them.
  * Everything the body's shape decides is checked first, times against the data window
  * included, so a 400 writes nothing. Then the heartbeat goes in first (liveness never waits on
- * data), then alert reports, check results and samples, each once per batch id as on its own
+ * data), then alert reports, check results, samples and events, each once per batch id as on its own
  * route: a retried push stores nothing twice. A kind refused for the server's or the batch
  * id's state is answered in `refused` while the other parts go in.
  */
@@ -47,6 +48,7 @@ export async function ingestPush({
   if (input.alerts) checkTimestamps(input.alerts.alerts, "alerts.alerts", now, "sent_at");
   if (input.checks) checkTimestamps(input.checks.results, "checks.results", now);
   if (input.metrics) checkTimestamps(input.metrics.at, "metrics.at", now, "t");
+  if (input.events) checkTimestamps(input.events.events, "events.events", now, "occurred_at");
 
   const server_id = input.server_id;
   const heartbeat = input.heartbeat
@@ -63,6 +65,7 @@ export async function ingestPush({
         auth,
         input: { server_id, batch_id: input.metrics.batch_id, samples: expandCompactMetrics(input.metrics) },
       }),
+    events: () => input.events && ingestEvents({ ctx, auth, input: { ...input.events, server_id } }),
   };
   const acks: Partial<Record<PushKind, IngestResponse>> = {};
   const refused: Partial<Record<PushKind, PushRefusal>> = {};

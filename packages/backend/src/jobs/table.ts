@@ -1,3 +1,4 @@
+import { pruneAgentEvents } from "../agent-events/prune.ts";
 import { dispatchDue } from "../alerting/dispatch.ts";
 import { runEscalations } from "../alerting/escalate.ts";
 import { runSweep } from "../alerting/sweep.ts";
@@ -63,6 +64,8 @@ export const JOBS = [
   // ingest needs one that does not exist (decision 0019)
   { name: "maintain-partitions", everyMs: 60 * 60_000, run: (ctx) => maintainPartitions({ ctx }) },
   { name: "maintain-rollups", everyMs: 60 * 60_000, run: (ctx) => maintainRollups({ ctx }) },
+  // the outage log keeps 400 days (decision 0044); its own delete, not part of maintain_partitions
+  { name: "prune-agent-events", everyMs: 60 * 60_000, run: (ctx) => pruneAgentEvents({ ctx }) },
 ] as const satisfies readonly Job[];
 
 export type JobName = (typeof JOBS)[number]["name"];

@@ -99,7 +99,10 @@ describe("ping plugin on recorded ping output", () => {
     const failing = replay({ "1.1.1.1": "iputils-loss.txt", "8.8.8.8": "iputils-host-unreachable.txt" });
     const first = await collect({}, testContext(failing.exec, state), clockAt(0));
     expect(first.events).toEqual([
-      expect.objectContaining({ kind: "outage_started", data: { started_at: "2026-11-22T04:00:00.000Z" } }),
+      expect.objectContaining({
+        kind: "outage_started",
+        data: { started_at: "2026-11-22T04:00:00.000Z", targets: ["1.1.1.1", "8.8.8.8"] },
+      }),
     ]);
     const second = await collect({}, testContext(failing.exec, state), clockAt(30_000));
     expect(second.events).toBeUndefined();
@@ -118,6 +121,7 @@ describe("ping plugin on recorded ping output", () => {
           started_at: "2026-11-22T04:00:00.000Z",
           ended_at: "2026-11-22T04:01:35.250Z",
           duration_ms: 95_250,
+          targets: ["1.1.1.1", "8.8.8.8"],
         },
       },
     ]);

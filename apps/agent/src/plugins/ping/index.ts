@@ -108,7 +108,7 @@ export function pingPlugin(clock: PingClock = hostClock) {
             events.push({
               kind: "outage_started",
               message: `internet outage started: ${check.message}`,
-              data: { started_at: step.started.started_at },
+              data: { started_at: step.started.started_at, targets: config.targets },
             });
           } else if (step.state) {
             const lasting = formatDuration(outageDurationMs(step.state, now));
@@ -124,7 +124,8 @@ export function pingPlugin(clock: PingClock = hostClock) {
             events.push({
               kind: "outage_ended",
               message: `internet outage: ${duration}`,
-              data: { ...step.ended },
+              // the targets: which outage this was, in the outage log (decision 0044)
+              data: { ...step.ended, targets: config.targets },
             });
             check.message = `back after a ${duration} outage; ${check.message}`;
           }

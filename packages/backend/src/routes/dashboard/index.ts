@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { Ctx } from "../../context.ts";
 import { accountRoutes } from "./account.ts";
+import { agentEventRoutes } from "./agent-events.ts";
 import { alertRuleRoutes } from "./alert-rules.ts";
 import { apiKeyRoutes } from "./api-keys.ts";
 import { channelRoutes } from "./channels.ts";
@@ -62,5 +63,6 @@ export function dashboardRoutes(ctx: Ctx) {
   statusPageRoutes(route, ctx);
   monitorConfigRoutes(route, ctx);
   exportRoutes(route, ctx);
+  agentEventRoutes(route, ctx);
   return app;
 }
