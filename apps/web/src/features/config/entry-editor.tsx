@@ -15,6 +15,7 @@ import { ErrorNote, StatusNote } from "@/components/ui/states.tsx";
 import { ApiError, describeError } from "@/lib/api.ts";
 import { useOrg } from "@/lib/org.tsx";
 import { type BodyOf, call } from "@/lib/routes.ts";
+import { MonitorTest } from "./monitor-test.tsx";
 import {
   emptyRow,
   messageOnly,
@@ -108,12 +109,15 @@ export function EntryEditor({
   monitors,
   thresholds,
   readOnly,
+  testServers,
 }: {
   scope: EntryScope;
   title: string;
   monitors: readonly CentralMonitor[];
   thresholds: readonly CentralThreshold[];
   readOnly: boolean;
+  /** The servers this entry applies to, where a monitor may be tested (decision 0045). */
+  testServers?: readonly { id: string; name: string }[];
 }) {
   const { orgId } = useOrg();
   const client = useQueryClient();
@@ -232,6 +236,9 @@ export function EntryEditor({
             : 'A list of { "type", "name", "options" } as in the plugin\'s README; credentials as ${VAR}, resolved on the server.'}
         </p>
       </div>
+      {readOnly || testServers === undefined ? null : (
+        <MonitorTest monitorsText={monitorsText} servers={testServers} />
+      )}
       {readOnly ? null : (
         <div className="flex flex-wrap items-center gap-2">
           <Button type="submit" loading={save.isPending}>

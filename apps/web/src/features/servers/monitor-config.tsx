@@ -216,6 +216,7 @@ export function MonitorConfigSection({ serverId }: { serverId: string }) {
                     monitors={own?.monitors ?? []}
                     thresholds={own?.thresholds ?? []}
                     readOnly={false}
+                    testServers={[{ id: serverId, name: "this server" }]}
                   />
                 </div>
               ) : null}

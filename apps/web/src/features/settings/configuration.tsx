@@ -123,6 +123,7 @@ export function ConfigurationSettings() {
           monitors={org?.monitors ?? []}
           thresholds={org?.thresholds ?? []}
           readOnly={!allowed}
+          testServers={list}
         />
       </Card>
       <Card>
@@ -154,6 +155,7 @@ export function ConfigurationSettings() {
                   monitors={entry?.monitors ?? []}
                   thresholds={entry?.thresholds ?? []}
                   readOnly={!allowed}
+                  testServers={tagsOf.filter((t) => t.tags.includes(tag)).map((t) => t.server)}
                 />
               </section>
             );
