@@ -2,11 +2,14 @@
  * A probe's page and an agent monitor's page in Chromium, against a real custos-server (its
  * scheduler runs the probe against a loopback target, its rollup job folds the results), on a
  * desktop and a phone viewport. Screenshots land in test-artifacts/dashboard/monitor-*.png.
+ * The maintenance bars and the 90/365-day response-time chart read hourly rollups written with
+ * SQL (months of history cannot be waited for), laid out as the refresh writes them.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import type { Page } from "playwright-core";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Browser, ensureDashboardBuilt, openBrowser, shoot, waitFor } from "./browser.ts";
 import { agent, api, fitsWidth, signIn, signUpByApi, signUpInBrowser } from "./session.ts";
@@ -43,6 +46,8 @@ describe("monitor pages in Chromium", () => {
   let email: string;
   let probeId: string;
   let monitorId: string;
+  let token: string;
+  let orgId: string;
 
   beforeAll(async () => {
     desktop = await openBrowser();
@@ -58,7 +63,7 @@ describe("monitor pages in Chromium", () => {
     await signUpByApi(server);
     const { page } = desktop;
     email = `monitors${Date.now()}@example.com`;
-    const { token, orgId } = await signUpInBrowser(server, page, email);
+    ({ token, orgId } = await signUpInBrowser(server, page, email));
 
     // a probe of a loopback shop, every 10 s, that must find "Welcome"
     probeId = (
@@ -209,6 +214,72 @@ describe("monitor pages in Chromium", () => {
     // an id of nothing reads as not found, not as an error
     await page.goto(`${server.url}/monitors/detail?id=${crypto.randomUUID()}`);
     await page.getByText("Monitor not found").waitFor();
+    expect(phone.problems).toEqual([]);
+  }, 120_000);
+
+  it("draws hours and days in maintenance apart and charts 90 and 365 days from the hourly rollups, on a desktop and a phone", async () => {
+    const { page } = desktop;
+    // the agent monitor's own window, from 3 hours to 1 hour ago, through the API
+    const now = Date.now();
+    await api(server, token, `/orgs/${orgId}/maintenance-windows`, {
+      method: "POST",
+      body: JSON.stringify({
+        monitor_id: monitorId,
+        starts_at: new Date(now - 3 * 3_600_000).toISOString(),
+        ends_at: new Date(now - 3_600_000).toISOString(),
+        reason: "disk swap",
+      }),
+    });
+    // 80 days of hourly rollups with response times (one hour a day, 40 + day ms on average,
+    // twice that at worst) and one hour 200 days back counted before response times were kept
+    const sql = postgres(server.databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      await sql`
+        insert into public.check_rollups_1h (monitor_id, bucket, org_id, ok_count, latency_sum_ms, latency_count,
+                                             latency_min_ms, latency_max_ms)
+        select ${monitorId}::uuid, private.bucket_1h(now()) - make_interval(days => d, hours => 6), ${orgId}::uuid, 10,
+               10 * (40 + d), 10, 40 + d, 2 * (40 + d)
+        from generate_series(1, 80) as d
+        union all
+        select ${monitorId}::uuid, private.bucket_1h(now()) - interval '200 days', ${orgId}::uuid, 10, null, null, null, null`;
+    } finally {
+      await sql.end();
+    }
+
+    await page.goto(`${server.url}/monitors/detail?id=${monitorId}`);
+    await page.getByRole("heading", { name: "Response time" }).waitFor();
+    const hours = page.getByRole("img", { name: /^Last 72 hours: .* hours in maintenance$/ });
+    await hours.waitFor();
+    const marked = hours.locator('[data-state="maintenance"]');
+    // 2 hours of window over hour edges: 3 bars, or 2 if it started exactly on an hour
+    expect(await marked.count()).toBeGreaterThanOrEqual(2);
+    expect(await marked.count()).toBeLessThanOrEqual(3);
+    expect(await marked.first().getAttribute("title")).toMatch(/: maintenance \(/);
+    const days = page.getByRole("img", { name: /^Last 90 days: .* days in maintenance$/ });
+    expect(await days.locator('[data-state="maintenance"]').count()).toBeGreaterThanOrEqual(1);
+    // the bars' colours are not a status colour
+    const colour = await marked.first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(colour).not.toMatch(/^rgb\((16, 185, 129|239, 68, 68)\)$/);
+
+    await page.getByRole("button", { name: "90 d", exact: true }).click();
+    await page.getByText(/Average \d+ ms over the last 90 days\./).waitFor();
+    await page.getByText(/Response time over the last 90 days: average \d+ ms, slowest 240 ms\./).waitFor();
+    await page.locator("figure svg").first().waitFor();
+    await shoot(page, "monitor-maintenance-90d-desktop");
+    await page.getByRole("button", { name: "365 d", exact: true }).click();
+    await page.getByText(/^No response times before \w+ \d+, \d{4}\.$/).waitFor();
+    await shoot(page, "monitor-365d-desktop");
+    expect(desktop.problems).toEqual([]);
+
+    // on a phone (signed in by the test before): the bars and the 90-day chart fit its width
+    const small = phone.page;
+    await small.goto(`${server.url}/monitors/detail?id=${monitorId}`);
+    await small.getByRole("img", { name: /hours in maintenance$/ }).waitFor();
+    await small.getByRole("button", { name: "90 d", exact: true }).click();
+    await small.getByText(/Average \d+ ms over the last 90 days\./).waitFor();
+    await small.locator("figure svg").first().waitFor();
+    expect(await fitsWidth(small)).toBe(true);
+    await shoot(small, "monitor-maintenance-90d-phone");
     expect(phone.problems).toEqual([]);
   }, 120_000);
 });
