@@ -196,6 +196,7 @@ describe("agent routes under hostile input", () => {
     "push",
     "config",
     "config/report",
+    "monitor-tests/claim",
   ] as const;
 
   it(

@@ -175,6 +175,7 @@ export async function startFixture(adminUrl: string): Promise<Fixture> {
       monitor_id: monitorId,
       incident_id: (incidents[0]?.id as string | undefined) ?? randomUUID(),
       note_id: randomUUID(),
+      test_id: randomUUID(),
       key_id: spareKey,
       channel_id: channel.id as string,
       rule_id: rule.id as string,
@@ -323,6 +324,12 @@ export function dashboardExamples(ids: Record<string, string>): Record<RouteName
     },
     serverMonitorConfig: {},
     putServerTags: { body: { tags: ["web", "db"] } },
+    createMonitorTest: {
+      body: {
+        monitor: { type: "http", name: "site", timeout: "5s", options: { url: "http://127.0.0.1:9/" } },
+      },
+    },
+    monitorTest: {},
   };
 }
 
@@ -392,6 +399,7 @@ export function agentExamples(serverId: string): Record<string, Json> {
       },
     },
     config: { server_id: serverId },
+    "monitor-tests/claim": { server_id: serverId },
     "config/report": {
       server_id: serverId,
       version: "0".repeat(64),
