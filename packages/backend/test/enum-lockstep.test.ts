@@ -5,6 +5,7 @@ import {
   IncidentItem,
   IncidentStatus,
   MonitorDetail,
+  MonitorTestStatus,
   OutboxStatus,
   RepeatMode,
   ServerApproval,
@@ -40,6 +41,7 @@ const SAME_VALUES: [string, readonly string[]][] = [
   ["public.monitors.source", MonitorDetail.shape.source.options],
   ["public.monitors.state", MonitorDetail.shape.state.options],
   ["public.agent_alerts.state", AgentAlert.shape.state.options],
+  ["public.monitor_test_runs.status", MonitorTestStatus.options],
 ];
 
 async function databaseValues(name: string): Promise<string[]> {
