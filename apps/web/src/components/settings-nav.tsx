@@ -13,6 +13,7 @@ const TABS = [
   { href: "/settings/configuration", label: "Configuration" },
   { href: "/settings/maintenance", label: "Maintenance" },
   { href: "/settings/status-pages", label: "Status pages" },
+  { href: "/settings/plan", label: "Plan" },
 ];
 
 export function SettingsNav() {

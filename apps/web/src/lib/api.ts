@@ -35,6 +35,8 @@ export function describeError(error: unknown): string {
     if (error.status === 404)
       return "Not found. It may have been deleted, or it belongs to another organization.";
     if (error.status === 429) return "Too many requests. Wait a moment and try again.";
+    // the plan's refusal already names the plan, the limit, the usage and what to do
+    if (error.status === 402) return error.message;
     if (error.status >= 500) return "The server had a problem answering. Try again in a moment.";
     return error.field ? `${error.message} (${error.field})` : error.message;
   }

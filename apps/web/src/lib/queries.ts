@@ -18,6 +18,7 @@ export const keys = {
   org: (orgId: string) => ["org", orgId] as const,
   settings: (orgId: string) => ["org", orgId, "settings"] as const,
   summary: (orgId: string) => ["org", orgId, "summary"] as const,
+  plan: (orgId: string) => ["org", orgId, "plan"] as const,
   servers: (orgId: string) => ["org", orgId, "servers"] as const,
   server: (orgId: string, id: string) => ["org", orgId, "server", id] as const,
   metrics: (orgId: string, id: string, range: MetricRange, names: readonly string[]) =>
@@ -52,6 +53,14 @@ export function useOrgSettings(orgId: string) {
   return useQuery({
     queryKey: keys.settings(orgId),
     queryFn: ({ signal }) => call("getOrg", { org_id: orgId }, { signal }),
+  });
+}
+
+/** The organization's plan and usage against it (Settings → Plan, the notes on the forms it limits). */
+export function usePlan(orgId: string) {
+  return useQuery({
+    queryKey: keys.plan(orgId),
+    queryFn: ({ signal }) => call("plan", { org_id: orgId }, { signal }),
   });
 }
 

@@ -8,6 +8,7 @@ import { CodeBlock } from "@/components/ui/copy-button.tsx";
 import { cx } from "@/components/ui/cx.ts";
 import { TextField } from "@/components/ui/field.tsx";
 import { MutationNote } from "@/components/ui/states.tsx";
+import { ServerRoomNote } from "@/features/settings/plan.tsx";
 import { useAuth } from "@/lib/auth/auth-provider.tsx";
 import type { CreatedApiKey, ServerOverviewItem } from "@/lib/contract.ts";
 import { installCommand, registerCommand } from "@/lib/install.ts";
@@ -135,6 +136,7 @@ export function Onboarding() {
 
   return (
     <Card className="max-w-3xl">
+      <ServerRoomNote />
       <ol className="space-y-8">
         <Step n={1} title="Create an API key" done={created !== undefined} active={created === undefined}>
           {created ? (

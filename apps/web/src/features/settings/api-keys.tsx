@@ -15,6 +15,7 @@ import { useNow } from "@/lib/hooks/use-now.ts";
 import { installCommand } from "@/lib/install.ts";
 import { useOrg } from "@/lib/org.tsx";
 import { useApiKeys, useCreateApiKey, useRevokeApiKey } from "@/lib/queries.ts";
+import { ServerRoomNote } from "./plan.tsx";
 import { Table, Td, usePermission } from "./shared.tsx";
 
 type ServerLimit = "any" | "one" | "up-to";
@@ -90,6 +91,7 @@ function CreateKey() {
         title="Create a key"
         description="Agent keys send data; read keys are for scripts reading the API."
       />
+      <ServerRoomNote />
       <form onSubmit={submit} className="flex flex-wrap items-start gap-3">
         <TextField
           label="Name"

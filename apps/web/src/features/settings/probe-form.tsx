@@ -91,7 +91,8 @@ export function ProbeForm({ probe, onDone }: { probe?: ProbeItem; onDone: () => 
       submitLabel={probe ? "Save probe" : "Add probe"}
       pending={save.isPending}
       onCancel={onDone}
-      error={apiError?.field ? undefined : save.error}
+      // a field's error shows at the field; the plan's refusal (field "plan.max_probes") has none
+      error={apiError?.field && apiError.code !== "PLAN_LIMIT" ? undefined : save.error}
     >
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectField
