@@ -3,6 +3,12 @@
  * servers overview API, the 30-day chart query of one server, and the overview page's largest
  * contentful paint in headless Chromium, all against a real custos-server on loopback. Prints a
  * table and appends a dated section to bench/RESULTS.md.
+ * Since issue 17 also the pages added with it: a server's page (GET …/servers/:id), a monitor's
+ * page (GET …/monitors/:id: uptime 24 h-365 d and status bars with maintenance), its response
+ * times over 30 days (raw results) and 365 days (hourly rollups), and an incident with its
+ * timeline (GET …/incidents/:id); their API latencies and each page's LCP. Their data comes from
+ * lib/page-data.ts (3 monitors per server, a year of check rollups for some, 30 days raw for a
+ * few, maintenance windows, resolved incidents with notes). Exports are not measured.
  *
  *   cd /work/main && node bench/dashboard.ts [--help]
  *
@@ -22,6 +28,7 @@ import { prepareTemplate, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
 import { boolFlag, choiceFlag, listFlag, numberFlag, readFlagsOrUsage, resultsFlag } from "./lib/args.ts";
 import { clusterSettings, startBenchCluster } from "./lib/cluster.ts";
+import { loadPageData, type PageData } from "./lib/page-data.ts";
 import { machineFacts } from "./lib/procfs.ts";
 import { log } from "./lib/script.ts";
 import { gitState } from "./lib/section.ts";
@@ -40,9 +47,25 @@ const USAGE = `node bench/dashboard.ts [flags]   (every flag also as env BENCH_<
   --pg durable|test    cluster settings (default test: fsync=off, only speeds up the data load;
                        the measured paths are reads)
   --pgss true|false    pg_stat_statements, for the server-side share of each query (default true)
+  --deep-monitors N    monitors with 365 days of hourly check rollups (default 300)
+  --raw-monitors N     of those, monitors with 30 days of raw results, one a minute (default 20)
+  --incidents N        resolved incidents with 3 notes each (default 2000)
+  --pages LIST         pages whose LCP is measured (default servers,server,monitor,incident)
   --results FILE|none  where to append the results section (default bench/RESULTS.md)`;
 
 const flags = readFlagsOrUsage(USAGE);
+const PAGE_NAMES = ["servers", "server", "monitor", "incident"] as const;
+type PageName = (typeof PAGE_NAMES)[number];
+
+/** --pages: a comma-separated subset of PAGE_NAMES, in the order given. */
+function pagesFlag(raw: string | undefined): PageName[] {
+  if (raw === undefined) return [...PAGE_NAMES];
+  const list = raw.split(",").map((p) => p.trim());
+  const bad = list.filter((p) => !(PAGE_NAMES as readonly string[]).includes(p));
+  if (list.length === 0 || bad.length)
+    throw new Error(`--pages must be a comma-separated list of ${PAGE_NAMES.join(", ")}, got ${raw}`);
+  return list as PageName[];
+}
 const cfg = {
   servers: numberFlag(flags, "servers", 1000),
   days: numberFlag(flags, "days", 30),
@@ -53,9 +76,15 @@ const cfg = {
   coldLoads: numberFlag(flags, "cold-loads", 5),
   pg: choiceFlag(flags, "pg", ["durable", "test"] as const, "test"),
   pgss: boolFlag(flags, "pgss", true),
+  deepMonitors: numberFlag(flags, "deep-monitors", 300),
+  rawMonitors: numberFlag(flags, "raw-monitors", 20),
+  incidents: numberFlag(flags, "incidents", 2000),
+  pages: pagesFlag(flags.get("pages")),
   results: resultsFlag(flags),
 };
 const GOALS = { overviewP95: 100, chartP95: 150, lcp: 1500 };
+/** p95 goal per API query: the 30-day chart has its own (issue 5); every other API call 100 ms. */
+const API_GOAL = (query: string) => (query === "chart 30d" ? GOALS.chartP95 : GOALS.overviewP95);
 const CHART_NAMES = "cpu.percent,load.1,memory.used_percent";
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_FLAGS = [
@@ -72,7 +101,7 @@ const ANON_KEY = "custos-self-hosted";
 const load1 = () => loadavg()[0] as number;
 
 interface ApiLevel {
-  query: "overview" | "chart 30d";
+  query: string;
   concurrency: number;
   lat: LatencySummary;
   reqPerSec: number;
@@ -83,6 +112,7 @@ interface ApiLevel {
 }
 
 interface PageLoad {
+  page: PageName;
   kind: "cold" | "warm";
   lcp: number;
   lcpElement: string;
@@ -132,6 +162,31 @@ async function main(): Promise<void> {
     const serverIds = (
       await sql<{ id: string }[]>`select id from public.servers where org_id = ${orgId}`
     ).map((r) => r.id);
+    const pageData = await loadPageData(
+      sql,
+      orgId,
+      { deep: cfg.deepMonitors, raw: cfg.rawMonitors, incidents: cfg.incidents, unmeasuredDays: 30 },
+      log,
+    );
+    // a different item each request (golden-ratio stride through the list)
+    const rotate = (ids: readonly string[], url: (id: string) => string) => {
+      let i = 0;
+      return () => {
+        i = (i + Math.max(1, Math.round(ids.length * 0.618))) % ids.length;
+        return url(ids[i] as string);
+      };
+    };
+    const serverPageUrl = rotate(serverIds, (id) => `${api}/orgs/${orgId}/servers/${id}`);
+    const monitorPageUrl = rotate(pageData.deepMonitorIds, (id) => `${api}/orgs/${orgId}/monitors/${id}`);
+    const response30dUrl = rotate(
+      pageData.rawMonitorIds,
+      (id) => `${api}/orgs/${orgId}/monitors/${id}/response-times?range=30d`,
+    );
+    const response365dUrl = rotate(
+      pageData.deepMonitorIds,
+      (id) => `${api}/orgs/${orgId}/monitors/${id}/response-times?range=365d`,
+    );
+    const incidentUrl = rotate(pageData.incidentIds, (id) => `${api}/orgs/${orgId}/incidents/${id}`);
 
     // --- API ----------------------------------------------------------------------------------
     const pgss = cfg.pgss ? new StatementStats(sql) : undefined;
@@ -163,9 +218,21 @@ async function main(): Promise<void> {
       throw new Error("the overview does not show the loaded fleet");
 
     const levels: ApiLevel[] = [];
+    const shapes = await pageShapes(auth, {
+      monitor: monitorPageUrl(),
+      response30d: response30dUrl(),
+      response365d: response365dUrl(),
+      incident: incidentUrl(),
+    });
+    log(`page shapes: ${shapes}`);
     for (const [query, url] of [
       ["overview", () => overviewUrl],
       ["chart 30d", chartUrl],
+      ["server page", serverPageUrl],
+      ["monitor page", monitorPageUrl],
+      ["response times 30d", response30dUrl],
+      ["response times 365d", response365dUrl],
+      ["incident", incidentUrl],
     ] as const) {
       for (const c of cfg.concurrency) {
         await runRequests(cfg.warmup, c, () => fetchChecked(url(), auth));
@@ -184,7 +251,12 @@ async function main(): Promise<void> {
     }
 
     // --- browser ------------------------------------------------------------------------------
-    const loads = await measurePages(server.url, session, orgId);
+    const loads = await measurePages(server.url, session, orgId, {
+      servers: "/servers",
+      server: `/servers/detail?id=${serverIds[0]}`,
+      monitor: `/monitors/detail?id=${pageData.deepMonitorIds[0]}`,
+      incident: `/incidents/detail?id=${pageData.incidentIds[0]}`,
+    });
 
     // --- report -------------------------------------------------------------------------------
     const text = report({
@@ -198,6 +270,8 @@ async function main(): Promise<void> {
       loads,
       overviewBytes: sample.bytes,
       chartShape,
+      pageData,
+      shapes,
     });
     console.log(`\n${text}`);
   } finally {
@@ -372,6 +446,31 @@ async function fetchChecked(
   return { text, bytes: Number(res.headers.get("content-length") ?? text.length) };
 }
 
+/** One answer of each page query, summarised: proof the data is what the pages would show. */
+async function pageShapes(headers: Record<string, string>, urls: Record<string, string>): Promise<string> {
+  const get = async (url: string) => {
+    const r = await fetchChecked(url, headers);
+    return { body: JSON.parse(r.text) as Record<string, unknown>, bytes: r.bytes };
+  };
+  const monitor = await get(urls.monitor as string);
+  const m = monitor.body as {
+    uptime: { window: string; percent: number | null; up_results: number; down_results: number }[];
+    hourly: { maintenance_seconds: number[] };
+    daily: { maintenance_seconds: number[] };
+  };
+  const r30 = await get(urls.response30d as string);
+  const r365 = await get(urls.response365d as string);
+  const incident = await get(urls.incident as string);
+  const points = (b: Record<string, unknown>) => (b.points as unknown[]).length;
+  return [
+    `monitor page ${fmtInt(monitor.bytes)} B: uptime ${m.uptime.map((u) => `${u.window} ${u.percent}% of ${fmtInt(u.up_results + u.down_results)}`).join(", ")}; ` +
+      `${m.hourly.maintenance_seconds.filter((x) => x > 0).length} hourly / ${m.daily.maintenance_seconds.filter((x) => x > 0).length} daily bars in maintenance`,
+    `response times 30d: ${points(r30.body)} points (${fmtInt(r30.bytes)} B)`,
+    `365d: ${points(r365.body)} points, response times since ${String(r365.body.response_times_since)} (${fmtInt(r365.bytes)} B)`,
+    `incident: ${(incident.body.timeline as unknown[]).length} timeline entries (${fmtInt(incident.bytes)} B)`,
+  ].join("; ");
+}
+
 /** `count` requests over `concurrency` workers; latency of each from send to the body read. */
 async function runRequests(
   count: number,
@@ -409,7 +508,7 @@ interface BenchPage {
   waitForSelector(selector: string, options?: { timeout?: number }): Promise<unknown>;
   waitForFunction(fn: () => boolean): Promise<unknown>;
   waitForTimeout(ms: number): Promise<void>;
-  evaluate<T>(fn: () => T): Promise<T>;
+  evaluate<T, A>(fn: (arg: A) => T, arg: A): Promise<T>;
 }
 interface Playwright {
   chromium: {
@@ -433,8 +532,19 @@ async function playwright(): Promise<Playwright> {
   return mod.default ?? mod;
 }
 
-/** Installed before the page's own scripts: LCP entries and when the first server row appears. */
-function probe(): void {
+/** What shows a page has its content (the row, bar or timeline its API fills), per path. */
+const READY: Record<PageName, { selector: string; api: string }> = {
+  servers: { selector: 'ul[aria-label="Servers"] > li', api: "/orgs/[^/]+/servers$" },
+  server: {
+    selector: '[role="img"][aria-label^="All monitors over the last 72 hours"]',
+    api: "/orgs/[^/]+/servers/[^/]+$",
+  },
+  monitor: { selector: '[role="img"][aria-label^="Last 72 hours"]', api: "/orgs/[^/]+/monitors/[^/]+$" },
+  incident: { selector: "ol.relative > li", api: "/orgs/[^/]+/incidents/[^/]+$" },
+};
+
+/** Installed before the page's own scripts: LCP entries and when the page's content appears. */
+function probe(ready: Record<string, { selector: string }>): void {
   const w = window as unknown as { __bench: { lcp: { t: number; el: string }[]; rowsAt: number | null } };
   w.__bench = { lcp: [], rowsAt: null };
   new PerformanceObserver((list) => {
@@ -446,8 +556,17 @@ function probe(): void {
       });
     }
   }).observe({ type: "largest-contentful-paint", buffered: true });
+  const path = window.location.pathname.replace(/\/$/, "");
+  const page = path.endsWith("/servers/detail")
+    ? "server"
+    : path.endsWith("/monitors/detail")
+      ? "monitor"
+      : path.endsWith("/incidents/detail")
+        ? "incident"
+        : "servers";
+  const selector = ready[page]?.selector ?? 'ul[aria-label="Servers"] > li';
   const mo = new MutationObserver(() => {
-    if (w.__bench.rowsAt === null && document.querySelector('ul[aria-label="Servers"] > li')) {
+    if (w.__bench.rowsAt === null && document.querySelector(selector)) {
       // the frame that paints the rows
       requestAnimationFrame(() => {
         w.__bench.rowsAt = performance.now();
@@ -458,7 +577,12 @@ function probe(): void {
   mo.observe(document, { childList: true, subtree: true });
 }
 
-async function measurePages(baseUrl: string, session: unknown, orgId: string): Promise<PageLoad[]> {
+async function measurePages(
+  baseUrl: string,
+  session: unknown,
+  orgId: string,
+  paths: Record<PageName, string>,
+): Promise<PageLoad[]> {
   const { chromium } = await playwright();
   const loads: PageLoad[] = [];
   const seed = ({ session, orgId }: { session: unknown; orgId: string }) => {
@@ -476,7 +600,7 @@ async function measurePages(baseUrl: string, session: unknown, orgId: string): P
       viewport: { width: 1280, height: 900 },
     });
     await context.addInitScript(seed, { session, orgId });
-    await context.addInitScript(probe);
+    await context.addInitScript(probe, READY);
     const page = context.pages()[0] ?? (await context.newPage());
     return {
       page,
@@ -486,20 +610,20 @@ async function measurePages(baseUrl: string, session: unknown, orgId: string): P
       },
     };
   };
-  const one = async (page: BenchPage, kind: PageLoad["kind"]) => {
-    await page.goto(`${baseUrl}/servers`, { waitUntil: "commit" });
-    await page.waitForSelector('ul[aria-label="Servers"] > li', { timeout: 30_000 });
+  const one = async (page: BenchPage, kind: PageLoad["kind"], name: PageName) => {
+    await page.goto(`${baseUrl}${paths[name]}`, { waitUntil: "commit" });
+    await page.waitForSelector(READY[name].selector, { timeout: 30_000 });
     await page.waitForFunction(
       () => (window as unknown as { __bench: { rowsAt: number | null } }).__bench.rowsAt !== null,
     );
     await page.waitForTimeout(500); // later LCP candidates
-    const m = await page.evaluate(() => {
+    const m = await page.evaluate((apiPattern: string) => {
       const b = (window as unknown as { __bench: { lcp: { t: number; el: string }[]; rowsAt: number } })
         .__bench;
       const last = b.lcp[b.lcp.length - 1];
       const apiEntry = performance
         .getEntriesByType("resource")
-        .find((e) => /\/orgs\/[^/]+\/servers$/.test(new URL(e.name).pathname)) as
+        .find((e) => new RegExp(apiPattern).test(new URL(e.name).pathname)) as
         | PerformanceResourceTiming
         | undefined;
       const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
@@ -511,28 +635,30 @@ async function measurePages(baseUrl: string, session: unknown, orgId: string): P
         apiEnd: apiEntry?.responseEnd ?? Number.NaN,
         domContentLoaded: nav?.domContentLoadedEventEnd ?? Number.NaN,
       };
-    });
-    loads.push({ kind, ...m });
+    }, READY[name].api);
+    loads.push({ page: name, kind, ...m });
     log(
-      `${kind} load: LCP ${m.lcp.toFixed(0)} ms (${m.lcpElement}), rows ${m.rowsAt.toFixed(0)} ms, overview API ${m.apiStart.toFixed(0)}-${m.apiEnd.toFixed(0)} ms, DCL ${m.domContentLoaded.toFixed(0)} ms`,
+      `${name} ${kind} load: LCP ${m.lcp.toFixed(0)} ms (${m.lcpElement}), rows ${m.rowsAt.toFixed(0)} ms, overview API ${m.apiStart.toFixed(0)}-${m.apiEnd.toFixed(0)} ms, DCL ${m.domContentLoaded.toFixed(0)} ms`,
     );
   };
 
-  for (let i = 0; i < cfg.coldLoads; i++) {
+  for (const name of cfg.pages) {
+    for (let i = 0; i < cfg.coldLoads; i++) {
+      const b = await open();
+      try {
+        await one(b.page, "cold", name);
+      } finally {
+        await b.close();
+      }
+    }
     const b = await open();
     try {
-      await one(b.page, "cold");
+      await b.page.goto(`${baseUrl}${paths[name]}`);
+      await b.page.waitForSelector(READY[name].selector, { timeout: 30_000 });
+      for (let i = 0; i < cfg.pageLoads; i++) await one(b.page, "warm", name);
     } finally {
       await b.close();
     }
-  }
-  const b = await open();
-  try {
-    await b.page.goto(`${baseUrl}/servers`);
-    await b.page.waitForSelector('ul[aria-label="Servers"] > li', { timeout: 30_000 });
-    for (let i = 0; i < cfg.pageLoads; i++) await one(b.page, "warm");
-  } finally {
-    await b.close();
   }
   return loads;
 }
@@ -562,6 +688,8 @@ function report(r: {
   loads: PageLoad[];
   overviewBytes: number;
   chartShape: string;
+  pageData: PageData;
+  shapes: string;
 }): string {
   const api = table(
     [
@@ -592,23 +720,25 @@ function report(r: {
     ]),
   );
   const pageRows: string[][] = [];
-  for (const kind of ["cold", "warm"] as const) {
-    const ls = r.loads.filter((l) => l.kind === kind);
-    if (!ls.length) continue;
-    for (const [what, values] of [
-      ["LCP", ls.map((l) => l.lcp)],
-      ["first rows painted", ls.map((l) => l.rowsAt)],
-      ["overview API request start", ls.map((l) => l.apiStart)],
-      ["overview API response end", ls.map((l) => l.apiEnd)],
-      ["DOMContentLoaded", ls.map((l) => l.domContentLoaded)],
-    ] as const) {
-      pageRows.push([
-        `${kind} (${ls.length} loads)`,
-        what,
-        fmtMs(pct([...values], 0.5)),
-        fmtMs(pct([...values], 0.95)),
-        fmtMs(Math.max(...values)),
-      ]);
+  for (const name of cfg.pages) {
+    for (const kind of ["cold", "warm"] as const) {
+      const ls = r.loads.filter((l) => l.kind === kind && l.page === name);
+      if (!ls.length) continue;
+      for (const [what, values] of [
+        ["LCP", ls.map((l) => l.lcp)],
+        ["content painted", ls.map((l) => l.rowsAt)],
+        ["page API request start", ls.map((l) => l.apiStart)],
+        ["page API response end", ls.map((l) => l.apiEnd)],
+        ["DOMContentLoaded", ls.map((l) => l.domContentLoaded)],
+      ] as const) {
+        pageRows.push([
+          `${PAGE_TEXT[name]} ${kind} (${ls.length} loads)`,
+          what,
+          fmtMs(pct([...values], 0.5)),
+          fmtMs(pct([...values], 0.95)),
+          fmtMs(Math.max(...values)),
+        ]);
+      }
     }
   }
   const pages = table(["page loads", "ms after navigation start", "p50", "p95", "max"], pageRows);
@@ -616,12 +746,16 @@ function report(r: {
 
   const p95Of = (q: ApiLevel["query"]) =>
     Math.max(...r.levels.filter((l) => l.query === q).map((l) => l.lat.p95));
-  const allLcp = r.loads.map((l) => l.lcp);
-  const coldLcp = r.loads.filter((l) => l.kind === "cold").map((l) => l.lcp);
+  const queries = [...new Set(r.levels.map((l) => l.query))];
   const verdicts = [
-    `overview API p95 (worst level): ${verdict(p95Of("overview"), GOALS.overviewP95)} — goal < ${GOALS.overviewP95} ms`,
-    `30-day chart p95 (worst level): ${verdict(p95Of("chart 30d"), GOALS.chartP95)} — goal < ${GOALS.chartP95} ms`,
-    `overview page LCP p95 over all ${allLcp.length} loads: ${verdict(pct(allLcp, 0.95), GOALS.lcp)}; cold loads only: ${verdict(pct(coldLcp, 0.95), GOALS.lcp)} — goal < ${GOALS.lcp} ms`,
+    ...queries.map(
+      (q) => `${q} API p95 (worst level): ${verdict(p95Of(q), API_GOAL(q))} — goal < ${API_GOAL(q)} ms`,
+    ),
+    ...cfg.pages.map((name) => {
+      const all = r.loads.filter((l) => l.page === name).map((l) => l.lcp);
+      const cold = r.loads.filter((l) => l.page === name && l.kind === "cold").map((l) => l.lcp);
+      return `${PAGE_TEXT[name]} LCP p95 over all ${all.length} loads: ${verdict(pct(all, 0.95), GOALS.lcp)}; cold loads only: ${verdict(pct(cold, 0.95), GOALS.lcp)} — goal < ${GOALS.lcp} ms`;
+    }),
   ];
   const v = r.volume;
   const volumeLine =
@@ -629,7 +763,7 @@ function report(r: {
     `${fmtInt(v.rollups1h)} rows in metric_rollups_1h (${cfg.days} days × 24 h × every series, bucket-major), ` +
     `${fmtInt(v.rollups5m)} in _5m, ${fmtInt(v.rollups1m)} in _1m, ${fmtInt(v.samples)} raw samples (last hour, one a minute per series), ` +
     `${fmtInt(v.vitals)} fresh server_vitals rows; ${v.sizes}; load + refresh + vacuum took ${v.loadSeconds.toFixed(0)} s. ` +
-    `No incidents, no monitors.`;
+    pageDataLine(r.pageData);
   const lines = [
     api.text,
     "",
@@ -637,6 +771,7 @@ function report(r: {
     "",
     `LCP element(s): ${lcpElements}`,
     `data: ${volumeLine}`,
+    `answers: ${r.shapes}`,
     ...verdicts,
   ];
 
@@ -658,11 +793,15 @@ function report(r: {
         `${cfg.warmup} unmeasured then ${cfg.requests} measured requests per level; latency = send to body read. ` +
         `Overview: \`GET /v1/orgs/:org/servers\` (all ${v.servers} servers, ${fmtInt(r.overviewBytes)} B). ` +
         `Chart: \`GET /v1/orgs/:org/servers/:id/metrics?names=${CHART_NAMES}&range=30d\`, a different server each request (${r.chartShape} points). ` +
+        `Server page: \`GET …/servers/:id\` (its 3 monitors' 72-hour bars), a different server each request. ` +
+        `Monitor page: \`GET …/monitors/:id\` (uptime 24 h/7 d/30 d/365 d, 72 hourly and 90 daily bars with maintenance) of the ${r.pageData.deepMonitorIds.length} monitors with a year of rollups. ` +
+        `Response times: \`…/response-times?range=30d\` (raw results) of the ${r.pageData.rawMonitorIds.length} monitors with 30 days raw, \`?range=365d\` (hourly rollups) of the year-long ones. ` +
+        `Incident: \`GET …/incidents/:id\` with its timeline (3 notes). Answers seen: ${r.shapes}. ` +
         `custos-server's scheduler (rollup refresh every 30 s etc.) is on.`,
-      `- Page: \`/servers\` of the static dashboard served by custos-server, 1280×900, session put into localStorage before navigation; ` +
-        `${cfg.coldLoads} cold loads (a fresh profile each: empty HTTP cache) and ${cfg.pageLoads} warm loads (one profile, after one unmeasured load). ` +
-        `LCP: last \`largest-contentful-paint\` entry (buffered PerformanceObserver) 500 ms after the rows appeared; ` +
-        `first rows painted: the animation frame after the first row of \`ul[aria-label="Servers"]\` entered the DOM. LCP element(s): ${lcpElements}.`,
+      `- Pages: ${cfg.pages.map((n) => `${PAGE_TEXT[n]}`).join(", ")} of the static dashboard served by custos-server, 1280×900, session put into localStorage before navigation; ` +
+        `${cfg.coldLoads} cold loads (a fresh profile each: empty HTTP cache) and ${cfg.pageLoads} warm loads (one profile, after one unmeasured load) per page. ` +
+        `LCP: last \`largest-contentful-paint\` entry (buffered PerformanceObserver) 500 ms after the content appeared; ` +
+        `content painted: the animation frame after the page's first content element (${cfg.pages.map((n) => `\`${READY[n].selector}\``).join(", ")}) entered the DOM. LCP element(s): ${lcpElements}.`,
       "",
       api.markdown,
       "",
@@ -693,6 +832,23 @@ function report(r: {
     );
   }
   return lines.join("\n");
+}
+
+const PAGE_TEXT: Record<PageName, string> = {
+  servers: "`/servers` (overview)",
+  server: "`/servers/detail` (a server)",
+  monitor: "`/monitors/detail` (a monitor with a year of data)",
+  incident: "`/incidents/detail` (an incident and its timeline)",
+};
+
+function pageDataLine(p: PageData): string {
+  return (
+    `Monitors: ${fmtInt(p.monitors)} (3 per server), ${fmtInt(p.checkRollups)} rows in check_rollups_1h ` +
+    `(72 hours for every monitor, 365 days with response times for ${p.deepMonitorIds.length}, the oldest 30 of those days without: counted before the latency rollup), ` +
+    `${fmtInt(p.checkResults)} raw check results (30 days, one a minute, for ${p.rawMonitorIds.length} monitors), ` +
+    `${p.maintenanceWindows} organization-wide maintenance windows, ${fmtInt(p.incidentIds.length)} resolved incidents with ${fmtInt(p.incidentNotes)} notes; ` +
+    `${p.sizes}; loaded in ${p.seconds.toFixed(0)} s.`
+  );
 }
 
 function appendFileSyncSafe(file: string, text: string): void {
