@@ -8,6 +8,7 @@ import { Button, buttonClass } from "@/components/ui/button.tsx";
 import { Card, CardHeader, PageHeader } from "@/components/ui/card.tsx";
 import { TextField } from "@/components/ui/field.tsx";
 import { EmptyState, itemFallback, MutationNote } from "@/components/ui/states.tsx";
+import { OutageLog } from "@/features/outages/outage-log.tsx";
 import { ApiError } from "@/lib/api.ts";
 import type { BarStatus, MonitorDetail, ServerDetail } from "@/lib/contract.ts";
 import { formatAgo, formatDateTime, formatDuration, formatPercent } from "@/lib/format.ts";
@@ -335,6 +336,14 @@ export function ServerDetailView() {
           actions={<CheckHistoryExport serverId={server.id} />}
         />
         <Monitors detail={detail} />
+      </Card>
+
+      <Card className="mt-6">
+        <CardHeader
+          title="Outages"
+          description="This server's outage log: internet outages and reboots, with start, end and duration."
+        />
+        <OutageLog serverId={server.id} />
       </Card>
 
       <MonitorConfigSection serverId={server.id} />
