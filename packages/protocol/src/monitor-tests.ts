@@ -85,7 +85,8 @@ export type MonitorTestOutcome = z.output<typeof MonitorTestOutcome>;
 export const MonitorTestRun = z.object({
   id: z.string(),
   server_id: z.string(),
-  monitor: CentralMonitor,
+  /** The monitor as it was asked for (validated then; a plugin's schema may have changed since). */
+  monitor: z.record(z.string(), z.unknown()),
   status: MonitorTestStatus,
   /** The agent's outcome (done, failed) or why there is none (expired). */
   result: MonitorTestOutcome.nullable(),
