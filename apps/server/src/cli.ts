@@ -3,7 +3,13 @@ import { AppError } from "@custos/backend";
 import { MigrationError } from "@custos/db";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { ZodError } from "zod";
-import { createKeyCommand, createOrgCommand, resetPasswordCommand } from "./commands/admin.ts";
+import {
+  createKeyCommand,
+  createOrgCommand,
+  plansCommand,
+  resetPasswordCommand,
+  setPlanCommand,
+} from "./commands/admin.ts";
 import { startCommand } from "./commands/start.ts";
 import { EnvError } from "./env.ts";
 
@@ -53,6 +59,17 @@ admin
   .requiredOption("--email <email>", "the user's email")
   .option("--password-stdin", "read the new password from standard input instead of printing a link")
   .action(resetPasswordCommand);
+admin
+  .command("set-plan")
+  .description("put an organization on a plan (docs/plans.md); nothing is deleted by a downgrade")
+  .requiredOption("--org <id or name>", "organization id, or its exact name")
+  .requiredOption("--plan <plan id>", "a plan id from `custos-server admin plans`")
+  .action(setPlanCommand);
+admin
+  .command("plans")
+  .description("list the plans and their limits")
+  .option("--json", "print JSON instead of a table")
+  .action(plansCommand);
 
 function positiveInt(value: string, flag: string): number {
   const n = Number(value);

@@ -1,6 +1,13 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { AppError, createApiKey, createOrganization } from "@custos/backend";
+import {
+  AppError,
+  createApiKey,
+  createOrganization,
+  listPlans,
+  readPlanUsage,
+  setOrganizationPlan,
+} from "@custos/backend";
 import { loadMigrations, migrate, migrationsDir } from "@custos/db";
 import postgres from "postgres";
 import {
@@ -80,6 +87,116 @@ export async function createKeyCommand(options: {
   process.stderr.write(
     `API key ${key.prefix}… (${key.scope}) created. It is shown only now; store it safely.\n`,
   );
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `admin set-plan --org <id or exact name> --plan <plan id>`: puts an organization on a plan
+ * (docs/plans.md). Nothing is deleted: usage above the new limits stays and keeps working, and
+ * the command says which limits it exceeds. An unknown or ambiguous organization, or an unknown
+ * plan, is named.
+ */
+export async function setPlanCommand(options: { org: string; plan: string }) {
+  const org = options.org.trim();
+  const planId = options.plan.trim();
+  if (!org)
+    throw new AppError("VALIDATION", "--org: give an organization id or its exact name", { field: "org" });
+  if (!/^[a-z][a-z0-9_-]{0,39}$/.test(planId)) {
+    throw new AppError(
+      "VALIDATION",
+      `--plan: "${options.plan}" is not a plan id (see \`custos-server admin plans\`)`,
+      {
+        field: "plan",
+      },
+    );
+  }
+  const result = await withDatabase(async (sql) => {
+    const matches = await sql<{ id: string; name: string }[]>`
+      select id, name from public.organizations
+      where ${UUID.test(org) ? sql`id = ${org}::uuid` : sql`name = ${org}`}
+      order by created_at limit 3`;
+    if (matches.length === 0)
+      throw new AppError("NOT_FOUND", `--org: no organization with the id or name "${org}"`, {
+        field: "org",
+      });
+    if (matches.length > 1) {
+      throw new AppError(
+        "CONFLICT",
+        `--org: ${matches.length === 3 ? "several" : "two"} organizations are named "${org}" (${matches.map((m) => m.id).join(", ")}): give the id`,
+        { field: "org" },
+      );
+    }
+    const target = matches[0] as { id: string; name: string };
+    const [plan] = await sql`select id from public.plans where id = ${planId}`;
+    if (!plan) {
+      const known = (await listPlans({ ctx: { sql } })).map((p) => p.id).join(", ");
+      throw new AppError("NOT_FOUND", `--plan: no plan "${planId}" (plans: ${known})`, { field: "plan" });
+    }
+    const set = await setOrganizationPlan({ ctx: { sql }, input: { org_id: target.id, plan_id: planId } });
+    return { set, usage: await readPlanUsage(sql, target.id) };
+  });
+  const { set, usage } = result;
+  process.stdout.write(
+    set.changed
+      ? `${set.org_name} (${set.org_id}): plan ${set.previous_plan_id} -> ${set.plan_id}\n`
+      : `${set.org_name} (${set.org_id}) is already on plan ${set.plan_id}\n`,
+  );
+  const over = [usage.servers, usage.members, usage.probes, ...usage.channels].filter(
+    (l) => l.state === "over_limit",
+  );
+  for (const limit of over) {
+    process.stderr.write(
+      `over ${limit.field}: ${limit.used} in use, the plan allows ${limit.limit}; nothing is deleted, new ones are refused until usage is under it\n`,
+    );
+  }
+}
+
+/** `admin plans`: every plan with its limits ("-" = no limit) and how many organizations use it. */
+export async function plansCommand(options: { json?: boolean }) {
+  const plans = await withDatabase((sql) => listPlans({ ctx: { sql } }));
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(plans, null, 2)}\n`);
+    return;
+  }
+  const limit = (n: number | null) => (n === null ? "-" : String(n));
+  const rows = [
+    [
+      "ID",
+      "NAME",
+      "DEFAULT",
+      "SERVERS",
+      "MEMBERS",
+      "PROBES",
+      "CHANNELS",
+      "RETENTION raw/1m/5m/1h (days)",
+      "ORGS",
+    ],
+    ...plans.map((p) => [
+      p.id,
+      p.name,
+      p.is_default ? "yes" : "",
+      limit(p.max_servers),
+      limit(p.max_members),
+      limit(p.max_probes),
+      Object.keys(p.channel_limits).length === 0
+        ? "-"
+        : Object.entries(p.channel_limits)
+            .map(([kind, n]) => `${kind}:${n}`)
+            .join(","),
+      `${p.retention_raw_days}/${p.retention_1m_days}/${p.retention_5m_days}/${p.retention_1h_days}`,
+      String(p.organizations),
+    ]),
+  ];
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  for (const row of rows) {
+    process.stdout.write(
+      `${row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd()}\n`,
+    );
+  }
 }
 
 /**

@@ -204,6 +204,7 @@ export function dashboardExamples(ids: Record<string, string>): Record<RouteName
     getOrg: {},
     updateSettings: { body: { name: "Renamed", raw_retention_days: 30, flap_threshold: 5 } },
     summary: {},
+    plan: {},
     servers: { query: { q: "fuzz", status: "up" } },
     server: {},
     updateServer: {
