@@ -25,6 +25,40 @@ const sample = (i: number) => JSON.stringify({ ts: 1_700_000_000_000 + i, name: 
 const values = (payloads: string[]) => payloads.map((p) => (JSON.parse(p) as { value: number }).value);
 
 describe("outbox", () => {
+  it("upgrades a state database of the previous schema: buffered rows and batches kept, events accepted", () => {
+    const { path, store } = tempStore();
+    // the outbox as schema 4 left it: the kind check without 'events'
+    store.db.exec(`
+      drop table outbox;
+      create table outbox (
+        seq integer primary key autoincrement,
+        kind text not null check (kind in ('metrics', 'checks', 'alerts')),
+        payload text not null, enqueued_at integer not null, bytes integer not null, batch_id text);
+      pragma user_version = 4;`);
+    store.outbox.enqueue("metrics", [sample(1), sample(2)], 1);
+    const formed = store.outbox.nextBatch("metrics", 2);
+    expect(() => store.outbox.enqueue("events", ['{"id":"x"}'], 3)).toThrow(/CHECK/);
+    store.close();
+    stores.splice(stores.indexOf(store), 1);
+
+    const upgraded = openStore(path);
+    stores.push(upgraded);
+    // the batch formed before keeps its id and rows: a resend is still a replay
+    expect(upgraded.outbox.nextBatch("metrics", 4)).toEqual(formed);
+    upgraded.outbox.enqueue("events", ['{"id":"x"}'], 5);
+    expect(upgraded.outbox.depth().items).toEqual({ metrics: 2, checks: 0, alerts: 0, events: 1 });
+  });
+
+  it("never drops events by the caps, only once older than the backend's 7-day window", () => {
+    const { store } = tempStore({ maxAgeMs: 1_000, maxBytes: 10 });
+    store.outbox.enqueue("events", ['{"id":"a"}'], 0);
+    store.outbox.enqueue("metrics", [sample(1)], 0);
+    store.outbox.enforceCaps(60_000);
+    expect(store.outbox.depth().items).toMatchObject({ events: 1, metrics: 0 });
+    store.outbox.enforceCaps(7 * 86_400_000);
+    expect(store.outbox.depth().items.events).toBe(0);
+  });
+
   it("uses WAL with synchronous=NORMAL", () => {
     const { store } = tempStore();
     expect(store.db.pragma("journal_mode", { simple: true })).toBe("wal");
