@@ -30,6 +30,17 @@ CREATE INDEX ack_links_expires_at_idx ON private.ack_links USING btree (expires_
 CREATE INDEX ack_links_incident_id_idx ON private.ack_links USING btree (incident_id);
 CREATE INDEX ack_links_outbox_id_idx ON private.ack_links USING btree (outbox_id);
 
+create table private.billing_events (
+  event_id text not null,
+  org_id uuid not null,
+  plan_id text not null,
+  previous_plan_id text,
+  received_at timestamp with time zone not null default now(),
+  constraint billing_events_event_id_check CHECK (((length(event_id) >= 1) AND (length(event_id) <= 200))),
+  constraint billing_events_pkey PRIMARY KEY (event_id)
+);
+CREATE INDEX billing_events_org_idx ON private.billing_events USING btree (org_id, received_at DESC);
+
 create table private.check_rollup_backlog (
   monitor_id uuid not null,
   org_id uuid not null,

@@ -81,6 +81,9 @@ export async function startCustosServer(env: Env, log: Logger): Promise<RunningS
       apiKeyCacheMs: env.CUSTOS_API_KEY_CACHE_SECONDS * 1000,
       ...(env.CUSTOS_PUBLIC_URL ? { dashboardUrl: env.CUSTOS_PUBLIC_URL } : {}),
       ...(env.CUSTOS_CRON_SECRET ? { cronSecret: env.CUSTOS_CRON_SECRET } : {}),
+      ...(env.CUSTOS_BILLING_WEBHOOK_SECRET
+        ? { billingWebhookSecret: env.CUSTOS_BILLING_WEBHOOK_SECRET }
+        : {}),
     },
   });
   const auth = createAuthContext({

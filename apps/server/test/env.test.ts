@@ -13,6 +13,7 @@ describe("the variables custos-server shares with the Supabase function", () => 
   it("are all read", () => {
     const env = readEnv({
       CUSTOS_CRON_SECRET: "a-cron-secret-of-24-chars",
+      CUSTOS_BILLING_WEBHOOK_SECRET: "a-billing-secret-of-24-chars",
       CUSTOS_RESEND_API_KEY: "re_key",
       CUSTOS_PUBLIC_URL: "https://custos.example.org/",
     });

@@ -14,6 +14,7 @@ import { deliver } from "./notify/index.ts";
 import type { NotifierEnv } from "./notify/types.ts";
 import { ackRoutes } from "./routes/ack.ts";
 import { agentRoutes } from "./routes/agent.ts";
+import { billingRoutes } from "./routes/billing.ts";
 import { cronRoutes } from "./routes/cron.ts";
 import { dashboardRoutes } from "./routes/dashboard/index.ts";
 import { DASHBOARD_MOUNT } from "./routes/dashboard/route.ts";
@@ -93,6 +94,7 @@ export function createApp(options: CreateAppOptions | { ctx: Ctx }) {
   app.route("/agent", agentRoutes(ctx));
   app.route("/ack", ackRoutes(ctx));
   app.route("/cron", cronRoutes(ctx));
+  app.route("/billing", billingRoutes(ctx));
   app.route(DASHBOARD_MOUNT, dashboardRoutes(ctx));
 
   app.notFound((c) =>

@@ -43,6 +43,8 @@ export interface BackendConfig {
   agentUrl?: string;
   /** Shared secret of the cron tick (pg_cron calls it in the cloud); the route is off without it. */
   cronSecret?: string;
+  /** HMAC key of the billing hook (POST /billing/webhook); the route answers 404 without it. */
+  billingWebhookSecret?: string;
   /**
    * custos-server: when this process' scheduler started (epoch ms). No job counts as stale for a
    * grace after it (jobs/staleness.ts). Absent in the cloud, where an isolate's start is not the

@@ -17,6 +17,11 @@ export const BackendEnv = z.object({
   CUSTOS_API_KEY_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(10),
   /** Protects /api/cron/* (pg_cron + pg_net send it from Vault); cron routes are off without it. */
   CUSTOS_CRON_SECRET: z.string().min(24, "use at least 24 characters").optional(),
+  /**
+   * Signs the billing hook (POST /api/billing/webhook: HMAC-SHA256, docs/plans.md); the route
+   * answers 404 without it. At least 24 characters.
+   */
+  CUSTOS_BILLING_WEBHOOK_SECRET: z.string().min(24, "use at least 24 characters").optional(),
   /** Email through Resend's HTTP API (the only way out of an Edge Function: no SMTP ports there). */
   CUSTOS_RESEND_API_KEY: z.string().min(1).optional(),
   CUSTOS_EMAIL_FROM: z.string().min(3).default(DEFAULT_EMAIL_FROM),

@@ -19,6 +19,7 @@ const Env = z.object({
   CUSTOS_AGENT_RATE_LIMIT: shared.CUSTOS_AGENT_RATE_LIMIT,
   CUSTOS_API_KEY_CACHE_SECONDS: shared.CUSTOS_API_KEY_CACHE_SECONDS,
   CUSTOS_CRON_SECRET: shared.CUSTOS_CRON_SECRET,
+  CUSTOS_BILLING_WEBHOOK_SECRET: shared.CUSTOS_BILLING_WEBHOOK_SECRET,
   CUSTOS_RESEND_API_KEY: shared.CUSTOS_RESEND_API_KEY,
   CUSTOS_EMAIL_FROM: shared.CUSTOS_EMAIL_FROM,
   CUSTOS_PUBLIC_URL: shared.CUSTOS_PUBLIC_URL,
@@ -68,6 +69,7 @@ export interface FunctionEnv {
   /** SUPABASE_URL: where agents reach this function (the install command's `--url`). */
   agentUrl?: string;
   cronSecret?: string;
+  billingWebhookSecret?: string;
   resendApiKey?: string;
   emailFrom: string;
   publicUrl?: string;
@@ -116,6 +118,7 @@ export function readEnv(source: Record<string, string | undefined>): FunctionEnv
       : {}),
     ...(jwtSecret ? { jwtSecret } : {}),
     ...(env.CUSTOS_CRON_SECRET ? { cronSecret: env.CUSTOS_CRON_SECRET } : {}),
+    ...(env.CUSTOS_BILLING_WEBHOOK_SECRET ? { billingWebhookSecret: env.CUSTOS_BILLING_WEBHOOK_SECRET } : {}),
     ...(env.CUSTOS_RESEND_API_KEY ? { resendApiKey: env.CUSTOS_RESEND_API_KEY } : {}),
     ...(env.CUSTOS_PUBLIC_URL ? { publicUrl: env.CUSTOS_PUBLIC_URL } : {}),
   };

@@ -56,6 +56,7 @@ const app = createApp({
     // with 10 a tick 5 s late would count as a backend outage and restart every server's timeout
     sweepIntervalSeconds: 15,
     ...(env.cronSecret ? { cronSecret: env.cronSecret } : {}),
+    ...(env.billingWebhookSecret ? { billingWebhookSecret: env.billingWebhookSecret } : {}),
     ...(env.publicUrl ? { dashboardUrl: env.publicUrl } : {}),
     // agents reach the API at the project URL, not where the dashboard is hosted
     ...(env.agentUrl ? { agentUrl: env.agentUrl } : {}),

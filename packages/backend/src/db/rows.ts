@@ -460,6 +460,15 @@ export interface AckLinksRow {
   expires_at: Date;
 }
 
+/** private.billing_events (table) */
+export interface BillingEventsRow {
+  event_id: string;
+  org_id: string;
+  plan_id: string;
+  previous_plan_id: string | null;
+  received_at: Date;
+}
+
 /** private.check_rollup_backlog (table) */
 export interface CheckRollupBacklogRow {
   monitor_id: string;
