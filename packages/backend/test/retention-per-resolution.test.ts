@@ -234,6 +234,23 @@ describe("retention per resolution", () => {
     expect(await Promise.all(TABLES.map((t) => left(t.table)))).toEqual(snapshot);
   });
 
+  it("two maintenance runs at once (scheduler and a manual call) delete each expired row once and agree on the state", async () => {
+    const o = await org("twice", "free");
+    for (const t of TABLES) {
+      await put(t.table, o, "6 days", 1);
+      await put(t.table, o, "8 days", 2);
+    }
+    const [a, b] = await Promise.all([maintain(), maintain()]);
+    expect((a?.partitions.deleted_rows ?? 0) + (b?.partitions.deleted_rows ?? 0)).toBe(2);
+    expect((a?.rollups.deleted_rows ?? 0) + (b?.rollups.deleted_rows ?? 0)).toBe(4);
+    for (const t of TABLES)
+      expect({ table: t.table, left: await left(t.table) }).toEqual({ table: t.table, left: { twice: [1] } });
+    const [state] = await h.sql<{ runs: number; applied: number }[]>`
+      select (select count(*)::int from private.retention_runs) as runs,
+             (select count(*)::int from private.retention_applied where org_id = ${o.id}) as applied`;
+    expect(state).toEqual({ runs: 6, applied: 6 });
+  });
+
   it("deletes a late row (an agent's replayed buffer) written past a Free cutoff after the previous run", async () => {
     const o = await org("late", "free");
     await maintain();

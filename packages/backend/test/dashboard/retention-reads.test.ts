@@ -1,6 +1,6 @@
 import { MetricRange, MetricsResponse, ProbeItem, ResponseTimes } from "@custos/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { maintainPartitions, maintainRollups } from "../../src/index.ts";
+import { asCaller, maintainPartitions, maintainRollups } from "../../src/index.ts";
 import { RANGE_TIERS } from "../../src/metrics/series.ts";
 import { type Dashboard, expectContract, setupDashboard } from "./helpers.ts";
 
@@ -100,6 +100,27 @@ describe("response times where raw results are past the plan's retention", () =>
     await latencyHour(id, old, 300, 3, 50, 150);
     await rawResult(id, new Date(old.getTime() + 60_000), 80);
     expect((await responseTimes(id, "30d")).points).toEqual([[old.getTime(), 80, 80, 80]]);
+  });
+});
+
+describe("private.raw_retention_days as a caller", () => {
+  it("answers for the caller's organization and null for another organization, a missing one or a malformed id", async () => {
+    const [missing] = await d.sql<{ id: string }[]>`select gen_random_uuid() as id`;
+    const days = await asCaller(d.sql, { sub: d.users.viewer.id, role: "authenticated" }, async (tx) => {
+      const [row] = await tx<{ own: number | null; other: number | null; missing: number | null }[]>`
+        select private.raw_retention_days(${d.orgA}) as own, private.raw_retention_days(${d.orgB}) as other,
+               private.raw_retention_days(${missing?.id}) as missing`;
+      return row;
+    });
+    expect(days).toEqual({ own: 90, other: null, missing: null });
+    await expect(
+      d.sql`select private.raw_retention_days(${"1; drop table public.plans"})`,
+    ).rejects.toMatchObject({
+      code: "22P02",
+    });
+    const [anon] = await d.sql`
+      select has_function_privilege('anon', 'private.raw_retention_days(uuid)', 'execute') as may`;
+    expect(anon?.may).toBe(false);
   });
 });
 
