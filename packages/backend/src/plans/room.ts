@@ -34,6 +34,15 @@ export async function requireRoomForServer(
   orgId: string,
   identity: string,
 ): Promise<void> {
+  // the common cases take no lock: an agent restarting (its machine is known) and a plan without
+  // a server limit (custos-server). Every agent of a fleet re-registers after a restart, and
+  // serializing those on the organization's lock would only queue them.
+  const [first] = await tx<{ max_servers: number | null; known: boolean }[]>`
+    select p.max_servers,
+           exists (select 1 from public.servers s where s.org_id = o.id and s.identity_key = ${identity}) as known
+    from public.organizations o join public.plans p on p.id = o.plan_id
+    where o.id = ${orgId}`;
+  if (first && (first.known || first.max_servers === null)) return;
   const plan = await lockOrganizationPlan(tx, orgId);
   if (plan.max_servers === null) return;
   const [state] = await tx<{ known: boolean; servers: number }[]>`
