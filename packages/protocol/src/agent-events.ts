@@ -73,7 +73,9 @@ export const AgentEvent = z
     data: AgentEventData.optional(),
   })
   .superRefine((event, context) => {
-    if (event.started_at && event.ended_at && event.ended_at.getTime() < event.started_at.getTime())
+    // zod runs this even when a field failed (then it holds the raw input, not a Date)
+    const { started_at: start, ended_at: end } = event as { started_at?: unknown; ended_at?: unknown };
+    if (start instanceof Date && end instanceof Date && end.getTime() < start.getTime())
       context.addIssue({ code: "custom", path: ["ended_at"], message: "must not be before started_at" });
   });
 export type AgentEvent = z.infer<typeof AgentEvent>;

@@ -193,6 +193,7 @@ describe("agent routes under hostile input", () => {
     "metrics",
     "checks",
     "alerts",
+    "events",
     "push",
     "config",
     "config/report",

@@ -229,6 +229,21 @@ export function dashboardExamples(ids: Record<string, string>): Record<RouteName
     exportIncidents: { query: { from: iso(soon - 7 * 86_400_000), to: iso(soon), format: "csv" } },
     exportChecks: { query: { from: iso(soon - 2 * 86_400_000), to: iso(soon), format: "json" } },
     exportMetrics: { query: { names: "cpu.percent,load.1", range: "24h", format: "csv" } },
+    orgEvents: {
+      query: { kind: "outage_ended", from: iso(soon - 7 * 86_400_000), to: iso(soon), limit: "20" },
+    },
+    serverEvents: {
+      query: { limit: "20", before: iso(soon), before_id: "00000000-0000-4000-8000-000000000000" },
+    },
+    exportEvents: {
+      query: {
+        from: iso(soon - 7 * 86_400_000),
+        to: iso(soon),
+        format: "csv",
+        kind: "reboot",
+        server_id: ids.server_id as string,
+      },
+    },
     apiKeys: {},
     createApiKey: { body: { name: "ci", scope: "read" } },
     revokeApiKey: {},
@@ -384,6 +399,24 @@ export function agentExamples(serverId: string): Record<string, Json> {
         },
       ],
     },
+    // the outage log (decision 0044)
+    events: {
+      server_id: serverId,
+      batch_id: batch(),
+      events: [
+        {
+          id: randomUUID(),
+          kind: "outage_ended",
+          monitor: "internet",
+          occurred_at: now,
+          started_at: new Date(Date.now() - 95_000).toISOString(),
+          ended_at: now,
+          duration_ms: 95_000,
+          message: "internet outage: 1m 35s",
+          data: { targets: ["1.1.1.1", "8.8.8.8"] },
+        },
+      ],
+    },
     // the combined push (decision 0036): every part, metrics in the compact encoding
     push: {
       v: 1,
@@ -397,6 +430,22 @@ export function agentExamples(serverId: string): Record<string, Json> {
         batch_id: batch(),
         series: [["cpu.percent"], ["disk.used_percent", { mount: "/" }]],
         at: [{ t: Date.now(), s: 0, v: [3.5, 41] }],
+      },
+      events: {
+        batch_id: batch(),
+        events: [
+          {
+            id: randomUUID(),
+            kind: "reboot",
+            monitor: "system",
+            occurred_at: Date.now(),
+            started_at: Date.now() - 70_000,
+            ended_at: Date.now(),
+            duration_ms: 70_000,
+            message: "rebooted",
+            data: { boot_id: "b2", uptime_seconds: 12 },
+          },
+        ],
       },
     },
     config: { server_id: serverId },

@@ -132,6 +132,12 @@ describe("POST /agent/events", () => {
       }),
       "events.0.ended_at",
     ],
+    // found by the contract fuzzer: the object's own check once ran on the raw number (a 500)
+    [
+      "an end time beyond what a date holds",
+      (b: Record<string, unknown>) => ({ ...b, events: [{ ...valid(), ended_at: 9223372036854776000 }] }),
+      "events.0.ended_at",
+    ],
     [
       "a negative duration",
       (b: Record<string, unknown>) => ({ ...b, events: [{ ...valid(), duration_ms: -1 }] }),
