@@ -135,6 +135,11 @@ export async function requireRetentionWithinPlan(
 ): Promise<void> {
   const plan = await lockOrganizationPlan(tx, orgId);
   if (rawRetentionDays <= plan.retention_raw_days) return;
+  // the value it already has (a client sending every setting back after a downgrade) is no change:
+  // the effective retention stays the plan's either way
+  const [current] = await tx<{ raw_retention_days: number }[]>`
+    select raw_retention_days from public.organizations where id = ${orgId}`;
+  if (current?.raw_retention_days === rawRetentionDays) return;
   throw new AppError(
     "PLAN_LIMIT",
     `the ${plan.name} plan keeps raw samples at most ${plan.retention_raw_days} days: choose ${plan.retention_raw_days} or fewer, or change the plan`,

@@ -224,6 +224,12 @@ describe("retention", () => {
     );
     const [row] = await d.sql`select raw_retention_days from organizations where id = ${d.orgA}`;
     expect(row?.raw_retention_days).toBe(90);
+    // sending back the value it already has (above the plan since the downgrade) is no change
+    const same = await d.api("PATCH", `/orgs/${d.orgA}/settings`, {
+      as: d.users.admin,
+      body: { name: "Org A", raw_retention_days: 90 },
+    });
+    expect(same.status).toBe(200);
     const ok = await d.api("PATCH", `/orgs/${d.orgA}/settings`, {
       as: d.users.admin,
       body: { raw_retention_days: 7 },
