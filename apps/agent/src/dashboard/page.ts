@@ -123,7 +123,7 @@ export function renderPage(status: AgentStatus, store: Store, now: number): stri
 <tr><td>backend</td><td>${backend}</td></tr>
 <tr><td>last push</td><td>${ago(status.last_push_at, now)}</td></tr>
 <tr><td>last heartbeat</td><td>${ago(status.last_heartbeat_at, now)}</td></tr>
-<tr><td>buffered</td><td>${b.pending_samples} samples, ${b.pending_checks} check results, ${b.pending_alert_reports} alert reports (${h(
+<tr><td>buffered</td><td>${b.pending_samples} samples, ${b.pending_checks} check results, ${b.pending_alert_reports} alert reports, ${b.pending_events} events (${h(
     (b.bytes / 1e6).toFixed(2),
   )} MB)</td></tr>
 <tr><td>oldest buffered</td><td>${b.oldest_age_seconds === null ? "—" : h(formatDuration(b.oldest_age_seconds * 1000))}</td></tr>

@@ -17,6 +17,8 @@ export interface AgentStatus {
     pending_samples: number;
     pending_checks: number;
     pending_alert_reports: number;
+    /** Outage-log events (decision 0044) waiting for the backend. */
+    pending_events: number;
     bytes: number;
     oldest_enqueued_at: string | null;
     oldest_age_seconds: number | null;
@@ -115,6 +117,7 @@ export function readStatus(store: Store, options: { serverName?: string; now?: n
       pending_samples: depth.items.metrics,
       pending_checks: depth.items.checks,
       pending_alert_reports: depth.items.alerts,
+      pending_events: depth.items.events,
       bytes: depth.bytes,
       oldest_enqueued_at: iso(depth.oldestEnqueuedAt),
       oldest_age_seconds:
