@@ -295,6 +295,11 @@ export const MonitorDetail = z.object({
   last_latency_ms: z.number().nullable(),
   /** 72 hourly bars, oldest first, aligned with ServerDetail.status_bar. */
   bars: z.array(BarStatus),
+  /**
+   * Seconds of each of those bars inside a maintenance window of the monitor, its server or the
+   * organization (merged, up to now; 0: none), as on the monitor page (StatusBars).
+   */
+  maintenance_seconds: z.array(z.number().int().min(0)),
   /** (ok + degraded) / (ok + degraded + down) over those 72 h, in percent; null without results. */
   uptime_percent: z.number().nullable(),
 });

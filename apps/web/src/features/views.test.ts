@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { MetricsResponse, MonitorDetail, PublicStatusPage } from "@/lib/contract.ts";
 import { describeEntry } from "./incidents/detail.tsx";
 import { buildChart } from "./servers/charts.tsx";
-import { barsToBlocks, worstBars } from "./servers/detail.tsx";
+import { barsToBlocks, sharedMaintenance, worstBars } from "./servers/detail.tsx";
 import { SECTIONS } from "./servers/sections.ts";
 import { dayBlocks } from "./status/public-status.tsx";
 
@@ -86,6 +86,17 @@ describe("status bars", () => {
     const blocks = barsToBlocks(["ok", "down"], "2026-11-22T10:00:00Z", 3600);
     expect(blocks.map((b) => b.state)).toEqual(["ok", "down"]);
     expect(blocks[1]?.tooltip).toMatch(/11.*down$/);
+  });
+  it("draws an hour with time in maintenance as maintenance, the overall bar only where all monitors share it", () => {
+    const blocks = barsToBlocks(["ok", "down", "none"], "2026-11-22T10:00:00Z", 3600, [0, 1800, 3600]);
+    expect(blocks.map((b) => b.state)).toEqual(["ok", "maintenance", "maintenance"]);
+    expect(blocks[1]?.tooltip).toMatch(/: maintenance \(30 min\), down$/);
+    expect(blocks[2]?.tooltip).toMatch(/: maintenance \(whole hour\), no data$/);
+    const withMaintenance = (maintenance_seconds: number[]) => ({ maintenance_seconds }) as MonitorDetail;
+    expect(sharedMaintenance([withMaintenance([0, 600, 3600]), withMaintenance([60, 0, 1200])], 3)).toEqual([
+      0, 0, 1200,
+    ]);
+    expect(sharedMaintenance([], 2)).toEqual([0, 0]);
   });
   it("labels the public page's days with their uptime", () => {
     const page = { days: { from: "2026-11-20", count: 2 } } as PublicStatusPage;

@@ -6,6 +6,7 @@ import type { CallerClaims } from "../db/as-caller.ts";
 import type { MetricSeriesRow, MonitorsRow, ServerVitalsRow } from "../db/rows.ts";
 import { parseInput } from "../http/body.ts";
 import { selectIncidents } from "../incidents/view.ts";
+import { hourlyMaintenanceSeconds } from "../monitors/maintenance.ts";
 import { inOrg, iso, isoOrNull } from "../orgs/access.ts";
 import { readServer, toServerInfo } from "./view.ts";
 
@@ -16,7 +17,8 @@ export const BAR_HOURS = 72;
 
 /**
  * A server's page: its fields, latest values, monitors with their last result and a 72-hour
- * status bar (hourly check rollups, plus the raw results newer than the rollup's watermark),
+ * status bar (hourly check rollups, plus the raw results newer than the rollup's watermark, and
+ * each hour's seconds in maintenance),
  * open incidents, and the metric series it has.
  */
 export async function getServerDetail({
@@ -68,6 +70,12 @@ export async function getServerDetail({
       monitors.map((m) => m.id),
       from,
     );
+    const maintenance = await hourlyMaintenanceSeconds(
+      tx,
+      { orgId: org_id, serverId: server_id, monitorIds: monitors.map((m) => m.id) },
+      from,
+      BAR_HOURS,
+    );
     const openIncidents = await selectIncidents(
       tx,
       org_id,
@@ -102,6 +110,7 @@ export async function getServerDetail({
           last_message: m.last_message,
           last_latency_ms: m.last_latency_ms,
           ...(bars.get(m.id) ?? emptyBars()),
+          maintenance_seconds: maintenance.get(m.id) ?? new Array<number>(BAR_HOURS).fill(0),
         }),
       ),
       open_incidents: openIncidents,

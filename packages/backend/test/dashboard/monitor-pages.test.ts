@@ -284,6 +284,44 @@ describe("status bars in maintenance", () => {
     }
   });
 
+  it("marks the server page's hourly bars per monitor: its own, its server's and the org's windows", async () => {
+    const server = await d.register("maintenance-server-page");
+    const now = Date.now();
+    await d.pushChecks(server, [
+      { monitor: "nginx", status: "ok", ts: now - 2_000 },
+      { monitor: "redis", status: "ok", ts: now - 2_000 },
+    ]);
+    const ids = Object.fromEntries(
+      (
+        await d.sql<{ id: string; name: string }[]>`select id, name from monitors where server_id = ${server}`
+      ).map((m) => [m.name, m.id]),
+    );
+    const at = (hoursBack: number, extraMs = 0) => new Date(H.getTime() - hoursBack * HOUR + extraMs);
+    await d.sql`
+      insert into maintenance_windows (org_id, server_id, monitor_id, starts_at, ends_at) values
+        (${d.orgA}, ${server}, null, ${at(6)}, ${at(5)}),              -- the server: both monitors, hour 6 back
+        (${d.orgA}, null, ${ids.nginx}, ${at(3, 15 * 60_000)}, ${at(3, 45 * 60_000)}), -- nginx only, 30 min
+        (${d.orgA}, null, null, ${at(10)}, ${at(10, 1)})             -- the organization, 1 ms: 1 s`;
+    try {
+      const res = await d.api("GET", `/orgs/${d.orgA}/servers/${server}`, { as: d.users.viewer });
+      expect(res.status).toBe(200);
+      const byName = Object.fromEntries(
+        (res.body.monitors as { name: string; maintenance_seconds: number[] }[]).map((m) => [m.name, m]),
+      );
+      const marked = (name: string) =>
+        Object.fromEntries(
+          (byName[name]?.maintenance_seconds ?? [])
+            .map((seconds, i) => [71 - i, seconds] as const)
+            .filter(([, seconds]) => seconds > 0),
+        );
+      expect(marked("nginx")).toEqual({ 6: 3600, 3: 1800, 10: 1 });
+      expect(marked("redis")).toEqual({ 6: 3600, 10: 1 });
+      expect(byName.redis?.maintenance_seconds).toHaveLength(72);
+    } finally {
+      await d.sql`delete from maintenance_windows where org_id = ${d.orgA}`;
+    }
+  });
+
   it("marks the current hour up to now for a window that is running", async () => {
     const id = await probe("maintenance-running");
     await d.sql`

@@ -17,6 +17,7 @@ import { atLeast, useOrg } from "@/lib/org.tsx";
 import { useApproveServer, useDeleteServer, useServer, useUpdateServer } from "@/lib/queries.ts";
 import { BAR_LABEL, checkStatus, SERVER_STATE, trackerState } from "@/lib/status.ts";
 import { IncidentListView } from "../incidents/incident-list.tsx";
+import { formatMaintenance } from "../monitors/view-model.ts";
 import { ServerMetrics } from "./custom-metrics.tsx";
 import { dataLossNote } from "./data-loss.ts";
 import { CheckHistoryExport } from "./exports.tsx";
@@ -25,17 +26,40 @@ import { MonitorConfigSection } from "./monitor-config.tsx";
 
 const hourFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit" });
 
-/** Pure: tracker blocks for hourly bars, with a tooltip naming the hour and the result. */
+/**
+ * Pure: tracker blocks for hourly bars, with a tooltip naming the hour and the result; an hour
+ * with time in maintenance is drawn as maintenance, as on the monitor page.
+ */
 export function barsToBlocks(
   bars: readonly BarStatus[],
   fromIso: string,
   stepSeconds: number,
+  maintenanceSeconds: readonly number[] = [],
 ): TrackerBlock[] {
   const from = Date.parse(fromIso);
-  return bars.map((bar, i) => ({
-    state: trackerState(bar),
-    tooltip: `${hourFormat.format(from + i * stepSeconds * 1000)}: ${BAR_LABEL[bar]}`,
-  }));
+  return bars.map((bar, i) => {
+    const when = hourFormat.format(from + i * stepSeconds * 1000);
+    const seconds = maintenanceSeconds[i] ?? 0;
+    return seconds > 0
+      ? {
+          state: "maintenance",
+          tooltip: `${when}: maintenance (${formatMaintenance(seconds, stepSeconds)}), ${BAR_LABEL[bar]}`,
+        }
+      : { state: trackerState(bar), tooltip: `${when}: ${BAR_LABEL[bar]}` };
+  });
+}
+
+/**
+ * Pure: per bucket, the maintenance all monitors share (the least of theirs): the overall bar is
+ * marked only where every monitor was in maintenance, e.g. the server's or the organization's window.
+ */
+export function sharedMaintenance(monitors: readonly MonitorDetail[], buckets: number): number[] {
+  return Array.from({ length: buckets }, (_, i) =>
+    monitors.length === 0
+      ? 0
+      : // an API from before maintenance_seconds (a dashboard deployed ahead of it) sends none
+        Math.min(...monitors.map((m) => m.maintenance_seconds?.[i] ?? 0)),
+  );
 }
 
 /** Pure: the worst bar of all monitors per bucket (the server's overall 72-hour bar). */
@@ -55,6 +79,7 @@ function Monitors({ detail }: { detail: ServerDetail }) {
   const now = useNow();
   const { status_bar: bar, monitors } = detail;
   const overall = useMemo(() => worstBars(monitors, bar.buckets), [monitors, bar.buckets]);
+  const overallMaintenance = useMemo(() => sharedMaintenance(monitors, bar.buckets), [monitors, bar.buckets]);
   if (monitors.length === 0) {
     return (
       <EmptyState title="No monitors yet">
@@ -71,7 +96,7 @@ function Monitors({ detail }: { detail: ServerDetail }) {
           <span>now</span>
         </div>
         <Tracker
-          blocks={barsToBlocks(overall, bar.from, bar.step_seconds)}
+          blocks={barsToBlocks(overall, bar.from, bar.step_seconds, overallMaintenance)}
           label={`All monitors over the last 72 hours: ${overall.filter((b) => b === "down").length} hours with failures`}
         />
       </div>
@@ -108,7 +133,7 @@ function Monitors({ detail }: { detail: ServerDetail }) {
               </p>
               <Tracker
                 className="mt-2 h-6"
-                blocks={barsToBlocks(m.bars, bar.from, bar.step_seconds)}
+                blocks={barsToBlocks(m.bars, bar.from, bar.step_seconds, m.maintenance_seconds ?? [])}
                 label={`${m.name} over the last 72 hours: ${m.uptime_percent === null ? "no results" : `${formatPercent(m.uptime_percent, 2)} uptime`}`}
               />
             </li>
