@@ -54,6 +54,7 @@ export async function listAgentEvents({
       [
         server_id ? tx`and e.server_id = ${server_id}` : tx``,
         query.kind ? tx`and e.kind = ${query.kind}` : tx``,
+        oneRowPerOutage(tx, query.kind),
         query.from ? tx`and e.occurred_at >= ${query.from}` : tx``,
         query.to ? tx`and e.occurred_at < ${query.to}` : tx``,
         query.before && query.before_id
@@ -69,6 +70,19 @@ export async function listAgentEvents({
       next: events.length === query.limit && last ? { before: last.occurred_at, before_id: last.id } : null,
     };
   });
+}
+
+/**
+ * An outage that ended is one row: its "ended" event carries start, end and duration, so the
+ * "started" event of the same outage (same server, monitor and start) is left out. An outage still
+ * going on keeps its "started" row; asking for kind=outage_started lists every start.
+ */
+export function oneRowPerOutage(tx: TransactionSql, kind: string | undefined): Fragment {
+  if (kind === "outage_started") return tx``;
+  return tx`and not (e.kind = 'outage_started' and exists (
+    select 1 from public.agent_events x
+    where x.org_id = e.org_id and x.server_id = e.server_id and x.monitor = e.monitor
+      and x.kind = 'outage_ended' and x.started_at = e.started_at))`;
 }
 
 export async function selectAgentEvents(

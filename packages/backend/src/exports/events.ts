@@ -1,6 +1,6 @@
 import { type AgentEventExportRow, AgentEventsExportQuery, EVENTS_EXPORT_LIMITS } from "@custos/protocol";
 import { z } from "zod";
-import { selectAgentEvents } from "../agent-events/list.ts";
+import { oneRowPerOutage, selectAgentEvents } from "../agent-events/list.ts";
 import type { Ctx } from "../context.ts";
 import type { CallerClaims } from "../db/as-caller.ts";
 import { AppError } from "../errors.ts";
@@ -52,6 +52,7 @@ export async function exportAgentEvents({
       [
         query.server_id ? tx`and e.server_id = ${query.server_id}` : tx``,
         query.kind ? tx`and e.kind = ${query.kind}` : tx``,
+        oneRowPerOutage(tx, query.kind),
         tx`and e.occurred_at >= ${query.from} and e.occurred_at < ${query.to}`,
       ],
       max + 1,

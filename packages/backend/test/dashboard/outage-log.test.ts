@@ -312,9 +312,12 @@ describe("the outage log in the dashboard", () => {
       if (!list.next) break;
       query = `limit=4&before=${encodeURIComponent(list.next.before)}&before_id=${list.next.before_id}`;
     }
-    const [all] = await d.sql<
-      { n: number }[]
-    >`select count(*)::int as n from agent_events where org_id = ${d.orgA}`;
+    // every event but the "started" of an outage whose "ended" is stored (one row per outage)
+    const [all] = await d.sql<{ n: number }[]>`
+      select count(*)::int as n from agent_events e where e.org_id = ${d.orgA}
+        and not (e.kind = 'outage_started' and exists (select 1 from agent_events x
+          where x.server_id = e.server_id and x.kind = 'outage_ended' and x.started_at = e.started_at))`;
+    expect(all?.n).toBeGreaterThan(10);
     expect(seen).toHaveLength(all?.n ?? -1);
     expect(new Set(seen).size).toBe(seen.length);
   });
@@ -337,6 +340,43 @@ describe("the outage log in the dashboard", () => {
     expect((await d.api("GET", `/orgs/${d.orgA}/servers/${serverB}/events`)).status).toBe(404);
     const all = expectContract(await d.api("GET", `/orgs/${d.orgA}/events?limit=200`), 200, AgentEventList);
     expect(all.events.some((e) => e.server_id === serverB)).toBe(false);
+  });
+
+  it("shows an outage that ended as one row, one still going on as its start, and every start when asked", async () => {
+    const server = await d.register("pair-1");
+    const started = (startMs: number) => ({
+      id: randomUUID(),
+      kind: "outage_started",
+      monitor: "internet",
+      occurred_at: at(startMs),
+      started_at: at(startMs),
+      message: "internet outage started: no target answers",
+    });
+    await d.agent("/events", {
+      server_id: server,
+      batch_id: randomUUID(),
+      events: [started(HOUR), outageEnded(HOUR, HOUR + 60_000), started(3 * HOUR)],
+    });
+    const log = expectContract(
+      await d.api("GET", `/orgs/${d.orgA}/servers/${server}/events`),
+      200,
+      AgentEventList,
+    ).events;
+    expect(log.map((e) => [e.kind, e.started_at, e.duration_ms])).toEqual([
+      ["outage_started", at(3 * HOUR), null],
+      ["outage_ended", at(HOUR), 60_000],
+    ]);
+    const starts = expectContract(
+      await d.api("GET", `/orgs/${d.orgA}/servers/${server}/events?kind=outage_started`),
+      200,
+      AgentEventList,
+    ).events;
+    expect(starts.map((e) => e.started_at)).toEqual([at(3 * HOUR), at(HOUR)]);
+    const range = `from=${encodeURIComponent(at(0))}&to=${encodeURIComponent(at(4 * HOUR))}`;
+    const csv = await d.api("GET", `/orgs/${d.orgA}/exports/events?${range}&server_id=${server}`);
+    expect(csv.status, csv.text).toBe(200);
+    const lines = csv.text.split("\r\n").filter((l) => l !== "");
+    expect(lines.slice(1).map((l) => l.split(",")[1])).toEqual(["outage_ended", "outage_started"]);
   });
 
   it.each([
