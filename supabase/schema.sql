@@ -290,7 +290,7 @@ create table public.check_rollups_1h (
   latency_count integer,
   latency_min_ms real,
   latency_max_ms real,
-  constraint check_rollups_1h_pkey PRIMARY KEY (monitor_id, bucket)
+  constraint check_rollups_1h_pkey PRIMARY KEY (monitor_id, bucket) INCLUDE (org_id, ok_count, degraded_count, down_count, latency_sum_ms, latency_count, latency_min_ms, latency_max_ms)
 );
 CREATE INDEX check_rollups_1h_bucket_brin ON public.check_rollups_1h USING brin (bucket);
 CREATE INDEX check_rollups_1h_org_id_idx ON public.check_rollups_1h USING btree (org_id);
