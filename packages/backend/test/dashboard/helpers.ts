@@ -209,3 +209,19 @@ export function expectContract<S extends z.ZodType>(
   }
   return parsed.data;
 }
+
+/** The longest awayFromHourEdge waits: a beforeAll that calls it needs this much more time. */
+export const HOUR_EDGE_MAX_WAIT_MS = 250_000;
+
+/**
+ * For files whose figures are aligned to the hour (rollup watermarks at its start, results
+ * seconds old in it): waits until the clock is at least a minute into an hour with three minutes
+ * of it left, so neither results just written nor the file's own run straddle an hour.
+ */
+export async function awayFromHourEdge(): Promise<void> {
+  const hour = 3_600_000;
+  const msIntoHour = Date.now() % hour;
+  const wait =
+    msIntoHour < 60_000 ? 62_000 - msIntoHour : msIntoHour > hour - 180_000 ? hour - msIntoHour + 62_000 : 0;
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+}

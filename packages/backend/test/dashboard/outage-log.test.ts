@@ -194,7 +194,7 @@ describe("POST /agent/events", () => {
     expect(res.body.error).toMatchObject({ code: "VALIDATION", field });
     expect(await countEvents(nas)).toBe(before);
     const [claimed] =
-      await d.sql`select 1 from ingest_batches where batch_id = ${(batch as { batch_id: string }).batch_id}`;
+      await d.sql`select 1 from ingest_batches where batch_id = ${(batch as unknown as { batch_id: string }).batch_id}`;
     expect(claimed).toBeUndefined();
   });
 

@@ -2,7 +2,13 @@ import { MetricRange, MetricsResponse, ProbeItem, ResponseTimes } from "@custos/
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asCaller, maintainPartitions, maintainRollups } from "../../src/index.ts";
 import { RANGE_TIERS } from "../../src/metrics/series.ts";
-import { type Dashboard, expectContract, setupDashboard } from "./helpers.ts";
+import {
+  awayFromHourEdge,
+  type Dashboard,
+  expectContract,
+  HOUR_EDGE_MAX_WAIT_MS,
+  setupDashboard,
+} from "./helpers.ts";
 
 /**
  * The read side of retention per resolution (decision 0043): a chart never reads a tier its
@@ -15,13 +21,11 @@ const DAY = 24 * HOUR;
 
 beforeAll(async () => {
   d = await setupDashboard();
-  // away from an hour's edge: the figures below are aligned to the hour
-  const msIntoHour = Date.now() % HOUR;
-  if (msIntoHour > HOUR - 90_000) await new Promise((r) => setTimeout(r, HOUR - msIntoHour + 2_000));
+  await awayFromHourEdge();
   H = (await d.sql<{ h: Date }[]>`select private.bucket_1h(now()) as h`)[0]?.h as Date;
   await d.sql`update private.rollup_state set checks_through = ${H}, hours_through = ${H}`;
   await d.sql`select private.ensure_daily_partitions('public.check_results', 40, 0)`;
-});
+}, HOUR_EDGE_MAX_WAIT_MS + 60_000);
 afterAll(() => d.close());
 
 async function probe(name: string): Promise<string> {
@@ -109,7 +113,7 @@ describe("private.raw_retention_days as a caller", () => {
     const days = await asCaller(d.sql, { sub: d.users.viewer.id, role: "authenticated" }, async (tx) => {
       const [row] = await tx<{ own: number | null; other: number | null; missing: number | null }[]>`
         select private.raw_retention_days(${d.orgA}) as own, private.raw_retention_days(${d.orgB}) as other,
-               private.raw_retention_days(${missing?.id}) as missing`;
+               private.raw_retention_days(${missing?.id ?? null}) as missing`;
       return row;
     });
     expect(days).toEqual({ own: 90, other: null, missing: null });
@@ -166,7 +170,7 @@ describe("metric charts and the plan's tiers", () => {
       for (const days of [10, 6]) {
         await d.sql`
           insert into metric_rollups_1h (series_id, bucket, sum_value, sample_count, min_value, max_value)
-          values (${s?.id}, ${at(days)}, ${days}, 1, ${days}, ${days})`;
+          values (${s?.id ?? null}, ${at(days)}, ${days}, 1, ${days}, ${days})`;
       }
       await maintainRollups({ ctx: d.app.ctx });
       const res = await d.api("GET", `/orgs/${d.orgA}/servers/${server}/metrics?names=load.5&range=30d`, {

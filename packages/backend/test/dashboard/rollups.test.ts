@@ -231,23 +231,24 @@ describe("rollup refresh", () => {
     const [m] = await d.sql<
       { id: string }[]
     >`select id from monitors where server_id = ${server} and name = 'http:legacy'`;
+    if (!m) throw new Error("the pushed check made no monitor");
     await d.refresh();
     // as the migration left it: counts, no latency aggregates
     await d.sql`
       update check_rollups_1h set latency_count = null, latency_sum_ms = null, latency_min_ms = null, latency_max_ms = null
-      where monitor_id = ${m?.id} and bucket = ${old}`;
+      where monitor_id = ${m.id} and bucket = ${old}`;
     await d.sql`
       insert into check_results (ts, org_id, server_id, monitor_id, status, latency_ms)
-      values (${new Date(old.getTime() + 2 * MIN)}, ${d.orgA}, ${server}, ${m?.id}, 'ok', 12)`;
+      values (${new Date(old.getTime() + 2 * MIN)}, ${d.orgA}, ${server}, ${m.id}, 'ok', 12)`;
     await d.refresh();
     const [row] = await d.sql`
       select ok_count, latency_count, latency_sum_ms, latency_max_ms from check_rollups_1h
-      where monitor_id = ${m?.id} and bucket = ${old}`;
+      where monitor_id = ${m.id} and bucket = ${old}`;
     // a part of the hour would pass for all of it: the hour keeps saying "not measured"
     expect(row).toEqual({ ok_count: 2, latency_count: null, latency_sum_ms: null, latency_max_ms: null });
     // leave the rollups consistent with raw for the tests after this one
-    await d.sql`delete from check_results where monitor_id = ${m?.id}`;
-    await d.sql`delete from check_rollups_1h where monitor_id = ${m?.id}`;
+    await d.sql`delete from check_results where monitor_id = ${m.id}`;
+    await d.sql`delete from check_rollups_1h where monitor_id = ${m.id}`;
   });
 
   it("serialises concurrent refreshes without double counting", async () => {
