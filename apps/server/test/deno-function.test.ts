@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { createApiKey, createOrganization, createProbe, JOBS } from "@custos/backend";
-import { compactMetrics } from "@custos/protocol";
+import { compactMetrics, signWebhook } from "@custos/protocol";
 import { createTestDatabase, freePort } from "@custos/testkit";
 import postgres, { type Sql } from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -50,6 +50,7 @@ function denoEnv(extra: Record<string, string | undefined> = {}): NodeJS.Process
 
 const RUN_ARGS = ["run", "--allow-net", "--allow-env", "--allow-read", "--config", CONFIG, ENTRY];
 const CRON_SECRET = "a-cron-secret-of-the-deno-test";
+const BILLING_SECRET = "deno-billing-secret-0123456789";
 
 let deno: string;
 let sql: Sql;
@@ -90,6 +91,7 @@ beforeAll(async () => {
       CUSTOS_DB_URL: undefined,
       PORT: String(port),
       CUSTOS_CRON_SECRET: CRON_SECRET,
+      CUSTOS_BILLING_WEBHOOK_SECRET: BILLING_SECRET,
     }),
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -309,6 +311,35 @@ describe("Supabase function `api` in Deno", () => {
     const runs = await sql<{ job: string; runs: number }[]>`select job, runs::int from private.job_state`;
     expect(runs.find((r) => r.job === "maintain-partitions")?.runs).toBe(1);
     expect(runs.find((r) => r.job === "dispatch")?.runs).toBe(2);
+  });
+
+  it("puts an organization on the plan a signed billing event names, once, and refuses a bad signature", async () => {
+    const body = JSON.stringify({ event_id: `evt_${randomUUID()}`, org_id: orgId, plan_id: "pro" });
+    const billing = async (signature: string) => {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const response = await fetch(`${baseUrl}/api/billing/webhook`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-custos-timestamp": timestamp,
+          "x-custos-signature": signature || (await signWebhook(BILLING_SECRET, timestamp, body)),
+        },
+        body,
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, any> };
+    };
+    const forged = await billing(`sha256=${"0".repeat(64)}`);
+    expect(forged.status).toBe(401);
+    expect(forged.body.error.field).toBe("x-custos-signature");
+    const planOf = async () =>
+      (await sql<{ plan_id: string }[]>`select plan_id from organizations where id = ${orgId}`)[0]?.plan_id;
+    expect(await planOf()).toBe("unlimited");
+    expect((await billing("")).status).toBe(200);
+    expect(await planOf()).toBe("pro");
+    await sql`update organizations set plan_id = 'unlimited' where id = ${orgId}`;
+    // the same event again changes nothing: billing systems deliver at least once
+    expect((await billing("")).status).toBe(200);
+    expect(await planOf()).toBe("unlimited");
   });
 
   it("stops at start-up naming SUPABASE_DB_URL when no database URL is set", async () => {
