@@ -54,6 +54,10 @@ describe("a fresh instance in Chromium", () => {
 
   it("asks for the icons it links to and finds them all", async () => {
     const { page } = browser;
+    // the sign-up above ends on a navigation: read the head of the page it lands on, once loaded
+    // (on a loaded machine the list was read while the next document was not there yet)
+    await page.waitForLoadState("load");
+    await page.locator('link[rel~="icon"]').first().waitFor({ state: "attached", timeout: 20_000 });
     const icons = await page.$$eval('link[rel~="icon"], link[rel="apple-touch-icon"]', (links) =>
       links.map((l) => (l as HTMLLinkElement).href),
     );
