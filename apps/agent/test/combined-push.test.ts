@@ -20,6 +20,7 @@ import { KV } from "../src/store/kv.ts";
 import { openStore, type Store } from "../src/store/store.ts";
 import { agentDir, waitFor } from "./helpers/agent-files.ts";
 import { type FakeBackend, startFakeBackend } from "./helpers/fake-backend.ts";
+import { pushStack } from "./helpers/push-stack.ts";
 import { calls, script, testPlugins } from "./helpers/test-plugins.ts";
 
 let backend: FakeBackend;
@@ -56,46 +57,9 @@ function setup(options: { timeoutMs?: number } = {}) {
   backend.combined = true;
   const s = openStore(join(dir, `combined-${counter++}.db`));
   store = s;
-  const client = new BackendClient({
-    url: backend.url,
-    apiKey: backend.apiKey,
+  const { combined } = pushStack(s, backend, {
     timeoutMs: options.timeoutMs ?? 5_000,
-  });
-  const link = new BackendLink({
-    store: s,
-    engine: undefined,
-    unreachableAfterMs: 60_000,
-    processStartedAt: Date.now(),
-    log: silentLogger,
-  });
-  const serverId = () => backend.serverId;
-  const now = () => Date.now() + skew;
-  const pusher = new Pusher({
-    store: s,
-    client,
-    link,
-    serverId,
-    log: silentLogger,
-    backoff: { baseMs: 100, capMs: 1_000 },
-    now,
-  });
-  const heartbeat = new Heartbeat({
-    store: s,
-    client,
-    link,
-    serverId,
-    log: silentLogger,
-    uptimeSeconds: () => 1,
-  });
-  const combined = new CombinedPush({
-    store: s,
-    client,
-    link,
-    pusher,
-    heartbeat,
-    serverId,
-    log: silentLogger,
-    now,
+    now: () => Date.now() + skew,
   });
   return { store: s, combined };
 }

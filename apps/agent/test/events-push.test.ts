@@ -15,14 +15,11 @@ import { eventToWire } from "../src/collect/event-wire.ts";
 import { Recorder } from "../src/collect/recorder.ts";
 import type { ResolvedMonitor } from "../src/config/settings.ts";
 import { silentLogger } from "../src/log.ts";
-import { BackendClient } from "../src/push/client.ts";
-import { CombinedPush, LEGACY_RETRY_MS } from "../src/push/combined.ts";
-import { Heartbeat } from "../src/push/heartbeat.ts";
-import { BackendLink } from "../src/push/link.ts";
-import { Pusher } from "../src/push/pusher.ts";
+import { LEGACY_RETRY_MS } from "../src/push/combined.ts";
 import { openStore, type Store } from "../src/store/store.ts";
 import { waitFor } from "./helpers/agent-files.ts";
 import { type FakeBackend, startFakeBackend } from "./helpers/fake-backend.ts";
+import { pushStack } from "./helpers/push-stack.ts";
 import { scriptedPlugin } from "./helpers/test-plugins.ts";
 
 let backend: FakeBackend;
@@ -66,45 +63,9 @@ const monitor: ResolvedMonitor = {
 function setup(options: { timeoutMs?: number } = {}) {
   const s = openStore(join(dir, `events-${counter++}.db`));
   store = s;
-  const client = new BackendClient({
-    url: backend.url,
-    apiKey: backend.apiKey,
-    timeoutMs: options.timeoutMs ?? 5_000,
-  });
-  const link = new BackendLink({
-    store: s,
-    engine: undefined,
-    unreachableAfterMs: 60_000,
-    processStartedAt: Date.now(),
-    log: silentLogger,
-  });
-  const serverId = () => backend.serverId;
   const now = () => Date.now() + skew;
-  const pusher = new Pusher({
-    store: s,
-    client,
-    link,
-    serverId,
-    log: silentLogger,
-    backoff: { baseMs: 100, capMs: 1_000 },
-    now,
-  });
-  const heartbeat = new Heartbeat({
-    store: s,
-    client,
-    link,
-    serverId,
-    log: silentLogger,
-    uptimeSeconds: () => 1,
-  });
-  const combined = new CombinedPush({
-    store: s,
-    client,
-    link,
-    pusher,
-    heartbeat,
-    serverId,
-    log: silentLogger,
+  const { combined, pusher, serverId } = pushStack(s, backend, {
+    timeoutMs: options.timeoutMs ?? 5_000,
     now,
   });
   const engine = new AlertEngine({

@@ -1,0 +1,61 @@
+/**
+ * The agent's push path as runtime.ts wires it (client, link, pusher, heartbeat, combined push)
+ * against a fake backend, with fast backoff and a movable clock: for the push tests.
+ */
+import { silentLogger } from "../../src/log.ts";
+import { BackendClient } from "../../src/push/client.ts";
+import { CombinedPush } from "../../src/push/combined.ts";
+import { Heartbeat } from "../../src/push/heartbeat.ts";
+import { BackendLink } from "../../src/push/link.ts";
+import { Pusher } from "../../src/push/pusher.ts";
+import type { Store } from "../../src/store/store.ts";
+import type { FakeBackend } from "./fake-backend.ts";
+
+export function pushStack(
+  store: Store,
+  backend: FakeBackend,
+  options: { timeoutMs?: number; now?: () => number } = {},
+) {
+  const now = options.now ?? Date.now;
+  const client = new BackendClient({
+    url: backend.url,
+    apiKey: backend.apiKey,
+    timeoutMs: options.timeoutMs ?? 5_000,
+  });
+  const link = new BackendLink({
+    store,
+    engine: undefined,
+    unreachableAfterMs: 60_000,
+    processStartedAt: Date.now(),
+    log: silentLogger,
+  });
+  const serverId = () => backend.serverId;
+  const pusher = new Pusher({
+    store,
+    client,
+    link,
+    serverId,
+    log: silentLogger,
+    backoff: { baseMs: 100, capMs: 1_000 },
+    now,
+  });
+  const heartbeat = new Heartbeat({
+    store,
+    client,
+    link,
+    serverId,
+    log: silentLogger,
+    uptimeSeconds: () => 1,
+  });
+  const combined = new CombinedPush({
+    store,
+    client,
+    link,
+    pusher,
+    heartbeat,
+    serverId,
+    log: silentLogger,
+    now,
+  });
+  return { client, link, pusher, heartbeat, combined, serverId };
+}
