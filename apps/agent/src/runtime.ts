@@ -25,6 +25,7 @@ import { Pusher } from "./push/pusher.ts";
 import { PLAN_LIMIT_RETRY_MS, register, storedServerId } from "./push/register.ts";
 import { Scheduler } from "./scheduler/scheduler.ts";
 import { nextRunAt } from "./scheduler/timing.ts";
+import { KV } from "./store/kv.ts";
 import { OUTBOX_KINDS } from "./store/outbox.ts";
 import { openStore, type Store } from "./store/store.ts";
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from "./util/backoff.ts";
@@ -265,6 +266,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
       });
       if (result.ok) {
         serverId = result.response.server_id;
+        store.kv.delete(KV.registrationRefused);
         link.reachable();
         log.info("registered with the backend", { server_id: serverId, approval: result.response.approval });
         // one heartbeat right away (the installer waits for it), then the random phase
@@ -279,6 +281,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
         // an operator must act (remove a server, change the plan): one error per attempt, in
         // minutes; collecting, buffering and local alerts go on meanwhile
         const delay = options.planLimitRetryMs ?? PLAN_LIMIT_RETRY_MS;
+        store.kv.set(KV.registrationRefused, result.outcome.message);
         log.error(`the backend refused to register this server: ${result.outcome.message}`, {
           retry_in_ms: delay,
         });

@@ -61,7 +61,7 @@ function rejectedLines(status: AgentStatus, now: number): string[] {
 function formatStatus(status: AgentStatus, now: number): string {
   const b = status.buffer;
   const lines = [
-    `server          ${status.server.name ?? "?"} (${status.server.id ? `id ${status.server.id}, ${status.server.approval ?? "?"}` : "not registered"})`,
+    `server          ${status.server.name ?? "?"} (${status.server.id ? `id ${status.server.id}, ${status.server.approval ?? "?"}` : status.server.refused ? `not registered: the backend refuses it: ${status.server.refused}` : "not registered"})`,
     `buffer          ${b.pending_samples} samples, ${b.pending_checks} check results, ${b.pending_alert_reports} alert reports, ${b.pending_events} events (${(b.bytes / 1e6).toFixed(2)} MB)`,
     `oldest          ${b.oldest_age_seconds === null ? "-" : `${formatDuration(b.oldest_age_seconds * 1000)} ago`}`,
     `last push       ${when(status.last_push_at, now)}`,

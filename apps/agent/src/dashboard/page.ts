@@ -114,7 +114,10 @@ export function renderPage(status: AgentStatus, store: Store, now: number): stri
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>custos-agent — ${h(status.server.name ?? "")}</title>
 <style>${STYLE}</style></head><body>
 <header><h1>${h(status.server.name ?? "custos-agent")}</h1><p>custos-agent ${h(status.agent_version)} · server id ${h(
-    status.server.id ?? "not registered",
+    status.server.id ??
+      (status.server.refused
+        ? `not registered: the backend refuses it: ${status.server.refused}`
+        : "not registered"),
   )} · ${h(status.generated_at)}</p></header><main>
 <section><h2>Monitors</h2><div class="wide"><table><tr><th>monitor</th><th>status</th><th>for</th><th>latency</th><th>message</th><th></th></tr>${
     monitors || '<tr><td colspan="6" class="muted">no results yet</td></tr>'

@@ -12,7 +12,13 @@ import { AGENT_VERSION } from "../version.ts";
 export interface AgentStatus {
   agent_version: string;
   generated_at: string;
-  server: { name: string | null; id: string | null; approval: string | null };
+  server: {
+    name: string | null;
+    id: string | null;
+    approval: string | null;
+    /** Why the backend refuses to register this server (its plan), while it does. */
+    refused: string | null;
+  };
   buffer: {
     pending_samples: number;
     pending_checks: number;
@@ -112,6 +118,7 @@ export function readStatus(store: Store, options: { serverName?: string; now?: n
       name: options.serverName ?? null,
       id: kv.get(KV.serverId) ?? null,
       approval: kv.get(KV.approval) ?? null,
+      refused: kv.get(KV.registrationRefused) ?? null,
     },
     buffer: {
       pending_samples: depth.items.metrics,

@@ -6,6 +6,8 @@ export const KV = {
   registeredUrl: "registered_url",
   registeredKeyHash: "registered_key_hash",
   approval: "approval",
+  /** The backend's words while it refuses to register this server (402 PLAN_LIMIT); shown by status. */
+  registrationRefused: "registration_refused",
   /** Samples and check results dropped by the buffer caps, not yet reported in a heartbeat. */
   droppedSamples: "dropped_samples",
   /** Items in batches the backend refused for good (set aside in `rejected`), all kinds. */

@@ -8,6 +8,7 @@ import { loadConfig } from "../../src/config/load.ts";
 import { createLogger } from "../../src/log.ts";
 import { plugins } from "../../src/plugins/registry.ts";
 import { startAgent } from "../../src/runtime.ts";
+import { readStatus } from "../../src/status/read.ts";
 import { agentDir, waitFor } from "../helpers/agent-files.ts";
 import { runAgentCommand } from "../helpers/agent-process.ts";
 import { type RealBackend, startRealBackend } from "../helpers/real-backend.ts";
@@ -75,6 +76,8 @@ buffer:
       expect(refusals().every((l) => l.level === "error")).toBe(true);
       expect(refusals()[0]?.msg).toBe(`the backend refused to register this server: ${REFUSAL}`);
       expect(refusals().length).toBeLessThanOrEqual(Math.ceil(elapsed / retryMs) + 1);
+      // `custos-agent status` and the local page say why the server is not registered
+      expect(readStatus(agent.store).server).toMatchObject({ id: null, refused: REFUSAL });
       // collecting goes on into the buffer
       expect(agent.store.outbox.depth().items.metrics).toBeGreaterThan(10);
       const [counted] = await backend.sql<{ n: number }[]>`
@@ -92,6 +95,7 @@ buffer:
         30_000,
         "buffer drained after the plan changed",
       );
+      expect(readStatus(agent.store).server.refused).toBeNull();
     } finally {
       await agent.stop();
       files.remove();
