@@ -21,6 +21,7 @@ import type { BackoffOptions } from "../src/util/backoff.ts";
 import { AGENT_VERSION } from "../src/version.ts";
 import { waitFor } from "./helpers/agent-files.ts";
 import { type FakeBackend, startFakeBackend } from "./helpers/fake-backend.ts";
+import { pushStack } from "./helpers/push-stack.ts";
 
 let backend: FakeBackend;
 const dir = mkdtempSync(join(tmpdir(), "custos-push-"));
@@ -49,39 +50,16 @@ afterEach(() => {
 });
 
 function setup(options: { timeoutMs?: number; maxBatchesPerRound?: number; backoff?: BackoffOptions } = {}) {
-  store = openStore(join(dir, `push-${counter++}.db`));
-  const client = new BackendClient({
-    url: backend.url,
-    apiKey: backend.apiKey,
+  const s = openStore(join(dir, `push-${counter++}.db`));
+  store = s;
+  const { client, link, pusher, heartbeat } = pushStack(s, backend, {
     timeoutMs: options.timeoutMs ?? 5_000,
-  });
-  const link = new BackendLink({
-    store,
-    engine: undefined,
-    unreachableAfterMs: 60_000,
-    processStartedAt: Date.now(),
-    log: silentLogger,
-  });
-  const serverId = () => backend.serverId;
-  const pusher = new Pusher({
-    store,
-    client,
-    link,
-    serverId,
-    log: silentLogger,
-    backoff: options.backoff ?? { baseMs: 100, capMs: 1_000 },
     maxBatchesPerRound: options.maxBatchesPerRound ?? 100,
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+    uptimeSeconds: 1234,
     now: () => Date.now() + skew,
   });
-  const heartbeat = new Heartbeat({
-    store,
-    client,
-    link,
-    serverId,
-    log: silentLogger,
-    uptimeSeconds: () => 1234,
-  });
-  return { store, client, link, pusher, heartbeat };
+  return { store: s, client, link, pusher, heartbeat };
 }
 
 function enqueueSamples(s: Store, from: number, count: number) {

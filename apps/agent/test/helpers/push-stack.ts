@@ -9,12 +9,19 @@ import { Heartbeat } from "../../src/push/heartbeat.ts";
 import { BackendLink } from "../../src/push/link.ts";
 import { Pusher } from "../../src/push/pusher.ts";
 import type { Store } from "../../src/store/store.ts";
+import type { BackoffOptions } from "../../src/util/backoff.ts";
 import type { FakeBackend } from "./fake-backend.ts";
 
 export function pushStack(
   store: Store,
   backend: FakeBackend,
-  options: { timeoutMs?: number; now?: () => number } = {},
+  options: {
+    timeoutMs?: number;
+    now?: () => number;
+    backoff?: BackoffOptions;
+    maxBatchesPerRound?: number;
+    uptimeSeconds?: number;
+  } = {},
 ) {
   const now = options.now ?? Date.now;
   const client = new BackendClient({
@@ -36,7 +43,8 @@ export function pushStack(
     link,
     serverId,
     log: silentLogger,
-    backoff: { baseMs: 100, capMs: 1_000 },
+    backoff: options.backoff ?? { baseMs: 100, capMs: 1_000 },
+    ...(options.maxBatchesPerRound !== undefined ? { maxBatchesPerRound: options.maxBatchesPerRound } : {}),
     now,
   });
   const heartbeat = new Heartbeat({
@@ -45,7 +53,7 @@ export function pushStack(
     link,
     serverId,
     log: silentLogger,
-    uptimeSeconds: () => 1,
+    uptimeSeconds: () => options.uptimeSeconds ?? 1,
   });
   const combined = new CombinedPush({
     store,
