@@ -126,3 +126,27 @@ export function itemFallback(
   }
   return undefined;
 }
+
+/** "Load older …" under a list paged by an infinite query, while the query has another page. */
+export function LoadOlder({
+  query,
+  label = "Load older",
+  className = "mt-3 flex justify-center",
+}: {
+  query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => Promise<unknown> };
+  label?: string;
+  className?: string;
+}) {
+  if (!query.hasNextPage) return null;
+  return (
+    <div className={className}>
+      <Button
+        variant="secondary"
+        loading={query.isFetchingNextPage}
+        onClick={() => void query.fetchNextPage()}
+      >
+        {label}
+      </Button>
+    </div>
+  );
+}

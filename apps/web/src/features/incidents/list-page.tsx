@@ -1,7 +1,6 @@
 "use client";
 import { useState } from "react";
-import { Button } from "@/components/ui/button.tsx";
-import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states.tsx";
+import { EmptyState, ErrorState, LoadingState, LoadOlder } from "@/components/ui/states.tsx";
 import { Segmented } from "@/components/ui/tabs.tsx";
 import type { IncidentsQuery } from "@/lib/contract.ts";
 import { useNow } from "@/lib/hooks/use-now.ts";
@@ -51,17 +50,7 @@ export function IncidentsPage() {
       ) : (
         <div className={query.isPlaceholderData ? "opacity-60" : undefined}>
           <IncidentListView incidents={incidents} now={now} />
-          {query.hasNextPage ? (
-            <div className="mt-3 flex justify-center">
-              <Button
-                variant="secondary"
-                loading={query.isFetchingNextPage}
-                onClick={() => void query.fetchNextPage()}
-              >
-                Load older incidents
-              </Button>
-            </div>
-          ) : null}
+          <LoadOlder query={query} label="Load older incidents" />
         </div>
       )}
     </div>

@@ -7,7 +7,7 @@ import { Tracker } from "@/components/charts/tracker.tsx";
 import { Badge } from "@/components/ui/badge.tsx";
 import { Button, buttonClass } from "@/components/ui/button.tsx";
 import { Card, CardHeader, PageHeader } from "@/components/ui/card.tsx";
-import { EmptyState, ErrorState, itemFallback, Skeleton } from "@/components/ui/states.tsx";
+import { EmptyState, ErrorState, itemFallback, LoadOlder, Skeleton } from "@/components/ui/states.tsx";
 import { Segmented } from "@/components/ui/tabs.tsx";
 import type { MonitorPage, ProbeItem, ResponseTimeRange } from "@/lib/contract.ts";
 import { formatAgo, formatDateTime } from "@/lib/format.ts";
@@ -282,16 +282,7 @@ function History({ monitorId }: { monitorId: string }) {
               );
             })}
           </ol>
-          {query.hasNextPage ? (
-            <Button
-              variant="secondary"
-              className="mt-3"
-              loading={query.isFetchingNextPage}
-              onClick={() => void query.fetchNextPage()}
-            >
-              Load older
-            </Button>
-          ) : null}
+          <LoadOlder query={query} className="mt-3" />
         </>
       )}
     </Card>

@@ -1,7 +1,6 @@
 "use client";
 import { useState } from "react";
-import { Button } from "@/components/ui/button.tsx";
-import { EmptyState, ErrorState, LoadingState } from "@/components/ui/states.tsx";
+import { EmptyState, ErrorState, LoadingState, LoadOlder } from "@/components/ui/states.tsx";
 import { Segmented } from "@/components/ui/tabs.tsx";
 import { useOrg } from "@/lib/org.tsx";
 import { OutagesExport } from "./export.tsx";
@@ -51,17 +50,7 @@ export function OutageLog({ serverId }: { serverId?: string }) {
               <OutageRow key={event.id} event={event} showServer={serverId === undefined} />
             ))}
           </ul>
-          {query.hasNextPage ? (
-            <div className="mt-3 flex justify-center">
-              <Button
-                variant="secondary"
-                loading={query.isFetchingNextPage}
-                onClick={() => void query.fetchNextPage()}
-              >
-                Load older events
-              </Button>
-            </div>
-          ) : null}
+          <LoadOlder query={query} label="Load older events" />
         </div>
       )}
     </div>
