@@ -60,10 +60,13 @@ export async function recordHeartbeat({
   // rare path: the server was down; one transaction marks it up, resolves, queues "restored"
   if (row.status === "down") await ctx.sql`select private.recover_server(${input.server_id})`;
   const awaiting = input.awaiting_pages ?? [];
-  const stale = await pagingStaleness(ctx);
-  // the version of the server's central configuration: an agent running another one fetches it
-  const config = await serverConfig(ctx.sql, auth.orgId, input.server_id);
-  const testsPending = await monitorTestsPending(ctx, input.server_id);
+  // independent reads, side by side: the paging jobs' staleness, the version of the server's
+  // central configuration (an agent running another one fetches it), a monitor test waiting
+  const [stale, config, testsPending] = await Promise.all([
+    pagingStaleness(ctx),
+    serverConfig(ctx.sql, auth.orgId, input.server_id),
+    monitorTestsPending(ctx, input.server_id),
+  ]);
   return {
     ok: true,
     server_time: row.server_time.toISOString(),
