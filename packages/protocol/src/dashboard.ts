@@ -1248,7 +1248,8 @@ export type PublicMonitorStatus = z.infer<typeof PublicMonitorStatus>;
 
 /** GET /v1/status/:slug — public, no auth. Only what the page's owner chose to publish: the page
  * title and, per chosen server and monitor (servers first), its name, current status and 90 daily
- * bars (UTC days) with uptime from incident history (time covered by critical incidents). */
+ * bars (UTC days) with uptime from incident history (time covered by critical incidents), the time
+ * in maintenance left out (decision 0048). */
 export const PublicStatusPage = z.object({
   slug: z.string(),
   title: z.string(),
@@ -1256,13 +1257,31 @@ export const PublicStatusPage = z.object({
   status: z.enum(["operational", "degraded", "outage", "unknown"]),
   /** days[i] of every monitor is the UTC day from + i days */
   days: z.object({ from: z.iso.date(), count: z.number().int() }),
+  /** Maintenance windows not yet ended that cover something on the page, soonest first (at most
+   * 50): times and the names of the page's subjects they cover, nothing else (no reason). */
+  maintenance: z.array(
+    z.object({
+      starts_at: Time,
+      ends_at: Time,
+      in_progress: z.boolean(),
+      subjects: z.array(z.string()),
+    }),
+  ),
   monitors: z.array(
     z.object({
       kind: z.enum(["server", "monitor"]),
       name: z.string(),
       status: PublicMonitorStatus,
       uptime_percent: z.number().nullable(),
-      days: z.array(z.object({ status: BarStatus, uptime_percent: z.number().nullable() })),
+      /** uptime_percent: null for a day without time outside maintenance; maintenance_seconds:
+       * how much of the day lay in a window covering the subject (rounded up) */
+      days: z.array(
+        z.object({
+          status: BarStatus,
+          uptime_percent: z.number().nullable(),
+          maintenance_seconds: z.number().int().min(0),
+        }),
+      ),
     }),
   ),
 });

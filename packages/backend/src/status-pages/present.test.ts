@@ -7,6 +7,7 @@ const page = (subjects: StatusPageData["subjects"]): StatusPageData => ({
   slug: "lab",
   title: "Lab",
   now: NOW,
+  maintenance: [],
   subjects,
 });
 const server = (
@@ -18,6 +19,7 @@ const server = (
   status,
   since: "2026-01-01T00:00:00.000Z",
   incidents,
+  maintenance: [] as StatusPageData["subjects"][number]["maintenance"],
 });
 
 describe("the public status page", () => {
@@ -36,9 +38,13 @@ describe("the public status page", () => {
     expect(PublicStatusPage.parse(result)).toEqual(result);
     const today = result.monitors[0]?.days.at(-1);
     // 13 of the 720 minutes of today so far
-    expect(today).toEqual({ status: "down", uptime_percent: 98.194 });
+    expect(today).toEqual({ status: "down", uptime_percent: 98.194, maintenance_seconds: 0 });
     expect(result.monitors[0]?.uptime_percent).toBeLessThan(100);
-    expect(result.monitors[0]?.days.at(-2)).toEqual({ status: "ok", uptime_percent: 100 });
+    expect(result.monitors[0]?.days.at(-2)).toEqual({
+      status: "ok",
+      uptime_percent: 100,
+      maintenance_seconds: 0,
+    });
     expect(result.status).toBe("operational");
   });
 
@@ -49,7 +55,11 @@ describe("the public status page", () => {
       ]),
     );
     expect(result.status).toBe("outage");
-    expect(result.monitors[0]?.days.at(-1)).toEqual({ status: "down", uptime_percent: 91.667 });
+    expect(result.monitors[0]?.days.at(-1)).toEqual({
+      status: "down",
+      uptime_percent: 91.667,
+      maintenance_seconds: 0,
+    });
   });
 
   it("marks a day with a warning incident degraded without counting downtime", () => {
@@ -64,7 +74,11 @@ describe("the public status page", () => {
         ]),
       ]),
     );
-    expect(result.monitors[0]?.days.at(-2)).toEqual({ status: "degraded", uptime_percent: 100 });
+    expect(result.monitors[0]?.days.at(-2)).toEqual({
+      status: "degraded",
+      uptime_percent: 100,
+      maintenance_seconds: 0,
+    });
   });
 
   it("counts overlapping incidents once and splits one across midnight", () => {
@@ -86,8 +100,8 @@ describe("the public status page", () => {
     );
     const days = result.monitors[0]?.days ?? [];
     // 1 h of each day: 23/24
-    expect(days.at(-3)).toEqual({ status: "down", uptime_percent: 95.833 });
-    expect(days.at(-2)).toEqual({ status: "down", uptime_percent: 95.833 });
+    expect(days.at(-3)).toEqual({ status: "down", uptime_percent: 95.833, maintenance_seconds: 0 });
+    expect(days.at(-2)).toEqual({ status: "down", uptime_percent: 95.833, maintenance_seconds: 0 });
   });
 
   it("shows days before a subject existed as none, and lists 90 UTC days ending today", () => {
@@ -95,9 +109,83 @@ describe("the public status page", () => {
     expect(result.days).toEqual({ from: "2026-09-07", count: 90 });
     const days = result.monitors[0]?.days ?? [];
     expect(days).toHaveLength(90);
-    expect(days.at(-3)).toEqual({ status: "none", uptime_percent: null });
-    expect(days.at(-2)).toEqual({ status: "ok", uptime_percent: 100 });
+    expect(days.at(-3)).toEqual({ status: "none", uptime_percent: null, maintenance_seconds: 0 });
+    expect(days.at(-2)).toEqual({ status: "ok", uptime_percent: 100, maintenance_seconds: 0 });
     expect(result.monitors[0]?.uptime_percent).toBe(100);
+  });
+
+  it("leaves downtime inside maintenance out of uptime and marks the day with its seconds in maintenance", () => {
+    // now 12:00; down 10:00-10:30, maintenance 09:50-10:20: of the 690 minutes outside
+    // maintenance, 10 were down
+    const subject = {
+      ...server([
+        {
+          started_at: "2026-12-05T10:00:00.000Z",
+          resolved_at: "2026-12-05T10:30:00.000Z",
+          severity: "critical",
+        },
+      ]),
+      maintenance: [{ starts_at: "2026-12-05T09:50:00.000Z", ends_at: "2026-12-05T10:20:00.000Z" }],
+    };
+    const result = presentStatusPage(page([subject]));
+    expect(PublicStatusPage.parse(result)).toEqual(result);
+    const today = result.monitors[0]?.days.at(-1);
+    expect(today).toEqual({ status: "down", uptime_percent: 98.551, maintenance_seconds: 1800 });
+    expect(today?.uptime_percent).toBe(Math.round((100_000 * 680) / 690) / 1000);
+  });
+
+  it("shows a day whose only downtime lay inside maintenance as ok, and one spent wholly in maintenance without uptime", () => {
+    const subject = {
+      ...server([
+        {
+          started_at: "2026-12-03T02:00:00.000Z",
+          resolved_at: "2026-12-03T03:00:00.000Z",
+          severity: "critical",
+        },
+        {
+          started_at: "2026-12-03T04:00:00.000Z",
+          resolved_at: "2026-12-03T05:00:00.000Z",
+          severity: "warning",
+        },
+      ]),
+      // two overlapping windows count once: 01:00-06:00 on Dec 3, then all of Dec 4
+      maintenance: [
+        { starts_at: "2026-12-03T01:00:00.000Z", ends_at: "2026-12-03T04:30:00.000Z" },
+        { starts_at: "2026-12-03T04:00:00.000Z", ends_at: "2026-12-03T06:00:00.000Z" },
+        { starts_at: "2026-12-04T00:00:00.000Z", ends_at: "2026-12-05T00:00:00.000Z" },
+      ],
+    };
+    const result = presentStatusPage(page([subject]));
+    const days = result.monitors[0]?.days ?? [];
+    expect(days.at(-3)).toEqual({ status: "ok", uptime_percent: 100, maintenance_seconds: 5 * 3600 });
+    expect(days.at(-2)).toEqual({ status: "ok", uptime_percent: null, maintenance_seconds: 86_400 });
+    expect(result.monitors[0]?.uptime_percent).toBe(100);
+  });
+
+  it("rounds a sub-second overlap up, so the day is still marked", () => {
+    const subject = {
+      ...server([]),
+      maintenance: [{ starts_at: "2026-12-05T11:59:59.800Z", ends_at: "2026-12-05T12:00:00.000Z" }],
+    };
+    expect(presentStatusPage(page([subject])).monitors[0]?.days.at(-1)?.maintenance_seconds).toBe(1);
+  });
+
+  it("lists upcoming maintenance and marks the one going on now as in progress", () => {
+    const result = presentStatusPage({
+      ...page([]),
+      maintenance: [
+        { starts_at: "2026-12-05T11:00:00.000Z", ends_at: "2026-12-05T13:00:00.000Z", subjects: ["nas"] },
+        {
+          starts_at: "2026-12-06T02:00:00.000Z",
+          ends_at: "2026-12-06T03:00:00.000Z",
+          subjects: ["nas", "web"],
+        },
+      ],
+    });
+    expect(result.maintenance.map((m) => [m.in_progress, m.subjects])).toEqual([
+      [true, ["nas"]],
+      [false, ["nas", "web"]],
+    ]);
   });
 
   it("is unknown with nothing on it", () => {

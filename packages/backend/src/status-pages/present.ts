@@ -1,11 +1,15 @@
 import { type BarStatus, IsoTime, PublicMonitorStatus, type PublicStatusPage } from "@custos/protocol";
 import { z } from "zod";
 
+const Span = z.object({ starts_at: IsoTime, ends_at: IsoTime });
+
 /** What published.status_page(slug) returns: the raw facts, parsed before anything is drawn. */
 export const StatusPageData = z.object({
   slug: z.string(),
   title: z.string(),
   now: IsoTime,
+  /** windows not yet ended that cover something published, with the published names they cover */
+  maintenance: z.array(Span.extend({ subjects: z.array(z.string()) })),
   subjects: z.array(
     z.object({
       kind: z.enum(["server", "monitor"]),
@@ -20,6 +24,8 @@ export const StatusPageData = z.object({
           severity: z.enum(["critical", "warning", "info"]),
         }),
       ),
+      /** its maintenance in the last 90 days up to now: merged spans (decision 0048) */
+      maintenance: z.array(Span),
     }),
   ),
 });
@@ -48,13 +54,40 @@ function covered(intervals: Interval[], from: number, to: number): number {
   return total;
 }
 
+/** Sorted, merged intervals minus sorted, merged intervals: downtime outside maintenance. */
+function subtract(from: Interval[], remove: Interval[]): Interval[] {
+  const out: Interval[] = [];
+  for (const [start, end] of from) {
+    let cursor = start;
+    for (const [rs, re] of remove) {
+      if (re <= cursor || rs >= end) continue;
+      if (rs > cursor) out.push([cursor, rs]);
+      cursor = Math.max(cursor, re);
+    }
+    if (cursor < end) out.push([cursor, end]);
+  }
+  return out;
+}
+
 const percent = (up: number, all: number) => Math.round((100_000 * up) / all) / 1000;
+
+/** Uptime of [start, end) with the time in maintenance left out of both parts; null if none is left. */
+function uptimeOf(down: Interval[], maintenance: Interval[], start: number, end: number): number | null {
+  const measured = end - start - covered(maintenance, start, end);
+  return measured > 0 ? percent(measured - covered(down, start, end), measured) : null;
+}
 
 /**
  * The public page from incident history: downtime is the time covered by critical incidents
  * (a server that stopped heartbeating, a monitor that was down), a warning incident makes its
  * days degraded without counting as downtime. Days are UTC; today counts up to now; days before a
  * subject was first seen are "none". Pure: the clock is the database's `now`.
+ *
+ * Maintenance (decision 0048) is left out the way the dashboard's uptime leaves out the results
+ * inside it (monitors/uptime.ts): time in a window counts neither as up nor as down, so downtime
+ * inside a window costs nothing and a day spent wholly in maintenance has no uptime figure. A
+ * day's status is what the incidents outside maintenance say; its `maintenance_seconds` (rounded
+ * up, like the dashboard's bars) say how much of it lay in maintenance.
  */
 export function presentStatusPage(data: StatusPageData): PublicStatusPage {
   const now = Date.parse(data.now);
@@ -68,18 +101,27 @@ export function presentStatusPage(data: StatusPageData): PublicStatusPage {
           .filter((i) => i.severity === severity)
           .map((i): Interval => [Date.parse(i.started_at), i.resolved_at ? Date.parse(i.resolved_at) : now]),
       );
-    const down = spans("critical");
-    const degraded = spans("warning");
+    const maintenance = merge(
+      subject.maintenance.map(
+        (m): Interval => [Date.parse(m.starts_at), Math.min(Date.parse(m.ends_at), now)],
+      ),
+    );
+    const down = subtract(spans("critical"), maintenance);
+    const degraded = subtract(spans("warning"), maintenance);
     const days = Array.from({ length: DAYS }, (_, i) => {
       const start = Math.max(from + i * DAY_MS, since);
       const end = Math.min(from + (i + 1) * DAY_MS, now);
-      if (end <= start) return { status: "none" as BarStatus, uptime_percent: null };
-      const downMs = covered(down, start, end);
-      const status: BarStatus = downMs > 0 ? "down" : covered(degraded, start, end) > 0 ? "degraded" : "ok";
-      return { status, uptime_percent: percent(end - start - downMs, end - start) };
+      if (end <= start) return { status: "none" as BarStatus, uptime_percent: null, maintenance_seconds: 0 };
+      const status: BarStatus =
+        covered(down, start, end) > 0 ? "down" : covered(degraded, start, end) > 0 ? "degraded" : "ok";
+      return {
+        status,
+        uptime_percent: uptimeOf(down, maintenance, start, end),
+        maintenance_seconds: Math.ceil(covered(maintenance, start, end) / 1000),
+      };
     });
     const start = Math.max(from, since);
-    const uptime = now > start ? percent(now - start - covered(down, start, now), now - start) : null;
+    const uptime = now > start ? uptimeOf(down, maintenance, start, now) : null;
     return { kind: subject.kind, name: subject.name, status: subject.status, uptime_percent: uptime, days };
   });
   const states = new Set(monitors.map((m) => m.status));
@@ -98,6 +140,12 @@ export function presentStatusPage(data: StatusPageData): PublicStatusPage {
               ? "unknown"
               : "operational",
     days: { from: new Date(from).toISOString().slice(0, 10), count: DAYS },
+    maintenance: data.maintenance.map((m) => ({
+      starts_at: m.starts_at,
+      ends_at: m.ends_at,
+      in_progress: Date.parse(m.starts_at) <= now,
+      subjects: m.subjects,
+    })),
     monitors,
   };
 }

@@ -197,3 +197,140 @@ describe("status pages", () => {
     ).toBe(200);
   });
 });
+
+describe("maintenance on the public status page (decision 0048)", () => {
+  const DAY = 24 * HOUR;
+  let hiddenServer: string;
+  let raw: {
+    now: string;
+    subjects: { name: string; maintenance: { starts_at: string; ends_at: string }[] }[];
+  };
+
+  beforeAll(async () => {
+    hiddenServer = await d.register("hidden-box");
+    const serverB = await d.register("b-3", d.agentKeyB);
+    // a page with the two monitors of web-1, not web-1 itself
+    expect(
+      (
+        await d.api("POST", `/orgs/${d.orgA}/status-pages`, {
+          as: d.users.admin,
+          body: { slug: "lab-maintenance", title: "Lab", monitor_ids: [site, api] },
+        })
+      ).status,
+    ).toBe(201);
+    const at = (offsetMs: number) => new Date(Date.now() + offsetMs);
+    const windows: [
+      org: string,
+      server: string | null,
+      monitor: string | null,
+      from: Date,
+      to: Date,
+      reason: string,
+    ][] = [
+      // http:site's own window over the first half of its 1-hour outage 49 h ago
+      [d.orgA, null, site, at(-49.5 * HOUR), at(-48.5 * HOUR), "swap the db disk"],
+      // web-1's window (web-1 is not published; it covers both its published monitors)
+      [d.orgA, serverId, null, at(24 * HOUR), at(26 * HOUR), "kernel upgrade, ticket OPS-42"],
+      // http:api's window going on now
+      [d.orgA, null, api, at(-10 * 60_000), at(50 * 60_000), "cert rotation"],
+      // an unpublished server's window, going on now: covers nothing on the page
+      [d.orgA, hiddenServer, null, at(-HOUR), at(HOUR), "rebuild hidden-box raid"],
+      // the whole organization, in two days
+      [d.orgA, null, null, at(48 * HOUR), at(49 * HOUR), "datacenter power work"],
+      // long past: ended 100 days ago, and one ending 85 days ago (clipped to 90 days)
+      [d.orgA, null, site, at(-120 * DAY), at(-100 * DAY), "old work"],
+      [d.orgA, null, site, at(-95 * DAY), at(-85 * DAY), "older work"],
+      // another organization's windows, whole-org and on its server, now
+      [d.orgB, null, null, at(-HOUR), at(HOUR), "org b move"],
+      [d.orgB, serverB, null, at(-HOUR), at(3 * HOUR), "org b server"],
+    ];
+    for (const [org, server, monitor, from, to, reason] of windows) {
+      await d.sql`
+        insert into maintenance_windows (org_id, server_id, monitor_id, starts_at, ends_at, reason)
+        values (${org}, ${server}, ${monitor}, ${from}, ${to}, ${reason})`;
+    }
+    raw = await d.sql.begin(async (tx) => {
+      await tx`select set_config('role', 'anon', true)`;
+      const [row] = await tx<{ page: typeof raw }[]>`select published.status_page('lab-maintenance') as page`;
+      return (row as { page: typeof raw }).page;
+    });
+  });
+
+  it("lists the windows not yet ended that cover a published monitor, soonest first, the one going on marked in progress", async () => {
+    const res = await d.api("GET", "/status/lab-maintenance", { as: null });
+    const pub = expectContract(res, 200, PublicStatusPage);
+    expect(pub.maintenance.map((m) => [m.in_progress, m.subjects])).toEqual([
+      [true, ["http:api"]],
+      [false, ["http:site", "http:api"]],
+      [false, ["http:site", "http:api"]],
+    ]);
+    const [ongoing, serverWindow, orgWindow] = pub.maintenance;
+    expect(Date.parse(ongoing?.ends_at ?? "") - Date.parse(ongoing?.starts_at ?? "")).toBe(HOUR);
+    expect(Date.parse(serverWindow?.starts_at ?? "")).toBeGreaterThan(Date.now() + 23 * HOUR);
+    expect(Date.parse(orgWindow?.starts_at ?? "")).toBeGreaterThan(Date.now() + 47 * HOUR);
+  });
+
+  it("leaks nothing unpublished: no unpublished server's name or window, no reason, no other organization's window", async () => {
+    const res = await d.api("GET", "/status/lab-maintenance", { as: null });
+    for (const leak of [
+      "web-1",
+      "hidden-box",
+      "b-3",
+      "swap the db disk",
+      "OPS-42",
+      "cert rotation",
+      "raid",
+      "power work",
+      "org b",
+      "reason",
+      serverId,
+      hiddenServer,
+      d.orgA,
+      d.orgB,
+    ]) {
+      expect(res.text).not.toContain(leak);
+    }
+    // the hidden server's and org B's windows go on now, yet only http:api's is in progress
+    expect(res.body.maintenance.filter((m: { in_progress: boolean }) => m.in_progress)).toHaveLength(1);
+  });
+
+  it("returns no maintenance older than 90 days, and clips a window that began before them", async () => {
+    const now = Date.parse(raw.now);
+    const siteSpans = raw.subjects.find((s) => s.name === "http:site")?.maintenance ?? [];
+    expect(siteSpans).toHaveLength(2);
+    const [older, recent] = siteSpans;
+    expect(Date.parse(older?.starts_at ?? "")).toBeGreaterThanOrEqual(now - 90 * DAY);
+    expect(Date.parse(older?.ends_at ?? "")).toBeCloseTo(now - 85 * DAY, -4);
+    expect(Date.parse(recent?.ends_at ?? "") - Date.parse(recent?.starts_at ?? "")).toBe(HOUR);
+    // http:api's window going on now counts up to now only
+    const apiSpans = raw.subjects.find((s) => s.name === "http:api")?.maintenance ?? [];
+    expect(apiSpans).toHaveLength(1);
+    expect(Date.parse(apiSpans[0]?.ends_at ?? "")).toBeLessThanOrEqual(now);
+  });
+
+  it("marks the days with maintenance and leaves downtime inside maintenance out of uptime", async () => {
+    const pub = expectContract(
+      await d.api("GET", "/status/lab-maintenance", { as: null }),
+      200,
+      PublicStatusPage,
+    );
+    const [sitePub, apiPub] = pub.monitors;
+    // down 1 h 49 h ago, half of it in maintenance: 0.5 h down of the 59 h outside maintenance
+    // since it was first seen 60 h ago (98.333 % without the window)
+    expect(sitePub?.uptime_percent).toBeCloseTo((58.5 / 59) * 100, 2);
+    const siteDays = sitePub?.days ?? [];
+    // each day rounds its part up: a window over midnight can add a second
+    const siteSeconds = siteDays.reduce((sum, day) => sum + day.maintenance_seconds, 0);
+    expect(siteSeconds).toBeGreaterThanOrEqual(3600);
+    expect(siteSeconds).toBeLessThanOrEqual(3601);
+    expect(siteDays.filter((day) => day.maintenance_seconds > 0).every((day) => day.status !== "none")).toBe(
+      true,
+    );
+    // http:api: 10 minutes of maintenance up to now (over midnight, two days), no downtime
+    const apiDays = apiPub?.days ?? [];
+    const apiSeconds = apiDays.slice(-2).reduce((sum, day) => sum + day.maintenance_seconds, 0);
+    expect(apiSeconds).toBeGreaterThanOrEqual(600);
+    expect(apiSeconds).toBeLessThanOrEqual(602);
+    expect(apiPub?.uptime_percent).toBe(100);
+  });
+});
