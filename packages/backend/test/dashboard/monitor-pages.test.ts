@@ -437,10 +437,12 @@ describe("response times beyond 30 days", () => {
     // the newest hour without latency aggregates ends where response times begin
     expect(year.response_times_since).toBe(new Date(H.getTime() - 200 * 24 * HOUR + HOUR).toISOString());
 
-    // 30 days and less still read raw results: the 5-s-old result, and the one the rollups hold
+    // 30 days read the same hourly rows (each hour once: the rollup, not the raw result it
+    // already holds) and the 5-s-old result after the watermark
     const month = expectContract(await get(id, "30d"), 200, ResponseTimes);
     expect(month.response_times_since).toBeNull();
-    expect(month.points.map((p) => p[3])).toEqual([5000, 40]);
+    expect(month.points).toEqual(expected(HOUR).filter(([at]) => (at as number) >= Date.parse(month.from)));
+    expect(month.points.map((p) => p[3])).toEqual([150, 40]);
   });
 
   it("answers no points and no 'since' for a monitor without rollups", async () => {
