@@ -101,8 +101,8 @@ describe("status bars", () => {
   it("labels the public page's days with their uptime", () => {
     const page = { days: { from: "2026-11-20", count: 2 } } as PublicStatusPage;
     const blocks = dayBlocks(page, [
-      { status: "ok", uptime_percent: 100 },
-      { status: "degraded", uptime_percent: 99.5 },
+      { status: "ok", uptime_percent: 100, maintenance_seconds: 0 },
+      { status: "degraded", uptime_percent: 99.5, maintenance_seconds: 0 },
     ]);
     expect(blocks).toEqual([
       { state: "ok", tooltip: "Nov 20: 100.00% uptime" },

@@ -10,6 +10,8 @@ import type { PublicStatusPage } from "@/lib/contract.ts";
 import { formatDateTime, formatPercent, formatUtcDay } from "@/lib/format.ts";
 import { usePublicStatus } from "@/lib/queries.ts";
 import { BAR_LABEL, trackerState } from "@/lib/status.ts";
+import { formatMaintenance } from "../monitors/view-model.ts";
+import { ScheduledMaintenance } from "./public-maintenance.tsx";
 
 const OVERALL: Record<PublicStatusPage["status"], { text: string; className: string }> = {
   operational: { text: "All systems operational", className: "bg-emerald-600 text-white" },
@@ -25,18 +27,39 @@ const MONITOR: Record<string, { tone: Tone; label: string }> = {
   unknown: { tone: "gray", label: "Unknown" },
 };
 
-/** Pure: 90 daily bars with tooltips "Nov 3: 99.8% uptime". */
-export function dayBlocks(
-  page: PublicStatusPage,
-  days: PublicStatusPage["monitors"][number]["days"],
-): TrackerBlock[] {
+type Day = PublicStatusPage["monitors"][number]["days"][number];
+
+/**
+ * Pure: 90 daily bars with tooltips "Nov 3: 99.8% uptime". A day with time in maintenance is
+ * drawn as maintenance (hatched blue, as on the dashboard) and says how long: "Nov 3:
+ * maintenance (2 h), 100.00% uptime" — the uptime figure leaves that time out.
+ */
+export function dayBlocks(page: PublicStatusPage, days: readonly Day[]): TrackerBlock[] {
   const from = Date.parse(`${page.days.from}T00:00:00Z`);
-  return days.map((d, i) => ({
-    state: trackerState(d.status),
-    tooltip: `${formatUtcDay(from + i * 86_400_000)}: ${
-      d.uptime_percent === null ? BAR_LABEL[d.status] : `${formatPercent(d.uptime_percent, 2)} uptime`
-    }`,
-  }));
+  return days.map((d, i) => {
+    const when = formatUtcDay(from + i * 86_400_000);
+    const seconds = d.maintenance_seconds ?? 0;
+    if (seconds <= 0) {
+      return {
+        state: trackerState(d.status),
+        tooltip: `${when}: ${d.uptime_percent === null ? BAR_LABEL[d.status] : `${formatPercent(d.uptime_percent, 2)} uptime`}`,
+      };
+    }
+    const rest = d.uptime_percent === null ? "" : `, ${formatPercent(d.uptime_percent, 2)} uptime`;
+    return {
+      state: "maintenance",
+      tooltip: `${when}: maintenance (${formatMaintenance(seconds, 86_400)})${rest}`,
+    };
+  });
+}
+
+/** Pure: the bar row's description for screen readers, naming the days with maintenance. */
+export function barsLabel(page: PublicStatusPage, m: PublicStatusPage["monitors"][number]): string {
+  const uptime = m.uptime_percent === null ? "no data" : `${formatPercent(m.uptime_percent, 2)} uptime`;
+  const maintenance = m.days.filter((d) => (d.maintenance_seconds ?? 0) > 0).length;
+  const suffix =
+    maintenance === 0 ? "" : `, ${maintenance} ${maintenance === 1 ? "day" : "days"} with maintenance`;
+  return `${m.name}, last ${page.days.count} days: ${uptime}${suffix}`;
 }
 
 function Page({ page }: { page: PublicStatusPage }) {
@@ -48,6 +71,7 @@ function Page({ page }: { page: PublicStatusPage }) {
       <p role="status" className={cx("mt-4 rounded-xl px-4 py-3 font-medium", overall.className)}>
         {overall.text}
       </p>
+      <ScheduledMaintenance page={page} />
       {page.monitors.length === 0 ? (
         <EmptyState title="Nothing published yet" className="mt-6">
           This page has no monitors yet.
@@ -68,11 +92,7 @@ function Page({ page }: { page: PublicStatusPage }) {
                     <Badge tone={status.tone}>{status.label}</Badge>
                   </span>
                 </div>
-                <Tracker
-                  className="mt-3"
-                  blocks={dayBlocks(page, m.days)}
-                  label={`${m.name}, last ${page.days.count} days: ${m.uptime_percent === null ? "no data" : `${formatPercent(m.uptime_percent, 2)} uptime`}`}
-                />
+                <Tracker className="mt-3" blocks={dayBlocks(page, m.days)} label={barsLabel(page, m)} />
                 <div className="mt-1 flex justify-between text-gray-500 text-xs dark:text-gray-400">
                   <span>{page.days.count} days ago</span>
                   <span>today</span>

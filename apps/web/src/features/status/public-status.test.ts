@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import type { PublicStatusPage } from "@/lib/contract.ts";
+import { maintenanceAffects, maintenanceWhen } from "./public-maintenance.tsx";
+import { barsLabel, dayBlocks } from "./public-status.tsx";
+
+const page = { days: { from: "2026-11-20", count: 3 } } as PublicStatusPage;
+
+describe("the public status page's maintenance", () => {
+  it("draws a day with time in maintenance hatched as maintenance, saying how long and the uptime outside it", () => {
+    const blocks = dayBlocks(page, [
+      { status: "ok", uptime_percent: 100, maintenance_seconds: 7200 },
+      { status: "ok", uptime_percent: null, maintenance_seconds: 86_400 },
+      { status: "down", uptime_percent: 99.5, maintenance_seconds: 0 },
+    ]);
+    expect(blocks).toEqual([
+      { state: "maintenance", tooltip: "Nov 20: maintenance (2 h), 100.00% uptime" },
+      { state: "maintenance", tooltip: "Nov 21: maintenance (all day)" },
+      { state: "down", tooltip: "Nov 22: 99.50% uptime" },
+    ]);
+  });
+
+  it("names the days with maintenance in the bar row's description", () => {
+    const monitor = {
+      kind: "monitor",
+      name: "shop",
+      status: "ok",
+      uptime_percent: 99.9,
+      days: [
+        { status: "ok", uptime_percent: 100, maintenance_seconds: 60 },
+        { status: "ok", uptime_percent: 100, maintenance_seconds: 0 },
+      ],
+    } as const satisfies PublicStatusPage["monitors"][number];
+    expect(barsLabel(page, monitor)).toBe("shop, last 3 days: 99.90% uptime, 1 day with maintenance");
+    expect(barsLabel(page, { ...monitor, days: [], uptime_percent: null })).toBe(
+      "shop, last 3 days: no data",
+    );
+  });
+
+  it("states a window's times in UTC, the end's day only when it differs", () => {
+    expect(
+      maintenanceWhen({ starts_at: "2026-12-06T02:00:00.000Z", ends_at: "2026-12-06T04:30:00.000Z" }),
+    ).toBe("Dec 6, 02:00 – 04:30 (UTC)");
+    expect(
+      maintenanceWhen({ starts_at: "2026-12-06T22:00:00.000Z", ends_at: "2026-12-07T01:00:00.000Z" }),
+    ).toBe("Dec 6, 22:00 – Dec 7, 01:00 (UTC)");
+  });
+
+  it("says which published subjects a window affects, or everything on the page", () => {
+    expect(maintenanceAffects({ subjects: ["shop"] }, 3)).toBe("Affects shop");
+    expect(maintenanceAffects({ subjects: ["shop", "db"] }, 3)).toBe("Affects shop, db");
+    expect(maintenanceAffects({ subjects: ["shop", "db", "nas"] }, 3)).toBe(
+      "Affects everything on this page",
+    );
+  });
+});
