@@ -17,6 +17,7 @@ import type { Logger } from "./log.ts";
 import { plugins as registry } from "./plugins/registry.ts";
 import type { PluginDefinition } from "./plugins/types.ts";
 import { BackendSchedule } from "./push/backend-schedule.ts";
+import { BeatSchedule } from "./push/beat-schedule.ts";
 import { BackendClient } from "./push/client.ts";
 import { CombinedPush } from "./push/combined.ts";
 import { Heartbeat } from "./push/heartbeat.ts";
@@ -24,7 +25,6 @@ import { BackendLink } from "./push/link.ts";
 import { Pusher } from "./push/pusher.ts";
 import { PLAN_LIMIT_RETRY_MS, register, storedServerId } from "./push/register.ts";
 import { Scheduler } from "./scheduler/scheduler.ts";
-import { nextRunAt } from "./scheduler/timing.ts";
 import { KV } from "./store/kv.ts";
 import { OUTBOX_KINDS } from "./store/outbox.ts";
 import { openStore, type Store } from "./store/store.ts";
@@ -206,26 +206,27 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     serverId: getServerId,
     log: log.child({ component: "push" }),
   });
-  let beatAt = Date.now() + Heartbeat.phase(settings.heartbeatIntervalMs);
-  /** The next combined push carries a heartbeat whatever the time (start, registration). */
-  let beatNow = true;
+  const beats = new BeatSchedule({
+    intervalMs: settings.heartbeatIntervalMs,
+    firstAt: Date.now() + Heartbeat.phase(settings.heartbeatIntervalMs),
+  });
   const pushLoop = new Loop(
     "push",
     async (signal) => {
       if (combined.legacy) return combined.legacyRemainingMs();
       const started = Date.now();
-      const beat = beatNow || beatAt <= started;
-      beatNow = false;
+      const beat = beats.take(started);
       const result = await combined.run(signal, { beat });
       if (result.legacy) {
         // an older backend: the single-kind loops take over (the heartbeat at once)
+        beats.beatNow();
         heartbeatLoop.wake();
         for (const loop of pushLoops.values()) loop.wake();
         return combined.legacyRemainingMs();
       }
       const now = Date.now();
-      if (beatAt <= now) beatAt = nextRunAt(beatAt, now, settings.heartbeatIntervalMs, false);
-      return Math.min(beatAt - now, result.dataDueInMs ?? Number.POSITIVE_INFINITY);
+      beats.settled(result.beat, started, now);
+      return Math.min(beats.dueInMs(now), result.dataDueInMs ?? Number.POSITIVE_INFINITY);
     },
     log,
   );
@@ -244,11 +245,13 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     async (signal) => {
       // the combined push carries the heartbeat; this loop beats only on the single-kind route
       if (!combined.legacy) return IDLE_WHILE_COMBINED_MS;
+      const started = Date.now();
+      if (!beats.take(started)) return beats.dueInMs(started);
       const outcome = await heartbeat.beat(signal);
       if (outcome?.kind === "ok") for (const kind of pusher.backendReachable()) pushLoops.get(kind)?.wake();
       const now = Date.now();
-      if (beatAt <= now) beatAt = nextRunAt(beatAt, now, settings.heartbeatIntervalMs, false);
-      return beatAt - now;
+      beats.settled(outcome, started, now);
+      return beats.dueInMs(now);
     },
     log,
   );
@@ -270,7 +273,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
         link.reachable();
         log.info("registered with the backend", { server_id: serverId, approval: result.response.approval });
         // one heartbeat right away (the installer waits for it), then the random phase
-        beatNow = true;
+        beats.beatNow();
         pushLoop.wake();
         heartbeatLoop.start(0);
         for (const loop of pushLoops.values()) loop.wake();

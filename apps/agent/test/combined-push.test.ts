@@ -379,6 +379,33 @@ buffer:
     }
   });
 
+  for (const route of ["push", "heartbeat"] as const)
+    it(`tries a heartbeat the backend could not take again within seconds, not at the next beat (${route})`, async () => {
+      backend.combined = route === "push";
+      backend.modes[route] = "unavailable";
+      const files = agentDir();
+      try {
+        // six hours between beats (random phase): a beat within seconds of the backend's return
+        // can only be a retry of the one at start (decision 0047)
+        agent = await startAgent(settings(files, "6h"), { log: silentLogger });
+        await waitFor(
+          () => backend.requests.filter((r) => r.endpoint === route && r.status === 503).length >= 2,
+          10_000,
+          "the start beat refused and tried again",
+        );
+        expect(backend.heartbeats).toHaveLength(0);
+        backend.modes[route] = undefined;
+        const back = Date.now();
+        await waitFor(() => backend.heartbeats.length >= 1, 6_000, "the heartbeat once the backend is back");
+        expect(Date.now() - back).toBeLessThan(6_000);
+      } finally {
+        backend.modes[route] = undefined;
+        await agent?.stop();
+        agent = undefined;
+        files.remove();
+      }
+    }, 30_000);
+
   it("uses the single-kind routes on a backend without the combined push", async () => {
     backend.combined = false;
     const files = agentDir();

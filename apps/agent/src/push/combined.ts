@@ -3,7 +3,8 @@
  * kind in one gzip request, metrics in the compact encoding. One run sends a first push with
  * the heartbeat (when one is due) and only as much pending data as keeps that request small,
  * so liveness never waits behind a backlog; the rest drains in follow-up pushes without a
- * heartbeat, each at most one outbox batch per kind and MAX_PUSH_PAYLOAD_BYTES in all.
+ * heartbeat, each at most one outbox batch per kind and MAX_PUSH_PAYLOAD_BYTES in all. When a
+ * beat is due, including a retry soon after one failed, is beat-schedule.ts's (decision 0047).
  *
  * Each batch keeps the store-and-forward rules of the single-kind routes (pusher.ts decides
  * what every outcome means, here as there): rows go only after the backend acknowledged their
@@ -184,7 +185,7 @@ export class CombinedPush {
         this.#settle(batches[0] as OutgoingBatch, outcome);
         continue;
       }
-      // the push as a whole failed: the heartbeat waits for its next beat, each kind backs off
+      // the push as a whole failed: the heartbeat is tried again soon (beat-schedule.ts), each kind backs off
       if (heartbeat)
         log[outcome.kind === "retry" ? "debug" : "warn"]("heartbeat not accepted", {
           error: outcome.message,
