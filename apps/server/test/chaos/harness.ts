@@ -208,6 +208,9 @@ export class NetworkLink {
   private held = new Set<Socket>();
   /** connections black-holed by cuts so far (proof a cut was felt) */
   heldTotal = 0;
+  /** when the agent's latest bytes went through (a few dozen, newest last) */
+  readonly sends: number[] = [];
+  private cutOnSend: (() => void) | undefined;
 
   private readonly upstreamPort: () => number;
   constructor(upstreamPort: () => number) {
@@ -224,6 +227,12 @@ export class NetworkLink {
         return;
       }
       const upstream = connect(this.upstreamPort(), "127.0.0.1");
+      // before the pipe's own listener: a cut armed by cutOnNextSend() stops these bytes
+      client.on("data", () => {
+        this.sends.push(Date.now());
+        if (this.sends.length > 50) this.sends.shift();
+        this.cutOnSend?.();
+      });
       for (const [a, b] of [
         [client, upstream],
         [upstream, client],
@@ -244,6 +253,17 @@ export class NetworkLink {
   cut() {
     this.cut_ = true;
     for (const socket of this.pipes) socket.destroy();
+  }
+
+  /** Cuts the moment the agent next sends bytes, before they go through (a request caught in flight). */
+  cutOnNextSend(): Promise<void> {
+    return new Promise((resolve) => {
+      this.cutOnSend = () => {
+        this.cutOnSend = undefined;
+        this.cut();
+        resolve();
+      };
+    });
   }
 
   restore() {
@@ -511,6 +531,25 @@ export class Harness {
                      where id = ${row.id}`;
     }
     await this.waitHealthy(90_000);
+  }
+
+  /** Waits (bounded) for the backend to store a new heartbeat of agent `name`; returns when it did. */
+  async nextHeartbeat(name: string, timeoutMs = 15_000): Promise<number> {
+    const agent = this.agent(name);
+    const read = async () => {
+      const [row] = await this.sql<{ at: Date | null }[]>`
+        select last_heartbeat_at as at from public.servers where id = ${agent.serverId}`;
+      return row?.at?.getTime() ?? 0;
+    };
+    const before = await read();
+    return waitFor(
+      async () => {
+        const at = await read();
+        return at > before ? at : undefined;
+      },
+      timeoutMs,
+      `a new heartbeat of ${agent.server}`,
+    );
   }
 
   /** Every running agent: server up, recent heartbeat, its monitor ok on the backend. */
