@@ -1,4 +1,4 @@
-import { PublicStatusPage, StatusPageItem, StatusPageList } from "@custos/protocol";
+import { MonitorPage, PublicStatusPage, StatusPageItem, StatusPageList } from "@custos/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Dashboard, expectContract, setupDashboard } from "./helpers.ts";
 
@@ -332,5 +332,27 @@ describe("maintenance on the public status page (decision 0048)", () => {
     expect(apiSeconds).toBeGreaterThanOrEqual(600);
     expect(apiSeconds).toBeLessThanOrEqual(602);
     expect(apiPub?.uptime_percent).toBe(100);
+  });
+
+  it("marks the same seconds of each day as the monitor's dashboard page (one rule for which windows cover a monitor)", async () => {
+    const pub = expectContract(
+      await d.api("GET", "/status/lab-maintenance", { as: null }),
+      200,
+      PublicStatusPage,
+    );
+    const dashboard = expectContract(
+      await d.api("GET", `/orgs/${d.orgA}/monitors/${site}`, { as: d.users.viewer }),
+      200,
+      MonitorPage,
+    );
+    expect(dashboard.daily.from.slice(0, 10)).toBe(pub.days.from);
+    const days = pub.monitors[0]?.days ?? [];
+    // days before the monitor was first seen have no bar on the public page
+    const shown = days.flatMap((day, i) => (day.status === "none" ? [] : [i]));
+    expect(shown.length).toBeGreaterThanOrEqual(3);
+    expect(shown.map((i) => days[i]?.maintenance_seconds)).toEqual(
+      shown.map((i) => dashboard.daily.maintenance_seconds[i]),
+    );
+    expect(shown.some((i) => (days[i]?.maintenance_seconds ?? 0) > 0)).toBe(true);
   });
 });
