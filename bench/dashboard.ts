@@ -34,6 +34,7 @@ import { log } from "./lib/script.ts";
 import { gitState } from "./lib/section.ts";
 import { fmtInt, fmtMs, Latencies, type LatencySummary, table } from "./lib/stats.ts";
 import { StatementStats } from "./lib/storage.ts";
+import { formatWaterfall, readWaterfall, traceProbe } from "./lib/waterfall.ts";
 import { seriesFor } from "./lib/workload.ts";
 
 const USAGE = `node bench/dashboard.ts [flags]   (every flag also as env BENCH_<NAME>)
@@ -51,6 +52,8 @@ const USAGE = `node bench/dashboard.ts [flags]   (every flag also as env BENCH_<
   --raw-monitors N     of those, monitors with 30 days of raw results, one a minute (default 20)
   --incidents N        resolved incidents with 3 notes each (default 2000)
   --pages LIST         pages whose LCP is measured (default servers,server,monitor,incident)
+  --waterfall true|false  print the first cold load's waterfall of each page: requests with
+                       times and sizes, long frames with their scripts (default false)
   --results FILE|none  where to append the results section (default bench/RESULTS.md)`;
 
 const flags = readFlagsOrUsage(USAGE);
@@ -80,6 +83,7 @@ const cfg = {
   rawMonitors: numberFlag(flags, "raw-monitors", 20),
   incidents: numberFlag(flags, "incidents", 2000),
   pages: pagesFlag(flags.get("pages")),
+  waterfall: boolFlag(flags, "waterfall", false),
   results: resultsFlag(flags),
 };
 const GOALS = { overviewP95: 100, chartP95: 150, lcp: 1500 };
@@ -601,6 +605,7 @@ async function measurePages(
     });
     await context.addInitScript(seed, { session, orgId });
     await context.addInitScript(probe, READY);
+    if (cfg.waterfall) await context.addInitScript(traceProbe);
     const page = context.pages()[0] ?? (await context.newPage());
     return {
       page,
@@ -636,7 +641,18 @@ async function measurePages(
         domContentLoaded: nav?.domContentLoadedEventEnd ?? Number.NaN,
       };
     }, READY[name].api);
+    const firstOfPage = !loads.some((l) => l.page === name);
     loads.push({ page: name, kind, ...m });
+    if (cfg.waterfall && kind === "cold" && firstOfPage) {
+      const w = await page.evaluate(readWaterfall, undefined);
+      const marks = [
+        { at: m.rowsAt, what: "content painted" },
+        { at: m.lcp, what: `LCP ${m.lcpElement}` },
+      ];
+      log(
+        `${name} cold load waterfall (ms after navigation start):\n${formatWaterfall(w, marks).join("\n")}`,
+      );
+    }
     log(
       `${name} ${kind} load: LCP ${m.lcp.toFixed(0)} ms (${m.lcpElement}), rows ${m.rowsAt.toFixed(0)} ms, overview API ${m.apiStart.toFixed(0)}-${m.apiEnd.toFixed(0)} ms, DCL ${m.domContentLoaded.toFixed(0)} ms`,
     );
