@@ -1,5 +1,5 @@
 "use client";
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from "react";
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import type { Me, OrgRole } from "./contract.ts";
 
 const STORAGE_KEY = "custos.org";
@@ -29,6 +29,19 @@ export function pickOrg(orgs: Me["orgs"], remembered: string | null): Me["orgs"]
   return orgs.find((o) => o.id === remembered) ?? orgs[0];
 }
 
+/**
+ * The organization shown last in this browser (null on the server or before the first visit):
+ * what lib/early-requests.ts asks for while /v1/me is still on its way.
+ */
+export function rememberedOrgId(): string | null {
+  if (typeof window === "undefined") return null;
+  try {
+    return window.localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null; // storage blocked: nothing remembered
+  }
+}
+
 /** Provides the current organization of `me` (or the loading/error state before it). */
 export function OrgProvider({
   me,
@@ -50,6 +63,10 @@ export function OrgProvider({
     setRemembered(orgId);
   }, []);
   const current = me ? pickOrg(me.orgs, remembered) : undefined;
+  // remember the organization shown, so the next visit can ask for its page alongside /v1/me
+  useEffect(() => {
+    if (current && current.id !== remembered) setOrg(current.id);
+  }, [current, remembered, setOrg]);
   const state = useMemo<OrgState>(() => {
     if (me && current) {
       return {

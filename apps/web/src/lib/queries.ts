@@ -40,13 +40,17 @@ export const keys = {
 
 // ---- reads -------------------------------------------------------------------------------------
 
-export function useMe(enabled = true) {
-  return useQuery({
+/** Who is signed in and their organizations (also started early by lib/early-requests.ts). */
+export function meQuery() {
+  return queryOptions({
     queryKey: keys.me,
     queryFn: ({ signal }) => call("me", {}, { signal }),
-    enabled,
     staleTime: 60_000,
   });
+}
+
+export function useMe(enabled = true) {
+  return useQuery({ ...meQuery(), enabled });
 }
 
 export function useOrgSettings(orgId: string) {
@@ -82,13 +86,16 @@ export function useServers(orgId: string, options: { refetchInterval?: number } 
   });
 }
 
-export function useServer(orgId: string, serverId: string) {
-  return useQuery({
+/** A server's page (also started early by lib/early-requests.ts, so one definition for both). */
+export function serverQuery(orgId: string, serverId: string) {
+  return queryOptions({
     queryKey: keys.server(orgId, serverId),
     queryFn: ({ signal }) => call("server", { org_id: orgId, server_id: serverId }, { signal }),
-    refetchInterval: LIVE_MS,
-    enabled: serverId !== "",
   });
+}
+
+export function useServer(orgId: string, serverId: string) {
+  return useQuery({ ...serverQuery(orgId, serverId), refetchInterval: LIVE_MS, enabled: serverId !== "" });
 }
 
 const REFRESH_BY_RANGE: Record<MetricRange, number> = {
@@ -152,10 +159,17 @@ export function useIncidentPages(orgId: string, status: IncidentsQuery["status"]
   });
 }
 
-export function useIncident(orgId: string, incidentId: string) {
-  return useQuery({
+/** An incident with its timeline (also started early by lib/early-requests.ts). */
+export function incidentQuery(orgId: string, incidentId: string) {
+  return queryOptions({
     queryKey: keys.incident(orgId, incidentId),
     queryFn: ({ signal }) => call("incident", { org_id: orgId, incident_id: incidentId }, { signal }),
+  });
+}
+
+export function useIncident(orgId: string, incidentId: string) {
+  return useQuery({
+    ...incidentQuery(orgId, incidentId),
     refetchInterval: LIVE_MS,
     enabled: incidentId !== "",
   });
@@ -213,13 +227,15 @@ export function useProbes(orgId: string) {
 }
 
 /** A probe's or an agent monitor's page: what it is, uptime 24 h to 365 d, status bars. */
-export function useMonitor(orgId: string, monitorId: string) {
-  return useQuery({
+export function monitorQuery(orgId: string, monitorId: string) {
+  return queryOptions({
     queryKey: keys.monitor(orgId, monitorId),
     queryFn: ({ signal }) => call("monitor", { org_id: orgId, monitor_id: monitorId }, { signal }),
-    refetchInterval: LIVE_MS,
-    enabled: monitorId !== "",
   });
+}
+
+export function useMonitor(orgId: string, monitorId: string) {
+  return useQuery({ ...monitorQuery(orgId, monitorId), refetchInterval: LIVE_MS, enabled: monitorId !== "" });
 }
 
 export function useResponseTimes(orgId: string, monitorId: string, range: ResponseTimeRange) {

@@ -12,11 +12,6 @@ export interface Series {
 
 export type ChartRow = { t: number } & Record<string, number | null>;
 
-const PALETTE = ["#3b82f6", "#10b981", "#f59e0b", "#8b5cf6", "#ef4444", "#06b6d4", "#ec4899", "#84cc16"];
-export function paletteColor(i: number): string {
-  return PALETTE[i % PALETTE.length] ?? "#3b82f6";
-}
-
 /** the metric charts' ranges and the response-time chart's longer ones */
 type Range = "1h" | "24h" | "7d" | "30d" | "90d" | "365d";
 

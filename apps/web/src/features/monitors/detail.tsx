@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useMemo, useState } from "react";
-import { AreaChart } from "@/components/charts/area-chart.tsx";
+import { LazyAreaChart } from "@/components/charts/lazy-area-chart.tsx";
 import { Tracker } from "@/components/charts/tracker.tsx";
 import { Badge } from "@/components/ui/badge.tsx";
 import { Button, buttonClass } from "@/components/ui/button.tsx";
@@ -142,7 +142,7 @@ function ResponseTimeChart({ monitorId }: { monitorId: string }) {
         </p>
       ) : (
         <>
-          <AreaChart
+          <LazyAreaChart
             data={rows}
             series={
               longRange

@@ -1,7 +1,9 @@
 "use client";
 import { useQueries } from "@tanstack/react-query";
 import { useMemo } from "react";
-import { AreaChart, paletteColor, type Series } from "@/components/charts/area-chart.tsx";
+import type { Series } from "@/components/charts/area-chart.tsx";
+import { LazyAreaChart } from "@/components/charts/lazy-area-chart.tsx";
+import { paletteColor } from "@/components/charts/palette.ts";
 import { Badge } from "@/components/ui/badge.tsx";
 import { Card } from "@/components/ui/card.tsx";
 import { ErrorState, Skeleton } from "@/components/ui/states.tsx";
@@ -196,7 +198,7 @@ function ChartCard({
         </span>
       </div>
       {hasData ? (
-        <AreaChart
+        <LazyAreaChart
           data={rows}
           series={built.series}
           range={range}

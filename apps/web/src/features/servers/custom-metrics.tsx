@@ -1,6 +1,8 @@
 "use client";
 import { type ReactNode, useDeferredValue, useMemo, useState } from "react";
-import { AreaChart, paletteColor, type Series } from "@/components/charts/area-chart.tsx";
+import type { Series } from "@/components/charts/area-chart.tsx";
+import { LazyAreaChart } from "@/components/charts/lazy-area-chart.tsx";
+import { paletteColor } from "@/components/charts/palette.ts";
 import { Button } from "@/components/ui/button.tsx";
 import { Card, CardHeader } from "@/components/ui/card.tsx";
 import { TextField } from "@/components/ui/field.tsx";
@@ -159,7 +161,7 @@ function MetricCard({
         <Skeleton className="h-[180px]" />
       ) : hasData ? (
         <>
-          <AreaChart
+          <LazyAreaChart
             data={rows}
             series={series}
             range={range}
