@@ -42,21 +42,22 @@ export async function selectResponseTimes(
 ): Promise<ResponseTimes> {
   const spec = RESPONSE_GRID[query.range];
   const step = `${spec.stepSeconds} seconds`;
-  const [grid] = await tx<{ now: Date; from: Date }[]>`
-    select now() as now,
-           date_bin(${step}::interval, now(), timestamptz '2000-01-01 00:00:00+00')
-             - ${`${(spec.points - 1) * spec.stepSeconds} seconds`}::interval as from`;
-  const { now, from } = grid as { now: Date; from: Date };
+  // the watermark as of now comes with the grid: a lower bound of the one the rollup read sees
+  // (it only moves forward), so the raw tail can name its daily partitions to the planner; the
+  // raw retention is asked for in the same round trip
+  const [[grid], keptFrom] = await Promise.all([
+    tx<{ now: Date; from: Date; through: Date }[]>`
+      select now() as now,
+             date_bin(${step}::interval, now(), timestamptz '2000-01-01 00:00:00+00')
+               - ${`${(spec.points - 1) * spec.stepSeconds} seconds`}::interval as from,
+             (select w.checks_through from private.rollup_watermarks() w) as through`,
+    spec.rawFillsUnmeasured ? rawResultsKeptFrom(tx, monitorId) : null,
+  ]);
+  const { now, from, through } = grid as { now: Date; from: Date; through: Date | null };
   const { rows, since } =
     spec.source === "raw"
       ? { rows: await fromRaw(tx, monitorId, step, from), since: null }
-      : await fromRollups(
-          tx,
-          monitorId,
-          step,
-          from,
-          spec.rawFillsUnmeasured ? await rawResultsKeptFrom(tx, monitorId) : null,
-        );
+      : await fromRollups(tx, monitorId, step, { from, throughAtLeast: through ?? from, keptFrom });
   const round = (v: number) => Math.round(v * 10) / 10;
   return {
     range: query.range,
@@ -94,13 +95,16 @@ async function fromRollups(
   tx: Queryable,
   monitorId: string,
   step: string,
-  from: Date,
-  keptFrom: Date | null,
+  bounds: { from: Date; throughAtLeast: Date; keptFrom: Date | null },
 ): Promise<{ rows: PointRow[]; since: Date | null }> {
+  const { from, keptFrom } = bounds;
+  const tailFrom = new Date(Math.max(bounds.throughAtLeast.getTime(), from.getTime()));
   const rawFrom = keptFrom && new Date(Math.max(keptFrom.getTime(), from.getTime()));
+  // The watermark is read in this statement (one snapshot with the rollup rows: the rollups
+  // count exactly the results before it); the constants only let the planner skip partitions.
   const rows = await tx<(PointRow & { n: number; unmeasured: Date | null })[]>`
     with wm as materialized (
-      select greatest(${from}::timestamptz, w.checks_through) as through from private.rollup_watermarks() w
+      select greatest(${tailFrom}::timestamptz, w.checks_through) as through from private.rollup_watermarks() w
     ),
     rolled as materialized (
       select r.bucket, r.latency_sum_ms as total, r.latency_count as n, r.latency_min_ms as lo, r.latency_max_ms as hi
@@ -120,15 +124,15 @@ async function fromRollups(
       select c.ts, c.latency_ms::float8, 1, c.latency_ms, c.latency_ms
       from raw_hours h cross join lateral (
         select c.ts, c.latency_ms from public.check_results c
-        where c.monitor_id = ${monitorId} and c.ts >= h.h and c.ts < h.h_end
+        where c.monitor_id = ${monitorId} and c.ts >= h.h and c.ts < h.h_end and c.ts >= ${rawFrom}::timestamptz
           and c.status <> 'unsupported' and c.latency_ms is not null
         offset 0 -- one index range per hour: not flattened into a join over the whole range
       ) c
       union all
       select c.ts, c.latency_ms::float8, 1, c.latency_ms, c.latency_ms
       from public.check_results c
-      where c.monitor_id = ${monitorId} and c.status <> 'unsupported' and c.latency_ms is not null
-        and c.ts >= (select wm.through from wm)
+      where c.monitor_id = ${monitorId} and c.ts >= ${tailFrom}::timestamptz and c.ts >= (select wm.through from wm)
+        and c.status <> 'unsupported' and c.latency_ms is not null
     )
     select date_bin(${step}::interval, ts, timestamptz '2000-01-01 00:00:00+00') as at,
            (sum(total) / nullif(sum(n), 0))::float8 as avg, min(lo)::float8 as min, max(hi)::float8 as max,
