@@ -17,7 +17,7 @@ import type { Logger } from "./log.ts";
 import { plugins as registry } from "./plugins/registry.ts";
 import type { PluginDefinition } from "./plugins/types.ts";
 import { BackendSchedule } from "./push/backend-schedule.ts";
-import { BeatSchedule } from "./push/beat-schedule.ts";
+import { BeatSchedule, beatTimeoutMs } from "./push/beat-schedule.ts";
 import { BackendClient } from "./push/client.ts";
 import { CombinedPush } from "./push/combined.ts";
 import { Heartbeat } from "./push/heartbeat.ts";
@@ -181,6 +181,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     link,
     serverId: getServerId,
     intervalMs: settings.heartbeatIntervalMs,
+    timeoutMs: beatTimeoutMs(settings.heartbeatIntervalMs),
     log: log.child({ component: "heartbeat" }),
     pages: dispatcher,
     config: {
@@ -204,6 +205,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     pusher,
     heartbeat,
     serverId: getServerId,
+    beatTimeoutMs: beatTimeoutMs(settings.heartbeatIntervalMs),
     log: log.child({ component: "push" }),
   });
   const beats = new BeatSchedule({

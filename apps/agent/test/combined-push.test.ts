@@ -5,6 +5,7 @@
  * request a beat) and the prompt push after a check changed state.
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import { type AddressInfo, createServer as createTcpServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -290,6 +291,71 @@ describe("combined push", () => {
     expect(result.legacy).toBe(false);
     expect(result.beat).toMatchObject({ kind: "retry", status: 404 });
     expect(combined.legacy).toBe(false);
+  });
+});
+
+describe("a push on a connection that never answers", () => {
+  /** A TCP server that accepts and never answers: a kept-alive connection that died silently. */
+  async function blackHole() {
+    const sockets = new Set<Socket>();
+    const server = createTcpServer((socket) => {
+      sockets.add(socket);
+      socket.on("error", () => undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      connections: () => sockets.size,
+      close: async () => {
+        for (const socket of sockets) socket.destroy();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  it("gives up on a beat or a small push after the beat timeout, and on a large push after the client's", async () => {
+    const hole = await blackHole();
+    const target = { url: hole.url, apiKey: backend.apiKey, serverId: backend.serverId };
+    // "small" below 1 KB of JSON here, so 400 samples (3 KB compact) make a large push
+    const options = { timeoutMs: 2_000, beatTimeoutMs: 300, smallPushBytes: 1_000 };
+    const stack = () => {
+      store?.close();
+      store = openStore(join(dir, `combined-${counter++}.db`));
+      return { s: store, ...pushStack(store, target, options) };
+    };
+    const took = async (run: () => Promise<unknown>) => {
+      const started = Date.now();
+      await run();
+      return Date.now() - started;
+    };
+    try {
+      const { combined, heartbeat } = stack();
+      let beat: unknown;
+      expect(await took(async () => ({ beat } = await combined.run(undefined, { beat: true })))).toBeLessThan(
+        1_500,
+      );
+      expect(beat).toMatchObject({ kind: "retry", unreachable: true, message: "no answer within 0.3s" });
+      // the single-kind route of an older backend: the same beat timeout
+      expect(
+        await took(async () => expect(await heartbeat.beat()).toMatchObject({ kind: "retry" })),
+      ).toBeLessThan(1_500);
+
+      // a few samples: a push as small as one riding with a beat, which holds up the next beat
+      const few = stack();
+      enqueueSamples(few.s, 0, 5);
+      expect(await took(() => few.combined.run(undefined, { beat: false }))).toBeLessThan(1_500);
+
+      // a backlog past the small size: the client's timeout (a large batch on a slow uplink)
+      const backlog = stack();
+      enqueueSamples(backlog.s, 0, 400);
+      expect(await took(() => backlog.combined.run(undefined, { beat: false }))).toBeGreaterThanOrEqual(
+        1_900,
+      );
+      // no attempt reused the connection of one that timed out
+      expect(hole.connections()).toBe(4);
+    } finally {
+      await hole.close();
+    }
   });
 });
 

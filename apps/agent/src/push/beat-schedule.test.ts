@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BeatSchedule, RETRY_BASE_MS } from "./beat-schedule.ts";
+import { BeatSchedule, beatTimeoutMs, RETRY_BASE_MS } from "./beat-schedule.ts";
 import type { SendOutcome } from "./client.ts";
 
 const ok: SendOutcome = { kind: "ok", status: 200, body: {} };
@@ -118,5 +118,14 @@ describe("BeatSchedule", () => {
     expect(beats.dueInMs(200)).toBe(0);
     expect(beats.take(200)).toBe(true);
     expect(beats.take(201)).toBe(false);
+  });
+});
+
+describe("beatTimeoutMs", () => {
+  it("is half the interval, at least 5 s and at most 30 s", () => {
+    expect(beatTimeoutMs(3_000)).toBe(5_000);
+    expect(beatTimeoutMs(20_000)).toBe(10_000);
+    expect(beatTimeoutMs(30_000)).toBe(15_000);
+    expect(beatTimeoutMs(3_600_000)).toBe(30_000);
   });
 });

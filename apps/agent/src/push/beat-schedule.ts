@@ -6,12 +6,25 @@
  * page (decision 0047). The retry backs off from RETRY_BASE_MS, doubling up to the interval,
  * measured from when the failed attempt started: a request that hung through the cut has
  * waited already and goes again at once. A backend that answered 429 with Retry-After, or any
- * answer other than a retryable failure, waits for the regular beat.
+ * answer other than a retryable failure, waits for the regular beat. A beat's request gives up
+ * after `beatTimeoutMs`, so the retry does not wait behind a connection that died silently.
  */
 import { nextRunAt } from "../scheduler/timing.ts";
 import type { SendOutcome } from "./client.ts";
 
 export const RETRY_BASE_MS = 250;
+
+/**
+ * How long a request carrying a beat waits for its answer: half the interval, within
+ * [5 s, 30 s]. A kept-alive connection can die without a reset (a NAT that forgot it, a link
+ * that came back under a new address): a beat sent on it gets no answer ever, and with the
+ * backend's timeout at twice the interval, a beat that waited 30 s before its retry on a new
+ * connection would arrive after the deadline. Half an interval leaves the retry half of one.
+ * Data-only pushes keep the client's longer timeout (a 4 MB batch on a slow uplink).
+ */
+export function beatTimeoutMs(intervalMs: number): number {
+  return Math.min(30_000, Math.max(5_000, Math.floor(intervalMs / 2)));
+}
 
 interface BeatScheduleOptions {
   intervalMs: number;

@@ -85,7 +85,7 @@ export class BackendClient {
   async post(
     name: AgentEndpoint,
     json: string,
-    options: { gzip?: boolean; signal?: AbortSignal } = {},
+    options: { gzip?: boolean; signal?: AbortSignal; timeoutMs?: number } = {},
   ): Promise<SendOutcome> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.#o.apiKey}`,
@@ -97,7 +97,7 @@ export class BackendClient {
       body = await gzip(json);
       headers["content-encoding"] = "gzip";
     }
-    const timeoutMs = this.#o.timeoutMs ?? 30_000;
+    const timeoutMs = options.timeoutMs ?? this.#o.timeoutMs ?? 30_000;
     let response: Awaited<ReturnType<typeof httpRequest>>;
     try {
       response = await httpRequest(this.endpoint(name), {

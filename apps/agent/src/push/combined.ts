@@ -44,6 +44,11 @@ interface CombinedOptions {
   heartbeat: Heartbeat;
   serverId: () => string | undefined;
   log: Logger;
+  /**
+   * How long a push carrying a heartbeat, or small enough to ride with one, waits for its answer
+   * (beatTimeoutMs): every push holds up the next beat while it waits. Larger ones: the client's.
+   */
+  beatTimeoutMs?: number;
   /** Pushes in one run before yielding (the next run starts at once). */
   maxPushesPerRun?: number;
   smallPushBytes?: number;
@@ -140,9 +145,14 @@ export class CombinedPush {
       const batches = this.#collect(heartbeat !== undefined, onePerPush);
       if (!heartbeat && batches.length === 0) return { ...result, dataDueInMs: this.#dataDue() };
       for (const batch of batches) this.#o.store.outbox.markAttempt(batch.batchId);
-      const outcome = await this.#o.client.post("push", pushBody(serverId, heartbeat, batches), {
+      const body = pushBody(serverId, heartbeat, batches);
+      const small =
+        heartbeat !== undefined || body.length <= (this.#o.smallPushBytes ?? SMALL_PUSH_PAYLOAD_BYTES);
+      const beatTimeout = small ? this.#o.beatTimeoutMs : undefined;
+      const outcome = await this.#o.client.post("push", body, {
         gzip: true,
         ...(signal ? { signal } : {}),
+        ...(beatTimeout !== undefined ? { timeoutMs: beatTimeout } : {}),
       });
       if (outcome.kind === "retry" && outcome.status === 404 && !outcome.error?.field) {
         this.#legacyUntil = this.#now + LEGACY_RETRY_MS;

@@ -32,6 +32,8 @@ interface HeartbeatOptions {
   serverId: () => string | undefined;
   /** Reported with each beat: the backend keeps the timeout at twice this or more. */
   intervalMs?: number;
+  /** How long a beat waits for its answer (beatTimeoutMs); else the client's timeout. */
+  timeoutMs?: number;
   log: Logger;
   now?: () => number;
   /** Host uptime in seconds. */
@@ -136,11 +138,10 @@ export class Heartbeat {
     let part = this.part();
     if (!part) return undefined;
     const send = (p: HeartbeatPart) =>
-      this.#o.client.post(
-        "heartbeat",
-        JSON.stringify({ server_id: p.serverId, ...p.fields }),
-        signal ? { signal } : {},
-      );
+      this.#o.client.post("heartbeat", JSON.stringify({ server_id: p.serverId, ...p.fields }), {
+        ...(signal ? { signal } : {}),
+        ...(this.#o.timeoutMs !== undefined ? { timeoutMs: this.#o.timeoutMs } : {}),
+      });
     let outcome = await send(part);
     if (!part.minimal && outcome.kind === "rejected" && this.refused(outcome.message)) {
       part = this.part(true) ?? part;

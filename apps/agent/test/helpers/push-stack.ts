@@ -14,13 +14,15 @@ import type { FakeBackend } from "./fake-backend.ts";
 
 export function pushStack(
   store: Store,
-  backend: FakeBackend,
+  backend: Pick<FakeBackend, "url" | "apiKey" | "serverId">,
   options: {
     timeoutMs?: number;
     now?: () => number;
     backoff?: BackoffOptions;
     maxBatchesPerRound?: number;
     uptimeSeconds?: number;
+    beatTimeoutMs?: number;
+    smallPushBytes?: number;
   } = {},
 ) {
   const now = options.now ?? Date.now;
@@ -54,6 +56,7 @@ export function pushStack(
     serverId,
     log: silentLogger,
     uptimeSeconds: () => options.uptimeSeconds ?? 1,
+    ...(options.beatTimeoutMs !== undefined ? { timeoutMs: options.beatTimeoutMs } : {}),
   });
   const combined = new CombinedPush({
     store,
@@ -63,6 +66,8 @@ export function pushStack(
     heartbeat,
     serverId,
     log: silentLogger,
+    ...(options.beatTimeoutMs !== undefined ? { beatTimeoutMs: options.beatTimeoutMs } : {}),
+    ...(options.smallPushBytes !== undefined ? { smallPushBytes: options.smallPushBytes } : {}),
     now,
   });
   return { client, link, pusher, heartbeat, combined, serverId };
