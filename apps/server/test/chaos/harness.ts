@@ -211,6 +211,8 @@ export class NetworkLink {
   /** when the agent's latest bytes went through (a few dozen, newest last) */
   readonly sends: number[] = [];
   private cutOnSend: (() => void) | undefined;
+  /** each open connection: the agent's side and the server's */
+  private readonly pairs = new Set<readonly [Socket, Socket]>();
 
   private readonly upstreamPort: () => number;
   constructor(upstreamPort: () => number) {
@@ -233,6 +235,9 @@ export class NetworkLink {
         if (this.sends.length > 50) this.sends.shift();
         this.cutOnSend?.();
       });
+      const pair = [client, upstream] as const;
+      this.pairs.add(pair);
+      client.on("close", () => this.pairs.delete(pair));
       for (const [a, b] of [
         [client, upstream],
         [upstream, client],
@@ -253,6 +258,23 @@ export class NetworkLink {
   cut() {
     this.cut_ = true;
     for (const socket of this.pipes) socket.destroy();
+  }
+
+  /**
+   * The open connections go silent without a reset (a NAT that forgot them, a peer that
+   * vanished): nothing they carry goes through any more, in either direction, and nothing
+   * tells either side. New connections work. Returns how many went silent.
+   */
+  silenceOpen(): number {
+    const silenced = [...this.pairs];
+    for (const [client, upstream] of silenced) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
+    this.pairs.clear();
+    return silenced.length;
   }
 
   /** Cuts the moment the agent next sends bytes, before they go through (a request caught in flight). */

@@ -117,6 +117,23 @@ export const SCENARIOS: Scenario[] = [
     settleMs: 30_000,
   },
   {
+    // a kept-alive connection that died without a reset: the next beat sent on it gets no answer
+    // ever; it must give up and go again on a new connection before the timeout (decision 0047)
+    name: "kept-alive connection dies silently (no reset; new connections work)",
+    agents: ABC,
+    expect: [],
+    async run(h) {
+      const a = h.agent("a");
+      await h.nextHeartbeat("a");
+      h.mark("silenced");
+      const silenced = a.link.silenceOpen();
+      // the timeout (10 s) twice over: a beat that waited 30 s for an answer would page here
+      await sleep(20_000);
+      return [`chaos-a: ${silenced} open connection(s) silenced right after a beat was stored`];
+    },
+    settleMs: 15_000,
+  },
+  {
     name: "kill (SIGTERM agent a, restart after 30 s)",
     agents: ABC,
     expect: [
