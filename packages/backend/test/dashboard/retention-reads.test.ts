@@ -283,4 +283,53 @@ describe("7d and 30d response times from the hourly rollups", () => {
     expect(fromRollups).toMatchObject({ response_times_since: null });
     expect(fromRollups.points).toEqual(expected(fromRollups));
   });
+
+  it("fill an hour counted before the latency columns from raw results on both sides of the watermark inside it", async () => {
+    const id = await probe("legacy-current-hour");
+    const [saved] = await d.sql<
+      { through: Date }[]
+    >`select checks_through as through from private.rollup_state`;
+    try {
+      await d.sql`update private.rollup_state set checks_through = ${new Date(H.getTime() + 30_000)}`;
+      await latencyHour(id, H, null, null, null, null); // its first 30 s counted, without latencies
+      await rawResult(id, new Date(H.getTime() + 10_000), 10); // before the watermark
+      await rawResult(id, new Date(H.getTime() + 40_000), 30); // after it
+      for (const range of ["7d", "30d"]) {
+        expect(await responseTimes(id, range)).toMatchObject({
+          points: [[H.getTime(), 20, 10, 30]],
+          response_times_since: null,
+        });
+      }
+      // 90 d does not fill from raw: the hour after the unmeasured one is where its points begin
+      expect(await responseTimes(id, "90d")).toMatchObject({
+        points: [[Math.floor(H.getTime() / (6 * HOUR)) * 6 * HOUR, 30, 30, 30]],
+        response_times_since: new Date(H.getTime() + HOUR).toISOString(),
+      });
+    } finally {
+      await d.sql`update private.rollup_state set checks_through = ${saved?.through ?? H}`;
+    }
+  });
+
+  it("answer every hour from raw results while the refresh is stalled for longer than the range", async () => {
+    const id = await probe("stalled-refresh");
+    const [saved] = await d.sql<
+      { through: Date }[]
+    >`select checks_through as through from private.rollup_state`;
+    try {
+      await d.sql`update private.rollup_state set checks_through = ${new Date(H.getTime() - 40 * DAY)}`;
+      const tenDays = new Date(H.getTime() - 10 * DAY);
+      await rawResult(id, new Date(tenDays.getTime() + 60_000), 70);
+      await rawResult(id, new Date(tenDays.getTime() + 120_000), 90);
+      await rawResult(id, new Date(H.getTime() + 5_000), 15);
+      expect(await responseTimes(id, "30d")).toMatchObject({
+        points: [
+          [tenDays.getTime(), 80, 70, 90],
+          [H.getTime(), 15, 15, 15],
+        ],
+        response_times_since: null,
+      });
+    } finally {
+      await d.sql`update private.rollup_state set checks_through = ${saved?.through ?? H}`;
+    }
+  });
 });
