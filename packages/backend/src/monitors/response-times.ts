@@ -31,9 +31,10 @@ type PointRow = { at: Date; avg: number; min: number; max: number };
 /**
  * Response times of one monitor over a range: [bucket, average, minimum, maximum] of the results
  * that carry a latency (no answer, agent checks that time nothing, `unsupported`: left out; empty
- * buckets absent). 1h and 24h read at most 1,440 / 8,640 raw rows of a 60-s probe through
+ * buckets absent). 1h and 24h read at most 60 / 1,440 raw rows of a 60-s probe through
  * (monitor_id, ts); 7d to 365d read at most 8,760 rollup rows through the primary key (an
- * index-only scan) plus the raw results after the rollup watermark (minutes), like the status bars.
+ * index-only scan) plus the raw results after the rollup watermark (minutes), like the status bars,
+ * and 7d / 30d the raw results of hours the rollups hold no latencies for (see fromRollups).
  */
 export async function selectResponseTimes(
   tx: Queryable,
