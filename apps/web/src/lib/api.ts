@@ -1,3 +1,4 @@
+import { loadConfig, type RuntimeConfig } from "./config.ts";
 import { getSupabase } from "./supabase.ts";
 
 /** The Hono app lives under this path on the one base URL (both modes); routes start with /v1. */
@@ -63,6 +64,11 @@ export interface RequestOptions {
   signal?: AbortSignal | undefined;
   /** Public routes (status pages) go without the user's token. */
   anonymous?: boolean;
+  /**
+   * The stored session's access token, read before supabase-js has loaded (lib/early-requests.ts);
+   * without it the token comes from supabase-js, which refreshes it when due.
+   */
+  token?: string | undefined;
 }
 
 let onUnauthorized: (() => void) | undefined;
@@ -97,17 +103,29 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
 
 /** Calls the dashboard API as the signed-in user; resolves to the successful response (files). */
 export async function apiResponse(path: string, options: RequestOptions, accept: string): Promise<Response> {
+  if (options.token !== undefined) return send(path, options, await loadConfig(), accept, options.token);
   const { supabase, config } = await getSupabase();
-  const headers: Record<string, string> = { apikey: config.anonKey, accept };
+  let token: string | undefined;
   if (!options.anonymous) {
     const { data } = await supabase.auth.getSession();
-    const token = data.session?.access_token;
+    token = data.session?.access_token;
     if (!token) {
       onUnauthorized?.();
       throw new ApiError(401, "UNAUTHORIZED", "not signed in");
     }
-    headers.authorization = `Bearer ${token}`;
   }
+  return send(path, options, config, accept, token);
+}
+
+async function send(
+  path: string,
+  options: RequestOptions,
+  config: RuntimeConfig,
+  accept: string,
+  token: string | undefined,
+): Promise<Response> {
+  const headers: Record<string, string> = { apikey: config.anonKey, accept };
+  if (!options.anonymous && token !== undefined) headers.authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers["content-type"] = "application/json";
   let res: Response;
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isAppPath, pageDataFor } from "./early-requests.ts";
+import { isAppPath, pageDataFor, storedAccessToken } from "./early-requests.ts";
 
 describe("early requests", () => {
   it("start a detail page's own request only with an id, trailing slash or not", () => {
@@ -24,5 +24,32 @@ describe("early requests", () => {
       expect(isAppPath(path), path).toBe(true);
     for (const path of ["/", "/sign-in", "/sign-up", "/reset-password", "/status", "/ack", "/serversX"])
       expect(isAppPath(path), path).toBe(false);
+  });
+});
+
+describe("the stored session's token", () => {
+  const now = Date.parse("2026-12-05T12:00:00Z");
+  const session = (fields: Record<string, unknown>) => JSON.stringify(fields);
+  it("is used while it is valid for more than a minute", () => {
+    expect(storedAccessToken(session({ access_token: "jwt", expires_at: now / 1000 + 3600 }), now)).toBe(
+      "jwt",
+    );
+  });
+
+  it("is left to supabase-js when it is due, missing or not a session", () => {
+    for (const stored of [
+      null,
+      "",
+      "not json",
+      "null",
+      "42",
+      session({ access_token: "jwt", expires_at: now / 1000 + 30 }),
+      session({ access_token: "jwt", expires_at: now / 1000 - 10 }),
+      session({ access_token: "", expires_at: now / 1000 + 3600 }),
+      session({ access_token: "jwt" }),
+      session({ access_token: 7, expires_at: now / 1000 + 3600 }),
+      session({ expires_at: now / 1000 + 3600 }),
+    ])
+      expect(storedAccessToken(stored, now), String(stored)).toBeUndefined();
   });
 });

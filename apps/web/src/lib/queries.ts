@@ -40,11 +40,11 @@ export const keys = {
 
 // ---- reads -------------------------------------------------------------------------------------
 
-/** Who is signed in and their organizations (also started early by lib/early-requests.ts). */
-export function meQuery() {
+/** Who is signed in and their organizations (also started early by lib/early-requests.ts, with the stored token). */
+export function meQuery(token?: string) {
   return queryOptions({
     queryKey: keys.me,
-    queryFn: ({ signal }) => call("me", {}, { signal }),
+    queryFn: ({ signal }) => call("me", {}, { signal, token }),
     staleTime: 60_000,
   });
 }
@@ -87,10 +87,10 @@ export function useServers(orgId: string, options: { refetchInterval?: number } 
 }
 
 /** A server's page (also started early by lib/early-requests.ts, so one definition for both). */
-export function serverQuery(orgId: string, serverId: string) {
+export function serverQuery(orgId: string, serverId: string, token?: string) {
   return queryOptions({
     queryKey: keys.server(orgId, serverId),
-    queryFn: ({ signal }) => call("server", { org_id: orgId, server_id: serverId }, { signal }),
+    queryFn: ({ signal }) => call("server", { org_id: orgId, server_id: serverId }, { signal, token }),
   });
 }
 
@@ -159,11 +159,11 @@ export function useIncidentPages(orgId: string, status: IncidentsQuery["status"]
   });
 }
 
-/** An incident with its timeline (also started early by lib/early-requests.ts). */
-export function incidentQuery(orgId: string, incidentId: string) {
+/** An incident with its timeline (also started early by lib/early-requests.ts, with the stored token). */
+export function incidentQuery(orgId: string, incidentId: string, token?: string) {
   return queryOptions({
     queryKey: keys.incident(orgId, incidentId),
-    queryFn: ({ signal }) => call("incident", { org_id: orgId, incident_id: incidentId }, { signal }),
+    queryFn: ({ signal }) => call("incident", { org_id: orgId, incident_id: incidentId }, { signal, token }),
   });
 }
 
@@ -227,10 +227,10 @@ export function useProbes(orgId: string) {
 }
 
 /** A probe's or an agent monitor's page: what it is, uptime 24 h to 365 d, status bars. */
-export function monitorQuery(orgId: string, monitorId: string) {
+export function monitorQuery(orgId: string, monitorId: string, token?: string) {
   return queryOptions({
     queryKey: keys.monitor(orgId, monitorId),
-    queryFn: ({ signal }) => call("monitor", { org_id: orgId, monitor_id: monitorId }, { signal }),
+    queryFn: ({ signal }) => call("monitor", { org_id: orgId, monitor_id: monitorId }, { signal, token }),
   });
 }
 

@@ -1,5 +1,8 @@
-import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { loadConfig, type RuntimeConfig } from "./config.ts";
+
+/** Where supabase-js keeps the session (localStorage), also read by lib/early-requests.ts. */
+export const SESSION_STORAGE_KEY = "custos.auth";
 
 let client: Promise<{ supabase: SupabaseClient; config: RuntimeConfig }> | undefined;
 
@@ -9,16 +12,20 @@ let client: Promise<{ supabase: SupabaseClient; config: RuntimeConfig }> | undef
  * live in localStorage; the client refreshes the access token before it expires.
  */
 export function getSupabase(): Promise<{ supabase: SupabaseClient; config: RuntimeConfig }> {
-  client ??= loadConfig().then((config) => ({
-    config,
-    supabase: createClient(config.supabaseUrl, config.anonKey, {
-      auth: {
-        persistSession: true,
-        autoRefreshToken: true,
-        detectSessionInUrl: false,
-        storageKey: "custos.auth",
-      },
+  // supabase-js (~58 KiB compressed, ~240 KiB of script) is its own chunk, fetched alongside
+  // /config.json: it is no longer evaluated before the page can start (issue 17, decision 0049)
+  client ??= Promise.all([loadConfig(), import("@supabase/supabase-js")]).then(
+    ([config, { createClient }]) => ({
+      config,
+      supabase: createClient(config.supabaseUrl, config.anonKey, {
+        auth: {
+          persistSession: true,
+          autoRefreshToken: true,
+          detectSessionInUrl: false,
+          storageKey: SESSION_STORAGE_KEY,
+        },
+      }),
     }),
-  }));
+  );
   return client;
 }
