@@ -92,6 +92,26 @@ describe("a server's own key", () => {
     expect(count?.n).toBe(1);
   });
 
+  it("counts the servers registered with the key after waiting for its lock, not before", async () => {
+    const own = await limitedKey({ max_servers: 1 });
+    // a transaction holds a lock on the key that registration's `for update` waits for (key
+    // share: the key check's last_used_at stamp still goes through) and inserts a server
+    // registered with it; two machines arrive meanwhile and wait. Their lock statements began
+    // before that commit: a count read in the statement that waited would still see no server.
+    const waiting = await h.sql.begin(async (tx) => {
+      await tx`select 1 from api_keys where id = ${own.id} for key share`;
+      const replies = Promise.all(["wait-1", "wait-2"].map((m) => register(own.key, m)));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await tx`
+        insert into servers (org_id, name, hostname, identity_key, agent_version, os, arch, registered_with_key)
+        values (${h.orgId}, 'holder', 'holder', 'machine:id-holder-0000', '1', 'linux', 'x64', ${own.id})`;
+      return { replies }; // not the promise itself: begin() would wait for it inside the transaction
+    });
+    expect((await waiting.replies).map((r) => r.status)).toEqual([403, 403]);
+    const [count] = await h.sql`select count(*)::int as n from servers where registered_with_key = ${own.id}`;
+    expect(count?.n).toBe(1);
+  });
+
   it("cannot send heartbeats, metrics or checks for another server of the organization", async () => {
     const fleetServer = (await register(h.key, "fleet-d")).body.server_id as string;
     const own = await limitedKey({ max_servers: 1 });

@@ -69,6 +69,11 @@ async function requireRoomForServer(
   auth: AuthenticatedKey,
   identity: string,
 ): Promise<void> {
+  // the lock in a statement of its own, the counts in the next: under read committed a statement
+  // that waited for a row lock keeps the snapshot it began with, so counts read in it would miss
+  // the server of the registration it waited for, and machines racing for a server's own key
+  // would all get it
+  await tx`select 1 from public.api_keys where id = ${auth.keyId} for update`;
   const [state] = await tx<
     { known: boolean; others: number; closed_at: Date | null; other_name: string | null }[]
   >`
@@ -81,8 +86,7 @@ async function requireRoomForServer(
       (select name from public.servers
        where org_id = k.org_id and registered_with_key = k.id and identity_key <> ${identity}
        order by created_at limit 1) as other_name
-    from public.api_keys k where k.id = ${auth.keyId}
-    for update of k`;
+    from public.api_keys k where k.id = ${auth.keyId}`;
   if (!state || state.known) return;
   if (state.closed_at) {
     throw new AppError(
