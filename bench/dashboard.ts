@@ -54,6 +54,8 @@ const USAGE = `node bench/dashboard.ts [flags]   (every flag also as env BENCH_<
   --pages LIST         pages whose LCP is measured (default servers,server,monitor,incident)
   --waterfall true|false  print the first cold load's waterfall of each page: requests with
                        times and sizes, long frames with their scripts (default false)
+  --hold-minutes N     after loading the data, keep custos-server and PostgreSQL up N minutes
+                       and print their URLs, to EXPLAIN a statement by hand (default 0)
   --results FILE|none  where to append the results section (default bench/RESULTS.md)`;
 
 const flags = readFlagsOrUsage(USAGE);
@@ -84,6 +86,7 @@ const cfg = {
   incidents: numberFlag(flags, "incidents", 2000),
   pages: pagesFlag(flags.get("pages")),
   waterfall: boolFlag(flags, "waterfall", false),
+  holdMinutes: numberFlag(flags, "hold-minutes", 0),
   results: resultsFlag(flags),
 };
 const GOALS = { overviewP95: 100, chartP95: 150, lcp: 1500 };
@@ -172,6 +175,10 @@ async function main(): Promise<void> {
       { deep: cfg.deepMonitors, raw: cfg.rawMonitors, incidents: cfg.incidents, unmeasuredDays: 30 },
       log,
     );
+    if (cfg.holdMinutes > 0) {
+      log(`holding ${cfg.holdMinutes} min: database ${server.databaseUrl}, API ${api}, org ${orgId}`);
+      await new Promise((resolve) => setTimeout(resolve, cfg.holdMinutes * 60_000));
+    }
     // a different item each request (golden-ratio stride through the list)
     const rotate = (ids: readonly string[], url: (id: string) => string) => {
       let i = 0;
