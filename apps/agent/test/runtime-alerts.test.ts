@@ -185,6 +185,9 @@ local_alerts:
 buffer:
   path: ${files.statePath}
 `;
+    // the fake backend logs a request when it answers: one the previous test's agent sent just
+    // before it stopped (its 200-ms beats) can be logged a moment later; wait for that first
+    await new Promise((r) => setTimeout(r, 500));
     const requestsBefore = backend.requests.length;
     agent = await start(parseConfig(files.configPath, yaml, { plugins: testPlugins, env: {} }));
     await waitFor(() => hooks().some((h) => h.event === "down"), 10_000, "the local DOWN page");
