@@ -55,7 +55,8 @@ const USAGE = `node bench/dashboard.ts [flags]   (every flag also as env BENCH_<
   --waterfall true|false  print the first cold load's waterfall of each page: requests with
                        times and sizes, long frames with their scripts (default false)
   --hold-minutes N     after loading the data, keep custos-server and PostgreSQL up N minutes
-                       and print their URLs, to EXPLAIN a statement by hand (default 0)
+                       and print their URLs, to EXPLAIN a statement by hand; then stop without
+                       measuring (default 0)
   --results FILE|none  where to append the results section (default bench/RESULTS.md)`;
 
 const flags = readFlagsOrUsage(USAGE);
@@ -178,6 +179,9 @@ async function main(): Promise<void> {
     if (cfg.holdMinutes > 0) {
       log(`holding ${cfg.holdMinutes} min: database ${server.databaseUrl}, API ${api}, org ${orgId}`);
       await new Promise((resolve) => setTimeout(resolve, cfg.holdMinutes * 60_000));
+      // no measurement after a hold: the loaded metrics have aged (stale after 15 min)
+      log("hold over: stopping without measuring");
+      return;
     }
     // a different item each request (golden-ratio stride through the list)
     const rotate = (ids: readonly string[], url: (id: string) => string) => {
