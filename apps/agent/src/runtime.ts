@@ -175,13 +175,15 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     ]),
   );
 
+  // a beat (either route) gives up after half an interval (decision 0047)
+  const beatTimeout = beatTimeoutMs(settings.heartbeatIntervalMs);
   const heartbeat = new Heartbeat({
     store,
     client,
     link,
     serverId: getServerId,
     intervalMs: settings.heartbeatIntervalMs,
-    timeoutMs: beatTimeoutMs(settings.heartbeatIntervalMs),
+    timeoutMs: beatTimeout,
     log: log.child({ component: "heartbeat" }),
     pages: dispatcher,
     config: {
@@ -205,7 +207,7 @@ export async function startAgent(settings: AgentSettings, options: StartOptions)
     pusher,
     heartbeat,
     serverId: getServerId,
-    beatTimeoutMs: beatTimeoutMs(settings.heartbeatIntervalMs),
+    beatTimeoutMs: beatTimeout,
     log: log.child({ component: "push" }),
   });
   const beats = new BeatSchedule({

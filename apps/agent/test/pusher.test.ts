@@ -12,8 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../src/log.ts";
 import { BackendClient } from "../src/push/client.ts";
 import { Heartbeat } from "../src/push/heartbeat.ts";
-import { BackendLink } from "../src/push/link.ts";
-import { AUTH_PAUSE_MS, PENDING_APPROVAL_RETRY_MS, Pusher } from "../src/push/pusher.ts";
+import { AUTH_PAUSE_MS, PENDING_APPROVAL_RETRY_MS } from "../src/push/pusher.ts";
 import { register, storedServerId } from "../src/push/register.ts";
 import { KV } from "../src/store/kv.ts";
 import { openStore, type Store } from "../src/store/store.ts";
@@ -245,15 +244,7 @@ describe("pusher", () => {
 
   it("waits for registration before pushing", async () => {
     store = openStore(join(dir, `push-${counter++}.db`));
-    const client = new BackendClient({ url: backend.url, apiKey: backend.apiKey });
-    const link = new BackendLink({
-      store,
-      engine: undefined,
-      unreachableAfterMs: 60_000,
-      processStartedAt: Date.now(),
-      log: silentLogger,
-    });
-    const pusher = new Pusher({ store, client, link, serverId: () => undefined, log: silentLogger });
+    const { pusher } = pushStack(store, { url: backend.url, apiKey: backend.apiKey, serverId: undefined });
     enqueueSamples(store, 0, 3);
     expect(await pusher.pushOnce()).toMatchObject({ state: "paused", reason: "not registered yet" });
     expect(backend.requests).toHaveLength(0);

@@ -14,7 +14,8 @@ import type { FakeBackend } from "./fake-backend.ts";
 
 export function pushStack(
   store: Store,
-  backend: Pick<FakeBackend, "url" | "apiKey" | "serverId">,
+  /** serverId undefined: an agent not registered yet */
+  backend: Pick<FakeBackend, "url" | "apiKey"> & { serverId: string | undefined },
   options: {
     timeoutMs?: number;
     now?: () => number;
