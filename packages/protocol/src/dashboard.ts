@@ -1145,6 +1145,8 @@ export const MaintenanceWindowItem = z.object({
   starts_at: Time,
   ends_at: Time,
   reason: z.string().nullable(),
+  /** shown on status pages for this window; `reason` never is (decision 0048) */
+  public_title: z.string().nullable(),
   created_by: UserRef.nullable(),
   created_at: Time,
   active: z.boolean(),
@@ -1160,6 +1162,19 @@ export type MaintenanceWindowsQuery = z.output<typeof MaintenanceWindowsQuery>;
 export const MaintenanceWindowList = z.object({ maintenance_windows: z.array(MaintenanceWindowItem) });
 export type MaintenanceWindowList = z.infer<typeof MaintenanceWindowList>;
 
+/** Control characters (tab, CR, LF, DEL, C1), line and paragraph separators, bidi overrides. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+const ONE_LINE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/;
+
+/**
+ * A window's title for the public ("Database upgrade"): one line that reads as written on a status
+ * page, at most 200 characters (the column's CHECK holds the same). null: "Scheduled maintenance".
+ */
+const PublicTitle = SafeText.trim()
+  .min(1)
+  .max(200)
+  .regex(ONE_LINE, "must be one line without control characters or bidi overrides");
+
 const windowOrder = (w: { starts_at?: string | undefined; ends_at?: string | undefined }) =>
   w.starts_at === undefined || w.ends_at === undefined || Date.parse(w.ends_at) > Date.parse(w.starts_at);
 
@@ -1171,6 +1186,7 @@ export const CreateMaintenanceWindowRequest = z
     starts_at: RequestTime,
     ends_at: RequestTime,
     reason: SafeText.trim().max(500).nullable().default(null),
+    public_title: PublicTitle.nullable().default(null),
   })
   .refine(windowOrder, { message: "must be after starts_at", path: ["ends_at"] });
 export type CreateMaintenanceWindowRequest = z.output<typeof CreateMaintenanceWindowRequest>;
@@ -1181,6 +1197,7 @@ export const UpdateMaintenanceWindowRequest = z
     starts_at: RequestTime.optional(),
     ends_at: RequestTime.optional(),
     reason: SafeText.trim().max(500).nullable().optional(),
+    public_title: PublicTitle.nullable().optional(),
   })
   .refine(atLeastOneField, NOTHING_TO_UPDATE)
   .refine(windowOrder, { message: "must be after starts_at", path: ["ends_at"] });
@@ -1243,7 +1260,8 @@ export const UpdateStatusPageRequest = z
 export type UpdateStatusPageRequest = z.infer<typeof UpdateStatusPageRequest>;
 // DELETE /v1/orgs/:org_id/status-pages/:page_id (admin): OkResponse.
 
-export const PublicMonitorStatus = z.enum(["ok", "degraded", "down", "unknown"]);
+/** "maintenance": a window covering it is in progress and it is not ok (decision 0048). */
+export const PublicMonitorStatus = z.enum(["ok", "degraded", "down", "unknown", "maintenance"]);
 export type PublicMonitorStatus = z.infer<typeof PublicMonitorStatus>;
 
 /** GET /v1/status/:slug — public, no auth. Only what the page's owner chose to publish: the page
@@ -1254,15 +1272,18 @@ export const PublicStatusPage = z.object({
   slug: z.string(),
   title: z.string(),
   generated_at: Time,
-  status: z.enum(["operational", "degraded", "outage", "unknown"]),
+  /** the worst of the monitors' statuses: outage > degraded > unknown > maintenance > operational */
+  status: z.enum(["operational", "degraded", "outage", "unknown", "maintenance"]),
   /** days[i] of every monitor is the UTC day from + i days */
   days: z.object({ from: z.iso.date(), count: z.number().int() }),
   /** Maintenance windows not yet ended that cover something on the page, soonest first (at most
-   * 50): times and the names of the page's subjects they cover, nothing else (no reason). */
+   * 50): times, the public title if one was given, and the names of the page's subjects they
+   * cover, nothing else (no reason). */
   maintenance: z.array(
     z.object({
       starts_at: Time,
       ends_at: Time,
+      public_title: z.string().nullable(),
       in_progress: z.boolean(),
       subjects: z.array(z.string()),
     }),

@@ -219,6 +219,7 @@ export interface MaintenanceWindowsRow {
   reason: string | null;
   created_by: string | null;
   created_at: Date;
+  public_title: string | null;
 }
 
 /** public.memberships (table) */

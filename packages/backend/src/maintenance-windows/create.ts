@@ -27,9 +27,10 @@ export async function createMaintenanceWindow({
   return inOrg(ctx, caller, org_id, "member", async (tx) => {
     await checkTargets(tx, org_id, window.server_id, window.monitor_id);
     const [row] = await tx<Pick<MaintenanceWindowsRow, "id">[]>`
-      insert into public.maintenance_windows (org_id, server_id, monitor_id, starts_at, ends_at, reason, created_by)
+      insert into public.maintenance_windows (org_id, server_id, monitor_id, starts_at, ends_at, reason, public_title,
+                                              created_by)
       values (${org_id}, ${window.server_id}, ${window.monitor_id}, ${window.starts_at}, ${window.ends_at},
-              ${window.reason}, ${caller.sub})
+              ${window.reason}, ${window.public_title}, ${caller.sub})
       returning id`;
     return readWindow(tx, org_id, (row as NonNullable<typeof row>).id);
   });

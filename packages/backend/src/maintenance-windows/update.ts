@@ -14,7 +14,7 @@ export const UpdateWindowInput = z.strictObject({
 });
 export type UpdateWindowInput = z.input<typeof UpdateWindowInput>;
 
-/** Move or end a window early (set ends_at to now), or change its reason. */
+/** Move or end a window early (set ends_at to now), or change its reason or public title. */
 export async function updateMaintenanceWindow({
   ctx,
   caller,
@@ -33,9 +33,11 @@ export async function updateMaintenanceWindow({
       throw new AppError("VALIDATION", "ends_at: must be after starts_at", { field: "ends_at" });
     }
     const reasonGiven = changes.reason !== undefined;
+    const titleGiven = changes.public_title !== undefined;
     await tx`
       update public.maintenance_windows set starts_at = ${starts}, ends_at = ${ends},
-        reason = case when ${reasonGiven} then ${changes.reason ?? null} else reason end
+        reason = case when ${reasonGiven} then ${changes.reason ?? null} else reason end,
+        public_title = case when ${titleGiven} then ${changes.public_title ?? null} else public_title end
       where id = ${window_id} and org_id = ${org_id}`;
     return readWindow(tx, org_id, window_id);
   });

@@ -12,10 +12,18 @@ export async function selectWindows(
   const rows = await tx<
     (Pick<
       MaintenanceWindowsRow,
-      "id" | "server_id" | "monitor_id" | "starts_at" | "ends_at" | "reason" | "created_by" | "created_at"
+      | "id"
+      | "server_id"
+      | "monitor_id"
+      | "starts_at"
+      | "ends_at"
+      | "reason"
+      | "public_title"
+      | "created_by"
+      | "created_at"
     > & { created_by_email: string | null; active: boolean })[]
   >`
-    select w.id, w.server_id, w.monitor_id, w.starts_at, w.ends_at, w.reason, w.created_by,
+    select w.id, w.server_id, w.monitor_id, w.starts_at, w.ends_at, w.reason, w.public_title, w.created_by,
            mem.email as created_by_email, w.created_at, (now() >= w.starts_at and now() < w.ends_at) as active
     from public.maintenance_windows w
     left join private.org_members(${orgId}) mem on mem.user_id = w.created_by
@@ -28,6 +36,7 @@ export async function selectWindows(
     starts_at: iso(w.starts_at),
     ends_at: iso(w.ends_at),
     reason: w.reason,
+    public_title: w.public_title,
     created_by: w.created_by ? { id: w.created_by, email: w.created_by_email } : null,
     created_at: iso(w.created_at),
     active: w.active,

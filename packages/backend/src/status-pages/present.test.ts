@@ -12,11 +12,13 @@ const page = (subjects: StatusPageData["subjects"]): StatusPageData => ({
 });
 const server = (
   incidents: StatusPageData["subjects"][number]["incidents"],
-  status: "ok" | "down" = "ok",
+  status: StatusPageData["subjects"][number]["status"] = "ok",
+  in_maintenance = false,
 ) => ({
   kind: "server" as const,
   name: "nas",
   status,
+  in_maintenance,
   since: "2026-01-01T00:00:00.000Z",
   incidents,
   maintenance: [] as StatusPageData["subjects"][number]["maintenance"],
@@ -174,18 +176,56 @@ describe("the public status page", () => {
     const result = presentStatusPage({
       ...page([]),
       maintenance: [
-        { starts_at: "2026-12-05T11:00:00.000Z", ends_at: "2026-12-05T13:00:00.000Z", subjects: ["nas"] },
+        {
+          starts_at: "2026-12-05T11:00:00.000Z",
+          ends_at: "2026-12-05T13:00:00.000Z",
+          public_title: "Disk swap",
+          subjects: ["nas"],
+        },
         {
           starts_at: "2026-12-06T02:00:00.000Z",
           ends_at: "2026-12-06T03:00:00.000Z",
+          public_title: null,
           subjects: ["nas", "web"],
         },
       ],
     });
-    expect(result.maintenance.map((m) => [m.in_progress, m.subjects])).toEqual([
-      [true, ["nas"]],
-      [false, ["nas", "web"]],
+    expect(result.maintenance.map((m) => [m.in_progress, m.public_title, m.subjects])).toEqual([
+      [true, "Disk swap", ["nas"]],
+      [false, null, ["nas", "web"]],
     ]);
+  });
+
+  it("shows a down, degraded or unknown subject under a window in progress as maintenance, and the banner too when nothing else is wrong", () => {
+    for (const status of ["down", "degraded", "unknown"] as const) {
+      const result = presentStatusPage(page([server([], status, true), { ...server([]), name: "web" }]));
+      expect(PublicStatusPage.parse(result)).toEqual(result);
+      expect(
+        result.monitors.map((m) => m.status),
+        status,
+      ).toEqual(["maintenance", "ok"]);
+      expect(result.status, status).toBe("maintenance");
+    }
+  });
+
+  it("keeps an ok subject operational during its window, and the banner operational", () => {
+    const result = presentStatusPage(page([server([], "ok", true)]));
+    expect(result.monitors[0]?.status).toBe("ok");
+    expect(result.status).toBe("operational");
+  });
+
+  it("keeps the outage banner when an uncovered subject is down beside one under maintenance", () => {
+    const covered = server([], "down", true);
+    const result = presentStatusPage(page([covered, { ...server([], "down"), name: "web" }]));
+    expect(result.monitors.map((m) => m.status)).toEqual(["maintenance", "down"]);
+    expect(result.status).toBe("outage");
+    // and an uncovered degraded or unknown one outranks the maintenance too
+    expect(presentStatusPage(page([covered, { ...server([], "degraded"), name: "web" }])).status).toBe(
+      "degraded",
+    );
+    expect(presentStatusPage(page([covered, { ...server([], "unknown"), name: "web" }])).status).toBe(
+      "unknown",
+    );
   });
 
   it("is unknown with nothing on it", () => {

@@ -1,4 +1,4 @@
-import { type BarStatus, IsoTime, PublicMonitorStatus, type PublicStatusPage } from "@custos/protocol";
+import { type BarStatus, IsoTime, type PublicMonitorStatus, type PublicStatusPage } from "@custos/protocol";
 import { z } from "zod";
 
 const Span = z.object({ starts_at: IsoTime, ends_at: IsoTime });
@@ -9,12 +9,15 @@ export const StatusPageData = z.object({
   title: z.string(),
   now: IsoTime,
   /** windows not yet ended that cover something published, with the published names they cover */
-  maintenance: z.array(Span.extend({ subjects: z.array(z.string()) })),
+  maintenance: z.array(Span.extend({ public_title: z.string().nullable(), subjects: z.array(z.string()) })),
   subjects: z.array(
     z.object({
       kind: z.enum(["server", "monitor"]),
       name: z.string(),
-      status: PublicMonitorStatus,
+      /** what its checks or heartbeats say now */
+      status: z.enum(["ok", "degraded", "down", "unknown"]),
+      /** a window covering it is in progress now (the SQL function's covering rule) */
+      in_maintenance: z.boolean(),
       /** first seen: days before it are "none", not "ok" */
       since: IsoTime,
       incidents: z.array(
@@ -67,6 +70,36 @@ function subtract(from: Interval[], remove: Interval[]): Interval[] {
     if (cursor < end) out.push([cursor, end]);
   }
   return out;
+}
+
+/**
+ * A subject under maintenance reads "maintenance" unless it is ok: downtime the owner announced is
+ * not an outage, and a subject that works through its window is still operational (the window is
+ * listed at the top of the page as in progress).
+ */
+function publicStatus(
+  subject: Pick<StatusPageData["subjects"][number], "status" | "in_maintenance">,
+): PublicMonitorStatus {
+  return subject.in_maintenance && subject.status !== "ok" ? "maintenance" : subject.status;
+}
+
+/**
+ * The banner: the worst subject's status, maintenance counted below unknown, so it says "Under
+ * maintenance" only when every subject that is not operational is under maintenance; an uncovered
+ * subject that is down keeps "Outage in progress". All operational during a window stays
+ * "operational": the banner answers whether something is not working (decision 0048, addendum).
+ */
+const BANNER_ORDER = [
+  ["down", "outage"],
+  ["degraded", "degraded"],
+  ["unknown", "unknown"],
+  ["maintenance", "maintenance"],
+] as const satisfies readonly [PublicMonitorStatus, PublicStatusPage["status"]][];
+
+function overallStatus(statuses: readonly PublicMonitorStatus[]): PublicStatusPage["status"] {
+  if (statuses.length === 0) return "unknown";
+  const present = new Set(statuses);
+  return BANNER_ORDER.find(([status]) => present.has(status))?.[1] ?? "operational";
 }
 
 const percent = (up: number, all: number) => Math.round((100_000 * up) / all) / 1000;
@@ -122,27 +155,24 @@ export function presentStatusPage(data: StatusPageData): PublicStatusPage {
     });
     const start = Math.max(from, since);
     const uptime = now > start ? uptimeOf(down, maintenance, start, now) : null;
-    return { kind: subject.kind, name: subject.name, status: subject.status, uptime_percent: uptime, days };
+    return {
+      kind: subject.kind,
+      name: subject.name,
+      status: publicStatus(subject),
+      uptime_percent: uptime,
+      days,
+    };
   });
-  const states = new Set(monitors.map((m) => m.status));
   return {
     slug: data.slug,
     title: data.title,
     generated_at: new Date(now).toISOString(),
-    status:
-      monitors.length === 0
-        ? "unknown"
-        : states.has("down")
-          ? "outage"
-          : states.has("degraded")
-            ? "degraded"
-            : states.has("unknown")
-              ? "unknown"
-              : "operational",
+    status: overallStatus(monitors.map((m) => m.status)),
     days: { from: new Date(from).toISOString().slice(0, 10), count: DAYS },
     maintenance: data.maintenance.map((m) => ({
       starts_at: m.starts_at,
       ends_at: m.ends_at,
+      public_title: m.public_title,
       in_progress: Date.parse(m.starts_at) <= now,
       subjects: m.subjects,
     })),

@@ -226,28 +226,37 @@ describe("maintenance on the public status page (decision 0048)", () => {
       from: Date,
       to: Date,
       reason: string,
+      publicTitle?: string,
     ][] = [
       // http:site's own window over the first half of its 1-hour outage 49 h ago
       [d.orgA, null, site, at(-49.5 * HOUR), at(-48.5 * HOUR), "swap the db disk"],
       // web-1's window (web-1 is not published; it covers both its published monitors)
-      [d.orgA, serverId, null, at(24 * HOUR), at(26 * HOUR), "kernel upgrade, ticket OPS-42"],
+      [
+        d.orgA,
+        serverId,
+        null,
+        at(24 * HOUR),
+        at(26 * HOUR),
+        "kernel upgrade, ticket OPS-42",
+        "Kernel upgrade",
+      ],
       // http:api's window going on now
-      [d.orgA, null, api, at(-10 * 60_000), at(50 * 60_000), "cert rotation"],
+      [d.orgA, null, api, at(-10 * 60_000), at(50 * 60_000), "cert rotation", "Certificate renewal"],
       // an unpublished server's window, going on now: covers nothing on the page
-      [d.orgA, hiddenServer, null, at(-HOUR), at(HOUR), "rebuild hidden-box raid"],
+      [d.orgA, hiddenServer, null, at(-HOUR), at(HOUR), "rebuild hidden-box raid", "Hidden title"],
       // the whole organization, in two days
       [d.orgA, null, null, at(48 * HOUR), at(49 * HOUR), "datacenter power work"],
       // long past: ended 100 days ago, and one ending 85 days ago (clipped to 90 days)
       [d.orgA, null, site, at(-120 * DAY), at(-100 * DAY), "old work"],
       [d.orgA, null, site, at(-95 * DAY), at(-85 * DAY), "older work"],
       // another organization's windows, whole-org and on its server, now
-      [d.orgB, null, null, at(-HOUR), at(HOUR), "org b move"],
+      [d.orgB, null, null, at(-HOUR), at(HOUR), "org b move", "Org B title"],
       [d.orgB, serverB, null, at(-HOUR), at(3 * HOUR), "org b server"],
     ];
-    for (const [org, server, monitor, from, to, reason] of windows) {
+    for (const [org, server, monitor, from, to, reason, publicTitle] of windows) {
       await d.sql`
-        insert into maintenance_windows (org_id, server_id, monitor_id, starts_at, ends_at, reason)
-        values (${org}, ${server}, ${monitor}, ${from}, ${to}, ${reason})`;
+        insert into maintenance_windows (org_id, server_id, monitor_id, starts_at, ends_at, reason, public_title)
+        values (${org}, ${server}, ${monitor}, ${from}, ${to}, ${reason}, ${publicTitle ?? null})`;
     }
     raw = await d.sql.begin(async (tx) => {
       await tx`select set_config('role', 'anon', true)`;
@@ -259,10 +268,10 @@ describe("maintenance on the public status page (decision 0048)", () => {
   it("lists the windows not yet ended that cover a published monitor, soonest first, the one going on marked in progress", async () => {
     const res = await d.api("GET", "/status/lab-maintenance", { as: null });
     const pub = expectContract(res, 200, PublicStatusPage);
-    expect(pub.maintenance.map((m) => [m.in_progress, m.subjects])).toEqual([
-      [true, ["http:api"]],
-      [false, ["http:site", "http:api"]],
-      [false, ["http:site", "http:api"]],
+    expect(pub.maintenance.map((m) => [m.in_progress, m.public_title, m.subjects])).toEqual([
+      [true, "Certificate renewal", ["http:api"]],
+      [false, "Kernel upgrade", ["http:site", "http:api"]],
+      [false, null, ["http:site", "http:api"]],
     ]);
     const [ongoing, serverWindow, orgWindow] = pub.maintenance;
     expect(Date.parse(ongoing?.ends_at ?? "") - Date.parse(ongoing?.starts_at ?? "")).toBe(HOUR);
@@ -282,6 +291,8 @@ describe("maintenance on the public status page (decision 0048)", () => {
       "raid",
       "power work",
       "org b",
+      "Org B title",
+      "Hidden title",
       "reason",
       serverId,
       hiddenServer,
@@ -354,5 +365,99 @@ describe("maintenance on the public status page (decision 0048)", () => {
       shown.map((i) => dashboard.daily.maintenance_seconds[i]),
     );
     expect(shown.some((i) => (days[i]?.maintenance_seconds ?? 0) > 0)).toBe(true);
+  });
+});
+
+describe("under maintenance on the public status page (decision 0048, addendum)", () => {
+  // the previous block's windows stay: http:api's goes on now, http:site has none now, org B has
+  // an organization-wide one going on now
+  type Raw = {
+    maintenance: Record<string, unknown>[];
+    subjects: { name: string; status: string; in_maintenance: boolean }[];
+  };
+  const rawPage = () =>
+    d.sql.begin(async (tx) => {
+      await tx`select set_config('role', 'anon', true)`;
+      const [row] = await tx<{ page: Raw }[]>`select published.status_page('lab-under-maintenance') as page`;
+      return (row as { page: Raw }).page;
+    });
+  const publicPage = async () =>
+    expectContract(await d.api("GET", "/status/lab-under-maintenance", { as: null }), 200, PublicStatusPage);
+  let siteWindow: string;
+
+  beforeAll(async () => {
+    expect(
+      (
+        await d.api("POST", `/orgs/${d.orgA}/status-pages`, {
+          as: d.users.admin,
+          body: { slug: "lab-under-maintenance", title: "Lab", monitor_ids: [site, api] },
+        })
+      ).status,
+    ).toBe(201);
+    // what the checks say now: both down
+    await d.sql`update monitors set last_status = 'down' where id in (${site}, ${api})`;
+  });
+  afterAll(async () => {
+    await d.sql`update monitors set last_status = 'ok' where id = ${site}`;
+    await d.sql`update monitors set last_status = 'degraded' where id = ${api}`;
+  });
+
+  it("returns each window's public title and never a reason, and marks only the subjects covered by a window in progress", async () => {
+    const raw = await rawPage();
+    expect(raw.maintenance.length).toBeGreaterThan(0);
+    for (const m of raw.maintenance) {
+      expect(Object.keys(m).sort()).toEqual(["ends_at", "public_title", "starts_at", "subjects"]);
+    }
+    // org B's organization-wide window goes on now, yet covers nothing of org A's
+    expect(raw.subjects.map((x) => [x.name, x.status, x.in_maintenance])).toEqual([
+      ["http:site", "down", false],
+      ["http:api", "down", true],
+    ]);
+  });
+
+  it("shows a covered down subject under maintenance, and keeps the outage banner while an uncovered one is down", async () => {
+    const pub = await publicPage();
+    expect(pub.monitors.map((m) => [m.name, m.status])).toEqual([
+      ["http:site", "down"],
+      ["http:api", "maintenance"],
+    ]);
+    expect(pub.status).toBe("outage");
+  });
+
+  it("says the page is under maintenance when every subject that is not operational is covered by a window in progress", async () => {
+    const [row] = await d.sql<{ id: string }[]>`
+      insert into maintenance_windows (org_id, monitor_id, starts_at, ends_at, reason, public_title)
+      values (${d.orgA}, ${site}, now() - interval '5 minutes', now() + interval '1 hour', 'restore from backup',
+              'Storage maintenance')
+      returning id`;
+    siteWindow = (row as { id: string }).id;
+    const raw = await rawPage();
+    expect(raw.subjects.map((x) => x.in_maintenance)).toEqual([true, true]);
+    const res = await d.api("GET", "/status/lab-under-maintenance", { as: null });
+    const pub = expectContract(res, 200, PublicStatusPage);
+    expect(pub.monitors.map((m) => m.status)).toEqual(["maintenance", "maintenance"]);
+    expect(pub.status).toBe("maintenance");
+    expect(pub.maintenance.filter((m) => m.in_progress).map((m) => m.public_title)).toEqual([
+      "Certificate renewal",
+      "Storage maintenance",
+    ]);
+    expect(res.text).not.toContain("restore from backup");
+  });
+
+  it("stays operational when the covered subjects work through their windows", async () => {
+    await d.sql`update monitors set last_status = 'ok' where id in (${site}, ${api})`;
+    const pub = await publicPage();
+    expect(pub.monitors.map((m) => m.status)).toEqual(["ok", "ok"]);
+    expect(pub.status).toBe("operational");
+    // the window is still listed as going on
+    expect(pub.maintenance.some((m) => m.in_progress)).toBe(true);
+  });
+
+  it("stops saying under maintenance once the window has ended", async () => {
+    await d.sql`update monitors set last_status = 'down' where id = ${site}`;
+    await d.sql`update maintenance_windows set ends_at = now() - interval '1 second' where id = ${siteWindow}`;
+    const pub = await publicPage();
+    expect(pub.monitors.map((m) => m.status)).toEqual(["down", "ok"]);
+    expect(pub.status).toBe("outage");
   });
 });
