@@ -30,6 +30,7 @@ function AddWindow({ onDone }: { onDone: () => void }) {
   const [end, setEnd] = useState(() => toLocalInput(new Date(Date.now() + 3_600_000)));
   const [serverId, setServerId] = useState("");
   const [reason, setReason] = useState("");
+  const [publicTitle, setPublicTitle] = useState("");
   const error = create.error instanceof ApiError ? create.error : undefined;
 
   function submit(event: FormEvent) {
@@ -40,6 +41,7 @@ function AddWindow({ onDone }: { onDone: () => void }) {
         ends_at: new Date(end).toISOString(),
         server_id: serverId || null,
         reason: reason.trim() || null,
+        public_title: publicTitle.trim() || null,
       },
       { onSuccess: onDone },
     );
@@ -51,7 +53,7 @@ function AddWindow({ onDone }: { onDone: () => void }) {
       submitLabel="Schedule"
       pending={create.isPending}
       onCancel={onDone}
-      error={error?.field === "ends_at" ? undefined : create.error}
+      error={error?.field === "ends_at" || error?.field === "public_title" ? undefined : create.error}
     >
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
@@ -79,9 +81,18 @@ function AddWindow({ onDone }: { onDone: () => void }) {
         </SelectField>
         <TextField
           label="Reason (optional)"
+          hint="For your team only: never shown on status pages."
           value={reason}
           onChange={(e) => setReason(e.target.value)}
           maxLength={500}
+        />
+        <TextField
+          label="Public title (shown on status pages)"
+          hint={`Optional, e.g. "Database upgrade". Without one, status pages say "Scheduled maintenance".`}
+          value={publicTitle}
+          onChange={(e) => setPublicTitle(e.target.value)}
+          maxLength={200}
+          error={error?.field === "public_title" ? error.message : undefined}
         />
       </div>
     </EditorForm>
@@ -129,6 +140,9 @@ export function MaintenanceSettings() {
                   {formatDateTime(w.starts_at)} – {formatDateTime(w.ends_at)}
                   {w.reason ? ` · ${w.reason}` : ""}
                 </p>
+                {w.public_title ? (
+                  <p className="text-gray-500 text-sm dark:text-gray-400">Public title: {w.public_title}</p>
+                ) : null}
               </div>
               {allowed ? (
                 <Button

@@ -30,6 +30,11 @@ export function maintenanceAffects(window: Pick<Window, "subjects">, subjectCoun
   return `Affects ${window.subjects.join(", ")}`;
 }
 
+/** Pure: the window's public title, or "Scheduled maintenance" when it has none (never its reason). */
+export function maintenanceTitle(window: Partial<Pick<Window, "public_title">>): string {
+  return window.public_title ?? "Scheduled maintenance";
+}
+
 /** The windows not yet ended, soonest first, as the API sends them (only what the page publishes). */
 export function ScheduledMaintenance({ page }: { page: PublicStatusPage }) {
   // a dashboard deployed ahead of its API gets no list
@@ -47,12 +52,11 @@ export function ScheduledMaintenance({ page }: { page: PublicStatusPage }) {
             className="rounded-xl border border-blue-200 bg-blue-50 px-4 py-3 text-sm dark:border-blue-900 dark:bg-blue-950"
           >
             <div className="flex flex-wrap items-center justify-between gap-2">
-              <span className="font-medium tabular-nums">{maintenanceWhen(w)}</span>
+              <h3 className="font-medium [overflow-wrap:anywhere]">{maintenanceTitle(w)}</h3>
               <Badge tone="blue">{w.in_progress ? "In progress" : "Scheduled"}</Badge>
             </div>
-            <p className="mt-1 text-gray-600 dark:text-gray-300">
-              {maintenanceAffects(w, page.monitors.length)}
-            </p>
+            <p className="mt-1 tabular-nums">{maintenanceWhen(w)}</p>
+            <p className="text-gray-600 dark:text-gray-300">{maintenanceAffects(w, page.monitors.length)}</p>
           </li>
         ))}
       </ul>

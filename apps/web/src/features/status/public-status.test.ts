@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PublicStatusPage } from "@/lib/contract.ts";
-import { maintenanceAffects, maintenanceWhen } from "./public-maintenance.tsx";
-import { barsLabel, dayBlocks } from "./public-status.tsx";
+import { maintenanceAffects, maintenanceTitle, maintenanceWhen } from "./public-maintenance.tsx";
+import { barsLabel, dayBlocks, monitorBadge, overallBanner } from "./public-status.tsx";
 
 const page = { days: { from: "2026-11-20", count: 3 } } as PublicStatusPage;
 
@@ -51,5 +51,27 @@ describe("the public status page's maintenance", () => {
     expect(maintenanceAffects({ subjects: ["shop", "db", "nas"] }, 3)).toBe(
       "Affects everything on this page",
     );
+  });
+
+  it("titles a window with its public title, or 'Scheduled maintenance' without one", () => {
+    expect(maintenanceTitle({ public_title: "Database upgrade" })).toBe("Database upgrade");
+    expect(maintenanceTitle({ public_title: null })).toBe("Scheduled maintenance");
+    // an API older than the dashboard sends no title at all
+    expect(maintenanceTitle({})).toBe("Scheduled maintenance");
+  });
+
+  it("says 'Under maintenance' in blue on the banner and on a subject's badge", () => {
+    expect(overallBanner("maintenance")).toEqual({
+      text: "Under maintenance",
+      className: "bg-blue-600 text-white",
+    });
+    expect(monitorBadge("maintenance")).toEqual({ tone: "blue", label: "Under maintenance" });
+    expect(overallBanner("outage").text).toBe("Outage in progress");
+    expect(monitorBadge("down")).toEqual({ tone: "red", label: "Down" });
+  });
+
+  it("reads a status this build does not know as unknown on the banner and shows it gray on a badge", () => {
+    expect(overallBanner("on-fire").text).toBe("Status unknown");
+    expect(monitorBadge("on-fire")).toEqual({ tone: "gray", label: "on-fire" });
   });
 });

@@ -18,14 +18,27 @@ const OVERALL: Record<PublicStatusPage["status"], { text: string; className: str
   degraded: { text: "Some systems degraded", className: "bg-amber-500 text-white" },
   outage: { text: "Outage in progress", className: "bg-red-600 text-white" },
   unknown: { text: "Status unknown", className: "bg-gray-500 text-white" },
+  // blue like the maintenance hatch on the bars (decision 0048)
+  maintenance: { text: "Under maintenance", className: "bg-blue-600 text-white" },
 };
 
-const MONITOR: Record<string, { tone: Tone; label: string }> = {
+const MONITOR: Record<PublicStatusPage["monitors"][number]["status"], { tone: Tone; label: string }> = {
   ok: { tone: "green", label: "Operational" },
   degraded: { tone: "amber", label: "Degraded" },
   down: { tone: "red", label: "Down" },
   unknown: { tone: "gray", label: "Unknown" },
+  maintenance: { tone: "blue", label: "Under maintenance" },
 };
+
+/** Pure: the banner for the page's status; a status this build does not know reads as unknown. */
+export function overallBanner(status: string): { text: string; className: string } {
+  return OVERALL[status as PublicStatusPage["status"]] ?? OVERALL.unknown;
+}
+
+/** Pure: a subject's badge; a status this build does not know is shown gray as sent. */
+export function monitorBadge(status: string): { tone: Tone; label: string } {
+  return MONITOR[status as PublicStatusPage["monitors"][number]["status"]] ?? { tone: "gray", label: status };
+}
 
 type Day = PublicStatusPage["monitors"][number]["days"][number];
 
@@ -63,7 +76,7 @@ export function barsLabel(page: PublicStatusPage, m: PublicStatusPage["monitors"
 }
 
 function Page({ page }: { page: PublicStatusPage }) {
-  const overall = OVERALL[page.status];
+  const overall = overallBanner(page.status);
   return (
     <>
       <title>{`${page.title} status`}</title>
@@ -79,7 +92,7 @@ function Page({ page }: { page: PublicStatusPage }) {
       ) : (
         <ul className="mt-6 divide-y divide-gray-100 rounded-xl border border-gray-200 bg-white dark:divide-gray-800 dark:border-gray-800 dark:bg-gray-900">
           {page.monitors.map((m, i) => {
-            const status = MONITOR[m.status] ?? { tone: "gray" as const, label: m.status };
+            const status = monitorBadge(m.status);
             return (
               // biome-ignore lint/suspicious/noArrayIndexKey: the public payload has no ids on purpose
               <li key={i} className="p-4">
