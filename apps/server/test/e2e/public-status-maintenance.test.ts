@@ -3,9 +3,12 @@
  * custos-server, seen without signing in on a desktop and a phone: the window scheduled on a
  * published server is listed at the top in UTC, the day of a past window is hatched and says how
  * long, downtime inside that window leaves the uptime at 100 %, and an unpublished server's
- * window and every window's reason stay off the page. The past (an outage three days ago, the
- * subjects' first-seen times) is written with SQL: days of history cannot be waited for.
- * Screenshots land in test-artifacts/dashboard/public-status-maintenance-*.png.
+ * window and every window's reason stay off the page; a window's public title heads it. Then a
+ * member schedules a window going on now through the settings form, with a public title, and while
+ * the covered monitor is down the page says "Under maintenance" on the banner and its badge
+ * instead of an outage. The past (an outage three days ago, the subjects' first-seen times) and a
+ * monitor's current status are written with SQL: days of history cannot be waited for.
+ * Screenshots land in test-artifacts/dashboard/public-status-{maintenance,under-maintenance}-*.png.
  */
 import { type CustosServerHandle, startCustosServer } from "@custos/testkit";
 import postgres from "postgres";
@@ -25,6 +28,7 @@ const DAY = 24 * HOUR;
 
 describe("public status page with maintenance in Chromium", () => {
   let owner: Browser;
+  let monitor: string;
   let desktop: Browser;
   let phone: Browser;
 
@@ -70,7 +74,7 @@ describe("public status page with maintenance in Chromium", () => {
       token,
       `/orgs/${orgId}/servers/${shop}`,
     );
-    const monitor = detail.monitors.find((m) => m.name === "http:shop")?.id as string;
+    monitor = detail.monitors.find((m) => m.name === "http:shop")?.id as string;
 
     // three days ago, 10:00-11:00 UTC: the monitor's window, and an outage inside it
     const today = Math.floor(Date.now() / DAY) * DAY;
@@ -105,6 +109,7 @@ describe("public status page with maintenance in Chromium", () => {
       starts_at: new Date(today + DAY + 2 * HOUR).toISOString(),
       ends_at: new Date(today + DAY + 4 * HOUR).toISOString(),
       reason: "kernel upgrade, ticket OPS-42",
+      public_title: "Kernel upgrade",
     });
     // going on now on a server the page does not publish
     await schedule({
@@ -132,8 +137,9 @@ describe("public status page with maintenance in Chromium", () => {
     const windows = list.getByRole("listitem");
     expect(await windows.count()).toBe(1);
     // the day's name follows the browser's locale; the times are UTC
+    await windows.first().getByRole("heading", { name: "Kernel upgrade" }).waitFor();
     const scheduled = (await windows.first().textContent()) ?? "";
-    expect(scheduled).toMatch(/, 02:00 – 04:00 \(UTC\)Scheduled/);
+    expect(scheduled).toMatch(/^Kernel upgradeScheduled[^,]+, 02:00 – 04:00 \(UTC\)/);
     expect(scheduled).toMatch(/Affects everything on this page$/);
     const bars = page.getByRole("img", {
       name: "http:shop, last 90 days: 100.00% uptime, 1 day with maintenance",
@@ -161,4 +167,60 @@ describe("public status page with maintenance in Chromium", () => {
     await shoot(small, "public-status-maintenance-phone");
     expect(phone.problems).toEqual([]);
   }, 180_000);
+
+  it("says 'Under maintenance' instead of an outage while the covered monitor is down inside a window a member scheduled with a public title", async () => {
+    // the member's form: starts now and lasts an hour by default; the title is the public one
+    const form = owner.page;
+    await form.goto(`${server.url}/settings/maintenance`);
+    await form.getByRole("button", { name: "Schedule window" }).click();
+    await form.getByLabel("Applies to").selectOption({ label: "shop-1" });
+    await form.getByLabel("Reason (optional)").fill("rotate the payment provider's keys");
+    await form.getByLabel("Public title (shown on status pages)").fill("Checkout upgrade");
+    await form.getByRole("button", { name: "Schedule", exact: true }).click();
+    await form.getByText("Public title: Checkout upgrade").waitFor();
+    expect(owner.problems).toEqual([]);
+
+    // what its checks say now
+    const sql = postgres(server.databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      await sql`update public.monitors set last_status = 'down' where id = ${monitor}`;
+    } finally {
+      await sql.end();
+    }
+
+    // new visitors: the first test's browsers hold the page's answer for its 30-s max-age
+    const visitor = await openBrowser();
+    const visitorPhone = await openBrowser({ width: 390, height: 844, mobile: true });
+    try {
+      await seeUnderMaintenance(visitor, visitorPhone);
+    } finally {
+      await visitor.close();
+      await visitorPhone.close();
+    }
+  }, 180_000);
+
+  async function seeUnderMaintenance(desktopVisitor: Browser, phoneVisitor: Browser) {
+    const { page } = desktopVisitor;
+    await page.goto(`${server.url}/status?slug=shop-status`);
+    await page.getByRole("status").filter({ hasText: "Under maintenance" }).waitFor();
+    const list = page.getByRole("region", { name: "Scheduled maintenance" });
+    const ongoing = list.getByRole("listitem").first();
+    await ongoing.getByRole("heading", { name: "Checkout upgrade" }).waitFor();
+    expect(await ongoing.textContent()).toMatch(/^Checkout upgradeIn progress/);
+    const shopRow = page.locator("li", { has: page.getByRole("img", { name: /^http:shop, last 90 days/ }) });
+    expect(await shopRow.getByText("Under maintenance", { exact: true }).count()).toBe(1);
+    const text = (await page.locator("main").textContent()) ?? "";
+    for (const absent of ["Outage in progress", "Down", "payment provider", "private-box"])
+      expect(text).not.toContain(absent);
+    await shoot(page, "public-status-under-maintenance-desktop");
+    expect(desktopVisitor.problems).toEqual([]);
+
+    const small = phoneVisitor.page;
+    await small.goto(`${server.url}/status?slug=shop-status`);
+    await small.getByRole("status").filter({ hasText: "Under maintenance" }).waitFor();
+    await small.getByRole("heading", { name: "Checkout upgrade" }).waitFor();
+    expect(await fitsWidth(small)).toBe(true);
+    await shoot(small, "public-status-under-maintenance-phone");
+    expect(phoneVisitor.problems).toEqual([]);
+  }
 });
