@@ -741,6 +741,7 @@ create table public.server_vitals (
   trend_from timestamp with time zone not null,
   cpu_trend real[] not null,
   updated_at timestamp with time zone not null default now(),
+  cpu_trend_json text not null,
   constraint server_vitals_pkey PRIMARY KEY (server_id)
 );
 CREATE INDEX server_vitals_org_id_idx ON public.server_vitals USING btree (org_id);
@@ -840,6 +841,7 @@ create policy "members read status pages" on public.status_pages for select to a
 -- private.keep_api_key_revoked() returns trigger
 -- private.maintain_partitions(days_ahead integer) returns jsonb
 -- private.maintain_rollups(days_ahead integer) returns jsonb
+-- private.metric_points(p_org uuid, p_series integer[], p_tier text, p_from timestamp with time zone) returns TABLE(series_id integer, bucket timestamp with time zone, avg double precision, min double precision, max double precision) security definer
 -- private.monitor_config_server_in_org() returns trigger security definer
 -- private.monitor_test_runs_pending_limit() returns trigger security definer
 -- private.open_incident(p_org uuid, p_server uuid, p_monitor uuid, p_subject text, p_kind text, p_severity public.severity, p_title text, p_cause text, p_started_at timestamp with time zone) returns uuid
@@ -857,6 +859,7 @@ create policy "members read status pages" on public.status_pages for select to a
 -- private.resolve_subject(p_subject text, p_by uuid) returns uuid
 -- private.retention_days(p_resolution text) returns TABLE(org_id uuid, days integer)
 -- private.rollup_watermarks() returns TABLE(hours_through timestamp with time zone, checks_through timestamp with time zone) security definer
+-- private.server_vitals_trend_json() returns trigger
 -- private.sweep_heartbeats(p_sweep_interval interval, p_backend_started boolean) returns TABLE(server_id uuid, incident_id uuid, public_endpoint text)
 -- private.user_org_ids() returns SETOF uuid security definer
 -- private.user_org_ids_with_role(min_role public.org_role) returns SETOF uuid security definer

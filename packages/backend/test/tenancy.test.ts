@@ -133,6 +133,52 @@ describe("row-level security", () => {
     expect(asOwner).toHaveLength(1);
   });
 
+  it("gives chart points through private.metric_points only for series of an organization the caller is in", async () => {
+    const seriesOf = async (org: string) =>
+      (await h.sql<{ id: number }[]>`select id from metric_series where org_id = ${org} order by id`).map(
+        (r) => r.id,
+      );
+    const [idsA, idsB] = [await seriesOf(orgs.a), await seriesOf(orgs.b)];
+    expect(idsA.length).toBeGreaterThan(0);
+    expect(idsB.length).toBeGreaterThan(0);
+    const from = new Date(Date.now() - 30 * 86_400_000);
+    const points = (sub: string, org: string, ids: number[], tier: string) =>
+      asCaller(h.sql, { sub, role: "authenticated" }, (tx) =>
+        tx<{ series_id: number }[]>`
+          select series_id from private.metric_points(${org}, ${ids}::int[], ${tier}, ${from})`.then((rows) =>
+          rows.map((r) => r.series_id),
+        ),
+      );
+    for (const tier of ["1m", "5m", "1h"]) {
+      const own = await points(users.a, orgs.a, [...idsA, ...idsB], tier);
+      expect(own.length, `${tier}: A's own points`).toBeGreaterThan(0);
+      expect(
+        own.every((id) => idsA.includes(id)),
+        `${tier}: only A's series`,
+      ).toBe(true);
+      expect(await points(users.a, orgs.a, idsB, tier), `${tier}: B's ids under A's organization`).toEqual(
+        [],
+      );
+      expect(await points(users.a, orgs.b, idsB, tier), `${tier}: B's organization`).toEqual([]);
+    }
+    const codeOf = (run: Promise<unknown>) =>
+      run.then(
+        () => "allowed",
+        (error: { code?: string }) => error.code ?? "no code",
+      );
+    const asAnon = h.sql.begin(async (tx) => {
+      await tx`select set_config('role', 'anon', true)`;
+      return tx`select * from private.metric_points(${orgs.a}, ${idsA}::int[], '1m', ${from})`;
+    });
+    expect(await codeOf(asAnon), "anon").toBe("42501");
+    const unknownTier = asCaller(
+      h.sql,
+      { sub: users.a, role: "authenticated" },
+      (tx) => tx`select * from private.metric_points(${orgs.a}, ${idsA}::int[], '1d', ${from})`,
+    );
+    expect(await codeOf(unknownTier), "unknown tier").toBe("22023");
+  });
+
   it("refuses an anonymous caller every table and sequence in public", async () => {
     const readable = await h.sql<{ name: string }[]>`
       select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace

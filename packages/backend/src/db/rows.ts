@@ -409,6 +409,7 @@ export interface ServerVitalsRow {
   trend_from: Date;
   cpu_trend: number[];
   updated_at: Date;
+  cpu_trend_json: string;
 }
 
 /** public.servers (table) */

@@ -29,8 +29,8 @@ type PointRow = Pick<MetricRollups1mRow, "series_id" | "bucket"> & { avg: number
 /**
  * Chart series of one server from the rollups, one per label set. The 1-hour tier holds hours
  * the refresh has settled (before hours_through); the newest hour or two come from the 5-minute
- * tier, aggregated per hour here, so a 7 d / 30 d chart reaches up to the last few minutes.
- * Every query goes by primary key (series_id, bucket) for this server's few series.
+ * tier, aggregated per hour by private.metric_points, so a 7 d / 30 d chart reaches up to the
+ * last few minutes. Every read goes by primary key (series_id, bucket) for this server's few series.
  */
 export async function getServerMetrics({
   ctx,
@@ -55,34 +55,15 @@ export async function getServerMetrics({
       where server_id = ${server_id} and org_id = ${org_id} and name = any (${query.names}::text[])
       order by name, labels::text`;
     const ids = series.map((s) => s.id);
-    let rows: PointRow[] = [];
-    if (ids.length > 0) {
-      if (spec.tier === "1m") {
-        rows = await tx<PointRow[]>`
-          select series_id, bucket, sum_value / sample_count as avg, min_value as min, max_value as max
-          from public.metric_rollups_1m
-          where series_id = any (${ids}::int[]) and bucket >= ${from}
-          order by series_id, bucket`;
-      } else if (spec.tier === "5m") {
-        rows = await tx<PointRow[]>`
-          select series_id, bucket, sum_value / sample_count as avg, min_value as min, max_value as max
-          from public.metric_rollups_5m
-          where series_id = any (${ids}::int[]) and bucket >= ${from}
-          order by series_id, bucket`;
-      } else {
-        rows = await tx<PointRow[]>`
-          with w as (select greatest(hours_through, ${from}::timestamptz) as settled from private.rollup_watermarks())
-          select series_id, bucket, sum_value / sample_count as avg, min_value as min, max_value as max
-          from public.metric_rollups_1h
-          where series_id = any (${ids}::int[]) and bucket >= ${from} and bucket < (select settled from w)
-          union all
-          select series_id, private.bucket_1h(bucket), sum(sum_value) / sum(sample_count), min(min_value), max(max_value)
-          from public.metric_rollups_5m
-          where series_id = any (${ids}::int[]) and bucket >= (select settled from w)
-          group by 1, 2
-          order by 1, 2`;
-      }
-    }
+    // the points are read by private.metric_points, which checks these series' organization once
+    // instead of the rollups' policy probing metric_series for every row (decision 0050)
+    const rows =
+      ids.length === 0
+        ? []
+        : await tx<PointRow[]>`
+            select series_id, bucket, avg, min, max
+            from private.metric_points(${org_id}, ${ids}::int[], ${spec.tier}, ${from})
+            order by series_id, bucket`;
     const points = new Map<number, MetricPoint[]>();
     for (const r of rows) {
       const list = points.get(r.series_id) ?? [];

@@ -13,17 +13,19 @@ export const TREND_POINTS = 24;
 export const TREND_STEP_SECONDS = 300;
 
 /**
- * One row as PostgreSQL formats it: timestamps as ISO text (to_char) and the trend as JSON text,
- * because parsing 1,000 rows of timestamps into Date objects and float arrays with the driver's
- * array parser was a third of the request's CPU, for values that go straight back out as text.
+ * One row as PostgreSQL sends it: timestamps as epoch milliseconds and the trend as the JSON text
+ * server_vitals keeps with it (cpu_trend_json, written with the trend by a trigger), because
+ * parsing 1,000 rows of timestamps into Date objects and float arrays with the driver's parsers
+ * was a third of the request's CPU, and formatting them in SQL on every read (to_char,
+ * array_to_json) was about 9 of the statement's 21 ms (decision 0050's addendum).
  */
 type OverviewRow = ServerSummaryColumns & {
-  last_heartbeat_at: string | null;
-  created_at: string;
+  last_heartbeat_ms: number | null;
+  created_ms: number;
   cpu: number | null;
   mem: number | null;
   disk: number | null;
-  metrics_at: string | null;
+  metrics_ms: number | null;
   trend_from_ms: number | null;
   cpu_trend: string | null;
   fresh: boolean | null;
@@ -59,15 +61,14 @@ export async function listServers({
         where i.org_id = ${org_id} and i.resolved_at is null and i.server_id is not null
         group by 1
       )
-      -- timestamps as Date#toISOString() writes them (UTC, milliseconds, "Z")
       select s.id, s.name, s.hostname, s.status, s.approval,
-             to_char(s.last_heartbeat_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_heartbeat_at,
+             (extract(epoch from s.last_heartbeat_at) * 1000)::float8 as last_heartbeat_ms,
              s.agent_version, s.os, s.arch, s.heartbeat_timeout_seconds,
-             to_char(s.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
+             (extract(epoch from s.created_at) * 1000)::float8 as created_ms,
              v.cpu_percent as cpu, v.memory_used_percent as mem, v.disk_used_percent as disk,
-             to_char(v.metrics_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as metrics_at,
+             (extract(epoch from v.metrics_at) * 1000)::float8 as metrics_ms,
              (extract(epoch from v.trend_from) * 1000)::float8 as trend_from_ms,
-             array_to_json(v.cpu_trend)::text as cpu_trend, v.metrics_at > now() - interval '15 minutes' as fresh,
+             v.cpu_trend_json as cpu_trend, v.metrics_at > now() - interval '15 minutes' as fresh,
              coalesce(inc.n, 0) as open_incidents, s.tags
       from public.servers s
       left join public.server_vitals v on v.server_id = s.id
@@ -104,16 +105,16 @@ export async function listServers({
           name: r.name,
           hostname: r.hostname,
           status: serverState(r),
-          last_heartbeat_at: r.last_heartbeat_at,
+          last_heartbeat_at: isoOrNull(r.last_heartbeat_ms),
           agent_version: r.agent_version,
           os: r.os,
           arch: r.arch,
           heartbeat_timeout_seconds: r.heartbeat_timeout_seconds,
-          created_at: r.created_at,
+          created_at: new Date(r.created_ms).toISOString(),
           cpu_percent: r.fresh ? roundOrNull(r.cpu) : null,
           memory_used_percent: r.fresh ? roundOrNull(r.mem) : null,
           disk_used_percent: r.fresh ? roundOrNull(r.disk) : null,
-          metrics_at: r.metrics_at,
+          metrics_at: isoOrNull(r.metrics_ms),
           cpu_trend: trend,
           open_incidents: r.open_incidents,
           tags: r.tags,
@@ -149,6 +150,11 @@ function round1(value: number): number {
 
 function roundOrNull(value: number | null): number | null {
   return value === null ? null : round1(value);
+}
+
+/** Epoch milliseconds as Date#toISOString() writes them (UTC, milliseconds, "Z"). */
+function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
 }
 
 function parseTrend(json: string | null): (number | null)[] | null {

@@ -51,7 +51,7 @@ describe("servers overview", () => {
       tags: [],
     });
     expect(w?.last_heartbeat_at).not.toBeNull();
-    // timestamps formatted by PostgreSQL read exactly as Date#toISOString() would write them
+    // timestamps sent as epoch milliseconds read exactly as Date#toISOString() writes the stored ones
     const [stored] = await d.sql<{ last_heartbeat_at: Date; created_at: Date }[]>`
       select last_heartbeat_at, created_at from public.servers where id = ${web}`;
     expect(w?.last_heartbeat_at).toBe(stored?.last_heartbeat_at.toISOString());
@@ -65,6 +65,31 @@ describe("servers overview", () => {
     expect(dbRow?.cpu_trend.every((v) => v === null)).toBe(true);
     expect(res.counts).toEqual({ total: 2, up: 2, down: 0, pending: 0, unknown: 0 });
     expect(res.trend).toMatchObject({ metric: "cpu.percent", step_seconds: 300, points: 24 });
+  });
+
+  it("keeps each server's trend as JSON text rounded to tenths whenever the trend is written, and serves it", async () => {
+    const [before] = await d.sql<{ stored: string; cpu_trend_json: string }[]>`
+      select array_to_json(cpu_trend)::text as stored, cpu_trend_json from public.server_vitals where server_id = ${web}`;
+    const stored = JSON.parse(before?.stored ?? "[]") as (number | null)[];
+    expect(stored.filter((v) => v !== null).length).toBeGreaterThan(0);
+    expect(JSON.parse(before?.cpu_trend_json ?? "null")).toEqual(
+      stored.map((v) => (v === null ? null : Math.round(v * 10) / 10)),
+    );
+    const trend = [12.34, null, 7.06, 99.95, ...new Array(20).fill(null)];
+    await d.sql`update public.server_vitals set cpu_trend = ${trend}::real[] where server_id = ${web}`;
+    await d.sql`update public.server_vitals set load_1 = 3 where server_id = ${web}`;
+    const [after] = await d.sql<{ cpu_trend_json: string; trend_from: Date }[]>`
+      select cpu_trend_json, trend_from from public.server_vitals where server_id = ${web}`;
+    expect(after?.cpu_trend_json).toBe(`[12.3,null,7.1,100.0,${new Array(20).fill("null").join(",")}]`);
+    // the overview serves it on its own grid: shifted when the trend was written on an older one
+    const res = expectContract(await d.api("GET", `/orgs/${d.orgA}/servers`), 200, ServersOverview);
+    const shift = Math.round(
+      (Date.parse(res.trend.from) - (after?.trend_from.getTime() ?? 0)) / (res.trend.step_seconds * 1000),
+    );
+    const served = res.servers.find((s) => s.id === web)?.cpu_trend;
+    expect(served).toEqual(
+      [...[12.3, null, 7.1, 100].slice(shift), ...new Array(24).fill(null)].slice(0, 24),
+    );
   });
 
   it("filters by search text and by state, and shows a server waiting for approval as pending", async () => {
