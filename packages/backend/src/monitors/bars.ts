@@ -7,8 +7,6 @@ import type { MonitorRow } from "./view.ts";
 
 export const HOURLY_BARS = 72;
 export const DAILY_BARS = 90;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 /**
  * A monitor's status bars: the last 72 hours and the last 90 UTC days, the worst result of each
@@ -25,7 +23,9 @@ export async function selectBars(
     select private.bucket_1h(now()) - make_interval(hours => ${HOURLY_BARS - 1}) as hour,
            date_bin('1 day', now(), timestamptz '2000-01-01 00:00:00+00') - make_interval(days => ${DAILY_BARS - 1}) as day`;
   const { hour, day } = grid as { hour: Date; day: Date };
-  const rows = await tx<{ at: Date; ok: number; degraded: number; down: number }[]>`
+  // counted into the 72 + 90 bars here rather than sent per hour: 162 rows instead of up to
+  // 2,160 for Node to parse (a third of the monitor page's time at concurrency 4)
+  const rows = await tx<{ hourly: boolean; i: number; ok: number; degraded: number; down: number }[]>`
     with counts as (
       select r.bucket, r.ok_count as ok, r.degraded_count as degraded, r.down_count as down
       from public.check_rollups_1h r
@@ -35,16 +35,22 @@ export async function selectBars(
       from public.check_results c
       where c.monitor_id = ${monitorId} and c.status <> 'unsupported'
         and c.ts >= greatest(${day}::timestamptz, (select w.checks_through from private.rollup_watermarks() w))
+    ),
+    slotted as (
+      select floor(extract(epoch from bucket - ${hour}::timestamptz) / 3600)::int as h,
+             floor(extract(epoch from bucket - ${day}::timestamptz) / 86400)::int as d,
+             ok, degraded, down
+      from counts
     )
-    select bucket as at, sum(ok)::int as ok, sum(degraded)::int as degraded, sum(down)::int as down
-    from counts group by 1`;
+    select true as hourly, h as i, sum(ok)::int as ok, sum(degraded)::int as degraded, sum(down)::int as down
+    from slotted where h >= 0 group by h
+    union all
+    select false, d, sum(ok)::int, sum(degraded)::int, sum(down)::int
+    from slotted group by d`;
   const maintenance = await selectMaintenanceSeconds(tx, monitor, hour, day);
   const hourly = emptyCounts(HOURLY_BARS);
   const daily = emptyCounts(DAILY_BARS);
-  for (const row of rows) {
-    add(hourly, Math.floor((row.at.getTime() - hour.getTime()) / HOUR_MS), row);
-    add(daily, Math.floor((row.at.getTime() - day.getTime()) / DAY_MS), row);
-  }
+  for (const row of rows) add(row.hourly ? hourly : daily, row.i, row);
   return {
     hourly: {
       from: iso(hour),

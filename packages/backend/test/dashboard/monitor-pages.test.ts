@@ -123,6 +123,14 @@ describe("uptime", () => {
     expect(body.hourly.bars[69]).toBe("none"); // a gap: no results, no bar
     expect(body.hourly.bars[71 - 23]).toBe("down");
     expect(Date.parse(body.hourly.from)).toBe(H.getTime() - 71 * HOUR);
+    // daily bars: each hour in the UTC day it starts in
+    const dayOf = (hoursAgo: number) =>
+      Math.floor((H.getTime() - hoursAgo * HOUR - Date.parse(body.daily.from)) / (24 * HOUR));
+    expect(body.daily.bars[dayOf(168)]).toBe("ok");
+    expect(body.daily.bars[dayOf(168) - 1]).toBe("none");
+    expect(body.daily.bars[dayOf(720)]).toBe("down");
+    expect(body.daily.bars[89]).toBe("down"); // today: the raw results' down at least
+    expect(body.daily.bars.filter((b) => b !== "none").length).toBeLessThanOrEqual(5);
   });
 
   it("never shows 100 % with a failure in the window", async () => {
