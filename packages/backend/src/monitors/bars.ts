@@ -25,7 +25,7 @@ export async function selectBars(
   const { hour, day } = grid as { hour: Date; day: Date };
   // counted into the 72 + 90 bars here rather than sent per hour: 162 rows instead of up to
   // 2,160 for Node to parse (a third of the monitor page's time at concurrency 4)
-  const rows = await tx<{ hourly: boolean; i: number; ok: number; degraded: number; down: number }[]>`
+  const countsQuery = tx<{ hourly: boolean; i: number; ok: number; degraded: number; down: number }[]>`
     with counts as (
       select r.bucket, r.ok_count as ok, r.degraded_count as degraded, r.down_count as down
       from public.check_rollups_1h r
@@ -47,7 +47,10 @@ export async function selectBars(
     union all
     select false, d, sum(ok)::int, sum(degraded)::int, sum(down)::int
     from slotted group by d`;
-  const maintenance = await selectMaintenanceSeconds(tx, monitor, hour, day);
+  const [rows, maintenance] = await Promise.all([
+    countsQuery,
+    selectMaintenanceSeconds(tx, monitor, hour, day),
+  ]);
   const hourly = emptyCounts(HOURLY_BARS);
   const daily = emptyCounts(DAILY_BARS);
   for (const row of rows) add(row.hourly ? hourly : daily, row.i, row);

@@ -24,8 +24,8 @@ export async function getMonitorPage({
   const { org_id, monitor_id } = parseInput(MonitorInput, input);
   return inOrg(ctx, caller, org_id, "viewer", async (tx) => {
     const monitor = await readMonitor(tx, org_id, monitor_id);
-    const uptime = await selectUptime(tx, monitor);
-    const bars = await selectBars(tx, monitor);
+    // sent together: postgres.js pipelines a transaction's queries that are not awaited in turn
+    const [uptime, bars] = await Promise.all([selectUptime(tx, monitor), selectBars(tx, monitor)]);
     return { monitor: toMonitorInfo(monitor), uptime, ...bars };
   });
 }
