@@ -742,6 +742,9 @@ create table public.server_vitals (
   cpu_trend real[] not null,
   updated_at timestamp with time zone not null default now(),
   cpu_trend_json text not null,
+  net_rx_bytes_per_s double precision,
+  net_tx_bytes_per_s double precision,
+  temperature_c double precision,
   constraint server_vitals_pkey PRIMARY KEY (server_id)
 );
 CREATE INDEX server_vitals_org_id_idx ON public.server_vitals USING btree (org_id);
@@ -859,6 +862,7 @@ create policy "members read status pages" on public.status_pages for select to a
 -- private.resolve_subject(p_subject text, p_by uuid) returns uuid
 -- private.retention_days(p_resolution text) returns TABLE(org_id uuid, days integer)
 -- private.rollup_watermarks() returns TABLE(hours_through timestamp with time zone, checks_through timestamp with time zone) security definer
+-- private.server_vitals_glance() returns trigger
 -- private.server_vitals_trend_json() returns trigger
 -- private.sweep_heartbeats(p_sweep_interval interval, p_backend_started boolean) returns TABLE(server_id uuid, incident_id uuid, public_endpoint text)
 -- private.user_org_ids() returns SETOF uuid security definer

@@ -206,6 +206,11 @@ export const ServerOverviewItem = z.object({
   disk_used_percent: z.number().nullable(),
   /** Start of the newest minute those values average. */
   metrics_at: NullableTime,
+  /** That minute's network rates summed over the server's interfaces, in bytes per second, and
+   * its hottest sensor in °C (null without such series or without data in the last 15 minutes). */
+  net_rx_bytes_per_s: z.number().nullable(),
+  net_tx_bytes_per_s: z.number().nullable(),
+  temperature_c: z.number().nullable(),
   /** cpu.percent averages on the grid given by ServersOverview.trend; null where no data. */
   cpu_trend: z.array(z.number().nullable()),
   open_incidents: z.number().int(),

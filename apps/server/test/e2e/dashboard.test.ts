@@ -625,6 +625,14 @@ describe("servers overview with 1,000 servers", () => {
               { ts, name: "cpu.percent", value: (n * 7 + k * 13) % 100 },
               { ts, name: "memory.used_percent", value: 30 + ((n + k) % 50) },
               { ts, name: "disk.used_percent", labels: { mount: "/" }, value: 20 + (n % 75) },
+              { ts, name: "net.rx_bytes_per_s", labels: { iface: "eth0" }, value: 1000 * (n + 1) },
+              { ts, name: "net.tx_bytes_per_s", labels: { iface: "eth0" }, value: 500 * (n + 1) },
+              {
+                ts,
+                name: "sensors.temperature_c",
+                labels: { chip: "coretemp", sensor: "Package" },
+                value: 40 + (n % 30),
+              },
             ];
           }).flat();
           await agentApi("metrics", { server_id, batch_id: crypto.randomUUID(), samples });
@@ -682,6 +690,18 @@ describe("servers overview with 1,000 servers", () => {
     await page.getByLabel("Search servers by name or hostname").fill("node-0987");
     await page.getByRole("link", { name: "node-0987", exact: true }).waitFor();
     expect(await page.getByRole("list", { name: "Servers" }).getByRole("listitem").count()).toBe(1);
+    // at a glance on a desktop: network in/out, the hottest sensor and the agent's version
+    const row = page.getByRole("list", { name: "Servers" }).getByRole("listitem").first();
+    await waitFor(
+      async () => ((await row.textContent()) ?? "").includes("↓ 988 KB/s"),
+      60_000,
+      "node-0987's network rates in its row",
+    );
+    const rowText = (await row.textContent()) ?? "";
+    expect(rowText).toContain("↑ 494 KB/s");
+    expect(rowText).toContain("67 °C");
+    expect(rowText).toContain("agent 0.1.0");
+    await shoot(page, "40b-servers-overview-at-a-glance", { fullPage: false });
     // scrolling renders the rows that come into view
     await page.getByLabel("Search servers by name or hostname").fill("");
     await page.getByRole("button", { name: /^Up / }).click();

@@ -410,6 +410,9 @@ export interface ServerVitalsRow {
   cpu_trend: number[];
   updated_at: Date;
   cpu_trend_json: string;
+  net_rx_bytes_per_s: number | null;
+  net_tx_bytes_per_s: number | null;
+  temperature_c: number | null;
 }
 
 /** public.servers (table) */

@@ -25,6 +25,9 @@ type OverviewRow = ServerSummaryColumns & {
   cpu: number | null;
   mem: number | null;
   disk: number | null;
+  rx: number | null;
+  tx: number | null;
+  temp: number | null;
   metrics_ms: number | null;
   trend_from_ms: number | null;
   cpu_trend: string | null;
@@ -34,8 +37,8 @@ type OverviewRow = ServerSummaryColumns & {
 };
 
 /**
- * Every server of the organization with its state, the latest cpu / memory / fullest-disk values
- * and a 2-hour cpu trend. Both come from server_vitals, one row per server kept by the rollup
+ * Every server of the organization with its state, the latest cpu / memory / fullest-disk values,
+ * network rates and hottest sensor, and a 2-hour cpu trend. Both come from server_vitals, one row per server kept by the rollup
  * refresh, so the list is one set-based statement over servers (plus one for the counts) that
  * reads one row per server whatever the number of series: no query per server, no scan of rollups.
  */
@@ -66,6 +69,7 @@ export async function listServers({
              s.agent_version, s.os, s.arch, s.heartbeat_timeout_seconds,
              (extract(epoch from s.created_at) * 1000)::float8 as created_ms,
              v.cpu_percent as cpu, v.memory_used_percent as mem, v.disk_used_percent as disk,
+             v.net_rx_bytes_per_s as rx, v.net_tx_bytes_per_s as tx, v.temperature_c as temp,
              (extract(epoch from v.metrics_at) * 1000)::float8 as metrics_ms,
              (extract(epoch from v.trend_from) * 1000)::float8 as trend_from_ms,
              v.cpu_trend_json as cpu_trend, v.metrics_at > now() - interval '15 minutes' as fresh,
@@ -115,6 +119,9 @@ export async function listServers({
           memory_used_percent: r.fresh ? roundOrNull(r.mem) : null,
           disk_used_percent: r.fresh ? roundOrNull(r.disk) : null,
           metrics_at: isoOrNull(r.metrics_ms),
+          net_rx_bytes_per_s: r.fresh ? roundOrNull(r.rx) : null,
+          net_tx_bytes_per_s: r.fresh ? roundOrNull(r.tx) : null,
+          temperature_c: r.fresh ? roundOrNull(r.temp) : null,
           cpu_trend: trend,
           open_incidents: r.open_incidents,
           tags: r.tags,

@@ -22,6 +22,25 @@ beforeAll(async () => {
     samples.push({ ts: t, name: "disk.used_percent", value: 70, labels: { mount: "/" } });
     samples.push({ ts: t, name: "disk.used_percent", value: 91.5, labels: { mount: "/srv" } });
     samples.push({ ts: t, name: "load.1", value: 0.5 });
+    for (const [iface, rx, tx] of [
+      ["eth0", 1000, 200],
+      ["eth1", 500, 100],
+    ] as const) {
+      samples.push({ ts: t, name: "net.rx_bytes_per_s", value: rx, labels: { iface } });
+      samples.push({ ts: t, name: "net.tx_bytes_per_s", value: tx, labels: { iface } });
+    }
+    samples.push({
+      ts: t,
+      name: "sensors.temperature_c",
+      value: 48,
+      labels: { chip: "coretemp", sensor: "Package" },
+    });
+    samples.push({
+      ts: t,
+      name: "sensors.temperature_c",
+      value: 61.5,
+      labels: { chip: "nvme", sensor: "Composite" },
+    });
   }
   samples.push({ ts: now - 1_000, name: "cpu.percent", value: 55 });
   await d.pushMetrics(web, samples);
@@ -47,6 +66,10 @@ describe("servers overview", () => {
       cpu_percent: 55,
       memory_used_percent: 61.3,
       disk_used_percent: 91.5,
+      // summed over interfaces; the hottest sensor
+      net_rx_bytes_per_s: 1500,
+      net_tx_bytes_per_s: 300,
+      temperature_c: 61.5,
       open_incidents: 0,
       tags: [],
     });
@@ -61,7 +84,14 @@ describe("servers overview", () => {
     // the newest sample is 1 s old: in the last 5-minute point, or the one before at a boundary
     expect(w?.cpu_trend.slice(-2).some((v) => v !== null)).toBe(true);
     const dbRow = res.servers.find((s) => s.id === db);
-    expect(dbRow).toMatchObject({ cpu_percent: null, memory_used_percent: 20, disk_used_percent: null });
+    expect(dbRow).toMatchObject({
+      cpu_percent: null,
+      memory_used_percent: 20,
+      disk_used_percent: null,
+      net_rx_bytes_per_s: null,
+      net_tx_bytes_per_s: null,
+      temperature_c: null,
+    });
     expect(dbRow?.cpu_trend.every((v) => v === null)).toBe(true);
     expect(res.counts).toEqual({ total: 2, up: 2, down: 0, pending: 0, unknown: 0 });
     expect(res.trend).toMatchObject({ metric: "cpu.percent", step_seconds: 300, points: 24 });
@@ -90,6 +120,23 @@ describe("servers overview", () => {
     expect(served).toEqual(
       [...[12.3, null, 7.1, 100].slice(shift), ...new Array(24).fill(null)].slice(0, 24),
     );
+  });
+
+  it("takes network and sensor values from their newest minute up to two minutes before the vitals' minute", async () => {
+    const glance = async (minutesLater: number) => {
+      const [row] = await d.sql<{ rx: number | null; tx: number | null; temp: number | null }[]>`
+        update public.server_vitals set metrics_at = metrics_at + make_interval(mins => ${minutesLater})
+        where server_id = ${web}
+        returning net_rx_bytes_per_s as rx, net_tx_bytes_per_s as tx, temperature_c as temp`;
+      await d.sql`update public.server_vitals set metrics_at = metrics_at - make_interval(mins => ${minutesLater})
+        where server_id = ${web}`;
+      return row;
+    };
+    expect(await glance(0)).toEqual({ rx: 1500, tx: 300, temp: 61.5 });
+    // a batch split across a minute boundary: the other kind a minute behind still counts
+    expect(await glance(1)).toEqual({ rx: 1500, tx: 300, temp: 61.5 });
+    // nothing from more than two minutes before
+    expect(await glance(4)).toEqual({ rx: null, tx: null, temp: null });
   });
 
   it("filters by search text and by state, and shows a server waiting for approval as pending", async () => {

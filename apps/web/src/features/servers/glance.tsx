@@ -4,6 +4,7 @@ import type { MetricsResponse, ServerDetail } from "@/lib/contract.ts";
 import { formatPercent, formatUnit } from "@/lib/format.ts";
 import { latestOf } from "./charts.tsx";
 import { useLatestCurated } from "./custom-metrics.tsx";
+import { networkLines } from "./network.ts";
 
 /** Pure: the hottest sensor's newest reading, null without sensors. */
 export function hottest(data: MetricsResponse | undefined): number | null {
@@ -40,17 +41,14 @@ export function ServerGlance({ serverId, detail }: { serverId: string; detail: S
   const { data } = useLatestCurated(serverId);
   const rx = data ? latestOf(data, "net.rx_bytes_per_s") : null;
   const tx = data ? latestOf(data, "net.tx_bytes_per_s") : null;
+  const network = networkLines(rx, tx);
   const temperature = hottest(data);
   return (
     <ul aria-label="At a glance" className="grid grid-cols-2 gap-3 sm:grid-cols-3 sm:gap-4 xl:grid-cols-6">
       <Stat label="CPU" value={formatPercent(latest.cpu_percent, 1)} />
       <Stat label="Memory" value={formatPercent(latest.memory_used_percent, 1)} />
       <Stat label="Disk (fullest)" value={formatPercent(latest.disk_used_percent, 1)} />
-      <Stat
-        label="Network"
-        value={rx === null && tx === null ? "–" : `↓ ${formatUnit("bytes_per_s", rx)}`}
-        note={tx === null ? undefined : `↑ ${formatUnit("bytes_per_s", tx)}`}
-      />
+      <Stat label="Network" value={network[0]} note={network[1]} />
       <Stat
         label="Temperature"
         value={formatUnit("celsius", temperature)}

@@ -9,7 +9,7 @@ import { cx } from "@/components/ui/cx.ts";
 import { controlClass } from "@/components/ui/field.tsx";
 import { EmptyState, ErrorState, LoadingState, MutationNote } from "@/components/ui/states.tsx";
 import type { ServerOverviewItem, ServerState } from "@/lib/contract.ts";
-import { formatAgo, formatDateTime, formatPercent } from "@/lib/format.ts";
+import { formatAgo, formatDateTime, formatPercent, formatUnit } from "@/lib/format.ts";
 import { useMedia } from "@/lib/hooks/use-media.ts";
 import { useNow } from "@/lib/hooks/use-now.ts";
 import { useWindowVirtual } from "@/lib/hooks/use-window-virtual.ts";
@@ -17,6 +17,7 @@ import { atLeast, useOrg } from "@/lib/org.tsx";
 import { useApproveServer, useServers } from "@/lib/queries.ts";
 import { SERVER_STATE } from "@/lib/status.ts";
 import { filterServers, type ServerFilter, type ServerSort, sortServers } from "./filter.ts";
+import { networkLines } from "./network.ts";
 
 const FILTERS: ReadonlyArray<{ value: ServerFilter; label: string }> = [
   { value: "all", label: "All" },
@@ -56,8 +57,9 @@ function Meter({ value, label }: { value: number | null; label: string }) {
   );
 }
 
+/** Network and temperature get their own columns from lg up (as Beszel's list has them). */
 const GRID =
-  "grid grid-cols-[minmax(0,1fr)_auto] gap-x-3 gap-y-1 sm:grid-cols-[7rem_minmax(0,1.6fr)_7rem_minmax(0,1fr)_minmax(0,0.8fr)_minmax(0,0.8fr)_6rem]";
+  "grid grid-cols-[minmax(0,1fr)_auto] gap-x-3 gap-y-1 sm:grid-cols-[7rem_minmax(0,1.6fr)_7rem_minmax(0,1fr)_minmax(0,0.8fr)_minmax(0,0.8fr)_6rem] lg:grid-cols-[7rem_minmax(0,1.6fr)_7rem_minmax(0,1fr)_minmax(0,0.8fr)_minmax(0,0.8fr)_7.5rem_4rem_5rem]";
 
 const ServerRow = memo(function ServerRow({
   server,
@@ -115,6 +117,11 @@ const ServerRow = memo(function ServerRow({
       >
         <span className="sm:sr-only">seen </span>
         {formatAgo(server.last_heartbeat_at, now)}
+        {server.agent_version ? (
+          <span className="hidden truncate text-gray-500 text-xs lg:block dark:text-gray-400">
+            agent {server.agent_version}
+          </span>
+        ) : null}
       </div>
       <div className="order-3 flex items-center gap-3 sm:order-none">
         <span className="text-gray-500 text-xs sm:hidden">CPU</span>
@@ -140,6 +147,21 @@ const ServerRow = memo(function ServerRow({
       </div>
       <div className="hidden sm:block">
         <Meter value={server.disk_used_percent} label="Disk" />
+      </div>
+      <div className="hidden text-gray-900 text-xs tabular-nums lg:block dark:text-gray-100">
+        <span className="sr-only">Network </span>
+        {networkLines(server.net_rx_bytes_per_s, server.net_tx_bytes_per_s).map((line) => (
+          <span key={line} className="block truncate">
+            {line}
+          </span>
+        ))}
+      </div>
+      <div
+        className="hidden text-gray-900 text-sm tabular-nums lg:block dark:text-gray-100"
+        title={server.temperature_c === null ? undefined : "hottest sensor"}
+      >
+        <span className="sr-only">Temperature </span>
+        {formatUnit("celsius", server.temperature_c)}
       </div>
       <div className="order-5 hidden justify-self-end sm:order-none sm:block">
         {server.status === "pending" && canApprove ? (
@@ -171,6 +193,8 @@ function HeaderRow({ trendHours }: { trendHours: number }) {
       <div>CPU ({trendHours} h trend)</div>
       <div>Memory</div>
       <div>Disk</div>
+      <div className="hidden lg:block">Network</div>
+      <div className="hidden lg:block">Temp</div>
       <div />
     </div>
   );
