@@ -95,7 +95,11 @@ export async function signUpInBrowser(
   await page.waitForURL(/\/onboarding/);
   const token = await accessToken(page);
   const me = await api<{ user: { id: string }; orgs: { id: string }[] }>(server, token, "/me");
-  return { token, userId: me.user.id, orgId: me.orgs[0]?.id as string };
+  const orgId = me.orgs[0]?.id as string;
+  // the app remembers the organization it shows once its own /v1/me answers: wait for that, so a
+  // test that then picks another organization in storage is not overwritten by it
+  await page.waitForFunction((id) => window.localStorage.getItem("custos.org") === id, orgId);
+  return { token, userId: me.user.id, orgId };
 }
 
 /** Signs in through the sign-in page and waits until the page has left it. */
