@@ -13,22 +13,23 @@ export const TREND_POINTS = 24;
 export const TREND_STEP_SECONDS = 300;
 
 /**
- * One row as PostgreSQL sends it: timestamps as epoch milliseconds and the trend as the JSON text
+ * One row as PostgreSQL sends it: timestamps as ISO text (to_char) and the trend as the JSON text
  * server_vitals keeps with it (cpu_trend_json, written with the trend by a trigger), because
  * parsing 1,000 rows of timestamps into Date objects and float arrays with the driver's parsers
- * was a third of the request's CPU, and formatting them in SQL on every read (to_char,
- * array_to_json) was about 9 of the statement's 21 ms (decision 0050's addendum).
+ * was a third of the request's CPU. Formatting the timestamps stays in SQL: Node's one thread
+ * serves every request, PostgreSQL's backends run side by side (toISOString in Node was 3 ms of
+ * each overview); the trend is formatted once per write instead of per read (decision 0050).
  */
 type OverviewRow = ServerSummaryColumns & {
-  last_heartbeat_ms: number | null;
-  created_ms: number;
+  last_heartbeat_at: string | null;
+  created_at: string;
   cpu: number | null;
   mem: number | null;
   disk: number | null;
   rx: number | null;
   tx: number | null;
   temp: number | null;
-  metrics_ms: number | null;
+  metrics_at: string | null;
   trend_from_ms: number | null;
   cpu_trend: string | null;
   fresh: boolean | null;
@@ -64,13 +65,14 @@ export async function listServers({
         where i.org_id = ${org_id} and i.resolved_at is null and i.server_id is not null
         group by 1
       )
+      -- timestamps as Date#toISOString() writes them (UTC, milliseconds, "Z")
       select s.id, s.name, s.hostname, s.status, s.approval,
-             (extract(epoch from s.last_heartbeat_at) * 1000)::float8 as last_heartbeat_ms,
+             to_char(s.last_heartbeat_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_heartbeat_at,
              s.agent_version, s.os, s.arch, s.heartbeat_timeout_seconds,
-             (extract(epoch from s.created_at) * 1000)::float8 as created_ms,
+             to_char(s.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
              v.cpu_percent as cpu, v.memory_used_percent as mem, v.disk_used_percent as disk,
              v.net_rx_bytes_per_s as rx, v.net_tx_bytes_per_s as tx, v.temperature_c as temp,
-             (extract(epoch from v.metrics_at) * 1000)::float8 as metrics_ms,
+             to_char(v.metrics_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as metrics_at,
              (extract(epoch from v.trend_from) * 1000)::float8 as trend_from_ms,
              v.cpu_trend_json as cpu_trend, v.metrics_at > now() - interval '15 minutes' as fresh,
              coalesce(inc.n, 0) as open_incidents, s.tags
@@ -109,16 +111,16 @@ export async function listServers({
           name: r.name,
           hostname: r.hostname,
           status: serverState(r),
-          last_heartbeat_at: isoOrNull(r.last_heartbeat_ms),
+          last_heartbeat_at: r.last_heartbeat_at,
           agent_version: r.agent_version,
           os: r.os,
           arch: r.arch,
           heartbeat_timeout_seconds: r.heartbeat_timeout_seconds,
-          created_at: new Date(r.created_ms).toISOString(),
+          created_at: r.created_at,
           cpu_percent: r.fresh ? roundOrNull(r.cpu) : null,
           memory_used_percent: r.fresh ? roundOrNull(r.mem) : null,
           disk_used_percent: r.fresh ? roundOrNull(r.disk) : null,
-          metrics_at: isoOrNull(r.metrics_ms),
+          metrics_at: r.metrics_at,
           net_rx_bytes_per_s: r.fresh ? roundOrNull(r.rx) : null,
           net_tx_bytes_per_s: r.fresh ? roundOrNull(r.tx) : null,
           temperature_c: r.fresh ? roundOrNull(r.temp) : null,
@@ -157,11 +159,6 @@ function round1(value: number): number {
 
 function roundOrNull(value: number | null): number | null {
   return value === null ? null : round1(value);
-}
-
-/** Epoch milliseconds as Date#toISOString() writes them (UTC, milliseconds, "Z"). */
-function isoOrNull(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
 }
 
 function parseTrend(json: string | null): (number | null)[] | null {

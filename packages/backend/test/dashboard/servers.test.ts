@@ -74,7 +74,7 @@ describe("servers overview", () => {
       tags: [],
     });
     expect(w?.last_heartbeat_at).not.toBeNull();
-    // timestamps sent as epoch milliseconds read exactly as Date#toISOString() writes the stored ones
+    // timestamps formatted by PostgreSQL read exactly as Date#toISOString() would write them
     const [stored] = await d.sql<{ last_heartbeat_at: Date; created_at: Date }[]>`
       select last_heartbeat_at, created_at from public.servers where id = ${web}`;
     expect(w?.last_heartbeat_at).toBe(stored?.last_heartbeat_at.toISOString());
