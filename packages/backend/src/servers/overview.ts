@@ -39,9 +39,10 @@ type OverviewRow = ServerSummaryColumns & {
 
 /**
  * Every server of the organization with its state, the latest cpu / memory / fullest-disk values,
- * network rates and hottest sensor, and a 2-hour cpu trend. Both come from server_vitals, one row per server kept by the rollup
- * refresh, so the list is one set-based statement over servers (plus one for the counts) that
- * reads one row per server whatever the number of series: no query per server, no scan of rollups.
+ * network rates and hottest sensor, and a 2-hour cpu trend. All come from server_vitals, one row
+ * per server kept by the rollup refresh, so the list is one set-based statement over servers (plus
+ * one for the counts) that reads one row per server whatever the number of series: no query per
+ * server, no scan of rollups.
  */
 export async function listServers({
   ctx,
@@ -106,6 +107,8 @@ export async function listServers({
           r.trend_from_ms === null ? null : new Date(r.trend_from_ms),
           from,
         );
+        // the latest values only while fresh: a server that stopped reporting shows none
+        const latest = (value: number | null) => (r.fresh ? roundOrNull(value) : null);
         return {
           id: r.id,
           name: r.name,
@@ -117,13 +120,13 @@ export async function listServers({
           arch: r.arch,
           heartbeat_timeout_seconds: r.heartbeat_timeout_seconds,
           created_at: r.created_at,
-          cpu_percent: r.fresh ? roundOrNull(r.cpu) : null,
-          memory_used_percent: r.fresh ? roundOrNull(r.mem) : null,
-          disk_used_percent: r.fresh ? roundOrNull(r.disk) : null,
+          cpu_percent: latest(r.cpu),
+          memory_used_percent: latest(r.mem),
+          disk_used_percent: latest(r.disk),
           metrics_at: r.metrics_at,
-          net_rx_bytes_per_s: r.fresh ? roundOrNull(r.rx) : null,
-          net_tx_bytes_per_s: r.fresh ? roundOrNull(r.tx) : null,
-          temperature_c: r.fresh ? roundOrNull(r.temp) : null,
+          net_rx_bytes_per_s: latest(r.rx),
+          net_tx_bytes_per_s: latest(r.tx),
+          temperature_c: latest(r.temp),
           cpu_trend: trend,
           open_incidents: r.open_incidents,
           tags: r.tags,
