@@ -2,6 +2,7 @@ import type { Ctx } from "@custos/backend";
 import { AppError, createApp, errorBody } from "@custos/backend";
 import { Hono } from "hono";
 import { type AuthCtx, authRoutes } from "./auth/index.ts";
+import { compressAnswers } from "./compress.ts";
 import { downloadRoutes } from "./downloads.ts";
 import { dashboardRoutes } from "./web.ts";
 
@@ -24,6 +25,9 @@ export function createHttpApp(ctx: Ctx, auth: AuthCtx) {
   // route(), not mount(): one router and no second Request per call (mount rebuilt the request
   // for the sub-app: ~40 % of heartbeat throughput). The sub-app's error handler comes along;
   // its not-found answer does not, so unknown API paths get the same JSON 404 here.
+  // the dashboard's reads and downloads go out compressed to a browser that accepts it; POST
+  // answers (an agent's heartbeat and push, a form's save) are small and skip it (compress.ts)
+  app.get("/functions/v1/*", compressAnswers());
   app.route("/functions/v1", api);
   app.all("/functions/v1/*", (c) =>
     c.json(errorBody(new AppError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`)), 404),

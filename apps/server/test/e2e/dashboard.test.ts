@@ -659,8 +659,17 @@ describe("servers overview with 1,000 servers", () => {
       if (path.startsWith("/functions/v1/api/v1/orgs/") && path.includes("/servers"))
         serverRequests.push(path);
     });
+    const overviewPath = `/functions/v1/api/v1/orgs/${orgId}/servers`;
+    const overviewAnswer = page.waitForResponse((r) => new URL(r.url()).pathname === overviewPath);
     await page.goto(`${server.url}/servers`);
     await page.getByRole("list", { name: "Servers" }).waitFor();
+    // the whole fleet's answer travels compressed (compress.ts): a fraction of its JSON
+    const answer = await overviewAnswer;
+    expect(answer.headers()["content-encoding"]).toBe("br");
+    const { responseBodySize } = await answer.request().sizes();
+    const decoded = (await answer.body()).length;
+    expect(decoded).toBeGreaterThan(300_000);
+    expect(responseBodySize).toBeLessThan(decoded / 4);
     const lcp = await page.evaluate(
       () =>
         new Promise<number>((resolve) => {
@@ -680,7 +689,7 @@ describe("servers overview with 1,000 servers", () => {
 
     // one request for the whole fleet, no request per row
     expect(serverRequests.length).toBeGreaterThanOrEqual(1);
-    expect(new Set(serverRequests)).toEqual(new Set([`/functions/v1/api/v1/orgs/${orgId}/servers`]));
+    expect(new Set(serverRequests)).toEqual(new Set([overviewPath]));
     // the counts cover everyone; only the rows on screen are in the DOM
     await page.getByRole("button", { name: /^All 1000/ }).waitFor();
     const rendered = await page.getByRole("list", { name: "Servers" }).getByRole("listitem").count();
