@@ -175,14 +175,36 @@ describe("public status page with maintenance in Chromium", () => {
     await form.getByRole("button", { name: "Schedule window" }).click();
     await form.getByLabel("Applies to").selectOption({ label: "shop-1" });
     await form.getByLabel("Reason (optional)").fill("rotate the payment provider's keys");
-    await form.getByLabel("Public title (shown on status pages)").fill("Checkout upgrade");
+    await form.getByLabel("Public title (shown on status pages)").fill("Checkout work");
     await form.getByRole("button", { name: "Schedule", exact: true }).click();
-    await form.getByText("Public title: Checkout upgrade").waitFor();
-    expect(owner.problems).toEqual([]);
+    await form.getByText("Public title: Checkout work").waitFor();
 
-    // what its checks say now
+    // then edits the public title in place; nothing else about the window changes
     const sql = postgres(server.databaseUrl, { max: 1, onnotice: () => {} });
     try {
+      const windowOf = () => sql<
+        { id: string; starts_at: Date; ends_at: Date; reason: string; server_id: string }[]
+      >`
+        select id, starts_at, ends_at, reason, server_id from public.maintenance_windows
+        where public_title like 'Checkout%'`;
+      const [before] = await windowOf();
+      const row = form.getByRole("listitem").filter({ hasText: "Public title: Checkout work" });
+      await row.getByRole("button", { name: "Edit" }).click();
+      const edit = form
+        .getByRole("listitem")
+        .filter({ has: form.getByRole("button", { name: "Save window" }) });
+      expect(await edit.getByLabel("Applies to").inputValue()).toBe("shop-1");
+      await edit.getByLabel("Public title (shown on status pages)").fill("Checkout upgrade");
+      await shoot(form, "maintenance-window-edit");
+      await edit.getByRole("button", { name: "Save window" }).click();
+      await form.getByText("Public title: Checkout upgrade").waitFor();
+      expect(await windowOf()).toEqual([before]);
+      const [title] = await sql<{ public_title: string }[]>`
+        select public_title from public.maintenance_windows where id = ${before?.id ?? null}`;
+      expect(title?.public_title).toBe("Checkout upgrade");
+      expect(owner.problems).toEqual([]);
+
+      // what its checks say now
       await sql`update public.monitors set last_status = 'down' where id = ${monitor}`;
     } finally {
       await sql.end();

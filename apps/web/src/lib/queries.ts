@@ -507,6 +507,14 @@ export function useCreateMaintenanceWindow(orgId: string) {
   );
 }
 
+export function useUpdateMaintenanceWindow(orgId: string) {
+  return useRefreshingMutation(
+    ({ id, changes }: { id: string; changes: BodyOf<"updateMaintenanceWindow"> }) =>
+      call("updateMaintenanceWindow", { org_id: orgId, window_id: id }, { body: changes }),
+    [keys.maintenance(orgId)],
+  );
+}
+
 export function useDeleteMaintenanceWindow(orgId: string) {
   return useRefreshingMutation(
     (id: string) => call("deleteMaintenanceWindow", { org_id: orgId, window_id: id }),

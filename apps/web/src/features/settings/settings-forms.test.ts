@@ -3,6 +3,7 @@ import type { OrgSettings } from "@/lib/contract.ts";
 import { toRuleBody } from "./alert-rules.tsx";
 import { channelPayload, channelTarget } from "./channel-form.ts";
 import { settingsChanges } from "./general.tsx";
+import { scopeName, toLocalInput, windowChanges } from "./maintenance.tsx";
 import { parseHostPort } from "./probes.tsx";
 import { slugify } from "./status-pages.tsx";
 
@@ -85,5 +86,43 @@ describe("settings forms", () => {
   it("suggests a status page address from its title", () => {
     expect(slugify("Acme Home Lab!")).toBe("acme-home-lab");
     expect(slugify("  Café  Ops ")).toBe("cafe-ops");
+  });
+});
+
+describe("maintenance window form", () => {
+  const shown = {
+    start: "2026-12-06T10:00",
+    end: "2026-12-06T11:00",
+    reason: "kernel update",
+    publicTitle: "Database upgrade",
+  };
+
+  it("sends only what an edit changed, a cleared text as null, and no time left as shown", () => {
+    expect(windowChanges(shown, shown)).toEqual({});
+    expect(windowChanges(shown, { ...shown, publicTitle: "  Storage upgrade " })).toEqual({
+      public_title: "Storage upgrade",
+    });
+    expect(windowChanges(shown, { ...shown, publicTitle: "   ", reason: "" })).toEqual({
+      public_title: null,
+      reason: null,
+    });
+    // the form's clock is the browser's (UTC in these tests)
+    expect(windowChanges(shown, { ...shown, end: "2026-12-06T12:30" })).toEqual({
+      ends_at: "2026-12-06T12:30:00.000Z",
+    });
+    // re-typing the same text with spaces around it is no change
+    expect(windowChanges(shown, { ...shown, reason: " kernel update " })).toEqual({});
+  });
+
+  it("shows a window's time to the minute in the form's local-time field", () => {
+    expect(toLocalInput(new Date("2026-12-06T10:00:59.000Z"))).toBe("2026-12-06T10:00");
+  });
+
+  it("names what a window covers: the organization, a server by name, or a monitor", () => {
+    const servers = [{ id: "s1", name: "web-1" }];
+    expect(scopeName({ server_id: null, monitor_id: null }, servers)).toBe("Whole organization");
+    expect(scopeName({ server_id: "s1", monitor_id: null }, servers)).toBe("web-1");
+    expect(scopeName({ server_id: "gone", monitor_id: null }, servers)).toBe("A server");
+    expect(scopeName({ server_id: "s1", monitor_id: "m1" }, servers)).toBe("One monitor");
   });
 });
