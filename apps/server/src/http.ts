@@ -22,12 +22,12 @@ export function createHttpApp(ctx: Ctx, auth: AuthCtx) {
       return c.json({ ok: false, error: "database unreachable" }, 503);
     }
   });
-  // route(), not mount(): one router and no second Request per call (mount rebuilt the request
-  // for the sub-app: ~40 % of heartbeat throughput). The sub-app's error handler comes along;
-  // its not-found answer does not, so unknown API paths get the same JSON 404 here.
   // the dashboard's reads and downloads go out compressed to a browser that accepts it; POST
   // answers (an agent's heartbeat and push, a form's save) are small and skip it (compress.ts)
   app.get("/functions/v1/*", compressAnswers());
+  // route(), not mount(): one router and no second Request per call (mount rebuilt the request
+  // for the sub-app: ~40 % of heartbeat throughput). The sub-app's error handler comes along;
+  // its not-found answer does not, so unknown API paths get the same JSON 404 here.
   app.route("/functions/v1", api);
   app.all("/functions/v1/*", (c) =>
     c.json(errorBody(new AppError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`)), 404),
