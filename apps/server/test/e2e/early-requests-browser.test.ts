@@ -152,4 +152,30 @@ describe("a detail page's early requests in Chromium", () => {
     expect(timing.pageStart).toBeLessThan(timing.meEnd);
     expect(browser.problems).toEqual([]);
   });
+
+  it("fetches a section's route only when the pointer is over its link, then opens it", async () => {
+    browser = await openBrowser();
+    await seed(browser, owner.session, owner.orgId);
+    const { page } = browser;
+    // Next's route data for the Incidents section: /incidents/__next…txt?_rsc=…
+    const incidentsRoute: string[] = [];
+    page.on("request", (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith("/incidents/__next") && url.searchParams.has("_rsc"))
+        incidentsRoute.push(url.pathname);
+    });
+    await page.goto(`${server.url}/monitors/detail?id=${owner.probeId}`);
+    await page.getByRole("heading", { name: "early-owner shop" }).waitFor();
+    const link = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Incidents/ });
+    await link.waitFor();
+    // the link has been on screen through the whole load and a second of idle after it
+    await page.waitForTimeout(1_000);
+    expect(incidentsRoute).toEqual([]);
+    await link.hover();
+    await expect.poll(() => incidentsRoute.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await link.click();
+    await page.waitForURL(`${server.url}/incidents`);
+    await page.getByRole("heading", { name: "Incidents", level: 1 }).waitFor();
+    expect(browser.problems).toEqual([]);
+  });
 });

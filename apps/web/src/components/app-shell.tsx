@@ -1,11 +1,11 @@
 "use client";
-import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { type ReactNode, useEffect, useState } from "react";
 import { useAuth } from "@/lib/auth/auth-provider.tsx";
 import { OrgProvider, useOrgState } from "@/lib/org.tsx";
 import { useCreateOrg, useMe, useSummary } from "@/lib/queries.ts";
 import { staleSweepNotice } from "@/lib/schedule.ts";
+import { IntentLink } from "./intent-link.tsx";
 import { Logo } from "./logo.tsx";
 import { Button } from "./ui/button.tsx";
 import { cx } from "./ui/cx.ts";
@@ -46,13 +46,13 @@ function SectionLink({
 }) {
   const active = isActive(pathname, item.href);
   return (
-    <Link
+    <IntentLink
       href={item.href}
       aria-current={active ? "page" : undefined}
       className={cx(className, active ? current : other)}
     >
       {children}
-    </Link>
+    </IntentLink>
   );
 }
 
@@ -187,14 +187,14 @@ function Chrome({ children }: { children: ReactNode }) {
       </a>
       <header className="sticky top-0 z-30 border-gray-200 border-b bg-white/90 backdrop-blur dark:border-gray-800 dark:bg-gray-950/90">
         <div className="mx-auto flex h-14 max-w-7xl items-center gap-4 px-4 sm:px-6">
-          <Link
+          <IntentLink
             href="/servers"
             className="flex items-center gap-2 font-semibold"
             aria-label="Custos, servers overview"
           >
             <Logo />
             <span className="hidden sm:inline">Custos</span>
-          </Link>
+          </IntentLink>
           <OrgSwitcher />
           <nav aria-label="Main" className="ml-2 hidden items-center gap-1 sm:flex">
             {NAV.map((item) => (
