@@ -11,6 +11,8 @@ export type ListServersInput = z.input<typeof ListServersInput>;
 
 export const TREND_POINTS = 24;
 export const TREND_STEP_SECONDS = 300;
+/** to_char's format for a UTC timestamp as Date#toISOString() writes it (milliseconds, "Z") */
+const ISO_TEXT = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
 
 /**
  * One row as PostgreSQL sends it: timestamps as ISO text (to_char) and the trend as the JSON text
@@ -66,14 +68,13 @@ export async function listServers({
         where i.org_id = ${org_id} and i.resolved_at is null and i.server_id is not null
         group by 1
       )
-      -- timestamps as Date#toISOString() writes them (UTC, milliseconds, "Z")
       select s.id, s.name, s.hostname, s.status, s.approval,
-             to_char(s.last_heartbeat_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_heartbeat_at,
+             to_char(s.last_heartbeat_at at time zone 'UTC', ${ISO_TEXT}) as last_heartbeat_at,
              s.agent_version, s.os, s.arch, s.heartbeat_timeout_seconds,
-             to_char(s.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
+             to_char(s.created_at at time zone 'UTC', ${ISO_TEXT}) as created_at,
              v.cpu_percent as cpu, v.memory_used_percent as mem, v.disk_used_percent as disk,
              v.net_rx_bytes_per_s as rx, v.net_tx_bytes_per_s as tx, v.temperature_c as temp,
-             to_char(v.metrics_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as metrics_at,
+             to_char(v.metrics_at at time zone 'UTC', ${ISO_TEXT}) as metrics_at,
              (extract(epoch from v.trend_from) * 1000)::float8 as trend_from_ms,
              v.cpu_trend_json as cpu_trend, v.metrics_at > now() - interval '15 minutes' as fresh,
              coalesce(inc.n, 0) as open_incidents, s.tags

@@ -49,18 +49,20 @@ function fieldsOf(w: MaintenanceWindowItem | undefined): WindowFields {
   };
 }
 
+/** A typed text as the API stores it: trimmed, and null when nothing is left. */
+const textOrNull = (value: string) => value.trim() || null;
+
 /**
  * Pure: what an edit sends, only the fields changed. A time left as shown is not sent, because the
  * form shows minutes and the window may have been set to the second through the API.
  */
 export function windowChanges(before: WindowFields, after: WindowFields) {
-  const text = (value: string) => value.trim() || null;
   return {
     ...(after.start !== before.start ? { starts_at: new Date(after.start).toISOString() } : {}),
     ...(after.end !== before.end ? { ends_at: new Date(after.end).toISOString() } : {}),
-    ...(text(after.reason) !== text(before.reason) ? { reason: text(after.reason) } : {}),
-    ...(text(after.publicTitle) !== text(before.publicTitle)
-      ? { public_title: text(after.publicTitle) }
+    ...(textOrNull(after.reason) !== textOrNull(before.reason) ? { reason: textOrNull(after.reason) } : {}),
+    ...(textOrNull(after.publicTitle) !== textOrNull(before.publicTitle)
+      ? { public_title: textOrNull(after.publicTitle) }
       : {}),
   };
 }
@@ -92,8 +94,8 @@ function WindowForm({ existing, onDone }: { existing?: MaintenanceWindowItem; on
         starts_at: new Date(start).toISOString(),
         ends_at: new Date(end).toISOString(),
         server_id: serverId || null,
-        reason: reason.trim() || null,
-        public_title: publicTitle.trim() || null,
+        reason: textOrNull(reason),
+        public_title: textOrNull(publicTitle),
       },
       { onSuccess: onDone },
     );
